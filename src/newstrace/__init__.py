@@ -1,0 +1,1 @@
+"""newstrace: find copied and rewritten news."""

@@ -1,0 +1,51 @@
+"""The newstrace exception tree.
+
+Every error the library raises on purpose derives from :class:`NewstraceError`, so
+callers (and the CLI, which turns them into one-line messages) can catch one class.
+"No reuse found" is a value (``relation == "unrelated"``), never an exception.
+"""
+
+from __future__ import annotations
+
+
+class NewstraceError(Exception):
+    """Base class of every error newstrace raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(NewstraceError):
+    """An input could not be read or holds no usable article.
+
+    ``source`` names the offending input (a path, ``<stdin>``, or ``file:line``).
+    """
+
+    exit_code = 2
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+
+class OptionsError(NewstraceError, ValueError):
+    """An option has a value that cannot work; the message says how to fix it."""
+
+    exit_code = 2
+
+
+class ArchiveError(NewstraceError):
+    """The archive cannot be opened, read or written."""
+
+    exit_code = 3
+
+
+class MissingExtraError(NewstraceError, ImportError):
+    """An optional feature was used without its install extra."""
+
+    exit_code = 2
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} needs an optional dependency: pip install 'newstrace[{extra}]'")

@@ -1,0 +1,112 @@
+"""The data model that travels through the pipeline stages.
+
+All offsets are character (code point) offsets into ``Article.text``: the input as read,
+after decoding and before any normalisation. Stages never mutate an ``Article``; they
+produce new objects that point back into its text by offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Relation = Literal["duplicate", "rewrite", "partial", "same-story", "unrelated"]
+RELATIONS: tuple[str, ...] = ("duplicate", "rewrite", "partial", "same-story", "unrelated")
+Side = Literal["a", "b"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from a file, a JSONL line or a string."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    site: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as given
+    author: str | None = None
+    origin: str | None = None  # path, "<stdin>" or "file.jsonl:LINE": what error messages name
+    format: Literal["text", "html", "jsonl", "string"] = "string"
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    """A span removed from the body before matching, and why."""
+
+    span: Span
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the body, with its place in the article."""
+
+    index: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Reused passage: consecutive sentences of A matched to consecutive sentences of B."""
+
+    a: Span
+    b: Span
+    score: float
+    kind: str  # verbatim | reworded | split | merged | split+merged
+    a_sentences: tuple[int, ...]
+    b_sentences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """One thing a rewrite changed inside an aligned passage."""
+
+    kind: str
+    a: Span | None
+    b: Span | None
+    a_text: str
+    b_text: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Share of each article's body characters that lie in aligned passages."""
+
+    a: float
+    b: float
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything ``newstrace.compare`` finds about two articles."""
+
+    a: Article
+    b: Article
+    relation: Relation
+    source: Side | None
+    reasons: tuple[str, ...]
+    coverage: Coverage
+    score: float
+    alignments: tuple[Alignment, ...]
+    drifts: tuple[Drift, ...]
+    boilerplate_a: tuple[Boilerplate, ...] = field(default=())
+    boilerplate_b: tuple[Boilerplate, ...] = field(default=())
+    title_a: Span | None = None
+    title_b: Span | None = None

@@ -1,0 +1,61 @@
+"""One options object shared by the Python API, the CLI, the server and the Spark job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import OptionsError
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Tunable knobs, with defaults that work for news.
+
+    Build one with keyword arguments and pass it down; every stage reads only the fields
+    it needs. ``Options().with_(min_link_score=0.4)`` returns a modified copy.
+    """
+
+    # ingest
+    max_chars: int = 2_000_000
+    """Largest article accepted, in characters; larger inputs raise InputError."""
+
+    # boilerplate
+    strip_boilerplate: bool = True
+
+    # alignment
+    min_link_score: float = 0.42
+    """A sentence pair scoring at least this is a reuse link on its own."""
+    min_context_score: float = 0.25
+    """A weaker pair is kept when a neighbouring pair is a link (reuse comes in runs)."""
+    min_extra_terms: int = 2
+    """A second source sentence joins a link (split/merge) only if it adds this many terms."""
+    verbatim_score: float = 0.92
+    """A link at least this similar (character level) is called verbatim."""
+
+    # verdict
+    duplicate_coverage: float = 0.9
+    rewrite_coverage: float = 0.5
+    partial_min_chars: int = 150
+
+    def __post_init__(self) -> None:
+        for name in ("min_link_score", "min_context_score", "verbatim_score",
+                     "duplicate_coverage", "rewrite_coverage"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")
+        if self.min_context_score > self.min_link_score:
+            raise OptionsError("min_context_score must not exceed min_link_score")
+        if self.max_chars < 1:
+            raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
+
+    def with_(self, **changes: Any) -> Options:
+        """Return a copy with some fields changed (unknown names raise OptionsError)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise OptionsError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+
+DEFAULT_OPTIONS = Options()
