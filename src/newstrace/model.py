@@ -71,6 +71,8 @@ class Alignment:
     kind: str  # verbatim | reworded | split | merged | split+merged
     a_sentences: tuple[int, ...]
     b_sentences: tuple[int, ...]
+    links: tuple[tuple[int, int], ...] = ()
+    """The sentence pairs (index in A, index in B) that make up this passage."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,10 @@ class Options:
     """A sentence pair scoring at least this is a reuse link on its own."""
     min_context_score: float = 0.25
     """A weaker pair is kept when a neighbouring pair is a link (reuse comes in runs)."""
+    min_gap_score: float = 0.08
+    """An unlinked sentence between two linked ones joins at this score (one shared term)."""
+    min_gap_containment: float = 0.15
+    """... and only if its partner holds this share of its own term weight."""
     min_extra_terms: int = 2
     """A second source sentence joins a link (split/merge) only if it adds this many terms."""
     verbatim_score: float = 0.92
@@ -37,10 +41,13 @@ class Options:
     duplicate_coverage: float = 0.9
     rewrite_coverage: float = 0.5
     partial_min_chars: int = 150
+    partial_min_surface: float = 0.6
+    """Low-coverage reuse must keep this much of the original wording (see verdict)."""
 
     def __post_init__(self) -> None:
-        for name in ("min_link_score", "min_context_score", "verbatim_score",
-                     "duplicate_coverage", "rewrite_coverage"):
+        for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
+                     "verbatim_score",
+                     "duplicate_coverage", "rewrite_coverage", "partial_min_surface"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")

@@ -1,0 +1,268 @@
+"""Align stage: which sentences of A were reused in B, including splits and merges.
+
+Each sentence becomes a set of matching terms (see ``text.terms_of``). Terms are weighted
+by how rare they are among the sentences of both articles, so names, numbers and content
+words carry the evidence and words common to the story count less. A pair's score mixes
+Dice overlap with containment of the shorter sentence, so that one sentence split into
+two still matches each half. Links are chosen symmetrically (the best partner of either
+sentence), then extended to weaker neighbours (reuse comes in runs), then second sources
+that add their own terms are added (a merge seen from one side is a split from the
+other). Linked sentences are grouped into passages of consecutive sentences.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .model import Alignment, Span
+from .options import DEFAULT_OPTIONS, Options
+from .text import normalise, terms_of
+
+_SHORT_PRIOR = 1.0
+"""Added to the smaller side's weight: one or two shared terms never make a link alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One article's body sentences as the aligner sees them."""
+
+    text: str
+    spans: tuple[Span, ...]
+    terms: tuple[frozenset[str], ...]
+
+    @classmethod
+    def build(cls, text: str, spans: Sequence[Span]) -> Side:
+        return cls(text, tuple(spans), tuple(frozenset(terms_of(text, s.start, s.end)) for s in spans))
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Pairwise sentence scores and the pieces they were made of."""
+
+    score: np.ndarray  # (na, nb) in [0, 1]
+    weights: dict[str, float]
+
+
+def term_weights(a: Side, b: Side) -> dict[str, float]:
+    """Inverse sentence frequency over both articles, scaled to (0, 1]."""
+    df: dict[str, int] = {}
+    for ts in (*a.terms, *b.terms):
+        for t in ts:
+            df[t] = df.get(t, 0) + 1
+    n = len(a.terms) + len(b.terms)
+    if not df:
+        return {}
+    top = math.log(1.0 + n)
+    return {t: math.log(1.0 + n / c) / top for t, c in df.items()}
+
+
+def score_matrix(a: Side, b: Side) -> Matrix:
+    """Score every sentence pair (vectorised: one matrix product over the vocabulary)."""
+    weights = term_weights(a, b)
+    na, nb = len(a.terms), len(b.terms)
+    if not weights or na == 0 or nb == 0:
+        return Matrix(np.zeros((na, nb)), weights)
+    vocab = {t: k for k, t in enumerate(weights)}
+    w = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    ma = _incidence(a.terms, vocab)
+    mb = _incidence(b.terms, vocab)
+    shared = (ma * w) @ mb.T
+    wa = ma @ w
+    wb = mb @ w
+    dice = 2.0 * shared / np.maximum(wa[:, None] + wb[None, :], 1e-9)
+    small = np.minimum(wa[:, None], wb[None, :])
+    contain = shared / (small + _SHORT_PRIOR)
+    return Matrix(0.5 * dice + 0.5 * contain, weights)
+
+
+def _incidence(term_sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
+    m = np.zeros((len(term_sets), len(vocab)), dtype=np.float64)
+    rows = [i for i, ts in enumerate(term_sets) for _ in ts]
+    cols = [vocab[t] for ts in term_sets for t in ts]
+    m[rows, cols] = 1.0
+    return m
+
+
+def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int, int]]:
+    """Choose reuse links (i in A, j in B) from the score matrix."""
+    s = m.score
+    if s.size == 0:
+        return set()
+    na, nb = s.shape
+    row_best = s.argmax(axis=1)
+    col_best = s.argmax(axis=0)
+    best = np.zeros_like(s, dtype=bool)
+    best[np.arange(na), row_best] = True
+    best[col_best, np.arange(nb)] = True
+    links = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)))}
+    _extend_to_neighbours(s, best, links, options.min_context_score)
+    _fill_gaps(a, b, m, links, options)
+    _add_second_sources(a, b, m, links, options)
+    return links
+
+
+def _extend_to_neighbours(s: np.ndarray, best: np.ndarray, links: set[tuple[int, int]],
+                          floor: float) -> None:
+    """Keep weaker best-partner pairs that sit next to an existing link."""
+    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)))} - links
+    changed = True
+    while changed and candidates:
+        changed = False
+        for i, j in sorted(candidates):
+            if any((i + di, j + dj) in links for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                   if (di, dj) != (0, 0)):
+                links.add((i, j))
+                candidates.discard((i, j))
+                changed = True
+
+
+def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
+               options: Options) -> None:
+    """Link an unlinked sentence sandwiched between two linked ones to the best nearby
+    sentence of the other side, when that partner holds a fair share of its terms (a
+    short reworded sentence inside a copied run; not a source sentence the copy left
+    out, which shares one common word at most)."""
+    s, weights = m.score, m.weights
+    found_links: set[tuple[int, int]] = set()  # both sides see the same links: symmetric
+    for side_terms, other_terms, flip in ((b.terms, a.terms, False), (a.terms, b.terms, True)):
+        n_other = len(other_terms)
+        partners: dict[int, set[int]] = {}
+        for i, j in links:
+            mine, theirs = (i, j) if flip else (j, i)
+            partners.setdefault(mine, set()).add(theirs)
+        for k in range(1, len(side_terms) - 1):
+            if k in partners or (k - 1) not in partners or (k + 1) not in partners:
+                continue
+            before, after = min(partners[k - 1]), max(partners[k + 1])
+            if before <= after:  # in order: the gap maps among the neighbours' partners
+                near = set(range(before, after + 1))
+            else:
+                near = {o + d for o in partners[k - 1] | partners[k + 1] for d in (-1, 0, 1)}
+                near = {o for o in near if 0 <= o < n_other}
+            scored = [((s[k, o] if flip else s[o, k]), o) for o in near
+                      if side_terms[k] & other_terms[o]]
+            if not scored:
+                continue
+            value, o = max(scored)
+            own = sum(weights.get(t, 0.0) for t in side_terms[k]) or 1.0
+            found = sum(weights.get(t, 0.0) for t in side_terms[k] & other_terms[o])
+            if value >= options.min_gap_score and found >= options.min_gap_containment * own:
+                found_links.add((k, o) if flip else (o, k))
+    links |= found_links
+
+
+def _add_second_sources(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
+                        options: Options) -> None:
+    """Add links from a sentence to further partners that contribute terms of their own
+    (one sentence made from two, or split into two)."""
+    s, w = m.score, m.weights
+    found_links: set[tuple[int, int]] = set()  # both sides see the same links: symmetric
+    for flip in (False, True):
+        mine_terms, other_terms = (a.terms, b.terms) if flip else (b.terms, a.terms)
+        by_mine: dict[int, list[int]] = {}
+        for i, j in links:
+            mine, theirs = (i, j) if flip else (j, i)
+            by_mine.setdefault(mine, []).append(theirs)
+        for k, partners in by_mine.items():
+            covered = set().union(*(other_terms[o] & mine_terms[k] for o in partners))
+            total = sum(w.get(t, 0.0) for t in mine_terms[k]) or 1.0
+            for o in np.argsort(-(s[k] if flip else s[:, k]), kind="stable"):
+                o = int(o)
+                value = s[k, o] if flip else s[o, k]
+                if value < options.min_context_score:
+                    break
+                if o in partners:
+                    continue
+                extra = (other_terms[o] & mine_terms[k]) - covered
+                if (len(extra) >= options.min_extra_terms
+                        and sum(w.get(t, 0.0) for t in extra) >= 0.15 * total):
+                    found_links.add((k, o) if flip else (o, k))
+                    partners.append(o)
+                    covered |= extra
+    links |= found_links
+
+
+def group_links(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
+                options: Options = DEFAULT_OPTIONS) -> list[Alignment]:
+    """Group links into passages: runs of consecutive sentences on each side."""
+    out: list[Alignment] = []
+    for comp_a, comp_b, comp_links in _components(links):
+        for run_a in _runs(sorted(comp_a)):
+            for run_b in _runs(sorted(comp_b)):
+                if not any((i, j) in comp_links for i in run_a for j in run_b):
+                    continue
+                block = tuple(sorted((i, j) for i in run_a for j in run_b if (i, j) in comp_links))
+                out.append(_alignment(a, b, m, run_a, run_b, block, options))
+    out.sort(key=lambda al: (al.b.start, al.a.start))
+    return out
+
+
+def _alignment(a: Side, b: Side, m: Matrix, run_a: list[int], run_b: list[int],
+               block: tuple[tuple[int, int], ...], options: Options) -> Alignment:
+    span_a = Span(a.spans[run_a[0]].start, a.spans[run_a[-1]].end)
+    span_b = Span(b.spans[run_b[0]].start, b.spans[run_b[-1]].end)
+    ta = frozenset().union(*(a.terms[i] for i in run_a))
+    tb = frozenset().union(*(b.terms[j] for j in run_b))
+    score = _set_score(ta, tb, m.weights)
+    if len(run_a) == 1 and len(run_b) == 1:
+        ratio = fuzz.ratio(normalise(a.text[span_a.start:span_a.end]),
+                           normalise(b.text[span_b.start:span_b.end])) / 100.0
+        kind = "verbatim" if ratio >= options.verbatim_score else "reworded"
+        score = max(score, ratio)
+    elif len(run_a) == 1:
+        kind = "split"
+    elif len(run_b) == 1:
+        kind = "merged"
+    else:
+        kind = "regrouped"
+    return Alignment(span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block)
+
+
+def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> float:
+    wa = sum(w.get(t, 0.0) for t in ta)
+    wb = sum(w.get(t, 0.0) for t in tb)
+    shared = sum(w.get(t, 0.0) for t in ta & tb)
+    if wa + wb == 0:
+        return 0.0
+    return min(1.0, 0.5 * (2 * shared / (wa + wb)) + 0.5 * shared / (min(wa, wb) + _SHORT_PRIOR))
+
+
+def _components(links: set[tuple[int, int]]):
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in links:
+        parent[find(("a", i))] = find(("b", j))
+    groups: dict[tuple[str, int], tuple[set[int], set[int], set[tuple[int, int]]]] = {}
+    for i, j in links:
+        g = groups.setdefault(find(("a", i)), (set(), set(), set()))
+        g[0].add(i)
+        g[1].add(j)
+        g[2].add((i, j))
+    return list(groups.values())
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def align(a: Side, b: Side, options: Options = DEFAULT_OPTIONS) -> list[Alignment]:
+    """All reused passages between two articles' body sentences."""
+    m = score_matrix(a, b)
+    return group_links(a, b, m, select_links(a, b, m, options), options)

@@ -1,0 +1,1 @@
+"""Report stage: turn results into JSON, terminal views and (later) HTML."""

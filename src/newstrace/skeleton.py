@@ -1,0 +1,104 @@
+"""Entity/number skeleton: the facts of a passage that survive synonym spinning.
+
+Numbers, times, dates, quoted words and names are what a rewrite must keep if it is
+faithful, and what drift detection compares. Month and weekday names are an optional
+English helper; digits, quotes and capitalised names work in any cased script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .model import Span
+from .text import STOPWORDS, normalise
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MERIDIEM = r"(?:[ap]\.\s?m\.|[ap]m\b|[AP]M\b)"
+
+_TIME_RE = regex.compile(
+    rf"\b\d{{1,2}}(?:[:.]\d{{2}})?\s?{_MERIDIEM}|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:GMT|UTC|CET|EST|PST|local time))?"
+)
+_DATE_RE = regex.compile(
+    rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b(?:\s+\d{{4}})?"
+    rf"|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+    rf"|\b{_WEEKDAYS}\b|\b{_MONTHS}\b(?:\s+\d{{4}})?|\b(?:1[89]|20)\d\d\b"
+)
+_NUMBER_RE = regex.compile(
+    r"(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b)?"
+)
+_QUOTE_RE = regex.compile(
+    r"“([^“”\n]{1,400})”|„([^“”„\n]{1,400})[“”]|«([^«»\n]{1,400})»|\"([^\"\n]{1,400})\""
+    r"|(?<![\p{L}\p{N}])‘([^‘’\n]{1,400})’(?![\p{L}])"
+)
+_NAME_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:\p{Lu}[\p{L}\p{M}'’.-]*))*")
+_SENTENCE_START_RE = regex.compile(r"(?:^|[.!?…]\s+|[\n\"“”«»(\[–—-]\s*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One skeleton element of a passage."""
+
+    kind: str  # number | time | date | quote | name
+    span: Span
+    key: str  # comparable value
+    text: str
+
+
+def facts(text: str, start: int = 0, end: int | None = None) -> list[Fact]:
+    """Skeleton of ``text[start:end]``: times, dates, numbers, quotes, names (in order)."""
+    stop = len(text) if end is None else end
+    out: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE)):
+        for m in pattern.finditer(text, start, stop):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            out.append(Fact(kind, Span(s, e), _key(kind, m.group()), m.group()))
+    for m in _QUOTE_RE.finditer(text, start, stop):
+        inner = next(g for g in m.groups() if g is not None)
+        if len(inner.split()) == 0:
+            continue
+        out.append(Fact("quote", Span(*m.span()), normalise(inner).casefold().strip(" ,.;:"), m.group()))
+    for m in _NAME_RE.finditer(text, start, stop):
+        name = _trim_name(text, m.start(), m.group())
+        if name is None:
+            continue
+        s, word = name
+        if any(s < te and ts < s + len(word) for ts, te in taken):
+            continue
+        out.append(Fact("name", Span(s, s + len(word)), normalise(word).casefold(), word))
+    out.sort(key=lambda f: (f.span.start, f.span.end))
+    return out
+
+
+def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
+    """Drop a capitalised function word that only opens a sentence ("The", "In")."""
+    words = found.split()
+    offset = start
+    while words and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None \
+            and words[0].casefold().strip(".") in STOPWORDS:
+        offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
+        words = words[1:]
+    if not words:
+        return None
+    word = " ".join(words) if " ".join(words) in text[offset:offset + len(found) + 1] else words[0]
+    word = word.rstrip(".’'-")
+    if len(word) < 2 or word.casefold() in STOPWORDS:
+        return None
+    return offset, word
+
+
+def _key(kind: str, raw: str) -> str:
+    s = normalise(raw).casefold()
+    if kind == "time":
+        return s.replace(" ", "").replace(".", "")
+    if kind == "number":
+        return s.replace(",", "").replace(" ", "")
+    return s.replace(".", "").replace(",", "")

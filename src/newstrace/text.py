@@ -1,0 +1,119 @@
+"""Text stage: normalisation for matching, tokens with offsets, and matching terms.
+
+Tokens are found directly in the original text, so every token keeps its character
+offsets; normalisation (NFKC, case folding, quote and dash unification) is applied to
+each token's copy, never to the text that offsets point into.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# One token: a number (with inner separators), a run of no-space-script characters
+# (Han, kana, Thai, ...), or a word of letters and combining marks (Devanagari, Urdu).
+_TOKEN_RE = regex.compile(
+    r"\p{N}+(?:[.,:]\p{N}+)*"
+    r"|[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]+"
+    r"|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*"
+)
+_NO_SPACE_SCRIPT_RE = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
+)
+_LATIN_RE = regex.compile(r"\p{Latin}")
+_QUOTES = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "′": "'",
+    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
+})
+_SPACE_RE = regex.compile(r"\s+")
+
+# Optional English helper list: function words carry no evidence of reuse.
+STOPWORDS: frozenset[str] = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves
+said says say told according per via s t don said mr mrs ms
+""".split())
+
+STEM_LENGTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the original text: where it is and its normalised form."""
+
+    start: int
+    end: int
+    form: str  # NFKC + casefold + unified apostrophes
+
+
+def normalise(s: str) -> str:
+    """Normalise a string for comparison: NFKC, unified quotes/dashes, collapsed spaces."""
+    s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+    return _SPACE_RE.sub(" ", s).strip()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    stop = len(text) if end is None else end
+    out = []
+    for m in _TOKEN_RE.finditer(text, start, stop):
+        form = m.group()
+        if not form.isascii():
+            form = unicodedata.normalize("NFKC", form).translate(_QUOTES)
+        out.append(Token(m.start(), m.end(), form.casefold()))
+    return out
+
+
+def term(form: str) -> str | None:
+    """The matching term for a token form, or None for a function word.
+
+    A crude, language-agnostic stemmer: drop a possessive and (Latin script) a plural
+    ``s``, then keep a prefix of ``STEM_LENGTH`` characters so that inflected forms
+    (Russia/Russian, withdrew/withdrawn) meet. Numbers lose thousands separators.
+    """
+    if form[0].isdigit():
+        return form.replace(",", "") if "," in form and ":" not in form else form
+    if form.endswith("'s"):
+        form = form[:-2]
+    if form in STOPWORDS or len(form) < 2:
+        return None
+    if len(form) > 4 and form.endswith("s") and not form.endswith("ss") and form.isascii():
+        form = form[:-1]
+    return form[:STEM_LENGTH]
+
+
+def terms_of(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Matching terms of a span: stems of content words, numbers, and character bigrams
+    for scripts written without spaces (where a 'word' is a whole clause)."""
+    stop = len(text) if end is None else end
+    out: list[str] = []
+    for m in _TOKEN_RE.finditer(text, start, stop):
+        form = m.group()
+        if not form.isascii():
+            form = unicodedata.normalize("NFKC", form).translate(_QUOTES)
+            if _NO_SPACE_SCRIPT_RE.match(form):
+                out.extend(_char_bigrams(form))
+                continue
+        t = term(form.casefold())
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def _char_bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def is_latin(text: str) -> bool:
+    """True when the text contains Latin letters (capitalisation rules apply)."""
+    return _LATIN_RE.search(text) is not None

@@ -1,0 +1,166 @@
+"""Verdict stage: name the relation between two articles and the likely source.
+
+Relation comes from coverage (how much of each body lies in aligned passages) and how
+close the aligned passages are to verbatim; same-story versus unrelated from the shared
+skeleton (names, numbers, dates) when nothing was reused. The source is decided by
+votes with stated reasons: publication dates, attribution lines ("appeared first on"),
+which side keeps more specific detail, and which side is more fully contained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from rapidfuzz import fuzz
+
+from .align import Side
+from .model import Alignment, Article, Boilerplate, Coverage, Relation, Span
+from .options import Options
+from .skeleton import facts
+from .text import normalise, tokens
+
+_ATTRIBUTION_RE = regex.compile(
+    r"appeared first on|originally (?:published|appeared) (?:on|in|at)|source:|via\s+\p{Lu}"
+    r"|republished (?:from|with permission)|(?:this|the) (?:article|story) (?:first )?appeared",
+    regex.IGNORECASE,
+)
+_DETAIL_KINDS = ("time", "date", "number", "quote", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    relation: Relation
+    source: str | None
+    reasons: tuple[str, ...]
+    coverage: Coverage
+    score: float
+
+
+def coverage(side: Side, sentences: set[int]) -> float:
+    """Share of body characters inside the given sentences."""
+    total = sum(len(s) for s in side.spans)
+    if total == 0:
+        return 0.0
+    return sum(len(side.spans[k]) for k in sentences) / total
+
+
+def decide(a_article: Article, b_article: Article, a: Side, b: Side,
+           alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
+           removed_b: Sequence[Boilerplate], options: Options) -> Verdict:
+    """The relation, the likely source ("a", "b" or None), and the reasons."""
+    in_a = {i for al in alignments for i in al.a_sentences}
+    in_b = {j for al in alignments for j in al.b_sentences}
+    cov = Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
+    relation = _relation(a, b, alignments, cov, options)
+    if relation in ("same-story", "unrelated"):
+        # No passage counts as reused, so nothing is covered.
+        score = _skeleton_overlap(a, b)
+        return Verdict(relation, None, (), Coverage(0.0, 0.0), round(score * 0.3, 4))
+    mean = sum(al.score * len(al.b) for al in alignments) / max(1, sum(len(al.b) for al in alignments))
+    score = round(max(cov.a, cov.b) * (0.5 + 0.5 * mean), 4)
+    source, reasons = _source(a_article, b_article, a, b, alignments, cov, removed_a, removed_b)
+    return Verdict(relation, source, tuple(reasons), cov, score)
+
+
+def _relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage,
+              options: Options) -> Relation:
+    aligned_chars = min(sum(len(al.a) for al in alignments), sum(len(al.b) for al in alignments))
+    strong = [al for al in alignments if al.score >= options.min_link_score]
+    if len(strong) >= 2 or aligned_chars >= options.partial_min_chars and strong:
+        verbatim = sum(len(al.b) for al in alignments if al.kind == "verbatim")
+        if (min(cov.a, cov.b) >= options.duplicate_coverage
+                and verbatim >= 0.9 * sum(len(al.b) for al in alignments)):
+            return "duplicate"
+        linked = len({j for al in alignments for j in al.b_sentences})
+        if max(cov.a, cov.b) >= options.rewrite_coverage and linked >= 3:
+            return "rewrite"
+        # Little of either article is shared: only wording kept close to the original
+        # tells reuse from two reporters retelling the same facts with the same names.
+        if surface_similarity(a, b, alignments) >= options.partial_min_surface:
+            return "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
+    return "same-story" if _skeleton_overlap(a, b) >= 0.2 else "unrelated"
+
+
+def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> float:
+    """How close to the original wording the aligned passages stay, weighted by length:
+    per passage the larger of character-level similarity and shared word bigrams."""
+    total = weight = 0.0
+    for al in alignments:
+        ta, tb = a.text[al.a.start:al.a.end], b.text[al.b.start:al.b.end]
+        ratio = fuzz.ratio(normalise(ta).casefold(), normalise(tb).casefold()) / 100.0
+        ga, gb = _bigrams(a.text, al.a), _bigrams(b.text, al.b)
+        shared = len(ga & gb) / max(1, min(len(ga), len(gb)))
+        size = len(al.a) + len(al.b)
+        total += size * max(ratio, shared)
+        weight += size
+    return total / weight if weight else 0.0
+
+
+def _bigrams(text: str, span: Span) -> set[tuple[str, str]]:
+    forms = [t.form for t in tokens(text, span.start, span.end)]
+    return set(zip(forms, forms[1:]))
+
+
+def _skeleton_keys(side: Side) -> set[tuple[str, str]]:
+    return {(f.kind, f.key) for s in side.spans for f in facts(side.text, s.start, s.end)
+            if f.kind in ("name", "number", "date", "time")}
+
+
+def _skeleton_overlap(a: Side, b: Side) -> float:
+    """Shared names/numbers/dates over the smaller skeleton (same event, other words)."""
+    ka, kb = _skeleton_keys(a), _skeleton_keys(b)
+    if len(ka & kb) < 3:
+        return 0.0
+    return len(ka & kb) / min(len(ka), len(kb))
+
+
+def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
+    """Specific facts (times, numbers, quotes, names) inside the aligned passages."""
+    seen: set[tuple[str, str]] = set()
+    for al in alignments:
+        span = al.a if use_a else al.b
+        seen |= {(f.kind, f.key) for f in facts(side.text, span.start, span.end)
+                 if f.kind in _DETAIL_KINDS}
+    return len(seen)
+
+
+def _source(a_article: Article, b_article: Article, a: Side, b: Side,
+            alignments: Sequence[Alignment], cov: Coverage, removed_a: Sequence[Boilerplate],
+            removed_b: Sequence[Boilerplate]) -> tuple[str | None, list[str]]:
+    votes = 0  # > 0 means "a is the source"
+    reasons: list[str] = []
+    if a_article.published and b_article.published and a_article.published != b_article.published:
+        earlier = "a" if a_article.published < b_article.published else "b"
+        votes += 3 if earlier == "a" else -3
+        reasons.append(f"{earlier} was published earlier ({min(a_article.published, b_article.published)})")
+    attr_a = _attribution(a_article.text, removed_a)
+    attr_b = _attribution(b_article.text, removed_b)
+    if attr_a != attr_b:
+        votes += -2 if attr_a else 2
+        side, line = ("a", attr_a) if attr_a else ("b", attr_b)
+        reasons.append(f"{side} carries an attribution line: {line!r}")
+    da, db = _detail(a, alignments, True), _detail(b, alignments, False)
+    if abs(da - db) >= 2:
+        votes += 1 if da > db else -1
+        reasons.append(f"{'a' if da > db else 'b'} keeps more specific detail in the reused "
+                       f"passages ({max(da, db)} vs {min(da, db)} names, numbers, dates, quotes)")
+    if abs(cov.a - cov.b) >= 0.15:
+        votes += 1 if cov.b > cov.a else -1
+        more, less = ("b", "a") if cov.b > cov.a else ("a", "b")
+        reasons.append(f"{more} is more fully made of reused text ({max(cov.a, cov.b):.0%} vs "
+                       f"{min(cov.a, cov.b):.0%}), so {less} is the fuller original")
+    if votes == 0:
+        return None, reasons or ["no evidence of direction"]
+    return ("a" if votes > 0 else "b"), reasons
+
+
+def _attribution(text: str, removed: Sequence[Boilerplate]) -> str | None:
+    """An attribution line among the removed boilerplate, e.g. "appeared first on X"."""
+    for bp in removed:
+        line = text[bp.span.start:bp.span.end]
+        if _ATTRIBUTION_RE.search(line):
+            return line.strip()[:120]
+    return None
