@@ -54,10 +54,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")(wrapper)
 
 
-def _read(path: str) -> Article:
+def _read(path: str, options: Options) -> Article:
+    """One article from a file, or from stdin for "-"."""
     if path == "-":
-        return read_stdin_article()
-    return read_article(Path(path))
+        return read_stdin_article(options=options)
+    return read_article(Path(path), options=options)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,8 +81,10 @@ def main() -> None:
               show_default=True, help="Terminal view or one JSON object on stdout.")
 @click.option("--keep-boilerplate", is_flag=True,
               help="Do not remove scraper/CMS boilerplate before matching.")
+@click.option("--max-chars", type=int, default=Options().max_chars, show_default=True,
+              help="Largest article accepted, in characters.")
 @guarded
-def compare(a: str, b: str, fmt: str, keep_boilerplate: bool) -> None:
+def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int) -> None:
     """Compare two articles: reused passages, relation, likely source, what changed.
 
     A and B are plain-text or HTML files (.html, .html.gz); "-" reads one of them
@@ -93,10 +96,10 @@ def compare(a: str, b: str, fmt: str, keep_boilerplate: bool) -> None:
       newstrace compare demo/corpus/01-wire.txt demo/corpus/04-spin.txt
       newstrace compare wire.txt copy.txt --format json > result.json
     """
-    options = Options(strip_boilerplate=not keep_boilerplate)
+    options = Options(strip_boilerplate=not keep_boilerplate, max_chars=max_chars)
     if a == "-" and b == "-":
         raise InputError("<stdin>", "only one of A and B can be read from stdin")
-    result = compare_articles(_read(a), _read(b), options=options)
+    result = compare_articles(_read(a, options), _read(b, options), options=options)
     if fmt == "json":
         click.echo(json.dumps(comparison_dict(result), ensure_ascii=False, indent=2))
     else:

@@ -19,13 +19,19 @@ from rapidfuzz.distance import Levenshtein
 
 from .align import Side
 from .model import Alignment, Drift, Span
-from .skeleton import Fact, facts
+from .skeleton import Fact, facts, time_anchors
 from .text import STOPWORDS, Token, term, tokens
 
 _VALUE_KINDS = ("time", "date", "number")
 _RANGE_GAP_RE = regex.compile(r"^\s*(?:-|–|—|to|and|till|until|through)?\s*$")
 _MIN_FRAGMENT_TOKENS = 6
 _MAX_SWAP_CHUNK = 8
+_PARAPHRASE_SHARE = 0.4
+# Optional English helper: verbs that report speech, and words that end a speaker phrase.
+_REPORTING_VERBS = frozenset("said says told added stated announced confirmed warned".split())
+_SPEAKER_STOPS = frozenset("and but that as while when which who he she they it we i".split())
+_SPEAKER_BREAK_RE = regex.compile(r"[,;:.!?()\[\]\"“”«»—–]")
+_MAX_SPEAKER_TOKENS = 5  # share of a quote's content terms that a retelling keeps
 _CLAUSE_END_RE = regex.compile(r"[.!?;:]")
 
 
@@ -56,6 +62,7 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
         raw += _value_drifts(src, dst, src_facts, dst_facts, src_body, dst_body)
         raw += _quote_drifts(src, dst, src_facts)
         raw += _actor_drifts(src, dst, src_facts, dst_facts)
+        raw += _speaker_drifts(src, dst)
     raw += _merge_drifts(src_side, dst_side, alignments, flip)
     out: list[Drift] = []
     seen: set[tuple] = set()
@@ -89,22 +96,54 @@ def _present(key: str, keys: set[str]) -> bool:
 
 def _value_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts: list[Fact],
                   src_body: dict[str, set[str]], dst_body: dict[str, set[str]]):
+    """Numbers, dates and times of the source passage missing from the whole derived
+    article, paired with new values that stand at the same place (the same changed
+    run of words), else reported as dropped or added."""
     out = []
+    blocks = _char_blocks(src, dst)
     for kind in _VALUE_KINDS:
         missing = [f for f in src_facts if f.kind == kind and not _present(f.key, dst_body[kind])]
         new = [f for f in dst_facts if f.kind == kind and not _present(f.key, src_body[kind])]
         missing = _merge_ranges(src.side.text, missing)
         new = _merge_ranges(dst.side.text, new)
-        for old, fresh in zip(missing, new):
+        paired: set[int] = set()
+        for old in missing:
+            fresh = next((f for k, f in enumerate(new) if k not in paired
+                          and _same_block(blocks, old.span, f.span)), None)
+            if fresh is None:
+                out.append((f"{kind}_dropped", old.span, dst.span, old.text, "",
+                            f"{kind} {old.text} dropped"))
+                continue
+            paired.add(new.index(fresh))
             out.append((f"{kind}_changed", old.span, fresh.span, old.text, fresh.text,
                         f"{kind} {old.text} became {fresh.text}"))
-        for old in missing[len(new):]:
-            out.append((f"{kind}_dropped", old.span, dst.span, old.text, "",
-                        f"{kind} {old.text} dropped"))
-        for fresh in new[len(missing):]:
-            out.append((f"{kind}_added", src.span, fresh.span, "", fresh.text,
-                        f"{kind} {fresh.text} added"))
+        for k, fresh in enumerate(new):
+            if k not in paired:
+                out.append((f"{kind}_added", src.span, fresh.span, "", fresh.text,
+                            f"{kind} {fresh.text} added"))
     return out
+
+
+def _char_blocks(src: _Passage, dst: _Passage) -> list[tuple[int, int, int, int]]:
+    """The changed runs of words between two passages, as character ranges."""
+    st = tokens(src.side.text, src.span.start, src.span.end)
+    dt = tokens(dst.side.text, dst.span.start, dst.span.end)
+    out = []
+    for s0, s1, d0, d1 in _changed_blocks([t.form for t in st], [t.form for t in dt]):
+        # An empty side of a block (pure insertion) still has a place: between tokens.
+        lo_s = st[s0].start if s0 < len(st) else src.span.end
+        hi_s = st[s1 - 1].end if s1 > s0 else lo_s
+        lo_d = dt[d0].start if d0 < len(dt) else dst.span.end
+        hi_d = dt[d1 - 1].end if d1 > d0 else lo_d
+        out.append((lo_s, hi_s, lo_d, hi_d))
+    return out
+
+
+def _same_block(blocks: list[tuple[int, int, int, int]], old: Span, fresh: Span) -> bool:
+    """Whether both facts overlap one changed run ("June 12" / "June 21": the day)."""
+    return any(old.start < max(hi_s, lo_s + 1) and lo_s < old.end
+               and fresh.start < max(hi_d, lo_d + 1) and lo_d < fresh.end
+               for lo_s, hi_s, lo_d, hi_d in blocks)
 
 
 def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
@@ -129,6 +168,8 @@ def _quote_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact]):
         if not q_forms or f" {' '.join(q_forms)} " in f" {dst_norm} ":
             continue  # kept word for word (quotation marks may go)
         replacement = _replacement(src, q, dst, dst_tokens)
+        if replacement is None:
+            replacement = _paraphrase_of(src, q, dst_tokens)
         if replacement is not None:
             s, e = replacement
             new = dst.side.text[s:e]
@@ -167,6 +208,18 @@ def _replacement(src: _Passage, q: Fact, dst: _Passage,
         if taken:
             return taken[0].start, taken[-1].end
     return None
+
+
+def _paraphrase_of(src: _Passage, q: Fact, dst_tokens: list[Token]) -> tuple[int, int] | None:
+    """Where the derived passage retells a quote in its own words: the stretch of derived
+    tokens holding most of the quote's content terms (a quote turned reported speech)."""
+    wanted = {term(t.form) for t in tokens(src.side.text, q.span.start, q.span.end)} - {None}
+    if len(wanted) < 3:
+        return None
+    hits = [t for t in dst_tokens if term(t.form) in wanted]
+    if len({term(t.form) for t in hits}) < _PARAPHRASE_SHARE * len(wanted):
+        return None
+    return hits[0].start, hits[-1].end
 
 
 def _names(fs: list[Fact]) -> list[Fact]:
@@ -223,6 +276,50 @@ def _actor_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts
     return out
 
 
+def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
+    """"X said ..." in a passage: the speaker's span and words, and the content terms of
+    what follows (which tells whether two passages report the same statement)."""
+    toks = tokens(p.side.text, p.span.start, p.span.end)
+    text = p.side.text
+    out = []
+    for k, t in enumerate(toks):
+        if t.form not in _REPORTING_VERBS or k == 0:
+            continue
+        who: list[Token] = []
+        for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1):k]):
+            gap = text[prev.end:(who[-1] if who else t).start]
+            if prev.form in _SPEAKER_STOPS or _SPEAKER_BREAK_RE.search(gap):
+                break
+            who.append(prev)
+        who.reverse()
+        words = " ".join(w.form for w in who)
+        if not who or all(term(w.form) is None for w in who) or len(who) > _MAX_SPEAKER_TOKENS:
+            continue
+        claim = frozenset(x for x in (term(u.form) for u in toks[k + 1:k + 13]) if x)
+        out.append((Span(who[0].start, who[-1].end), words, claim))
+    return out
+
+
+def _speaker_drifts(src: _Passage, dst: _Passage):
+    """The same statement credited to someone else ("the port authority said" became
+    "Ilse Brandvik said")."""
+    out = []
+    dst_speakers = _speakers(dst)
+    for s_span, s_who, s_claim in _speakers(src):
+        for d_span, d_who, d_claim in dst_speakers:
+            if len(s_claim & d_claim) < 2:
+                continue
+            s_terms = {term(w) for w in s_who.split()} - {None}
+            d_terms = {term(w) for w in d_who.split()} - {None}
+            if s_terms & d_terms or _same_name(s_who, d_who):
+                break
+            old, new = src.side.text[s_span.start:s_span.end], dst.side.text[d_span.start:d_span.end]
+            out.append(("actor_swapped", s_span, d_span, old, new,
+                        f"statement credited to {new} instead of {old}"))
+            break
+    return out
+
+
 def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int]]:
     """Maximal runs of non-equal edit operations, as (x_start, x_end, y_start, y_end)."""
     blocks: list[list[int]] = []
@@ -238,7 +335,9 @@ def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int
 
 
 def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment], flip: bool):
-    """One derived sentence built from two source sentences that each add their own facts."""
+    """One derived sentence built from two source sentences that each add their own facts
+    and tell of separately dated events: the merge makes one event of two. (Joining two
+    sentences about one moment is style, not drift.)"""
     by_dst: dict[int, set[int]] = {}
     for al in alignments:
         for i, j in al.links:
@@ -255,7 +354,7 @@ def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment
         own = [s for s in whole
                if len((src_side.terms[s] & d_terms)
                       - set().union(*(src_side.terms[o] for o in whole if o != s))) >= 2]
-        if len(own) < 2:
+        if len(own) < 2 or not _separate_events(src_side, own):
             continue
         first, last = src_side.spans[own[0]], src_side.spans[own[-1]]
         src_span = Span(first.start, last.end)
@@ -267,6 +366,14 @@ def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment
                     dst_side.text[dst_span.start:dst_span.end],
                     f"one sentence merges {len(own)} separate source sentences: {parts}"))
     return out
+
+
+def _separate_events(side: Side, sentences: list[int]) -> bool:
+    """Whether at least two of the sentences carry a time anchor of their own."""
+    anchors = [frozenset(time_anchors(side.text, side.spans[k].start, side.spans[k].end))
+               for k in sentences]
+    dated = [a for a in anchors if a]
+    return len(dated) >= 2 and len(set(dated)) >= 2
 
 
 def _clip(s: str, n: int = 60) -> str:

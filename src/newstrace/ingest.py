@@ -13,9 +13,11 @@ import gzip
 import hashlib
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
 from .model import Article
@@ -47,22 +49,25 @@ def decode(data: bytes, origin: str) -> str:
     A file is binary when it has NUL bytes or many control characters: such input would
     "decode" as latin-1 into garbage that then matches nothing, silently.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(origin, f"broken UTF-16 text ({exc.reason})") from None
-    if b"\x00" in data[:65536]:
-        raise InputError(origin, "binary file (NUL bytes), not an article")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+        if "\x00" in text[:65536]:  # UTF-32, or binary that happens to start like UTF-16
+            raise InputError(origin, "binary file (NUL characters), not an article")
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if b"\x00" in data[:65536]:
+            raise InputError(origin, "binary file (NUL bytes), not an article")
         try:
-            text = data.decode("cp1252")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
     sample = text[:65536]
     controls = sum(1 for c in sample if c < " " and c not in _CONTROL_OK)
     if controls > max(8, len(sample) // 100):
@@ -82,10 +87,10 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(origin, "permission denied") from None
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
-    if path.name.endswith(".gz"):
+    if path.name.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(origin, f"broken gzip file ({exc})") from None
     return data
 
@@ -157,12 +162,13 @@ def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Art
     """Read one article from a text or HTML file (``.gz`` allowed); the id is the file stem."""
     path = Path(path)
     origin = str(path)
-    if path.name.endswith(JSONL_SUFFIXES):
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
         raise InputError(origin, "a JSONL file holds many articles; use scan/add, "
                                  "or pass one article file")
     text = decode(_read_bytes(path), origin)
     stem = path.name.split(".")[0] or path.name
-    if path.name.endswith(HTML_SUFFIXES) or _looks_like_html(text):
+    if name.endswith(HTML_SUFFIXES) or _looks_like_html(text):
         return article_from_html(text, id=stem, origin=origin, options=options)
     _require_text(text, origin, options)
     return Article(id=stem, text=text, origin=origin, format="text")
@@ -192,8 +198,9 @@ def article_from_record(record: Any, origin: str, *, options: Options = DEFAULT_
     fields = {k: (str(meta[k]) if meta[k] is not None else None)
               for k in ("url", "title", "published", "site", "author")}
     if meta["text"] is not None:
-        return article_from_text(str(meta["text"]), id=art_id, origin=origin, options=options,
-                                 **fields)
+        article = article_from_text(str(meta["text"]), id=art_id, origin=origin,
+                                    options=options, **fields)
+        return replace(article, format="jsonl")
     if meta["html"] is not None:
         url = fields.pop("url")
         return article_from_html(str(meta["html"]), id=art_id, origin=origin, url=url,
@@ -206,12 +213,12 @@ def _iter_jsonl(path: Path, options: Options,
     """Stream a JSONL file line by line (never loaded whole); bad lines go to ``on_error``."""
     origin = str(path)
     try:
-        opener = gzip.open if path.name.endswith(".gz") else open
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
         fh = opener(path, "rb")
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
     with fh:
-        for number, raw in enumerate(fh, 1):
+        for number, raw in _numbered_lines(fh, origin):
             where = f"{origin}:{number}"
             if not raw.strip():
                 continue
@@ -224,6 +231,21 @@ def _iter_jsonl(path: Path, options: Options,
                 yield article_from_record(record, where, options=options)
             except InputError as exc:
                 on_error(exc)
+
+
+def _numbered_lines(fh: IO[bytes], origin: str) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) pairs; a read or gzip failure becomes an InputError."""
+    number = 0
+    while True:
+        try:
+            raw = fh.readline()
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{origin}:{number + 1}",
+                             f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+        if not raw:
+            return
+        number += 1
+        yield number, raw
 
 
 def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:

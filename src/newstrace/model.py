@@ -15,7 +15,7 @@ RELATIONS: tuple[str, ...] = ("duplicate", "rewrite", "partial", "same-story", "
 Side = Literal["a", "b"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A half-open character range ``[start, end)`` into an article's text."""
 

@@ -35,6 +35,14 @@ _QUOTE_RE = regex.compile(
     r"“([^“”\n]{1,400})”|„([^“”„\n]{1,400})[“”]|«([^«»\n]{1,400})»|\"([^\"\n]{1,400})\""
     r"|(?<![\p{L}\p{N}])‘([^‘’\n]{1,400})’(?![\p{L}])"
 )
+# Relative time phrases (English helper): they date an event without a calendar date.
+_RELATIVE_TIME_RE = regex.compile(
+    r"\b(?:(?:earlier|later)\s+(?:this|that|last|in\s+the)\s+(?:year|month|week|day)"
+    r"|(?:last|this|next|that)\s+(?:year|month|week|weekend|spring|summer|autumn|fall|winter)"
+    r"|(?:yesterday|today|tomorrow|tonight)"
+    r"|(?:a|one|two|three|several|few)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later))\b",
+    regex.IGNORECASE,
+)
 _NAME_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:\p{Lu}[\p{L}\p{M}'’.-]*))*")
 _SENTENCE_START_RE = regex.compile(r"(?:^|[.!?…]\s+|[\n\"“”«»(\[–—-]\s*)$")
 
@@ -73,9 +81,30 @@ def facts(text: str, start: int = 0, end: int | None = None) -> list[Fact]:
         s, word = name
         if any(s < te and ts < s + len(word) for ts, te in taken):
             continue
+        if " " not in word and _opens_sentence(text, s) and not _named_elsewhere(text, word):
+            continue  # "Глава", "По": capitalised only because it opens the sentence
         out.append(Fact("name", Span(s, s + len(word)), normalise(word).casefold(), word))
     out.sort(key=lambda f: (f.span.start, f.span.end))
     return out
+
+
+def time_anchors(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Keys of what dates the events of a passage: times, dates and relative phrases
+    ("earlier this year"), used to tell one event from two."""
+    stop = len(text) if end is None else end
+    keys = [f.key for f in facts(text, start, stop) if f.kind in ("time", "date")]
+    keys += [normalise(m.group()).casefold() for m in _RELATIVE_TIME_RE.finditer(text, start, stop)]
+    return keys
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return _SENTENCE_START_RE.search(text, max(0, start - 3), start) is not None
+
+
+def _named_elsewhere(text: str, word: str) -> bool:
+    """Whether the word also stands capitalised inside a sentence somewhere in the text,
+    which tells a name from an ordinary word that happens to open a sentence."""
+    return regex.search(r"[\p{L}\p{N},;:]\s+" + regex.escape(word) + r"(?!\p{L})", text) is not None
 
 
 def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
