@@ -30,6 +30,7 @@ __all__ = [
     "decode",
     "iter_articles",
     "iter_paths",
+    "iter_stdin_jsonl",
     "read_article",
     "read_stdin_article",
 ]
@@ -167,11 +168,20 @@ def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Art
         raise InputError(origin, "a JSONL file holds many articles; use scan/add, "
                                  "or pass one article file")
     text = decode(_read_bytes(path), origin)
-    stem = path.name.split(".")[0] or path.name
+    stem = _article_id(path.name)
     if name.endswith(HTML_SUFFIXES) or _looks_like_html(text):
         return article_from_html(text, id=stem, origin=origin, options=options)
     _require_text(text, origin, options)
     return Article(id=stem, text=text, origin=origin, format="text")
+
+
+def _article_id(name: str) -> str:
+    """The file name without its article suffix ("report.v1.txt" -> "report.v1")."""
+    lower = name.lower()
+    for suffix in sorted(ARTICLE_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def read_stdin_article(*, options: Options = DEFAULT_OPTIONS) -> Article:
@@ -218,19 +228,31 @@ def _iter_jsonl(path: Path, options: Options,
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
     with fh:
-        for number, raw in _numbered_lines(fh, origin):
-            where = f"{origin}:{number}"
-            if not raw.strip():
-                continue
+        yield from _jsonl_records(fh, origin, options, on_error)
+
+
+def iter_stdin_jsonl(*, options: Options = DEFAULT_OPTIONS,
+                     on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
+    """Stream JSONL articles from standard input (bad lines go to ``on_error``)."""
+    yield from _jsonl_records(sys.stdin.buffer, "<stdin>", options, on_error or _raise)
+
+
+def _jsonl_records(fh: IO[bytes], origin: str, options: Options,
+                   on_error: Callable[[InputError], None]) -> Iterator[Article]:
+    """Articles of an open JSONL byte stream, one per line."""
+    for number, raw in _numbered_lines(fh, origin):
+        where = f"{origin}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            line = decode(raw, where)
             try:
-                line = decode(raw, where)
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(where, f"broken JSON ({exc.msg})") from None
-                yield article_from_record(record, where, options=options)
-            except InputError as exc:
-                on_error(exc)
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(where, f"broken JSON ({exc.msg})") from None
+            yield article_from_record(record, where, options=options)
+        except InputError as exc:
+            on_error(exc)
 
 
 def _numbered_lines(fh: IO[bytes], origin: str) -> Iterator[tuple[int, bytes]]:

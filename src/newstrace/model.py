@@ -112,3 +112,24 @@ class Comparison:
     boilerplate_b: tuple[Boilerplate, ...] = field(default=())
     title_a: Span | None = None
     title_b: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """One verified reuse pair of a scan: ids ordered ``a < b``, ``source`` an id or None."""
+
+    a: str
+    b: str
+    relation: Relation
+    coverage_a: float
+    coverage_b: float
+    source: str | None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A reuse family: articles connected by reuse pairs, and the likely original."""
+
+    members: tuple[str, ...]
+    original: str

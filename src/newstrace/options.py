@@ -44,6 +44,21 @@ class Options:
     partial_min_surface: float = 0.6
     """Low-coverage reuse must keep this much of the original wording (see verdict)."""
 
+    # fingerprint / candidates (scan, archive)
+    num_perm: int = 128
+    """Signature slots per channel (a power of two)."""
+    shingle_size: int = 3
+    shingle_threshold: float = 0.3
+    """Word-shingle Jaccard at which near-verbatim copies become candidates."""
+    skeleton_threshold: float = 0.4
+    """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
+    max_bucket: int = 200
+    """Band buckets with more articles than this are skipped (site templates)."""
+    batch_size: int = 512
+    """Articles per batch in scan/add (memory vs. numpy efficiency)."""
+    check_candidates: int = 8
+    """Archive candidates verified with the full compare by ``check``."""
+
     def __post_init__(self) -> None:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
@@ -53,6 +68,15 @@ class Options:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")
         if self.min_context_score > self.min_link_score:
             raise OptionsError("min_context_score must not exceed min_link_score")
+        for name in ("shingle_threshold", "skeleton_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value < 1.0:
+                raise OptionsError(f"{name} must be strictly between 0 and 1, got {value!r}")
+        if self.num_perm < 8 or self.num_perm & (self.num_perm - 1):
+            raise OptionsError(f"num_perm must be a power of two >= 8, got {self.num_perm!r}")
+        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates"):
+            if getattr(self, name) < 1:
+                raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
 

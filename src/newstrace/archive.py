@@ -1,0 +1,332 @@
+"""Archive: a persistent, incremental index of articles in one embedded SQLite file.
+
+No server to start. WAL journaling lets readers (``check``, the server) run while one
+writer adds. Each batch of articles is one transaction, so a crash or a kill leaves the
+archive as it was after the last committed batch, and running ``add`` again resumes:
+an article already present (same content hash) is recognised and skipped.
+
+Tables:
+
+* ``articles``: one row per article: stable id, content hash, metadata, zlib-compressed
+  text, and both signatures (for re-banding and for scanning the archive).
+* ``bands``: (key, article) for every band key of both channels; a ``WITHOUT ROWID``
+  B-tree keyed by band key, so a ``check`` is a handful of index look-ups.
+* ``meta``: the fingerprint parameters the archive was built with (a later run with other
+  parameters would compute keys that never match, so it is refused).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .compare import compare_prepared, prepare
+from .errors import ArchiveError, InputError
+from .ingest import content_hash
+from .model import Article, Comparison
+from .options import DEFAULT_OPTIONS, Options
+from .scan import Progress, ScanResult, band_keys_of, clean_bodies, find_reuse, fingerprint_bodies
+
+__all__ = ["AddReport", "Archive", "Match"]
+
+_SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    title TEXT, url TEXT, site TEXT, published TEXT, author TEXT, origin TEXT,
+    format TEXT NOT NULL,
+    text BLOB NOT NULL,
+    shingles BLOB NOT NULL,
+    skeleton BLOB NOT NULL,
+    added REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(hash);
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+"""
+_META_KEYS = ("schema", "num_perm", "shingle_size", "shingle_threshold", "skeleton_threshold")
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What one ``add`` did: ids added, already present, and inputs that failed."""
+
+    added: int = 0
+    present: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One archived article that a checked article reuses or is reused by."""
+
+    id: str
+    comparison: Comparison
+    band_hits: int
+
+
+class Archive:
+    """An open archive file. Use as a context manager; one writer at a time."""
+
+    def __init__(self, path: str | Path, *, options: Options = DEFAULT_OPTIONS,
+                 create: bool = True, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.options = options
+        self.errors: list[InputError] = []
+        """Inputs refused by ``add`` (id clashes), for the caller to report."""
+        if not create and not self.path.exists():
+            raise ArchiveError(f"{self.path}: no such archive (create one with `newstrace add`)")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self._db.executescript(_SCHEMA)
+            self._check_meta()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: not a usable newstrace archive ({exc})") from None
+
+    # --- housekeeping -------------------------------------------------------------------
+
+    def _check_meta(self) -> None:
+        want = {"schema": _SCHEMA_VERSION, "num_perm": str(self.options.num_perm),
+                "shingle_size": str(self.options.shingle_size),
+                "shingle_threshold": repr(self.options.shingle_threshold),
+                "skeleton_threshold": repr(self.options.skeleton_threshold)}
+        have = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        if not have:
+            with self._transaction():
+                self._db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", want.items())
+            return
+        wrong = [k for k in _META_KEYS if have.get(k) != want[k]]
+        if wrong:
+            raise ArchiveError(f"{self.path}: built with other fingerprint settings "
+                               f"({', '.join(f'{k}={have.get(k)}' for k in wrong)})")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # --- writing ------------------------------------------------------------------------
+
+    def add(self, articles: Iterable[Article], *,
+            on_batch: Callable[[AddReport], None] | None = None) -> AddReport:
+        """Add articles in batches of ``options.batch_size``, one transaction each.
+
+        Already archived content (same hash) is skipped; an id already used by other
+        content is an input error (ids are stable: they never move to other text).
+        """
+        report = AddReport()
+        t0 = time.perf_counter()
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= self.options.batch_size:
+                self._add_batch(batch, report)
+                batch = []
+                if on_batch:
+                    on_batch(report)
+        if batch:
+            self._add_batch(batch, report)
+            if on_batch:
+                on_batch(report)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _add_batch(self, batch: Sequence[Article], report: AddReport) -> None:
+        fresh = self._fresh(batch, report)
+        if not fresh:
+            return
+        fp = fingerprint_bodies(clean_bodies(fresh, self.options), self.options)
+        keys = band_keys_of(fp, self.options)
+        now = time.time()
+        with self._transaction():
+            for k, art in enumerate(fresh):
+                cur = self._db.execute(
+                    "INSERT INTO articles (id, hash, title, url, site, published, author, "
+                    "origin, format, text, shingles, skeleton, added) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (art.id, content_hash(art.text), art.title, art.url, art.site,
+                     art.published, art.author, art.origin, art.format,
+                     zlib.compress(art.text.encode("utf-8", "surrogatepass"), 1),
+                     fp.shingles[k].tobytes(), fp.skeleton[k].tobytes(), now))
+                rowid = cur.lastrowid
+                row_keys = keys[k][keys[k] != -1]
+                self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                                     ((int(key), rowid) for key in np.unique(row_keys)))
+        report.added += len(fresh)
+
+    def _fresh(self, batch: Sequence[Article], report: AddReport) -> list[Article]:
+        """The articles of a batch not yet archived; id clashes raise InputError."""
+        fresh: list[Article] = []
+        seen: dict[str, str] = {}
+        for art in batch:
+            h = content_hash(art.text)
+            row = self._db.execute("SELECT hash FROM articles WHERE id = ?", (art.id,)).fetchone()
+            if row is not None or art.id in seen:
+                if (row[0] if row is not None else seen[art.id]) == h:
+                    report.present += 1
+                    continue
+                report.failed += 1
+                self.errors.append(InputError(art.origin or art.id,
+                                              f"id {art.id!r} is already archived with other text"))
+                continue
+            seen[art.id] = h
+            fresh.append(art)
+        return fresh
+
+    # --- reading ------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article:
+        row = self._db.execute(
+            "SELECT id, text, title, url, site, published, author, origin, format "
+            "FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise InputError(article_id, "no such article in the archive")
+        return _article(row)
+
+    def _get_rowids(self, rowids: Sequence[int]) -> dict[int, Article]:
+        marks = ",".join("?" * len(rowids))
+        rows = self._db.execute(
+            f"SELECT rowid, id, text, title, url, site, published, author, origin, format "
+            f"FROM articles WHERE rowid IN ({marks})", list(rowids)).fetchall()
+        return {r[0]: _article(r[1:]) for r in rows}
+
+    def ids(self) -> Iterator[str]:
+        for (article_id,) in self._db.execute("SELECT id FROM articles ORDER BY rowid"):
+            yield article_id
+
+    def articles(self) -> Iterator[Article]:
+        for row in self._db.execute(
+                "SELECT id, text, title, url, site, published, author, origin, format "
+                "FROM articles ORDER BY rowid"):
+            yield _article(row)
+
+    def scan(self, *, progress: Progress | None = None) -> ScanResult:
+        """Every reuse pair and family among the archived articles."""
+        ids, keys = self.band_table()
+        rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
+        published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
+        result = find_reuse(keys, lambda k: self._get_rowids([rowids[k]])[rowids[k]],
+                            published, options=self.options,
+                            **({"progress": progress} if progress else {}))
+        return result
+
+    def band_table(self) -> tuple[list[str], np.ndarray]:
+        """Every archived article's id and its band keys, for a scan of the archive."""
+        ids = list(self.ids())
+        rows = self._db.execute("SELECT shingles, skeleton FROM articles ORDER BY rowid")
+        from .fingerprint import Fingerprints  # local: only scans of the archive need it
+
+        sh, sk = [], []
+        for a, b in rows:
+            sh.append(np.frombuffer(a, dtype=np.uint32))
+            sk.append(np.frombuffer(b, dtype=np.uint32))
+        n = len(ids)
+        m = self.options.num_perm
+        fp = Fingerprints(np.array(sh, dtype=np.uint32).reshape(n, m),
+                          np.array(sk, dtype=np.uint32).reshape(n, m), np.zeros(n, np.int32))
+        return ids, band_keys_of(fp, self.options)
+
+    def check(self, article: Article, *, limit: int | None = None) -> list[Match]:
+        """Archived articles that share reused passages with ``article``, best first.
+
+        Candidates come from the band index (shared band keys), the most-hit ones are
+        verified with the full compare pipeline; only reuse relations are returned.
+        """
+        limit = limit or self.options.check_candidates
+        fp = fingerprint_bodies(clean_bodies([article], self.options), self.options)
+        keys = band_keys_of(fp, self.options)[0]
+        keys = [int(k) for k in np.unique(keys[keys != -1])]
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        hits = self._db.execute(
+            f"SELECT article, COUNT(*) AS n FROM bands WHERE key IN ({marks}) "
+            f"GROUP BY article ORDER BY n DESC, article LIMIT ?", [*keys, limit]).fetchall()
+        if not hits:
+            return []
+        found = self._get_rowids([r for r, _ in hits])
+        mine = prepare(article, self.options)
+        out = []
+        for rowid, n in hits:
+            other = found.get(rowid)
+            if other is None or other.id == article.id and other.text == article.text:
+                continue
+            c = compare_prepared(mine, prepare(other, self.options), self.options)
+            if c.relation in ("duplicate", "rewrite", "partial"):
+                out.append(Match(other.id, c, n))
+        out.sort(key=lambda m: (-m.comparison.score, m.id))
+        return out
+
+    # --- integrity ----------------------------------------------------------------------
+
+    def doctor(self) -> list[str]:
+        """Problems found by SQLite's integrity check and the archive's own invariants."""
+        problems = [r[0] for r in self._db.execute("PRAGMA integrity_check").fetchall()
+                    if r[0] != "ok"]
+        orphans = self._db.execute(
+            "SELECT COUNT(*) FROM bands WHERE article NOT IN (SELECT rowid FROM articles)"
+        ).fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} band keys point to no article")
+        empty = b"\xff" * (4 * self.options.num_perm)  # an article without words has no keys
+        unbanded = self._db.execute(
+            "SELECT COUNT(*) FROM articles WHERE shingles != ? AND rowid NOT IN "
+            "(SELECT DISTINCT article FROM bands)", (empty,)).fetchone()[0]
+        if unbanded:
+            problems.append(f"{unbanded} articles have no band keys")
+        size = 4 * self.options.num_perm
+        bad = self._db.execute("SELECT COUNT(*) FROM articles WHERE length(shingles) != ? "
+                               "OR length(skeleton) != ?", (size, size)).fetchone()[0]
+        if bad:
+            problems.append(f"{bad} articles have malformed signatures")
+        return problems
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt too)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
+
+
+def _article(row: Sequence[object]) -> Article:
+    art_id, blob, title, url, site, published, author, origin, fmt = row
+    text = zlib.decompress(blob).decode("utf-8", "surrogatepass")  # type: ignore[arg-type]
+    return Article(id=art_id, text=text, title=title, url=url, site=site,  # type: ignore[arg-type]
+                   published=published, author=author, origin=origin, format=fmt)  # type: ignore[arg-type]

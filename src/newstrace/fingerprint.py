@@ -1,0 +1,291 @@
+"""Fingerprint stage: compact signatures of whole articles for candidate search.
+
+Two channels, both MinHash-style signatures of ``num_perm`` slots:
+
+* ``shingles``: word 3-shingles of the body; near-verbatim copies collide here.
+* ``skeleton``: the set of skeleton terms: capitalised words (names, places,
+  organisations), numbers, and every word of scripts without letter case. Spins and
+  partial rewrites keep few 3-grams but most of the story's names and numbers, so they
+  still collide here, while unrelated articles share almost none (common words, which
+  make any two news stories look alike, are left out).
+
+Signatures use one-permutation hashing with rotation densification (Li, Owen & Zhang
+2012; Shrivastava 2017): each feature is hashed once, the hash picks one of
+``num_perm`` bins and the minimum per bin is kept. That estimates Jaccard similarity like
+``num_perm`` independent permutations at 1/``num_perm`` of the hashing cost, and it is
+vectorised over a whole batch of articles with numpy. Hashes are stable across processes
+and machines (blake2b of the feature, not Python's salted ``hash``), so a Spark job and
+the local engine compute identical signatures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+import regex
+
+from .text import term
+
+__all__ = ["Fingerprints", "estimate_jaccard", "fingerprint_texts", "signature", "signatures",
+           "word_features", "words_of"]
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """Signatures of a batch of articles: one row per article, ``num_perm`` columns."""
+
+    shingles: np.ndarray  # (n, num_perm) uint32
+    skeleton: np.ndarray  # (n, num_perm) uint32
+    sizes: np.ndarray  # (n,) int32: number of word shingles (0: no words)
+
+
+# Characters stripped from the ends of whitespace-separated words (punctuation, quotes).
+_STRIP = "".join(sorted(set(string.punctuation + "“”‘’«»„‚‹›–—―·•…¡¿「」『』（）【】、，。！？：；")))
+_NO_SPACE_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+
+
+def _stable_hash(item: str) -> int:
+    return int.from_bytes(hashlib.blake2b(item.encode("utf-8", "surrogatepass"),
+                                          digest_size=4).digest(), "little")
+
+
+_SEPARATOR = " \x00\x01newstrace\x01\x00 "
+_SEPARATOR_ID = -2
+
+
+def _is_entity(word: str) -> bool:
+    """Skeleton words: capitalised (names, places, organisations), holding digits, or in
+    a script without letter case (where capitals cannot tell names apart)."""
+    first = word[0]
+    if first.isupper() or any(c.isdigit() for c in word):
+        return True
+    return first.isalpha() and first.lower() == first.upper()
+
+
+class _Vocabulary:
+    """Every distinct raw word seen, with its stable hash and its matching-term hash.
+
+    A corpus reuses its words endlessly, so after warm-up a word costs one dictionary
+    look-up; hashing, stripping and stemming happen once per distinct word. Ids index
+    numpy tables, so the per-article work after the look-up is vectorised. Id 0 marks
+    a token that is not a word (punctuation only).
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {_SEPARATOR.strip(): _SEPARATOR_ID}
+        self._word: list[int] = [0]
+        self._term: list[int] = [0]
+        self._multi: dict[int, tuple[int, ...]] = {}  # id -> term hashes (no-space scripts)
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _learn(self, raw: str) -> int:
+        word = raw.strip(_STRIP)
+        new_id = len(self._word)
+        if not word:
+            self._ids[raw] = 0
+            return 0
+        folded = word.casefold()
+        t: str | None = None
+        if _NO_SPACE_RE.search(word):
+            parts = [folded[i:i + 2] for i in range(max(1, len(folded) - 1))]
+            self._multi[new_id] = tuple(_stable_hash("\x00" + p) for p in parts)
+        elif _is_entity(word):
+            t = term(folded)
+        self._word.append(_stable_hash(folded))
+        self._term.append(0 if t is None else _stable_hash("\x00" + t))
+        self._ids[raw] = new_id
+        self._tables = None
+        return new_id
+
+    def ids(self, text: str) -> np.ndarray:
+        """Word ids of a text split on whitespace (case and punctuation are resolved once
+        per distinct raw token, in ``_learn``)."""
+        raw = text.split()
+        ids = np.fromiter(map(self._ids.get, raw, repeat(-1)), dtype=np.int64, count=len(raw))
+        unknown = np.flatnonzero(ids == -1)
+        for k in unknown.tolist():  # first sightings only: rare once a corpus warms up
+            w = raw[k]
+            i = self._ids.get(w)
+            ids[k] = self._learn(w) if i is None else i
+        return ids
+
+    def tables(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._tables is None:
+            self._tables = (np.array(self._word, dtype=np.uint64),
+                            np.array(self._term, dtype=np.uint64))
+        return self._tables
+
+    @property
+    def has_multi(self) -> bool:
+        return bool(self._multi)
+
+    def multi_terms(self, ids: np.ndarray) -> np.ndarray:
+        """Character-bigram term hashes of the no-space-script words among ``ids``."""
+        if not self._multi:
+            return np.empty(0, dtype=np.uint64)
+        found = [h for i in np.unique(ids).tolist() if i in self._multi for h in self._multi[i]]
+        return np.array(found, dtype=np.uint64)
+
+
+_VOCAB = _Vocabulary()
+
+
+def words_of(text: str) -> list[str]:
+    """Case-folded whitespace-separated words without surrounding punctuation (cheap:
+    this runs on every article of a corpus)."""
+    return [w for w in (x.strip(_STRIP) for x in text.casefold().split()) if w]
+
+
+def word_features(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Stable hashes of a text's words (in order) and of its matching terms (a multiset:
+    repeats do not change a MinHash)."""
+    ids = _VOCAB.ids(text)
+    word_table, term_table = _VOCAB.tables()
+    ids = ids[ids != 0]
+    terms = term_table[ids]
+    terms = np.concatenate([terms[terms != 0], _VOCAB.multi_terms(ids)])
+    return word_table[ids], terms
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (splitmix64): spreads combined shingle values over all bits."""
+    x = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def shingle_hashes(words: np.ndarray, k: int = 3) -> np.ndarray:
+    """Hashes of the word k-shingles (texts shorter than k give one shingle of all)."""
+    if len(words) == 0:
+        return np.empty(0, dtype=np.uint64)
+    if len(words) < k:
+        k = len(words)
+    w = words
+    acc = np.zeros(len(w) - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = acc * np.uint64(0x100000001B3) + w[j:len(w) - k + 1 + j]
+    return acc  # ``signatures`` mixes every feature hash before use
+
+
+def signature(features: np.ndarray, num_perm: int = 128) -> np.ndarray:
+    """One-permutation MinHash signature of a set of 64-bit feature hashes."""
+    return signatures([features], num_perm)[0]
+
+
+def signatures(batches: Sequence[np.ndarray], num_perm: int = 128) -> np.ndarray:
+    """Signatures of many feature sets at once: (len(batches), num_perm) uint32."""
+    n = len(batches)
+    lengths = np.fromiter((len(b) for b in batches), dtype=np.int64, count=n)
+    features = np.concatenate(batches).astype(np.uint64) if n else np.empty(0, np.uint64)
+    return _signatures(features, np.repeat(np.arange(n, dtype=np.int64), lengths), n, num_perm)
+
+
+def _signatures(features: np.ndarray, rows: np.ndarray, n: int, num_perm: int) -> np.ndarray:
+    """Signatures from a flat array of 64-bit feature hashes and the row of each.
+
+    The high bits of each (mixed) feature hash choose its bin, the low 32 bits are its
+    value; per (row, bin) the minimum is kept with one ``np.minimum.at``. Empty bins
+    borrow from the next filled bin to the right (circularly), offset by the distance so
+    that borrowed values stay distinguishable (densification).
+    """
+    if num_perm < 1 or num_perm & (num_perm - 1):
+        raise ValueError(f"num_perm must be a power of two, got {num_perm}")
+    sig = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    if n == 0 or len(features) == 0:
+        return sig
+    h = _mix(features)
+    bits = num_perm.bit_length() - 1
+    bins = (h >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(h), np.int64)
+    values = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    np.minimum.at(sig.reshape(-1), rows * num_perm + bins, values)
+    _densify(sig, np.bincount(rows, minlength=n) > 0)
+    return sig
+
+
+def _densify(sig: np.ndarray, filled_rows: np.ndarray) -> None:
+    """Fill empty bins from the next non-empty bin to the right, circularly (in place)."""
+    empty = sig == _EMPTY
+    if not empty[filled_rows].any():
+        return
+    n, m = sig.shape
+    cols = np.arange(m)
+    big = 2 * m
+    twice = np.concatenate([np.where(empty, big, cols), np.where(empty, big, cols + m)], axis=1)
+    nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :m]
+    borrowed = sig[np.arange(n)[:, None], nxt % m].astype(np.uint64)
+    dist = (nxt - cols).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        shifted = (borrowed + dist * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFE)
+    out = np.where(empty, shifted.astype(np.uint32), sig)
+    out[~filled_rows] = _EMPTY
+    sig[:] = out
+
+
+def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128,
+                      shingle_size: int = 3) -> Fingerprints:
+    """Both signature channels for a batch of body texts (headline and boilerplate are
+    best removed by the caller: shared site furniture is not reuse).
+
+    The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
+    a fixed number of numpy operations per batch, not per article.
+    """
+    n = len(texts)
+    # One casefold/split/look-up pass over the whole batch; a separator token (id 0,
+    # never a word) marks where each article ends.
+    all_ids = _VOCAB.ids(_SEPARATOR.join(texts)) if n else np.empty(0, np.int64)
+    word_table, term_table = _VOCAB.tables()
+    ends = np.flatnonzero(all_ids == _SEPARATOR_ID)
+    lengths = np.diff(np.concatenate([[-1], ends, [len(all_ids)]])) - 1
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    all_ids = all_ids[all_ids != _SEPARATOR_ID]
+    keep = all_ids != 0
+    ids, rows = all_ids[keep], rows[keep]
+    counts = np.bincount(rows, minlength=n)
+
+    # Word shingles that do not cross an article boundary; shorter articles: one shingle.
+    words = word_table[ids]
+    k = shingle_size
+    starts = np.arange(max(0, len(ids) - k + 1))
+    sh = shingle_hashes(words, k) if len(ids) >= k else np.empty(0, np.uint64)
+    inside = rows[starts] == rows[starts + k - 1]
+    sh_feat, sh_rows = sh[inside], rows[starts[inside]]
+    short = np.flatnonzero((counts > 0) & (counts < k))
+    if len(short):
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        extra = [shingle_hashes(words[offsets[r]:offsets[r + 1]], k) for r in short]
+        sh_feat = np.concatenate([sh_feat, *extra])
+        sh_rows = np.concatenate([sh_rows, np.repeat(short, [len(e) for e in extra])])
+
+    terms = term_table[ids]
+    has_term = terms != 0
+    t_feat, t_rows = terms[has_term], rows[has_term]
+    if _VOCAB.has_multi:  # scripts without spaces: character bigrams of whole clauses
+        extra_feat, extra_rows = [], []
+        for r in range(n):
+            bigrams = _VOCAB.multi_terms(ids[rows == r])
+            extra_feat.append(bigrams)
+            extra_rows.append(np.full(len(bigrams), r, dtype=np.int64))
+        t_feat = np.concatenate([t_feat, *extra_feat])
+        t_rows = np.concatenate([t_rows, *extra_rows])
+
+    sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
+    return Fingerprints(_signatures(sh_feat, sh_rows, n, num_perm),
+                        _signatures(t_feat, t_rows, n, num_perm), sizes)
+
+
+def estimate_jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    """Share of equal slots: the Jaccard estimate of two signatures."""
+    return float(np.mean(x == y))

@@ -1,0 +1,110 @@
+"""Band stage: locality-sensitive hashing of signatures into band keys, and candidates.
+
+A signature of ``num_perm`` slots is cut into ``bands`` bands of ``rows`` slots; two
+articles become candidates when any band is equal. Band keys are 63-bit integers that
+also encode the channel and the band number, so one flat table (in memory, in SQLite or
+in a Spark shuffle) holds every key of every channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding"]
+
+
+@dataclass(frozen=True, slots=True)
+class Banding:
+    """How one channel's signature is cut: ``bands`` x ``rows`` <= ``num_perm``."""
+
+    bands: int
+    rows: int
+    channel: int = 0  # 0: shingles, 1: skeleton
+
+    def probability(self, similarity: float) -> float:
+        """Chance that two signatures with this Jaccard similarity share a band."""
+        return 1.0 - (1.0 - similarity ** self.rows) ** self.bands
+
+
+@lru_cache(maxsize=64)
+def optimal_banding(threshold: float, num_perm: int = 128, channel: int = 0,
+                    fp_weight: float = 0.5, fn_weight: float = 0.5) -> Banding:
+    """The (bands, rows) that minimise the weighted false positive and false negative
+    areas around ``threshold``: the criterion datasketch's MinHashLSH uses, so both
+    tools band alike at one threshold."""
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+    s_lo = np.linspace(0.0, threshold, 201)
+    s_hi = np.linspace(threshold, 1.0, 201)
+    best: tuple[float, int, int] | None = None
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = np.trapezoid(1.0 - (1.0 - s_lo ** r) ** b, s_lo)
+            fn = np.trapezoid((1.0 - s_hi ** r) ** b, s_hi)
+            err = fp_weight * fp + fn_weight * fn
+            if best is None or err < best[0]:
+                best = (err, b, r)
+    assert best is not None
+    return Banding(best[1], best[2], channel)
+
+
+_MULT = np.array([0x9E3779B97F4A7C15 | 1, 0xC2B2AE3D27D4EB4F | 1, 0x165667B19E3779F9 | 1,
+                  0xD6E8FEB86659FD93 | 1], dtype=np.uint64)
+
+
+def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
+    """(n, bands) int64 keys: each band's slots hashed together with channel and band.
+
+    Rows that are all-empty (an article without features) get key -1 in every band:
+    they must never become candidates of each other.
+    """
+    n = sig.shape[0]
+    b, r = banding.bands, banding.rows
+    cut = sig[:, : b * r].astype(np.uint64).reshape(n, b, r)
+    with np.errstate(over="ignore"):
+        acc = np.full((n, b), np.uint64(banding.channel * 1_000_003 + 17), dtype=np.uint64)
+        acc = acc + np.arange(b, dtype=np.uint64)[None, :] * np.uint64(0x51ED27F1)
+        for j in range(r):
+            acc = (acc ^ cut[:, :, j]) * _MULT[j % len(_MULT)]
+            acc ^= acc >> np.uint64(29)
+    keys = (acc >> np.uint64(1)).astype(np.int64)  # 63 bits: fits SQLite and Spark longs
+    empty = (sig == np.uint32(0xFFFFFFFF)).all(axis=1)
+    keys[empty] = -1
+    return keys
+
+
+def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
+    """Distinct pairs (i < j) of rows that share at least one key, as an (m, 2) array.
+
+    ``keys`` is (n, k) over any number of channels and bands. Buckets larger than
+    ``max_bucket`` (a template sentence shared by thousands of pages) are skipped: they
+    carry no evidence about any one pair.
+    """
+    n, k = keys.shape
+    flat = keys.reshape(-1)
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    ok = flat != -1
+    flat, rows = flat[ok], rows[ok]
+    order = np.lexsort((rows, flat))
+    flat, rows = flat[order], rows[order]
+    if len(flat) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(flat)]]))
+    pairs: list[np.ndarray] = []
+    for size in np.unique(sizes):
+        if size < 2 or size > max_bucket:
+            continue
+        group_starts = starts[sizes == size]
+        members = rows[group_starts[:, None] + np.arange(size)[None, :]]  # (g, size)
+        ii, jj = np.triu_indices(size, 1)
+        pairs.append(np.stack([members[:, ii].reshape(-1), members[:, jj].reshape(-1)], axis=1))
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64)
+    allp = np.concatenate(pairs)
+    allp = allp[allp[:, 0] != allp[:, 1]]
+    allp.sort(axis=1)
+    return np.unique(allp, axis=0)

@@ -1,0 +1,118 @@
+"""Scan and check results as files (JSONL + summary JSON) and terminal tables."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..archive import Match
+from ..model import Family, PairResult
+from ..scan import ScanResult
+from .json_report import comparison_dict
+
+
+def pair_dict(p: PairResult) -> dict[str, Any]:
+    """One line of pairs.jsonl: ``source`` is the id of the likely original, or null."""
+    return {"a": p.a, "b": p.b, "relation": p.relation,
+            "coverage": {"a": p.coverage_a, "b": p.coverage_b},
+            "source": p.source, "score": p.score}
+
+
+def family_dict(f: Family, number: int) -> dict[str, Any]:
+    """One line of families.jsonl."""
+    return {"family": number, "original": f.original, "size": len(f.members),
+            "members": list(f.members)}
+
+
+def summary_dict(result: ScanResult) -> dict[str, Any]:
+    relations = Counter(p.relation for p in result.pairs)
+    return {
+        "articles": result.articles,
+        "failed_inputs": len(result.failed),
+        "candidates": result.candidates,
+        "pairs": len(result.pairs),
+        "relations": dict(sorted(relations.items())),
+        "families": len(result.families),
+        "largest_family": max((len(f.members) for f in result.families), default=0),
+        "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+    }
+
+
+def write_scan(result: ScanResult, out: Path) -> list[Path]:
+    """pairs.jsonl, families.jsonl, summary.json (and errors.txt when inputs failed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "pairs.jsonl", out / "families.jsonl", out / "summary.json"]
+    with written[0].open("w", encoding="utf-8") as fh:
+        for p in result.pairs:
+            fh.write(json.dumps(pair_dict(p), ensure_ascii=False) + "\n")
+    with written[1].open("w", encoding="utf-8") as fh:
+        for k, f in enumerate(result.families, 1):
+            fh.write(json.dumps(family_dict(f, k), ensure_ascii=False) + "\n")
+    written[2].write_text(json.dumps(summary_dict(result), indent=2) + "\n", encoding="utf-8")
+    if result.failed:
+        errors = out / "errors.txt"
+        errors.write_text("".join(f"{e}\n" for e in result.failed), encoding="utf-8")
+        written.append(errors)
+    return written
+
+
+def render_scan(result: ScanResult, console: Console, *, top: int = 20) -> None:
+    """Summary table, the largest families, and failed inputs (first few)."""
+    s = summary_dict(result)
+    table = Table(title="newstrace scan", show_header=False, expand=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("articles", f"{s['articles']:,}")
+    table.add_row("failed inputs", f"{s['failed_inputs']:,}")
+    table.add_row("candidate pairs", f"{s['candidates']:,}")
+    for relation, n in s["relations"].items():
+        table.add_row(f"  {relation}", f"{n:,}")
+    table.add_row("reuse families", f"{s['families']:,}")
+    total = result.seconds.get("total", 0.0)
+    rate = s["articles"] / total if total else 0.0
+    table.add_row("time", f"{total:.2f} s ({rate:,.0f} articles/s)")
+    console.print(table)
+    if result.families:
+        fam = Table(title=f"Largest families (of {len(result.families)})", expand=False)
+        fam.add_column("#", justify="right")
+        fam.add_column("original")
+        fam.add_column("size", justify="right")
+        fam.add_column("copies")
+        ranked = sorted(enumerate(result.families, 1), key=lambda x: (-len(x[1].members), x[0]))
+        for k, f in ranked[:top]:
+            copies = [m for m in f.members if m != f.original]
+            shown = ", ".join(copies[:6]) + (f", … (+{len(copies) - 6})" if len(copies) > 6 else "")
+            fam.add_row(str(k), f.original, str(len(f.members)), shown)
+        console.print(fam)
+    for e in result.failed[:10]:
+        console.print(f"[yellow]skipped[/yellow] {e}", highlight=False, markup=True)
+    if len(result.failed) > 10:
+        console.print(f"… and {len(result.failed) - 10} more failed inputs")
+
+
+def match_dict(m: Match) -> dict[str, Any]:
+    """One archive match: the archived id, band hits, and the full comparison (the
+    checked article is ``a``, the archived one ``b``)."""
+    d = comparison_dict(m.comparison)
+    d.pop("articles", None)
+    return {"id": m.id, "band_hits": m.band_hits, **d}
+
+
+def render_matches(matches: list[Match], console: Console, name: str, ms: float,
+                   archived: int) -> None:
+    """One line per match (relation, coverage, source), its drifts indented below."""
+    head = f"{name}: {len(matches) or 'no'} match(es) among {archived:,} archived articles " \
+           f"({ms:.1f} ms)"
+    console.print(head, highlight=False)
+    for m in matches:
+        c = m.comparison
+        source = {"a": "this article", "b": m.id}.get(c.source or "", "undecided")
+        console.print(f"  [bold]{m.id}[/bold]  {c.relation}  coverage this {c.coverage.a:.0%} / "
+                      f"archived {c.coverage.b:.0%}  source: {source}", highlight=False)
+        for d in c.drifts:
+            console.print(f"      - {d.kind}: {d.note}", highlight=False, markup=False)

@@ -1,0 +1,194 @@
+"""Scan: every reuse pair and family in a collection of articles.
+
+The stages are pure functions over batches of plain records (no global state, no I/O),
+so the local engine below and a distributed engine run the very same code:
+
+    clean_bodies  -> fingerprint_bodies -> band_keys_of -> candidate_pairs
+                  -> verify_pair (the compare pipeline) -> build_families
+
+``scan`` wires them together on one machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .boilerplate import find_boilerplate
+from .cluster import build_families
+from .compare import Prepared, compare_prepared, prepare
+from .errors import InputError
+from .fingerprint import Fingerprints, fingerprint_texts
+from .lsh import band_keys, candidate_pairs, optimal_banding
+from .model import Article, Family, PairResult
+from .options import DEFAULT_OPTIONS, Options
+
+__all__ = ["REUSE", "ScanResult", "band_keys_of", "clean_bodies", "find_reuse",
+           "fingerprint_bodies", "scan", "verify_pair"]
+
+REUSE = frozenset({"duplicate", "rewrite", "partial"})
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    """Default progress callback: report nothing."""
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What a scan found, and what it cost."""
+
+    pairs: list[PairResult]
+    families: list[Family]
+    articles: int = 0
+    failed: list[InputError] = field(default_factory=list)
+    candidates: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[str]:
+    """The body text of each article: headline and boilerplate lines left out, so that
+    site furniture shared by unrelated pages never makes them candidates."""
+    out = []
+    for art in articles:
+        if not options.strip_boilerplate:
+            out.append(art.text)
+            continue
+        layout = find_boilerplate(art.text, title=art.title)
+        out.append("\n".join(art.text[s.start:s.end] for s in layout.body))
+    return out
+
+
+def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS) -> Fingerprints:
+    return fingerprint_texts(bodies, num_perm=options.num_perm, shingle_size=options.shingle_size)
+
+
+def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """(n, k) band keys of both channels: word shingles and entity skeleton."""
+    shingles = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
+    skeleton = optimal_banding(options.skeleton_threshold, options.num_perm, channel=1)
+    return np.concatenate([band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)],
+                          axis=1)
+
+
+def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -> PairResult | None:
+    """Run the compare pipeline on a candidate pair; a PairResult when it is reuse.
+
+    The pair is always compared in id order, so the answer does not depend on which
+    engine or partition produced the candidate.
+    """
+    if pb.article.id < pa.article.id:
+        pa, pb = pb, pa
+    c = compare_prepared(pa, pb, options)
+    if c.relation not in REUSE:
+        return None
+    source = {"a": pa.article.id, "b": pb.article.id}.get(c.source or "")
+    return PairResult(pa.article.id, pb.article.id, c.relation, c.coverage.a, c.coverage.b,
+                      source, c.score)
+
+
+class PreparedCache:
+    """Prepared articles, least recently used first out (verification visits candidate
+    pairs in index order, so most hits are recent)."""
+
+    def __init__(self, load: Callable[[int], Article], options: Options, size: int = 4096):
+        self._load = load
+        self._options = options
+        self._size = size
+        self._items: OrderedDict[int, Prepared] = OrderedDict()
+
+    def get(self, index: int) -> Prepared:
+        item = self._items.get(index)
+        if item is None:
+            item = prepare(self._load(index), self._options)
+            self._items[index] = item
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(index)
+        return item
+
+
+def verify_candidates(pairs: np.ndarray, cache: PreparedCache, options: Options,
+                      progress: Progress = _no_progress) -> list[PairResult]:
+    """Verify candidate index pairs with the compare pipeline; reuse pairs come back."""
+    found: list[PairResult] = []
+    total = len(pairs)
+    for k, (i, j) in enumerate(pairs.tolist()):
+        result = verify_pair(cache.get(i), cache.get(j), options)
+        if result is not None:
+            found.append(result)
+        if k % 64 == 0:
+            progress("verify", k, total)
+    progress("verify", total, total)
+    found.sort(key=lambda p: (p.a, p.b))
+    return found
+
+
+def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
+         progress: Progress = _no_progress) -> ScanResult:
+    """Find every reuse pair and family among the articles (one machine).
+
+    Articles with an id seen before are skipped and reported as failed inputs.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    kept: list[Article] = []
+    failed: list[InputError] = []
+    seen: set[str] = set()
+    keys: list[np.ndarray] = []
+    batch: list[Article] = []
+
+    def flush() -> None:
+        if batch:
+            keys.append(band_keys_of(fingerprint_bodies(clean_bodies(batch, options), options),
+                                     options))
+            kept.extend(batch)
+            batch.clear()
+            progress("fingerprint", len(kept), None)
+
+    for art in articles:
+        if art.id in seen:
+            failed.append(InputError(art.origin or art.id, f"duplicate id {art.id!r}, skipped"))
+            continue
+        seen.add(art.id)
+        batch.append(art)
+        if len(batch) >= options.batch_size:
+            flush()
+    flush()
+    timings["fingerprint"] = time.perf_counter() - t0
+
+    all_keys = np.concatenate(keys) if keys else np.empty((0, 1), dtype=np.int64)
+    result = find_reuse(all_keys, kept.__getitem__, {a.id: a.published for a in kept},
+                        options=options, progress=progress)
+    result.failed = failed
+    result.seconds = {"fingerprint": timings["fingerprint"], **result.seconds,
+                      "total": time.perf_counter() - t0}
+    return result
+
+
+def find_reuse(keys: np.ndarray, load: Callable[[int], Article],
+               published: dict[str, str | None], *, options: Options = DEFAULT_OPTIONS,
+               progress: Progress = _no_progress) -> ScanResult:
+    """Candidates from band keys (row k = article ``load(k)``), verified, clustered.
+
+    Shared by the scan of files and the scan of an archive (which loads from SQLite).
+    """
+    timings: dict[str, float] = {}
+    t1 = time.perf_counter()
+    pairs = candidate_pairs(keys, options.max_bucket)
+    timings["candidates"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    found = verify_candidates(pairs, PreparedCache(load, options), options, progress)
+    timings["verify"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    families = build_families(found, published)
+    timings["cluster"] = time.perf_counter() - t3
+    timings["total"] = time.perf_counter() - t1
+    return ScanResult(found, families, len(keys), [], len(pairs), timings)
