@@ -225,8 +225,10 @@ def _chain(*streams: Any) -> Any:
               help="Archive file (created when missing).")
 @click.option("--max-chars", type=click.IntRange(min=1), default=Options().max_chars,
               show_default=True, help="Skip articles longer than this.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=Options().batch_size,
+              show_default=True, help="Articles per transaction.")
 @guarded
-def add(inputs: tuple[str, ...], db: str, max_chars: int) -> None:
+def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int) -> None:
     """Add articles to an archive (incremental; re-adding is recognised and skipped).
 
     Each batch is one transaction: an interrupted add leaves the archive consistent,
@@ -240,7 +242,7 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int) -> None:
     from .archive import Archive
     from .ingest import iter_articles, iter_stdin_jsonl
 
-    options = _corpus_options(max_chars)
+    options = Options(max_chars=max_chars, batch_size=batch_size)
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)

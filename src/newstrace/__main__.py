@@ -1,0 +1,5 @@
+"""Run newstrace as ``python -m newstrace``."""
+
+from .cli import main
+
+main()
