@@ -21,23 +21,11 @@ from rapidfuzz import fuzz
 
 from .model import Alignment, Span
 from .options import DEFAULT_OPTIONS, Options
-from .text import normalise, terms_of
+from .side import Side
+from .text import normalise
 
 _SHORT_PRIOR = 1.0
 """Added to the smaller side's weight: one or two shared terms never make a link alone."""
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One article's body sentences as the aligner sees them."""
-
-    text: str
-    spans: tuple[Span, ...]
-    terms: tuple[frozenset[str], ...]
-
-    @classmethod
-    def build(cls, text: str, spans: Sequence[Span]) -> Side:
-        return cls(text, tuple(spans), tuple(frozenset(terms_of(text, s.start, s.end)) for s in spans))
 
 
 @dataclass(frozen=True, slots=True)

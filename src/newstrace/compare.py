@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import Side, align
+from .align import align
 from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
@@ -19,6 +19,7 @@ from .ingest import article_from_text, read_article
 from .model import Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
+from .side import Side
 from .verdict import decide
 
 
@@ -44,7 +45,7 @@ def prepare(article: Article, options: Options = DEFAULT_OPTIONS,
     else:
         layout = Layout(title=None, body=(_whole(text),) if text.strip() else (), removed=())
     spans = [s for block in layout.body for s in split_sentences(text, block.start, block.end)]
-    return Prepared(article, layout, Side.build(text, spans))
+    return Prepared(article, layout, Side.build(text, spans, layout.body))
 
 
 def _whole(text: str) -> Span:

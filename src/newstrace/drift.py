@@ -17,21 +17,21 @@ import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .align import Side
 from .model import Alignment, Drift, Span
-from .skeleton import Fact, facts, time_anchors
-from .text import STOPWORDS, Token, term, tokens
+from .side import Side
+from .skeleton import Fact, relative_times
+from .text import STOPWORDS, Token, term
 
 _VALUE_KINDS = ("time", "date", "number")
 _RANGE_GAP_RE = regex.compile(r"^\s*(?:-|–|—|to|and|till|until|through)?\s*$")
 _MIN_FRAGMENT_TOKENS = 6
 _MAX_SWAP_CHUNK = 8
-_PARAPHRASE_SHARE = 0.4
+_PARAPHRASE_SHARE = 0.4  # share of a quote's content terms that a retelling keeps
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
 _REPORTING_VERBS = frozenset("said says told added stated announced confirmed warned".split())
 _SPEAKER_STOPS = frozenset("and but that as while when which who he she they it we i".split())
 _SPEAKER_BREAK_RE = regex.compile(r"[,;:.!?()\[\]\"“”«»—–]")
-_MAX_SPEAKER_TOKENS = 5  # share of a quote's content terms that a retelling keeps
+_MAX_SPEAKER_TOKENS = 5
 _CLAUSE_END_RE = regex.compile(r"[.!?;:]")
 
 
@@ -40,6 +40,13 @@ class _Passage:
     side: Side
     span: Span
     sentences: tuple[int, ...]
+    tokens: list[Token]
+    facts: list[Fact]
+
+    @classmethod
+    def of(cls, side: Side, span: Span, sentences: tuple[int, ...]) -> _Passage:
+        return cls(side, span, sentences, side.tokens_in(span.start, span.end),
+                   side.facts_in(span.start, span.end))
 
     @property
     def text(self) -> str:
@@ -55,13 +62,12 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
     dst_body = _body_keys(dst_side)
     raw: list[tuple[str, Span | None, Span | None, str, str, str]] = []
     for al in alignments:
-        src = _Passage(src_side, al.b if flip else al.a, al.b_sentences if flip else al.a_sentences)
-        dst = _Passage(dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences)
-        src_facts = facts(src_side.text, src.span.start, src.span.end)
-        dst_facts = facts(dst_side.text, dst.span.start, dst.span.end)
-        raw += _value_drifts(src, dst, src_facts, dst_facts, src_body, dst_body)
-        raw += _quote_drifts(src, dst, src_facts)
-        raw += _actor_drifts(src, dst, src_facts, dst_facts)
+        src = _Passage.of(src_side, al.b if flip else al.a, al.b_sentences if flip else al.a_sentences)
+        dst = _Passage.of(dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences)
+        blocks = _changed_blocks([t.form for t in src.tokens], [t.form for t in dst.tokens])
+        raw += _value_drifts(src, dst, blocks, src_body, dst_body)
+        raw += _quote_drifts(src, dst)
+        raw += _actor_drifts(src, dst, blocks)
         raw += _speaker_drifts(src, dst)
     raw += _merge_drifts(src_side, dst_side, alignments, flip)
     out: list[Drift] = []
@@ -79,10 +85,9 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
 
 def _body_keys(side: Side) -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {k: set() for k in (*_VALUE_KINDS, "name")}
-    for s in side.spans:
-        for f in facts(side.text, s.start, s.end):
-            if f.kind in keys:
-                keys[f.kind].add(f.key)
+    for f in side.facts:
+        if f.kind in keys:
+            keys[f.kind].add(f.key)
     return keys
 
 
@@ -94,16 +99,16 @@ def _present(key: str, keys: set[str]) -> bool:
     return any(padded in f" {k} " or f" {k} " in padded for k in keys)
 
 
-def _value_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts: list[Fact],
+def _value_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]],
                   src_body: dict[str, set[str]], dst_body: dict[str, set[str]]):
     """Numbers, dates and times of the source passage missing from the whole derived
     article, paired with new values that stand at the same place (the same changed
     run of words), else reported as dropped or added."""
     out = []
-    blocks = _char_blocks(src, dst)
+    blocks = _char_blocks(src, dst, token_blocks)
     for kind in _VALUE_KINDS:
-        missing = [f for f in src_facts if f.kind == kind and not _present(f.key, dst_body[kind])]
-        new = [f for f in dst_facts if f.kind == kind and not _present(f.key, src_body[kind])]
+        missing = [f for f in src.facts if f.kind == kind and not _present(f.key, dst_body[kind])]
+        new = [f for f in dst.facts if f.kind == kind and not _present(f.key, src_body[kind])]
         missing = _merge_ranges(src.side.text, missing)
         new = _merge_ranges(dst.side.text, new)
         paired: set[int] = set()
@@ -124,12 +129,12 @@ def _value_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts
     return out
 
 
-def _char_blocks(src: _Passage, dst: _Passage) -> list[tuple[int, int, int, int]]:
+def _char_blocks(src: _Passage, dst: _Passage,
+                 token_blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """The changed runs of words between two passages, as character ranges."""
-    st = tokens(src.side.text, src.span.start, src.span.end)
-    dt = tokens(dst.side.text, dst.span.start, dst.span.end)
+    st, dt = src.tokens, dst.tokens
     out = []
-    for s0, s1, d0, d1 in _changed_blocks([t.form for t in st], [t.form for t in dt]):
+    for s0, s1, d0, d1 in token_blocks:
         # An empty side of a block (pure insertion) still has a place: between tokens.
         lo_s = st[s0].start if s0 < len(st) else src.span.end
         hi_s = st[s1 - 1].end if s1 > s0 else lo_s
@@ -159,12 +164,12 @@ def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
     return out
 
 
-def _quote_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact]):
+def _quote_drifts(src: _Passage, dst: _Passage):
     out = []
-    dst_norm = " ".join(t.form for t in tokens(dst.side.text, dst.span.start, dst.span.end))
-    dst_tokens = tokens(dst.side.text, dst.span.start, dst.span.end)
-    for q in (f for f in src_facts if f.kind == "quote"):
-        q_forms = [t.form for t in tokens(src.side.text, q.span.start, q.span.end)]
+    dst_tokens = dst.tokens
+    dst_norm = " ".join(t.form for t in dst_tokens)
+    for q in (f for f in src.facts if f.kind == "quote"):
+        q_forms = [t.form for t in src.side.tokens_in(q.span.start, q.span.end)]
         if not q_forms or f" {' '.join(q_forms)} " in f" {dst_norm} ":
             continue  # kept word for word (quotation marks may go)
         replacement = _replacement(src, q, dst, dst_tokens)
@@ -187,9 +192,9 @@ def _replacement(src: _Passage, q: Fact, dst: _Passage,
     quote (its anchor) in the derived passage and take the content words that follow."""
     sentence_start = max((s.start for s in src.side.spans if s.start <= q.span.start),
                          default=src.span.start)
-    before = [t for t in tokens(src.side.text, sentence_start, q.span.start)
+    before = [t for t in src.side.tokens_in(sentence_start, q.span.start)
               if term(t.form) is not None][-3:]
-    wanted = max(1, min(4, sum(1 for t in tokens(src.side.text, q.span.start, q.span.end)
+    wanted = max(1, min(4, sum(1 for t in src.side.tokens_in(q.span.start, q.span.end)
                                if term(t.form) is not None)))
     dst_terms = [term(t.form) for t in dst_tokens]
     text = dst.side.text
@@ -213,7 +218,7 @@ def _replacement(src: _Passage, q: Fact, dst: _Passage,
 def _paraphrase_of(src: _Passage, q: Fact, dst_tokens: list[Token]) -> tuple[int, int] | None:
     """Where the derived passage retells a quote in its own words: the stretch of derived
     tokens holding most of the quote's content terms (a quote turned reported speech)."""
-    wanted = {term(t.form) for t in tokens(src.side.text, q.span.start, q.span.end)} - {None}
+    wanted = {term(t.form) for t in src.side.tokens_in(q.span.start, q.span.end)} - {None}
     if len(wanted) < 3:
         return None
     hits = [t for t in dst_tokens if term(t.form) in wanted]
@@ -248,16 +253,15 @@ def _acronym_of(short: str, long: str) -> bool:
     return 2 <= len(letters) == len(words) and all(w.startswith(c) for c, w in zip(letters, words))
 
 
-def _actor_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts: list[Fact]):
+def _actor_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]):
     """A name in the source replaced, at the same place, by a name new to the passage."""
-    src_names, dst_names = _names(src_facts), _names(dst_facts)
+    src_names, dst_names = _names(src.facts), _names(dst.facts)
     if not src_names or not dst_names:
         return []
-    st = [t for t in tokens(src.side.text, src.span.start, src.span.end)]
-    dt = [t for t in tokens(dst.side.text, dst.span.start, dst.span.end)]
+    st, dt = src.tokens, dst.tokens
     dst_keys = {m.key for m in dst_names}
     out = []
-    for s0, s1, d0, d1 in _changed_blocks([t.form for t in st], [t.form for t in dt]):
+    for s0, s1, d0, d1 in token_blocks:
         if not (0 < s1 - s0 <= _MAX_SWAP_CHUNK and 0 < d1 - d0 <= _MAX_SWAP_CHUNK):
             continue
         lo_s, hi_s = st[s0].start, st[s1 - 1].end
@@ -279,7 +283,7 @@ def _actor_drifts(src: _Passage, dst: _Passage, src_facts: list[Fact], dst_facts
 def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     """"X said ..." in a passage: the speaker's span and words, and the content terms of
     what follows (which tells whether two passages report the same statement)."""
-    toks = tokens(p.side.text, p.span.start, p.span.end)
+    toks = p.tokens
     text = p.side.text
     out = []
     for k, t in enumerate(toks):
@@ -349,7 +353,7 @@ def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment
             continue
         d_terms = dst_side.terms[d]
         whole = [s for s in sorted(srcs)
-                 if len(tokens(src_side.text, src_side.spans[s].start, src_side.spans[s].end))
+                 if len(src_side.tokens_in(src_side.spans[s].start, src_side.spans[s].end))
                  >= _MIN_FRAGMENT_TOKENS]
         own = [s for s in whole
                if len((src_side.terms[s] & d_terms)
@@ -370,7 +374,9 @@ def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment
 
 def _separate_events(side: Side, sentences: list[int]) -> bool:
     """Whether at least two of the sentences carry a time anchor of their own."""
-    anchors = [frozenset(time_anchors(side.text, side.spans[k].start, side.spans[k].end))
+    anchors = [frozenset([f.key for f in side.facts_in(side.spans[k].start, side.spans[k].end)
+                          if f.kind in ("time", "date")]
+                         + relative_times(side.text, side.spans[k].start, side.spans[k].end))
                for k in sentences]
     dated = [a for a in anchors if a]
     return len(dated) >= 2 and len(set(dated)) >= 2

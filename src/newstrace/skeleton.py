@@ -57,8 +57,15 @@ class Fact:
     text: str
 
 
-def facts(text: str, start: int = 0, end: int | None = None) -> list[Fact]:
-    """Skeleton of ``text[start:end]``: times, dates, numbers, quotes, names (in order)."""
+def facts(text: str, start: int = 0, end: int | None = None, *,
+          named: frozenset[str] | None = None) -> list[Fact]:
+    """Skeleton of ``text[start:end]``: times, dates, numbers, quotes, names (in order).
+
+    ``named`` (from ``names_inside_sentences(text)``) saves a search of the whole text
+    per capitalised word that opens a sentence; pass it when calling many times.
+    """
+    if named is None:
+        named = names_inside_sentences(text)
     stop = len(text) if end is None else end
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
@@ -81,30 +88,36 @@ def facts(text: str, start: int = 0, end: int | None = None) -> list[Fact]:
         s, word = name
         if any(s < te and ts < s + len(word) for ts, te in taken):
             continue
-        if " " not in word and _opens_sentence(text, s) and not _named_elsewhere(text, word):
+        if " " not in word and _opens_sentence(text, s) and word not in named:
             continue  # "Глава", "По": capitalised only because it opens the sentence
         out.append(Fact("name", Span(s, s + len(word)), normalise(word).casefold(), word))
     out.sort(key=lambda f: (f.span.start, f.span.end))
     return out
 
 
-def time_anchors(text: str, start: int = 0, end: int | None = None) -> list[str]:
-    """Keys of what dates the events of a passage: times, dates and relative phrases
-    ("earlier this year"), used to tell one event from two."""
+def relative_times(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Relative time phrases ("earlier this year", "last week") of a passage, normalised:
+    with its dates and times they tell one event from two."""
     stop = len(text) if end is None else end
-    keys = [f.key for f in facts(text, start, stop) if f.kind in ("time", "date")]
-    keys += [normalise(m.group()).casefold() for m in _RELATIVE_TIME_RE.finditer(text, start, stop)]
-    return keys
+    return [normalise(m.group()).casefold() for m in _RELATIVE_TIME_RE.finditer(text, start, stop)]
 
 
 def _opens_sentence(text: str, start: int) -> bool:
     return _SENTENCE_START_RE.search(text, max(0, start - 3), start) is not None
 
 
-def _named_elsewhere(text: str, word: str) -> bool:
-    """Whether the word also stands capitalised inside a sentence somewhere in the text,
-    which tells a name from an ordinary word that happens to open a sentence."""
-    return regex.search(r"[\p{L}\p{N},;:]\s+" + regex.escape(word) + r"(?!\p{L})", text) is not None
+_INSIDE_NAME_RE = regex.compile(r"(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{L}\p{M}'’.-]*")
+
+
+def names_inside_sentences(text: str) -> frozenset[str]:
+    """Capitalised words that stand inside a sentence somewhere in the text: what tells
+    a name from an ordinary word that happens to open a sentence ("Глава", "По")."""
+    out = set()
+    for m in _INSIDE_NAME_RE.finditer(text):
+        word = m.group()
+        out.add(word)
+        out.add(word.rstrip(".’'-"))
+    return frozenset(out)
 
 
 def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:

@@ -8,7 +8,8 @@ each token's copy, never to the text that offsets point into.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -45,9 +46,9 @@ said says say told according per via s t don said mr mrs ms
 STEM_LENGTH = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token of the original text: where it is and its normalised form."""
+class Token(NamedTuple):
+    """A token of the original text: where it is and its normalised form (a tuple:
+    articles have thousands, and a scan makes millions)."""
 
     start: int
     end: int
@@ -63,15 +64,26 @@ def normalise(s: str) -> str:
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     stop = len(text) if end is None else end
-    out = []
-    for m in _TOKEN_RE.finditer(text, start, stop):
-        form = m.group()
-        if not form.isascii():
-            form = unicodedata.normalize("NFKC", form).translate(_QUOTES)
-        out.append(Token(m.start(), m.end(), form.casefold()))
-    return out
+    get, new = _FOLDED.get, tuple.__new__  # the hot loop of every article: kept lean
+    return [new(Token, (m.start(), m.end(), get(f := m.group()) or _fold(f)))
+            for m in _TOKEN_RE.finditer(text, start, stop)]
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(form: str) -> str:
+    """A token's matching form (NFKC, unified quotes, case-folded), memoised."""
+    if not form.isascii():
+        form_ = unicodedata.normalize("NFKC", form).translate(_QUOTES).casefold()
+    else:
+        form_ = form.casefold()
+    if len(_FOLDED) < 500_000:
+        _FOLDED[form] = form_
+    return form_
+
+
+@lru_cache(maxsize=262_144)
 def term(form: str) -> str | None:
     """The matching term for a token form, or None for a function word.
 
@@ -105,6 +117,20 @@ def terms_of(text: str, start: int = 0, end: int | None = None) -> list[str]:
         t = term(form.casefold())
         if t is not None:
             out.append(t)
+    return out
+
+
+def terms_of_tokens(toks: list[Token]) -> list[str]:
+    """``terms_of`` for tokens already found (the same terms, without a second regex pass)."""
+    out: list[str] = []
+    for t in toks:
+        form = t.form
+        if not form.isascii() and _NO_SPACE_SCRIPT_RE.match(form):
+            out.extend(_char_bigrams(form))
+            continue
+        x = term(form)
+        if x is not None:
+            out.append(x)
     return out
 
 

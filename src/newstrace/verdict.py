@@ -16,11 +16,10 @@ import regex
 
 from rapidfuzz import fuzz
 
-from .align import Side
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, Span
 from .options import Options
-from .skeleton import facts
-from .text import normalise, tokens
+from .side import Side
+from .text import normalise
 
 _ATTRIBUTION_RE = regex.compile(
     r"appeared first on|originally (?:published|appeared) (?:on|in|at)|source:|via\s+\p{Lu}"
@@ -54,19 +53,21 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
     in_a = {i for al in alignments for i in al.a_sentences}
     in_b = {j for al in alignments for j in al.b_sentences}
     cov = Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
-    relation = _relation(a, b, alignments, cov, options)
-    if relation in ("same-story", "unrelated"):
+    relation = _reuse_relation(a, b, alignments, cov, options)
+    if relation is None:
         # No passage counts as reused, so nothing is covered.
-        score = _skeleton_overlap(a, b)
-        return Verdict(relation, None, (), Coverage(0.0, 0.0), round(score * 0.3, 4))
+        overlap = _skeleton_overlap(a, b)
+        relation = "same-story" if overlap >= 0.2 else "unrelated"
+        return Verdict(relation, None, (), Coverage(0.0, 0.0), round(overlap * 0.3, 4))
     mean = sum(al.score * len(al.b) for al in alignments) / max(1, sum(len(al.b) for al in alignments))
     score = round(max(cov.a, cov.b) * (0.5 + 0.5 * mean), 4)
     source, reasons = _source(a_article, b_article, a, b, alignments, cov, removed_a, removed_b)
     return Verdict(relation, source, tuple(reasons), cov, score)
 
 
-def _relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage,
-              options: Options) -> Relation:
+def _reuse_relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage,
+                    options: Options) -> Relation | None:
+    """duplicate, rewrite or partial; None when the alignments do not show reuse."""
     aligned_chars = min(sum(len(al.a) for al in alignments), sum(len(al.b) for al in alignments))
     strong = [al for al in alignments if al.score >= options.min_link_score]
     if len(strong) >= 2 or aligned_chars >= options.partial_min_chars and strong:
@@ -81,7 +82,7 @@ def _relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage,
         # tells reuse from two reporters retelling the same facts with the same names.
         if surface_similarity(a, b, alignments) >= options.partial_min_surface:
             return "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
-    return "same-story" if _skeleton_overlap(a, b) >= 0.2 else "unrelated"
+    return None
 
 
 def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> float:
@@ -91,7 +92,7 @@ def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> flo
     for al in alignments:
         ta, tb = a.text[al.a.start:al.a.end], b.text[al.b.start:al.b.end]
         ratio = fuzz.ratio(normalise(ta).casefold(), normalise(tb).casefold()) / 100.0
-        ga, gb = _bigrams(a.text, al.a), _bigrams(b.text, al.b)
+        ga, gb = _bigrams(a, al.a), _bigrams(b, al.b)
         shared = len(ga & gb) / max(1, min(len(ga), len(gb)))
         size = len(al.a) + len(al.b)
         total += size * max(ratio, shared)
@@ -99,14 +100,13 @@ def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> flo
     return total / weight if weight else 0.0
 
 
-def _bigrams(text: str, span: Span) -> set[tuple[str, str]]:
-    forms = [t.form for t in tokens(text, span.start, span.end)]
+def _bigrams(side: Side, span: Span) -> set[tuple[str, str]]:
+    forms = [t.form for t in side.tokens_in(span.start, span.end)]
     return set(zip(forms, forms[1:]))
 
 
 def _skeleton_keys(side: Side) -> set[tuple[str, str]]:
-    return {(f.kind, f.key) for s in side.spans for f in facts(side.text, s.start, s.end)
-            if f.kind in ("name", "number", "date", "time")}
+    return {(f.kind, f.key) for f in side.facts if f.kind in ("name", "number", "date", "time")}
 
 
 def _skeleton_overlap(a: Side, b: Side) -> float:
@@ -122,7 +122,7 @@ def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
     seen: set[tuple[str, str]] = set()
     for al in alignments:
         span = al.a if use_a else al.b
-        seen |= {(f.kind, f.key) for f in facts(side.text, span.start, span.end)
+        seen |= {(f.kind, f.key) for f in side.facts_in(span.start, span.end)
                  if f.kind in _DETAIL_KINDS}
     return len(seen)
 
