@@ -16,10 +16,11 @@ __all__ = ["split_sentences"]
 
 # Everything ``str.splitlines`` treats as a line break; each one ends a sentence.
 _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-# CJK terminators end a sentence even with no space after them.
-_CJK_STOPS = "。！？｡"
-# Terminators that need whitespace after them (Latin, Urdu, Arabic, Devanagari, ...).
-_STOPS = ".!?…‼⁇⁈⁉‽۔؟।॥։።፧။"
+# Terminators that end a sentence even with no space after them: CJK, and the Urdu,
+# Arabic and Devanagari stops (Urdu news often runs "لیا۔فائنل" without a space).
+_CJK_STOPS = "。！？｡۔؟।॥"
+# Terminators that need whitespace after them (Latin, Armenian, Ethiopic, Myanmar, ...).
+_STOPS = ".!?…‼⁇⁈⁉‽։።፧။"
 # Closing quotes/brackets right after a terminator belong to the sentence it ends.
 _CLOSERS = "\"'”’»›)]}」』）】〕〉》〗〙〛＂＇"
 # Opening marks that may precede a word (stripped before the abbreviation look-up).
