@@ -24,6 +24,10 @@ from .options import DEFAULT_OPTIONS, Options
 from .side import Side
 from .text import normalise
 
+_MIN_CORPUS = 50
+"""Corpus statistics from fewer documents than this are too noisy to use."""
+_CORPUS_FLOOR = 0.3
+"""Share of a term's weight that does not depend on its corpus rarity."""
 _SHORT_PRIOR = 1.0
 """Added to the smaller side's weight: one or two shared terms never make a link alone."""
 
@@ -36,8 +40,27 @@ class Matrix:
     weights: dict[str, float]
 
 
-def term_weights(a: Side, b: Side) -> dict[str, float]:
-    """Inverse sentence frequency over both articles, scaled to (0, 1]."""
+@dataclass(frozen=True, slots=True)
+class TermStats:
+    """Document frequencies of matching terms over a corpus (a scan or an archive).
+
+    With them a term's weight also says how common it is in the whole collection, so
+    words that every story of a beat uses ("runs", "wickets", function words of a
+    language without a stopword list) stop making unrelated stories look reused.
+    """
+
+    df: dict[str, int]
+    documents: int
+
+    def rarity(self, t: str) -> float:
+        """log(1 + N/df), scaled to (0, 1]; unseen terms count as unique."""
+        n = self.documents
+        return math.log(1.0 + n / self.df.get(t, 1)) / math.log(1.0 + n)
+
+
+def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str, float]:
+    """Inverse sentence frequency over both articles, scaled to (0, 1]; with corpus
+    statistics, multiplied by the term's rarity in the corpus."""
     df: dict[str, int] = {}
     for ts in (*a.terms, *b.terms):
         for t in ts:
@@ -46,12 +69,16 @@ def term_weights(a: Side, b: Side) -> dict[str, float]:
     if not df:
         return {}
     top = math.log(1.0 + n)
-    return {t: math.log(1.0 + n / c) / top for t, c in df.items()}
+    weights = {t: math.log(1.0 + n / c) / top for t, c in df.items()}
+    if corpus is not None and corpus.documents >= _MIN_CORPUS:
+        weights = {t: w * (_CORPUS_FLOOR + (1 - _CORPUS_FLOOR) * corpus.rarity(t))
+                   for t, w in weights.items()}
+    return weights
 
 
-def score_matrix(a: Side, b: Side) -> Matrix:
+def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
     """Score every sentence pair (vectorised: one matrix product over the vocabulary)."""
-    weights = term_weights(a, b)
+    weights = term_weights(a, b, corpus)
     na, nb = len(a.terms), len(b.terms)
     if not weights or na == 0 or nb == 0:
         return Matrix(np.zeros((na, nb)), weights)
@@ -250,7 +277,8 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def align(a: Side, b: Side, options: Options = DEFAULT_OPTIONS) -> list[Alignment]:
+def align(a: Side, b: Side, options: Options = DEFAULT_OPTIONS,
+          corpus: TermStats | None = None) -> list[Alignment]:
     """All reused passages between two articles' body sentences."""
-    m = score_matrix(a, b)
+    m = score_matrix(a, b, corpus)
     return group_links(a, b, m, select_links(a, b, m, options), options)

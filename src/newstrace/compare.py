@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import align
+from .align import TermStats, align
 from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
@@ -65,9 +65,11 @@ def as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
     raise TypeError(f"{name}: expected Article, str or path, got {type(value).__name__}")
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -> Comparison:
-    """Compare two prepared articles (the scan reuses preparation across many pairs)."""
-    alignments = align(pa.side, pb.side, options)
+def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
+                     corpus: TermStats | None = None) -> Comparison:
+    """Compare two prepared articles (the scan reuses preparation across many pairs);
+    ``corpus`` term statistics, when a collection gives them, sharpen the term weights."""
+    alignments = align(pa.side, pb.side, options, corpus)
     verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
                      pa.layout.removed, pb.layout.removed, options)
     if verdict.relation in ("same-story", "unrelated"):

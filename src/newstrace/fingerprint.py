@@ -31,7 +31,7 @@ import regex
 
 from .text import term
 
-__all__ = ["Fingerprints", "estimate_jaccard", "fingerprint_texts", "signature", "signatures",
+__all__ = ["Fingerprints", "document_frequencies", "estimate_jaccard", "fingerprint_texts", "signature", "signatures",
            "word_features", "words_of"]
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -84,6 +84,11 @@ class _Vocabulary:
         self._term: list[int] = [0]
         self._multi: dict[int, tuple[int, ...]] = {}  # id -> term hashes (no-space scripts)
         self._tables: tuple[np.ndarray, np.ndarray] | None = None
+        # Every word's matching term (not only skeleton words), for corpus frequencies.
+        self._content: list[int] = [0]
+        self._content_ids: dict[str, int] = {}
+        self.content_terms: list[str] = [""]
+        self._content_table: np.ndarray | None = None
 
     def _learn(self, raw: str) -> int:
         word = raw.strip(_STRIP)
@@ -96,13 +101,28 @@ class _Vocabulary:
         if _NO_SPACE_RE.search(word):
             parts = [folded[i:i + 2] for i in range(max(1, len(folded) - 1))]
             self._multi[new_id] = tuple(_stable_hash("\x00" + p) for p in parts)
-        elif _is_entity(word):
-            t = term(folded)
+        content = None if _NO_SPACE_RE.search(word) else term(folded)
+        if content is not None and _is_entity(word):
+            t = content
+        self._content.append(self._content_id(content) if content is not None else 0)
+        self._content_table = None
         self._word.append(_stable_hash(folded))
         self._term.append(0 if t is None else _stable_hash("\x00" + t))
         self._ids[raw] = new_id
         self._tables = None
         return new_id
+
+    def _content_id(self, t: str) -> int:
+        cid = self._content_ids.get(t)
+        if cid is None:
+            cid = self._content_ids[t] = len(self.content_terms)
+            self.content_terms.append(t)
+        return cid
+
+    def content_table(self) -> np.ndarray:
+        if self._content_table is None:
+            self._content_table = np.array(self._content, dtype=np.int64)
+        return self._content_table
 
     def ids(self, text: str) -> np.ndarray:
         """Word ids of a text split on whitespace (case and punctuation are resolved once
@@ -141,6 +161,24 @@ def words_of(text: str) -> list[str]:
     """Case-folded whitespace-separated words without surrounding punctuation (cheap:
     this runs on every article of a corpus)."""
     return [w for w in (x.strip(_STRIP) for x in text.casefold().split()) if w]
+
+
+def document_frequencies(texts: Sequence[str]) -> dict[str, int]:
+    """In how many of the texts each matching term occurs (corpus statistics for the
+    term weights of the aligner; summed over batches, and over partitions on Spark)."""
+    table = None
+    counts = np.zeros(0, dtype=np.int64)
+    for text in texts:
+        ids = _VOCAB.ids(text)
+        if table is None or len(table) < len(_VOCAB._content):
+            table = _VOCAB.content_table()
+        cids = np.unique(table[ids[ids > 0]])
+        cids = cids[cids > 0]
+        if len(cids) and cids[-1] >= len(counts):
+            counts = np.concatenate([counts, np.zeros(cids[-1] + 1 - len(counts), np.int64)])
+        counts[cids] += 1
+    names = _VOCAB.content_terms
+    return {names[k]: int(c) for k in np.flatnonzero(counts).tolist() for c in (counts[k],)}
 
 
 def word_features(text: str) -> tuple[np.ndarray, np.ndarray]:

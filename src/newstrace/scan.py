@@ -12,17 +12,18 @@ so the local engine below and a distributed engine run the very same code:
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .align import TermStats
 from .boilerplate import find_boilerplate
 from .cluster import build_families
 from .compare import Prepared, compare_prepared, prepare
 from .errors import InputError
-from .fingerprint import Fingerprints, fingerprint_texts
+from .fingerprint import Fingerprints, document_frequencies, fingerprint_texts
 from .lsh import band_keys, candidate_pairs, optimal_banding
 from .model import Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
@@ -75,7 +76,8 @@ def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.nda
                           axis=1)
 
 
-def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -> PairResult | None:
+def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
+                corpus: TermStats | None = None) -> PairResult | None:
     """Run the compare pipeline on a candidate pair; a PairResult when it is reuse.
 
     The pair is always compared in id order, so the answer does not depend on which
@@ -83,7 +85,7 @@ def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) 
     """
     if pb.article.id < pa.article.id:
         pa, pb = pb, pa
-    c = compare_prepared(pa, pb, options)
+    c = compare_prepared(pa, pb, options, corpus)
     if c.relation not in REUSE:
         return None
     source = {"a": pa.article.id, "b": pb.article.id}.get(c.source or "")
@@ -114,12 +116,13 @@ class PreparedCache:
 
 
 def verify_candidates(pairs: np.ndarray, cache: PreparedCache, options: Options,
-                      progress: Progress = _no_progress) -> list[PairResult]:
+                      progress: Progress = _no_progress,
+                      corpus: TermStats | None = None) -> list[PairResult]:
     """Verify candidate index pairs with the compare pipeline; reuse pairs come back."""
     found: list[PairResult] = []
     total = len(pairs)
     for k, (i, j) in enumerate(pairs.tolist()):
-        result = verify_pair(cache.get(i), cache.get(j), options)
+        result = verify_pair(cache.get(i), cache.get(j), options, corpus)
         if result is not None:
             found.append(result)
         if k % 64 == 0:
@@ -143,10 +146,13 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
     keys: list[np.ndarray] = []
     batch: list[Article] = []
 
+    df: Counter[str] = Counter()
+
     def flush() -> None:
         if batch:
-            keys.append(band_keys_of(fingerprint_bodies(clean_bodies(batch, options), options),
-                                     options))
+            bodies = clean_bodies(batch, options)
+            keys.append(band_keys_of(fingerprint_bodies(bodies, options), options))
+            df.update(document_frequencies(bodies))
             kept.extend(batch)
             batch.clear()
             progress("fingerprint", len(kept), None)
@@ -164,7 +170,8 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
 
     all_keys = np.concatenate(keys) if keys else np.empty((0, 1), dtype=np.int64)
     result = find_reuse(all_keys, kept.__getitem__, {a.id: a.published for a in kept},
-                        options=options, progress=progress)
+                        options=options, progress=progress,
+                        corpus=TermStats(dict(df), len(kept)))
     result.failed = failed
     result.seconds = {"fingerprint": timings["fingerprint"], **result.seconds,
                       "total": time.perf_counter() - t0}
@@ -173,7 +180,8 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
 
 def find_reuse(keys: np.ndarray, load: Callable[[int], Article],
                published: dict[str, str | None], *, options: Options = DEFAULT_OPTIONS,
-               progress: Progress = _no_progress) -> ScanResult:
+               progress: Progress = _no_progress,
+               corpus: TermStats | None = None) -> ScanResult:
     """Candidates from band keys (row k = article ``load(k)``), verified, clustered.
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
@@ -184,7 +192,7 @@ def find_reuse(keys: np.ndarray, load: Callable[[int], Article],
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    found = verify_candidates(pairs, PreparedCache(load, options), options, progress)
+    found = verify_candidates(pairs, PreparedCache(load, options), options, progress, corpus)
     timings["verify"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()

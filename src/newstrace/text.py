@@ -41,7 +41,12 @@ ourselves out over own same she should so some such than that the their theirs t
 themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself yourselves
 said says say told according per via s t don said mr mrs ms
-""".split())
+""".split()) | frozenset(
+    # Optional Urdu helper: its commonest function words, which otherwise make any two
+    # Urdu news stories look alike sentence by sentence.
+    """میں اور ہیں تھا تھی تھے گیا گئی گئے کیا ایک لیے لئے بعد مطابق نہیں ہوں ہوا ہوئے
+    ہوئی رہا رہی رہے دیا کہا کرنے کرتے والے والی والا اپنے اپنی انہوں انہیں سکتا سکتی
+    سکتے جائے جبکہ تاہم کہنا""".split())
 
 STEM_LENGTH = 6
 
@@ -95,8 +100,8 @@ def term(form: str) -> str | None:
         return form.replace(",", "") if "," in form and ":" not in form else form
     if form.endswith("'s"):
         form = form[:-2]
-    if form in STOPWORDS or len(form) < 2:
-        return None
+    if form in STOPWORDS or len(form) < 2 or (len(form) < 3 and not form.isascii()):
+        return None  # two-letter words outside Latin script are function words (کے, на)
     if len(form) > 4 and form.endswith("s") and not form.endswith("ss") and form.isascii():
         form = form[:-1]
     return form[:STEM_LENGTH]
