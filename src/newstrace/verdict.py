@@ -144,14 +144,18 @@ def _source(a_article: Article, b_article: Article, a: Side, b: Side,
         reasons.append(f"{side} carries an attribution line: {line!r}")
     da, db = _detail(a, alignments, True), _detail(b, alignments, False)
     if abs(da - db) >= 2:
-        votes += 1 if da > db else -1
+        # Copies lose detail far more often than they invent it (87% of the derived
+        # pairs of the COUNTER half where the counts differ).
+        votes += 2 if da > db else -2
         reasons.append(f"{'a' if da > db else 'b'} keeps more specific detail in the reused "
                        f"passages ({max(da, db)} vs {min(da, db)} names, numbers, dates, quotes)")
-    if abs(cov.a - cov.b) >= 0.15:
-        votes += 1 if cov.b > cov.a else -1
-        more, less = ("b", "a") if cov.b > cov.a else ("a", "b")
-        reasons.append(f"{more} is more fully made of reused text ({max(cov.a, cov.b):.0%} vs "
-                       f"{min(cov.a, cov.b):.0%}), so {less} is the fuller original")
+    # Coverage says nothing about direction: a summary is fully covered by its source,
+    # but a newspaper that mixes agency copy with its own reporting is the less covered.
+    fa, fb = len(a.facts), len(b.facts)
+    if max(fa, fb) >= 4 and abs(fa - fb) >= 0.25 * max(fa, fb):
+        votes += 1 if fa > fb else -1
+        reasons.append(f"{'a' if fa > fb else 'b'} is the more detailed article overall "
+                       f"({max(fa, fb)} vs {min(fa, fb)} names, numbers, dates, quotes)")
     if votes == 0:
         return None, reasons or ["no evidence of direction"]
     return ("a" if votes > 0 else "b"), reasons
