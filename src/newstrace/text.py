@@ -60,6 +60,7 @@ class Token(NamedTuple):
     form: str  # NFKC + casefold + unified apostrophes
 
 
+@lru_cache(maxsize=65_536)
 def normalise(s: str) -> str:
     """Normalise a string for comparison: NFKC, unified quotes/dashes, collapsed spaces."""
     s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
