@@ -20,7 +20,9 @@ from .model import Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
-from .verdict import decide
+from .verdict import covered, decide
+
+REUSE = frozenset({"duplicate", "rewrite", "partial"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,16 @@ def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTI
     alignments = align(pa.side, pb.side, options, corpus)
     verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
                      pa.layout.removed, pb.layout.removed, options)
+    if verdict.relation in REUSE and not alignments:
+        # Reuse judged from whole-article evidence: it must show in the closest sentence
+        # pairs, or it is no reuse at all.
+        alignments = align(pa.side, pb.side, options.with_(
+            min_link_score=options.min_context_score), corpus)
+        if alignments:
+            verdict = replace(verdict, coverage=covered(pa.side, pb.side, alignments))
+        else:
+            verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
+                             pa.layout.removed, pb.layout.removed, options.with_(combiner=False))
     if verdict.relation in ("same-story", "unrelated"):
         alignments = []
     drifts = find_drifts(pa.side, pb.side, alignments, source=verdict.source) if alignments else []

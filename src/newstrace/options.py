@@ -43,6 +43,10 @@ class Options:
     partial_min_chars: int = 150
     partial_min_surface: float = 0.6
     """Low-coverage reuse must keep this much of the original wording (see verdict)."""
+    combiner: bool = True
+    """Let the learned combiner (models/reuse.json) find reuse the rules miss."""
+    combiner_threshold: float = 0.5
+    """Reuse probability from which the combiner calls a pair reuse."""
 
     # fingerprint / candidates (scan, archive)
     num_perm: int = 128
@@ -50,7 +54,7 @@ class Options:
     shingle_size: int = 3
     shingle_threshold: float = 0.3
     """Word-shingle Jaccard at which near-verbatim copies become candidates."""
-    skeleton_threshold: float = 0.4
+    skeleton_threshold: float = 0.3
     """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
     max_bucket: int = 200
     """Band buckets with more articles than this are skipped (site templates)."""
@@ -62,7 +66,8 @@ class Options:
     def __post_init__(self) -> None:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
-                     "duplicate_coverage", "rewrite_coverage", "partial_min_surface"):
+                     "duplicate_coverage", "rewrite_coverage", "partial_min_surface",
+                     "combiner_threshold"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")

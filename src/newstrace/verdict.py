@@ -9,8 +9,12 @@ which side keeps more specific detail, and which side is more fully contained.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 
 import regex
 
@@ -46,14 +50,31 @@ def coverage(side: Side, sentences: set[int]) -> float:
     return sum(len(side.spans[k]) for k in sentences) / total
 
 
+def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
+    """Coverage of each side by the aligned passages."""
+    in_a = {i for al in alignments for i in al.a_sentences}
+    in_b = {j for al in alignments for j in al.b_sentences}
+    return Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
+
+
 def decide(a_article: Article, b_article: Article, a: Side, b: Side,
            alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
            removed_b: Sequence[Boilerplate], options: Options) -> Verdict:
     """The relation, the likely source ("a", "b" or None), and the reasons."""
-    in_a = {i for al in alignments for i in al.a_sentences}
-    in_b = {j for al in alignments for j in al.b_sentences}
-    cov = Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
+    cov = covered(a, b, alignments)
     relation = _reuse_relation(a, b, alignments, cov, options)
+    if options.combiner and a.spans and b.spans:
+        # The learned combiner weighs all the evidence. In cased scripts it only adds
+        # reuse the rules missed among aligned passages; without letter case (no names
+        # to anchor on) the rules are tuned blind, so the combiner decides, also from
+        # whole-article overlap when no single sentence pair stood out.
+        script = script_kind(a, b)
+        if script == "uncased" or (relation is None and alignments):
+            p = reuse_model(script).probability(reuse_features(a, b, alignments, cov))
+            if p < options.combiner_threshold:
+                relation = None
+            elif relation is None:
+                relation = "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
     if relation is None:
         # No passage counts as reused, so nothing is covered.
         overlap = _skeleton_overlap(a, b)
@@ -98,6 +119,76 @@ def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> flo
         total += size * max(ratio, shared)
         weight += size
     return total / weight if weight else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseModel:
+    """Logistic regression over ``reuse_features`` (weights in models/reuse.json, fitted
+    by bench/train_reuse.py); inference is a dot product, no scikit-learn needed."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.intercept + sum(c * (x - m) / s for c, x, m, s
+                                 in zip(self.coef, features, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+@lru_cache(maxsize=2)
+def reuse_model(script: str = "cased") -> ReuseModel:
+    """The shipped combiner for ``cased`` or ``uncased`` scripts (read once)."""
+    data = json.loads(files("newstrace.models").joinpath("reuse.json").read_text("utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise RuntimeError("models/reuse.json was trained on other features; "
+                           "rebuild it with bench/train_reuse.py")
+    m = data[script]
+    return ReuseModel(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), float(m["intercept"]))
+
+
+def script_kind(a: Side, b: Side) -> str:
+    """``cased`` when most letters of both bodies have letter case (Latin, Cyrillic,
+    Greek, ...), where capitals mark names; else ``uncased`` (Arabic, Urdu, CJK, ...)."""
+    def cased(side: Side) -> bool:
+        sample = "".join(t.form for t in side.tokens[:200])
+        letters = [c for c in sample if c.isalpha()]
+        return not letters or sum(c.upper() != c for c in letters) >= 0.5 * len(letters)
+    return "cased" if cased(a) and cased(b) else "uncased"
+
+
+FEATURES = ("cov_max", "cov_min", "links", "mean_score", "max_score", "surface",
+            "term_containment", "term_jaccard", "bigram_containment", "trigram_containment",
+            "skeleton_overlap")
+"""Names of ``reuse_features``, in order (the learned combiner's inputs)."""
+
+
+def reuse_features(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage) -> list[float]:
+    """Document-level evidence of reuse, language-agnostic, each in [0, 1]: how much is
+    aligned and how well, and how much wording the two bodies share overall."""
+    sizes = [len(al.a) + len(al.b) for al in alignments]
+    total = sum(sizes) or 1
+    linked = len({j for al in alignments for j in al.b_sentences})
+    ta = set().union(*a.terms) if a.terms else set()
+    tb = set().union(*b.terms) if b.terms else set()
+    fa, fb = [t.form for t in a.tokens], [t.form for t in b.tokens]
+    return [
+        max(cov.a, cov.b), min(cov.a, cov.b),
+        min(1.0, linked / 10.0),
+        sum(al.score * n for al, n in zip(alignments, sizes)) / total,
+        max((al.score for al in alignments), default=0.0),
+        surface_similarity(a, b, alignments),
+        _containment(ta, tb), len(ta & tb) / max(1, len(ta | tb)),
+        _containment(set(zip(fa, fa[1:])), set(zip(fb, fb[1:]))),
+        _containment(set(zip(fa, fa[1:], fa[2:])), set(zip(fb, fb[1:], fb[2:]))),
+        _skeleton_overlap(a, b),
+    ]
+
+
+def _containment(x: set, y: set) -> float:
+    """Share of the smaller set found in the other."""
+    return len(x & y) / max(1, min(len(x), len(y)))
 
 
 def _bigrams(side: Side, span: Span) -> set[tuple[str, str]]:

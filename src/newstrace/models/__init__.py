@@ -1,0 +1,1 @@
+"""Small model files shipped with newstrace (JSON; rebuilt by scripts under bench/)."""
