@@ -24,6 +24,7 @@ import hashlib
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -253,21 +254,46 @@ def _signatures(features: np.ndarray, rows: np.ndarray, n: int, num_perm: int) -
     return sig
 
 
+_DONOR_ROUNDS = 64
+
+
+@lru_cache(maxsize=8)
+def _donors(m: int) -> np.ndarray:
+    """(m, rounds) donor bins: empty bin j tries bins ``_donors(m)[j, 0], [j, 1], ...``.
+
+    Fixed (seeded) for every article and process, so two articles with the same filled
+    bins borrow alike; independent per bin, so sparse sets do not copy one value across
+    neighbouring slots (what rotation densification does, making whole bands collide).
+    """
+    rng = np.random.default_rng(0x5EED + m)
+    return rng.integers(0, m, size=(m, _DONOR_ROUNDS), dtype=np.int64)
+
+
 def _densify(sig: np.ndarray, filled_rows: np.ndarray) -> None:
-    """Fill empty bins from the next non-empty bin to the right, circularly (in place)."""
+    """Fill empty bins from random donor bins ("optimal densification", Shrivastava
+    2017), in place; bins still empty after every round take the next filled bin."""
     empty = sig == _EMPTY
     if not empty[filled_rows].any():
         return
     n, m = sig.shape
-    cols = np.arange(m)
-    big = 2 * m
-    twice = np.concatenate([np.where(empty, big, cols), np.where(empty, big, cols + m)], axis=1)
-    nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :m]
-    borrowed = sig[np.arange(n)[:, None], nxt % m].astype(np.uint64)
-    dist = (nxt - cols).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        shifted = (borrowed + dist * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFE)
-    out = np.where(empty, shifted.astype(np.uint32), sig)
+    filled = ~empty
+    out = sig.copy()
+    todo = empty & filled_rows[:, None]
+    rows = np.arange(n)[:, None]
+    donors = _donors(m)
+    for t in range(_DONOR_ROUNDS):
+        if not todo.any():
+            break
+        d = donors[:, t]
+        take = todo & filled[:, d]
+        out[take] = sig[rows, d[None, :]][take]
+        todo &= ~take
+    if todo.any():  # a set of one or two elements: rotate from the next filled bin
+        cols = np.arange(m)
+        big = 2 * m
+        twice = np.concatenate([np.where(empty, big, cols), np.where(empty, big, cols + m)], axis=1)
+        nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :m] % m
+        out[todo] = sig[rows, nxt][todo]
     out[~filled_rows] = _EMPTY
     sig[:] = out
 

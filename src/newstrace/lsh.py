@@ -63,7 +63,8 @@ def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     """
     n = sig.shape[0]
     b, r = banding.bands, banding.rows
-    cut = sig[:, : b * r].astype(np.uint64).reshape(n, b, r)
+    # Band i takes slots i, i + b, i + 2b, ...: far-apart bins, independent estimates.
+    cut = sig[:, : b * r].astype(np.uint64).reshape(n, r, b).transpose(0, 2, 1)
     with np.errstate(over="ignore"):
         acc = np.full((n, b), np.uint64(banding.channel * 1_000_003 + 17), dtype=np.uint64)
         acc = acc + np.arange(b, dtype=np.uint64)[None, :] * np.uint64(0x51ED27F1)

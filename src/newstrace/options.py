@@ -54,7 +54,7 @@ class Options:
     shingle_size: int = 3
     shingle_threshold: float = 0.3
     """Word-shingle Jaccard at which near-verbatim copies become candidates."""
-    skeleton_threshold: float = 0.3
+    skeleton_threshold: float = 0.2
     """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
     max_bucket: int = 200
     """Band buckets with more articles than this are skipped (site templates)."""

@@ -73,7 +73,7 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
             p = reuse_model(script).probability(reuse_features(a, b, alignments, cov))
             if p < options.combiner_threshold:
                 relation = None
-            elif relation is None:
+            elif relation is None and (script == "uncased" or _shared_facts(a, b, alignments)):
                 relation = "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
     if relation is None:
         # No passage counts as reused, so nothing is covered.
@@ -101,9 +101,27 @@ def _reuse_relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Cove
             return "rewrite"
         # Little of either article is shared: only wording kept close to the original
         # tells reuse from two reporters retelling the same facts with the same names.
-        if surface_similarity(a, b, alignments) >= options.partial_min_surface:
+        # Stock phrasing ("X declined to comment") matches word for word but carries
+        # none of the story's facts: reused passages must share a name or a figure.
+        surface = surface_similarity(a, b, alignments)
+        if surface >= options.partial_min_surface and (
+                surface >= _VERBATIM_SURFACE or _shared_facts(a, b, alignments)):
             return "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
     return None
+
+
+_VERBATIM_SURFACE = 0.9
+
+
+def _shared_facts(a: Side, b: Side, alignments: Sequence[Alignment]) -> int:
+    """Names, numbers, dates and times found on both sides of one aligned passage."""
+    kinds = ("name", "number", "date", "time")
+    found = 0
+    for al in alignments:
+        ka = {(f.kind, f.key) for f in a.facts_in(al.a.start, al.a.end) if f.kind in kinds}
+        kb = {(f.kind, f.key) for f in b.facts_in(al.b.start, al.b.end) if f.kind in kinds}
+        found += len(ka & kb)
+    return found
 
 
 def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> float:
