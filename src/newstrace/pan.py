@@ -1,0 +1,591 @@
+"""PAN text alignment: detect reused passages between a suspicious and a source document,
+write and read PAN XML, and score detections with the PAN measures.
+
+PAN (the plagiarism detection shared tasks, PAN 2009-2015) describes a document pair by
+its reused passages ("cases"): character ranges in the suspicious document
+(``this_offset``/``this_length``) and in the source document
+(``source_offset``/``source_length``). Offsets count characters (code points) of the
+file's text after UTF-8 decoding, exactly as ``newstrace`` offsets do.
+
+Detection runs the compare pipeline's align stage on the two whole texts (PAN documents
+are plain text, not scraped pages: nothing is removed as boilerplate) and keeps its raw
+alignments: compare's verdict may call a pair "same-story" and drop them, which is not
+what a passage detector wants. Then, PAN-specific:
+
+* PAN cases are long contiguous passages, while alignments are runs of sentences that
+  break wherever one sentence pair matches weakly: alignments close on both sides
+  (``max_gap``) are merged into one passage, so one case gives one detection.
+* Alignments are whole sentences, and web text has long "sentences" (menus, lists,
+  lines without stops) of which only a part was reused: each passage's ends move to its
+  first and last run of shared words (``refine``).
+* Only alignments scoring at least ``min_alignment_score`` make detections (a weak
+  alignment beside a case would stretch it), and short or weak passages are dropped.
+* The pair-level score (did this pair reuse text at all?) is the evidence of the
+  strongest passage merged from *all* alignments, weak ones included, since obfuscated
+  reuse aligns weakly sentence by sentence. A threshold on it trades found pairs against
+  false positives; ``threshold_at_fpr`` sets it from pairs known to share nothing.
+
+The evaluator follows the published definitions (Potthast, Stein, Barron-Cedeno, Rosso:
+"An Evaluation Framework for Plagiarism Detection", COLING 2010) as the PAN organisers'
+``perfmeasures.py`` computes them: a detection *detects* a case when both name the same
+document pair and overlap in the suspicious and in the source document; macro precision
+and recall average, over detections and over cases, the share of characters (suspicious
+and source characters together) covered by detected cases / detecting detections;
+granularity is the mean number of detections per detected case; and
+``plagdet = F1 / log2(1 + granularity)``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from rapidfuzz.distance import LCSseq
+
+from .align import align
+from .compare import Prepared, prepare
+from .errors import InputError, OptionsError
+from .ingest import decode
+from .model import Alignment, Article
+from .options import Options
+
+__all__ = [
+    "DEFAULT_PAN_OPTIONS",
+    "DETECTION_NAME",
+    "Detection",
+    "Feature",
+    "PanOptions",
+    "PanResult",
+    "Passage",
+    "Scores",
+    "analyse",
+    "detect",
+    "detection_rate",
+    "evaluate",
+    "granularity",
+    "macro_precision",
+    "macro_recall",
+    "pair_file_name",
+    "passages",
+    "plagdet",
+    "read_pairs",
+    "read_pan_text",
+    "read_xml",
+    "refine",
+    "result_from_alignments",
+    "run_pairs",
+    "threshold_at_fpr",
+    "write_xml",
+]
+
+DETECTION_NAME = "detected-plagiarism"
+"""The feature name PAN expects for detections (truth files use ``plagiarism``)."""
+
+Pair = tuple[str, str]
+"""(suspicious file name, source file name), as a PAN pairs file lists them."""
+
+
+# --- detection ------------------------------------------------------------------------
+
+def _align_options() -> Options:
+    return Options(strip_boilerplate=False, min_link_score=0.35, min_context_score=0.2)
+
+
+@dataclass(frozen=True, slots=True)
+class PanOptions:
+    """Knobs of the PAN detector; the defaults were set on the PAN 2013 sample in
+    ``../shared/data/pan13-subset`` (see ``bench/eval_pan.py``)."""
+
+    align: Options = field(default_factory=_align_options)
+    """Options of the align stage: no boilerplate removal (PAN texts are not pages), and
+    weaker sentence links than for news (obfuscated reuse shares fewer words)."""
+    min_alignment_score: float = 0.5
+    """Alignments scoring below this make no detection (they still count for the pair)."""
+    max_gap: int = 250
+    """Alignments (and passages) at most this many characters apart on both sides merge."""
+    min_chars: int = 150
+    """Passages shorter than this (on the shorter side) are not reported."""
+    min_evidence: float = 1.5
+    """Passages whose evidence (link scores summed) is below this are not reported."""
+    min_block_words: int = 3
+    """A passage's ends move to its first and last run of this many shared words
+    (0: keep the sentence boundaries)."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_alignment_score <= 1.0:
+            raise OptionsError(f"min_alignment_score must be between 0 and 1, "
+                               f"got {self.min_alignment_score!r}")
+        for name in ("max_gap", "min_chars", "min_block_words"):
+            if getattr(self, name) < 0:
+                raise OptionsError(f"{name} must not be negative, got {getattr(self, name)!r}")
+        if self.min_evidence < 0:
+            raise OptionsError(f"min_evidence must not be negative, got {self.min_evidence!r}")
+
+
+DEFAULT_PAN_OPTIONS = PanOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One detected passage: ``[this_offset, this_offset + this_length)`` of the
+    suspicious text reuses ``[source_offset, source_offset + source_length)`` of the
+    source text."""
+
+    this_offset: int
+    this_length: int
+    source_offset: int
+    source_length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Merged alignments: half-open ranges on both sides (``a`` suspicious, ``b``
+    source) and their evidence (link scores summed)."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    evidence: float
+    alignments: int
+
+    def detection(self) -> Detection:
+        return Detection(self.a_start, self.a_end - self.a_start,
+                         self.b_start, self.b_end - self.b_start)
+
+
+@dataclass(frozen=True, slots=True)
+class PanResult:
+    """What the detector found for one pair: passages and the pair-level score."""
+
+    detections: tuple[Detection, ...]
+    score: float
+    """Evidence of the strongest passage of all alignments (0 when none): the higher, the
+    surer that the pair shares text; compare it with a threshold (``threshold_at_fpr``)."""
+
+
+def _gap(s1: int, e1: int, s2: int, e2: int) -> int:
+    """Characters between two ranges (0 when they touch or overlap)."""
+    return max(0, s2 - e1, s1 - e2)
+
+
+def _evidence(al: Alignment) -> float:
+    """An alignment's weight as evidence of reuse: its score once per sentence link."""
+    return al.score * max(1, len(al.links))
+
+
+def passages(alignments: Iterable[Alignment], max_gap: int = DEFAULT_PAN_OPTIONS.max_gap
+             ) -> list[Passage]:
+    """Merge alignments that lie within ``max_gap`` characters of each other on both
+    sides into passages (repeated until no two passages are that close)."""
+    items = [Passage(al.a.start, al.a.end, al.b.start, al.b.end, _evidence(al), 1)
+             for al in alignments]
+    changed = True
+    while changed:
+        changed = False
+        items.sort(key=lambda p: (p.a_start, p.b_start))
+        merged: list[Passage] = []
+        for p in items:
+            for k, q in enumerate(merged):
+                if (_gap(q.a_start, q.a_end, p.a_start, p.a_end) <= max_gap
+                        and _gap(q.b_start, q.b_end, p.b_start, p.b_end) <= max_gap):
+                    merged[k] = Passage(min(q.a_start, p.a_start), max(q.a_end, p.a_end),
+                                        min(q.b_start, p.b_start), max(q.b_end, p.b_end),
+                                        q.evidence + p.evidence, q.alignments + p.alignments)
+                    changed = True
+                    break
+            else:
+                merged.append(p)
+        items = merged
+    items.sort(key=lambda p: (p.a_start, p.b_start))
+    return items
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str, start: int, end: int) -> tuple[list[str], list[tuple[int, int]]]:
+    found = [(m.group().casefold(), m.span()) for m in _WORD.finditer(text, start, end)]
+    return [w for w, _ in found], [span for _, span in found]
+
+
+def refine(p: Passage, susp_text: str, src_text: str,
+           options: PanOptions = DEFAULT_PAN_OPTIONS) -> Passage:
+    """Move a passage's ends from sentence boundaries to where the shared wording starts
+    and stops.
+
+    The words of both sides are aligned (longest common subsequence); the first and the
+    last run of at least ``min_block_words`` equal words become the passage's ends,
+    widened over punctuation both sides share (a closing stop, an opening quote). A
+    passage without such a run (a translation, a summary) is left as it is.
+    """
+    k = options.min_block_words
+    if k <= 0:
+        return p
+    wa, oa = _words(susp_text, p.a_start, p.a_end)
+    wb, ob = _words(src_text, p.b_start, p.b_end)
+    if not wa or not wb:
+        return p
+    blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in LCSseq.opcodes(wa, wb)
+              if tag == "equal" and i2 - i1 >= k]
+    if not blocks:
+        return p
+    a_start, b_start = oa[blocks[0][0]][0], ob[blocks[0][2]][0]
+    a_end, b_end = oa[blocks[-1][1] - 1][1], ob[blocks[-1][3] - 1][1]
+    while (a_start > 0 and b_start > 0 and susp_text[a_start - 1] == src_text[b_start - 1]
+           and not susp_text[a_start - 1].isspace()):
+        a_start -= 1
+        b_start -= 1
+    while (a_end < len(susp_text) and b_end < len(src_text)
+           and susp_text[a_end] == src_text[b_end] and not susp_text[a_end].isspace()):
+        a_end += 1
+        b_end += 1
+    return Passage(a_start, a_end, b_start, b_end, p.evidence, p.alignments)
+
+
+def _keep(p: Passage, options: PanOptions) -> bool:
+    return (min(p.a_end - p.a_start, p.b_end - p.b_start) >= options.min_chars
+            and p.evidence >= options.min_evidence)
+
+
+def result_from_alignments(alignments: Sequence[Alignment], susp_text: str, src_text: str,
+                           options: PanOptions = DEFAULT_PAN_OPTIONS) -> PanResult:
+    """Post-process raw alignments (suspicious side ``a``, source side ``b``): the pair
+    score from all of them; detections from the strong ones, merged, refined, filtered."""
+    score = max((p.evidence for p in passages(alignments, options.max_gap)), default=0.0)
+    strong = [al for al in alignments if al.score >= options.min_alignment_score]
+    refined = (refine(p, susp_text, src_text, options) for p in passages(strong, options.max_gap))
+    kept = tuple(p.detection() for p in refined if _keep(p, options))
+    return PanResult(kept, round(score, 4))
+
+
+def _prepare(text: str, name: str, options: PanOptions) -> Prepared:
+    opts = options.align
+    if len(text) > opts.max_chars:  # PAN documents are read whole, however long
+        opts = opts.with_(max_chars=len(text))
+    return prepare(Article(id=name, text=text), opts)
+
+
+def _analyse_prepared(pa: Prepared, pb: Prepared, options: PanOptions) -> PanResult:
+    if not pa.side.spans or not pb.side.spans:
+        return PanResult((), 0.0)
+    alignments = align(pa.side, pb.side, options.align)
+    return result_from_alignments(alignments, pa.article.text, pb.article.text, options)
+
+
+def analyse(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
+            ) -> PanResult:
+    """Detections and the pair-level score for one suspicious/source pair of texts."""
+    if not susp_text.strip() or not src_text.strip():
+        return PanResult((), 0.0)
+    return _analyse_prepared(_prepare(susp_text, "susp", options),
+                             _prepare(src_text, "src", options), options)
+
+
+def detect(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
+           ) -> list[Detection]:
+    """Reused passages of ``src_text`` in ``susp_text``, with character offsets.
+
+    >>> detect(suspicious, source)                       # doctest: +SKIP
+    [Detection(this_offset=1489, this_length=319, source_offset=3815, source_length=319)]
+    """
+    return list(analyse(susp_text, src_text, options).detections)
+
+
+# --- files: texts, pairs, a whole run ---------------------------------------------------
+
+def read_pan_text(path: str | os.PathLike[str]) -> str:
+    """A PAN document's text: the file decoded as UTF-8 and nothing else changed (line
+    ends and a byte-order mark stay, so offsets count what PAN counts); files that are
+    not UTF-8 are decoded as ``newstrace.ingest.decode`` does."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(p), "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(p), "is a directory, expected a file") from None
+    except OSError as exc:
+        raise InputError(str(p), f"cannot read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode(data, str(p))
+
+
+def read_pairs(path: str | os.PathLike[str]) -> list[Pair]:
+    """A PAN pairs file: one "suspicious-file source-file" pair per line (blank lines and
+    lines starting with # are skipped)."""
+    origin = str(path)
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(origin, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(origin, f"cannot read ({exc})") from None
+    out: list[Pair] = []
+    for number, line in enumerate(lines, 1):
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        if len(fields) != 2:
+            raise InputError(f"{origin}:{number}",
+                             f"expected 'SUSPICIOUS SOURCE', got {len(fields)} field(s)")
+        out.append((fields[0], fields[1]))
+    return out
+
+
+def _run_group(job: tuple[str, list[str], str, str, PanOptions]) -> list[tuple[Pair, PanResult]]:
+    """One suspicious document against its sources (it is prepared once)."""
+    susp, sources, susp_dir, src_dir, options = job
+    text = read_pan_text(Path(susp_dir) / susp)
+    pa = _prepare(text, susp, options) if text.strip() else None
+    out = []
+    for src in sources:
+        other = read_pan_text(Path(src_dir) / src)
+        if pa is None or not other.strip():
+            result = PanResult((), 0.0)
+        else:
+            result = _analyse_prepared(pa, _prepare(other, src, options), options)
+        out.append(((susp, src), result))
+    return out
+
+
+def run_pairs(pairs: Sequence[Pair], susp_dir: str | os.PathLike[str],
+              src_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
+              *, options: PanOptions = DEFAULT_PAN_OPTIONS, jobs: int = 1,
+              progress: Callable[[int, int], None] | None = None) -> dict[Pair, PanResult]:
+    """Analyse every pair; with ``out_dir``, write one PAN XML file per pair there.
+
+    Every file is checked before any work starts (a missing one raises InputError).
+    ``jobs`` > 1 spreads suspicious documents over that many processes.
+    """
+    for susp, src in pairs:
+        for folder, name in ((susp_dir, susp), (src_dir, src)):
+            if not (Path(folder) / name).is_file():
+                raise InputError(str(Path(folder) / name), "no such file (named in the pairs)")
+    groups: dict[str, list[str]] = {}
+    for susp, src in pairs:
+        groups.setdefault(susp, []).append(src)
+    work = [(susp, srcs, str(susp_dir), str(src_dir), options) for susp, srcs in groups.items()]
+    results: dict[Pair, PanResult] = {}
+    total = len(pairs)
+
+    def collect(found: list[tuple[Pair, PanResult]]) -> None:
+        for pair, result in found:
+            results[pair] = result
+            if out_dir is not None:
+                write_xml(Path(out_dir) / pair_file_name(*pair), pair[0], pair[1],
+                          result.detections)
+        if progress is not None:
+            progress(len(results), total)
+
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    if jobs > 1 and len(work) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for found in pool.map(_run_group, work, chunksize=4):
+                collect(found)
+    else:
+        for job in work:
+            collect(_run_group(job))
+    return {pair: results[pair] for pair in pairs}
+
+
+# --- PAN XML --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One case or detection of a PAN XML file, with both documents named."""
+
+    this_reference: str
+    this_offset: int
+    this_length: int
+    source_reference: str
+    source_offset: int
+    source_length: int
+    name: str = DETECTION_NAME
+
+
+def pair_file_name(susp: str, src: str) -> str:
+    """PAN's output file name for a pair: ``<susp-basename>-<src-basename>.xml``."""
+    return f"{_basename(susp)}-{_basename(src)}.xml"
+
+
+def _basename(name: str) -> str:
+    base = os.path.basename(name)
+    return base[:-4] if base.lower().endswith(".txt") else os.path.splitext(base)[0]
+
+
+def write_xml(path: str | os.PathLike[str], susp_reference: str, source_reference: str,
+              detections: Iterable[Detection], *, name: str = DETECTION_NAME) -> Path:
+    """Write one PAN XML file: ``<document reference=SUSP>`` with one ``<feature>`` per
+    detection (attributes in PAN's order). Returns the path written."""
+    root = ElementTree.Element("document", {"reference": os.path.basename(susp_reference)})
+    for d in detections:
+        ElementTree.SubElement(root, "feature", {
+            "name": name,
+            "this_offset": str(d.this_offset),
+            "this_length": str(d.this_length),
+            "source_reference": os.path.basename(source_reference),
+            "source_offset": str(d.source_offset),
+            "source_length": str(d.source_length),
+        })
+    ElementTree.indent(root)
+    out = Path(path)
+    out.write_text(ElementTree.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
+    return out
+
+
+def read_xml(path: str | os.PathLike[str], names: Sequence[str] | None = None) -> list[Feature]:
+    """The features of one PAN XML file (truth or detections). ``names`` keeps only
+    features with those names (default: every feature that names a source)."""
+    origin = str(path)
+    try:
+        root = ElementTree.parse(path).getroot()
+    except FileNotFoundError:
+        raise InputError(origin, "no such file") from None
+    except ElementTree.ParseError as exc:
+        raise InputError(origin, f"not PAN XML ({exc})") from None
+    this_ref = root.get("reference")
+    if root.tag != "document" or not this_ref:
+        raise InputError(origin, "not PAN XML (expected <document reference=...>)")
+    out: list[Feature] = []
+    for el in root.iter("feature"):
+        name = el.get("name", "")
+        if (names is not None and name not in names) or el.get("source_reference") is None:
+            continue  # other kinds, or intrinsic features that name no source
+        try:
+            out.append(Feature(this_ref, int(el.get("this_offset", "")),
+                               int(el.get("this_length", "")), el.get("source_reference", ""),
+                               int(el.get("source_offset", "")), int(el.get("source_length", "")),
+                               name))
+        except ValueError:
+            raise InputError(origin, f"feature with a missing or non-integer offset: "
+                                     f"{dict(el.attrib)}") from None
+    return out
+
+
+# --- evaluation: character level (Potthast et al. 2010) ---------------------------------
+
+def _overlaps(case: Feature, det: Feature) -> bool:
+    """``det`` detects ``case``: same document pair, overlapping on both sides."""
+    return (case.this_reference == det.this_reference
+            and case.source_reference == det.source_reference
+            and det.this_offset < case.this_offset + case.this_length
+            and case.this_offset < det.this_offset + det.this_length
+            and det.source_offset < case.source_offset + case.source_length
+            and case.source_offset < det.source_offset + det.source_length)
+
+
+def _covered(start: int, length: int, others: Iterable[tuple[int, int]]) -> int:
+    """Characters of ``[start, start+length)`` inside the union of the ``others``
+    (``(offset, length)`` ranges)."""
+    end = start + length
+    total, reach = 0, start
+    for s, e in sorted((max(start, s), min(end, s + n)) for s, n in others):
+        s = max(s, reach)
+        if e > s:
+            total += e - s
+            reach = e
+    return total
+
+
+def _macro_recall(cases: Sequence[Feature], detections: Sequence[Feature]) -> float:
+    """Mean over ``cases`` of the share of their characters (both documents) that the
+    ``detections`` detecting them cover. Precision is this with the roles swapped."""
+    if not cases and not detections:
+        return 1.0
+    if not cases or not detections:
+        return 0.0
+    by_pair: dict[Pair, list[Feature]] = {}
+    for d in detections:
+        by_pair.setdefault((d.this_reference, d.source_reference), []).append(d)
+    total = 0.0
+    for c in cases:
+        hits = [d for d in by_pair.get((c.this_reference, c.source_reference), ())
+                if _overlaps(c, d)]
+        size = c.this_length + c.source_length
+        if not hits or size == 0:
+            continue
+        got = (_covered(c.this_offset, c.this_length,
+                        ((d.this_offset, d.this_length) for d in hits))
+               + _covered(c.source_offset, c.source_length,
+                          ((d.source_offset, d.source_length) for d in hits)))
+        total += got / size
+    return total / len(cases)
+
+
+def macro_recall(cases: Sequence[Feature], detections: Sequence[Feature]) -> float:
+    """Macro-averaged character recall of ``detections`` over ``cases``."""
+    return _macro_recall(cases, detections)
+
+
+def macro_precision(cases: Sequence[Feature], detections: Sequence[Feature]) -> float:
+    """Macro-averaged character precision of ``detections`` against ``cases``."""
+    return _macro_recall(detections, cases)
+
+
+def granularity(cases: Sequence[Feature], detections: Sequence[Feature]) -> float:
+    """Mean number of detections per detected case (1 when no case is detected)."""
+    by_pair: dict[Pair, list[Feature]] = {}
+    for d in detections:
+        by_pair.setdefault((d.this_reference, d.source_reference), []).append(d)
+    counts = [sum(1 for d in by_pair.get((c.this_reference, c.source_reference), ())
+                  if _overlaps(c, d)) for c in cases]
+    detected = [n for n in counts if n > 0]
+    return sum(detected) / len(detected) if detected else 1.0
+
+
+def plagdet(precision: float, recall: float, gran: float) -> float:
+    """``F1 / log2(1 + granularity)`` (0 when precision and recall are both 0)."""
+    if (precision <= 0 and recall <= 0) or gran < 1:
+        return 0.0
+    f1 = 2 * precision * recall / (precision + recall)
+    return f1 / math.log2(1 + gran)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The PAN measures of a set of detections against a set of cases."""
+
+    precision: float
+    recall: float
+    granularity: float
+    plagdet: float
+    cases: int
+    detections: int
+
+
+def evaluate(cases: Sequence[Feature], detections: Sequence[Feature]) -> Scores:
+    """Precision, recall, granularity and plagdet over a whole corpus (macro averages
+    over all its cases and all its detections, as PAN reports them)."""
+    p = macro_precision(cases, detections)
+    r = macro_recall(cases, detections)
+    g = granularity(cases, detections)
+    return Scores(p, r, g, plagdet(p, r, g), len(cases), len(detections))
+
+
+# --- evaluation: pair level -----------------------------------------------------------
+
+def threshold_at_fpr(negative_scores: Iterable[float], max_fpr: float = 0.02) -> float:
+    """The lowest threshold ``t`` at which at most ``max_fpr`` of the negative pairs
+    (pairs known to share nothing) have a score above ``t``; a pair counts as reused
+    when its score is above the threshold (``score > t``)."""
+    neg = sorted(negative_scores, reverse=True)
+    if not neg:
+        return 0.0
+    allowed = int(max_fpr * len(neg) + 1e-9)
+    return neg[allowed] if allowed < len(neg) else float("-inf")
+
+
+def detection_rate(scores: Iterable[float], threshold: float) -> float:
+    """Share of ``scores`` above ``threshold`` (0 for none)."""
+    values = list(scores)
+    return sum(1 for s in values if s > threshold) / len(values) if values else 0.0

@@ -1,0 +1,383 @@
+"""PAN text alignment: the evaluator on hand-made cases with known answers, PAN XML,
+the detector on invented documents, the ``newstrace pan`` command, and one check on the
+shared PAN 2013 sample (skipped when ../shared is absent).
+
+All document text in this file was written for these tests.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from newstrace.cli import main
+from newstrace.errors import InputError, OptionsError
+from newstrace.model import Alignment, Span
+from newstrace.pan import (
+    DETECTION_NAME,
+    Detection,
+    Feature,
+    PanOptions,
+    Passage,
+    analyse,
+    detect,
+    detection_rate,
+    evaluate,
+    granularity,
+    macro_precision,
+    macro_recall,
+    pair_file_name,
+    passages,
+    plagdet,
+    read_pairs,
+    read_xml,
+    refine,
+    run_pairs,
+    threshold_at_fpr,
+    write_xml,
+)
+
+SUSP, SRC = "suspicious-document00001.txt", "source-document00001.txt"
+
+
+def case(to: int, tl: int, so: int, sl: int, susp: str = SUSP, src: str = SRC) -> Feature:
+    return Feature(susp, to, tl, src, so, sl, "plagiarism")
+
+
+def det(to: int, tl: int, so: int, sl: int, susp: str = SUSP, src: str = SRC) -> Feature:
+    return Feature(susp, to, tl, src, so, sl)
+
+
+# --- evaluator: hand-made cases -------------------------------------------------------
+
+def test_perfect_detection_scores_one() -> None:
+    cases = [case(100, 400, 50, 400), case(1000, 200, 900, 200, src="source-document00002.txt")]
+    s = evaluate(cases, [det(100, 400, 50, 400), det(1000, 200, 900, 200,
+                                                     src="source-document00002.txt")])
+    assert (s.precision, s.recall, s.granularity, s.plagdet) == (1.0, 1.0, 1.0, 1.0)
+    assert (s.cases, s.detections) == (2, 2)
+
+
+def test_half_length_detection_has_recall_half() -> None:
+    s = evaluate([case(100, 400, 50, 400)], [det(100, 200, 50, 200)])
+    assert s.recall == pytest.approx(0.5)
+    assert s.precision == pytest.approx(1.0)
+    assert s.granularity == 1.0
+    assert s.plagdet == pytest.approx(2 * 0.5 / 1.5)
+
+
+def test_half_on_one_side_counts_characters_of_both_documents() -> None:
+    # all 400 suspicious characters, 100 of 300 source characters: 500 of 700
+    s = evaluate([case(0, 400, 0, 300)], [det(0, 400, 0, 100)])
+    assert s.recall == pytest.approx(500 / 700)
+    assert s.precision == pytest.approx(1.0)
+
+
+def test_two_detections_for_one_case_give_granularity_two() -> None:
+    s = evaluate([case(100, 400, 50, 400)], [det(100, 200, 50, 200), det(300, 200, 250, 200)])
+    assert s.granularity == pytest.approx(2.0)
+    assert s.recall == pytest.approx(1.0)
+    assert s.precision == pytest.approx(1.0)
+    assert s.plagdet == pytest.approx(1 / math.log2(3))
+
+
+def test_detection_twice_as_long_has_precision_half() -> None:
+    s = evaluate([case(100, 200, 100, 200)], [det(0, 400, 0, 400)])
+    assert s.precision == pytest.approx(0.5)
+    assert s.recall == pytest.approx(1.0)
+
+
+def test_detection_must_overlap_on_both_sides_and_name_the_pair() -> None:
+    cases = [case(100, 200, 100, 200)]
+    assert macro_recall(cases, [det(100, 200, 5000, 200)]) == 0.0  # source side misses
+    assert macro_recall(cases, [det(100, 200, 100, 200, src="source-document00009.txt")]) == 0.0
+    other = "suspicious-document00009.txt"
+    assert macro_recall(cases, [det(100, 200, 100, 200, susp=other)]) == 0.0
+    s = evaluate(cases, [det(100, 200, 5000, 200)])
+    assert (s.precision, s.recall, s.granularity, s.plagdet) == (0.0, 0.0, 1.0, 0.0)
+
+
+def test_macro_averages_over_cases_and_detections() -> None:
+    cases = [case(0, 100, 0, 100), case(1000, 900, 1000, 900)]
+    dets = [det(0, 100, 0, 100), det(5000, 10, 5000, 10)]  # one exact, one false
+    assert macro_recall(cases, dets) == pytest.approx(0.5)  # not 200/2000 (micro)
+    assert macro_precision(cases, dets) == pytest.approx(0.5)
+
+
+def test_one_detection_over_two_cases() -> None:
+    cases = [case(0, 100, 0, 100), case(200, 100, 200, 100)]
+    s = evaluate(cases, [det(0, 300, 0, 300)])
+    assert s.recall == pytest.approx(1.0)
+    assert s.precision == pytest.approx(400 / 600)  # the gap between the cases is wrong
+    assert s.granularity == 1.0
+
+
+def test_overlapping_detections_are_not_counted_twice() -> None:
+    s = evaluate([case(0, 100, 0, 100)], [det(0, 80, 0, 80), det(20, 80, 20, 80)])
+    assert s.recall == pytest.approx(1.0)
+    assert s.granularity == pytest.approx(2.0)
+
+
+def test_empty_sides() -> None:
+    assert evaluate([], []).plagdet == 1.0
+    s = evaluate([case(0, 100, 0, 100)], [])
+    assert (s.precision, s.recall, s.granularity, s.plagdet) == (0.0, 0.0, 1.0, 0.0)
+    s = evaluate([], [det(0, 100, 0, 100)])
+    assert (s.precision, s.recall, s.plagdet) == (0.0, 0.0, 0.0)
+    assert granularity([case(0, 10, 0, 10)], []) == 1.0
+
+
+def test_plagdet_formula() -> None:
+    assert plagdet(1.0, 1.0, 1.0) == 1.0
+    assert plagdet(0.0, 0.0, 1.0) == 0.0
+    assert plagdet(0.8, 0.6, 1.5) == pytest.approx((2 * 0.48 / 1.4) / math.log2(2.5))
+
+
+# --- pair level -----------------------------------------------------------------------
+
+def test_threshold_at_fpr() -> None:
+    negatives = [i / 100 for i in range(100)]  # 0.00 .. 0.99
+    t = threshold_at_fpr(negatives, 0.02)
+    assert detection_rate(negatives, t) <= 0.02
+    assert detection_rate(negatives, t) == pytest.approx(0.02)  # the lowest such threshold
+    assert t == pytest.approx(0.97)
+    assert detection_rate([0.5, 0.98, 0.99, 2.0], t) == pytest.approx(0.75)
+    assert threshold_at_fpr([0.3, 0.3, 0.3], 0.0) == 0.3  # ties: none above
+    assert detection_rate([], 0.5) == 0.0
+
+
+# --- XML ------------------------------------------------------------------------------
+
+def test_pair_file_name() -> None:
+    assert pair_file_name(SUSP, SRC) == "suspicious-document00001-source-document00001.xml"
+    assert pair_file_name("dir/a.txt", "b.txt") == "a-b.xml"
+
+
+def test_xml_round_trip(tmp_path: Path) -> None:
+    dets = [Detection(10, 300, 2000, 310), Detection(5000, 120, 0, 118)]
+    path = write_xml(tmp_path / pair_file_name(SUSP, SRC), SUSP, SRC, dets)
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == "document" and root.get("reference") == SUSP
+    features = root.findall("feature")
+    assert [list(f.attrib) for f in features] == [
+        ["name", "this_offset", "this_length", "source_reference", "source_offset",
+         "source_length"]] * 2
+    assert features[0].attrib == {"name": DETECTION_NAME, "this_offset": "10",
+                                  "this_length": "300", "source_reference": SRC,
+                                  "source_offset": "2000", "source_length": "310"}
+    back = read_xml(path)
+    assert back == [det(10, 300, 2000, 310), det(5000, 120, 0, 118)]
+    assert read_xml(path, names=("plagiarism",)) == []
+
+
+def test_empty_pair_writes_a_document_without_features(tmp_path: Path) -> None:
+    path = write_xml(tmp_path / "x.xml", SUSP, SRC, [])
+    assert ElementTree.parse(path).getroot().get("reference") == SUSP
+    assert read_xml(path) == []
+
+
+def test_read_truth_style_xml(tmp_path: Path) -> None:
+    path = tmp_path / "truth.xml"
+    path.write_text(
+        f'<document reference="{SUSP}">\n'
+        f'<feature name="plagiarism" obfuscation="none" source_length="319" '
+        f'source_offset="3815" source_reference="{SRC}" this_length="319" '
+        f'this_offset="1489" type="artificial" />\n'
+        '<feature name="about" authors="someone" />\n'
+        "</document>\n", encoding="utf-8")
+    assert read_xml(path) == [case(1489, 319, 3815, 319)]
+    assert read_xml(path, names=("plagiarism",)) == [case(1489, 319, 3815, 319)]
+
+
+@pytest.mark.parametrize("text", ["<document", "<other/>",
+                                  ('<document reference="a.txt"><feature name="x" '
+                                   'source_reference="b.txt" this_offset="z"/></document>')])
+def test_read_bad_xml_raises_input_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError):
+        read_xml(path)
+
+
+# --- detection on invented documents --------------------------------------------------
+
+SOURCE_TEXT = """Lighthouse keepers on the Varnholm coast kept logbooks for two centuries.
+The oldest surviving logbook, dated 1791, records a storm that flattened the sheds at Kessby.
+Keeper Aurelia Stenmark wrote that the lamp burned whale oil until the switch to kerosene in 1868.
+Her daughter Ingrid took over the station after a fall left Aurelia unable to climb the stairs.
+Ingrid measured rainfall with a copper gauge and mailed the figures to Tallmark every month.
+The observatory printed them in a yellow pamphlet that fishermen used to plan the spring season.
+A fire in 1903 destroyed most of the pamphlets, but nine copies survive in the parish archive.
+Today the tower is automated and the keeper's cottage rents rooms to birdwatchers in the autumn.
+"""
+
+SUSPICIOUS_HEAD = """Community gardens have spread across the eastern districts since 2010.
+Volunteers plant beans, squash and marigolds on plots leased from the railway company.
+A seed library in the old post office lends packets that borrowers return after the harvest.
+The district council pays for water, while a bakery donates compost from its flour sacks.
+"""
+
+SUSPICIOUS_TAIL = """Schoolchildren visit on Thursdays to weigh the pumpkins and label the herbs.
+The gardeners hold a soup supper each October and invite the neighbours who lent tools.
+Plans for next year include a greenhouse built from salvaged window frames.
+"""
+
+COPIED = SOURCE_TEXT.splitlines(keepends=True)[2:6]
+
+
+def invented_pair() -> tuple[str, str, str]:
+    passage = "".join(COPIED)
+    return SUSPICIOUS_HEAD + passage + SUSPICIOUS_TAIL, SOURCE_TEXT, passage.strip()
+
+
+def test_detect_finds_the_copied_passage_exactly() -> None:
+    susp, src, passage = invented_pair()
+    found = detect(susp, src)
+    assert found == [Detection(susp.index(passage), len(passage),
+                               src.index(passage), len(passage))]
+
+
+def test_detect_on_unrelated_texts_finds_nothing() -> None:
+    result = analyse(SUSPICIOUS_HEAD + SUSPICIOUS_TAIL, SOURCE_TEXT)
+    assert result.detections == ()
+    susp, src, _ = invented_pair()
+    assert analyse(susp, src).score > result.score + 1.0
+
+
+def test_detect_handles_empty_text() -> None:
+    assert detect("", SOURCE_TEXT) == []
+    assert analyse("   \n", SOURCE_TEXT).score == 0.0
+
+
+def test_neighbouring_alignments_merge_into_one_passage() -> None:
+    def al(a0: int, a1: int, b0: int, b1: int) -> Alignment:
+        return Alignment(Span(a0, a1), Span(b0, b1), 0.9, "verbatim", (0,), (0,), ((0, 0),))
+
+    alignments = [al(0, 100, 500, 600), al(110, 200, 605, 700), al(5000, 5100, 5000, 5100)]
+    merged = passages(alignments, max_gap=50)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end, p.alignments) for p in merged] == [
+        (0, 200, 500, 700, 2), (5000, 5100, 5000, 5100, 1)]
+    assert len(passages(alignments, max_gap=5)) == 3
+    assert len(passages([al(0, 100, 0, 100), al(110, 200, 3000, 3100)], max_gap=50)) == 2
+
+
+def test_refine_trims_unshared_sentence_parts() -> None:
+    susp = "Menu Home Contact Shop. The copper gauge was mailed to Tallmark each month. Fin"
+    src = "Other opening words here. The copper gauge was mailed to Tallmark each month. X"
+    shared = "The copper gauge was mailed to Tallmark each month."
+    p = refine(Passage(0, len(susp), 0, len(src), 3.0, 2), susp, src)
+    assert susp[p.a_start:p.a_end] == shared
+    assert src[p.b_start:p.b_end] == shared
+    assert refine(p, susp, src, PanOptions(min_block_words=0)) == p
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(OptionsError):
+        PanOptions(min_alignment_score=1.5)
+    with pytest.raises(OptionsError):
+        PanOptions(max_gap=-1)
+
+
+# --- files and the command ------------------------------------------------------------
+
+def write_invented_corpus(root: Path) -> tuple[Path, Path, Path]:
+    susp_dir, src_dir = root / "susp", root / "src"
+    susp_dir.mkdir()
+    src_dir.mkdir()
+    susp, src, _ = invented_pair()
+    (susp_dir / "s1.txt").write_text(susp, encoding="utf-8")
+    (susp_dir / "s2.txt").write_text(SUSPICIOUS_HEAD + SUSPICIOUS_TAIL, encoding="utf-8")
+    (src_dir / "r1.txt").write_text(src, encoding="utf-8")
+    pairs = root / "pairs"
+    pairs.write_text("# suspicious source\ns1.txt r1.txt\n\ns2.txt r1.txt\n", encoding="utf-8")
+    return pairs, susp_dir, src_dir
+
+
+def test_read_pairs(tmp_path: Path) -> None:
+    pairs, _, _ = write_invented_corpus(tmp_path)
+    assert read_pairs(pairs) == [("s1.txt", "r1.txt"), ("s2.txt", "r1.txt")]
+    bad = tmp_path / "bad"
+    bad.write_text("s1.txt r1.txt\nonly-one-name\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bad:2"):
+        read_pairs(bad)
+
+
+def test_run_pairs_checks_files_first(tmp_path: Path) -> None:
+    _, susp_dir, src_dir = write_invented_corpus(tmp_path)
+    with pytest.raises(InputError, match=r"missing\.txt"):
+        run_pairs([("s1.txt", "r1.txt"), ("s1.txt", "missing.txt")], susp_dir, src_dir)
+
+
+def test_cli_pan_writes_pan_xml(tmp_path: Path) -> None:
+    pairs, susp_dir, src_dir = write_invented_corpus(tmp_path)
+    out = tmp_path / "out"
+    scores = tmp_path / "scores.tsv"
+    result = CliRunner().invoke(main, ["pan", "--pairs", str(pairs), "--susp", str(susp_dir),
+                                       "--src", str(src_dir), "--out", str(out),
+                                       "--scores", str(scores)])
+    assert result.exit_code == 0, result.output
+    assert "2 pairs, 1 with detections" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["s1-r1.xml", "s2-r1.xml"]
+    root = ElementTree.parse(out / "s1-r1.xml").getroot()
+    assert root.get("reference") == "s1.txt"
+    (feature,) = root.findall("feature")
+    assert feature.get("name") == "detected-plagiarism"
+    assert feature.get("source_reference") == "r1.txt"
+    susp = (susp_dir / "s1.txt").read_text(encoding="utf-8")
+    src = (src_dir / "r1.txt").read_text(encoding="utf-8")
+    to, tl, so, sl = (int(feature.get(k)) for k in ("this_offset", "this_length",
+                                                    "source_offset", "source_length"))
+    assert susp[to:to + tl] == src[so:so + sl] == invented_pair()[2]
+    assert ElementTree.parse(out / "s2-r1.xml").getroot().findall("feature") == []
+    rows = scores.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "suspicious\tsource\tscore\tdetections"
+    assert [r.split("\t")[3] for r in rows[1:]] == ["1", "0"]
+
+
+def test_cli_pan_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
+    pairs, susp_dir, src_dir = write_invented_corpus(tmp_path)
+    pairs.write_text("s1.txt nowhere.txt\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["pan", "--pairs", str(pairs), "--susp", str(susp_dir),
+                                       "--src", str(src_dir), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "nowhere.txt" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- the shared PAN 2013 sample -------------------------------------------------------
+
+def test_pan13_verbatim_pairs(shared_data: Path) -> None:
+    """The first 20 no-obfuscation and 20 no-plagiarism pairs of the sample. Measured:
+    plagdet 0.921 (P 0.931, R 0.911, granularity 1.0); no detection in the negatives.
+    The published offsets of this copy are a few characters off the texts (see
+    bench/eval_pan.py), which caps plagdet near 0.94."""
+    data = shared_data / "pan13-subset"
+    if not data.is_dir():
+        pytest.skip("../shared/data/pan13-subset is not present")
+    by_cat = {c: read_pairs(data / "pairs-by-category" / f"pairs-{c}")[:20]
+              for c in ("no-obfuscation", "no-plagiarism")}
+    pos = run_pairs(by_cat["no-obfuscation"], data / "susp", data / "final_txt_files", jobs=2)
+    neg = run_pairs(by_cat["no-plagiarism"], data / "susp", data / "final_txt_files", jobs=2)
+    cases = []
+    for susp, src in by_cat["no-obfuscation"]:
+        cases += read_xml(data / "02-no-obfuscation" / pair_file_name(susp, src),
+                          names=("plagiarism",))
+    dets = [Feature(s, d.this_offset, d.this_length, r, d.source_offset, d.source_length)
+            for (s, r), res in pos.items() for d in res.detections]
+    scores = evaluate(cases, dets)
+    assert scores.plagdet >= 0.88, scores
+    assert scores.granularity <= 1.05, scores
+    assert sum(1 for res in neg.values() if res.detections) <= 1
+    assert sum(1 for res in pos.values() if res.detections) >= 19
+
+
+def test_read_pan_text_keeps_offsets(tmp_path: Path) -> None:
+    from newstrace.pan import read_pan_text
+
+    path = tmp_path / "d.txt"
+    path.write_bytes(b"\xef\xbb\xbfline one\r\nline two\n")
+    assert read_pan_text(path) == "\ufeffline one\r\nline two\n"  # nothing dropped or folded
