@@ -83,8 +83,11 @@ def main() -> None:
               help="Do not remove scraper/CMS boilerplate before matching.")
 @click.option("--max-chars", type=int, default=Options().max_chars, show_default=True,
               help="Largest article accepted, in characters.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write a self-contained side-by-side HTML report to this file.")
 @guarded
-def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int) -> None:
+def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int,
+            html_out: str | None) -> None:
     """Compare two articles: reused passages, relation, likely source, what changed.
 
     A and B are plain-text or HTML files (.html, .html.gz); "-" reads one of them
@@ -95,15 +98,28 @@ def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int) ->
     Examples:
       newstrace compare demo/corpus/01-wire.txt demo/corpus/04-spin.txt
       newstrace compare wire.txt copy.txt --format json > result.json
+      newstrace compare wire.txt copy.html --html report.html
     """
     options = Options(strip_boilerplate=not keep_boilerplate, max_chars=max_chars)
     if a == "-" and b == "-":
         raise InputError("<stdin>", "only one of A and B can be read from stdin")
     result = compare_articles(_read(a, options), _read(b, options), options=options)
+    if html_out:
+        from .report.html import comparison_html
+
+        _write_text(html_out, comparison_html(result))
     if fmt == "json":
         click.echo(json.dumps(comparison_dict(result), ensure_ascii=False, indent=2))
     else:
         render_comparison(result, Console())
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write an output file, turning OS errors into one-line errors naming the file."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write ({exc.strerror or exc})") from None
 
 
 # --- corpus commands: scan, add, check, doctor ----------------------------------------
@@ -161,9 +177,11 @@ def _corpus_options(max_chars: int) -> Options:
               show_default=True, help="Summary tables, or the pairs as JSONL on stdout.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=Options().max_chars,
               show_default=True, help="Skip articles longer than this.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write an HTML overview (families, pairs side by side).")
 @guarded
 def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
-         max_chars: int) -> None:
+         max_chars: int, html_out: str | None) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
     PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, ...), a glob,
@@ -176,6 +194,7 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
       newstrace scan scraped/ 'feeds/*.jsonl' --out results/
       newstrace scan --db archive.db --out results/
       cat corpus.jsonl | newstrace scan - --format jsonl > pairs.jsonl
+      newstrace scan demo/corpus.jsonl --html scan.html
     """
     from .archive import Archive
     from .ingest import iter_articles, iter_stdin_jsonl
@@ -206,12 +225,41 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
     result.failed = errors + result.failed
     if out:
         write_scan(result, Path(out))
+    if html_out:
+        _write_text(html_out, _scan_html(result, inputs, db, options))
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
     render_scan(result, err if fmt == "jsonl" else Console())
     if result.failed:
         sys.exit(1)
+
+
+_HTML_PAIR_VIEWS = 200
+
+
+def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Options) -> str:
+    """The scan overview, with side-by-side views of the strongest pairs (re-compared:
+    a scan keeps only verdicts, not passages)."""
+    from .archive import Archive
+    from .compare import compare_prepared, prepare
+    from .ingest import iter_articles
+    from .report.html import scan_html
+
+    best = sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]
+    wanted = {x for p in best for x in (p.a, p.b)}
+    found = {}
+    if db:
+        with Archive(db, options=options, create=False) as archive:
+            found = {i: archive.get(i) for i in wanted}
+    for art in iter_articles([p for p in inputs if p != "-"], options=options,
+                             on_error=lambda exc: None):
+        if art.id in wanted and art.id not in found:
+            found[art.id] = art
+    prepared = {i: prepare(a, options) for i, a in found.items()}
+    views = [compare_prepared(prepared[p.a], prepared[p.b], options) for p in best
+             if p.a in prepared and p.b in prepared]
+    return scan_html(result.pairs, result.families, views, articles=result.articles)
 
 
 def _chain(*streams: Any) -> Any:

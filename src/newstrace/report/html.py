@@ -61,37 +61,43 @@ a { color: var(--al-strong); }
 
 _JS = """
 (function () {
-  var current = -1;
-  var ids = Array.from(new Set(Array.from(document.querySelectorAll('[data-al]'))
-            .map(function (e) { return +e.dataset.al; }))).sort(function (a, b) { return a - b; });
-  function show(k, scroll) {
+  var current = null;  // {scope, index}
+  function ids(scope) {
+    return Array.from(new Set(Array.from(scope.querySelectorAll('[data-al]'))
+      .map(function (e) { return +e.dataset.al; }))).sort(function (a, b) { return a - b; });
+  }
+  function show(scope, k, scroll) {
     document.querySelectorAll('.al.active').forEach(function (e) { e.classList.remove('active'); });
-    var parts = document.querySelectorAll('[data-al="' + k + '"]');
-    parts.forEach(function (e) { e.classList.add('active'); });
+    scope.querySelectorAll('[data-al="' + k + '"]').forEach(function (e) { e.classList.add('active'); });
     if (scroll) {
       ['a', 'b'].forEach(function (side) {
-        var first = document.querySelector('#text-' + side + ' [data-al="' + k + '"]');
+        var first = scope.querySelector('.text-' + side + ' [data-al="' + k + '"]');
         if (first) first.scrollIntoView({block: 'center', behavior: 'smooth'});
       });
     }
-    current = ids.indexOf(k);
+    current = {scope: scope, index: ids(scope).indexOf(k)};
   }
-  document.addEventListener('click', function (ev) {
-    var t = ev.target.closest('[data-al]');
-    if (t) show(+t.dataset.al, true);
-  });
-  document.addEventListener('mouseover', function (ev) {
-    var t = ev.target.closest('[data-al]');
-    if (t) show(+t.dataset.al, false);
-  });
+  function hit(ev) {
+    var t = ev.target.closest && ev.target.closest('[data-al]');
+    return t ? {scope: t.closest('.cmp'), k: +t.dataset.al} : null;
+  }
+  document.addEventListener('click', function (ev) { var h = hit(ev); if (h) show(h.scope, h.k, true); });
+  document.addEventListener('mouseover', function (ev) { var h = hit(ev); if (h) show(h.scope, h.k, false); });
   document.addEventListener('keydown', function (ev) {
-    if (!ids.length || ev.target.closest('input, textarea')) return;
-    if (ev.key === 'j' || ev.key === 'ArrowDown' && ev.altKey) {
-      show(ids[Math.min(ids.length - 1, current + 1)], true); ev.preventDefault();
-    } else if (ev.key === 'k' || ev.key === 'ArrowUp' && ev.altKey) {
-      show(ids[Math.max(0, current - 1)], true); ev.preventDefault();
-    }
+    if (ev.target.closest && ev.target.closest('input, textarea')) return;
+    var scope = current ? current.scope : document.querySelector('.cmp');
+    if (!scope) return;
+    var list = ids(scope), at = current ? current.index : -1;
+    if (!list.length) return;
+    if (ev.key === 'j') { show(scope, list[Math.min(list.length - 1, at + 1)], true); ev.preventDefault(); }
+    if (ev.key === 'k') { show(scope, list[Math.max(0, at - 1)], true); ev.preventDefault(); }
   });
+  function openHash() {
+    var d = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (d && d.tagName === 'DETAILS') { d.open = true; d.scrollIntoView(); current = null; }
+  }
+  window.addEventListener('hashchange', openHash);
+  openHash();
 })();
 """
 
@@ -174,12 +180,12 @@ def comparison_body(c: Comparison) -> str:
     drifts = "".join(
         f'<tr><td>D{k}</td><td class="kind">{escape(d.kind)}</td><td>{escape(d.note)}</td></tr>'
         for k, d in enumerate(c.drifts, 1))
-    return f"""
+    return f"""<div class="cmp">
 <header>
   <h1>{escape(_name(c.a))} &harr; {escape(_name(c.b))}</h1>
   <div class="verdict">
-    <span>relation <span class="badge {escape(c.relation)}" id="relation">{escape(c.relation)}</span></span>
-    <span>likely source: <strong id="source">{escape(source)}</strong></span>
+    <span>relation <span class="badge {escape(c.relation)} relation">{escape(c.relation)}</span></span>
+    <span>likely source: <strong class="source">{escape(source)}</strong></span>
     <span>A covered {_bar(c.coverage.a)} {c.coverage.a:.0%}</span>
     <span>B covered {_bar(c.coverage.b)} {c.coverage.b:.0%}</span>
     <span class="keys">{len(c.alignments)} reused passages &middot; {len(c.drifts)} changes &middot;
@@ -188,14 +194,14 @@ def comparison_body(c: Comparison) -> str:
   {f'<ul class="reasons">{reasons}</ul>' if reasons else ''}
 </header>
 <main>
-  {f'<h2>What the rewrite changed</h2><table id="drifts"><tbody>{drifts}</tbody></table>' if drifts else ''}
+  {f'<h2>What the rewrite changed</h2><table class="drifts"><tbody>{drifts}</tbody></table>' if drifts else ''}
   <div class="cols">
     <section class="col"><h2>A &middot; {escape(c.a.origin or c.a.id)}</h2>
-      <div class="text" id="text-a">{_render_text(c.a.text, _marks(c, "a"))}</div></section>
+      <div class="text text-a">{_render_text(c.a.text, _marks(c, "a"))}</div></section>
     <section class="col"><h2>B &middot; {escape(c.b.origin or c.b.id)}</h2>
-      <div class="text" id="text-b">{_render_text(c.b.text, _marks(c, "b"))}</div></section>
+      <div class="text text-b">{_render_text(c.b.text, _marks(c, "b"))}</div></section>
   </div>
-</main>"""
+</main></div>"""
 
 
 def page(title: str, body: str) -> str:

@@ -1,0 +1,65 @@
+"""HTML reports: self-contained, escaped, with linked passages and drift markers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from newstrace import Article, compare, iter_articles
+from newstrace.report.html import comparison_html, scan_html
+from newstrace.scan import scan
+
+from .conftest import DEMO, ROOT
+
+HOSTILE = ("<script>alert('x')</script> The harbour master said <img src=x onerror=alert(1)> "
+           "that the night ferry ran late on Tuesday, March 3, after 212 passengers boarded. "
+           '<a href="javascript:alert(2)">more</a> ' + "W" * 20000)
+
+
+def test_comparison_report_links_passages_and_marks_drifts() -> None:
+    c = compare(DEMO / "01-wire.txt", DEMO / "04-spin.txt")
+    html = comparison_html(c)
+    assert html.count('data-al="1"') >= 2  # passage 1 marked on both sides
+    assert len(re.findall(r'class="dm"', html)) >= len([d for d in c.drifts if d.a_text])
+    assert "€2.3 million became €3.2 million" in html
+    assert 'class="bp"' in html  # removed boilerplate shown greyed
+    assert "rewrite" in html
+
+
+def test_report_is_self_contained() -> None:
+    html = comparison_html(compare(DEMO / "01-wire.txt", DEMO / "02-reprint-herald.txt"))
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "@import" not in html
+
+
+def test_hostile_text_is_inert() -> None:
+    evil = Article(id="<b>id</b>", text=HOSTILE, title="<script>t()</script>",
+                   origin='"><script>o()</script>')
+    html = comparison_html(compare(evil, evil))
+    body = html.split("<body>", 1)[1].rsplit("<script>", 1)[0]  # our own script is last
+    assert "<script" not in body
+    assert "<img" not in body and "<a href" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "W" * 20000 in body  # long lines are kept (wrapped by CSS), not cut
+
+
+def test_scan_report_lists_families_and_pair_views() -> None:
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    result = scan(arts)
+    by_id = {a.id: a for a in arts}
+    views = [compare(by_id[p.a], by_id[p.b]) for p in result.pairs[:3]]
+    html = scan_html(result.pairs, result.families, views, articles=result.articles)
+    assert re.search(r"Family 1: original\s+<strong>01-wire</strong>", html)
+    assert html.count("<details") == 3
+    assert "<svg" in html
+
+
+def test_cli_writes_html(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    r = subprocess.run([sys.executable, "-m", "newstrace", "compare", str(DEMO / "01-wire.txt"),
+                        str(DEMO / "04-spin.txt"), "--html", str(out), "--format", "json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
