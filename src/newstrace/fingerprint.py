@@ -276,18 +276,16 @@ def _densify(sig: np.ndarray, filled_rows: np.ndarray) -> None:
     if not empty[filled_rows].any():
         return
     n, m = sig.shape
-    filled = ~empty
     out = sig.copy()
-    todo = empty & filled_rows[:, None]
+    rows_i, bins_i = np.nonzero(empty & filled_rows[:, None])
+    donors = _donors(m)[bins_i]  # (k, rounds): the donor bins each empty bin tries
+    ok = ~empty[rows_i[:, None], donors]
+    first = ok.argmax(axis=1)
+    found = ok[np.arange(len(first)), first]
+    out[rows_i[found], bins_i[found]] = sig[rows_i[found], donors[found, first[found]]]
+    todo = np.zeros_like(empty)
+    todo[rows_i[~found], bins_i[~found]] = True
     rows = np.arange(n)[:, None]
-    donors = _donors(m)
-    for t in range(_DONOR_ROUNDS):
-        if not todo.any():
-            break
-        d = donors[:, t]
-        take = todo & filled[:, d]
-        out[take] = sig[rows, d[None, :]][take]
-        todo &= ~take
     if todo.any():  # a set of one or two elements: rotate from the next filled bin
         cols = np.arange(m)
         big = 2 * m
