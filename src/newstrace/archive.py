@@ -30,6 +30,7 @@ import numpy as np
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
 from .ingest import content_hash
+from .lsh import sorted_keys
 from .model import Article, Comparison
 from .options import DEFAULT_OPTIONS, Options
 from .scan import Progress, ScanResult, band_keys_of, clean_bodies, find_reuse, fingerprint_bodies
@@ -196,18 +197,9 @@ class Archive:
                  sh.tobytes(), sk.tobytes(), now]
                 for art, h, sh, sk in zip(fresh, fresh_hashes, fp.shingles, fp.skeleton,
                                           strict=True)]
-        n, k = keys.shape
-        flat = keys.reshape(-1)
-        owner = np.repeat(np.arange(n, dtype=np.int64), k)
-        keep = flat != -1
-        flat, owner = flat[keep], owner[keep]
         # Sorted by key (then article): the inserts walk the band B-tree in order, so each
-        # leaf page is visited once per batch; equal (key, article) pairs are dropped here.
-        order = np.lexsort((owner, flat))
-        flat, owner = flat[order], owner[order]
-        if len(flat):
-            first = np.concatenate([[True], (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])])
-            flat, owner = flat[first], owner[first]
+        # leaf page is visited once per batch; equal (key, article) pairs are dropped.
+        flat, owner = sorted_keys(keys)
         with self._transaction():
             # One writer at a time (BEGIN IMMEDIATE): the ids SQLite would pick, max + 1.
             base = int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding"]
+__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding", "sorted_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,22 @@ def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     return keys
 
 
+def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (key, row) of an (n, k) key table, empty keys dropped, duplicates dropped,
+    sorted by key then row: the order of a band index (and of its B-tree inserts)."""
+    n, k = keys.shape
+    flat = keys.reshape(-1)
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    keep = flat != -1
+    flat, rows = flat[keep], rows[keep]
+    order = np.lexsort((rows, flat))
+    flat, rows = flat[order], rows[order]
+    if len(flat):
+        first = np.concatenate([[True], (flat[1:] != flat[:-1]) | (rows[1:] != rows[:-1])])
+        flat, rows = flat[first], rows[first]
+    return flat, rows
+
+
 def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
     """Distinct pairs (i < j) of rows that share at least one key, as an (m, 2) array.
 
@@ -84,13 +100,7 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
     ``max_bucket`` (a template sentence shared by thousands of pages) are skipped: they
     carry no evidence about any one pair.
     """
-    n, k = keys.shape
-    flat = keys.reshape(-1)
-    rows = np.repeat(np.arange(n, dtype=np.int64), k)
-    ok = flat != -1
-    flat, rows = flat[ok], rows[ok]
-    order = np.lexsort((rows, flat))
-    flat, rows = flat[order], rows[order]
+    flat, rows = sorted_keys(keys)
     if len(flat) == 0:
         return np.empty((0, 2), dtype=np.int64)
     starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
