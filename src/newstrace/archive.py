@@ -29,6 +29,7 @@ import numpy as np
 
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
+from .fingerprint import FINGERPRINT_VERSION
 from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import Article, Comparison
@@ -58,7 +59,8 @@ CREATE TABLE IF NOT EXISTS bands (
     PRIMARY KEY (key, article)
 ) WITHOUT ROWID;
 """
-_META_KEYS = ("schema", "num_perm", "shingle_size", "shingle_threshold", "skeleton_threshold")
+_META_KEYS = ("schema", "fingerprint", "num_perm", "shingle_size", "shingle_threshold",
+              "skeleton_threshold")
 
 # Connection tuning (performance only; the file format is unchanged).
 _CACHE_KIB = 128 * 1024
@@ -127,7 +129,8 @@ class Archive:
     # --- housekeeping -------------------------------------------------------------------
 
     def _check_meta(self) -> None:
-        want = {"schema": _SCHEMA_VERSION, "num_perm": str(self.options.num_perm),
+        want = {"schema": _SCHEMA_VERSION, "fingerprint": FINGERPRINT_VERSION,
+                "num_perm": str(self.options.num_perm),
                 "shingle_size": str(self.options.shingle_size),
                 "shingle_threshold": repr(self.options.shingle_threshold),
                 "skeleton_threshold": repr(self.options.skeleton_threshold)}
