@@ -180,3 +180,20 @@ def test_killed_add_leaves_a_consistent_archive_and_resumes(tmp_path: Path) -> N
     with Archive(db) as ar:
         assert len(ar) == N
         assert ar.doctor() == []
+
+
+def test_archive_scan_equals_file_scan_with_corpus_statistics(tmp_path: Path) -> None:
+    """Over 50 articles the term weights use corpus statistics; the archive keeps the
+    same document frequencies as a scan of the files, so both give the same answer."""
+    base = list(iter_articles([CORPUS]))
+    arts = [Article(id=f"{a.id}-{k}", text=f"{a.text}\n\nEdition {k} of the evening bulletin.",
+                    published=a.published) for k in range(4) for a in base]
+    assert len(arts) > 50
+    from_files = scan(arts)
+    with Archive(tmp_path / "c.db", options=Options(batch_size=16)) as ar:
+        ar.add(arts)
+        from_db = ar.scan()
+        stats = ar.term_stats()
+    assert stats.documents == len(arts) and stats.df
+    assert from_db.pairs == from_files.pairs
+    assert from_db.families == from_files.families

@@ -29,7 +29,8 @@ import numpy as np
 
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION
+from .align import TermStats
+from .fingerprint import FINGERPRINT_VERSION, document_frequencies
 from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import Article, Comparison
@@ -38,7 +39,7 @@ from .scan import Progress, ScanResult, band_keys_of, clean_bodies, find_reuse, 
 
 __all__ = ["AddReport", "Archive", "Match"]
 
-_SCHEMA_VERSION = "1"
+_SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -57,6 +58,10 @@ CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL,
     article INTEGER NOT NULL,
     PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
 _META_KEYS = ("schema", "fingerprint", "num_perm", "shingle_size", "shingle_threshold",
@@ -190,8 +195,10 @@ class Archive:
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
             return
-        fp = fingerprint_bodies(clean_bodies(fresh, self.options), self.options)
+        bodies = clean_bodies(fresh, self.options)
+        fp = fingerprint_bodies(bodies, self.options)
         keys = band_keys_of(fp, self.options)
+        df = document_frequencies(bodies)
         now = time.time()
         # Everything but the row ids is computed before the write lock is taken.
         rows = [[None, art.id, h, art.title, art.url, art.site, art.published, art.author,
@@ -215,6 +222,9 @@ class Archive:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                                  zip(flat.tolist(), (owner + base).tolist()))
+            self._db.executemany(
+                "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                sorted(df.items()))
         report.added += len(fresh)
 
     def _fresh(self, batch: Sequence[Article], hashes: Sequence[str],
@@ -279,7 +289,7 @@ class Archive:
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
         result = find_reuse(keys, lambda k: self._get_rowids([rowids[k]])[rowids[k]],
-                            published, options=self.options,
+                            published, options=self.options, corpus=self.term_stats(),
                             **({"progress": progress} if progress else {}))
         return result
 
@@ -325,6 +335,7 @@ class Archive:
             return []
         found = self._get_rowids([r for r, _ in hits])
         mine: Prepared | None = None
+        corpus: TermStats | None = None
         out = []
         for rowid, n in hits:
             other = found.get(rowid)
@@ -332,11 +343,27 @@ class Archive:
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
-            c = compare_prepared(mine, prepare(other, self.options), self.options)
+                corpus = self.term_stats(set().union(*mine.side.terms) if mine.side.terms
+                                         else set())
+            c = compare_prepared(mine, prepare(other, self.options), self.options, corpus)
             if c.relation in ("duplicate", "rewrite", "partial"):
                 out.append(Match(other.id, c, n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
         return out
+
+    def term_stats(self, terms: Iterable[str] | None = None) -> TermStats:
+        """Document frequencies over the archive (of the given terms, or of all), the
+        same statistics a scan of the same articles computes."""
+        n = len(self)
+        if terms is None:
+            return TermStats(dict(self._db.execute("SELECT term, df FROM terms")), n)
+        wanted = sorted(terms)
+        df: dict[str, int] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start:start + _IN_CHUNK]
+            df.update(self._db.execute(
+                f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+        return TermStats(df, n)
 
     def _screen(self, hits: list[tuple[int, int]], shingles: np.ndarray,
                 skeleton: np.ndarray) -> list[tuple[int, int]]:
