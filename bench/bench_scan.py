@@ -159,6 +159,20 @@ def newstrace_candidates(bodies: list[str], options=DEFAULT_OPTIONS,
     return pairs, allk, {"fingerprint+bands": t1 - t0, "candidates": t2 - t1, "total": t2 - t0}
 
 
+def newstrace_shingle_only(bodies: list[str], options=DEFAULT_OPTIONS) -> np.ndarray:
+    """The same work as datasketch does (word 3-shingles, 128 slots, banding at the same
+    threshold), nothing more: newstrace's shingle channel alone."""
+    from newstrace.fingerprint import fingerprint_texts
+    from newstrace.lsh import band_keys, optimal_banding
+
+    banding = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
+    keys = [band_keys(fingerprint_texts(bodies[k:k + options.batch_size],
+                                        num_perm=options.num_perm, skeleton=False).shingles,
+                      banding)
+            for k in range(0, len(bodies), options.batch_size)]
+    return candidate_pairs(np.concatenate(keys), options.max_bucket)
+
+
 def shingle_channel_pairs(allk: np.ndarray, options=DEFAULT_OPTIONS) -> np.ndarray:
     """Candidates of newstrace's word-shingle channel alone (its first band columns)."""
     from newstrace.lsh import optimal_banding
@@ -300,6 +314,7 @@ def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -
     ds = Datasketch()
     (ds_pairs, ds_mh, ds_parts), ds_runs = timed(lambda: ds.run(bodies), repeat)
     (nt_pairs, nt_keys, nt_parts), nt_runs = timed(lambda: newstrace_candidates(bodies), repeat)
+    nt_sh_pairs, nt_sh_runs = timed(lambda: newstrace_shingle_only(bodies), repeat)
 
     ds_set = to_ids(ds_pairs, ids)
     nt_set = to_ids(nt_pairs, ids)
@@ -312,6 +327,8 @@ def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -
         "datasketch": {"runs": ds_runs, "parts_last": ds_parts,
                        "candidates": pair_scores(truth, ds_set),
                        "jaccard_filtered": pair_scores(truth, filt)},
+        "newstrace_shingles_only": {"runs": nt_sh_runs,
+                                    "candidates": pair_scores(truth, to_ids(nt_sh_pairs, ids))},
         "newstrace": {"runs": nt_runs, "parts_last": nt_parts,
                       "candidates": pair_scores(truth, nt_set),
                       "shingle_channel": pair_scores(truth, nt_sh_set)},
@@ -350,6 +367,12 @@ def report(results: list[dict], header: str) -> str:
         L.append(f"{n:>7} {r['clean_s']:>8.2f} | {ds:>12.2f} {fmt_rate(n, ds):>8} | "
                  f"{nt:>11.2f} {fmt_rate(n, nt):>8} | {ds / nt:>6.1f} | "
                  f"{r['datasketch']['runs'][0]:.2f}, {r['newstrace']['runs'][0]:.2f}")
+    L.append("same work as datasketch (word 3-shingles only, newstrace's shingle channel alone):")
+    for r in results:
+        n = r["n"]
+        ds, sh = min(r["datasketch"]["runs"]), min(r["newstrace_shingles_only"]["runs"])
+        L.append(f"{n:>7} | datasketch {ds:.2f} s ({fmt_rate(n, ds)}/s) | newstrace shingles "
+                 f"{sh:.2f} s ({fmt_rate(n, sh)}/s) | ratio {ds / sh:.1f}x")
     for r in results:
         p = r["datasketch"]["parts_last"]
         q = r["newstrace"]["parts_last"]

@@ -147,6 +147,9 @@ class _Vocabulary:
     def has_multi(self) -> bool:
         return bool(self._multi)
 
+    def multi_ids(self) -> np.ndarray:
+        return np.fromiter(self._multi, dtype=np.int64, count=len(self._multi))
+
     def multi_terms(self, ids: np.ndarray) -> np.ndarray:
         """Character-bigram term hashes of the no-space-script words among ``ids``."""
         if not self._multi:
@@ -302,10 +305,11 @@ def _densify(sig: np.ndarray, filled_rows: np.ndarray) -> None:
     sig[:] = out
 
 
-def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128,
-                      shingle_size: int = 3) -> Fingerprints:
+def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
+                      skeleton: bool = True) -> Fingerprints:
     """Both signature channels for a batch of body texts (headline and boilerplate are
-    best removed by the caller: shared site furniture is not reuse).
+    best removed by the caller: shared site furniture is not reuse). ``skeleton=False``
+    leaves the skeleton signatures empty (for measuring the shingle channel alone).
 
     The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
     a fixed number of numpy operations per batch, not per article.
@@ -337,21 +341,28 @@ def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128,
         sh_feat = np.concatenate([sh_feat, *extra])
         sh_rows = np.concatenate([sh_rows, np.repeat(short, [len(e) for e in extra])])
 
+    sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
+    shingle_sigs = _signatures(sh_feat, sh_rows, n, num_perm)
+    if not skeleton:
+        return Fingerprints(shingle_sigs, np.full((n, num_perm), _EMPTY, np.uint32), sizes)
+    t_feat, t_rows = _skeleton_features(ids, rows, term_table)
+    return Fingerprints(shingle_sigs, _signatures(t_feat, t_rows, n, num_perm), sizes)
+
+
+def _skeleton_features(ids: np.ndarray, rows: np.ndarray,
+                       term_table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Skeleton term hashes of a batch and the row of each; words of scripts without
+    spaces add their character bigrams (only those words are visited one by one)."""
     terms = term_table[ids]
     has_term = terms != 0
     t_feat, t_rows = terms[has_term], rows[has_term]
-    if _VOCAB.has_multi:  # scripts without spaces: character bigrams of whole clauses
-        extra_feat, extra_rows = [], []
-        for r in range(n):
-            bigrams = _VOCAB.multi_terms(ids[rows == r])
-            extra_feat.append(bigrams)
-            extra_rows.append(np.full(len(bigrams), r, dtype=np.int64))
-        t_feat = np.concatenate([t_feat, *extra_feat])
-        t_rows = np.concatenate([t_rows, *extra_rows])
-
-    sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
-    return Fingerprints(_signatures(sh_feat, sh_rows, n, num_perm),
-                        _signatures(t_feat, t_rows, n, num_perm), sizes)
+    if _VOCAB.has_multi:
+        multi = np.flatnonzero(np.isin(ids, _VOCAB.multi_ids()))
+        if len(multi):
+            parts = [_VOCAB.multi_terms(ids[k:k + 1]) for k in multi.tolist()]
+            t_feat = np.concatenate([t_feat, *parts])
+            t_rows = np.concatenate([t_rows, np.repeat(rows[multi], [len(x) for x in parts])])
+    return t_feat, t_rows
 
 
 def estimate_jaccard(x: np.ndarray, y: np.ndarray) -> float:
