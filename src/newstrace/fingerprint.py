@@ -261,7 +261,7 @@ _DONOR_ROUNDS = 16
 """Donors an empty bin tries before falling back to rotation (a set filling 30% of the
 bins leaves 0.3% of its empty bins to the fallback)."""
 
-FINGERPRINT_VERSION = "oph-donors16-1"
+FINGERPRINT_VERSION = "oph-donors16-skel44x2"
 """Changes whenever signatures change for the same text: archives record it and refuse
 to mix keys computed differently."""
 

@@ -71,7 +71,10 @@ def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS
 def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
     """(n, k) band keys of both channels: word shingles and entity skeleton."""
     shingles = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
-    skeleton = optimal_banding(options.skeleton_threshold, options.num_perm, channel=1)
+    # The skeleton channel is there for recall (verification removes the extra
+    # candidates), so its banding weighs a missed pair above a needless candidate.
+    skeleton = optimal_banding(options.skeleton_threshold, options.num_perm, channel=1,
+                               fp_weight=0.3, fn_weight=0.7)
     return np.concatenate([band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)],
                           axis=1)
 
