@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
-from .align import TermStats
 from .fingerprint import FINGERPRINT_VERSION, document_frequencies
 from .ingest import content_hash
 from .lsh import sorted_keys

@@ -132,8 +132,14 @@ class _Bar:
     """A rich progress bar on stderr (rate and ETA), fed by the library's callbacks."""
 
     def __init__(self, console: Console) -> None:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self._progress = Progress(TextColumn("{task.description:<12}"), BarColumn(),
                                   MofNCompleteColumn(), TextColumn("{task.speed} /s"),

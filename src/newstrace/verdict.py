@@ -17,7 +17,6 @@ from functools import lru_cache
 from importlib.resources import files
 
 import regex
-
 from rapidfuzz import fuzz
 
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, Span
