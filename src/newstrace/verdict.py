@@ -4,7 +4,9 @@ Relation comes from coverage (how much of each body lies in aligned passages) an
 close the aligned passages are to verbatim; same-story versus unrelated from the shared
 skeleton (names, numbers, dates) when nothing was reused. The source is decided by
 votes with stated reasons: publication dates, attribution lines ("appeared first on"),
-which side keeps more specific detail, and which side is more fully contained.
+which side keeps more specific detail in the reused passages and overall. A learned
+combiner (models/reuse.json) weighs document-level evidence where the rules see too
+little, and decides for scripts without letter case.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
         return Verdict(relation, None, (), Coverage(0.0, 0.0), round(overlap * 0.3, 4))
     mean = sum(al.score * len(al.b) for al in alignments) / max(1, sum(len(al.b) for al in alignments))
     score = round(max(cov.a, cov.b) * (0.5 + 0.5 * mean), 4)
-    source, reasons = _source(a_article, b_article, a, b, alignments, cov, removed_a, removed_b)
+    source, reasons = _source(a_article, b_article, a, b, alignments, removed_a, removed_b)
     return Verdict(relation, source, tuple(reasons), cov, score)
 
 
@@ -236,7 +238,7 @@ def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
 
 
 def _source(a_article: Article, b_article: Article, a: Side, b: Side,
-            alignments: Sequence[Alignment], cov: Coverage, removed_a: Sequence[Boilerplate],
+            alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
             removed_b: Sequence[Boilerplate]) -> tuple[str | None, list[str]]:
     votes = 0  # > 0 means "a is the source"
     reasons: list[str] = []
