@@ -33,7 +33,7 @@ from .errors import ArchiveError, InputError
 from .fingerprint import FINGERPRINT_VERSION, document_frequencies
 from .ingest import content_hash
 from .lsh import sorted_keys
-from .model import Article, Comparison
+from .model import REUSE, Article, Comparison
 from .options import DEFAULT_OPTIONS, Options
 from .scan import Progress, ScanResult, band_keys_of, clean_bodies, find_reuse, fingerprint_bodies
 
@@ -260,8 +260,7 @@ class Archive:
 
     def get(self, article_id: str) -> Article:
         row = self._db.execute(
-            "SELECT id, text, title, url, site, published, author, origin, format "
-            "FROM articles WHERE id = ?", (article_id,)).fetchone()
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             raise InputError(article_id, "no such article in the archive")
         return _article(row)
@@ -269,8 +268,8 @@ class Archive:
     def _get_rowids(self, rowids: Sequence[int]) -> dict[int, Article]:
         marks = ",".join("?" * len(rowids))
         rows = self._db.execute(
-            f"SELECT rowid, id, text, title, url, site, published, author, origin, format "
-            f"FROM articles WHERE rowid IN ({marks})", list(rowids)).fetchall()
+            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})",
+            list(rowids)).fetchall()
         return {r[0]: _article(r[1:]) for r in rows}
 
     def ids(self) -> Iterator[str]:
@@ -278,9 +277,7 @@ class Archive:
             yield article_id
 
     def articles(self) -> Iterator[Article]:
-        for row in self._db.execute(
-                "SELECT id, text, title, url, site, published, author, origin, format "
-                "FROM articles ORDER BY rowid"):
+        for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
             yield _article(row)
 
     def scan(self, *, progress: Progress | None = None) -> ScanResult:
@@ -346,7 +343,7 @@ class Archive:
                 corpus = self.term_stats(set().union(*mine.side.terms) if mine.side.terms
                                          else set())
             c = compare_prepared(mine, prepare(other, self.options), self.options, corpus)
-            if c.relation in ("duplicate", "rewrite", "partial"):
+            if c.relation in REUSE:
                 out.append(Match(other.id, c, n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
         return out
@@ -441,6 +438,10 @@ def _hits_sql(n_keys: int) -> str:
         for k in range(1, n_keys + 1))
     return (f"SELECT article, COUNT(*) AS n FROM ({arms}) "
             f"GROUP BY article ORDER BY n DESC, article LIMIT ?{n_keys + 2}")
+
+
+_ARTICLE_COLUMNS = "id, text, title, url, site, published, author, origin, format"
+"""What ``_article`` reads, in its order."""
 
 
 def _article(row: Sequence[object]) -> Article:

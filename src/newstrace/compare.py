@@ -16,13 +16,11 @@ from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
 from .ingest import article_from_text, read_article
-from .model import Alignment, Article, Comparison, Span
+from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
 from .verdict import covered, decide
-
-REUSE = frozenset({"duplicate", "rewrite", "partial"})
 
 
 @dataclass(frozen=True, slots=True)

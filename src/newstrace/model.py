@@ -12,6 +12,8 @@ from typing import Literal
 
 Relation = Literal["duplicate", "rewrite", "partial", "same-story", "unrelated"]
 RELATIONS: tuple[str, ...] = ("duplicate", "rewrite", "partial", "same-story", "unrelated")
+REUSE: frozenset[str] = frozenset({"duplicate", "rewrite", "partial"})
+"""The relations that mean one article reused the other."""
 Side = Literal["a", "b"]
 
 

@@ -25,13 +25,12 @@ from .compare import Prepared, compare_prepared, prepare
 from .errors import InputError
 from .fingerprint import Fingerprints, document_frequencies, fingerprint_texts
 from .lsh import band_keys, candidate_pairs, optimal_banding
-from .model import Article, Family, PairResult
+from .model import REUSE, Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 
 __all__ = ["REUSE", "ScanResult", "band_keys_of", "clean_bodies", "find_reuse",
            "fingerprint_bodies", "scan", "verify_pair"]
 
-REUSE = frozenset({"duplicate", "rewrite", "partial"})
 Progress = Callable[[str, int, int | None], None]
 
 
