@@ -13,8 +13,8 @@ other). Linked sentences are grouped into passages of consecutive sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -51,11 +51,24 @@ class TermStats:
 
     df: dict[str, int]
     documents: int
+    # Weight factors already computed: a scan asks for the same terms in every pair.
+    _factors: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def rarity(self, t: str) -> float:
         """log(1 + N/df), scaled to (0, 1]; unseen terms count as unique."""
         n = self.documents
         return math.log(1.0 + n / self.df.get(t, 1)) / math.log(1.0 + n)
+
+    def factors(self, terms: Iterable[str]) -> list[float]:
+        """The weight factor of each term: a fixed floor plus its scaled rarity."""
+        memo = self._factors
+        out = []
+        for t in terms:
+            f = memo.get(t)
+            if f is None:
+                f = memo[t] = _CORPUS_FLOOR + (1 - _CORPUS_FLOOR) * self.rarity(t)
+            out.append(f)
+        return out
 
 
 def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str, float]:
@@ -69,10 +82,11 @@ def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str,
     if not df:
         return {}
     top = math.log(1.0 + n)
-    weights = {t: math.log(1.0 + n / c) / top for t, c in df.items()}
+    by_count = [0.0] + [math.log(1.0 + n / c) / top for c in range(1, n + 1)]
+    weights = {t: by_count[c] for t, c in df.items()}
     if corpus is not None and corpus.documents >= _MIN_CORPUS:
-        weights = {t: w * (_CORPUS_FLOOR + (1 - _CORPUS_FLOOR) * corpus.rarity(t))
-                   for t, w in weights.items()}
+        weights = {t: w * f for (t, w), f in zip(weights.items(), corpus.factors(weights),
+                                                  strict=True)}
     return weights
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION, document_frequencies
+from .fingerprint import FINGERPRINT_VERSION, Fingerprints, document_frequencies
 from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import REUSE, Article, Comparison
@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS terms (
     df INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+_COUNTERS = ("articles", "df_total")
+"""Meta rows kept in step with the tables by every add: the number of articles and the
+sum of ``terms.df`` (``doctor`` checks both)."""
 _META_KEYS = ("schema", "fingerprint", "num_perm", "shingle_size", "shingle_threshold",
               "skeleton_threshold")
 
@@ -76,15 +79,6 @@ _WAL_AUTOCHECKPOINT = 16384
 back once, and there are fewer fsyncs (commits themselves never fsync: synchronous=NORMAL)."""
 _IN_CHUNK = 500
 """Ids per ``IN (...)`` look-up (well under SQLite's host-parameter limit)."""
-_SCREEN_SHARE = 0.5
-"""``check`` (``screen=True``) verifies a candidate only if its stored signatures
-estimate a Jaccard similarity of at least this share of the channel's candidate threshold
-(``shingle_threshold``, ``skeleton_threshold``) in either channel. Less similar
-candidates met the article by accident (a band key or two of common words shared by
-unrelated stories); on a large archive they fill every check's candidate list, and the
-full compare of each costs far more than the look-up. (On the COUNTER half, every
-candidate that the compare calls reuse clears this floor, and three in four of the
-others do not.)"""
 
 
 @dataclass(slots=True)
@@ -142,7 +136,8 @@ class Archive:
         have = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
         if not have:
             with self._transaction():
-                self._db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", want.items())
+                self._db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                                     [*want.items(), *((k, "0") for k in _COUNTERS)])
             return
         wrong = [k for k in _META_KEYS if have.get(k) != want[k]]
         if wrong:
@@ -151,6 +146,12 @@ class Archive:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+    def _count(self, **added: int) -> None:
+        """Advance the meta counters inside the caller's transaction (doctor compares
+        them with the tables; an archive made before they existed has none to advance)."""
+        self._db.executemany("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE name = ?",
+                             [(n, k) for k, n in added.items()])
 
     def close(self) -> None:
         self._db.close()
@@ -225,6 +226,7 @@ class Archive:
             self._db.executemany(
                 "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                 sorted(df.items()))
+            self._count(articles=len(rows), df_total=sum(df.values()))
         report.added += len(fresh)
 
     def _fresh(self, batch: Sequence[Article], hashes: Sequence[str],
@@ -282,20 +284,20 @@ class Archive:
 
     def scan(self, *, progress: Progress | None = None) -> ScanResult:
         """Every reuse pair and family among the archived articles."""
-        ids, keys = self.band_table()
+        _, keys, fp = self.band_table()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
         result = find_reuse(keys, lambda k: self._get_rowids([rowids[k]])[rowids[k]],
                             published, options=self.options, corpus=self.term_stats(),
+                            fingerprints=fp,
                             **({"progress": progress} if progress else {}))
         return result
 
-    def band_table(self) -> tuple[list[str], np.ndarray]:
-        """Every archived article's id and its band keys, for a scan of the archive."""
+    def band_table(self) -> tuple[list[str], np.ndarray, Fingerprints]:
+        """Every archived article's id, band keys and signatures, for a scan of the
+        archive (row k of the keys and signatures is the k-th id)."""
         ids = list(self.ids())
         rows = self._db.execute("SELECT shingles, skeleton FROM articles ORDER BY rowid")
-        from .fingerprint import Fingerprints  # local: only scans of the archive need it
-
         sh, sk = [], []
         for a, b in rows:
             sh.append(np.frombuffer(a, dtype=np.uint32))
@@ -304,7 +306,7 @@ class Archive:
         m = self.options.num_perm
         fp = Fingerprints(np.array(sh, dtype=np.uint32).reshape(n, m),
                           np.array(sk, dtype=np.uint32).reshape(n, m), np.zeros(n, np.int32))
-        return ids, band_keys_of(fp, self.options)
+        return ids, band_keys_of(fp, self.options), fp
 
     def check(self, article: Article, *, limit: int | None = None,
               screen: bool = True) -> list[Match]:
@@ -315,7 +317,7 @@ class Archive:
         ``limit`` most-hit ones are verified with the full compare pipeline; only reuse
         relations are returned. With ``screen`` (the default) a candidate is verified
         only if its stored signatures are not far below the candidate thresholds (see
-        ``_SCREEN_SHARE``): accidental candidates are skipped unverified; ``screen=False``
+        ``Options.screen_share``, as in a scan): accidental candidates are skipped unverified; ``screen=False``
         verifies every one of the ``limit`` candidates.
         """
         limit = limit or self.options.check_candidates
@@ -367,8 +369,8 @@ class Archive:
         """The candidates (rowid, hits), in order, whose stored signatures estimate a
         Jaccard similarity at or above the screening floor in either channel (band keys
         hash signature slots, so this is the same evidence, counted slot by slot)."""
-        floor_sh = _SCREEN_SHARE * self.options.shingle_threshold
-        floor_sk = _SCREEN_SHARE * self.options.skeleton_threshold
+        floor_sh = self.options.screen_share * self.options.shingle_threshold
+        floor_sk = self.options.screen_share * self.options.skeleton_threshold
         marks = ",".join("?" * len(hits))
         sigs = {r: (a, b) for r, a, b in self._db.execute(
             f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",
@@ -388,9 +390,47 @@ class Archive:
     # --- integrity ----------------------------------------------------------------------
 
     def doctor(self) -> list[str]:
-        """Problems found by SQLite's integrity check and the archive's own invariants."""
+        """Problems found by SQLite's integrity check and the archive's own invariants.
+
+        Runs in one read transaction, so a writer adding at the same time is seen as of
+        its last commit, never half-way through a batch.
+        """
+        self._db.execute("BEGIN")
+        try:
+            return self._doctor()
+        finally:
+            self._db.execute("COMMIT")
+
+    def _doctor(self) -> list[str]:
         problems = [r[0] for r in self._db.execute("PRAGMA integrity_check").fetchall()
                     if r[0] != "ok"]
+        if problems:
+            return problems  # the checks below would read broken pages
+        meta = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        missing = [k for k in _META_KEYS if k not in meta]
+        if missing:
+            problems.append(f"meta lacks {', '.join(missing)}")
+        n = len(self)
+        if "articles" in meta and str(meta["articles"]) != str(n):
+            problems.append(f"meta counts {meta['articles']} articles, the table holds {n}")
+        df_sum, df_bad = self._db.execute(
+            "SELECT COALESCE(SUM(df), 0), COALESCE(SUM(df < 1 OR df > ?), 0) FROM terms",
+            (n,)).fetchone()
+        if "df_total" in meta and str(meta["df_total"]) != str(df_sum):
+            problems.append(f"meta counts {meta['df_total']} term occurrences, "
+                            f"terms.df sums to {df_sum}")
+        if df_bad:
+            problems.append(f"{df_bad} terms have a document frequency outside 1..{n}")
+        broken = 0
+        for blob, stored in self._db.execute("SELECT text, hash FROM articles"):
+            try:
+                text = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+            except (zlib.error, UnicodeDecodeError, TypeError):
+                broken += 1
+                continue
+            broken += content_hash(text) != stored
+        if broken:
+            problems.append(f"{broken} articles have text that does not match its hash")
         orphans = self._db.execute(
             "SELECT COUNT(*) FROM bands WHERE article NOT IN (SELECT rowid FROM articles)"
         ).fetchone()[0]

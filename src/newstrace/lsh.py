@@ -8,12 +8,14 @@ in a Spark shuffle) holds every key of every channel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding", "sorted_keys"]
+__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding", "screen_pairs",
+           "sorted_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +121,25 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
     allp = allp[allp[:, 0] != allp[:, 1]]
     allp.sort(axis=1)
     return np.unique(allp, axis=0)
+
+
+_SCREEN_CHUNK = 1 << 15
+
+
+def screen_pairs(pairs: np.ndarray, signatures: Sequence[np.ndarray],
+                 floors: Sequence[float]) -> np.ndarray:
+    """The candidate pairs whose signatures estimate a Jaccard similarity of at least
+    ``floors[c]`` in some channel ``c`` (``signatures[c]`` is that channel's (n, m) table).
+
+    A band key shared by accident (one band of common words) makes a candidate whose
+    other slots mostly differ; counting equal slots removes it before the expensive
+    verification, with the same evidence the bands were cut from.
+    """
+    keep = np.zeros(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), _SCREEN_CHUNK):
+        i = pairs[start:start + _SCREEN_CHUNK, 0]
+        j = pairs[start:start + _SCREEN_CHUNK, 1]
+        ok = keep[start:start + _SCREEN_CHUNK]
+        for sig, floor in zip(signatures, floors, strict=True):
+            ok |= (sig[i] == sig[j]).mean(axis=1) >= floor
+    return pairs[keep]

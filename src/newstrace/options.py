@@ -58,6 +58,9 @@ class Options:
     """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
     max_bucket: int = 200
     """Band buckets with more articles than this are skipped (site templates)."""
+    screen_share: float = 0.5
+    """Candidates are verified only if their signatures estimate a Jaccard similarity of
+    at least this share of a channel's threshold in either channel (0: verify all)."""
     batch_size: int = 512
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8

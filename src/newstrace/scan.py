@@ -24,12 +24,12 @@ from .cluster import build_families
 from .compare import Prepared, compare_prepared, prepare
 from .errors import InputError
 from .fingerprint import Fingerprints, document_frequencies, fingerprint_texts
-from .lsh import band_keys, candidate_pairs, optimal_banding
+from .lsh import band_keys, candidate_pairs, optimal_banding, screen_pairs
 from .model import REUSE, Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 
 __all__ = ["REUSE", "ScanResult", "band_keys_of", "clean_bodies", "find_reuse",
-           "fingerprint_bodies", "scan", "verify_pair"]
+           "fingerprint_bodies", "scan", "screen_candidates", "verify_pair"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -76,6 +76,18 @@ def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.nda
                                fp_weight=0.3, fn_weight=0.7)
     return np.concatenate([band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)],
                           axis=1)
+
+
+def screen_candidates(pairs: np.ndarray, fp: Fingerprints,
+                      options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """Candidate pairs worth verifying: an estimated Jaccard similarity of at least
+    ``options.screen_share`` of the channel's threshold in either channel (rows of
+    ``pairs`` index rows of ``fp``)."""
+    if options.screen_share <= 0 or len(pairs) == 0:
+        return pairs
+    floors = (options.screen_share * options.shingle_threshold,
+              options.screen_share * options.skeleton_threshold)
+    return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors)
 
 
 def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
@@ -146,6 +158,7 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
     failed: list[InputError] = []
     seen: set[str] = set()
     keys: list[np.ndarray] = []
+    prints: list[Fingerprints] = []
     batch: list[Article] = []
 
     df: Counter[str] = Counter()
@@ -153,7 +166,9 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
     def flush() -> None:
         if batch:
             bodies = clean_bodies(batch, options)
-            keys.append(band_keys_of(fingerprint_bodies(bodies, options), options))
+            fp = fingerprint_bodies(bodies, options)
+            prints.append(fp)
+            keys.append(band_keys_of(fp, options))
             df.update(document_frequencies(bodies))
             kept.extend(batch)
             batch.clear()
@@ -173,24 +188,36 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
     all_keys = np.concatenate(keys) if keys else np.empty((0, 1), dtype=np.int64)
     result = find_reuse(all_keys, kept.__getitem__, {a.id: a.published for a in kept},
                         options=options, progress=progress,
-                        corpus=TermStats(dict(df), len(kept)))
+                        corpus=TermStats(dict(df), len(kept)), fingerprints=_stack(prints))
     result.failed = failed
     result.seconds = {"fingerprint": timings["fingerprint"], **result.seconds,
                       "total": time.perf_counter() - t0}
     return result
 
 
+def _stack(prints: Sequence[Fingerprints]) -> Fingerprints | None:
+    """One Fingerprints of many batches (None for none)."""
+    if not prints:
+        return None
+    return Fingerprints(np.concatenate([f.shingles for f in prints]),
+                        np.concatenate([f.skeleton for f in prints]),
+                        np.concatenate([f.sizes for f in prints]))
+
+
 def find_reuse(keys: np.ndarray, load: Callable[[int], Article],
                published: dict[str, str | None], *, options: Options = DEFAULT_OPTIONS,
-               progress: Progress = _no_progress,
-               corpus: TermStats | None = None) -> ScanResult:
-    """Candidates from band keys (row k = article ``load(k)``), verified, clustered.
+               progress: Progress = _no_progress, corpus: TermStats | None = None,
+               fingerprints: Fingerprints | None = None) -> ScanResult:
+    """Candidates from band keys (row k = article ``load(k)``), screened with the
+    ``fingerprints`` when given, verified, clustered.
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
     """
     timings: dict[str, float] = {}
     t1 = time.perf_counter()
     pairs = candidate_pairs(keys, options.max_bucket)
+    if fingerprints is not None:
+        pairs = screen_candidates(pairs, fingerprints, options)
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()

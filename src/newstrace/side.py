@@ -11,12 +11,23 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import Span
 from .skeleton import Fact, facts, names_inside_sentences
 from .text import Token, terms_of_tokens, tokens
 
 __all__ = ["Side"]
+
+_SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
+
+
+def _is_cased(tokens: Sequence[Token]) -> bool:
+    """Whether most letters of the first 200 tokens have letter case (Latin, Cyrillic,
+    Greek, ...: capitals mark names) or the text has no letters at all."""
+    sample = "".join(t.form for t in tokens[:200])
+    letters = [c for c in sample if c.isalpha()]
+    return not letters or sum(c.upper() != c for c in letters) >= 0.5 * len(letters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +41,13 @@ class Side:
     facts: tuple[Fact, ...]
     _token_starts: tuple[int, ...]
     _fact_starts: tuple[int, ...]
+    # Whole-article views the verdict compares for every candidate pair: computed once
+    # here, not once per pair (a scan verifies one article against many).
+    cased: bool = True
+    vocabulary: frozenset[str] = frozenset()
+    bigrams: frozenset[tuple[str, str]] = frozenset()
+    trigrams: frozenset[tuple[str, str, str]] = frozenset()
+    skeleton_keys: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def build(cls, text: str, spans: Sequence[Span], blocks: Sequence[Span] | None = None) -> Side:
@@ -40,8 +58,15 @@ class Side:
         named = names_inside_sentences(text)
         found = tuple(f for blk in (blocks if blocks is not None else spans)
                       for f in facts(text, blk.start, blk.end, named=named))
-        return cls(text, tuple(spans), tuple(frozenset(terms_of_tokens(ts)) for ts in per_sentence),
-                   flat, found, tuple(t.start for t in flat), tuple(f.span.start for f in found))
+        terms = tuple(frozenset(terms_of_tokens(ts)) for ts in per_sentence)
+        forms = [t.form for t in flat]
+        return cls(text, tuple(spans), terms, flat, found, tuple(t.start for t in flat),
+                   tuple(f.span.start for f in found), cased=_is_cased(flat),
+                   vocabulary=frozenset().union(*terms),
+                   bigrams=frozenset(pairwise(forms)),
+                   trigrams=frozenset(zip(forms, forms[1:], forms[2:])),
+                   skeleton_keys=frozenset((f.kind, f.key) for f in found
+                                           if f.kind in _SKELETON_KINDS))
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens lying inside ``[start, end)``."""

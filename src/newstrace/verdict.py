@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -81,7 +82,9 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
         overlap = _skeleton_overlap(a, b)
         relation = "same-story" if overlap >= 0.2 else "unrelated"
         return Verdict(relation, None, (), Coverage(0.0, 0.0), round(overlap * 0.3, 4))
-    mean = sum(al.score * len(al.b) for al in alignments) / max(1, sum(len(al.b) for al in alignments))
+    # Weights, shares and counts below take both sides, so compare(b, a) mirrors compare(a, b).
+    sizes = [len(al.a) + len(al.b) for al in alignments]
+    mean = sum(al.score * n for al, n in zip(alignments, sizes)) / max(1, sum(sizes))
     score = round(max(cov.a, cov.b) * (0.5 + 0.5 * mean), 4)
     source, reasons = _source(a_article, b_article, a, b, alignments, removed_a, removed_b)
     return Verdict(relation, source, tuple(reasons), cov, score)
@@ -93,12 +96,11 @@ def _reuse_relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Cove
     aligned_chars = min(sum(len(al.a) for al in alignments), sum(len(al.b) for al in alignments))
     strong = [al for al in alignments if al.score >= options.min_link_score]
     if len(strong) >= 2 or aligned_chars >= options.partial_min_chars and strong:
-        verbatim = sum(len(al.b) for al in alignments if al.kind == "verbatim")
+        verbatim = sum(len(al.a) + len(al.b) for al in alignments if al.kind == "verbatim")
         if (min(cov.a, cov.b) >= options.duplicate_coverage
-                and verbatim >= 0.9 * sum(len(al.b) for al in alignments)):
+                and verbatim >= 0.9 * sum(len(al.a) + len(al.b) for al in alignments)):
             return "duplicate"
-        linked = len({j for al in alignments for j in al.b_sentences})
-        if max(cov.a, cov.b) >= options.rewrite_coverage and linked >= 3:
+        if max(cov.a, cov.b) >= options.rewrite_coverage and _linked(alignments) >= 3:
             return "rewrite"
         # Little of either article is shared: only wording kept close to the original
         # tells reuse from two reporters retelling the same facts with the same names.
@@ -112,6 +114,13 @@ def _reuse_relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Cove
 
 
 _VERBATIM_SURFACE = 0.9
+
+
+def _linked(alignments: Sequence[Alignment]) -> float:
+    """Sentences in reused passages, the mean of both sides (the same seen from either)."""
+    in_a = {i for al in alignments for i in al.a_sentences}
+    in_b = {j for al in alignments for j in al.b_sentences}
+    return (len(in_a) + len(in_b)) / 2
 
 
 def _shared_facts(a: Side, b: Side, alignments: Sequence[Alignment]) -> int:
@@ -170,11 +179,7 @@ def reuse_model(script: str = "cased") -> ReuseModel:
 def script_kind(a: Side, b: Side) -> str:
     """``cased`` when most letters of both bodies have letter case (Latin, Cyrillic,
     Greek, ...), where capitals mark names; else ``uncased`` (Arabic, Urdu, CJK, ...)."""
-    def cased(side: Side) -> bool:
-        sample = "".join(t.form for t in side.tokens[:200])
-        letters = [c for c in sample if c.isalpha()]
-        return not letters or sum(c.upper() != c for c in letters) >= 0.5 * len(letters)
-    return "cased" if cased(a) and cased(b) else "uncased"
+    return "cased" if a.cased and b.cased else "uncased"
 
 
 FEATURES = ("cov_max", "cov_min", "links", "mean_score", "max_score", "surface",
@@ -188,10 +193,8 @@ def reuse_features(a: Side, b: Side, alignments: Sequence[Alignment], cov: Cover
     aligned and how well, and how much wording the two bodies share overall."""
     sizes = [len(al.a) + len(al.b) for al in alignments]
     total = sum(sizes) or 1
-    linked = len({j for al in alignments for j in al.b_sentences})
-    ta = set().union(*a.terms) if a.terms else set()
-    tb = set().union(*b.terms) if b.terms else set()
-    fa, fb = [t.form for t in a.tokens], [t.form for t in b.tokens]
+    linked = _linked(alignments)
+    ta, tb = a.vocabulary, b.vocabulary
     return [
         max(cov.a, cov.b), min(cov.a, cov.b),
         min(1.0, linked / 10.0),
@@ -199,13 +202,13 @@ def reuse_features(a: Side, b: Side, alignments: Sequence[Alignment], cov: Cover
         max((al.score for al in alignments), default=0.0),
         surface_similarity(a, b, alignments),
         _containment(ta, tb), len(ta & tb) / max(1, len(ta | tb)),
-        _containment(set(zip(fa, fa[1:])), set(zip(fb, fb[1:]))),
-        _containment(set(zip(fa, fa[1:], fa[2:])), set(zip(fb, fb[1:], fb[2:]))),
+        _containment(a.bigrams, b.bigrams),
+        _containment(a.trigrams, b.trigrams),
         _skeleton_overlap(a, b),
     ]
 
 
-def _containment(x: set, y: set) -> float:
+def _containment(x: AbstractSet[object], y: AbstractSet[object]) -> float:
     """Share of the smaller set found in the other."""
     return len(x & y) / max(1, min(len(x), len(y)))
 
@@ -215,13 +218,9 @@ def _bigrams(side: Side, span: Span) -> set[tuple[str, str]]:
     return set(zip(forms, forms[1:]))
 
 
-def _skeleton_keys(side: Side) -> set[tuple[str, str]]:
-    return {(f.kind, f.key) for f in side.facts if f.kind in ("name", "number", "date", "time")}
-
-
 def _skeleton_overlap(a: Side, b: Side) -> float:
     """Shared names/numbers/dates over the smaller skeleton (same event, other words)."""
-    ka, kb = _skeleton_keys(a), _skeleton_keys(b)
+    ka, kb = a.skeleton_keys, b.skeleton_keys
     if len(ka & kb) < 3:
         return 0.0
     return len(ka & kb) / min(len(ka), len(kb))
