@@ -118,9 +118,12 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
     if not pairs:
         return np.empty((0, 2), dtype=np.int64)
     allp = np.concatenate(pairs)
-    allp = allp[allp[:, 0] != allp[:, 1]]
-    allp.sort(axis=1)
-    return np.unique(allp, axis=0)
+    lo, hi = allp.min(axis=1), allp.max(axis=1)
+    n = np.int64(keys.shape[0])
+    code = lo[lo != hi] * n + hi[lo != hi]  # one sortable int per pair
+    code.sort()  # sort + neighbour test: several times faster than np.unique here
+    code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+    return np.stack([code // n, code % n], axis=1)
 
 
 _SCREEN_CHUNK = 1 << 15
