@@ -118,3 +118,24 @@ def test_scan_is_independent_of_input_order_and_batching() -> None:
     other = scan(list(reversed(arts)), options=Options(batch_size=3))
     assert one.pairs == other.pairs
     assert one.families == other.families
+
+
+def test_parallel_verification_gives_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace import Options
+    from newstrace import scan as scan_module
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    one = scan(arts, options=Options(screen_share=0.0))
+    monkeypatch.setattr(scan_module, "_PARALLEL_MIN_PAIRS", 1)  # fork even for a tiny corpus
+    two = scan(arts, options=Options(screen_share=0.0, jobs=2))
+    assert one.pairs and one.pairs == two.pairs and one.families == two.families
+
+
+def test_screening_drops_accidental_candidates_only() -> None:
+    from newstrace import Options
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    screened = scan(arts)
+    everything = scan(arts, options=Options(screen_share=0.0))
+    assert screened.candidates <= everything.candidates
+    assert screened.pairs == everything.pairs

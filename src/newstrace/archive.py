@@ -17,6 +17,7 @@ Tables:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import zlib
@@ -77,6 +78,8 @@ recently written leaves, so a batch's inserts rarely re-read a page."""
 _WAL_AUTOCHECKPOINT = 16384
 """WAL pages (4 KiB) before a checkpoint: a leaf dirtied by several batches is copied
 back once, and there are fewer fsyncs (commits themselves never fsync: synchronous=NORMAL)."""
+_RACE_RETRIES = 5
+"""Attempts at a batch that concurrent writers keep racing for the same ids."""
 _IN_CHUNK = 500
 """Ids per ``IN (...)`` look-up (well under SQLite's host-parameter limit)."""
 
@@ -192,6 +195,19 @@ class Archive:
         return report
 
     def _add_batch(self, batch: Sequence[Article], report: AddReport) -> None:
+        """One batch, one transaction; redone when another writer archived some of its
+        ids between the look-up and the insert (they are then found present)."""
+        for _ in range(_RACE_RETRIES):
+            present, failed, errors = report.present, report.failed, len(self.errors)
+            try:
+                self._add_batch_once(batch, report)
+                return
+            except sqlite3.IntegrityError:  # rolled back: undo this attempt's counts
+                report.present, report.failed = present, failed
+                del self.errors[errors:]
+        raise ArchiveError(f"{self.path}: other writers kept adding the same ids; try again")
+
+    def _add_batch_once(self, batch: Sequence[Article], report: AddReport) -> None:
         hashes = [content_hash(art.text) for art in batch]
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
@@ -287,7 +303,7 @@ class Archive:
         _, keys, fp = self.band_table()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
-        result = find_reuse(keys, lambda k: self._get_rowids([rowids[k]])[rowids[k]],
+        result = find_reuse(keys, _RowLoader(self.path, rowids),
                             published, options=self.options, corpus=self.term_stats(),
                             fingerprints=fp,
                             **({"progress": progress} if progress else {}))
@@ -450,6 +466,28 @@ class Archive:
         return problems
 
 
+class _RowLoader:
+    """Article k of a scan of the archive (the k-th rowid), through a connection of the
+    calling process's own: SQLite connections must not cross a fork, and a scan's
+    verification workers are forked."""
+
+    def __init__(self, path: Path, rowids: Sequence[int]) -> None:
+        self._path = path
+        self._rowids = rowids
+        self._pid = -1
+        self._db: sqlite3.Connection | None = None
+
+    def __call__(self, k: int) -> Article:
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(self._path, timeout=30.0, check_same_thread=False)
+            self._pid = os.getpid()
+        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid = ?",
+                               (self._rowids[k],)).fetchone()
+        if row is None:
+            raise ArchiveError(f"{self._path}: article row {self._rowids[k]} vanished during a scan")
+        return _article(row)
+
+
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt too)."""
 
@@ -457,13 +495,22 @@ class _Transaction:
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # busy past the timeout, read-only, ...
+            raise ArchiveError(f"cannot write to the archive ({exc})") from None
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as err:  # disk full, I/O error
+                self._db.execute("ROLLBACK")
+                raise ArchiveError(f"cannot write to the archive ({err})") from None
         else:
             self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise ArchiveError(f"cannot write to the archive ({exc})") from None
 
 
 @lru_cache(maxsize=128)

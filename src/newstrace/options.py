@@ -19,6 +19,9 @@ class Options:
     # ingest
     max_chars: int = 2_000_000
     """Largest article accepted, in characters; larger inputs raise InputError."""
+    max_line_bytes: int = 32_000_000
+    """Longest JSONL line read, in bytes; a longer line is skipped and reported as
+    FILE:LINE without being held in memory."""
 
     # boilerplate
     strip_boilerplate: bool = True
@@ -65,6 +68,9 @@ class Options:
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8
     """Archive candidates verified with the full compare by ``check``."""
+    jobs: int = 1
+    """Processes that verify a scan's candidate pairs (forked workers where the platform
+    can fork; the answer does not depend on it)."""
 
     def __post_init__(self) -> None:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
@@ -82,11 +88,13 @@ class Options:
                 raise OptionsError(f"{name} must be strictly between 0 and 1, got {value!r}")
         if self.num_perm < 8 or self.num_perm & (self.num_perm - 1):
             raise OptionsError(f"num_perm must be a power of two >= 8, got {self.num_perm!r}")
-        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates"):
+        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates", "jobs"):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
+        if self.max_line_bytes < 1:
+            raise OptionsError(f"max_line_bytes must be positive, got {self.max_line_bytes!r}")
 
     def with_(self, **changes: Any) -> Options:
         """Return a copy with some fields changed (unknown names raise OptionsError)."""

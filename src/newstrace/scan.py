@@ -117,6 +117,10 @@ class PreparedCache:
         self._size = size
         self._items: OrderedDict[int, Prepared] = OrderedDict()
 
+    def fresh(self) -> PreparedCache:
+        """An empty cache with the same loader (for a worker process)."""
+        return PreparedCache(self._load, self._options, self._size)
+
     def get(self, index: int) -> Prepared:
         item = self._items.get(index)
         if item is None:
@@ -132,17 +136,77 @@ class PreparedCache:
 def verify_candidates(pairs: np.ndarray, cache: PreparedCache, options: Options,
                       progress: Progress = _no_progress,
                       corpus: TermStats | None = None) -> list[PairResult]:
-    """Verify candidate index pairs with the compare pipeline; reuse pairs come back."""
-    found: list[PairResult] = []
+    """Verify candidate index pairs with the compare pipeline; reuse pairs come back.
+
+    With ``options.jobs`` > 1 (and enough pairs) the pairs are cut into contiguous
+    chunks verified by forked worker processes, each with its own cache; the answer is
+    the same as with one process.
+    """
     total = len(pairs)
-    for k, (i, j) in enumerate(pairs.tolist()):
-        result = verify_pair(cache.get(i), cache.get(j), options, corpus)
-        if result is not None:
-            found.append(result)
-        if k % 64 == 0:
-            progress("verify", k, total)
+    if options.jobs > 1 and total >= _PARALLEL_MIN_PAIRS and _can_fork():
+        found = _verify_parallel(pairs, cache, options, progress, corpus)
+    else:
+        found = []
+        for k, (i, j) in enumerate(pairs.tolist()):
+            result = verify_pair(cache.get(i), cache.get(j), options, corpus)
+            if result is not None:
+                found.append(result)
+            if k % 64 == 0:
+                progress("verify", k, total)
     progress("verify", total, total)
     found.sort(key=lambda p: (p.a, p.b))
+    return found
+
+
+_PARALLEL_MIN_PAIRS = 2000
+"""Fewer candidate pairs than this are verified in one process (forking costs more)."""
+
+_worker_state: tuple[PreparedCache, Options, TermStats | None] | None = None
+"""What a forked verification worker verifies with (set once per worker process by
+``_init_worker``; never set in the parent)."""
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _init_worker(cache: PreparedCache, options: Options, corpus: TermStats | None) -> None:
+    global _worker_state
+    _worker_state = (cache, options, corpus)
+
+
+def _verify_chunk(chunk: np.ndarray) -> list[PairResult]:
+    assert _worker_state is not None, "not a verification worker"
+    cache, options, corpus = _worker_state
+    out = []
+    for i, j in chunk.tolist():
+        result = verify_pair(cache.get(i), cache.get(j), options, corpus)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def _verify_parallel(pairs: np.ndarray, cache: PreparedCache, options: Options,
+                     progress: Progress, corpus: TermStats | None) -> list[PairResult]:
+    """Chunks of pairs over forked workers. Fork start: the workers inherit the loader,
+    options and corpus statistics in memory instead of receiving pickled copies."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    n_chunks = max(options.jobs * 8, len(pairs) // 4096)
+    chunks = np.array_split(pairs, n_chunks)
+    found: list[PairResult] = []
+    done = 0
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(options.jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(cache.fresh(), options, corpus)) as pool:
+        futures = {pool.submit(_verify_chunk, c): len(c) for c in chunks}
+        for fut in as_completed(futures):
+            found.extend(fut.result())
+            done += futures[fut]
+            progress("verify", done, len(pairs))
     return found
 
 
