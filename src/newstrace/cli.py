@@ -165,12 +165,29 @@ class _Bar:
 def _collect_errors(console: Console, errors: list[InputError]) -> Callable[[InputError], None]:
     def on_error(exc: InputError) -> None:
         errors.append(exc)
-        console.print(f"newstrace: skipped {exc}", highlight=False, markup=False)
+        console.print(f"newstrace: skipped {exc}", highlight=False, markup=False,
+                      soft_wrap=True)  # one line per input, whatever the width
     return on_error
 
 
-def _corpus_options(max_chars: int) -> Options:
-    return Options(max_chars=max_chars)
+def _corpus_options(max_chars: int, max_line_bytes: int = Options().max_line_bytes) -> Options:
+    return Options(max_chars=max_chars, max_line_bytes=max_line_bytes)
+
+
+def _default_jobs() -> int:
+    """Verification processes by default: the CPUs this process may use (at most 8)."""
+    import os
+
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+_max_line_bytes = click.option(
+    "--max-line-bytes", type=click.IntRange(min=1), default=Options().max_line_bytes,
+    show_default=True, help="Skip JSONL lines longer than this (reported as FILE:LINE).")
 
 
 @main.command()
@@ -185,9 +202,22 @@ def _corpus_options(max_chars: int) -> Options:
               show_default=True, help="Skip articles longer than this.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Also write an HTML overview (families, pairs side by side).")
+@_max_line_bytes
+@click.option("--jobs", type=click.IntRange(min=1), default=_default_jobs(), show_default=True,
+              help="Processes that verify candidate pairs (same answer for any number).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
+              show_default=True, help="Run on this machine, or on Spark (JSONL and Parquet "
+                                      "inputs, any Hadoop filesystem; pip install "
+                                      "'newstrace[spark]').")
+@click.option("--master", default=None,
+              help="Spark master URL [default: local[*], or the one spark-submit sets].")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Spark partitions of the fingerprint and verify stages and of each "
+                   "shuffle [default: 4 x local cores, or the cluster's parallelism].")
 @guarded
 def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
-         max_chars: int, html_out: str | None) -> None:
+         max_chars: int, html_out: str | None, max_line_bytes: int, jobs: int,
+         engine: str, master: str | None, partitions: int | None) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
     PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, ...), a glob,
@@ -209,7 +239,10 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
 
     if not inputs and not db:
         raise InputError("scan", "give at least one PATH, or --db FILE")
-    options = _corpus_options(max_chars)
+    options = _corpus_options(max_chars, max_line_bytes).with_(jobs=jobs)
+    if engine == "spark":
+        _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions)
+        return
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
@@ -238,6 +271,37 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
             click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
     render_scan(result, err if fmt == "jsonl" else Console())
     if result.failed:
+        sys.exit(1)
+
+
+def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
+                   html_out: str | None, options: Options, master: str | None,
+                   partitions: int | None) -> None:
+    """scan --engine spark: the same stages as Spark jobs; Parquet under --out, plus the
+    local engine's files and views when the result is small enough to collect."""
+    from .report.scan_report import pair_dict, render_scan
+    from .spark import JSONL_LIMIT, run_scan, spark_session, summary_line, write_spark
+
+    if db or "-" in inputs:
+        raise InputError("scan", "--engine spark reads JSONL and Parquet files and folders; "
+                                 "--db and '-' need --engine local")
+    spark = spark_session(master, partitions=partitions)
+    scanned = run_scan(spark, list(inputs), options=options, partitions=partitions)
+    if out:
+        result = write_spark(scanned, out)
+    else:
+        result = scanned.collect() if scanned.pair_count <= JSONL_LIMIT else None
+    err = _stderr()
+    if result is None:
+        click.echo(summary_line(scanned, out), err=True)
+    else:
+        if html_out:
+            _write_text(html_out, _scan_html(result, inputs, None, options))
+        if fmt == "jsonl":
+            for p in result.pairs:
+                click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
+        render_scan(result, err if fmt == "jsonl" else Console())
+    if scanned.failed:
         sys.exit(1)
 
 
@@ -273,6 +337,17 @@ def _chain(*streams: Any) -> Any:
         yield from stream
 
 
+def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
+    """Progress after each committed batch: the bar, and for kill tests a line in
+    ``progress_log`` with the inputs committed so far (written after the commit)."""
+    def on_batch(report: Any) -> None:
+        bar("add", report.added + report.present, None)
+        if progress_log:
+            with open(progress_log, "a", encoding="utf-8") as fh:
+                fh.write(f"{report.added + report.present + report.failed}\n")
+    return on_batch
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
 @click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
@@ -281,8 +356,12 @@ def _chain(*streams: Any) -> Any:
               show_default=True, help="Skip articles longer than this.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=Options().batch_size,
               show_default=True, help="Articles per transaction.")
+@_max_line_bytes
+@click.option("--progress-log", type=click.Path(dir_okay=False), default=None, hidden=True,
+              help="Append the number of inputs committed after each batch (kill tests).")
 @guarded
-def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int) -> None:
+def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
+        max_line_bytes: int, progress_log: str | None) -> None:
     """Add articles to an archive (incremental; re-adding is recognised and skipped).
 
     Each batch is one transaction: an interrupted add leaves the archive consistent,
@@ -296,7 +375,7 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int) -> No
     from .archive import Archive
     from .ingest import iter_articles, iter_stdin_jsonl
 
-    options = Options(max_chars=max_chars, batch_size=batch_size)
+    options = Options(max_chars=max_chars, batch_size=batch_size, max_line_bytes=max_line_bytes)
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
@@ -305,7 +384,7 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int) -> No
     if "-" in inputs:
         stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
     with Archive(db, options=options) as archive, _Bar(err) as bar:
-        report = archive.add(stream, on_batch=lambda r: bar("add", r.added + r.present, None))
+        report = archive.add(stream, on_batch=_on_batch(bar, progress_log))
         for exc in archive.errors:
             on_error(exc)
         total = len(archive)
@@ -377,6 +456,35 @@ def doctor(db: str) -> None:
             click.echo(f"problem: {p}", err=True)
         sys.exit(3)
     click.echo(f"{db}: ok ({size:,} articles)")
+
+
+# --- serve: local web UI and JSON API ---------------------------------------------------
+
+@main.command()
+@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
+              help="Archive file (build one with `newstrace add`).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default is reachable from this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on.")
+@guarded
+def serve(db: str, host: str, port: int) -> None:
+    """Web UI and JSON API over an archive: check articles, compare, browse families.
+
+    Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
+    /articles/ID. API: POST /api/check, POST /api/compare, GET /api/articles/ID,
+    GET /api/families; OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
+
+    \b
+    Examples:
+      newstrace serve --db archive.db
+      newstrace serve --db archive.db --port 8080
+      curl -s localhost:8000/api/check -H 'content-type: application/json' \\
+           -d '{"text": "..."}' | jq .matches
+    """
+    from .server import serve as run_server
+
+    run_server(db, host=host, port=port)
 
 
 # --- paraphrase: sentence pairs ---------------------------------------------------------

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .errors import InputError
 from .model import Article
@@ -110,10 +110,26 @@ def article_from_text(text: str, *, id: str, origin: str | None = None, title: s
                       url: str | None = None, site: str | None = None,
                       published: str | None = None, author: str | None = None,
                       options: Options = DEFAULT_OPTIONS) -> Article:
-    """An article from a string of text, kept exactly as given (offsets point into it)."""
+    """An article from a string of text, kept exactly as given (offsets point into it),
+    except that lone surrogates become U+FFFD (see ``_valid``)."""
+    text = _valid(text)
     _require_text(text, origin or id, options)
-    return Article(id=id, text=text, title=title, url=url, site=site, published=published,
-                   author=author, origin=origin or id, format="string")
+    return Article(id=_valid(id), text=text, title=_valid(title), url=_valid(url),
+                   site=_valid(site), published=_valid(published), author=_valid(author),
+                   origin=_valid(origin or id), format="string")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_S = TypeVar("_S", str, None)
+
+
+def _valid(value: _S) -> _S:
+    """Lone surrogates (JSON escapes like "\\ud800", bad decoding upstream) replaced by
+    U+FFFD: one code point for one, so offsets hold, and the text can be written out
+    as UTF-8 (stdout, SQLite, JSON) without an encoding error."""
+    if value is None or _SURROGATE.search(value) is None:
+        return value
+    return _SURROGATE.sub("\ufffd", value)  # type: ignore[return-value]
 
 
 def article_from_html(html: str, *, id: str, origin: str | None = None,
@@ -124,16 +140,18 @@ def article_from_html(html: str, *, id: str, origin: str | None = None,
     Metadata given in ``meta`` (title, site, published, author) wins over what the page
     says. ``Article.text`` is the extracted text; offsets point into it.
     """
-    name = origin or id
+    name = _valid(origin or id)
+    html = _valid(html)
+    meta = {k: _valid(v) for k, v in meta.items()}
     if not html.strip():
         raise InputError(name, "empty HTML document")
     doc = _extract(html, url, name)
     text = doc.get("text") or ""
     _require_text(text, name, options)
     return Article(
-        id=id, text=text,
+        id=_valid(id), text=text,
         title=meta.get("title") or doc.get("title"),
-        url=url or doc.get("url"),
+        url=_valid(url) or doc.get("url"),
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
         published=meta.get("published") or doc.get("date"),
         author=meta.get("author") or doc.get("author"),
@@ -361,7 +379,7 @@ def article_from_record(record: Any, origin: str, *, options: Options = DEFAULT_
     """An article from one JSON object with ``id`` and ``text`` or ``html``."""
     if not isinstance(record, dict):
         raise InputError(origin, f"expected a JSON object, got {type(record).__name__}")
-    meta = {k: record.get(k) for k in _JSONL_FIELDS}
+    meta = {k: _valid(v) if isinstance(v := record.get(k), str) else v for k in _JSONL_FIELDS}
     for key, value in meta.items():
         if value is not None and not isinstance(value, str | int):
             raise InputError(origin, f"field {key!r} must be a string")
@@ -403,8 +421,13 @@ def iter_stdin_jsonl(*, options: Options = DEFAULT_OPTIONS,
 def _jsonl_records(fh: IO[bytes], origin: str, options: Options,
                    on_error: Callable[[InputError], None]) -> Iterator[Article]:
     """Articles of an open JSONL byte stream, one per line."""
-    for number, raw in _numbered_lines(fh, origin):
+    limit = options.max_line_bytes
+    for number, raw, size in _numbered_lines(fh, origin, limit):
         where = f"{origin}:{number}"
+        if raw is None:
+            on_error(InputError(where, f"line too long ({size:,} bytes; limit {limit:,}, "
+                                       "see --max-line-bytes)"))
+            continue
         if not raw.strip():
             continue
         try:
@@ -418,19 +441,36 @@ def _jsonl_records(fh: IO[bytes], origin: str, options: Options,
             on_error(exc)
 
 
-def _numbered_lines(fh: IO[bytes], origin: str) -> Iterator[tuple[int, bytes]]:
-    """(line number, raw line) pairs; a read or gzip failure becomes an InputError."""
+_SKIP_CHUNK = 1 << 20
+"""Bytes read at a time while skipping the rest of an overlong line."""
+
+
+def _numbered_lines(fh: IO[bytes], origin: str,
+                    limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, raw line, its size in bytes) triples; a line over ``limit`` bytes
+    (newline not counted) comes back as None with its size, and is never held in
+    memory whole. A read or gzip failure becomes an InputError."""
     number = 0
     while True:
         try:
-            raw = fh.readline()
+            line = fh.readline(limit + 1)
+            size = len(line)
+            raw: bytes | None = line
+            if size > limit and not line.endswith(b"\n"):
+                raw = None
+                while True:  # skip to the end of the line, a chunk at a time
+                    rest = fh.readline(_SKIP_CHUNK)
+                    size += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        size -= rest.endswith(b"\n")
+                        break
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{origin}:{number + 1}",
                              f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-        if not raw:
+        if not size:
             return
         number += 1
-        yield number, raw
+        yield number, raw, size
 
 
 def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:

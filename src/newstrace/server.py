@@ -1,0 +1,455 @@
+"""Local web UI and JSON API over an archive (``newstrace serve``).
+
+The app holds only the archive path, the options and a cache of the archive's reuse
+families; every request opens its own read connection to the SQLite file (cheap, and no
+connection is shared between threads). Nothing is ever read from disk but the archive:
+article ids are looked up in SQLite only. Article text is hostile input: pages are built
+by ``report.html``, which escapes everything, and a Content-Security-Policy header lets
+only our own script run. Bad input gets a 4xx with a one-line message, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from .archive import Archive
+from .compare import compare
+from .errors import ArchiveError, InputError, MissingExtraError, NewstraceError
+from .ingest import article_from_html, article_from_text, decode
+from .model import Article, Family, PairResult
+from .options import DEFAULT_OPTIONS, Options
+from .report import html as pages
+from .report.json_report import comparison_dict
+from .report.scan_report import family_dict, match_dict, pair_dict
+
+try:
+    from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse, Response
+    from pydantic import BaseModel, ConfigDict, Field, model_validator
+    from starlette.exceptions import HTTPException
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingExtraError("newstrace serve", "serve") from exc
+
+__all__ = ["create_app", "serve"]
+
+MAX_TOP = 50
+"""Most archive candidates one ``/api/check`` may ask to verify (each is a full compare)."""
+_DOCS_PATHS = ("/docs", "/redoc")
+_DOCS_CSP = ("default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
+             "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src data: https:; "
+             "connect-src 'self'; frame-ancestors 'none'")
+"""FastAPI's /docs page loads Swagger UI from a CDN; it shows no article text."""
+
+
+# --- request bodies ------------------------------------------------------------------------
+
+class ArticleIn(BaseModel):
+    """One article: ``text`` or ``html`` (a page; its body is extracted), with optional
+    metadata. In ``/api/compare`` a side may instead be ``{"id": ...}`` of an archived one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    html: str | None = None
+    id: str | None = Field(default=None, max_length=1000)
+    title: str | None = Field(default=None, max_length=10_000)
+    url: str | None = Field(default=None, max_length=10_000)
+    published: str | None = Field(default=None, max_length=100)
+    site: str | None = Field(default=None, max_length=1000)
+    author: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _unicode(self) -> ArticleIn:
+        # JSON may carry lone surrogates ("\ud800"): no UTF-8 form, so SQLite and the
+        # response encoder would fail on them later.
+        for name, value in self:
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ValueError(f"{name} is not valid Unicode (lone surrogate)") from None
+        return self
+
+
+class CheckIn(ArticleIn):
+    """An article to check against the archive; ``top``: candidates to verify."""
+
+    top: int = Field(default=DEFAULT_OPTIONS.check_candidates, ge=1, le=MAX_TOP)
+
+
+class CompareIn(BaseModel):
+    """Two articles, each given as text, HTML or the id of an archived article."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: ArticleIn
+    b: ArticleIn
+
+
+# --- responses -----------------------------------------------------------------------------
+
+class _JSON(JSONResponse):
+    """JSON that cannot fail to encode (text read from an archive may, rarely, hold lone
+    surrogates: they become '?', one character each, so offsets still hold)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8", "replace")
+
+
+class _HTML(HTMLResponse):
+    def render(self, content: Any) -> bytes:
+        return str(content).encode("utf-8", "replace")
+
+
+class _NotFound(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- state held by one app -----------------------------------------------------------------
+
+@dataclass
+class _State:
+    """Everything one app instance needs; no module-level state."""
+
+    db_path: Path
+    options: Options
+    families_lock: threading.Lock = field(default_factory=threading.Lock)
+    families_at: int = -1
+    pairs: list[PairResult] = field(default_factory=list)
+    families: list[Family] = field(default_factory=list)
+
+    def archive(self) -> Archive:
+        return Archive(self.db_path, options=self.options, create=False)
+
+    def size(self) -> int:
+        with self.archive() as archive:
+            return len(archive)
+
+    def reuse(self) -> tuple[int, list[PairResult], list[Family]]:
+        """The archive's reuse pairs and families, scanned again only when the number of
+        archived articles has changed since the last scan."""
+        with self.families_lock, self.archive() as archive:
+            size = len(archive)
+            if size != self.families_at:
+                result = archive.scan()
+                self.pairs, self.families, self.families_at = (
+                    list(result.pairs), list(result.families), size)
+            return size, self.pairs, self.families
+
+    def get(self, article_id: str) -> Article:
+        with self.archive() as archive:
+            return _lookup(archive, article_id)
+
+
+def _lookup(archive: Archive, article_id: str) -> Article:
+    try:
+        return archive.get(article_id)
+    except InputError:
+        raise _NotFound(f"no article with id {article_id!r} in the archive") from None
+
+
+# --- building articles from requests -------------------------------------------------------
+
+def _from_body(body: ArticleIn, *, default_id: str, options: Options) -> Article:
+    """An Article from a request body: exactly one of text and html."""
+    name = body.id or default_id
+    if body.text is not None and body.html is not None:
+        raise InputError(name, "give either text or html, not both")
+    meta = {"title": body.title, "site": body.site, "published": body.published,
+            "author": body.author}
+    if body.html is not None:
+        return article_from_html(body.html, id=name, origin=name, url=body.url,
+                                 options=options, **meta)
+    if body.text is not None:
+        return article_from_text(body.text, id=name, origin=name, url=body.url,
+                                 options=options, **meta)
+    raise InputError(name, 'give the article as "text" or "html"')
+
+
+def _side(body: ArticleIn, name: str, state: _State) -> Article:
+    """One side of a compare: text, HTML, or an archived article named by id alone."""
+    if body.text is None and body.html is None and body.id is not None:
+        return state.get(body.id)
+    return _from_body(body, default_id=name, options=state.options)
+
+
+def _from_upload(data: bytes, filename: str, title: str, options: Options) -> Article:
+    """An uploaded file: HTML by its name or its first bytes, else plain text."""
+    name = Path(filename.replace("\\", "/")).name or "upload"  # a name only, never a path
+    text = decode(data, name)
+    head = text.lstrip()[:200].lower()
+    if name.lower().endswith((".html", ".htm")) or head.startswith(("<!doctype html", "<html")):
+        return article_from_html(text, id=name, origin=name, options=options,
+                                 title=title or None)
+    return article_from_text(text, id=name, origin=name, title=title or None, options=options)
+
+
+# --- middleware ------------------------------------------------------------------------------
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _Guard:
+    """Outermost layer: refuses bodies over the size limit (413) before anything parses
+    them, and puts the security headers on every response."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = self._with_headers(scope, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # read the body here, so that chunked uploads are counted too
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _with_headers(self, scope: Scope, send: Send) -> Send:
+        docs = scope.get("path", "") in _DOCS_PATHS
+        extra = [(b"content-security-policy", (_DOCS_CSP if docs else pages.CSP).encode()),
+                 (b"x-content-type-options", b"nosniff"),
+                 (b"referrer-policy", b"no-referrer"),
+                 (b"x-frame-options", b"DENY")]
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        return wrapped
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"request body too large (limit {self.limit:,} bytes)"
+        response = _error(scope.get("path", ""), 413, message, archived=None)
+        await response(scope, receive, send)
+
+
+def _error(path: str, status: int, message: str, *, archived: int | None) -> Response:
+    """JSON for the API, an HTML page for the UI; always one line of message."""
+    if path.startswith("/api/") or path == "/openapi.json":
+        return _JSON({"error": message, "status": status}, status_code=status)
+    nav = pages.nav_bar(archived=archived) if archived is not None else ""
+    return _HTML(pages.page(f"newstrace: error {status}", pages.error_body(status, message),
+                            nav=nav), status_code=status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid request"
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        ctx = first.get("ctx") or {}
+        return f"body is not valid JSON ({ctx.get('error', 'decode error')})"
+    where = ".".join(str(x) for x in first.get("loc", ()) if x != "body") or "body"
+    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {msg}{more}"
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+def create_app(db_path: str | Path, *, options: Options | None = None,
+               max_body_bytes: int = 2_000_000) -> FastAPI:
+    """The web UI and JSON API over the archive at ``db_path`` (which must exist)."""
+    try:
+        import python_multipart  # noqa: F401 - parses the upload form
+    except ImportError:
+        raise MissingExtraError("newstrace serve", "serve") from None
+    state = _State(Path(db_path), options or DEFAULT_OPTIONS)
+    state.size()  # ArchiveError now, not on the first request, when the file is unusable
+    app = FastAPI(title="newstrace", version=_version(), default_response_class=_JSON,
+                  description="Find copied and rewritten news in an archive: check an "
+                              "article, compare two, browse reuse families.")
+
+    def archived() -> int | None:
+        try:
+            return state.size()
+        except NewstraceError:
+            return None
+
+    def fail(request: Request, status: int, message: str) -> Response:
+        return _error(request.url.path, status, message, archived=archived())
+
+    @app.exception_handler(_NotFound)
+    def _not_found(request: Request, exc: _NotFound) -> Response:
+        return fail(request, 404, exc.message)
+
+    @app.exception_handler(InputError)
+    def _bad_input(request: Request, exc: InputError) -> Response:
+        return fail(request, 400, str(exc))
+
+    @app.exception_handler(ArchiveError)
+    def _archive(request: Request, exc: ArchiveError) -> Response:
+        return fail(request, 503, f"archive unavailable: {exc}")
+
+    @app.exception_handler(NewstraceError)
+    def _other(request: Request, exc: NewstraceError) -> Response:
+        return fail(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return fail(request, 422, _validation_message(exc))
+
+    @app.exception_handler(HTTPException)
+    def _http(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "bad request"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such page: {request.url.path}"
+        return fail(request, exc.status_code, message)
+
+    # --- JSON API ------------------------------------------------------------------------
+
+    @app.post("/api/check", tags=["api"], summary="Check an article against the archive")
+    def api_check(body: CheckIn) -> Response:
+        """Archived articles that this one reuses or is reused by, best first; each with
+        the full comparison (this article is ``a``, the archived one ``b``)."""
+        art = _from_body(body, default_id="submitted", options=state.options)
+        with state.archive() as archive:
+            t0 = time.perf_counter()
+            matches = archive.check(art, limit=body.top)
+            ms = (time.perf_counter() - t0) * 1000
+            size = len(archive)
+        return _JSON({"article": art.origin or art.id, "archived": size,
+                      "milliseconds": round(ms, 2), "matches": [match_dict(m) for m in matches]})
+
+    @app.post("/api/compare", tags=["api"], summary="Compare two articles")
+    def api_compare(body: CompareIn) -> Response:
+        """The schema of ``newstrace compare --format json``; a side is text, HTML, or
+        ``{"id": ...}`` of an archived article."""
+        a, b = _side(body.a, "a", state), _side(body.b, "b", state)
+        return _JSON(comparison_dict(compare(a, b, options=state.options)))
+
+    @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One archived article")
+    def api_article(article_id: str) -> Response:
+        art = state.get(article_id)
+        return _JSON({"id": art.id, "title": art.title, "url": art.url,
+                      "published": art.published, "site": art.site, "author": art.author,
+                      "text": art.text})
+
+    @app.get("/api/families", tags=["api"], summary="Reuse families of the archive")
+    def api_families() -> Response:
+        """Every reuse pair and family among the archived articles (the format of
+        ``scan --out``'s pairs.jsonl and families.jsonl)."""
+        size, pairs, families = state.reuse()
+        return _JSON({"archived": size, "pairs": [pair_dict(p) for p in pairs],
+                      "families": [family_dict(f, k) for k, f in enumerate(families, 1)]})
+
+    # --- HTML pages ------------------------------------------------------------------------
+
+    def html(title: str, body: str, *, active: str = "", status: int = 200) -> Response:
+        nav = pages.nav_bar(archived=archived() or 0, active=active)
+        return _HTML(pages.page(title, body, nav=nav), status_code=status)
+
+    @app.get("/", include_in_schema=False)
+    def check_page() -> Response:
+        return html("newstrace: check an article", pages.check_form(), active="check")
+
+    @app.post("/", include_in_schema=False)
+    def check_submit(text: Annotated[str, Form()] = "", title: Annotated[str, Form()] = "",
+                     file: Annotated[UploadFile | None, File()] = None) -> Response:
+        try:
+            data = file.file.read(max_body_bytes + 1) if file is not None else b""
+            if data:
+                art = _from_upload(data, file.filename or "upload", title, state.options)
+            elif text.strip():
+                art = article_from_text(text, id="pasted", origin="pasted article",
+                                        title=title or None, options=state.options)
+            else:
+                raise InputError("form", "paste an article or choose a file")
+        except InputError as exc:
+            return html("newstrace: check an article",
+                        pages.check_form(text=text, title=title, message=str(exc)),
+                        active="check", status=400)
+        with state.archive() as archive:
+            t0 = time.perf_counter()
+            matches = archive.check(art)
+            ms = (time.perf_counter() - t0) * 1000
+            size = len(archive)
+        body = pages.matches_body(art, matches, archived=size, ms=ms)
+        return html(f"newstrace: {art.title or art.origin or art.id}", body, active="check")
+
+    @app.get("/families", include_in_schema=False)
+    def families_page() -> Response:
+        size, pairs, families = state.reuse()
+        return html("newstrace: reuse families",
+                    pages.families_body(pairs, families, archived=size), active="families")
+
+    @app.get("/compare", include_in_schema=False)
+    def compare_page(a: Annotated[str, Query(max_length=1000)],
+                     b: Annotated[str, Query(max_length=1000)]) -> Response:
+        with state.archive() as archive:
+            art_a, art_b = _lookup(archive, a), _lookup(archive, b)
+        c = compare(art_a, art_b, options=state.options)
+        return html(f"newstrace: {a} vs {b}",
+                    f'<main class="bare">{pages.comparison_body(c)}</main>')
+
+    @app.get("/articles/{article_id:path}", include_in_schema=False)
+    def article_page(article_id: str) -> Response:
+        art = state.get(article_id)
+        _, pairs, _ = state.reuse()
+        related = [p for p in pairs if art.id in (p.a, p.b)]
+        return html(f"newstrace: {art.title or art.id}", pages.article_body(art, related=related))
+
+    app.add_middleware(_Guard, max_body_bytes=max_body_bytes)  # type: ignore[arg-type]
+    return app
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
+          options: Options | None = None) -> None:
+    """Run the web UI and API with uvicorn until interrupted."""
+    try:
+        import uvicorn
+    except ImportError:
+        raise MissingExtraError("newstrace serve", "serve") from None
+    app = create_app(db_path, options=options)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+

@@ -1,0 +1,336 @@
+"""The web UI and JSON API (newstrace serve): contract, 4xx errors, limits, hostile text."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the serve extra (fastapi) is not installed")
+pytest.importorskip("python_multipart", reason="the serve extra is not installed")
+pytest.importorskip("httpx2", reason="starlette's TestClient needs httpx2")
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from newstrace import Article, compare, iter_articles
+from newstrace.archive import Archive
+from newstrace.errors import ArchiveError
+from newstrace.report.json_report import comparison_dict
+from newstrace.report.scan_report import match_dict
+from newstrace.server import create_app
+
+from .conftest import DEMO, ROOT
+
+HOSTILE_ID = 'x"><script>alert(9)</script>'
+HOSTILE_TITLE = "<script>alert('title')</script> Ferry <b>crash</b>"
+HOSTILE_TEXT = (
+    "Dock strike called <script>window.__pwned = 1; alert('x')</script>\n\n"
+    "CORROWICK – Around 1,800 dockworkers at the Port of Corrowick will walk out for 72 "
+    "hours from Friday, June 12, after talks with the terminal operator over night-shift "
+    "rules broke down, their union said on Monday. "
+    '<img src=x onerror="window.__pwned = 2; alert(1)">\n\n'
+    "The Corrowick Dock and Harbour Workers’ Union said 91 percent of members who voted "
+    "backed the strike. The union is seeking a 9 percent pay rise and an end to compulsory "
+    'night shifts for workers over 55. <a href="javascript:window.__pwned = 3">read more</a>\n\n'
+    "“Our members have carried this port through two record years, and they are being "
+    "asked to work more nights for less,” said Delphine Aukett, the union’s general "
+    'secretary. <svg onload="window.__pwned = 4"></svg><iframe src="javascript:1">'
+    "</iframe>\n\n" + "W" * 6000 + "\n")
+"""An invented article that reuses the demo's dock-strike story, with markup that would run if it
+were not escaped (the ``__pwned`` global records which injection fired), and a very long
+line."""
+
+
+def build_archive(path: Path, *, hostile: bool = True,
+                  skip: frozenset[str] = frozenset()) -> Path:
+    """The demo corpus (less ``skip``, plus the hostile article) in a fresh archive."""
+    arts = [a for a in iter_articles([ROOT / "demo" / "corpus.jsonl"]) if a.id not in skip]
+    if hostile:
+        arts.append(Article(id=HOSTILE_ID, text=HOSTILE_TEXT, title=HOSTILE_TITLE,
+                            url="javascript:alert(4)", site="<i>site</i>",
+                            published="2026-03-05", origin=HOSTILE_ID, format="jsonl"))
+    with Archive(path) as archive:
+        archive.add(arts)
+    return path
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("serve") / "archive.db")
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db, max_body_bytes=200_000)) as c:
+        yield c
+
+
+def _text(name: str) -> str:
+    return (DEMO / name).read_text(encoding="utf-8")
+
+
+def _our_markup(html: str) -> str:
+    """The page body without our own trailing script."""
+    return html.split("<body>", 1)[1].rsplit("<script>", 1)[0]
+
+
+# --- API contract ---------------------------------------------------------------------------
+
+def test_check_matches_archive_check(client: TestClient, db: Path) -> None:
+    r = client.post("/api/check", json={"text": _text("04-spin.txt"), "title": "spin"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"article", "archived", "milliseconds", "matches"}
+    assert body["archived"] == 15
+    ids = [m["id"] for m in body["matches"]]
+    assert {"01-wire", "02-reprint-herald", "04-spin"} <= set(ids)
+    with Archive(db, create=False) as archive:
+        direct = archive.check(Article(id="submitted", text=_text("04-spin.txt"), title="spin",
+                                       origin="submitted"))
+    assert ids == [m.id for m in direct]
+    want = json.loads(json.dumps(match_dict(direct[0]), ensure_ascii=False))
+    assert body["matches"][0] == want  # the shape and values of `check --format json`
+
+
+def test_check_html_and_top(client: TestClient) -> None:
+    page = ("<html><head><title>Ferry crash</title></head><body><article>"
+            + "".join(f"<p>{p}</p>" for p in _text("01-wire.txt").split("\n\n")[1:])
+            + "</article></body></html>")
+    r = client.post("/api/check", json={"html": page, "id": "mine", "top": 2})
+    assert r.status_code == 200, r.text
+    assert r.json()["article"] == "mine"
+    assert 1 <= len(r.json()["matches"]) <= 2
+
+
+def test_compare_ids_and_text(client: TestClient, db: Path) -> None:
+    r = client.post("/api/compare", json={"a": {"id": "01-wire"}, "b": {"id": "04-spin"}})
+    assert r.status_code == 200
+    with Archive(db, create=False) as archive:
+        want = comparison_dict(compare(archive.get("01-wire"), archive.get("04-spin")))
+    assert r.json() == json.loads(json.dumps(want, ensure_ascii=False))
+    assert r.json()["relation"] == "rewrite"
+    assert any("€3.2 million" in d["note"] for d in r.json()["drifts"])
+    r = client.post("/api/compare", json={"a": {"text": _text("11-wire-second.txt")},
+                                          "b": {"id": "12-spin-second"}})
+    assert r.status_code == 200 and r.json()["relation"] in ("rewrite", "partial")
+
+
+def test_article_and_unknown_ids(client: TestClient) -> None:
+    r = client.get("/api/articles/01-wire")
+    assert r.status_code == 200
+    assert set(r.json()) >= {"id", "title", "url", "published", "site", "text"}
+    assert r.json()["text"].startswith("HARROWMERE, March 4")
+    for bad in ("nope", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%5C..%5Cwin.ini",
+                "demo%2Fcorpus%2F01-wire.txt", "%00", "a/..%2F..%2F..%2Fetc%2Fpasswd"):
+        r = client.get(f"/api/articles/{bad}")
+        assert r.status_code == 404, bad
+        assert "root:" not in r.text and "error" in r.json()
+    r = client.get("/api/articles/../../../etc/passwd")  # the client normalises it
+    assert r.status_code == 404 and "root:" not in r.text
+    r = client.get("/articles/..%2F..%2Fetc%2Fpasswd")
+    assert r.status_code == 404 and "root:" not in r.text
+    r = client.get("/compare", params={"a": "../../etc/passwd", "b": "01-wire"})
+    assert r.status_code == 404 and "root:" not in r.text
+
+
+def test_hostile_id_round_trips(client: TestClient) -> None:
+    from urllib.parse import quote
+
+    r = client.get("/api/articles/" + quote(HOSTILE_ID, safe=""))
+    assert r.status_code == 200 and r.json()["id"] == HOSTILE_ID
+
+
+def test_families_cached_until_archive_grows(tmp_path: Path) -> None:
+    db = build_archive(tmp_path / "a.db", hostile=False)
+    with TestClient(create_app(db)) as c:
+        first = c.get("/api/families").json()
+        assert first["archived"] == 14
+        originals = {f["original"] for f in first["families"]}
+        assert {"01-wire", "11-wire-second"} <= originals
+        assert all(set(p) == {"a", "b", "relation", "coverage", "source", "score"}
+                   for p in first["pairs"])
+        with Archive(db) as archive:
+            archive.add([Article(id="15-copy", text=_text("11-wire-second.txt") + "\nMore.")])
+        second = c.get("/api/families").json()
+        assert second["archived"] == 15
+        assert any("15-copy" in f["members"] for f in second["families"])
+
+
+def test_openapi_lists_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    api = {"/api/check", "/api/compare", "/api/articles/{article_id}", "/api/families"}
+    assert api <= set(paths)
+    assert "/" not in paths
+    assert client.get("/docs").status_code == 200
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+_FIXTURE = HealthCheck.function_scoped_fixture  # the client is shared on purpose
+
+BAD_BODIES = [
+    (b'{"text": ""}', 400, "empty article"),
+    (b'{"text": "   \\n "}', 400, "empty article"),
+    (b'{"text": "a", "html": "<p>b</p>"}', 400, "not both"),
+    (b'{"title": "only a title"}', 400, '"text" or "html"'),
+    (b'{"html": "<html></html>"}', 400, "HTML"),
+    (b"{bad", 422, "not valid JSON"),
+    (b"[]", 422, "dictionary"),
+    (b"null", 422, ""),
+    (b'{"text": 5}', 422, "text"),
+    (b'{"text": "ok", "zzz": 1}', 422, "zzz"),
+    (b'{"text": "ok", "top": 0}', 422, "top"),
+    (b'{"text": "ok", "top": 100000}', 422, "top"),
+    (b'{"text": "\\ud800 lone surrogate"}', 422, "Unicode"),
+    (b"", 422, ""),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "words"), BAD_BODIES)
+def test_check_bad_input_is_4xx(client: TestClient, body: bytes, status: int, words: str) -> None:
+    r = client.post("/api/check", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    message = r.json()["error"]
+    assert words in message and "\n" not in message
+
+
+def test_compare_bad_input_is_4xx(client: TestClient) -> None:
+    cases = [({"a": {"id": "nope"}, "b": {"id": "01-wire"}}, 404),
+             ({"a": {}, "b": {"id": "01-wire"}}, 400),
+             ({"a": {"id": "01-wire"}}, 422),
+             ({"a": {"text": "x"}, "b": {"text": ""}}, 400),
+             ({"a": "01-wire", "b": "04-spin"}, 422)]
+    for body, status in cases:
+        r = client.post("/api/compare", json=body)
+        assert r.status_code == status, (body, r.text)
+        assert r.json()["error"]
+
+
+def test_methods_and_unknown_routes(client: TestClient) -> None:
+    assert client.put("/api/check").status_code == 405
+    assert client.get("/api/nothing").status_code == 404
+    assert client.get("/api/nothing").json()["error"]
+    r = client.get("/nothing")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
+def test_size_limit(client: TestClient) -> None:
+    big = json.dumps({"text": "word " * 60_000})
+    r = client.post("/api/check", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "too large" in r.json()["error"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
+        yield b'{"text": "'
+        for _ in range(30):
+            yield b"w" * 10_000
+        yield b'"}'
+
+    r = client.post("/api/check", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    r = client.post("/", files={"file": ("big.txt", b"word " * 60_000)})
+    assert r.status_code == 413 and "too large" in r.text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[_FIXTURE])
+@given(body=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+                         lambda kids: st.lists(kids, max_size=3)
+                         | st.dictionaries(st.sampled_from(["text", "html", "id", "top", "a", "b",
+                                                            "title", "url"]), kids, max_size=4),
+                         max_leaves=8))
+def test_no_500_on_any_json(client: TestClient, body: object) -> None:
+    for path in ("/api/check", "/api/compare"):
+        r = client.post(path, json=body)  # a 500 would raise in the TestClient
+        assert r.status_code < 500
+        assert r.status_code == 200 or r.json()["error"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[_FIXTURE])
+@given(text=st.text(max_size=300), name=st.text(max_size=30))
+def test_no_500_on_any_form(client: TestClient, text: str, name: str) -> None:
+    r = client.post("/", data={"text": text, "title": name})
+    assert r.status_code in (200, 400)
+    r = client.post("/", files={"file": (name or "f", text.encode("utf-8", "replace"))})
+    assert r.status_code in (200, 400)
+
+
+def test_missing_archive_is_archive_error(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError):
+        create_app(tmp_path / "missing.db")
+
+
+# --- HTML pages -----------------------------------------------------------------------------
+
+def test_pages_render(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200 and 'enctype="multipart/form-data"' in r.text
+    r = client.get("/families")
+    assert r.status_code == 200 and "Family 1" in r.text and "/compare?a=" in r.text
+    r = client.get("/compare", params={"a": "01-wire", "b": "04-spin"})
+    assert r.status_code == 200
+    assert r.text.count('data-al="1"') >= 2 and 'class="dm"' in r.text and 'class="bp"' in r.text
+    r = client.get("/articles/01-wire")
+    assert r.status_code == 200 and "Reuse pairs" in r.text
+    assert client.get("/compare", params={"a": "01-wire"}).status_code == 422
+
+
+def test_upload_and_paste(client: TestClient) -> None:
+    r = client.post("/", data={"text": _text("04-spin.txt"), "title": "Pasted spin"})
+    assert r.status_code == 200 and 'class="match"' in r.text and "#match-1" in r.text
+    r = client.post("/", files={"file": ("spin.txt", _text("04-spin.txt").encode("utf-16"))})
+    assert r.status_code == 200 and 'class="match"' in r.text
+    paras = "".join(f"<p>{p}</p>" for p in _text("12-spin-second.txt").split("\n\n"))
+    page = f"<html><body><article>{paras}</article></body></html>"
+    r = client.post("/", files={"file": ("../../etc/spin.html", page.encode())})
+    assert r.status_code == 200 and "11-wire-second" in r.text
+    r = client.post("/", files={"file": ("x.bin", b"\x00\x01" * 50)})
+    assert r.status_code == 400 and "binary" in r.text and 'role="alert"' in r.text
+    r = client.post("/", data={"text": "  "})
+    assert r.status_code == 400 and "paste an article" in r.text
+
+
+def test_hostile_text_escaped_in_pages(client: TestClient) -> None:
+    from urllib.parse import quote
+
+    pages = [client.post("/", data={"text": HOSTILE_TEXT, "title": HOSTILE_TITLE}),
+             client.get("/compare", params={"a": HOSTILE_ID, "b": "11-wire-second"}),
+             client.get("/articles/" + quote(HOSTILE_ID, safe="")),
+             client.get("/families"),
+             client.get("/compare", params={"a": HOSTILE_ID, "b": "<img src=x onerror=alert(1)>"})]
+    for r in pages:
+        assert r.status_code in (200, 404), r.text[:200]
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'sha256-" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        body = _our_markup(r.text)
+        assert not re.search(r"<(script|img|iframe)\b|<svg\b(?! width=)", body, re.IGNORECASE)
+        assert not re.search(r"""<a[^>]+href=["']?\s*javascript:""", body, re.IGNORECASE)
+        assert " onerror=" not in body.replace("onerror=&quot;", "").replace("onerror=alert", "")
+    assert "&lt;script&gt;window.__pwned = 1" in pages[0].text
+    assert "W" * 6000 in pages[0].text  # long lines kept whole (wrapped by CSS)
+    assert "&lt;img src=x onerror=&quot;window.__pwned = 2" in pages[1].text
+    assert "javascript:alert(4)" in pages[2].text and 'href="javascript' not in pages[2].text
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def test_cli_serve_help_and_errors(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--help"],
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 0 and "127.0.0.1" in r.stdout and "Examples" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--db",
+                        str(tmp_path / "none.db")],
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 3 and r.stderr.count("\n") == 1 and "no such archive" in r.stderr
+    blocked = ("import sys; sys.modules['fastapi'] = None; sys.argv[0] = 'newstrace'; "
+               "from newstrace.cli import main; main()")
+    r = subprocess.run([sys.executable, "-c", blocked, "serve", "--db", str(tmp_path / "x.db")],
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "pip install 'newstrace[serve]'" in r.stderr
