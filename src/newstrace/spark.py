@@ -1,0 +1,632 @@
+"""Spark engine: the scan of ``scan.py`` as Spark transformations, for corpora that outgrow
+one machine.
+
+Spark only moves records; every decision is made by the functions the local engine runs
+(``ingest.article_from_record``, ``scan.clean_bodies``, ``scan.fingerprint_bodies``,
+``scan.band_keys_of``, ``fingerprint.document_frequencies``, ``compare.prepare`` with
+``scan.verify_pair``, ``cluster.pick_original``), so both engines give the same answers:
+
+    read JSONL/Parquet lines -> first article of each id (input order, like the local scan)
+      -> per partition, in batches: band keys and document frequencies
+      -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
+      -> articles joined onto pairs -> verified per partition with corpus term statistics
+      -> connected components (large-star / small-star joins) -> original per family
+
+PySpark is an optional extra (``pip install 'newstrace[spark]'``) and needs Java 17+.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+import numpy as np
+
+from .align import TermStats
+from .cluster import pick_original
+from .compare import Prepared, prepare
+from .errors import InputError, MissingExtraError, NewstraceError
+from .fingerprint import Fingerprints, document_frequencies
+from .ingest import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, decode
+from .model import Article, Family, PairResult
+from .options import DEFAULT_OPTIONS, Options
+from .scan import (
+    ScanResult,
+    band_keys_of,
+    clean_bodies,
+    fingerprint_bodies,
+    screen_candidates,
+    verify_pair,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkScan", "SparkSetupError", "connected_components", "list_inputs",
+           "read_articles", "run_scan", "scan_spark", "spark_session", "write_spark"]
+
+ARTICLE_FIELDS = ("id", "text", "title", "url", "site", "published", "author", "origin", "format")
+PAIR_FIELDS = ("a", "b", "relation", "coverage_a", "coverage_b", "source", "score")
+_RECORD_FIELDS = ("id", "text", "html", "url", "title", "published", "site", "author")
+PARQUET_SUFFIXES = (".parquet",)
+JSONL_LIMIT = 1_000_000
+"""Up to this many pairs, results are also collected and written as JSONL like the local
+engine (pairs.jsonl, families.jsonl, summary.json); beyond it only Parquet is written."""
+
+
+class SparkSetupError(NewstraceError):
+    """Spark cannot start here (no Java); the message says what to install."""
+
+    exit_code = 2
+
+
+def _require_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise MissingExtraError("the Spark engine", "spark") from None
+
+
+def _launched_by_spark_submit() -> bool:
+    """spark-submit starts the JVM first and hands Python its gateway."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _local_cores(master: str | None) -> int:
+    """Cores of a ``local``, ``local[N]`` or ``local[*]`` master; 0 for a cluster."""
+    match = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\d+)?\])?", master or "")
+    if match is None:
+        return 0
+    cores = match.group(1) or "1"
+    return os.cpu_count() or 1 if cores == "*" else int(cores)
+
+
+def spark_session(master: str | None = None, *, partitions: int | None = None,
+                  conf: Mapping[str, str] | None = None) -> SparkSession:
+    """A SparkSession for the scan: the running one under spark-submit (its master and
+    settings win), else a new one on ``master`` (default ``local[*]``) whose Python
+    workers run this interpreter, so they import the same newstrace and numpy."""
+    _require_pyspark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    builder = SparkSession.builder.appName("newstrace scan")
+    if _launched_by_spark_submit():
+        if master:
+            builder = builder.master(master)
+    else:
+        if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+            raise SparkSetupError("the Spark engine needs Java 17 or later: install a JRE "
+                                  "(e.g. apt-get install openjdk-17-jre-headless) or set "
+                                  "JAVA_HOME")
+        master = master or "local[*]"
+        builder = builder.master(master).config("spark.ui.showConsoleProgress", "false")
+        if master.startswith("local"):
+            builder = builder.config("spark.pyspark.python", sys.executable)
+    local = _local_cores(master)
+    if partitions or local:
+        # Spark's default of 200 shuffle partitions costs seconds per stage on one machine.
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions or 4 * local))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    if not _launched_by_spark_submit():
+        spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+def _path_key(uri: str) -> tuple[str, ...]:
+    """Sort key of a path: by components, as ``sorted(Path.rglob(...))`` orders them."""
+    return tuple(part for part in unquote(uri).split("/") if part)
+
+
+def _display(item: str, folder: str, uri: str) -> str:
+    """How the local engine names a file found in a folder: the folder as given, then
+    the path inside it."""
+    inside = unquote(uri)[len(unquote(folder)):].lstrip("/")
+    return str(Path(item) / inside) if "://" not in item else f"{item.rstrip('/')}/{inside}"
+
+
+def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[str, str, str]],
+                                                                      list[InputError]]:
+    """The JSONL and Parquet files of the inputs, in the order the local engine reads
+    them: ``(uri, name for messages, "jsonl" | "parquet")``, and inputs that failed.
+
+    Inputs are files, folders (searched recursively) and globs, on any Hadoop filesystem.
+    """
+    jvm = spark.sparkContext._jvm
+    hconf = spark.sparkContext._jsc.hadoopConfiguration()
+    files: list[tuple[str, str, str]] = []
+    failed: list[InputError] = []
+    seen: set[str] = set()
+
+    def add(uri: str, name: str, *, named: bool) -> None:
+        lower = uri.lower()
+        if lower.endswith(JSONL_SUFFIXES):
+            kind = "jsonl"
+        elif lower.endswith(PARQUET_SUFFIXES):
+            kind = "parquet"
+        elif named or lower.endswith(ARTICLE_SUFFIXES):
+            # A text or HTML article the local engine would read: say it is left out.
+            failed.append(InputError(name, "the Spark engine reads JSONL and Parquet files; "
+                                           "use --engine local for text and HTML files"))
+            return
+        else:
+            return
+        if uri not in seen:
+            seen.add(uri)
+            files.append((uri, name, kind))
+
+    for item in inputs:
+        path = jvm.org.apache.hadoop.fs.Path(item)
+        fs = path.getFileSystem(hconf)
+        statuses = fs.globStatus(path)
+        if statuses is None:
+            failed.append(InputError(item, "no such file or folder"))
+            continue
+        glob = any(c in item for c in "*?[")
+        for status in sorted(statuses, key=lambda s: _path_key(s.getPath().toString())):
+            uri = status.getPath().toString()
+            if status.isDirectory():
+                found = []
+                it = fs.listFiles(status.getPath(), True)
+                while it.hasNext():
+                    found.append(it.next().getPath().toString())
+                for sub in sorted(found, key=_path_key):
+                    add(sub, _display(item, uri, sub), named=False)
+            else:
+                add(uri, item if not glob else unquote(uri.removeprefix("file:")), named=True)
+    return files, failed
+
+
+_LINE_SCHEMA = ("ok boolean, id string, text string, title string, url string, site string, "
+                "published string, author string, origin string, format string, "
+                "error string, file int, block long, row long")
+
+
+def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind: str,
+                options: Options) -> Iterator[tuple[Any, ...]]:
+    """Articles (or errors) of JSONL lines or Parquet rows, with their input position.
+
+    JSONL lines arrive as raw bytes and go through the local engine's own decoding and
+    ``article_from_record``, so ids, texts and errors are those of a local scan.
+    """
+    lines: Counter[tuple[str, int]] = Counter()
+    for row in rows:
+        index, name = names.get(unquote(row["path"]), (-1, row["path"]))
+        block = row["block"]
+        lines[row["path"], block] += 1
+        k = lines[row["path"], block]
+        where = f"{name}:{k}" if block == 0 else f"{name}:{k} after byte {block}"
+        position = (index, block, row["row"])
+        try:
+            if kind == "jsonl":
+                raw = bytes(row["raw"])
+                if len(raw) > options.max_line_bytes:
+                    raise InputError(where, f"line too long ({len(raw):,} bytes; limit "
+                                            f"{options.max_line_bytes:,}, see --max-line-bytes)")
+                if not raw.strip():
+                    continue
+                line = decode(raw, where)
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(where, f"broken JSON ({exc.msg})") from None
+            else:
+                record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
+            art = article_from_record(record, where, options=options)
+        except InputError as exc:
+            yield (False, None, None, None, None, None, None, None, exc.source, None,
+                   exc.message, *position)
+            continue
+        yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
+
+
+def read_articles(spark: SparkSession, inputs: Sequence[str], *,
+                  options: Options = DEFAULT_OPTIONS,
+                  partitions: int) -> tuple[DataFrame, int, list[InputError]]:
+    """Every article of the inputs, the first of each id only (later ones are reported,
+    as the local scan does): a cached DataFrame over ``partitions`` partitions, its size,
+    and the failed inputs in input order."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    files, failed = list_inputs(spark, inputs)
+    names = {unquote(uri): (index, name) for index, (uri, name, _) in enumerate(files)}
+    parsed = None
+    for kind in ("jsonl", "parquet"):
+        uris = [uri for uri, _, k in files if k == kind]
+        if not uris:
+            continue
+        if kind == "jsonl":
+            df = spark.read.text(uris).select(F.col("value").cast("binary").alias("raw"))
+        else:
+            df = spark.read.parquet(*uris)
+            present = set(df.columns)
+            df = df.select(*[(F.col(c).cast("string") if c in present
+                              else F.lit(None).cast("string")).alias(c) for c in _RECORD_FIELDS])
+        df = df.select("*", F.col("_metadata.file_path").alias("path"),
+                       F.col("_metadata.file_block_start").alias("block"),
+                       F.monotonically_increasing_id().alias("row"))
+        part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind,
+                                            options=options))
+        part_df = spark.createDataFrame(part, _LINE_SCHEMA)
+        parsed = part_df if parsed is None else parsed.unionByName(part_df)
+    if parsed is None:
+        empty = spark.createDataFrame([], ", ".join(f"{f} string" for f in ARTICLE_FIELDS))
+        return empty, 0, failed
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
+    position = ["file", "block", "row"]
+    errors = parsed.where(~F.col("ok")).orderBy(*position).collect()
+    failed.extend(InputError(r["origin"], r["error"]) for r in errors)
+
+    # Later articles of an id are found on a narrow projection; only they are dropped.
+    ok = parsed.where(F.col("ok"))
+    first = Window.partitionBy("id").orderBy(*position)
+    dupes = (ok.select("id", "origin", *position).withColumn("rank", F.row_number().over(first))
+             .where(F.col("rank") > 1).orderBy(*position).collect())
+    failed.extend(InputError(r["origin"] or r["id"], f"duplicate id {r['id']!r}, skipped")
+                  for r in dupes)
+    if dupes:
+        drop = spark.createDataFrame([tuple(r[c] for c in position) for r in dupes],
+                                     "file int, block long, row long")
+        ok = ok.join(F.broadcast(drop), position, "left_anti")
+    articles = ok.select(*ARTICLE_FIELDS).repartition(partitions)
+    articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
+    count = articles.count()
+    parsed.unpersist()
+    return articles, count, failed
+
+
+# --- fingerprint and candidates -----------------------------------------------------------
+
+
+def _article(row: Any, prefix: str = "") -> Article:
+    return Article(**{f: row[prefix + f] for f in ARTICLE_FIELDS})
+
+
+def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[Any]:
+    """Fingerprints and band keys of a partition's articles, a batch at a time (the
+    vectorised code of the local engine), then the partition's document frequencies as
+    one ``(None, df)``."""
+    df: Counter[str] = Counter()
+    batch: list[Article] = []
+
+    def flush() -> Iterator[Any]:
+        bodies = clean_bodies(batch, options)
+        fp = fingerprint_bodies(bodies, options)
+        df.update(document_frequencies(bodies))
+        yield [a.id for a in batch], (band_keys_of(fp, options), fp.shingles, fp.skeleton)
+        batch.clear()
+
+    for row in rows:
+        batch.append(_article(row))
+        if len(batch) >= options.batch_size:
+            yield from flush()
+    if batch:
+        yield from flush()
+    yield None, dict(df)
+
+
+def _print_rows(record: tuple[list[str] | None, Any]) -> Iterator[tuple[str, list[int],
+                                                                        bytes, bytes]]:
+    """``(id, band keys, shingle signature, skeleton signature)`` of a batch record (the
+    partition's frequencies give none)."""
+    ids, data = record
+    if ids is None:
+        return
+    keys, shingles, skeleton = data
+    for k, art_id in enumerate(ids):
+        yield art_id, keys[k].tolist(), shingles[k].tobytes(), skeleton[k].tobytes()
+
+
+_SCREEN_BATCH = 4096
+
+
+def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[str, str]]:
+    """The candidates of a partition that ``scan.screen_candidates`` keeps, in batches."""
+    rows = iter(rows)
+    while batch := list(islice(rows, _SCREEN_BATCH)):
+        m = len(batch)
+        sigs = [np.frombuffer(b"".join(r[c] for r in batch) + b"".join(r[d] for r in batch),
+                              dtype=np.uint32).reshape(2 * m, -1)
+                for c, d in (("a_sh", "b_sh"), ("a_sk", "b_sk"))]
+        fp = Fingerprints(sigs[0], sigs[1], np.zeros(2 * m, dtype=np.int32))
+        pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1)
+        for k in screen_candidates(pairs, fp, options)[:, 0].tolist():
+            yield batch[k]["a"], batch[k]["b"]
+
+
+def candidate_pairs_df(keys: DataFrame, max_bucket: int) -> DataFrame:
+    """Distinct ``(a, b)`` id pairs, ``a < b``, sharing a band key, skipping buckets of
+    more than ``max_bucket`` articles: ``lsh.candidate_pairs`` as a shuffle."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    bucket = Window.partitionBy("key")
+    kept = (keys.distinct().withColumn("n", F.count("*").over(bucket))
+            .where((F.col("n") >= 2) & (F.col("n") <= max_bucket)).select("key", "id"))
+    x, y = kept.alias("x"), kept.alias("y")
+    return (x.join(y, F.col("x.key") == F.col("y.key"))
+            .where(F.col("x.id") < F.col("y.id"))
+            .select(F.col("x.id").alias("a"), F.col("y.id").alias("b")).distinct())
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+def _prepared(cache: OrderedDict[str, Prepared], art: Article, options: Options,
+              size: int = 4096) -> Prepared:
+    item = cache.get(art.id)
+    if item is None:
+        item = cache[art.id] = prepare(art, options)
+        if len(cache) > size:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(art.id)
+    return item
+
+
+def _verify_partition(rows: Iterable[Any], options: Options, corpus: Any) -> Iterator[tuple]:
+    """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats)."""
+    stats: TermStats = corpus.value
+    cache: OrderedDict[str, Prepared] = OrderedDict()
+    for row in rows:
+        pa = _prepared(cache, _article(row, "a_"), options)
+        pb = _prepared(cache, _article(row, "b_"), options)
+        p = verify_pair(pa, pb, options, stats)
+        if p is not None:
+            yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
+
+
+_PAIR_SCHEMA = ("a string, b string, relation string, coverage_a double, coverage_b double, "
+                "source string, score double")
+
+
+# --- families -----------------------------------------------------------------------------
+
+
+def _large_star(edges: DataFrame) -> DataFrame:
+    """Every node links its larger neighbours to the smallest of its neighbourhood."""
+    from pyspark.sql import functions as F
+
+    both = edges.select(F.col("u").alias("x"), F.col("v").alias("y")).union(
+        edges.select(F.col("v").alias("x"), F.col("u").alias("y")))
+    low = both.groupBy("x").agg(F.least(F.min("y"), F.col("x")).alias("m"))
+    return (both.where(F.col("y") > F.col("x")).join(low, "x")
+            .select(F.col("y").alias("u"), F.col("m").alias("v")).distinct())
+
+
+def _small_star(edges: DataFrame) -> DataFrame:
+    """Every node links itself and its smaller neighbours to the smallest of them."""
+    from pyspark.sql import functions as F
+
+    low = edges.groupBy("u").agg(F.min("v").alias("m"))
+    moved = (edges.join(low, "u").where(F.col("v") != F.col("m"))
+             .select(F.col("v").alias("u"), F.col("m").alias("v")))
+    return moved.union(low.select("u", F.col("m").alias("v"))).distinct()
+
+
+def _is_star_forest(edges: DataFrame) -> bool:
+    """Each node has at most one link, to a node without links of its own: the links are
+    then stars around each component's smallest id."""
+    from pyspark.sql import functions as F
+
+    n = edges.count()
+    if edges.select("u").distinct().count() != n:
+        return False
+    centres = edges.select(F.col("v").alias("u")).distinct()
+    return centres.join(edges.select("u"), "u").limit(1).count() == 0
+
+
+def connected_components(pairs: DataFrame, *, max_rounds: int = 100) -> DataFrame:
+    """``(id, root)`` for every id in a pair, ``root`` the smallest id of its component:
+    alternating large-star and small-star joins (Kiveris et al. 2014) until the links
+    are stars; no step collects the edges to the driver."""
+    from pyspark.sql import functions as F
+
+    edges = (pairs.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
+             .where(F.col("u") != F.col("v")).distinct())
+    for _ in range(max_rounds):
+        edges = _small_star(_large_star(edges)).localCheckpoint()
+        if _is_star_forest(edges):
+            break
+    else:
+        raise NewstraceError(f"connected components did not converge in {max_rounds} rounds")
+    roots = edges.select(F.col("v").alias("id")).distinct().withColumn("root", F.col("id"))
+    return edges.select(F.col("u").alias("id"), F.col("v").alias("root")).union(roots)
+
+
+def _family(row: Any) -> tuple[str, list[str], str]:
+    members = sorted(m["id"] for m in row["members"])
+    published = {m["id"]: m["published"] for m in row["members"]}
+    pairs = [PairResult(*(p[f] for f in PAIR_FIELDS)) for p in row["pairs"]]
+    return members[0], members, pick_original(members, pairs, published)
+
+
+def families_df(pairs: DataFrame, articles: DataFrame) -> DataFrame:
+    """``(family, original, size, members)``: components of the reuse pairs, numbered in
+    the order of their smallest id, the original chosen by ``cluster.pick_original``."""
+    from pyspark.sql import functions as F
+
+    spark = pairs.sparkSession
+    comp = connected_components(pairs)
+    members = (comp.join(articles.select("id", "published"), "id")
+               .groupBy("root").agg(F.collect_list(F.struct("id", "published")).alias("members")))
+    inner = (pairs.join(comp.withColumnRenamed("id", "a"), "a")
+             .groupBy("root").agg(F.collect_list(F.struct(*PAIR_FIELDS)).alias("pairs")))
+    picked = members.join(inner, "root").rdd.map(_family)
+    numbered = picked.sortBy(lambda f: f[0]).zipWithIndex().map(
+        lambda x: (x[1] + 1, x[0][2], len(x[0][1]), x[0][1]))
+    return spark.createDataFrame(numbered, "family long, original string, size int, "
+                                           "members array<string>")
+
+
+# --- the scan -----------------------------------------------------------------------------
+
+
+@dataclass
+class SparkScan:
+    """A scan on Spark: pairs and families as DataFrames (sorted like the local engine's
+    lists), the counts of the local ``ScanResult``, and the failed inputs."""
+
+    pairs: DataFrame
+    families: DataFrame
+    articles: int
+    candidates: int
+    pair_count: int
+    failed: list[InputError] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def collect(self) -> ScanResult:
+        """The whole result on the driver, as the local engine returns it."""
+        pairs = [PairResult(*(r[f] for f in PAIR_FIELDS)) for r in self.pairs.collect()]
+        families = [Family(tuple(r["members"]), r["original"])
+                    for r in self.families.orderBy("family").collect()]
+        return ScanResult(pairs, families, self.articles, list(self.failed), self.candidates,
+                          dict(self.seconds))
+
+
+def _grid_size(partitions: int) -> int:
+    """Groups G of the verification grid: pairs go to cell (group of a, group of b), so a
+    task prepares the articles of two groups, not of the whole corpus (``prepare`` costs
+    several comparisons); G(G + 1) / 2 cells >= ``partitions``."""
+    g = 1
+    while g * (g + 1) // 2 < partitions:
+        g += 1
+    return g
+
+
+def _default_partitions(spark: SparkSession) -> int:
+    return 4 * spark.sparkContext.defaultParallelism
+
+
+def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = DEFAULT_OPTIONS,
+             partitions: int | None = None) -> SparkScan:
+    """Read, fingerprint, band, verify and cluster on Spark; each stage is materialised
+    (cached) once, which also times it."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    parts = partitions or _default_partitions(spark)
+    sc = spark.sparkContext
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    articles, n_articles, failed = read_articles(spark, inputs, options=options,
+                                                 partitions=parts)
+
+    fps = articles.rdd.mapPartitions(partial(_fingerprint_partition, options=options))
+    fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
+    df = fps.filter(lambda r: r[0] is None).flatMap(lambda r: r[1].items()) \
+        .reduceByKey(lambda x, y: x + y).collectAsMap()
+    corpus = sc.broadcast(TermStats(dict(df), n_articles))
+    prints = spark.createDataFrame(fps.flatMap(_print_rows), "id string, keys array<long>, "
+                                   "sh binary, sk binary").persist(StorageLevel.MEMORY_AND_DISK)
+    prints.count()
+    fps.unpersist()
+    seconds["fingerprint"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    keys = prints.select(F.explode("keys").alias("key"), "id").where(F.col("key") != -1)
+    pairs_ab = candidate_pairs_df(keys, options.max_bucket)
+    sig_a = prints.select(F.col("id").alias("a"), F.col("sh").alias("a_sh"),
+                          F.col("sk").alias("a_sk"))
+    sig_b = prints.select(F.col("id").alias("b"), F.col("sh").alias("b_sh"),
+                          F.col("sk").alias("b_sk"))
+    screened = (pairs_ab.join(sig_a, "a").join(sig_b, "b").rdd
+                .mapPartitions(partial(_screen_partition, options=options)))
+    candidates = spark.createDataFrame(screened, "a string, b string")
+    candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
+    n_candidates = candidates.count()
+    prints.unpersist()
+    seconds["candidates"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    cols_a = [F.col(f).alias("a_" + f) for f in ARTICLE_FIELDS]
+    cols_b = [F.col(f).alias("b_" + f) for f in ARTICLE_FIELDS]
+    grid = _grid_size(parts)
+    group_a, group_b = (F.pmod(F.hash(c), F.lit(grid)) for c in ("a", "b"))
+    cell = F.least(group_a, group_b) * grid + F.greatest(group_a, group_b)
+    joined = (candidates.withColumn("cell", cell)
+              .join(articles.select(*cols_a), F.col("a") == F.col("a_id"))
+              .join(articles.select(*cols_b), F.col("b") == F.col("b_id"))
+              .repartition(grid * (grid + 1) // 2, "cell").sortWithinPartitions("a", "b"))
+    verified = joined.rdd.mapPartitions(partial(_verify_partition, options=options,
+                                                corpus=corpus))
+    pairs = (spark.createDataFrame(verified, _PAIR_SCHEMA).orderBy("a", "b")
+             .persist(StorageLevel.MEMORY_AND_DISK))
+    n_pairs = pairs.count()
+    candidates.unpersist()
+    seconds["verify"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    families = families_df(pairs, articles).persist(StorageLevel.MEMORY_AND_DISK)
+    families.count()
+    seconds["cluster"] = time.perf_counter() - t3
+    seconds["total"] = time.perf_counter() - t0
+    return SparkScan(pairs, families, n_articles, n_candidates, n_pairs, failed, seconds)
+
+
+def scan_spark(inputs: Sequence[str], *, options: Options = DEFAULT_OPTIONS,
+               master: str | None = None, partitions: int | None = None,
+               spark: SparkSession | None = None,
+               conf: Mapping[str, str] | None = None) -> ScanResult:
+    """``scan.scan`` on Spark: the same pairs and families, collected on the driver.
+
+    ``inputs`` are JSONL/Parquet files, folders or globs (any Hadoop filesystem URI).
+    ``master`` defaults to ``local[*]``, or to what spark-submit set.
+    """
+    spark = spark or spark_session(master, partitions=partitions, conf=conf)
+    return run_scan(spark, inputs, options=options, partitions=partitions).collect()
+
+
+def _local_dir(out: str) -> Path | None:
+    """A local folder for ``out`` (plain path or ``file:`` URI), else None."""
+    if out.startswith("file:"):
+        return Path(unquote(out[5:]))
+    return None if "://" in out else Path(out)
+
+
+def write_spark(result: SparkScan, out: str, *,
+                jsonl_limit: int = JSONL_LIMIT) -> ScanResult | None:
+    """Write ``pairs`` and ``families`` as Parquet under ``out``; with at most
+    ``jsonl_limit`` pairs, also the local engine's layout (pairs.jsonl, families.jsonl,
+    summary.json, errors.txt) when ``out`` is local, and return the collected result."""
+    from .report.scan_report import write_scan
+
+    base = out.rstrip("/")
+    result.pairs.write.mode("overwrite").parquet(f"{base}/pairs")
+    result.families.orderBy("family").write.mode("overwrite").parquet(f"{base}/families")
+    if result.pair_count > jsonl_limit:
+        return None
+    collected = result.collect()
+    local = _local_dir(base)
+    if local is not None:
+        write_scan(collected, local)
+    return collected
+
+
+def summary_line(result: SparkScan, out: str | None) -> str:
+    """One line for scans too large to collect."""
+    where = f"; Parquet under {out}" if out else ""
+    return (f"{result.articles:,} articles, {result.candidates:,} candidate pairs, "
+            f"{result.pair_count:,} reuse pairs, {len(result.failed):,} failed inputs{where}")
+

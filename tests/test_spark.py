@@ -1,0 +1,154 @@
+"""The Spark engine gives exactly the local engine's pairs and families (local[2]).
+
+Skipped when pyspark (the ``spark`` extra) or Java is missing. One SparkSession serves
+every test of the module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from newstrace import iter_articles
+from newstrace.cli import main
+from newstrace.cluster import components
+from newstrace.errors import InputError, MissingExtraError
+from newstrace.scan import ScanResult, scan
+
+from .conftest import ROOT
+
+pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newstrace[spark]')")
+if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Java is not installed (the Spark engine needs Java 17+)", allow_module_level=True)
+
+from newstrace import spark as nspark
+
+N_ARTICLES = 240
+
+
+def _gen_corpus_module() -> Any:
+    path = ROOT / "bench" / "gen_corpus.py"
+    spec = importlib.util.spec_from_file_location("gen_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gen_corpus", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def spark() -> Any:
+    session = nspark.spark_session("local[2]", partitions=4)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus with planted copies, plus a repeated id and a broken line (both
+    engines must skip and report them alike)."""
+    records = _gen_corpus_module().build_corpus(N_ARTICLES, 5).records()
+    path = tmp_path_factory.mktemp("spark") / "corpus.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines.insert(10, "{broken json")
+    lines.append(json.dumps({**records[3], "text": records[3]["text"] + " Later version."}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_result(corpus: Path) -> ScanResult:
+    errors: list[InputError] = []
+    result = scan(iter_articles([corpus], on_error=errors.append))
+    result.failed = errors + result.failed
+    return result
+
+
+def _assert_same(spark_result: ScanResult, local: ScanResult) -> None:
+    assert spark_result.articles == local.articles
+    assert spark_result.candidates == local.candidates
+    key = [(p.a, p.b, p.relation, p.source) for p in local.pairs]
+    assert [(p.a, p.b, p.relation, p.source) for p in spark_result.pairs] == key
+    for s, lo in zip(spark_result.pairs, local.pairs, strict=True):
+        assert s.coverage_a == pytest.approx(lo.coverage_a, abs=1e-9)
+        assert s.coverage_b == pytest.approx(lo.coverage_b, abs=1e-9)
+        assert s.score == pytest.approx(lo.score, abs=1e-9)
+    assert spark_result.families == local.families
+
+
+def test_spark_finds_the_same_pairs_and_families(spark: Any, corpus: Path,
+                                                 local_result: ScanResult) -> None:
+    assert len(local_result.pairs) > 50 and len(local_result.families) > 10  # a real test
+    result = nspark.scan_spark([str(corpus)], spark=spark, partitions=4)
+    _assert_same(result, local_result)
+    assert [str(e) for e in result.failed] == [str(e) for e in local_result.failed]
+    assert len(result.failed) == 2  # the broken line and the repeated id
+
+
+def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path,
+                                                 tmp_path: Path) -> None:
+    runner = CliRunner()
+    local_out, spark_out = tmp_path / "local", tmp_path / "spark"
+    res = runner.invoke(main, ["scan", str(corpus), "--out", str(local_out)])
+    assert res.exit_code == 1, res.output  # 1: some inputs failed
+    res = runner.invoke(main, ["scan", str(corpus), "--engine", "spark", "--master", "local[2]",
+                               "--partitions", "4", "--out", str(spark_out)])
+    assert res.exit_code == 1, res.output
+    for name in ("pairs.jsonl", "families.jsonl", "errors.txt"):
+        assert (spark_out / name).read_text() == (local_out / name).read_text(), name
+    assert json.loads((spark_out / "summary.json").read_text())["pairs"] == len(
+        (local_out / "pairs.jsonl").read_text().splitlines())
+    parquet = spark.read.parquet(str(spark_out / "pairs"))
+    assert parquet.count() == len((local_out / "pairs.jsonl").read_text().splitlines())
+    assert spark.read.parquet(str(spark_out / "families")).count() == len(
+        (local_out / "families.jsonl").read_text().splitlines())
+
+
+def test_parquet_input_gives_the_same_result(spark: Any, corpus: Path, tmp_path: Path,
+                                             local_result: ScanResult) -> None:
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()
+            if line.startswith("{\"")]
+    folder = tmp_path / "corpus.parquet"
+    spark.createDataFrame(rows).coalesce(1).write.parquet(str(folder))
+    result = nspark.scan_spark([str(tmp_path)], spark=spark, partitions=4)
+    _assert_same(result, local_result)
+    assert [e.message.split()[:2] for e in result.failed] == [["duplicate", "id"]]
+
+
+def test_connected_components_match_union_find(spark: Any) -> None:
+    # A long chain (needs several rounds), a star, a cycle, and a lone pair.
+    edges = [(f"c{i:02d}", f"c{i + 1:02d}") for i in range(20)]
+    edges += [("s0", f"s{i}") for i in range(1, 6)] + [("y1", "y2"), ("y2", "y3"), ("y3", "y1")]
+    edges += [("z9", "z1")]
+    pairs = spark.createDataFrame(edges, "a string, b string")
+    found = nspark.connected_components(pairs).collect()
+    groups: dict[str, list[str]] = {}
+    for row in found:
+        groups.setdefault(row["root"], []).append(row["id"])
+    assert sorted(sorted(g) for g in groups.values()) == components(edges)
+    assert all(root == min(g) for root, g in groups.items())
+
+
+def test_missing_pyspark_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(MissingExtraError, match=r"newstrace\[spark\]"):
+        nspark.spark_session()
+
+
+def test_missing_java_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyspark.sql import SparkSession
+
+    monkeypatch.setattr(SparkSession, "getActiveSession", staticmethod(lambda: None))
+    monkeypatch.setattr(nspark.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    with pytest.raises(nspark.SparkSetupError, match="needs Java"):
+        nspark.spark_session("local[1]")
