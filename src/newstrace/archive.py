@@ -31,7 +31,7 @@ import numpy as np
 from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION, Fingerprints, document_frequencies
+from .fingerprint import FINGERPRINT_VERSION, document_frequencies
 from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import REUSE, Article, Comparison
@@ -299,30 +299,29 @@ class Archive:
             yield _article(row)
 
     def scan(self, *, progress: Progress | None = None) -> ScanResult:
-        """Every reuse pair and family among the archived articles."""
-        _, keys, fp = self.band_table()
+        """Every reuse pair and family among the archived articles: the scan of the same
+        articles as files gives the same answer (fingerprints are recomputed from the
+        stored texts, since a scan leaves out skeleton terms common in the whole corpus;
+        the articles themselves are read back one at a time for verification)."""
+        from .scan import CorpusFingerprinter
+
+        report = progress or (lambda stage, done, total: None)
+        printer = CorpusFingerprinter(self.options)
+        batch: list[Article] = []
+        for art in self.articles():
+            batch.append(art)
+            if len(batch) >= self.options.batch_size:
+                printer.add(batch)
+                batch.clear()
+                report("fingerprint", printer.documents, None)
+        if batch:
+            printer.add(batch)
+        fp, keys = printer.finish()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
-        result = find_reuse(keys, _RowLoader(self.path, rowids),
-                            published, options=self.options, corpus=self.term_stats(),
-                            fingerprints=fp,
-                            **({"progress": progress} if progress else {}))
-        return result
-
-    def band_table(self) -> tuple[list[str], np.ndarray, Fingerprints]:
-        """Every archived article's id, band keys and signatures, for a scan of the
-        archive (row k of the keys and signatures is the k-th id)."""
-        ids = list(self.ids())
-        rows = self._db.execute("SELECT shingles, skeleton FROM articles ORDER BY rowid")
-        sh, sk = [], []
-        for a, b in rows:
-            sh.append(np.frombuffer(a, dtype=np.uint32))
-            sk.append(np.frombuffer(b, dtype=np.uint32))
-        n = len(ids)
-        m = self.options.num_perm
-        fp = Fingerprints(np.array(sh, dtype=np.uint32).reshape(n, m),
-                          np.array(sk, dtype=np.uint32).reshape(n, m), np.zeros(n, np.int32))
-        return ids, band_keys_of(fp, self.options), fp
+        return find_reuse(keys, _RowLoader(self.path, rowids), published, options=self.options,
+                          corpus=printer.corpus(), fingerprints=fp,
+                          **({"progress": progress} if progress else {}))
 
     def check(self, article: Article, *, limit: int | None = None,
               screen: bool = True) -> list[Match]:
@@ -333,8 +332,8 @@ class Archive:
         ``limit`` most-hit ones are verified with the full compare pipeline; only reuse
         relations are returned. With ``screen`` (the default) a candidate is verified
         only if its stored signatures are not far below the candidate thresholds (see
-        ``Options.screen_share``, as in a scan): accidental candidates are skipped unverified; ``screen=False``
-        verifies every one of the ``limit`` candidates.
+        ``Options.screen_share``, as in a scan): accidental candidates are skipped
+        unverified; ``screen=False`` verifies every one of the ``limit`` candidates.
         """
         limit = limit or self.options.check_candidates
         fp = fingerprint_bodies(clean_bodies([article], self.options), self.options)
@@ -484,7 +483,8 @@ class _RowLoader:
         row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid = ?",
                                (self._rowids[k],)).fetchone()
         if row is None:
-            raise ArchiveError(f"{self._path}: article row {self._rowids[k]} vanished during a scan")
+            raise ArchiveError(
+                f"{self._path}: article row {self._rowids[k]} vanished during a scan")
         return _article(row)
 
 

@@ -32,8 +32,10 @@ import regex
 
 from .text import term
 
-__all__ = ["FINGERPRINT_VERSION", "Fingerprints", "document_frequencies", "estimate_jaccard", "fingerprint_texts", "signature", "signatures",
-           "word_features", "words_of"]
+__all__ = ["FINGERPRINT_VERSION", "FingerprintParts", "Fingerprints", "SkeletonTerms",
+           "common_terms", "document_frequencies", "estimate_jaccard", "fingerprint_parts",
+           "fingerprint_texts", "signature", "signatures", "skeleton_frequencies",
+           "skeleton_signatures", "word_features", "words_of"]
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 
@@ -70,6 +72,13 @@ def _is_entity(word: str) -> bool:
     return first.isalpha() and first.lower() == first.upper()
 
 
+def _is_cased_entity(word: str) -> bool:
+    """Skeleton words that can be common across a whole corpus (a weekday, a small
+    number, the name of the beat's main actor) and so may be left out as too common; words
+    of scripts without letter case are kept whole (there they are all the content)."""
+    return word[0].isupper() or any(c.isdigit() for c in word)
+
+
 class _Vocabulary:
     """Every distinct raw word seen, with its stable hash and its matching-term hash.
 
@@ -83,8 +92,9 @@ class _Vocabulary:
         self._ids: dict[str, int] = {_SEPARATOR.strip(): _SEPARATOR_ID}
         self._word: list[int] = [0]
         self._term: list[int] = [0]
+        self._cased: list[bool] = [False]  # capitalised or numeric: may be corpus-common
         self._multi: dict[int, tuple[int, ...]] = {}  # id -> term hashes (no-space scripts)
-        self._tables: tuple[np.ndarray, np.ndarray] | None = None
+        self._tables: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # Every word's matching term (not only skeleton words), for corpus frequencies.
         self._content: list[int] = [0]
         self._content_ids: dict[str, int] = {}
@@ -109,6 +119,7 @@ class _Vocabulary:
         self._content_table = None
         self._word.append(_stable_hash(folded))
         self._term.append(0 if t is None else _stable_hash("\x00" + t))
+        self._cased.append(t is not None and _is_cased_entity(word))
         self._ids[raw] = new_id
         self._tables = None
         return new_id
@@ -137,10 +148,12 @@ class _Vocabulary:
             ids[k] = self._learn(w) if i is None else i
         return ids
 
-    def tables(self) -> tuple[np.ndarray, np.ndarray]:
+    def tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per word id: word hash, skeleton term hash (0: none), may-be-common flag."""
         if self._tables is None:
             self._tables = (np.array(self._word, dtype=np.uint64),
-                            np.array(self._term, dtype=np.uint64))
+                            np.array(self._term, dtype=np.uint64),
+                            np.array(self._cased, dtype=bool))
         return self._tables
 
     @property
@@ -189,7 +202,7 @@ def word_features(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Stable hashes of a text's words (in order) and of its matching terms (a multiset:
     repeats do not change a MinHash)."""
     ids = _VOCAB.ids(text)
-    word_table, term_table = _VOCAB.tables()
+    word_table, term_table, _ = _VOCAB.tables()
     ids = ids[ids != 0]
     terms = term_table[ids]
     terms = np.concatenate([terms[terms != 0], _VOCAB.multi_terms(ids)])
@@ -305,11 +318,29 @@ def _densify(sig: np.ndarray, filled_rows: np.ndarray) -> None:
     sig[:] = out
 
 
-def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
-                      skeleton: bool = True) -> Fingerprints:
-    """Both signature channels for a batch of body texts (headline and boilerplate are
-    best removed by the caller: shared site furniture is not reuse). ``skeleton=False``
-    leaves the skeleton signatures empty (for measuring the shingle channel alone).
+@dataclass(frozen=True, slots=True)
+class SkeletonTerms:
+    """The skeleton term hashes of a batch of articles, each once per article, before any
+    are left out as corpus-common (that needs the frequencies of the whole corpus)."""
+
+    hashes: np.ndarray  # (k,) uint64
+    rows: np.ndarray  # (k,) int64: the article (row of the batch) of each hash
+    cased: np.ndarray  # (k,) bool: from a capitalised or numeric word (may be common)
+    n: int  # articles in the batch
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintParts:
+    """A batch's shingle signatures and its skeleton terms (signatures come later)."""
+
+    shingles: np.ndarray  # (n, num_perm) uint32
+    sizes: np.ndarray  # (n,) int32
+    skeleton: SkeletonTerms
+
+
+def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128,
+                      shingle_size: int = 3) -> FingerprintParts:
+    """Shingle signatures and skeleton terms of a batch of body texts.
 
     The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
     a fixed number of numpy operations per batch, not per article.
@@ -318,7 +349,7 @@ def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size
     # One casefold/split/look-up pass over the whole batch; a separator token (id 0,
     # never a word) marks where each article ends.
     all_ids = _VOCAB.ids(_SEPARATOR.join(texts)) if n else np.empty(0, np.int64)
-    word_table, term_table = _VOCAB.tables()
+    word_table, term_table, cased_table = _VOCAB.tables()
     ends = np.flatnonzero(all_ids == _SEPARATOR_ID)
     lengths = np.diff(np.concatenate([[-1], ends, [len(all_ids)]])) - 1
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
@@ -342,27 +373,72 @@ def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size
         sh_rows = np.concatenate([sh_rows, np.repeat(short, [len(e) for e in extra])])
 
     sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
-    shingle_sigs = _signatures(sh_feat, sh_rows, n, num_perm)
-    if not skeleton:
-        return Fingerprints(shingle_sigs, np.full((n, num_perm), _EMPTY, np.uint32), sizes)
-    t_feat, t_rows = _skeleton_features(ids, rows, term_table)
-    return Fingerprints(shingle_sigs, _signatures(t_feat, t_rows, n, num_perm), sizes)
+    return FingerprintParts(_signatures(sh_feat, sh_rows, n, num_perm), sizes,
+                            _skeleton_terms(ids, rows, term_table, cased_table, n))
 
 
-def _skeleton_features(ids: np.ndarray, rows: np.ndarray,
-                       term_table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Skeleton term hashes of a batch and the row of each; words of scripts without
+def _skeleton_terms(ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray,
+                    cased_table: np.ndarray, n: int) -> SkeletonTerms:
+    """Skeleton term hashes of a batch, once per article; words of scripts without
     spaces add their character bigrams (only those words are visited one by one)."""
     terms = term_table[ids]
     has_term = terms != 0
-    t_feat, t_rows = terms[has_term], rows[has_term]
+    t_feat, t_rows, t_cased = terms[has_term], rows[has_term], cased_table[ids][has_term]
     if _VOCAB.has_multi:
         multi = np.flatnonzero(np.isin(ids, _VOCAB.multi_ids()))
         if len(multi):
             parts = [_VOCAB.multi_terms(ids[k:k + 1]) for k in multi.tolist()]
+            sizes = [len(x) for x in parts]
             t_feat = np.concatenate([t_feat, *parts])
-            t_rows = np.concatenate([t_rows, np.repeat(rows[multi], [len(x) for x in parts])])
-    return t_feat, t_rows
+            t_rows = np.concatenate([t_rows, np.repeat(rows[multi], sizes)])
+            t_cased = np.concatenate([t_cased, np.zeros(sum(sizes), dtype=bool)])
+    order = np.lexsort((t_feat, t_rows))
+    t_feat, t_rows, t_cased = t_feat[order], t_rows[order], t_cased[order]
+    if len(t_feat):
+        first = np.concatenate([[True], (t_feat[1:] != t_feat[:-1]) | (t_rows[1:] != t_rows[:-1])])
+        t_feat, t_rows, t_cased = t_feat[first], t_rows[first], t_cased[first]
+    return SkeletonTerms(t_feat, t_rows, t_cased, n)
+
+
+def skeleton_frequencies(terms: SkeletonTerms) -> tuple[np.ndarray, np.ndarray]:
+    """In how many articles of the batch each may-be-common skeleton term occurs:
+    (hashes, counts), summed over batches (and partitions) to find the common ones."""
+    return np.unique(terms.hashes[terms.cased], return_counts=True)
+
+
+def common_terms(hashes: np.ndarray, counts: np.ndarray, documents: int, *,
+                 share: float, floor: int) -> np.ndarray:
+    """The sorted skeleton term hashes found in more than ``max(floor, share * documents)``
+    articles: a beat's weekdays, small numbers and main actors, which make unrelated
+    stories of one beat look alike in the skeleton channel."""
+    limit = max(floor, share * documents)
+    return np.sort(hashes[counts > limit]).astype(np.uint64)
+
+
+def skeleton_signatures(terms: SkeletonTerms, num_perm: int = 128,
+                        common: np.ndarray | None = None) -> np.ndarray:
+    """(n, num_perm) skeleton signatures, leaving out the ``common`` term hashes (sorted)
+    of capitalised or numeric words."""
+    feat, rows = terms.hashes, terms.rows
+    if common is not None and len(common):
+        drop = terms.cased & np.isin(feat, common, assume_unique=False)
+        feat, rows = feat[~drop], rows[~drop]
+    return _signatures(feat, rows, terms.n, num_perm)
+
+
+def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
+                      skeleton: bool = True, common: np.ndarray | None = None) -> Fingerprints:
+    """Both signature channels for a batch of body texts (headline and boilerplate are
+    best removed by the caller: shared site furniture is not reuse). ``common`` skeleton
+    terms (see ``common_terms``) are left out of the skeleton channel; ``skeleton=False``
+    leaves the skeleton signatures empty (for measuring the shingle channel alone)."""
+    parts = fingerprint_parts(texts, num_perm=num_perm, shingle_size=shingle_size)
+    n = len(texts)
+    if not skeleton:
+        return Fingerprints(parts.shingles, np.full((n, num_perm), _EMPTY, np.uint32),
+                            parts.sizes)
+    return Fingerprints(parts.shingles, skeleton_signatures(parts.skeleton, num_perm, common),
+                        parts.sizes)
 
 
 def estimate_jaccard(x: np.ndarray, y: np.ndarray) -> float:

@@ -61,7 +61,12 @@ class Options:
     """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
     max_bucket: int = 200
     """Band buckets with more articles than this are skipped (site templates)."""
-    screen_share: float = 0.5
+    common_skeleton_share: float = 0.02
+    """A scan leaves skeleton terms of capitalised or numeric words found in more than this
+    share of its articles out of the skeleton channel (1: keep all)."""
+    common_skeleton_min: int = 20
+    """... and in more than this many articles (small corpora have noisy frequencies)."""
+    screen_share: float = 0.35
     """Candidates are verified only if their signatures estimate a Jaccard similarity of
     at least this share of a channel's threshold in either channel (0: verify all)."""
     batch_size: int = 512
@@ -76,7 +81,7 @@ class Options:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
                      "duplicate_coverage", "rewrite_coverage", "partial_min_surface",
-                     "combiner_threshold"):
+                     "combiner_threshold", "common_skeleton_share", "screen_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")
@@ -88,7 +93,8 @@ class Options:
                 raise OptionsError(f"{name} must be strictly between 0 and 1, got {value!r}")
         if self.num_perm < 8 or self.num_perm & (self.num_perm - 1):
             raise OptionsError(f"num_perm must be a power of two >= 8, got {self.num_perm!r}")
-        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates", "jobs"):
+        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates", "jobs",
+                     "common_skeleton_min"):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
         if self.max_chars < 1:

@@ -3,8 +3,9 @@
 The stages are pure functions over batches of plain records (no global state, no I/O),
 so the local engine below and a distributed engine run the very same code:
 
-    clean_bodies  -> fingerprint_bodies -> band_keys_of -> candidate_pairs
-                  -> verify_pair (the compare pipeline) -> build_families
+    clean_bodies -> fingerprint_parts (+ term frequencies) -> skeleton_signatures
+                 (corpus-common skeleton terms left out) -> band_keys_of -> candidate_pairs
+                 -> screen_candidates -> verify_pair (the compare pipeline) -> build_families
 
 ``scan`` wires them together on one machine.
 """
@@ -23,13 +24,23 @@ from .boilerplate import find_boilerplate
 from .cluster import build_families
 from .compare import Prepared, compare_prepared, prepare
 from .errors import InputError
-from .fingerprint import Fingerprints, document_frequencies, fingerprint_texts
+from .fingerprint import (
+    FingerprintParts,
+    Fingerprints,
+    common_terms,
+    document_frequencies,
+    fingerprint_parts,
+    fingerprint_texts,
+    skeleton_frequencies,
+    skeleton_signatures,
+)
 from .lsh import band_keys, candidate_pairs, optimal_banding, screen_pairs
 from .model import REUSE, Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 
-__all__ = ["REUSE", "ScanResult", "band_keys_of", "clean_bodies", "find_reuse",
-           "fingerprint_bodies", "scan", "screen_candidates", "verify_pair"]
+__all__ = ["REUSE", "CorpusFingerprinter", "ScanResult", "band_keys_of", "clean_bodies",
+           "common_skeleton_terms", "find_reuse", "fingerprint_bodies", "merge_frequencies",
+           "scan", "screen_candidates", "verify_pair"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -63,8 +74,12 @@ def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS
     return out
 
 
-def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS) -> Fingerprints:
-    return fingerprint_texts(bodies, num_perm=options.num_perm, shingle_size=options.shingle_size)
+def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS,
+                       common: np.ndarray | None = None) -> Fingerprints:
+    """Both channels of a batch, ``common`` skeleton terms left out (the archive, which
+    grows article by article, keeps them all)."""
+    return fingerprint_texts(bodies, num_perm=options.num_perm,
+                             shingle_size=options.shingle_size, common=common)
 
 
 def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
@@ -210,30 +225,92 @@ def _verify_parallel(pairs: np.ndarray, cache: PreparedCache, options: Options,
     return found
 
 
+class CorpusFingerprinter:
+    """Fingerprints a corpus batch by batch, then bands it as a whole.
+
+    The shingle channel is final per batch; the skeleton channel waits for the whole
+    corpus, because skeleton terms found in too many articles (a beat's weekdays, small
+    numbers, main actors: ``Options.common_skeleton_share``) are left out, and which
+    those are is only known at the end. Batch boundaries never change the result.
+    """
+
+    def __init__(self, options: Options = DEFAULT_OPTIONS) -> None:
+        self.options = options
+        self.documents = 0
+        self._parts: list[FingerprintParts] = []
+        self._df: Counter[str] = Counter()
+        self._skeleton_df: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, articles: Sequence[Article]) -> None:
+        """Fingerprint one batch (in corpus order)."""
+        bodies = clean_bodies(articles, self.options)
+        parts = fingerprint_parts(bodies, num_perm=self.options.num_perm,
+                                  shingle_size=self.options.shingle_size)
+        self._parts.append(parts)
+        self._df.update(document_frequencies(bodies))
+        self._skeleton_df.append(skeleton_frequencies(parts.skeleton))
+        self.documents += len(articles)
+
+    def corpus(self) -> TermStats:
+        """Document frequencies of matching terms (for the verifier's term weights)."""
+        return TermStats(dict(self._df), self.documents)
+
+    def common(self) -> np.ndarray:
+        """The skeleton terms left out as too common in this corpus."""
+        hashes, counts = merge_frequencies(self._skeleton_df)
+        return common_skeleton_terms(hashes, counts, self.documents, self.options)
+
+    def finish(self) -> tuple[Fingerprints, np.ndarray]:
+        """Signatures of every article added, and their band keys (row k: k-th article)."""
+        common = self.common()
+        m = self.options.num_perm
+        prints = [Fingerprints(p.shingles, skeleton_signatures(p.skeleton, m, common), p.sizes)
+                  for p in self._parts]
+        if not prints:
+            empty = np.empty((0, m), dtype=np.uint32)
+            fp = Fingerprints(empty, empty, np.empty(0, dtype=np.int32))
+        else:
+            fp = Fingerprints(np.concatenate([f.shingles for f in prints]),
+                              np.concatenate([f.skeleton for f in prints]),
+                              np.concatenate([f.sizes for f in prints]))
+        return fp, band_keys_of(fp, self.options)
+
+
+def merge_frequencies(parts: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+    """Sum (hashes, counts) pairs of several batches or partitions."""
+    parts = list(parts)
+    if not parts:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    hashes = np.concatenate([h for h, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    uniq, inverse = np.unique(hashes, return_inverse=True)
+    return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
+
+
+def common_skeleton_terms(hashes: np.ndarray, counts: np.ndarray, documents: int,
+                          options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """The skeleton terms of a corpus too common to be evidence of reuse."""
+    return common_terms(hashes, counts, documents, share=options.common_skeleton_share,
+                        floor=options.common_skeleton_min)
+
+
 def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
          progress: Progress = _no_progress) -> ScanResult:
     """Find every reuse pair and family among the articles (one machine).
 
     Articles with an id seen before are skipped and reported as failed inputs.
     """
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     kept: list[Article] = []
     failed: list[InputError] = []
     seen: set[str] = set()
-    keys: list[np.ndarray] = []
-    prints: list[Fingerprints] = []
     batch: list[Article] = []
-
-    df: Counter[str] = Counter()
+    printer = CorpusFingerprinter(options)
 
     def flush() -> None:
         if batch:
-            bodies = clean_bodies(batch, options)
-            fp = fingerprint_bodies(bodies, options)
-            prints.append(fp)
-            keys.append(band_keys_of(fp, options))
-            df.update(document_frequencies(bodies))
+            printer.add(batch)
             kept.extend(batch)
             batch.clear()
             progress("fingerprint", len(kept), None)
@@ -247,25 +324,16 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
         if len(batch) >= options.batch_size:
             flush()
     flush()
-    timings["fingerprint"] = time.perf_counter() - t0
+    fp, keys = printer.finish()
+    fingerprinting = time.perf_counter() - t0
 
-    all_keys = np.concatenate(keys) if keys else np.empty((0, 1), dtype=np.int64)
-    result = find_reuse(all_keys, kept.__getitem__, {a.id: a.published for a in kept},
-                        options=options, progress=progress,
-                        corpus=TermStats(dict(df), len(kept)), fingerprints=_stack(prints))
+    result = find_reuse(keys, kept.__getitem__, {a.id: a.published for a in kept},
+                        options=options, progress=progress, corpus=printer.corpus(),
+                        fingerprints=fp)
     result.failed = failed
-    result.seconds = {"fingerprint": timings["fingerprint"], **result.seconds,
+    result.seconds = {"fingerprint": fingerprinting, **result.seconds,
                       "total": time.perf_counter() - t0}
     return result
-
-
-def _stack(prints: Sequence[Fingerprints]) -> Fingerprints | None:
-    """One Fingerprints of many batches (None for none)."""
-    if not prints:
-        return None
-    return Fingerprints(np.concatenate([f.shingles for f in prints]),
-                        np.concatenate([f.skeleton for f in prints]),
-                        np.concatenate([f.sizes for f in prints]))
 
 
 def find_reuse(keys: np.ndarray, load: Callable[[int], Article],

@@ -2,12 +2,15 @@
 one machine.
 
 Spark only moves records; every decision is made by the functions the local engine runs
-(``ingest.article_from_record``, ``scan.clean_bodies``, ``scan.fingerprint_bodies``,
-``scan.band_keys_of``, ``fingerprint.document_frequencies``, ``compare.prepare`` with
+(``ingest.article_from_record``, ``scan.clean_bodies``, ``fingerprint.fingerprint_parts``,
+``scan.common_skeleton_terms``, ``fingerprint.skeleton_signatures``, ``scan.band_keys_of``,
+``fingerprint.document_frequencies``, ``scan.screen_candidates``, ``compare.prepare`` with
 ``scan.verify_pair``, ``cluster.pick_original``), so both engines give the same answers:
 
     read JSONL/Parquet lines -> first article of each id (input order, like the local scan)
-      -> per partition, in batches: band keys and document frequencies
+      -> per partition, in batches: shingle signatures, skeleton terms, frequencies
+      -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
+      -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
       -> articles joined onto pairs -> verified per partition with corpus term statistics
       -> connected components (large-star / small-star joins) -> original per family
@@ -38,7 +41,13 @@ from .align import TermStats
 from .cluster import pick_original
 from .compare import Prepared, prepare
 from .errors import InputError, MissingExtraError, NewstraceError
-from .fingerprint import Fingerprints, document_frequencies
+from .fingerprint import (
+    Fingerprints,
+    document_frequencies,
+    fingerprint_parts,
+    skeleton_frequencies,
+    skeleton_signatures,
+)
 from .ingest import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, decode
 from .model import Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
@@ -46,7 +55,8 @@ from .scan import (
     ScanResult,
     band_keys_of,
     clean_bodies,
-    fingerprint_bodies,
+    common_skeleton_terms,
+    merge_frequencies,
     screen_candidates,
     verify_pair,
 )
@@ -304,17 +314,20 @@ def _article(row: Any, prefix: str = "") -> Article:
 
 
 def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[Any]:
-    """Fingerprints and band keys of a partition's articles, a batch at a time (the
-    vectorised code of the local engine), then the partition's document frequencies as
-    one ``(None, df)``."""
+    """Shingle signatures and skeleton terms of a partition's articles, a batch at a time
+    (the vectorised code of the local engine), then the partition's document frequencies
+    and skeleton-term frequencies as one ``(None, (df, skeleton_df))``."""
     df: Counter[str] = Counter()
+    skeleton_df: list[tuple[np.ndarray, np.ndarray]] = []
     batch: list[Article] = []
 
     def flush() -> Iterator[Any]:
         bodies = clean_bodies(batch, options)
-        fp = fingerprint_bodies(bodies, options)
+        parts = fingerprint_parts(bodies, num_perm=options.num_perm,
+                                  shingle_size=options.shingle_size)
         df.update(document_frequencies(bodies))
-        yield [a.id for a in batch], (band_keys_of(fp, options), fp.shingles, fp.skeleton)
+        skeleton_df.append(skeleton_frequencies(parts.skeleton))
+        yield [a.id for a in batch], parts
         batch.clear()
 
     for row in rows:
@@ -323,19 +336,34 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
             yield from flush()
     if batch:
         yield from flush()
-    yield None, dict(df)
+    yield None, (dict(df), merge_frequencies(skeleton_df))
 
 
-def _print_rows(record: tuple[list[str] | None, Any]) -> Iterator[tuple[str, list[int],
-                                                                        bytes, bytes]]:
-    """``(id, band keys, shingle signature, skeleton signature)`` of a batch record (the
-    partition's frequencies give none)."""
-    ids, data = record
+def _print_rows(record: tuple[list[str] | None, Any], options: Options,
+                common: Any) -> Iterator[tuple[str, list[int], bytes, bytes]]:
+    """``(id, band keys, shingle signature, skeleton signature)`` of a batch record, the
+    corpus-common skeleton terms (``common``: broadcast) left out, as the local
+    ``CorpusFingerprinter`` does (the partition's frequencies give none)."""
+    ids, parts = record
     if ids is None:
         return
-    keys, shingles, skeleton = data
+    skeleton = skeleton_signatures(parts.skeleton, options.num_perm, common.value)
+    fp = Fingerprints(parts.shingles, skeleton, parts.sizes)
+    keys = band_keys_of(fp, options)
     for k, art_id in enumerate(ids):
-        yield art_id, keys[k].tolist(), shingles[k].tobytes(), skeleton[k].tobytes()
+        yield art_id, keys[k].tolist(), parts.shingles[k].tobytes(), skeleton[k].tobytes()
+
+
+def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray:
+    """The corpus-common skeleton terms from the partitions' skeleton-term frequencies:
+    summed by key, and only terms over the floor reach the driver."""
+    floor = options.common_skeleton_min
+    # A record of ``stats`` is (None, (df, (hashes, counts))).
+    summed = (stats.flatMap(lambda st: zip(st[1][1][0].tolist(), st[1][1][1].tolist(), strict=True))
+              .reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > floor).collect())
+    hashes = np.array([h for h, _ in summed], dtype=np.uint64)
+    counts = np.array([c for _, c in summed], dtype=np.int64)
+    return common_skeleton_terms(hashes, counts, documents, options)
 
 
 _SCREEN_BATCH = 4096
@@ -535,10 +563,12 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
 
     fps = articles.rdd.mapPartitions(partial(_fingerprint_partition, options=options))
     fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
-    df = fps.filter(lambda r: r[0] is None).flatMap(lambda r: r[1].items()) \
-        .reduceByKey(lambda x, y: x + y).collectAsMap()
+    stats = fps.filter(lambda r: r[0] is None)
+    df = stats.flatMap(lambda r: r[1][0].items()).reduceByKey(lambda x, y: x + y).collectAsMap()
     corpus = sc.broadcast(TermStats(dict(df), n_articles))
-    prints = spark.createDataFrame(fps.flatMap(_print_rows), "id string, keys array<long>, "
+    common = sc.broadcast(_common_skeleton(stats, n_articles, options))
+    rows = fps.flatMap(partial(_print_rows, options=options, common=common))
+    prints = spark.createDataFrame(rows, "id string, keys array<long>, "
                                    "sh binary, sk binary").persist(StorageLevel.MEMORY_AND_DISK)
     prints.count()
     fps.unpersist()
