@@ -20,7 +20,7 @@ from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
-from .verdict import covered, decide
+from .verdict import covered, decide, likely_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,10 @@ def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTI
         alignments = align(pa.side, pb.side, options.with_(
             min_link_score=options.min_context_score), corpus)
         if alignments:
-            verdict = replace(verdict, coverage=covered(pa.side, pb.side, alignments))
+            source, reasons = likely_source(pa.article, pb.article, pa.side, pb.side,
+                                            alignments, pa.layout.removed, pb.layout.removed)
+            verdict = replace(verdict, coverage=covered(pa.side, pb.side, alignments),
+                              source=source, reasons=reasons)
         else:
             verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
                              pa.layout.removed, pb.layout.removed, options.with_(combiner=False))
