@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -334,3 +334,169 @@ def test_cli_serve_help_and_errors(tmp_path: Path) -> None:
                        capture_output=True, text=True, timeout=60, check=False)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "pip install 'newstrace[serve]'" in r.stderr
+
+
+# --- limits and timeouts on pathological inputs ----------------------------------------------
+
+SLOW = 30.0
+"""Seconds any request may take here (a slow shared machine); the server's default work
+limit is 20 s, and everything refused is refused in milliseconds."""
+
+
+def _random_words(chars: int, seed: int) -> str:
+    """Sentences of 20 random invented words: every sentence pair shares a few terms, the
+    worst case for the alignment matrices."""
+    import random
+
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+             for _ in range(20_000)]
+    out: list[str] = []
+    size = 0
+    while size < chars:
+        sentence = " ".join(rng.choice(vocab) for _ in range(20)).capitalize() + "."
+        out.append(sentence)
+        size += len(sentence) + 1
+    return " ".join(out)[:chars]
+
+
+SENTENCE = "The minister said the port would reopen on Friday after talks. "
+BIG_HTML = ("<html><body><article>" + "<p>Word here.</p>" * 60_000
+            + "</article></body></html>")
+"""1 MB of one-sentence paragraphs: extracting its text alone takes many seconds."""
+
+
+@pytest.fixture(scope="module")
+def roomy(db: Path) -> Iterator[TestClient]:
+    """The server's default limits (2 MB bodies, 100,000 characters, 1,000 sentences)."""
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def _timed_post(client: TestClient, path: str, body: object) -> tuple[int, str, float]:
+    import time
+
+    t0 = time.perf_counter()
+    r = client.post(path, json=body)
+    return r.status_code, r.text, time.perf_counter() - t0
+
+
+PATHOLOGICAL = [  # (name, path, body, status, words in the error)
+    ("two 2 MB articles of random words", "/api/compare",
+     lambda: {"a": {"text": _random_words(2_000_000, 1)}, "b": {"text": _random_words(2_000_000, 2)}},
+     413, "request body too large"),
+    ("two 900 kB articles of random words", "/api/compare",
+     lambda: {"a": {"text": _random_words(900_000, 1)}, "b": {"text": _random_words(900_000, 2)}},
+     413, "article too large for the server: 900,000 characters, limit 100,000"),
+    ("100,000 one-word sentences", "/api/check", lambda: {"text": "Word. " * 100_000},
+     413, "600,000 characters"),
+    ("20,000 one-word sentences", "/api/check", lambda: {"text": "Ab. " * 20_000},
+     413, "20,000 sentences, limit 1,000"),
+    ("1 MB without whitespace", "/api/check", lambda: {"text": "x" * 1_000_000},
+     413, "1,000,000 characters"),
+    ("90 kB without whitespace", "/api/compare",
+     lambda: {"a": {"text": "x" * 90_000}, "b": {"text": "y." * 45_000}}, 200, ""),
+    ("50,000 identical sentences", "/api/check", lambda: {"text": SENTENCE * 50_000},
+     413, "request body too large"),
+    ("1,500 identical sentences", "/api/compare",
+     lambda: {"a": {"text": SENTENCE * 1_500}, "b": {"text": "Short."}},
+     413, "1,500 sentences, limit 1,000"),
+    ("999 identical sentences, both sides", "/api/compare",
+     lambda: {"a": {"text": SENTENCE * 999}, "b": {"text": SENTENCE * 999}}, 200, ""),
+    ("random words at the limit, both sides", "/api/compare",
+     lambda: {"a": {"text": _random_words(99_000, 1)}, "b": {"text": _random_words(99_000, 2)}},
+     200, ""),
+    ("random words at the limit", "/api/check", lambda: {"text": _random_words(99_000, 3)},
+     200, ""),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "make", "status", "words"), PATHOLOGICAL,
+                         ids=[p[0] for p in PATHOLOGICAL])
+def test_pathological_input_bounded(roomy: TestClient, name: str, path: str,
+                                    make: Callable[[], object], status: int, words: str) -> None:
+    got, text, seconds = _timed_post(roomy, path, make())
+    assert seconds < SLOW, (name, seconds)
+    assert got == status, (name, text[:300])
+    if status != 200:
+        message = json.loads(text)["error"]
+        assert words in message and "\n" not in message, message
+
+
+def test_archived_article_over_the_limit(db: Path) -> None:
+    """Articles already in the archive (added by the CLI, with no server limit) are held
+    to the server's limits when a request names them."""
+    with TestClient(create_app(db, max_chars=5_000)) as c:
+        r = c.get("/compare", params={"a": HOSTILE_ID, "b": "01-wire"})
+        assert r.status_code == 413 and "article too large for the server" in r.text
+        assert "limit 5,000" in r.text and 'role="alert"' in r.text
+        r = c.post("/api/compare", json={"a": {"id": "01-wire"}, "b": {"id": HOSTILE_ID}})
+        assert r.status_code == 413 and "characters, limit 5,000" in r.json()["error"]
+        r = c.post("/", data={"text": "Words. " * 1_000})
+        assert r.status_code == 413 and 'role="alert"' in r.text and "limit 5,000" in r.text
+        assert c.get("/compare", params={"a": "01-wire", "b": "04-spin"}).status_code == 200
+    with TestClient(create_app(db, max_sentences=5)) as c:
+        r = c.post("/api/check", json={"text": _text("04-spin.txt")})
+        assert r.status_code == 413 and "sentences, limit 5" in r.json()["error"]
+
+
+def test_timeout_replaces_the_worker(db: Path) -> None:
+    """Work past the limit gets a 503 at the limit, and the one worker is replaced."""
+    import time
+
+    with TestClient(create_app(db, timeout=0.5, workers=1)) as c:
+        assert c.post("/api/check", json={"text": _text("04-spin.txt")}).status_code in (200, 503)
+        t0 = time.perf_counter()
+        r = c.post("/api/check", json={"html": BIG_HTML})
+        assert r.status_code == 503, r.text[:300]
+        assert r.json()["error"] == "check took longer than 0.5 s"
+        assert time.perf_counter() - t0 < SLOW
+        r = c.post("/", files={"file": ("big.html", BIG_HTML.encode())})
+        assert r.status_code == 503 and "check took longer than 0.5 s" in r.text
+        r = c.post("/api/compare", json={"a": {"html": BIG_HTML}, "b": {"id": "01-wire"}})
+        assert r.status_code == 503 and "comparison took longer" in r.json()["error"]
+    with TestClient(create_app(db, timeout=SLOW, workers=1)) as c:
+        r = c.post("/api/check", json={"text": _text("04-spin.txt")})  # a fresh worker works
+        assert r.status_code == 200 and r.json()["matches"]
+
+
+def test_limits_are_validated(db: Path) -> None:
+    for bad in ({"max_chars": 0}, {"max_sentences": -1}, {"timeout": 0}, {"workers": 0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            create_app(db, **bad)  # type: ignore[arg-type]
+
+
+# --- path traversal: every id, path and name parameter ----------------------------------------
+
+def test_no_parameter_reaches_the_filesystem(client: TestClient, tmp_path: Path) -> None:
+    """Ids are looked up in SQLite only, names are labels: a value naming a file neither
+    reads it nor writes it, wherever it is passed."""
+    import os
+    from urllib.parse import quote
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SENTINEL-7f3a root:x:0:0\n", encoding="utf-8")
+    target = tmp_path / "written.txt"
+    before = sorted(os.listdir(tmp_path))
+    values = [str(secret), os.path.relpath(secret), "../" * 12 + str(secret).lstrip("/"),
+              f"file://{secret}", str(target), "../../../../etc/passwd", "..\\..\\win.ini",
+              "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "....//....//etc/passwd", "/dev/zero",
+              "/proc/self/environ", "demo/corpus/01-wire.txt", "01-wire/../04-spin",
+              "./01-wire", "01-wire\x00.txt"]
+    for v in values:
+        answers = [
+            (client.get("/api/articles/" + quote(v, safe="")), (404,)),
+            (client.get("/articles/" + quote(v, safe="")), (404,)),
+            (client.get("/compare", params={"a": v, "b": "01-wire"}), (404,)),
+            (client.get("/compare", params={"a": "01-wire", "b": v}), (404,)),
+            (client.post("/api/compare", json={"a": {"id": v}, "b": {"id": "01-wire"}}), (404,)),
+            (client.post("/api/compare", json={"a": {"id": "01-wire"}, "b": {"id": v}}), (404,)),
+            (client.post("/api/check", json={"text": v, "id": v, "url": v}), (200, 400)),
+            (client.post("/", data={"text": v, "title": v}), (200, 400)),
+            (client.post("/", files={"file": (v, b"Ferry crash. Two hurt.")}), (200, 400)),
+        ]
+        for r, statuses in answers:
+            assert r.status_code in statuses, (v, r.request.url, r.text[:200])
+            assert "SENTINEL" not in r.text and "root:x:" not in r.text, (v, r.request.url)
+    assert sorted(os.listdir(tmp_path)) == before and not target.exists()
+    assert secret.read_text(encoding="utf-8").startswith("SENTINEL-7f3a")

@@ -467,8 +467,20 @@ def doctor(db: str) -> None:
               help="Address to listen on (the default is reachable from this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="Port to listen on.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Longest article (submitted or archived) the server compares; longer "
+                   "ones get a 413.")
+@click.option("--max-sentences", type=click.IntRange(min=1), default=1_000, show_default=True,
+              help="Most sentences per article the server compares (cost grows with the "
+                   "product of both articles' counts).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Seconds a check or compare may run; then it gets a 503 and its worker "
+                   "process is replaced.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Worker processes that run checks and compares (one request each at a time).")
 @guarded
-def serve(db: str, host: str, port: int) -> None:
+def serve(db: str, host: str, port: int, max_chars: int, max_sentences: int, timeout: float,
+          workers: int) -> None:
     """Web UI and JSON API over an archive: check articles, compare, browse families.
 
     Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
@@ -479,12 +491,14 @@ def serve(db: str, host: str, port: int) -> None:
     Examples:
       newstrace serve --db archive.db
       newstrace serve --db archive.db --port 8080
+      newstrace serve --db archive.db --max-chars 300000 --timeout 60 --workers 4
       curl -s localhost:8000/api/check -H 'content-type: application/json' \\
            -d '{"text": "..."}' | jq .matches
     """
     from .server import serve as run_server
 
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, max_chars=max_chars, max_sentences=max_sentences,
+               timeout=timeout, workers=workers)
 
 
 # --- paraphrase: sentence pairs ---------------------------------------------------------

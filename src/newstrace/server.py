@@ -6,14 +6,26 @@ connection is shared between threads). Nothing is ever read from disk but the ar
 article ids are looked up in SQLite only. Article text is hostile input: pages are built
 by ``report.html``, which escapes everything, and a Content-Security-Policy header lets
 only our own script run. Bad input gets a 4xx with a one-line message, never a 500.
+
+The expensive work (reading a submitted article, check, compare) runs in a small pool of
+worker processes: a Python thread cannot be stopped, a process can. A job that runs past
+the time limit gets a 503 and its worker is killed and replaced. Articles over the
+server's size limits (characters, sentences) are refused with a 413 before any compare:
+the alignment matrices grow with the product of the two sentence counts, so without them
+one request can take minutes and gigabytes (see ``create_app``).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import queue
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +39,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .report import html as pages
 from .report.json_report import comparison_dict
 from .report.scan_report import family_dict, match_dict, pair_dict
+from .sentences import split_sentences
 
 try:
     from fastapi import FastAPI, File, Form, Query, Request, UploadFile
@@ -46,6 +59,18 @@ _DOCS_CSP = ("default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-in
              "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src data: https:; "
              "connect-src 'self'; frame-ancestors 'none'")
 """FastAPI's /docs page loads Swagger UI from a CDN; it shows no article text."""
+MAX_CHARS = 100_000
+"""Default for the longest article the server compares, in characters. Long news features
+run to 60,000; at 100,000 the worst compare measured (random words) took ~2 s, 400 MB."""
+MAX_SENTENCES = 1_000
+"""Default for the most sentences per article: compare costs grow with their product."""
+TIMEOUT = 20.0
+"""Default seconds one check or compare may take before its worker is replaced."""
+WORKERS = 2
+"""Default number of worker processes (each runs one job at a time)."""
+_WORKER_MEMORY = 2 << 30
+"""Address space a worker may add to what it holds after start-up (Linux): a compare
+against a huge archived article then fails with MemoryError instead of the OOM killer."""
 
 
 # --- request bodies ------------------------------------------------------------------------
@@ -115,6 +140,38 @@ class _NotFound(Exception):
         self.message = message
 
 
+class _Refused(Exception):
+    """A request the server will not (or could not) finish: status and one-line message.
+    Picklable, so that a worker process can send it back."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """How much one article may hold before the server refuses to compare it."""
+
+    max_chars: int = MAX_CHARS
+    max_sentences: int = MAX_SENTENCES
+
+    def admit(self, art: Article) -> Article:
+        """The article itself, or a 413 when it is over a limit (counted before any
+        boilerplate is removed: an upper bound, cheap to compute)."""
+        name = art.origin or art.id
+        n = len(art.text)
+        if n > self.max_chars:
+            raise _Refused(413, f"{name}: article too large for the server: {n:,} characters, "
+                                f"limit {self.max_chars:,}")
+        k = len(split_sentences(art.text))
+        if k > self.max_sentences:
+            raise _Refused(413, f"{name}: article too large for the server: {k:,} sentences, "
+                                f"limit {self.max_sentences:,}")
+        return art
+
+
 # --- state held by one app -----------------------------------------------------------------
 
 @dataclass
@@ -176,11 +233,11 @@ def _from_body(body: ArticleIn, *, default_id: str, options: Options) -> Article
     raise InputError(name, 'give the article as "text" or "html"')
 
 
-def _side(body: ArticleIn, name: str, state: _State) -> Article:
+def _side(body: ArticleIn, name: str, setup: _Setup, archive: Archive) -> Article:
     """One side of a compare: text, HTML, or an archived article named by id alone."""
     if body.text is None and body.html is None and body.id is not None:
-        return state.get(body.id)
-    return _from_body(body, default_id=name, options=state.options)
+        return _lookup(archive, body.id)
+    return _from_body(body, default_id=name, options=setup.options)
 
 
 def _from_upload(data: bytes, filename: str, title: str, options: Options) -> Article:
@@ -192,6 +249,219 @@ def _from_upload(data: bytes, filename: str, title: str, options: Options) -> Ar
         return article_from_html(text, id=name, origin=name, options=options,
                                  title=title or None)
     return article_from_text(text, id=name, origin=name, title=title or None, options=options)
+
+
+# --- jobs: run in a worker process, everything they need is in their arguments -------------
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every job needs (picklable: it travels to the worker with the job)."""
+
+    db_path: Path
+    options: Options
+    limits: _Limits
+
+    def archive(self) -> Archive:
+        return Archive(self.db_path, options=self.options, create=False)
+
+
+def _matches(setup: _Setup, art: Article, top: int | None) -> tuple[list[Any], int, float]:
+    """The archive's matches of an admitted article, the archive's size and milliseconds."""
+    setup.limits.admit(art)
+    with setup.archive() as archive:
+        t0 = time.perf_counter()
+        matches = archive.check(art, limit=top)
+        return matches, len(archive), (time.perf_counter() - t0) * 1000
+
+
+def _job_api_check(setup: _Setup, body: CheckIn) -> dict[str, Any]:
+    art = _from_body(body, default_id="submitted", options=setup.options)
+    matches, size, ms = _matches(setup, art, body.top)
+    return {"article": art.origin or art.id, "archived": size, "milliseconds": round(ms, 2),
+            "matches": [match_dict(m) for m in matches]}
+
+
+def _job_api_compare(setup: _Setup, body: CompareIn) -> dict[str, Any]:
+    with setup.archive() as archive:
+        a, b = _side(body.a, "a", setup, archive), _side(body.b, "b", setup, archive)
+    a, b = setup.limits.admit(a), setup.limits.admit(b)
+    return comparison_dict(compare(a, b, options=setup.options))
+
+
+def _job_check_form(setup: _Setup, text: str, title: str, data: bytes,
+                    filename: str) -> tuple[str, str]:
+    """The page title and body of the matches of a pasted or uploaded article."""
+    if data:
+        art = _from_upload(data, filename, title, setup.options)
+    elif text.strip():
+        art = article_from_text(text, id="pasted", origin="pasted article",
+                                title=title or None, options=setup.options)
+    else:
+        raise InputError("form", "paste an article or choose a file")
+    matches, size, ms = _matches(setup, art, None)
+    return (f"newstrace: {art.title or art.origin or art.id}",
+            pages.matches_body(art, matches, archived=size, ms=ms))
+
+
+def _job_compare_page(setup: _Setup, a: str, b: str) -> str:
+    with setup.archive() as archive:
+        art_a, art_b = _lookup(archive, a), _lookup(archive, b)
+    art_a, art_b = setup.limits.admit(art_a), setup.limits.admit(art_b)
+    c = compare(art_a, art_b, options=setup.options)
+    return f'<main class="bare">{pages.comparison_body(c)}</main>'
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+Job = Callable[..., Any]
+_OUT_OF_MEMORY = "the work needed more memory than the server allows one request"
+_START_TIMEOUT = 120.0
+"""Seconds a new worker may take to import newstrace (not counted in a job's time)."""
+
+
+def _work(conn: Any) -> None:
+    """A worker process: runs jobs from the pipe, one at a time, until the pipe closes.
+    Known failures go back as a status and message; anything else is a bug (500)."""
+    import signal
+    import traceback
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C of `serve` reaches the group
+    _cap_memory(_WORKER_MEMORY)
+    conn.send(("ready", None))
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", fn(*args))
+        except _Refused as exc:
+            reply = ("refused", (exc.status, exc.message))
+        except _NotFound as exc:
+            reply = ("refused", (404, exc.message))
+        except ArchiveError as exc:
+            reply = ("refused", (503, f"archive unavailable: {exc}"))
+        except NewstraceError as exc:
+            reply = ("refused", (400, str(exc)))
+        except MemoryError:
+            reply = ("refused", (503, _OUT_OF_MEMORY))
+        except Exception as exc:  # noqa: BLE001 - a bug: reported to the app, which raises
+            reply = ("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        conn.send(reply)
+
+
+def _cap_memory(extra: int) -> None:
+    """Limit this process's address space to what it holds now plus ``extra`` bytes
+    (Linux only; elsewhere the input limits alone bound a job)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as f:
+            now = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = now + extra if hard == resource.RLIM_INFINITY else min(now + extra, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+class _Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_work, args=(child,), daemon=True,
+                                name="newstrace-serve-worker")
+        self.proc.start()
+        child.close()
+        self.ready = False
+
+    def call(self, job: tuple[Job, tuple[Any, ...]], timeout: float) -> tuple[str, Any]:
+        """Send one job and wait for its reply; TimeoutError when it takes too long."""
+        if not self.ready:
+            if not self.conn.poll(_START_TIMEOUT):
+                raise _Refused(503, "a worker process did not start")
+            self.conn.recv()
+            self.ready = True
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            raise TimeoutError
+        reply: tuple[str, Any] = self.conn.recv()
+        return reply
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class _Pool:
+    """A fixed number of worker processes, started on first use. A job that overruns the
+    time limit, or whose worker dies, gets a 503 and that worker is replaced."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.timeout = timeout
+        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._idle.put(None)  # a slot: its worker starts when first needed
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+
+    def run(self, what: str, fn: Job, *args: Any) -> Any:
+        """``fn(*args)`` in a worker; ``what`` names the work in the timeout message."""
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise _Refused(503, f"server busy: no worker free within {self.timeout:g} s; "
+                                "try again later") from None
+        try:
+            if worker is None:
+                worker = _Worker(self._ctx)
+                with self._lock:
+                    self._live.add(worker)
+            reply = worker.call((fn, args), self.timeout)
+        except TimeoutError:
+            worker = self._retire(worker)
+            raise _Refused(503, f"{what} took longer than {self.timeout:g} s") from None
+        except (EOFError, OSError, _Refused):
+            worker = self._retire(worker)
+            raise _Refused(503, f"the worker process running the {what} died") from None
+        finally:
+            self._idle.put(worker)
+        kind, value = reply
+        if kind == "ok":
+            return value
+        if kind == "refused":
+            raise _Refused(*value)
+        raise RuntimeError(f"{what} failed in a worker process: {value}")
+
+    def start(self) -> None:
+        """Start every worker now (they import newstrace while the server starts)."""
+        slots = []
+        while True:
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in slots:
+            if worker is None:
+                worker = _Worker(self._ctx)
+                with self._lock:
+                    self._live.add(worker)
+            self._idle.put(worker)
+
+    def _retire(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.kill()
+            with self._lock:
+                self._live.discard(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            live, self._live = list(self._live), set()
+        for worker in live:
+            worker.kill()
 
 
 # --- middleware ------------------------------------------------------------------------------
@@ -292,17 +562,44 @@ def _validation_message(exc: RequestValidationError) -> str:
 # --- the app ---------------------------------------------------------------------------------
 
 def create_app(db_path: str | Path, *, options: Options | None = None,
-               max_body_bytes: int = 2_000_000) -> FastAPI:
-    """The web UI and JSON API over the archive at ``db_path`` (which must exist)."""
+               max_body_bytes: int = 2_000_000, max_chars: int = MAX_CHARS,
+               max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
+               workers: int = WORKERS) -> FastAPI:
+    """The web UI and JSON API over the archive at ``db_path`` (which must exist).
+
+    Limits, so that no request can hold the server: bodies over ``max_body_bytes`` get a
+    413 unread; an article (submitted or archived) over ``max_chars`` characters or
+    ``max_sentences`` sentences is refused with a 413 before it is compared; a check or
+    compare runs in one of ``workers`` processes and gets a 503 after ``timeout`` seconds
+    (or after waiting that long for a free worker).
+    """
     try:
         import python_multipart  # noqa: F401 - parses the upload form
     except ImportError:
         raise MissingExtraError("newstrace serve", "serve") from None
+    for name, value in (("max_chars", max_chars), ("max_sentences", max_sentences),
+                        ("timeout", timeout), ("workers", workers),
+                        ("max_body_bytes", max_body_bytes)):
+        if not value > 0:
+            raise ValueError(f"{name} must be positive, got {value!r}")
     state = _State(Path(db_path), options or DEFAULT_OPTIONS)
     state.size()  # ArchiveError now, not on the first request, when the file is unusable
+    setup = _Setup(state.db_path, state.options, _Limits(max_chars, max_sentences))
+    pool = _Pool(workers, timeout)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
     app = FastAPI(title="newstrace", version=_version(), default_response_class=_JSON,
+                  lifespan=lifespan,
                   description="Find copied and rewritten news in an archive: check an "
                               "article, compare two, browse reuse families.")
+    weakref.finalize(app, pool.close)  # apps used without their lifespan
 
     def archived() -> int | None:
         try:
@@ -316,6 +613,10 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     @app.exception_handler(_NotFound)
     def _not_found(request: Request, exc: _NotFound) -> Response:
         return fail(request, 404, exc.message)
+
+    @app.exception_handler(_Refused)
+    def _refused(request: Request, exc: _Refused) -> Response:
+        return fail(request, exc.status, exc.message)
 
     @app.exception_handler(InputError)
     def _bad_input(request: Request, exc: InputError) -> Response:
@@ -346,21 +647,13 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     def api_check(body: CheckIn) -> Response:
         """Archived articles that this one reuses or is reused by, best first; each with
         the full comparison (this article is ``a``, the archived one ``b``)."""
-        art = _from_body(body, default_id="submitted", options=state.options)
-        with state.archive() as archive:
-            t0 = time.perf_counter()
-            matches = archive.check(art, limit=body.top)
-            ms = (time.perf_counter() - t0) * 1000
-            size = len(archive)
-        return _JSON({"article": art.origin or art.id, "archived": size,
-                      "milliseconds": round(ms, 2), "matches": [match_dict(m) for m in matches]})
+        return _JSON(pool.run("check", _job_api_check, setup, body))
 
     @app.post("/api/compare", tags=["api"], summary="Compare two articles")
     def api_compare(body: CompareIn) -> Response:
         """The schema of ``newstrace compare --format json``; a side is text, HTML, or
         ``{"id": ...}`` of an archived article."""
-        a, b = _side(body.a, "a", state), _side(body.b, "b", state)
-        return _JSON(comparison_dict(compare(a, b, options=state.options)))
+        return _JSON(pool.run("comparison", _job_api_compare, setup, body))
 
     @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One archived article")
     def api_article(article_id: str) -> Response:
@@ -390,26 +683,17 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     @app.post("/", include_in_schema=False)
     def check_submit(text: Annotated[str, Form()] = "", title: Annotated[str, Form()] = "",
                      file: Annotated[UploadFile | None, File()] = None) -> Response:
+        data = file.file.read(max_body_bytes + 1) if file is not None else b""
+        name = (file.filename if file is not None else None) or "upload"
         try:
-            data = file.file.read(max_body_bytes + 1) if file is not None else b""
-            if data:
-                art = _from_upload(data, file.filename or "upload", title, state.options)
-            elif text.strip():
-                art = article_from_text(text, id="pasted", origin="pasted article",
-                                        title=title or None, options=state.options)
-            else:
-                raise InputError("form", "paste an article or choose a file")
-        except InputError as exc:
+            page_title, body = pool.run("check", _job_check_form, setup, text, title, data, name)
+        except _Refused as exc:
+            if exc.status not in (400, 413):
+                raise
             return html("newstrace: check an article",
-                        pages.check_form(text=text, title=title, message=str(exc)),
-                        active="check", status=400)
-        with state.archive() as archive:
-            t0 = time.perf_counter()
-            matches = archive.check(art)
-            ms = (time.perf_counter() - t0) * 1000
-            size = len(archive)
-        body = pages.matches_body(art, matches, archived=size, ms=ms)
-        return html(f"newstrace: {art.title or art.origin or art.id}", body, active="check")
+                        pages.check_form(text=text, title=title, message=exc.message),
+                        active="check", status=exc.status)
+        return html(page_title, body, active="check")
 
     @app.get("/families", include_in_schema=False)
     def families_page() -> Response:
@@ -420,11 +704,8 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     @app.get("/compare", include_in_schema=False)
     def compare_page(a: Annotated[str, Query(max_length=1000)],
                      b: Annotated[str, Query(max_length=1000)]) -> Response:
-        with state.archive() as archive:
-            art_a, art_b = _lookup(archive, a), _lookup(archive, b)
-        c = compare(art_a, art_b, options=state.options)
-        return html(f"newstrace: {a} vs {b}",
-                    f'<main class="bare">{pages.comparison_body(c)}</main>')
+        return html(f"newstrace: {a} vs {b}", pool.run("comparison", _job_compare_page,
+                                                        setup, a, b))
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> Response:
@@ -444,12 +725,15 @@ def _version() -> str:
 
 
 def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
-          options: Options | None = None) -> None:
-    """Run the web UI and API with uvicorn until interrupted."""
+          options: Options | None = None, max_chars: int = MAX_CHARS,
+          max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
+          workers: int = WORKERS) -> None:
+    """Run the web UI and API with uvicorn until interrupted (limits: see create_app)."""
     try:
         import uvicorn
     except ImportError:
         raise MissingExtraError("newstrace serve", "serve") from None
-    app = create_app(db_path, options=options)
+    app = create_app(db_path, options=options, max_chars=max_chars,
+                     max_sentences=max_sentences, timeout=timeout, workers=workers)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
