@@ -20,9 +20,11 @@ input:
   -> ``MinHashLSH(threshold=0.3, num_perm=128)``: ``insert`` every article, then
   ``query`` every article -> candidate pairs. Timed: shingling + MinHash + insert +
   query.
-* **newstrace**: ``fingerprint_bodies`` (both channels, word 3-shingles and entity
-  skeleton; in batches of ``Options.batch_size`` like ``scan``) + ``band_keys_of`` +
-  ``lsh.candidate_pairs``. Timed the same way.
+* **newstrace**: what ``scan`` does before verification: ``CorpusFingerprinter``
+  (both channels, word 3-shingles and entity skeleton, in batches of
+  ``Options.batch_size``; corpus-common skeleton terms left out) + band keys +
+  ``lsh.candidate_pairs`` + ``scan.screen_candidates`` (estimated-Jaccard screen). Timed
+  the same way.
 
 Figures are articles per second for each, their ratio, candidate counts, candidate
 recall against the corpus truth, and pair precision/recall/F1 of: datasketch's
@@ -80,7 +82,12 @@ from newstrace.ingest import article_from_record  # noqa: E402
 from newstrace.lsh import candidate_pairs  # noqa: E402
 from newstrace.model import Article  # noqa: E402
 from newstrace.options import DEFAULT_OPTIONS  # noqa: E402
-from newstrace.scan import band_keys_of, clean_bodies, fingerprint_bodies, scan  # noqa: E402
+from newstrace.scan import (  # noqa: E402
+    CorpusFingerprinter,
+    clean_bodies,
+    scan,
+    screen_candidates,
+)
 
 try:
     from datasketch import MinHash, MinHashLSH
@@ -147,16 +154,20 @@ class Datasketch:
 
 def newstrace_candidates(bodies: list[str], options=DEFAULT_OPTIONS,
                          ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """What a scan does before verification: both channels (corpus-common skeleton terms
+    left out), bands, candidate pairs, and the screen by estimated Jaccard."""
     t0 = time.perf_counter()
-    keys = []
+    printer = CorpusFingerprinter(options)
     for k in range(0, len(bodies), options.batch_size):
-        keys.append(band_keys_of(fingerprint_bodies(bodies[k:k + options.batch_size], options),
-                                 options))
-    allk = np.concatenate(keys)
+        printer.add_bodies(bodies[k:k + options.batch_size])
+    fp, allk = printer.finish()
     t1 = time.perf_counter()
     pairs = candidate_pairs(allk, options.max_bucket)
     t2 = time.perf_counter()
-    return pairs, allk, {"fingerprint+bands": t1 - t0, "candidates": t2 - t1, "total": t2 - t0}
+    screened = screen_candidates(pairs, fp, options)
+    t3 = time.perf_counter()
+    return screened, allk, {"fingerprint+bands": t1 - t0, "candidates": t2 - t1,
+                            "screen": t3 - t2, "unscreened": len(pairs), "total": t3 - t0}
 
 
 def newstrace_shingle_only(bodies: list[str], options=DEFAULT_OPTIONS) -> np.ndarray:

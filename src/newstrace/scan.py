@@ -243,13 +243,16 @@ class CorpusFingerprinter:
 
     def add(self, articles: Sequence[Article]) -> None:
         """Fingerprint one batch (in corpus order)."""
-        bodies = clean_bodies(articles, self.options)
+        self.add_bodies(clean_bodies(articles, self.options))
+
+    def add_bodies(self, bodies: Sequence[str]) -> None:
+        """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
         parts = fingerprint_parts(bodies, num_perm=self.options.num_perm,
                                   shingle_size=self.options.shingle_size)
         self._parts.append(parts)
         self._df.update(document_frequencies(bodies))
         self._skeleton_df.append(skeleton_frequencies(parts.skeleton))
-        self.documents += len(articles)
+        self.documents += len(bodies)
 
     def corpus(self) -> TermStats:
         """Document frequencies of matching terms (for the verifier's term weights)."""
