@@ -91,28 +91,39 @@ def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str,
 
 
 def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
-    """Score every sentence pair (vectorised: one matrix product over the vocabulary)."""
+    """Score every sentence pair (vectorised: one matrix product over the terms both
+    articles use; a sentence's own weight is summed over all its terms)."""
     weights = term_weights(a, b, corpus)
     na, nb = len(a.terms), len(b.terms)
     if not weights or na == 0 or nb == 0:
         return Matrix(np.zeros((na, nb)), weights)
-    vocab = {t: k for k, t in enumerate(weights)}
-    w = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
-    ma = _incidence(a.terms, vocab)
-    mb = _incidence(b.terms, vocab)
-    shared = (ma * w) @ mb.T
-    wa = ma @ w
-    wb = mb @ w
+    wa = _sentence_weights(a.terms, weights)
+    wb = _sentence_weights(b.terms, weights)
+    # Only terms of both sides can be shared: the incidence matrices need no other
+    # columns (far fewer for unrelated articles, and less memory for long ones).
+    both = a.vocabulary & b.vocabulary
+    shared = np.zeros((na, nb))
+    if both:
+        vocab = {t: k for k, t in enumerate(sorted(both))}
+        w = np.fromiter((weights[t] for t in vocab), dtype=np.float64, count=len(vocab))
+        shared = (_incidence(a.terms, vocab) * w) @ _incidence(b.terms, vocab).T
     dice = 2.0 * shared / np.maximum(wa[:, None] + wb[None, :], 1e-9)
     small = np.minimum(wa[:, None], wb[None, :])
     contain = shared / (small + _SHORT_PRIOR)
     return Matrix(0.5 * dice + 0.5 * contain, weights)
 
 
+def _sentence_weights(term_sets: Sequence[frozenset[str]], weights: dict[str, float]) -> np.ndarray:
+    get = weights.__getitem__
+    return np.fromiter((sum(map(get, ts)) for ts in term_sets), dtype=np.float64,
+                       count=len(term_sets))
+
+
 def _incidence(term_sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
+    """Sentence x term 0/1 matrix over ``vocab`` (terms outside it are ignored)."""
     m = np.zeros((len(term_sets), len(vocab)), dtype=np.float64)
-    rows = [i for i, ts in enumerate(term_sets) for _ in ts]
-    cols = [vocab[t] for ts in term_sets for t in ts]
+    rows = [i for i, ts in enumerate(term_sets) for t in ts if t in vocab]
+    cols = [vocab[t] for ts in term_sets for t in ts if t in vocab]
     m[rows, cols] = 1.0
     return m
 
