@@ -234,7 +234,7 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
     """
     from .archive import Archive
     from .ingest import iter_articles, iter_stdin_jsonl
-    from .report.scan_report import pair_dict, render_scan, write_scan
+    from .report.scan_report import write_scan
     from .scan import scan as scan_articles
 
     if not inputs and not db:
@@ -264,14 +264,23 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
     result.failed = errors + result.failed
     if out:
         write_scan(result, Path(out))
+    _show_scan(result, inputs, db, fmt, html_out, options)
+    if result.failed:
+        sys.exit(1)
+
+
+def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
+               html_out: str | None, options: Options) -> None:
+    """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
+    stderr when stdout carries JSONL)."""
+    from .report.scan_report import pair_dict, render_scan
+
     if html_out:
         _write_text(html_out, _scan_html(result, inputs, db, options))
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
-    render_scan(result, err if fmt == "jsonl" else Console())
-    if result.failed:
-        sys.exit(1)
+    render_scan(result, _stderr() if fmt == "jsonl" else Console())
 
 
 def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
@@ -279,7 +288,6 @@ def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt
                    partitions: int | None) -> None:
     """scan --engine spark: the same stages as Spark jobs; Parquet under --out, plus the
     local engine's files and views when the result is small enough to collect."""
-    from .report.scan_report import pair_dict, render_scan
     from .spark import JSONL_LIMIT, run_scan, spark_session, summary_line, write_spark
 
     if db or "-" in inputs:
@@ -291,16 +299,10 @@ def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt
         result = write_spark(scanned, out)
     else:
         result = scanned.collect() if scanned.pair_count <= JSONL_LIMIT else None
-    err = _stderr()
     if result is None:
         click.echo(summary_line(scanned, out), err=True)
     else:
-        if html_out:
-            _write_text(html_out, _scan_html(result, inputs, None, options))
-        if fmt == "jsonl":
-            for p in result.pairs:
-                click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
-        render_scan(result, err if fmt == "jsonl" else Console())
+        _show_scan(result, inputs, None, fmt, html_out, options)
     if scanned.failed:
         sys.exit(1)
 
