@@ -332,7 +332,7 @@ class Archive:
         ``limit`` most-hit ones are verified with the full compare pipeline; only reuse
         relations are returned. With ``screen`` (the default) a candidate is verified
         only if its stored signatures are not far below the candidate thresholds (see
-        ``Options.screen_share``, as in a scan): accidental candidates are skipped
+        ``Options.check_screen_share``): accidental candidates are skipped
         unverified; ``screen=False`` verifies every one of the ``limit`` candidates.
         """
         limit = limit or self.options.check_candidates
@@ -384,8 +384,8 @@ class Archive:
         """The candidates (rowid, hits), in order, whose stored signatures estimate a
         Jaccard similarity at or above the screening floor in either channel (band keys
         hash signature slots, so this is the same evidence, counted slot by slot)."""
-        floor_sh = self.options.screen_share * self.options.shingle_threshold
-        floor_sk = self.options.screen_share * self.options.skeleton_threshold
+        floor_sh = self.options.check_screen_share * self.options.shingle_threshold
+        floor_sk = self.options.check_screen_share * self.options.skeleton_threshold
         marks = ",".join("?" * len(hits))
         sigs = {r: (a, b) for r, a, b in self._db.execute(
             f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",

@@ -95,6 +95,7 @@ class _Vocabulary:
         self._cased: list[bool] = [False]  # capitalised or numeric: may be corpus-common
         self._multi: dict[int, tuple[int, ...]] = {}  # id -> term hashes (no-space scripts)
         self._tables: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._filled = 0  # word ids already copied into the tables
         # Every word's matching term (not only skeleton words), for corpus frequencies.
         self._content: list[int] = [0]
         self._content_ids: dict[str, int] = {}
@@ -121,7 +122,6 @@ class _Vocabulary:
         self._term.append(0 if t is None else _stable_hash("\x00" + t))
         self._cased.append(t is not None and _is_cased_entity(word))
         self._ids[raw] = new_id
-        self._tables = None
         return new_id
 
     def _content_id(self, t: str) -> int:
@@ -149,12 +149,26 @@ class _Vocabulary:
         return ids
 
     def tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per word id: word hash, skeleton term hash (0: none), may-be-common flag."""
-        if self._tables is None:
-            self._tables = (np.array(self._word, dtype=np.uint64),
-                            np.array(self._term, dtype=np.uint64),
-                            np.array(self._cased, dtype=bool))
-        return self._tables
+        """Per word id: word hash, skeleton term hash (0: none), may-be-common flag.
+
+        The arrays grow by doubling and only new words are copied in, so a check that
+        brings a few new words does not rebuild tables of the whole vocabulary.
+        """
+        n = len(self._word)
+        if self._tables is None or len(self._tables[0]) < n:
+            cap = max(n, 2 * (len(self._tables[0]) if self._tables is not None else 0), 1024)
+            grown = (np.zeros(cap, np.uint64), np.zeros(cap, np.uint64), np.zeros(cap, bool))
+            if self._tables is not None:
+                for new, old in zip(grown, self._tables, strict=True):
+                    new[:self._filled] = old[:self._filled]
+            self._tables = grown
+        if self._filled < n:
+            lo = self._filled
+            self._tables[0][lo:n] = self._word[lo:n]
+            self._tables[1][lo:n] = self._term[lo:n]
+            self._tables[2][lo:n] = self._cased[lo:n]
+            self._filled = n
+        return self._tables[0][:n], self._tables[1][:n], self._tables[2][:n]
 
     @property
     def has_multi(self) -> bool:

@@ -73,6 +73,10 @@ class Options:
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8
     """Archive candidates verified with the full compare by ``check``."""
+    check_screen_share: float = 0.5
+    """``screen_share`` for ``check``: stricter than a scan's, because the archive keeps
+    every skeleton term (it cannot know which will become common), so accidental
+    skeleton similarity runs higher."""
     jobs: int = 1
     """Processes that verify a scan's candidate pairs (forked workers where the platform
     can fork; the answer does not depend on it)."""
@@ -81,7 +85,8 @@ class Options:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
                      "duplicate_coverage", "rewrite_coverage", "partial_min_surface",
-                     "combiner_threshold", "common_skeleton_share", "screen_share"):
+                     "combiner_threshold", "common_skeleton_share", "screen_share",
+                     "check_screen_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")
