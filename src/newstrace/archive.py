@@ -327,8 +327,8 @@ class Archive:
               screen: bool = True) -> list[Match]:
         """Archived articles that share reused passages with ``article``, best first.
 
-        Candidates come from the band index (shared band keys; of a band key shared by
-        more than ``options.max_bucket`` articles only the first that many count) and the
+        Candidates come from the band index (shared band keys; a key shared by more than
+        ``options.max_bucket`` articles counts for nothing, as in a scan) and the
         ``limit`` most-hit ones are verified with the full compare pipeline; only reuse
         relations are returned. With ``screen`` (the default) a candidate is verified
         only if its stored signatures are not far below the candidate thresholds (see
@@ -341,8 +341,9 @@ class Archive:
         keys = np.unique(keys[keys != -1]).tolist()
         if not keys:
             return []
+        bucket = self.options.max_bucket
         hits = self._db.execute(_hits_sql(len(keys)),
-                                [*keys, self.options.max_bucket, limit]).fetchall()
+                                [*keys, bucket + 1, bucket, limit]).fetchall()
         if hits and screen:
             hits = self._screen(hits, fp.shingles[0], fp.skeleton[0])
         if not hits:
@@ -515,16 +516,18 @@ class _Transaction:
 
 @lru_cache(maxsize=128)
 def _hits_sql(n_keys: int) -> str:
-    """Candidates of ``n_keys`` band keys, most-hit first: per key at most ``max_bucket``
-    articles (the oldest: the index is ordered by key, then article), so a key that
-    common words share with a large part of the archive costs a bounded read.
-    Parameters: the keys, then max_bucket, then the limit."""
+    """Candidates of ``n_keys`` band keys, most-hit first. As in a scan, a key shared by
+    more than ``max_bucket`` articles (common words of the whole archive) counts for
+    nothing; at most ``max_bucket + 1`` index entries are read per key to tell.
+    Parameters: the keys, then max_bucket + 1, then max_bucket, then the limit."""
     arms = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT article FROM bands WHERE key = ?{k} ORDER BY article "
+        f"SELECT * FROM (SELECT key, article FROM bands WHERE key = ?{k} "
         f"LIMIT ?{n_keys + 1})"
         for k in range(1, n_keys + 1))
-    return (f"SELECT article, COUNT(*) AS n FROM ({arms}) "
-            f"GROUP BY article ORDER BY n DESC, article LIMIT ?{n_keys + 2}")
+    return (f"WITH hits(key, article) AS ({arms}) "
+            f"SELECT article, COUNT(*) AS n FROM hits WHERE key IN "
+            f"(SELECT key FROM hits GROUP BY key HAVING COUNT(*) <= ?{n_keys + 2}) "
+            f"GROUP BY article ORDER BY n DESC, article LIMIT ?{n_keys + 3}")
 
 
 _ARTICLE_COLUMNS = "id, text, title, url, site, published, author, origin, format"

@@ -9,9 +9,10 @@ and looked up by character range with bisection.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from .model import Span
 from .skeleton import Fact, facts, names_inside_sentences
@@ -41,13 +42,9 @@ class Side:
     facts: tuple[Fact, ...]
     _token_starts: tuple[int, ...]
     _fact_starts: tuple[int, ...]
-    # Whole-article views the verdict compares for every candidate pair: computed once
-    # here, not once per pair (a scan verifies one article against many).
-    cased: bool = True
-    vocabulary: frozenset[str] = frozenset()
-    bigrams: frozenset[tuple[str, str]] = frozenset()
-    trigrams: frozenset[tuple[str, str, str]] = frozenset()
-    skeleton_keys: frozenset[tuple[str, str]] = frozenset()
+    # Whole-article views the verdict compares for candidate pairs, computed on first
+    # use and kept (a scan verifies one article against many; a check often needs none).
+    _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, text: str, spans: Sequence[Span], blocks: Sequence[Span] | None = None) -> Side:
@@ -59,14 +56,44 @@ class Side:
         found = tuple(f for blk in (blocks if blocks is not None else spans)
                       for f in facts(text, blk.start, blk.end, named=named))
         terms = tuple(frozenset(terms_of_tokens(ts)) for ts in per_sentence)
-        forms = [t.form for t in flat]
         return cls(text, tuple(spans), terms, flat, found, tuple(t.start for t in flat),
-                   tuple(f.span.start for f in found), cased=_is_cased(flat),
-                   vocabulary=frozenset().union(*terms),
-                   bigrams=frozenset(pairwise(forms)),
-                   trigrams=frozenset(zip(forms, forms[1:], forms[2:])),
-                   skeleton_keys=frozenset((f.kind, f.key) for f in found
-                                           if f.kind in _SKELETON_KINDS))
+                   tuple(f.span.start for f in found))
+
+    def _cached(self, name: str, make: Callable[[], object]) -> Any:
+        value = self._memo.get(name)
+        if value is None:
+            value = self._memo[name] = make()
+        return value
+
+    @property
+    def cased(self) -> bool:
+        """Most letters have letter case (capitals mark names), or there are no letters."""
+        return bool(self._cached("cased", lambda: _is_cased(self.tokens)))
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every matching term of the body."""
+        return self._cached("vocabulary", lambda: frozenset().union(*self.terms))
+
+    @property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        return self._cached("bigrams", lambda: frozenset(pairwise(self._forms())))
+
+    @property
+    def trigrams(self) -> frozenset[tuple[str, str, str]]:
+        def make() -> frozenset[tuple[str, str, str]]:
+            forms = self._forms()
+            return frozenset(zip(forms, forms[1:], forms[2:]))
+        return self._cached("trigrams", make)
+
+    @property
+    def skeleton_keys(self) -> frozenset[tuple[str, str]]:
+        """(kind, key) of the names, numbers, dates and times."""
+        return self._cached("skeleton_keys", lambda: frozenset(
+            (f.kind, f.key) for f in self.facts if f.kind in _SKELETON_KINDS))
+
+    def _forms(self) -> list[str]:
+        return [t.form for t in self.tokens]
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens lying inside ``[start, end)``."""
