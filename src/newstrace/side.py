@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+import regex
+
 from .model import Span
 from .skeleton import Fact, facts, names_inside_sentences
 from .text import Token, terms_of_tokens, tokens
@@ -23,12 +25,16 @@ __all__ = ["Side"]
 _SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
 
 
+_LETTER_RE = regex.compile(r"\p{L}")
+_LOWER_RE = regex.compile(r"\p{Ll}")
+
+
 def _is_cased(tokens: Sequence[Token]) -> bool:
-    """Whether most letters of the first 200 tokens have letter case (Latin, Cyrillic,
-    Greek, ...: capitals mark names) or the text has no letters at all."""
+    """Whether most letters of the first 200 tokens are lowercase letters (Latin,
+    Cyrillic, Greek, ...: capitals then mark names) or the text has no letters at all."""
     sample = "".join(t.form for t in tokens[:200])
-    letters = [c for c in sample if c.isalpha()]
-    return not letters or sum(c.upper() != c for c in letters) >= 0.5 * len(letters)
+    letters = len(_LETTER_RE.findall(sample))
+    return not letters or len(_LOWER_RE.findall(sample)) >= 0.5 * letters
 
 
 @dataclass(frozen=True, slots=True)
