@@ -93,7 +93,8 @@ def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
 
     Each run is given the feed from ``overlap`` articles before what is archived (those
     must be recognised as present), so every run spends its time adding, not skipping,
-    and the archive grows from kill to kill.
+    and the archive grows from kill to kill; once it holds the whole feed, the cycle goes
+    on with a fresh archive.
     """
     rng = random.Random(seed)
     feed_path = tmp / "feed.jsonl"
@@ -131,6 +132,10 @@ def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
             r = subprocess.run([sys.executable, "-m", "newstrace", "doctor", "--db", str(db)],
                                cwd=ROOT, capture_output=True, text=True, timeout=120)
             assert r.returncode == 0 and "ok" in r.stdout, (seed, r.stdout, r.stderr)
+        if size >= n:  # a fast machine filled the archive: grow a fresh one, so that
+            for leftover in tmp.glob(db.name + "*"):  # later kills still land mid-add
+                leftover.unlink()
+            previous = 0
     log = tmp / "progress-final.log"
     r = subprocess.run([sys.executable, "-m", "newstrace", "add", str(feed_path), "--db",
                         str(db), "--batch-size", str(batch), "--progress-log", str(log)],
