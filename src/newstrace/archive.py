@@ -31,7 +31,12 @@ import numpy as np
 from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION, document_frequencies
+from .fingerprint import (
+    FINGERPRINT_VERSION,
+    Fingerprints,
+    fingerprint_parts,
+    skeleton_signatures,
+)
 from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import REUSE, Article, Comparison
@@ -212,10 +217,15 @@ class Archive:
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
             return
-        bodies = clean_bodies(fresh, self.options)
-        fp = fingerprint_bodies(bodies, self.options)
+        parts = fingerprint_parts(clean_bodies(fresh, self.options),
+                                  num_perm=self.options.num_perm,
+                                  shingle_size=self.options.shingle_size)
+        # The archive keeps every skeleton term: it cannot know which will turn common.
+        fp = Fingerprints(parts.shingles,
+                          skeleton_signatures(parts.skeleton, self.options.num_perm),
+                          parts.sizes)
         keys = band_keys_of(fp, self.options)
-        df = document_frequencies(bodies)
+        df = parts.frequencies
         now = time.time()
         # Everything but the row ids is computed before the write lock is taken.
         rows = [[None, art.id, h, art.title, art.url, art.site, art.published, art.author,

@@ -350,6 +350,7 @@ class FingerprintParts:
     shingles: np.ndarray  # (n, num_perm) uint32
     sizes: np.ndarray  # (n,) int32
     skeleton: SkeletonTerms
+    frequencies: dict[str, int]  # what ``document_frequencies`` gives for the batch
 
 
 def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128,
@@ -388,7 +389,21 @@ def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128,
 
     sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
     return FingerprintParts(_signatures(sh_feat, sh_rows, n, num_perm), sizes,
-                            _skeleton_terms(ids, rows, term_table, cased_table, n))
+                            _skeleton_terms(ids, rows, term_table, cased_table, n),
+                            _batch_frequencies(ids, rows))
+
+
+def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
+    """In how many articles of the batch each matching term occurs, from the word ids
+    already looked up (``document_frequencies`` without a second pass over the words)."""
+    table = _VOCAB.content_table()
+    cids = table[ids]
+    ok = cids > 0
+    size = np.int64(len(table))
+    pairs = np.unique(rows[ok] * size + cids[ok])  # each (article, term) once
+    counts = np.bincount(pairs % size, minlength=len(table))
+    names = _VOCAB.content_terms
+    return {names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()}
 
 
 def _skeleton_terms(ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray,

@@ -28,7 +28,6 @@ from .fingerprint import (
     FingerprintParts,
     Fingerprints,
     common_terms,
-    document_frequencies,
     fingerprint_parts,
     fingerprint_texts,
     skeleton_frequencies,
@@ -250,7 +249,7 @@ class CorpusFingerprinter:
         parts = fingerprint_parts(bodies, num_perm=self.options.num_perm,
                                   shingle_size=self.options.shingle_size)
         self._parts.append(parts)
-        self._df.update(document_frequencies(bodies))
+        self._df.update(parts.frequencies)
         self._skeleton_df.append(skeleton_frequencies(parts.skeleton))
         self.documents += len(bodies)
 

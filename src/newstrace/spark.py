@@ -4,7 +4,7 @@ one machine.
 Spark only moves records; every decision is made by the functions the local engine runs
 (``ingest.article_from_record``, ``scan.clean_bodies``, ``fingerprint.fingerprint_parts``,
 ``scan.common_skeleton_terms``, ``fingerprint.skeleton_signatures``, ``scan.band_keys_of``,
-``fingerprint.document_frequencies``, ``scan.screen_candidates``, ``compare.prepare`` with
+``scan.screen_candidates``, ``compare.prepare`` with
 ``scan.verify_pair``, ``cluster.pick_original``), so both engines give the same answers:
 
     read JSONL/Parquet lines -> first article of each id (input order, like the local scan)
@@ -43,7 +43,6 @@ from .compare import Prepared, prepare
 from .errors import InputError, MissingExtraError, NewstraceError
 from .fingerprint import (
     Fingerprints,
-    document_frequencies,
     fingerprint_parts,
     skeleton_frequencies,
     skeleton_signatures,
@@ -325,7 +324,7 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
         bodies = clean_bodies(batch, options)
         parts = fingerprint_parts(bodies, num_perm=options.num_perm,
                                   shingle_size=options.shingle_size)
-        df.update(document_frequencies(bodies))
+        df.update(parts.frequencies)
         skeleton_df.append(skeleton_frequencies(parts.skeleton))
         yield [a.id for a in batch], parts
         batch.clear()
