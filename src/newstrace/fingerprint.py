@@ -353,9 +353,10 @@ class FingerprintParts:
     frequencies: dict[str, int]  # what ``document_frequencies`` gives for the batch
 
 
-def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128,
-                      shingle_size: int = 3) -> FingerprintParts:
-    """Shingle signatures and skeleton terms of a batch of body texts.
+def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
+                      skeleton: bool = True, frequencies: bool = True) -> FingerprintParts:
+    """Shingle signatures, skeleton terms and term frequencies of a batch of body texts
+    (``skeleton=False`` / ``frequencies=False`` leave those empty, saving their work).
 
     The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
     a fixed number of numpy operations per batch, not per article.
@@ -388,9 +389,11 @@ def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128,
         sh_rows = np.concatenate([sh_rows, np.repeat(short, [len(e) for e in extra])])
 
     sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
-    return FingerprintParts(_signatures(sh_feat, sh_rows, n, num_perm), sizes,
-                            _skeleton_terms(ids, rows, term_table, cased_table, n),
-                            _batch_frequencies(ids, rows))
+    empty = np.empty(0, dtype=np.uint64)
+    terms = (_skeleton_terms(ids, rows, term_table, cased_table, n) if skeleton else
+             SkeletonTerms(empty, np.empty(0, np.int64), np.empty(0, bool), n))
+    return FingerprintParts(_signatures(sh_feat, sh_rows, n, num_perm), sizes, terms,
+                            _batch_frequencies(ids, rows) if frequencies else {})
 
 
 def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
@@ -461,7 +464,8 @@ def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size
     best removed by the caller: shared site furniture is not reuse). ``common`` skeleton
     terms (see ``common_terms``) are left out of the skeleton channel; ``skeleton=False``
     leaves the skeleton signatures empty (for measuring the shingle channel alone)."""
-    parts = fingerprint_parts(texts, num_perm=num_perm, shingle_size=shingle_size)
+    parts = fingerprint_parts(texts, num_perm=num_perm, shingle_size=shingle_size,
+                              skeleton=skeleton, frequencies=False)
     n = len(texts)
     if not skeleton:
         return Fingerprints(parts.shingles, np.full((n, num_perm), _EMPTY, np.uint32),
