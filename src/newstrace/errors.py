@@ -49,3 +49,9 @@ class MissingExtraError(NewstraceError, ImportError):
         self.feature = feature
         self.extra = extra
         super().__init__(f"{feature} needs an optional dependency: pip install 'newstrace[{extra}]'")
+
+
+class SparkSetupError(NewstraceError):
+    """Spark cannot start here (no Java); the message says what to install."""
+
+    exit_code = 2

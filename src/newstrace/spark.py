@@ -40,7 +40,7 @@ import numpy as np
 from .align import TermStats
 from .cluster import pick_original
 from .compare import Prepared, prepare
-from .errors import InputError, MissingExtraError, NewstraceError
+from .errors import InputError, MissingExtraError, NewstraceError, SparkSetupError
 from .fingerprint import (
     Fingerprints,
     fingerprint_parts,
@@ -73,12 +73,6 @@ PARQUET_SUFFIXES = (".parquet",)
 JSONL_LIMIT = 1_000_000
 """Up to this many pairs, results are also collected and written as JSONL like the local
 engine (pairs.jsonl, families.jsonl, summary.json); beyond it only Parquet is written."""
-
-
-class SparkSetupError(NewstraceError):
-    """Spark cannot start here (no Java); the message says what to install."""
-
-    exit_code = 2
 
 
 def _require_pyspark() -> None:
