@@ -123,6 +123,25 @@ def test_parquet_input_gives_the_same_result(spark: Any, corpus: Path, tmp_path:
     assert [e.message.split()[:2] for e in result.failed] == [["duplicate", "id"]]
 
 
+def test_folder_of_text_and_html_files_gives_the_same_result(spark: Any,
+                                                             tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(ROOT / "demo" / "corpus", folder)
+    wire = (folder / "01-wire.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{line}</p>" for line in wire.splitlines() if line.strip())
+    (folder / "15-wire-page.html").write_text(
+        f"<html><head><title>Wire page</title></head><body><article>{paragraphs}"
+        "</article></body></html>", encoding="utf-8")
+    (folder / "16-empty.txt").write_text("  \n", encoding="utf-8")  # fails alike in both
+    errors: list[InputError] = []
+    local = scan(iter_articles([folder], on_error=errors.append))
+    local.failed = errors + local.failed
+    assert len(local.pairs) > 5 and any("15-wire-page" in (p.a, p.b) for p in local.pairs)
+    result = nspark.scan_spark([str(folder)], spark=spark, partitions=4)
+    _assert_same(result, local)
+    assert [str(e) for e in result.failed] == [str(e) for e in local.failed]
+
+
 def test_connected_components_match_union_find(spark: Any) -> None:
     # A long chain (needs several rounds), a star, a cycle, and a lone pair.
     edges = [(f"c{i:02d}", f"c{i + 1:02d}") for i in range(20)]

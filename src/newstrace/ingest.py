@@ -27,6 +27,7 @@ from .options import DEFAULT_OPTIONS, Options
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "article_from_file_bytes",
     "article_from_html",
     "article_from_text",
     "decode",
@@ -90,12 +91,14 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(origin, "permission denied") from None
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
-    if path.name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(origin, f"broken gzip file ({exc})") from None
     return data
+
+
+def _gunzip(data: bytes, origin: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(origin, f"broken gzip file ({exc})") from None
 
 
 def _require_text(text: str, origin: str, options: Options) -> None:
@@ -348,9 +351,20 @@ def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Art
     if name.endswith(JSONL_SUFFIXES):
         raise InputError(origin, "a JSONL file holds many articles; use scan/add, "
                                  "or pass one article file")
-    text = decode(_read_bytes(path), origin)
-    stem = _article_id(path.name)
-    if name.endswith(HTML_SUFFIXES) or _looks_like_html(text):
+    return article_from_file_bytes(_read_bytes(path), path.name, origin, options=options)
+
+
+def article_from_file_bytes(data: bytes, name: str, origin: str, *,
+                            options: Options = DEFAULT_OPTIONS) -> Article:
+    """One article from the bytes of a text or HTML file called ``name`` (``.gz``
+    allowed; the id is the name without its suffix). Engines that fetch files
+    themselves (Spark) read them through here, so ids and errors match a local read."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        data = _gunzip(data, origin)
+    text = decode(data, origin)
+    stem = _article_id(name)
+    if lower.endswith(HTML_SUFFIXES) or _looks_like_html(text):
         return article_from_html(text, id=stem, origin=origin, options=options)
     _require_text(text, origin, options)
     return Article(id=stem, text=text, origin=origin, format="text")

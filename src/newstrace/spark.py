@@ -47,7 +47,13 @@ from .fingerprint import (
     skeleton_frequencies,
     skeleton_signatures,
 )
-from .ingest import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, decode
+from .ingest import (
+    ARTICLE_SUFFIXES,
+    JSONL_SUFFIXES,
+    article_from_file_bytes,
+    article_from_record,
+    decode,
+)
 from .model import Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 from .scan import (
@@ -149,8 +155,9 @@ def _display(item: str, folder: str, uri: str) -> str:
 
 def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[str, str, str]],
                                                                       list[InputError]]:
-    """The JSONL and Parquet files of the inputs, in the order the local engine reads
-    them: ``(uri, name for messages, "jsonl" | "parquet")``, and inputs that failed.
+    """The JSONL, Parquet and article files of the inputs, in the order the local engine
+    reads them: ``(uri, name for messages, "jsonl" | "parquet" | "file")``, and inputs
+    that failed.
 
     Inputs are files, folders (searched recursively) and globs, on any Hadoop filesystem.
     """
@@ -167,10 +174,7 @@ def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[
         elif lower.endswith(PARQUET_SUFFIXES):
             kind = "parquet"
         elif named or lower.endswith(ARTICLE_SUFFIXES):
-            # A text or HTML article the local engine would read: say it is left out.
-            failed.append(InputError(name, "the Spark engine reads JSONL and Parquet files; "
-                                           "use --engine local for text and HTML files"))
-            return
+            kind = "file"  # one text or HTML article, read as the local engine reads it
         else:
             return
         if uri not in seen:
@@ -204,6 +208,10 @@ _LINE_SCHEMA = ("ok boolean, id string, text string, title string, url string, s
                 "error string, file int, block long, row long")
 
 
+def _basename(uri: str) -> str:
+    return unquote(uri).rstrip("/").rsplit("/", 1)[-1]
+
+
 def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind: str,
                 options: Options) -> Iterator[tuple[Any, ...]]:
     """Articles (or errors) of JSONL lines or Parquet rows, with their input position.
@@ -220,6 +228,11 @@ def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind:
         where = f"{name}:{k}" if block == 0 else f"{name}:{k} after byte {block}"
         position = (index, block, row["row"])
         try:
+            if kind == "file":
+                art = article_from_file_bytes(bytes(row["content"]), _basename(row["path"]),
+                                              name, options=options)
+                yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
+                continue
             if kind == "jsonl":
                 raw = bytes(row["raw"])
                 if len(raw) > options.max_line_bytes:
@@ -255,9 +268,18 @@ def read_articles(spark: SparkSession, inputs: Sequence[str], *,
     files, failed = list_inputs(spark, inputs)
     names = {unquote(uri): (index, name) for index, (uri, name, _) in enumerate(files)}
     parsed = None
-    for kind in ("jsonl", "parquet"):
+    for kind in ("jsonl", "parquet", "file"):
         uris = [uri for uri, _, k in files if k == kind]
         if not uris:
+            continue
+        if kind == "file":
+            df = (spark.read.format("binaryFile").load(uris).select("path", "content")
+                  .withColumn("block", F.lit(0).cast("long"))
+                  .withColumn("row", F.lit(0).cast("long")))
+            part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind,
+                                                options=options))
+            part_df = spark.createDataFrame(part, _LINE_SCHEMA)
+            parsed = part_df if parsed is None else parsed.unionByName(part_df)
             continue
         if kind == "jsonl":
             df = spark.read.text(uris).select(F.col("value").cast("binary").alias("raw"))
