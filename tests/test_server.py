@@ -168,7 +168,10 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     api = {"/api/check", "/api/compare", "/api/articles/{article_id}", "/api/families"}
     assert api <= set(paths)
     assert "/" not in paths
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/api/compare" in docs.text and "CompareIn" in docs.text
+    assert "cdn" not in docs.text.lower()  # works offline: no scripts from elsewhere
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from ..model import Article, Comparison, Family, PairResult, Span
@@ -572,3 +572,25 @@ def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str
 def error_body(status: int, message: str) -> str:
     return f"""<header><h1>Error {status}</h1></header>
 <main><p class="error" role="alert">{escape(message)}</p><p><a href="/">Back</a></p></main>"""
+
+
+def api_docs(schema: dict[str, Any]) -> str:
+    """The HTTP API from its OpenAPI schema, as a page that works offline (Swagger UI
+    would load its scripts from a CDN)."""
+    rows = []
+    for path, methods in sorted(schema.get("paths", {}).items()):
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {})
+            body_ref = next((c.get("schema", {}).get("$ref", "") for c in body.values()), "")
+            codes = ", ".join(sorted(op.get("responses", {})))
+            rows.append(f"<tr><td><code>{escape(method.upper())}</code></td>"
+                        f"<td><code>{escape(path)}</code></td>"
+                        f"<td>{escape(op.get('summary', ''))}</td>"
+                        f"<td>{escape(body_ref.rsplit('/', 1)[-1])}</td>"
+                        f"<td>{escape(codes)}</td></tr>")
+    return (f"<header><h1>{escape(schema.get('info', {}).get('title', 'API'))} HTTP API</h1>"
+            f"<p class=\"lead\">{escape(schema.get('info', {}).get('description', ''))} "
+            "The full OpenAPI schema is at <a href=\"/openapi.json\">/openapi.json</a>."
+            "</p></header><main><table class=\"api\"><thead><tr><th>method</th><th>path</th>"
+            "<th>what</th><th>body</th><th>answers</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></main>")
