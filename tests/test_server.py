@@ -283,6 +283,17 @@ def test_pages_render(client: TestClient) -> None:
     assert client.get("/compare", params={"a": "01-wire"}).status_code == 422
 
 
+def test_article_page_never_scans_the_archive(db: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an article page started a scan of the whole archive")
+
+    monkeypatch.setattr("newstrace.archive.Archive.scan", no_scan)
+    with TestClient(create_app(db)) as fresh:
+        r = fresh.get("/articles/01-wire")
+    assert r.status_code == 200 and "01-wire" in r.text
+
+
 def test_upload_and_paste(client: TestClient) -> None:
     r = client.post("/", data={"text": _text("04-spin.txt"), "title": "Pasted spin"})
     assert r.status_code == 200 and 'class="match"' in r.text and "#match-1" in r.text

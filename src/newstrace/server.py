@@ -709,8 +709,9 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> Response:
         art = state.get(article_id)
-        _, pairs, _ = state.reuse()
-        related = [p for p in pairs if art.id in (p.a, p.b)]
+        # Pairs of the last families scan, if one ran: opening an article must not start
+        # a scan of the whole archive.
+        related = [p for p in state.pairs if art.id in (p.a, p.b)]
         return html(f"newstrace: {art.title or art.id}", pages.article_body(art, related=related))
 
     app.add_middleware(_Guard, max_body_bytes=max_body_bytes)  # type: ignore[arg-type]
