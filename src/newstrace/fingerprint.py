@@ -403,7 +403,10 @@ def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
     cids = table[ids]
     ok = cids > 0
     size = np.int64(len(table))
-    pairs = np.unique(rows[ok] * size + cids[ok])  # each (article, term) once
+    pairs = rows[ok] * size + cids[ok]
+    pairs.sort()  # each (article, term) once: sort + neighbour test beats np.unique here
+    if len(pairs):
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
     counts = np.bincount(pairs % size, minlength=len(table))
     names = _VOCAB.content_terms
     return {names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()}
