@@ -53,10 +53,7 @@ from __future__ import annotations
 
 import os
 
-# One thread for numpy's BLAS and friends: must be set before numpy is imported.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
 
 import argparse  # noqa: E402
 import gc  # noqa: E402

@@ -33,10 +33,7 @@ from __future__ import annotations
 
 import os
 
-# One thread for numpy's BLAS and friends: must be set before numpy is imported.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
@@ -52,14 +49,8 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-try:
-    import newstrace  # noqa: E402
-except ImportError:  # not installed: use the working tree
-    sys.path.insert(0, str(ROOT / "src"))
-    import newstrace  # noqa: E402
+from _setup import ROOT  # noqa: E402
+import newstrace  # noqa: E402
 
 import textgen  # noqa: E402
 

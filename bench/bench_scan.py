@@ -49,9 +49,7 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
@@ -64,14 +62,6 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-try:
-    import newstrace  # noqa: F401
-except ImportError:
-    sys.path.insert(0, str(ROOT / "src"))
 
 import numpy as np  # noqa: E402
 
