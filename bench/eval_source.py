@@ -18,7 +18,7 @@ from pathlib import Path
 from newstrace.compare import compare_prepared, prepare
 from newstrace.ingest import read_article
 from newstrace.model import REUSE
-from newstrace.verdict import _detail, _unaligned_sharing
+from newstrace.source import _detail, _unaligned_sharing
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "counter-half"

@@ -20,7 +20,8 @@ from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
-from .verdict import covered, decide, likely_source
+from .source import likely_source
+from .verdict import covered, decide
 
 
 @dataclass(frozen=True, slots=True)
