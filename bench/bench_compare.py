@@ -3,7 +3,7 @@
 Not a test: it prints figures, it asserts nothing. The target (issue) is <= 5 ms per pair
 on the default path (``compare(Article, Article)`` with default options).
 
-Pairs are made by ``bench/textgen.py`` from invented material, one set per kind:
+Pairs are made by ``newstrace_synth.textgen`` from invented material, one set per kind:
 
 * verbatim  - the same story reprinted inside another site's boilerplate
 * spun      - synonym-spun rewrite with dropped sentences, a split, a merge, a changed number
@@ -52,7 +52,7 @@ from pathlib import Path  # noqa: E402
 from _setup import ROOT  # noqa: E402
 import newstrace  # noqa: E402
 
-import textgen  # noqa: E402
+from newstrace_synth import textgen  # noqa: E402
 
 from newstrace import Article, article_from_text, compare  # noqa: E402
 from newstrace.compare import compare_prepared, prepare  # noqa: E402

@@ -66,7 +66,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import eval_scan  # noqa: E402
-import gen_corpus  # noqa: E402
+from newstrace_synth import corpus as gen_corpus  # noqa: E402
 from newstrace.fingerprint import words_of  # noqa: E402
 from newstrace.ingest import article_from_record  # noqa: E402
 from newstrace.lsh import candidate_pairs  # noqa: E402

@@ -4,8 +4,8 @@ Training data (nothing of it is shipped, only the fitted weights):
   * the COUNTER half in ../shared/data/counter-half (Urdu agency copy vs newspaper
     articles: WD/PD = reuse, ND = same event written independently), and candidate
     pairs of two different stories from it (not reuse);
-  * invented English pairs from bench/textgen.py: reprints, spins and partial reuse
-    (reuse) against unrelated stories, and bench/gen_corpus.py's same-event decoys
+  * invented English pairs from newstrace_synth.textgen: reprints, spins and partial reuse
+    (reuse) against unrelated stories, and newstrace_synth.corpus's same-event decoys
     (same cast and figures, no reused sentence: not reuse).
 
 Writes src/newstrace/models/reuse.json and prints 10-fold cross-validated figures.
@@ -23,16 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
+from newstrace.align import align
+from newstrace.compare import prepare
+from newstrace.ingest import read_article
+from newstrace.model import Article, Coverage
+from newstrace.verdict import FEATURES, coverage, reuse_features
+from newstrace_synth import corpus as gen_corpus
+from newstrace_synth import textgen
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-
-import textgen  # noqa: E402
-
-from newstrace.align import align  # noqa: E402
-from newstrace.compare import prepare  # noqa: E402
-from newstrace.ingest import read_article  # noqa: E402
-from newstrace.model import Article, Coverage  # noqa: E402
-from newstrace.verdict import FEATURES, coverage, reuse_features  # noqa: E402
 
 COUNTER = ROOT.parent / "shared" / "data" / "counter-half"
 
@@ -82,8 +81,6 @@ def counter_rows(cross: int, seed: int) -> tuple[list[list[float]], list[bool], 
 def synthetic_rows(seed: int, per_kind: int) -> tuple[list[list[float]], list[bool], list[str]]:
     """Invented English pairs: textgen's reuse kinds and unrelated stories, and from a
     gen_corpus corpus its same-event decoys (the hard negatives) against their events."""
-    import gen_corpus
-
     rng = random.Random(seed)
     X, y, kinds = [], [], []
     for kind in ("verbatim", "spun", "partial", "unrelated"):

@@ -6,7 +6,6 @@ every test of the module.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -30,18 +29,9 @@ if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
     pytest.skip("Java is not installed (the Spark engine needs Java 17+)", allow_module_level=True)
 
 from newstrace import spark as nspark
+from newstrace_synth.corpus import build_corpus
 
 N_ARTICLES = 240
-
-
-def _gen_corpus_module() -> Any:
-    path = ROOT / "bench" / "gen_corpus.py"
-    spec = importlib.util.spec_from_file_location("gen_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_corpus", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +45,7 @@ def spark() -> Any:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated corpus with planted copies, plus a repeated id and a broken line (both
     engines must skip and report them alike)."""
-    records = _gen_corpus_module().build_corpus(N_ARTICLES, 5).records()
+    records = build_corpus(N_ARTICLES, 5).records()
     path = tmp_path_factory.mktemp("spark") / "corpus.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
     lines.insert(10, "{broken json")

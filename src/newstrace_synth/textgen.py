@@ -20,6 +20,7 @@ was made from, so a corpus generator gets ground truth for free)::
 ``make_pair(kind, rng)`` returns ``(original, derived)`` for one of ``KINDS``.
 """
 
+# ruff: noqa: ISC004, SIM905  (template tables: implicit concatenation and split word lists)
 from __future__ import annotations
 
 import random
@@ -666,7 +667,7 @@ _DOUBLE_STOP_RE = re.compile(r"(?<=[a-z]\.)\.(?!\.)")
 
 def _paragraphs(sentences: list[Sentence], rng: random.Random) -> tuple[tuple[Sentence, ...], ...]:
     """Group sentences into paragraphs of one to three (the lead stands alone)."""
-    out = [(sentences[0],)] if sentences else []
+    out: list[tuple[Sentence, ...]] = [(sentences[0],)] if sentences else []
     k = 1
     while k < len(sentences):
         n = rng.choice((1, 2, 2, 3))
