@@ -1,70 +1,113 @@
-"""How well newstrace names the source of real reuse: COUNTER (Urdu agency copy vs
-newspaper articles; the agency story NNNN is always the source of NNNNp).
+"""How well newstrace names the source of real reuse: the agency copy against the
+newspaper articles made from it.
 
-For every derived pair (WD or PD) that compare reports as reuse: the decided source
-(agency right, newspaper wrong, undecided), and how often each text vote of
-``verdict._text_votes`` points at the agency when it votes at all. The files carry no
-dates or attribution lines, so only the text votes decide here.
+Datasets (read at run time from ../shared/data, never copied into the project):
 
-    python bench/eval_source.py
+* METER-dev (English): ``pa/<story>.txt`` Press Association copy, ``news/<article>.txt``
+  newspaper articles, ``labels.json`` {article: {label, source}}.
+* COUNTER half (Urdu): agency story ``txt/NNNN.txt`` is always the source of ``NNNNp``.
+
+For every derived pair (WD or PD) that ``newstrace.compare(agency, article)`` reports as
+reuse (duplicate, rewrite or partial): the decided source, counted as right (the
+agency), wrong (the newspaper) or undecided. ``--swap`` compares (article, agency)
+instead, to show that the answer does not depend on the argument order. ``--reasons``
+counts the first reason given for each decided pair.
+
+The plain-text files carry no publication times; METER's agency copy carries its own
+byline ("By ..., PA News"), COUNTER carries no credit lines at all.
+
+    python bench/eval_source.py [--swap] [--reasons] [meter|counter ...]
 """
 
 from __future__ import annotations
 
+import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
+
+import argparse
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
-from newstrace.compare import compare_prepared, prepare
+import newstrace
 from newstrace.ingest import read_article
 from newstrace.model import REUSE
-from newstrace.source import _detail, _unaligned_sharing
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "counter-half"
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def meter_pairs() -> Iterator[tuple[str, str, Path, Path]]:
+    """(story, label, agency path, article path) of the derived METER-dev articles."""
+    data = SHARED / "meter-dev"
+    labels = json.loads((data / "labels.json").read_text(encoding="utf-8"))
+    for article, info in sorted(labels.items()):
+        if info["label"] in ("WD", "PD"):
+            yield (info["source"], info["label"], data / "pa" / f"{info['source']}.txt",
+                   data / "news" / f"{article}.txt")
+
+
+def counter_pairs() -> Iterator[tuple[str, str, Path, Path]]:
+    """(story, label, agency path, article path) of the derived COUNTER-half pairs."""
+    data = SHARED / "counter-half"
+    labels = json.loads((data / "labels.json").read_text(encoding="utf-8"))
+    for key, label in sorted(labels.items()):
+        if label in ("WD", "PD"):
+            yield key, label, data / "txt" / f"{key}.txt", data / "txt" / f"{key}p.txt"
+
+
+DATASETS = {"meter": ("METER-dev", "meter-dev", meter_pairs),
+            "counter": ("COUNTER half", "counter-half", counter_pairs)}
+
+
+def evaluate(name: str, swap: bool, show_reasons: bool) -> None:
+    title, folder, pairs = DATASETS[name]
+    if not (SHARED / folder).is_dir():
+        print(f"{title}: {SHARED / folder} is not present; nothing to evaluate")
+        return
+    counts: dict[str, Counter[str]] = {"WD": Counter(), "PD": Counter()}
+    first_reason: Counter[str] = Counter()
+    not_reuse = 0
+    for _story, label, agency_path, article_path in pairs():
+        agency, article = read_article(agency_path), read_article(article_path)
+        c = newstrace.compare(article, agency) if swap else newstrace.compare(agency, article)
+        if c.relation not in REUSE:
+            not_reuse += 1
+            continue
+        agency_side = "b" if swap else "a"
+        outcome = ("undecided" if c.source is None
+                   else "right" if c.source == agency_side else "wrong")
+        counts[label][outcome] += 1
+        if show_reasons and c.reasons:
+            key = c.reasons[0].split("(")[0].split(":")[0]
+            first_reason[f"{outcome}: {key[2:]}" if key[:2] in ("a ", "b ") else
+                         f"{outcome}: {key}"] += 1
+    total = counts["WD"] + counts["PD"]
+    n = sum(total.values())
+    order = "(article, agency)" if swap else "(agency, article)"
+    print(f"{title}: source of the derived pairs called reuse, compare{order}; "
+          f"truth: the agency")
+    for label, c in (("all", total), *counts.items()):
+        share = c["right"] / max(1, sum(c.values()))
+        print(f"  {label:3s} right {c['right']:4d}  wrong {c['wrong']:4d}  "
+              f"undecided {c['undecided']:4d}   right share {share:.3f}")
+    print(f"  ({n} derived pairs called reuse; {not_reuse} derived pairs not called reuse)")
+    for reason, k in first_reason.most_common(12):
+        print(f"    {k:4d}  {reason}")
 
 
 def main() -> None:
-    if not DATA.is_dir():
-        print(f"{DATA} is not present; nothing to evaluate")
-        return
-    labels = json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
-    decided: Counter[tuple[str, str]] = Counter()
-    votes: dict[str, Counter[str]] = {}
-    for key, label in sorted(labels.items()):
-        if label == "ND":
-            continue
-        pa = prepare(read_article(DATA / "txt" / f"{key}.txt"))
-        pb = prepare(read_article(DATA / "txt" / f"{key}p.txt"))
-        c = compare_prepared(pa, pb)
-        if c.relation not in REUSE:
-            continue
-        decided[(label, {"a": "agency", "b": "newspaper"}.get(c.source or "", "undecided"))] += 1
-        a, b, als = pa.side, pb.side, c.alignments
-        in_a = {i for al in als for i in al.a_sentences}
-        in_b = {j for al in als for j in al.b_sentences}
-        evidence = {  # > 0 points at the agency (a)
-            "detail in reused passages": _detail(a, als, True) - _detail(b, als, False),
-            "facts the other lacks": len(a.skeleton_keys - b.skeleton_keys)
-            - len(b.skeleton_keys - a.skeleton_keys),
-            "unreused sentences with shared facts": _unaligned_sharing(a, in_a, b.skeleton_keys)
-            - _unaligned_sharing(b, in_b, a.skeleton_keys),
-            "longer by >= 3 sentences": (len(a.spans) - len(b.spans)
-                                         if abs(len(a.spans) - len(b.spans)) >= 3 else 0),
-        }
-        for name, x in evidence.items():
-            votes.setdefault(name, Counter())["agency" if x > 0 else "newspaper" if x < 0
-                                              else "no vote"] += 1
-    total = Counter[str]()
-    for (_, who), n in decided.items():
-        total[who] += n
-    print("COUNTER half: source of the derived pairs reported as reuse (truth: the agency)")
-    print(f"  all: {dict(total)}")
-    for label in ("WD", "PD"):
-        print(f"  {label}: { {who: n for (lab, who), n in decided.items() if lab == label} }")
-    print("  each text vote on its own (agency = right):")
-    for name, counts in votes.items():
-        print(f"    {name:38s} {dict(counts)}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", nargs="*", help="meter, counter (default: both)")
+    parser.add_argument("--swap", action="store_true", help="compare(article, agency)")
+    parser.add_argument("--reasons", action="store_true", help="count the first reasons")
+    args = parser.parse_args()
+    for name in args.datasets:
+        if name not in DATASETS:
+            parser.error(f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}")
+    for name in args.datasets or list(DATASETS):
+        evaluate(name, args.swap, args.reasons)
+    print("reproduce: python bench/eval_source.py" + (" --swap" if args.swap else ""))
 
 
 if __name__ == "__main__":
