@@ -11,7 +11,10 @@ Rules, in order of precedence (each removed line gets one short reason):
 
 * headline: the given ``title`` among the top lines, else the first line that is not
   debris, if short (<= 25 words) and not ending like a sentence ("?" is fine). Later
-  lines equal to it (normalised) are a "repeated title";
+  lines equal to it (normalised) are a "repeated title". Mastheads and site names above
+  the headline ("THE DAILY COURIER", "Harbour Daily", "news.example.com", "Menu") are
+  not the headline: a top line of at most four words, or all capitals, or a host name,
+  followed by another headline-like line before the text begins, is a masthead;
 * lines learned as repeated across one site's articles (``repeated_lines``);
 * start-of-line CMS phrases (dispatched on the first word, so prose stays cheap): footers,
   share/subscribe prompts, related-content links, author boxes ("About Jane Doe"), agency
@@ -65,6 +68,7 @@ R_DATE = "date line"
 R_BYLINE = "byline"
 R_SHORT = "short line without sentence structure"
 R_AFTER_END = "after end-of-article marker"
+R_MASTHEAD = "masthead or site name above the headline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,6 +485,7 @@ def find_boilerplate(
     # Lines much longer than every known line cannot normalise to one (cheap filter).
     site_max = min(_SITE_LINE_MAX_CHARS, 2 * max(map(len, known_lines)) + 20) if known_lines else 0
     seen_content = False  # a line other than debris came: the headline search is over
+    mastheads = _masthead_starts(text, wanted)
 
     pos = 0
     for raw in text.split("\n"):
@@ -525,6 +530,9 @@ def find_boilerplate(
             if form in known_lines:
                 removed.append(Boilerplate(Span(a, b), R_SITE))
                 continue
+        if a in mastheads:
+            removed.append(Boilerplate(Span(a, b), R_MASTHEAD))
+            continue
         if not seen_content and not wanted_at_top and rule is None:
             # Else the headline is the first line that is not debris, if it is short and
             # does not end like a sentence.
@@ -566,6 +574,77 @@ def find_boilerplate(
             removed[nremoved:] = tail
             del body[nbody:]
     return Layout(title=title_span, body=tuple(body), removed=tuple(removed))
+
+
+_MASTHEAD_MAX_WORDS = 4  # a site name is short ...
+_MASTHEAD_CAPS_WORDS = 6  # ... or set in capitals
+_HOST_RE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?", re.IGNORECASE)
+_TOP_LINES = 12  # the headline is looked for among this many top lines
+_NONE: frozenset[int] = frozenset()
+
+
+_SITE_WORD_RE = re.compile(
+    r"(?:^|\s)(?:news|newswire|press|times|post|herald|telegraph|guardian|mail|mirror|express"
+    r"|journal|gazette|tribune|chronicle|independent|observer|standard|courier|star|sun|daily"
+    r"|magazine|newspaper|media|today|record|globe|examiner|register|bulletin|dispatch"
+    r"|monitor|inquirer|sentinel|argus|echo|advertiser|online)$", re.IGNORECASE)
+_UI_LINES = frozenset({"menu", "home", "search", "login", "log in", "sign in", "navigation",
+                       "skip to content", "skip to main content", "sections", "close", "open"})
+
+
+def _masthead_like(s: str, n: int) -> bool:
+    """A site name or a lone navigation word: a host name, a short line in capitals,
+    a short name ending in a news word ("Harbour Daily", "The Valley Times"), one word,
+    or a navigation label ("Menu")."""
+    if _HOST_RE.fullmatch(s):
+        return True
+    if n > _MASTHEAD_CAPS_WORDS:
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    t = s.rstrip(" .:|")
+    return n <= _MASTHEAD_MAX_WORDS and (
+        n == 1 or normalise_line(t) in _UI_LINES or _SITE_WORD_RE.search(t) is not None)
+
+
+def _masthead_starts(text: str, wanted: str) -> frozenset[int]:
+    """Start offsets of masthead lines: headline-like top lines that are masthead-like
+    (``_masthead_like``) and come before the real headline. The headline is the first
+    headline-like line that is not masthead-like, else the last masthead-like one, or
+    the given title; lines that other rules remove (menus, dates, bylines) are skipped.
+    Nothing is a masthead when the text begins before a second headline-like line, or
+    when the headline is given (the lines above it keep their own reasons)."""
+    if wanted:
+        return _NONE
+    candidates: list[int] = []
+    last = ""
+    pos = 0
+    seen = 0
+    for raw in text.split("\n", _TOP_LINES * 3)[: _TOP_LINES * 3]:
+        s = raw.strip()
+        start = pos + (raw.find(s[0]) if s else 0)
+        pos += len(raw) + 1
+        if not s:
+            continue
+        seen += 1
+        if seen > _TOP_LINES:
+            break
+        n = _count_words(s)
+        ends = s.rstrip(_CLOSERS)[-1:] in _SENT_END
+        if _rule(s, n, ends, False) is not None:
+            continue
+        if n >= _SENTENCE_WORDS or not _looks_like_title(s, n):
+            # The text has begun: the last short line above it is the headline.
+            return frozenset(candidates[:-1]) if len(candidates) <= 3 else _NONE
+        if candidates and normalise_line(s) == last:  # the headline, repeated
+            return frozenset(candidates[:-1]) if len(candidates) <= 4 else _NONE
+        if not _masthead_like(s, n):
+            # The headline: the short lines above it are mastheads.
+            return frozenset(candidates) if len(candidates) <= 3 else _NONE
+        candidates.append(start)
+        last = normalise_line(s)
+    return _NONE
 
 
 def _title_near_top(text: str, wanted: str) -> bool:
