@@ -15,7 +15,7 @@ from .align import TermStats, align
 from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
-from .ingest import article_from_text, read_article
+from .ingest import article_from_text, looks_like_path, read_article
 from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
@@ -56,12 +56,32 @@ def _whole(text: str) -> Span:
 
 
 def as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
-    """Accept an Article, a path (``pathlib.Path``) or a plain string of article text."""
+    """Accept an Article, a path (``pathlib.Path``, or a ``str`` naming an existing
+    file) or a plain string of article text.
+
+    A ``str`` without whitespace that names an existing file is read as that file. A
+    ``str`` that looks like a path (no whitespace, and a file suffix such as ``.txt``,
+    ``.html``, ``.json``, ``.gz``, or a path separator) but names no file raises
+    ``InputError`` (``compare("a.txt", "typo.txt")``), instead of being compared as a
+    one-word article. Any other string is the article's text.
+    """
     if isinstance(value, Article):
         return value
     if isinstance(value, os.PathLike):
         return read_article(Path(value))
     if isinstance(value, str):
+        name_like = bool(value.strip()) and not any(c.isspace() for c in value.strip())
+        if name_like:  # one "word": a file name if a file has it
+            path = Path(value.strip())
+            try:
+                exists = path.exists()
+            except (OSError, ValueError):  # too long or otherwise invalid here
+                exists = False
+            if exists:
+                return read_article(path)
+            if looks_like_path(value):
+                raise InputError(value.strip(), "no such file (the string looks like a "
+                                 "path, not article text)")
         return article_from_text(value, id=name, origin=f"<{name}>")
     raise TypeError(f"{name}: expected Article, str or path, got {type(value).__name__}")
 

@@ -34,6 +34,7 @@ __all__ = [
     "iter_articles",
     "iter_paths",
     "iter_stdin_jsonl",
+    "looks_like_path",
     "read_article",
     "read_stdin_article",
 ]
@@ -156,10 +157,75 @@ def article_from_html(html: str, *, id: str, origin: str | None = None,
         title=meta.get("title") or doc.get("title"),
         url=_valid(url) or doc.get("url"),
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
-        published=meta.get("published") or doc.get("date"),
+        published=meta.get("published") or _published_time(html) or doc.get("date"),
         author=meta.get("author") or doc.get("author"),
         origin=name, format="html",
     )
+
+
+# Publication time with time of day from the page's metadata (trafilatura keeps the day
+# only): meta article:published_time and friends, JSON-LD datePublished, itemprop, <time>.
+_META_TIME_NAMES = ("article:published_time", "og:article:published_time", "datepublished",
+                    "publish-date", "publish_date", "pubdate", "dc.date.issued",
+                    "dcterms.created", "parsely-pub-date", "sailthru.date")
+_TIMESTAMP_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_META_RE = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_LDJSON_RE = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>",
+                        re.IGNORECASE | re.DOTALL)
+_TIME_TAG_RE = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"']",
+                          re.IGNORECASE)
+_ITEMPROP_RE = re.compile(r"<[^>]*\bitemprop\s*=\s*[\"']datePublished[\"'][^>]*>",
+                          re.IGNORECASE)
+
+
+def _published_time(html: str) -> str | None:
+    """The page's publication timestamp (ISO 8601 with time of day, zone as given) from
+    its metadata, or None when the page gives no time of day."""
+    head = html[:200_000]
+    for tag in _META_RE.findall(head):
+        attrs = {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR_RE.findall(tag)}
+        name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        value = attrs.get("content") or ""
+        if name in _META_TIME_NAMES and _TIMESTAMP_RE.match(value):
+            return value.strip()
+    for block in _LDJSON_RE.findall(head):
+        try:
+            found = _ld_date(json.loads(block))
+        except (ValueError, RecursionError):
+            continue
+        if found:
+            return found
+    for tag in _ITEMPROP_RE.findall(head):
+        attrs = {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR_RE.findall(tag)}
+        value = attrs.get("content") or attrs.get("datetime") or ""
+        if _TIMESTAMP_RE.match(value):
+            return value.strip()
+    m = _TIME_TAG_RE.search(head)
+    if m is not None and _TIMESTAMP_RE.match(m.group(1)):
+        return m.group(1).strip()
+    return None
+
+
+def _ld_date(node: Any, depth: int = 0) -> str | None:
+    """datePublished of the first JSON-LD node that has one with a time of day."""
+    if depth > 6:
+        return None
+    if isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str) and _TIMESTAMP_RE.match(value):
+            return value.strip()
+        children: Iterable[Any] = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        if isinstance(child, dict | list):
+            found = _ld_date(child, depth + 1)
+            if found:
+                return found
+    return None
 
 
 # --- HTML body extraction ---------------------------------------------------------------
@@ -336,6 +402,20 @@ def _add_split_chunks(tree: Any, text: str) -> str:
     placed.extend((at, len(lines) + j, line) for j, (at, line) in enumerate(added))
     placed.sort(key=lambda t: (t[0], t[1]))
     return "\n".join(line for _, _, line in placed)
+
+
+_PATH_SUFFIX_RE = re.compile(
+    r"\.(?:txt|text|md|html?|xhtml|json|jsonl|ndjson|gz|xml|csv)$", re.IGNORECASE)
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether a string is meant as a file name rather than article text: no
+    whitespace, and a file suffix (".txt", ".html", ".json", ".gz", ...) or a path
+    separator. ``compare`` refuses such a string when no file has that name."""
+    s = value.strip()
+    if not s or len(s) > 4096 or any(c.isspace() for c in s):
+        return False
+    return bool(_PATH_SUFFIX_RE.search(s)) or "/" in s or "\\" in s
 
 
 def _looks_like_html(text: str) -> bool:
