@@ -21,13 +21,13 @@ byline ("By ..., PA News"), COUNTER carries no credit lines at all.
 
 from __future__ import annotations
 
-import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
-
 import argparse
 import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+
+import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
 
 import newstrace
 from newstrace.ingest import read_article

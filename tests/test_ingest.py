@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import newstrace
 from newstrace.errors import InputError, NewstraceError
 from newstrace.ingest import (
     article_from_html,
@@ -690,3 +691,31 @@ def test_iter_articles_streams_lazily(tmp_path: Path) -> None:
     assert next(it).text == "A fine article."
     with pytest.raises(InputError):
         next(it)
+
+
+# --- Python API: strings that look like paths (issue 13, item 7) ---------------------
+
+
+def test_compare_refuses_a_missing_path_like_string(tmp_path: Path) -> None:
+    for name in ("a.txt", "typo.txt", "story.html", "feed.jsonl.gz", "data.json",
+                 "articles/one", str(tmp_path / "missing.txt")):
+        with pytest.raises(InputError) as err:
+            newstrace.compare(name, "Some article text with spaces in it.")
+        assert "no such file" in str(err.value)
+
+
+def test_compare_reads_an_existing_path_given_as_str(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("The harbour council on Tuesday approved a new ferry timetable that adds "
+            "three evening crossings to the island of Velmo.\n")
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "two").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    c = newstrace.compare("one.txt", str(tmp_path / "two"))
+    assert c.a.origin == "one.txt" and c.a.format == "text"
+    assert c.b.id == "two"
+    # Text with spaces stays text, even with a suffix-like ending.
+    c = newstrace.compare(text, "Read the report in annex.txt")
+    assert c.b.format == "string"
+    # A one-word string that names no file is text too.
+    assert newstrace.compare(text, "Velmo").b.format == "string"

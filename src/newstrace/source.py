@@ -1,24 +1,29 @@
 """Source stage: which of two articles that share passages is the likely original.
 
-Votes with stated reasons: publication dates and attribution lines ("appeared first on")
-when present, else text evidence (which side keeps the detail that the other dropped).
+Votes with stated reasons. Metadata first: publication times (time of day and zone where
+the input has them; a bare date never outranks a timestamp of the same day) and credit
+lines ("By Jane Doe, Reuters", "LONDON (AP) -", "appeared first on", "according to The
+Times"), read against who each side is (site, URL host, masthead). Text evidence (which
+side keeps the detail that the other dropped) is weak and decides only without metadata;
+balanced evidence gives no source.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 import regex
 
+from .boilerplate import R_MASTHEAD
 from .model import Alignment, Article, Boilerplate
 from .side import Side
 
-_ATTRIBUTION_RE = regex.compile(
-    r"appeared first on|originally (?:published|appeared) (?:on|in|at)|source:|via\s+\p{Lu}"
-    r"|republished (?:from|with permission)|(?:this|the) (?:article|story) (?:first )?appeared",
-    regex.IGNORECASE,
-)
 _DETAIL_KINDS = ("time", "date", "number", "quote", "name")
 _SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
 
@@ -82,29 +87,31 @@ def _text_votes(a: Side, b: Side, alignments: Sequence[Alignment]) -> list[tuple
 
 
 def decide_source(a_article: Article, b_article: Article, a: Side, b: Side,
-            alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
-            removed_b: Sequence[Boilerplate]) -> tuple[str | None, list[str]]:
-    """Metadata decides when it says anything (an earlier date 3 votes, the other
-    side's attribution line 2): text evidence is weaker, and a real copy may keep more
-    detail than its source. Without metadata the text votes decide, by a margin of two:
-    a single vote is right only about 3 times in 4 (bench/eval_source.py)."""
+                  alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
+                  removed_b: Sequence[Boilerplate]) -> tuple[str | None, list[str]]:
+    """Metadata decides when it says anything: publication times (3 votes) and credit
+    lines (see ``_credit_votes``). Text evidence is weaker (a broadsheet may add its own
+    detail to agency copy) and decides only without metadata, by a margin of two: a
+    single text vote is right only about 3 times in 4 (bench/eval_source.py). Evidence
+    that cancels out gives None, with the reasons on both sides."""
     votes = 0  # > 0 means "a is the source"
     reasons: list[str] = []
-    if a_article.published and b_article.published and a_article.published != b_article.published:
-        earlier = "a" if a_article.published < b_article.published else "b"
-        votes += 3 if earlier == "a" else -3
-        reasons.append(f"{earlier} was published earlier ({min(a_article.published, b_article.published)})")
-    attr_a = _attribution(a_article.text, removed_a)
-    attr_b = _attribution(b_article.text, removed_b)
-    if attr_a != attr_b:
-        votes += -2 if attr_a else 2
-        side, line = ("a", attr_a) if attr_a else ("b", attr_b)
-        reasons.append(f"{side} carries an attribution line: {line!r}")
+    when = _time_vote(a_article.published, b_article.published)
+    if when is not None:
+        votes += 3 * when[0]
+        reasons.append(when[1])
+    for v, r in _credit_votes(provenance(a_article, removed_a), provenance(b_article, removed_b)):
+        votes += v
+        reasons.append(r)
+    if reasons and votes == 0:
+        return None, [*reasons, "the metadata points both ways: no side decided"]
     text = _text_votes(a, b, alignments)
     if votes == 0:
         votes = sum(v for v, _ in text)
         if abs(votes) < 2:
-            return None, reasons + [r for _, r in text] or ["no evidence of direction"]
+            return None, [r for _, r in text] + [
+                "the text evidence is balanced or weak (detail is only weak evidence): "
+                "no side decided" if text else "no evidence of direction"]
     # The reasons say why this side: text evidence pointing the other way is left out.
     reasons += [r for v, r in text if (v > 0) == (votes > 0)]
     return ("a" if votes > 0 else "b"), reasons
@@ -120,10 +127,317 @@ def likely_source(a_article: Article, b_article: Article, a: Side, b: Side,
     return source, tuple(reasons)
 
 
-def _attribution(text: str, removed: Sequence[Boilerplate]) -> str | None:
-    """An attribution line among the removed boilerplate, e.g. "appeared first on X"."""
-    for bp in removed:
-        line = text[bp.span.start:bp.span.end]
-        if _ATTRIBUTION_RE.search(line):
-            return line.strip()[:120]
+# --- publication times ------------------------------------------------------------------
+
+_DATE_ONLY_RE = regex.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_published(value: str | None) -> datetime | date | None:
+    """A publication time as given: an ISO 8601 date (a ``date``: no time of day), an ISO
+    8601 or RFC 2822 timestamp (a ``datetime``; aware when the input names its zone,
+    "Z" included). Anything else is None: no evidence rather than a guess."""
+    if not value or not value.strip():
+        return None
+    s = value.strip()
+    m = _DATE_ONLY_RE.match(s)
+    if m is not None:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    iso = s.replace("Z", "+00:00") if s.endswith("Z") else s
+    iso = regex.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # "+0100" -> "+01:00"
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+_NAIVE_SLACK = timedelta(hours=14)  # a timestamp without a zone may be in any zone
+
+
+def _time_vote(pa: str | None, pb: str | None) -> tuple[int, str] | None:
+    """+1 when a was published earlier, -1 when b was, with the reason; None when the
+    times say nothing. A bare date is never ranked against a timestamp of the same
+    calendar day (the day is all it says); timestamps without a zone count only when
+    they differ by more than any zone offset could explain."""
+    ta, tb = parse_published(pa), parse_published(pb)
+    if ta is None or tb is None:
+        return None
+    a_dt, b_dt = isinstance(ta, datetime), isinstance(tb, datetime)
+    if a_dt and b_dt:
+        assert isinstance(ta, datetime) and isinstance(tb, datetime)
+        if (ta.tzinfo is None) != (tb.tzinfo is None):
+            # One side without a zone: compare wall clocks, with a zone's slack.
+            diff = ta.replace(tzinfo=None) - tb.replace(tzinfo=None)
+            if abs(diff) <= _NAIVE_SLACK:
+                return None
+        else:
+            diff = ta - tb
+            if (ta.tzinfo is None and abs(diff) <= timedelta(0)) or diff == timedelta(0):
+                return None
+        earlier = diff < timedelta(0)
+        what = "published earlier"
+    else:
+        da = ta.date() if isinstance(ta, datetime) else ta
+        db = tb.date() if isinstance(tb, datetime) else tb
+        if da == db:
+            return None  # a bare date against the same day: no order
+        earlier = da < db
+        what = "published on an earlier day"
+    side, first, then = ("a", pa, pb) if earlier else ("b", pb, pa)
+    return (1 if earlier else -1), f"{side} was {what} ({first} vs {then})"
+
+
+# --- credit lines and who each side is ----------------------------------------------------
+
+# News agencies, each with the names it goes by (matched case-insensitively as words).
+_AGENCIES: tuple[tuple[str, ...], ...] = (
+    ("PA", "PA News", "PA Media", "Press Association"),
+    ("AP", "Associated Press", "The Associated Press"),
+    ("AFP", "Agence France-Presse", "Agence France Presse"),
+    ("Reuters", "Thomson Reuters"),
+    ("Bloomberg",), ("dpa", "Deutsche Presse-Agentur"), ("EFE",), ("ANSA",), ("Xinhua",),
+    ("TASS", "ITAR-TASS"), ("RIA Novosti", "RIA"), ("Interfax",), ("Kyodo", "Kyodo News"),
+    ("Yonhap",), ("PTI", "Press Trust of India"), ("ANI", "Asian News International"),
+    ("IANS",), ("APP", "Associated Press of Pakistan"), ("AAP", "Australian Associated Press"),
+    ("CP", "Canadian Press", "The Canadian Press"), ("UPI", "United Press International"),
+    ("Anadolu", "Anadolu Agency", "AA"), ("WAM",), ("SPA", "Saudi Press Agency"),
+    ("NNA",), ("Europa Press",), ("Belga",), ("ANP",), ("NTB",), ("TT",), ("STT",),
+    ("Ritzau",), ("APA",), ("Keystone-SDA", "SDA"), ("CTK",), ("PAP",), ("MTI",),
+    ("Lusa",), ("IRNA",), ("Bernama",), ("Antara",), ("PNA",), ("CNA",), ("NAN",),
+)
+_AGENCY_KEY = {" ".join(alias.casefold().split()): names[0]
+               for names in _AGENCIES for alias in names}
+# Words that end the name of a news organisation ("Harbour Daily News", "The Times").
+_OUTLET_WORDS = (r"News|Newswire|Press|Agency|Wire|Times|Post|Herald|Telegraph|Guardian|Mail"
+                 r"|Mirror|Express|Journal|Gazette|Tribune|Chronicle|Independent|Observer"
+                 r"|Standard|Courier|Star|Sun|Daily|Magazine|Newspaper|Media|Today|Record"
+                 r"|Globe|Examiner|Register|Bulletin|Dispatch|Review|Monitor|Inquirer"
+                 r"|Reporter|Sentinel|Argus|Echo|Advertiser|Online|TV|Radio|BBC|CNN")
+_OUTLET_END_RE = regex.compile(rf"(?:^|\s)(?:{_OUTLET_WORDS})$", regex.IGNORECASE)
+_AGENCY_ALT = "|".join(sorted((regex.escape(a) for a in _AGENCY_KEY), key=len, reverse=True))
+_CAP = r"(?:The\s+)?\p{Lu}[\p{L}\p{N}&'’.-]*"
+_ORG = (rf"(?:(?i:{_AGENCY_ALT})(?![\p{{L}}\p{{N}}])"
+        rf"|{_CAP}(?:\s+(?:of\s+)?\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*){{0,4}})")
+# "By Stephen Howard, PA News", "By Jane Doe and John Roe | Reuters", "By AP".
+_BYLINE_RE = regex.compile(
+    rf"^\s*By\s+(?:(?P<who>[^,|\n]{{2,80}}?)\s*(?:,|\||\s-\s|\s–\s|\s—\s)\s*)?"
+    rf"(?P<org>{_ORG})\s*\.?\s*$")
+# "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "Islamabad (APP):".
+_DATELINE_RE = regex.compile(
+    r"^\s*\p{Lu}[\p{L} .,'’/-]{1,40}?(?:,\s*[\p{L}\p{N} .]{1,25})?\s*"
+    rf"\((?P<org>{_ORG})\)\s*[-–—:]")
+# A credit in the closing line: "(Reuters)", "- AFP", "Source: AP".
+_TAIL_RE = regex.compile(rf"(?:\(\s*(?P<org>(?i:{_AGENCY_ALT}))\s*\)|[-–—]\s*(?P<org>(?i:"
+                         rf"{_AGENCY_ALT})))\s*\.?\s*$")
+# Lines that say "this text comes from elsewhere", with the outlet they name.
+_CREDIT_RES = (
+    regex.compile(rf"\b(?:appeared|was)\s+(?:first|originally)\s+(?:published\s+)?"
+                  rf"(?:on|in|at|by)\s+(?P<org>{_ORG})"),
+    regex.compile(rf"\bfirst\s+appeared\s+(?:on|in|at)\s+(?P<org>{_ORG})"),
+    regex.compile(rf"\boriginally\s+(?:published|appeared)\s+(?:on|in|at|by)\s+"
+                  rf"(?P<org>{_ORG})"),
+    regex.compile(rf"\brepublished\s+(?:from|with\s+permission\s+(?:of|from))\s+"
+                  rf"(?P<org>{_ORG})"),
+    regex.compile(rf"^\s*(?i:source|courtesy|via|credit)\s*:?\s+(?P<org>{_ORG})\s*\.?\s*$"),
+    regex.compile(rf"\b(?:(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+)"
+                  rf"(?P<org>(?i:{_AGENCY_ALT}))(?![\p{{L}}\p{{N}}])"),
+)
+# "© 2020 The Associated Press": who holds the text, like a byline.
+_COPYRIGHT_RE = regex.compile(
+    rf"(?:©|\((?i:c)\)|\b(?i:copyright))\s*(?:\d{{4}}\s*)?(?P<org>{_ORG})")
+# "according to The Times": a fact taken from that outlet, not the whole text. It counts
+# only against a side that is that outlet.
+_FACT_CREDIT_RE = regex.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<org>{_ORG})")
+_UI_WORDS = frozenset({"menu", "home", "search", "login", "log in", "sign in", "subscribe",
+                       "skip to content", "navigation", "news", "sections", "close"})
+
+
+def _org_key(name: str) -> str | None:
+    """A comparable key for an organisation name; None when it is no news organisation
+    (an agency alias, or a capitalised name ending in a news word: "The Daily Courier")."""
+    words = regex.findall(r"[\p{L}\p{N}&]+(?:[.'’-][\p{L}\p{N}]+)*", name)
+    if not words:
+        return None
+    joined = " ".join(w.casefold() for w in words)
+    for k in range(len(words), 0, -1):  # the longest agency alias inside the name
+        for i in range(len(words) - k + 1):
+            alias = " ".join(w.casefold() for w in words[i:i + k])
+            if alias in _AGENCY_KEY and (k > 1 or words[i].isupper() or len(alias) > 3
+                                         or alias == "dpa"):
+                return _AGENCY_KEY[alias].casefold()
+    if _OUTLET_END_RE.search(" ".join(words)):
+        return " ".join(w for w in joined.split() if w != "the")
     return None
+
+
+def _host_key(url: str | None) -> str | None:
+    """"https://www.reuters.com/world/..." -> "reuters"."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    parts = [p for p in host.casefold().split(".") if p not in ("www", "m", "amp", "edition")]
+    return parts[0] if len(parts) >= 2 else None
+
+
+def _site_key(site: str | None) -> str | None:
+    if not site or not site.strip():
+        return None
+    if "." in site and " " not in site.strip():
+        return _host_key(site)
+    key = _org_key(site)
+    return key or " ".join(w for w in site.casefold().split() if w != "the") or None
+
+
+def _same_org(x: str, y: str) -> bool:
+    """Whether two keys name one organisation ("reuters" and "reuters", "daily courier"
+    and "dailycourier" from a host name)."""
+    return x == y or x.replace(" ", "") == y.replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What an article says about where its text comes from.
+
+    ``identity``: who publishes this copy (site or URL host, a masthead line above the
+    headline). ``own``: organisations its byline or dateline names as the author.
+    ``credits``: (organisation, line) pairs it names as the origin of its text: a
+    byline or dateline naming another organisation than its identity, "appeared first
+    on", "according to The Times", "Source: AP" and the like."""
+
+    identity: frozenset[str]
+    own: tuple[tuple[str, str], ...]
+    credits: tuple[tuple[str, str], ...]
+    mentions: tuple[tuple[str, str], ...] = ()
+    """Outlets named as the origin of a fact ("according to The Sun"): they count only
+    against a side that is that outlet."""
+
+    def is_org(self, key: str) -> bool:
+        """Whether this article is (published by) that organisation: by its site or
+        masthead, or, for a copy that names no publisher, by its own byline."""
+        names = self.identity or frozenset(k for k, _ in self.own)
+        return any(_same_org(key, n) for n in names)
+
+
+_SCAN_LINES = 400  # credit lines are looked for among this many lines
+
+
+_Named = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=512)
+def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
+    """(own, credits, mentions) found line by line in the text: bylines, datelines and
+    copyright lines naming an organisation; credit phrases; "according to" outlets."""
+    own: list[tuple[str, str]] = []
+    credits: list[tuple[str, str]] = []
+    mentions: list[tuple[str, str]] = []
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:_SCAN_LINES]
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        short = len(line) <= 200
+        if short and line[:3].casefold() == "by ":
+            m = _BYLINE_RE.match(line)
+            if m is not None and (key := _org_key(m["org"])) is not None:
+                own.append((key, line))
+                continue
+        if "(" in line[:80]:
+            m = _DATELINE_RE.match(line)
+            if m is not None and (key := _org_key(m["org"])) is not None:
+                own.append((key, line[:m.end()]))
+        if i == last or short:
+            m = _TAIL_RE.search(line)
+            if m is not None and (key := _org_key(m["org"])) is not None:
+                own.append((key, line[-120:]))
+        if short and ("©" in line or "opyright" in line or "(c)" in line.casefold()):
+            m = _COPYRIGHT_RE.search(line)
+            if m is not None and (key := _org_key(m["org"])) is not None:
+                own.append((key, line))
+        for patterns, into in ((_CREDIT_RES, credits), ((_FACT_CREDIT_RE,), mentions)):
+            for pattern in patterns:
+                for m in pattern.finditer(line):
+                    key = _org_key(m["org"])
+                    if key is not None:
+                        into.append((key, line if short else
+                                     line[max(0, m.start() - 40):m.end()]))
+    return tuple(own), tuple(credits), tuple(mentions)
+
+
+def provenance(article: Article, removed: Sequence[Boilerplate] = ()) -> Provenance:
+    """The identity, own bylines and credits of an article (see ``Provenance``)."""
+    identity: set[str] = set()
+    for key in (_site_key(article.site), _host_key(article.url)):
+        if key:
+            identity.add(key)
+    for bp in removed:
+        if bp.reason == R_MASTHEAD:
+            # A masthead names the publisher only when it reads as a news organisation
+            # or a host name ("THE DAILY COURIER", "news.example.com"), not "(With pics)".
+            line = article.text[bp.span.start:bp.span.end].strip()
+            key = _host_key(line) if "." in line and " " not in line else _org_key(line)
+            if key and key not in _UI_WORDS:
+                identity.add(key)
+    own, credits, mentions = _scan_lines(article.text)
+    if article.author and (key := _org_key(article.author)) is not None:
+        own = (*own, (key, f"author: {article.author}"))
+    # A byline naming another organisation than the publisher is a credit, not its own.
+    if identity:
+        credits = (*credits, *((k, line) for k, line in own
+                               if not any(_same_org(k, n) for n in identity)))
+        own = tuple((k, line) for k, line in own if any(_same_org(k, n) for n in identity))
+    # Crediting itself ("© Reuters" on a Reuters copy) is no credit.
+    mine = identity or {k for k, _ in own}
+    credits = tuple((k, line) for k, line in credits if not any(_same_org(k, n) for n in mine))
+    mentions = tuple((k, line) for k, line in mentions if not any(_same_org(k, n) for n in mine))
+    return Provenance(frozenset(identity), own, credits, mentions)
+
+
+def _credit_votes(pa: Provenance, pb: Provenance) -> list[tuple[int, str]]:
+    """Votes (+: a is the source) from credit lines, strongest first:
+
+    * one side credits an organisation that the other side is: the other is the source
+      (3 votes);
+    * else one side credits an outlet and the other credits none: the crediting side
+      reads as the copy (2);
+    * else one side carries an agency's own byline or dateline and the other names no
+      author and no source: the text is the agency's, the other side its copy (2)."""
+    votes: list[tuple[int, str]] = []
+    for sign, x, y, xs, ys in ((1, pb, pa, "b", "a"), (-1, pa, pb, "a", "b")):
+        for key, line in (*x.credits, *x.mentions):
+            if y.is_org(key):
+                votes.append((3 * sign, (f"{xs} credits {_show(key)} ({_quote(line)}) and "
+                                         f"{ys} is {_show(key)}: {ys} is the source")))
+                break
+    if votes:
+        return votes
+    if bool(pa.credits) != bool(pb.credits):
+        x, xs, ys, sign = (pa, "a", "b", -1) if pa.credits else (pb, "b", "a", 1)
+        key, line = x.credits[0]
+        return [(2 * sign, (f"{xs} credits {_show(key)} ({_quote(line)}) and {ys} credits "
+                            f"no source: {xs} reads as the copy"))]
+    if not pa.credits and not pb.credits and bool(pa.own) != bool(pb.own):
+        x, xs, ys, sign = (pa, "a", "b", 1) if pa.own else (pb, "b", "a", -1)
+        key, line = x.own[0]
+        return [(2 * sign, (f"{xs} carries the byline or dateline of {_show(key)} "
+                            f"({_quote(line)}) and {ys} names no author or source: {xs} "
+                            f"reads as the original"))]
+    return votes
+
+
+_SHOW = {names[0].casefold(): names[0] for names in _AGENCIES}
+
+
+def _show(key: str) -> str:
+    """An organisation key as a reason shows it ("pa" -> "PA", "daily courier" ->
+    "Daily Courier")."""
+    return _SHOW.get(key) or key.title()
+
+
+def _quote(line: str) -> str:
+    line = " ".join(line.split())
+    return repr(line if len(line) <= 80 else line[:77] + "...")
