@@ -719,3 +719,14 @@ def test_compare_reads_an_existing_path_given_as_str(
     assert c.b.format == "string"
     # A one-word string that names no file is text too.
     assert newstrace.compare(text, "Velmo").b.format == "string"
+
+
+def test_html_publication_time_keeps_time_of_day() -> None:
+    """trafilatura keeps the day only; the page's own metadata has the time and zone."""
+    body = "".join(f"<p>{p}</p>" for p in PAGE_BODY)
+    for head in ('<meta property="article:published_time" content="2024-03-01T09:15:00+01:00">',
+                 '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+                 '"datePublished": "2024-03-01T09:15:00+01:00"}]}</script>'):
+        page = f"<html><head>{head}<title>T</title></head><body><article>{body}</article></body></html>"
+        art = article_from_html(page, id="p")
+        assert art.published == "2024-03-01T09:15:00+01:00"
