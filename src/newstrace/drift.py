@@ -2,16 +2,36 @@
 
 Compares the skeleton (``skeleton.facts``) of each aligned source passage with its
 derived passage: numbers, times and dates altered or dropped; quoted words changed or
-lost; a named actor replaced by another; two separate source sentences merged into one.
-Direction matters for wording ("dropped" is relative to the source), so drifts are
-computed from the likely source to the derived side; offsets still say a/b.
+lost (the drift's spans cover the words that changed, not the quote's shared words); a
+named actor replaced by another; a qualifier changed (a modifier or a preposition of
+time or degree whose change alters the claim, "binding" / "urgent", "since 2002" /
+"in 2002"); two separate source sentences merged into one.
+
+Direction. When the verdict names a source, drifts are computed from the source to the
+copy and notes say so ("dropped", "added", "became"). When it does not (``source`` is
+None), ``a`` is only the reference side: kinds keep their documented names, read from a
+to b (``…_dropped``: only a has it; ``…_added``: only b has it), and notes claim no
+direction: they say what each side has ("number differs: 5 in a, 7 in b", "time 4 p.m.
+only in a"). Offsets always say a/b.
+
+Precision rules (what an editor should not have to wade through):
+- a name is an actor only if it is a name somewhere in the body (capitalised inside a
+  sentence, not only where it opens one or in a title-cased headline line) and is not a
+  news agency credited for the story (``AGENCIES``);
+- numbers, dates and times inside a dateline or credit line ("LONDON, March 3
+  (Reuters) -", "Islamabad (APP):", "By X, PA News") are not drifts;
+- a qualifier change is a one- or two-word substitution between identical words on
+  both sides, where both words belong to the optional English qualifier lexicon in
+  different classes (prepositions and approximators only before a number or time),
+  outside quotes (quote drifts show those), at most two per passage.
 """
 
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 from rapidfuzz import fuzz
@@ -22,17 +42,138 @@ from .side import Side
 from .skeleton import Fact, relative_times
 from .text import STOPWORDS, Token, term
 
+__all__ = ["AGENCIES", "find_drifts"]
+
+
+def _words(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
 _VALUE_KINDS = ("time", "date", "number")
 _RANGE_GAP_RE = regex.compile(r"^\s*(?:-|–|—|to|and|till|until|through)?\s*$")
 _MIN_FRAGMENT_TOKENS = 6
 _MAX_SWAP_CHUNK = 8
 _PARAPHRASE_SHARE = 0.4  # share of a quote's content terms that a retelling keeps
+_QUOTE_TAIL = 3  # words after a quote that a local comparison looks at
+_MAX_QUALIFIERS_PER_PASSAGE = 2
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
-_REPORTING_VERBS = frozenset("said says told added stated announced confirmed warned".split())
-_SPEAKER_STOPS = frozenset("and but that as while when which who he she they it we i".split())
+_REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
+_SPEAKER_STOPS = _words("and but that as while when which who he she they it we i")
 _SPEAKER_BREAK_RE = regex.compile(r"[,;:.!?()\[\]\"“”«»—–]")
 _MAX_SPEAKER_TOKENS = 5
 _CLAUSE_END_RE = regex.compile(r"[.!?;:]")
+
+# News agencies and wire services (casefolded): credited for a story, never an actor of
+# it. "Reuters" in one copy and "AFP" in another is a byline, not a changed actor.
+AGENCIES: frozenset[str] = _words("""
+reuters ap afp pa upi dpa ansa efe kyodo yonhap xinhua tass itar-tass interfax anadolu
+app pti ani ians bernama antara apa ctk pap mti bta hina tanjug wam irna isna tasnim kuna
+qna bna jiji aap bloomberg prnewswire globenewswire
+""") | frozenset({
+    "associated press", "agence france-presse", "agence france presse", "press association",
+    "pa media", "pa news", "press trust of india", "asian news international",
+    "united press international", "deutsche presse-agentur", "kyodo news", "xinhua news agency",
+    "associated press of pakistan", "ria novosti", "pr newswire", "business wire",
+})
+
+# A dateline or credit line opening a sentence: "LONDON, March 3 (Reuters) -",
+# "Islamabad (APP):", "BEIJING –", "NEW YORK, Jan. 5, 2024 /PRNewswire/ --",
+# "By Jane Doe, PA News". Its date is the wire's, not the story's.
+_DATELINE_RE = regex.compile(
+    r"[\s\"“'‘(]*(?:"
+    r"[Bb]y\s+[^\n.!?]{1,60}?,\s*[^\n.!?]{1,40}?(?=\n|$)"
+    r"|\p{Lu}[\p{L}.'’-]*(?:[ -]\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*,\s*[\p{L}\p{N} .,]{1,30}?)?"
+    r"\s*(?:\(\s*[\p{L}&. -]{2,40}\)|/[^/\n]{2,30}/)\s*(?:--|[-–—:])"
+    r"|\p{Lu}{2}[\p{Lu}.'’-]*(?:[ -]\p{Lu}{2}[\p{Lu}.'’-]*){0,3}"
+    r"(?:\s*,\s*[\p{L}\p{N} .,]{1,30}?)?\s*(?:--|[-–—])"
+    r")\s"
+)
+_INSIDE_CAPITAL_RE = regex.compile(r"(?<=[\p{L}\p{N},;:][^\S\n]+)\p{Lu}[\p{L}\p{M}'’.-]*")
+_OPENS_SENTENCE_RE = regex.compile(r"(?:^|[.!?…]\s+|[\n\"“”«»(\[–—-]\s*)$")
+_HEADLINE_CAPS_SHARE = 0.6
+_MAX_DATELINE_CHARS = 120
+
+# Optional English helper: qualifiers whose change alters a claim, by class. Two words
+# of one class are a rewording ("compulsory" / "mandatory"); of two classes, a change
+# ("binding" / "urgent", "allies" / "partners"). Classes marked "@" are prepositions and
+# approximators of time or degree: they count only before a number or a time word.
+_QUALIFIER_LEXICON = """
+@since: since
+@point: in on at during
+@until: until till through
+@before: before prior
+@after: after following
+@by: by
+@from: from
+@within: within
+@approx: about around roughly approximately some circa estimated
+@below: nearly almost under below less fewer|less than|fewer than|up to|just under
+@above: over above exceeding|more than|at least|upwards of|just over|in excess of
+@exact: exactly precisely only just
+required: binding mandatory compulsory obligatory required enforceable
+optional: voluntary optional non-binding nonbinding advisory
+urgent: urgent immediate pressing emergency
+confirmed: confirmed proven verified official
+alleged: alleged suspected purported accused apparent presumed unconfirmed
+possible: possible potential likely probable
+certain: certain definite sure
+provisional: preliminary initial provisional tentative interim draft
+final: final conclusive definitive
+temporary: temporary
+permanent: permanent lasting indefinite
+partial: partial partly partially
+full: full fully complete completely total totally entire entirely wholly
+ally: ally allies allied alliance
+partner: partner partners partnership
+friend: friend friends friendly
+rival: rival rivals competitor competitors adversary adversaries opponent opponents
+enemy: enemy enemies foe foes hostile
+low: slight slightly minor small modest marginal limited
+high: significant significantly major serious seriously severe severely substantial massive huge
+record: unprecedented record historic
+all: all every each
+most: most majority
+many: many numerous
+some: some several
+few: few
+none: no none
+always: always
+often: often frequently regularly usually
+sometimes: sometimes occasionally
+rarely: rarely seldom
+never: never
+legal: legal lawful legitimate
+illegal: illegal unlawful illegitimate
+peaceful: peaceful nonviolent
+violent: violent
+up: increased higher rising rose grew
+down: decreased lower falling fell shrank
+may: may might could
+will: will would shall
+can: can could
+must: must
+should: should
+"""
+
+
+def _lexicon(spec: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in spec.strip().splitlines():
+        cls, words = line.split(":", 1)
+        head, *phrases = words.split("|")
+        for w in (*head.split(), *(p.strip() for p in phrases)):
+            out.setdefault(w, set()).add(cls)
+    return {w: frozenset(c) for w, c in out.items()}
+
+
+_QUALIFIERS = _lexicon(_QUALIFIER_LEXICON)
+_TIME_LEADS = _words("a an the last next this")
+_TIME_WORDS = _words("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+saturday sunday year years month months week weeks day days hour hours minute minutes
+decade decades century today yesterday tomorrow midnight noon dawn
+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,25 +194,49 @@ class _Passage:
         return self.side.text[self.span.start:self.span.end]
 
 
+@dataclass(slots=True)
+class _Ctx:
+    """What one call knows: the sides from source to copy, whether that direction was
+    decided (it words the notes), and what is computed at most once per call."""
+
+    src: Side
+    dst: Side
+    directed: bool
+    _names: frozenset[str] | None = field(default=None)
+
+    def name_words(self) -> frozenset[str]:
+        """Capitalised words standing inside a body sentence (not opening it, not in a
+        title-cased line) of either side: the words that are names in these articles."""
+        if self._names is None:
+            self._names = _inside_capitals(self.src) | _inside_capitals(self.dst)
+        return self._names
+
+
+_Raw = tuple[str, Span | None, Span | None, str, str, str]
+
+
 def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
                 source: str | None = None) -> list[Drift]:
-    """Drifts of every aligned passage, from the likely source (``a`` when unknown)."""
+    """Drifts of every aligned passage, from the source; with ``source`` None, ``a`` is
+    the reference and notes say "differs" / "only in a" (see the module docstring)."""
     flip = source == "b"
     src_side, dst_side = (b, a) if flip else (a, b)
+    ctx = _Ctx(src_side, dst_side, directed=source in ("a", "b"))
     src_body = _body_keys(src_side)
     dst_body = _body_keys(dst_side)
-    raw: list[tuple[str, Span | None, Span | None, str, str, str]] = []
+    raw: list[_Raw] = []
     for al in alignments:
         src = _Passage.of(src_side, al.b if flip else al.a, al.b_sentences if flip else al.a_sentences)
         dst = _Passage.of(dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences)
         blocks = _changed_blocks([t.form for t in src.tokens], [t.form for t in dst.tokens])
-        raw += _value_drifts(src, dst, blocks, src_body, dst_body)
-        raw += _quote_drifts(src, dst)
-        raw += _actor_drifts(src, dst, blocks)
-        raw += _speaker_drifts(src, dst)
-    raw += _merge_drifts(src_side, dst_side, alignments, flip)
+        raw += _value_drifts(ctx, src, dst, blocks, src_body, dst_body)
+        raw += _quote_drifts(ctx, src, dst)
+        raw += _actor_drifts(ctx, src, dst, blocks)
+        raw += _speaker_drifts(ctx, src, dst)
+        raw += _qualifier_drifts(ctx, src, dst, blocks)
+    raw += _merge_drifts(ctx, alignments, flip)
     out: list[Drift] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[str, Span | None, Span | None]] = set()
     for kind, s_span, d_span, s_text, d_text, note in raw:
         a_span, b_span, a_text, b_text = (d_span, s_span, d_text, s_text) if flip else \
             (s_span, d_span, s_text, d_text)
@@ -99,16 +264,99 @@ def _present(key: str, keys: set[str]) -> bool:
     return any(padded in f" {k} " or f" {k} " in padded for k in keys)
 
 
-def _value_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]],
-                  src_body: dict[str, set[str]], dst_body: dict[str, set[str]]):
+# --- datelines, names ----------------------------------------------------------------
+
+def _in_dateline(side: Side, span: Span) -> bool:
+    """Whether a span lies in a dateline or credit line opening its sentence (checked
+    only for the few facts that would otherwise be drifts; kept with the side)."""
+    sentence = _sentence_of(side, span.start)
+    if sentence is None or span.start - sentence.start > _MAX_DATELINE_CHARS:
+        return False
+    memo: dict[int, int] = side._cached("drift_datelines", dict)
+    end = memo.get(sentence.start)
+    if end is None:
+        m = _DATELINE_RE.match(side.text, sentence.start, sentence.end)
+        end = memo[sentence.start] = m.end() if m is not None else sentence.start
+    return span.end <= end
+
+
+def _headline_like(text: str, span: Span) -> bool:
+    """A title-cased line (most words capitalised): its capitals do not mark names."""
+    words = [w for w in text[span.start:span.end].split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= _HEADLINE_CAPS_SHARE * len(words)
+
+
+def _inside_capitals(side: Side) -> frozenset[str]:
+    def make() -> frozenset[str]:
+        out: set[str] = set()
+        for s in side.spans:
+            if _headline_like(side.text, s):
+                continue
+            for m in _INSIDE_CAPITAL_RE.finditer(side.text, s.start, s.end):
+                if m.start() > s.start:  # the look-behind may see the sentence before
+                    out.add(m.group().rstrip(".’'-"))
+        return frozenset(out)
+    return side._cached("drift_inside_capitals", make)  # type: ignore[no-any-return]
+
+
+def _is_agency(key: str) -> bool:
+    return key in AGENCIES or key.removeprefix("the ") in AGENCIES
+
+
+def _actor(ctx: _Ctx, side: Side, name: Fact) -> bool:
+    """Whether a name fact can be an actor of the story: not a news agency, not in a
+    dateline or a title-cased line, and a name in these articles (not a word that is
+    capitalised only because it opens a sentence: "Roughly", "Overall")."""
+    if _is_agency(name.key) or _in_dateline(side, name.span):
+        return False
+    sentence = _sentence_of(side, name.span.start)
+    if sentence is not None and _headline_like(side.text, sentence):
+        return False
+    if " " in name.text.strip():
+        return True
+    opens = _OPENS_SENTENCE_RE.search(side.text, max(0, name.span.start - 3), name.span.start)
+    return opens is None or name.text.rstrip(".’'-") in ctx.name_words()
+
+
+def _sentence_of(side: Side, pos: int) -> Span | None:
+    starts: list[int] = side._cached("drift_sentence_starts", lambda: [s.start for s in side.spans])
+    k = bisect_right(starts, pos) - 1
+    return side.spans[k] if k >= 0 and pos < side.spans[k].end else None
+
+
+# --- notes ---------------------------------------------------------------------------
+
+def _q(s: str) -> str:
+    return f"“{_clip(s.strip(), 80)}”"
+
+
+def _changed_note(ctx: _Ctx, what: str, old: str, new: str) -> str:
+    if ctx.directed:
+        return f"{what} {old} became {new}"
+    return f"{what} differs: {old} in a, {new} in b"
+
+
+def _one_side_note(ctx: _Ctx, what: str, value: str, gone: bool) -> str:
+    if ctx.directed:
+        return f"{what} {value} {'dropped' if gone else 'added'}"
+    return f"{what} {value} only in {'a' if gone else 'b'}"
+
+
+# --- values --------------------------------------------------------------------------
+
+def _value_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
+                  token_blocks: list[tuple[int, int, int, int]],
+                  src_body: dict[str, set[str]], dst_body: dict[str, set[str]]) -> list[_Raw]:
     """Numbers, dates and times of the source passage missing from the whole derived
     article, paired with new values that stand at the same place (the same changed
-    run of words), else reported as dropped or added."""
-    out = []
+    run of words), else reported as dropped or added. Datelines do not count."""
+    out: list[_Raw] = []
     blocks = _char_blocks(src, dst, token_blocks)
     for kind in _VALUE_KINDS:
         missing = [f for f in src.facts if f.kind == kind and not _present(f.key, dst_body[kind])]
         new = [f for f in dst.facts if f.kind == kind and not _present(f.key, src_body[kind])]
+        missing = [f for f in missing if not _in_dateline(src.side, f.span)]
+        new = [f for f in new if not _in_dateline(dst.side, f.span)]
         missing = _merge_ranges(src.side.text, missing)
         new = _merge_ranges(dst.side.text, new)
         paired: set[int] = set()
@@ -117,15 +365,15 @@ def _value_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, in
                           and _same_block(blocks, old.span, f.span)), None)
             if fresh is None:
                 out.append((f"{kind}_dropped", old.span, dst.span, old.text, "",
-                            f"{kind} {old.text} dropped"))
+                            _one_side_note(ctx, kind, old.text, gone=True)))
                 continue
             paired.add(new.index(fresh))
             out.append((f"{kind}_changed", old.span, fresh.span, old.text, fresh.text,
-                        f"{kind} {old.text} became {fresh.text}"))
+                        _changed_note(ctx, kind, old.text, fresh.text)))
         for k, fresh in enumerate(new):
             if k not in paired:
                 out.append((f"{kind}_added", src.span, fresh.span, "", fresh.text,
-                            f"{kind} {fresh.text} added"))
+                            _one_side_note(ctx, kind, fresh.text, gone=False)))
     return out
 
 
@@ -164,68 +412,139 @@ def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
     return out
 
 
-def _quote_drifts(src: _Passage, dst: _Passage):
-    out = []
-    dst_tokens = dst.tokens
-    dst_norm = " ".join(t.form for t in dst_tokens)
-    for q in (f for f in src.facts if f.kind == "quote"):
-        q_forms = [t.form for t in src.side.tokens_in(q.span.start, q.span.end)]
-        if not q_forms or f" {' '.join(q_forms)} " in f" {dst_norm} ":
+# --- quotes --------------------------------------------------------------------------
+
+def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
+    out: list[_Raw] = []
+    quotes = [f for f in src.facts if f.kind == "quote"]
+    if not quotes:
+        return out
+    dst_norm = f" {' '.join(t.form for t in dst.tokens)} "
+    for q in quotes:
+        q_toks = src.side.tokens_in(q.span.start, q.span.end)
+        if not q_toks or f" {' '.join(t.form for t in q_toks)} " in dst_norm:
             continue  # kept word for word (quotation marks may go)
-        replacement = _replacement(src, q, dst, dst_tokens)
-        if replacement is None:
-            replacement = _paraphrase_of(src, q, dst_tokens)
-        if replacement is not None:
-            s, e = replacement
-            new = dst.side.text[s:e]
-            out.append(("quote_changed", q.span, Span(s, e), q.text, new,
-                        f"quoted {q.text} became {new!r}"))
-        else:
+        change = _local_change(src, q, q_toks, dst) or _paraphrase_change(q_toks, dst)
+        if change is None:
             out.append(("quote_dropped", q.span, dst.span, q.text, "",
-                        f"quoted {q.text} dropped"))
+                        _one_side_note(ctx, "quoted", q.text, gone=True)))
+            continue
+        s_span, d_span = change
+        old = src.side.text[s_span.start:s_span.end]
+        new = dst.side.text[d_span.start:d_span.end]
+        whole = s_span.start <= q_toks[0].start and q_toks[-1].end <= s_span.end
+        if ctx.directed:
+            note = (f"quoted {_clip(q.text, 80)} became {_q(new)}" if whole else
+                    f"quoted {_clip(q.text, 80)}: {_q(old)} became {_q(new)}")
+        else:
+            note = f"quote {_clip(q.text, 80)} differs: {_q(old)} in a, {_q(new)} in b"
+        out.append(("quote_changed", s_span, d_span, old, new, note))
     return out
 
 
-def _replacement(src: _Passage, q: Fact, dst: _Passage,
-                 dst_tokens: list[Token]) -> tuple[int, int] | None:
-    """Where the derived passage says what the quote said: find the words just before the
-    quote (its anchor) in the derived passage and take the content words that follow."""
-    sentence_start = max((s.start for s in src.side.spans if s.start <= q.span.start),
-                         default=src.span.start)
-    before = [t for t in src.side.tokens_in(sentence_start, q.span.start)
-              if term(t.form) is not None][-3:]
-    wanted = max(1, min(4, sum(1 for t in src.side.tokens_in(q.span.start, q.span.end)
-                               if term(t.form) is not None)))
-    dst_terms = [term(t.form) for t in dst_tokens]
-    text = dst.side.text
-    for anchor in reversed(before):
+def _local_change(src: _Passage, q: Fact, q_toks: list[Token],
+                  dst: _Passage) -> tuple[Span, Span] | None:
+    """The changed words of a quote and what the derived passage says in their place.
+
+    An anchor (one of the three content words before the quote, else the quote's first
+    content word) is found in the derived passage; the words from the anchor to just
+    past the quote are compared with the words from the anchor's match to the end of
+    its clause. The changed runs that touch the quote give the spans: the source side
+    clipped to the quote, the derived side trimmed by as many words as were clipped,
+    and, where a changed run reaches the end of the compared words, as many content
+    words as the quote's changed part has (a retelling can run on)."""
+    side, text = src.side, src.side.text
+    sentence = _sentence_of(side, q.span.start) or src.span
+    before = [t for t in side.tokens_in(sentence.start, q.span.start) if term(t.form) is not None][-3:]
+    first_content = next((t for t in q_toks if term(t.form) is not None), None)
+    anchors = [*reversed(before), *([first_content] if first_content is not None else [])]
+    tail = _clause(side.tokens_in(q.span.end, sentence.end), text, _QUOTE_TAIL,
+                   start=q.span.end)
+    dst_terms = [term(t.form) for t in dst.tokens]
+    for anchor in anchors:
         hits = [k for k, t in enumerate(dst_terms) if t == term(anchor.form)]
         if not hits:
             continue
-        taken: list[Token] = []
-        for k in range(hits[-1] + 1, len(dst_tokens)):
-            if _CLAUSE_END_RE.search(text, dst_tokens[k - 1].end, dst_tokens[k].start):
-                break
-            if dst_terms[k] is not None:
-                taken.append(dst_tokens[k])
-                if len(taken) == wanted:
-                    break
-        if taken:
-            return taken[0].start, taken[-1].end
+        s_win = side.tokens_in(anchor.start, q_toks[-1].end) + tail
+        s_forms = [t.form for t in s_win]
+        wanted_forms = set(s_forms)
+        best = max(hits, key=lambda k: (sum(t.form in wanted_forms
+                                            for t in dst.tokens[k:k + len(s_win) + 2]), -k))
+        d_win = _clause(dst.tokens[best:], dst.side.text, len(s_win) + 4)
+        rq0 = next(k for k, t in enumerate(s_win) if t.start >= q_toks[0].start)
+        rq1 = len(s_win) - len(tail)
+        kept = [b for b in _changed_blocks(s_forms, [t.form for t in d_win])
+                if (b[0] < rq1 and rq0 < b[1]) or (b[0] == b[1] and rq0 < b[0] < rq1)]
+        if kept:
+            return _clip_change(s_win, d_win, kept, rq0, rq1)
     return None
 
 
-def _paraphrase_of(src: _Passage, q: Fact, dst_tokens: list[Token]) -> tuple[int, int] | None:
+def _clause(toks: list[Token], text: str, limit: int, start: int | None = None) -> list[Token]:
+    """The leading tokens up to the end of their clause, at most ``limit``."""
+    out: list[Token] = []
+    prev_end = start if start is not None else (toks[0].start if toks else 0)
+    for t in toks[:limit]:
+        if (out or start is not None) and _CLAUSE_END_RE.search(text, prev_end, t.start):
+            break
+        out.append(t)
+        prev_end = t.end
+    return out
+
+
+def _clip_change(s_win: list[Token], d_win: list[Token], kept: list[tuple[int, int, int, int]],
+                 rq0: int, rq1: int) -> tuple[Span, Span]:
+    first, last = kept[0], kept[-1]
+    lo, hi = max(first[0], rq0), min(last[1], rq1)
+    d_lo = first[2] + min(lo - first[0], max(0, first[3] - first[2] - 1))
+    if last[1] < len(s_win) and last[3] < len(d_win):  # an unchanged word follows
+        d_hi = max(min(d_lo + 1, last[3]), last[3] - (last[1] - hi))
+    else:
+        wanted = max(1, min(4, sum(term(t.form) is not None for t in s_win[lo:hi])))
+        if lo < hi and term(s_win[lo].form) is not None:
+            while d_lo < last[3] - 1 and term(d_win[d_lo].form) is None:
+                d_lo += 1  # "allies" / "as partners": the content word, not its "as"
+        d_hi, n = d_lo, 0
+        while d_hi < last[3] and n < wanted:
+            n += term(d_win[d_hi].form) is not None
+            d_hi += 1
+    if hi <= lo or d_hi <= d_lo:
+        # Words only added or only left out: show them with their unchanged neighbour.
+        if hi < rq1 and hi < len(s_win) and d_hi < len(d_win):
+            hi, d_hi = hi + 1, d_hi + 1
+        elif lo > rq0 and d_lo > 0:
+            lo, d_lo = lo - 1, d_lo - 1
+    return _tok_span(s_win, lo, hi), _tok_span(d_win, d_lo, d_hi)
+
+
+def _tok_span(toks: list[Token], lo: int, hi: int) -> Span:
+    if hi > lo:
+        return Span(toks[lo].start, toks[hi - 1].end)
+    at = toks[lo].start if lo < len(toks) else toks[-1].end
+    return Span(at, at)
+
+
+def _paraphrase_change(q_toks: list[Token], dst: _Passage) -> tuple[Span, Span] | None:
     """Where the derived passage retells a quote in its own words: the stretch of derived
-    tokens holding most of the quote's content terms (a quote turned reported speech)."""
-    wanted = {term(t.form) for t in src.side.tokens_in(q.span.start, q.span.end)} - {None}
+    tokens holding most of the quote's content terms (a quote turned reported speech),
+    less the words both keep at its ends."""
+    wanted = {term(t.form) for t in q_toks} - {None}
     if len(wanted) < 3:
         return None
-    hits = [t for t in dst_tokens if term(t.form) in wanted]
-    if len({term(t.form) for t in hits}) < _PARAPHRASE_SHARE * len(wanted):
+    hits = [k for k, t in enumerate(dst.tokens) if term(t.form) in wanted]
+    if len({term(dst.tokens[k].form) for k in hits}) < _PARAPHRASE_SHARE * len(wanted):
         return None
-    return hits[0].start, hits[-1].end
+    region = dst.tokens[hits[0]:hits[-1] + 1]
+    blocks = _changed_blocks([t.form for t in q_toks], [t.form for t in region])
+    if not blocks:
+        return None
+    lo, hi, d_lo, d_hi = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
+    if hi <= lo or d_hi <= d_lo:
+        lo, hi, d_lo, d_hi = 0, len(q_toks), 0, len(region)
+    return _tok_span(q_toks, lo, hi), _tok_span(region, d_lo, d_hi)
 
+
+# --- actors --------------------------------------------------------------------------
 
 def _names(fs: list[Fact]) -> list[Fact]:
     return [f for f in fs if f.kind == "name"]
@@ -253,14 +572,16 @@ def _acronym_of(short: str, long: str) -> bool:
     return 2 <= len(letters) == len(words) and all(w.startswith(c) for c, w in zip(letters, words))
 
 
-def _actor_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]):
-    """A name in the source replaced, at the same place, by a name new to the passage."""
+def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
+                  token_blocks: list[tuple[int, int, int, int]]) -> list[_Raw]:
+    """A name in the source replaced, at the same place, by a name new to the passage;
+    both must be actors (``_actor``: real names, not agencies, datelines or headlines)."""
     src_names, dst_names = _names(src.facts), _names(dst.facts)
     if not src_names or not dst_names:
         return []
     st, dt = src.tokens, dst.tokens
     dst_keys = {m.key for m in dst_names}
-    out = []
+    out: list[_Raw] = []
     for s0, s1, d0, d1 in token_blocks:
         if not (0 < s1 - s0 <= _MAX_SWAP_CHUNK and 0 < d1 - d0 <= _MAX_SWAP_CHUNK):
             continue
@@ -273,10 +594,15 @@ def _actor_drifts(src: _Passage, dst: _Passage, token_blocks: list[tuple[int, in
                             if lo_d <= m.span.start < hi_d)]
         came = [m for m in dst_names if lo_d <= m.span.start < hi_d
                 and not any(_same_name(m.key, n.key) for n in src_names)]
+        if not gone or not came:
+            continue
+        gone = [n for n in gone if _actor(ctx, src.side, n)]
+        came = [m for m in came if _actor(ctx, dst.side, m)]
         if gone and came:
             old, new = gone[0], came[0]
-            out.append(("actor_swapped", old.span, new.span, old.text, new.text,
-                        f"{old.text} became {new.text}"))
+            note = (f"{old.text} became {new.text}" if ctx.directed else
+                    f"a has {old.text}, b has {new.text} in its place")
+            out.append(("actor_swapped", old.span, new.span, old.text, new.text, note))
     return out
 
 
@@ -299,15 +625,17 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
         words = " ".join(w.form for w in who)
         if not who or all(term(w.form) is None for w in who) or len(who) > _MAX_SPEAKER_TOKENS:
             continue
+        if _is_agency(words) or any(_is_agency(w.form) for w in who):
+            continue  # "Reuters said": the wire credited, not a speaker of the story
         claim = frozenset(x for x in (term(u.form) for u in toks[k + 1:k + 13]) if x)
         out.append((Span(who[0].start, who[-1].end), words, claim))
     return out
 
 
-def _speaker_drifts(src: _Passage, dst: _Passage):
+def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     """The same statement credited to someone else ("the port authority said" became
     "Ilse Brandvik said")."""
-    out = []
+    out: list[_Raw] = []
     dst_speakers = _speakers(dst)
     for s_span, s_who, s_claim in _speakers(src):
         for d_span, d_who, d_claim in dst_speakers:
@@ -318,10 +646,86 @@ def _speaker_drifts(src: _Passage, dst: _Passage):
             if s_terms & d_terms or _same_name(s_who, d_who):
                 break
             old, new = src.side.text[s_span.start:s_span.end], dst.side.text[d_span.start:d_span.end]
-            out.append(("actor_swapped", s_span, d_span, old, new,
-                        f"statement credited to {new} instead of {old}"))
+            note = (f"statement credited to {new} instead of {old}" if ctx.directed else
+                    f"statement credited to {old} in a, to {new} in b")
+            out.append(("actor_swapped", s_span, d_span, old, new, note))
             break
     return out
+
+
+# --- qualifiers ----------------------------------------------------------------------
+
+def _qualifier_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
+                      token_blocks: list[tuple[int, int, int, int]]) -> list[_Raw]:
+    """One- or two-word substitutions between identical words, where a qualifier of one
+    class became one of another ("binding" / "urgent", "since 2002" / "in 2002")."""
+    st, dt = src.tokens, dst.tokens
+    out: list[_Raw] = []
+    for s0, s1, d0, d1 in token_blocks:
+        if len(out) >= _MAX_QUALIFIERS_PER_PASSAGE:
+            break
+        if not (1 <= s1 - s0 <= 2 and 1 <= d1 - d0 <= 2 and s0 > 0 and d0 > 0
+                and s1 < len(st) and d1 < len(dt)):
+            continue
+        found = _qualifier_pair(st[s0:s1], dt[d0:d1], st[s1:s1 + 2])
+        if found is None:
+            continue
+        old, new, timed = found
+        s_end, d_end = old[-1].end, new[-1].end
+        if timed:  # show what the preposition governs: "since 2002" / "in 2002"
+            shown = 1 + (st[s1].form in _TIME_LEADS)
+            s_end, d_end = st[s1 + shown - 1].end, dt[d1 + shown - 1].end
+        s_span, d_span = Span(old[0].start, s_end), Span(new[0].start, d_end)
+        if _in_quote(src, s_span) or _in_quote(dst, d_span):
+            continue  # the quote drift shows it
+        s_text = src.side.text[s_span.start:s_span.end]
+        d_text = dst.side.text[d_span.start:d_span.end]
+        out.append(("qualifier_changed", s_span, d_span, s_text, d_text,
+                    _changed_note(ctx, "qualifier", _q(s_text), _q(d_text))))
+    return out
+
+
+def _qualifier_pair(sw: list[Token], dw: list[Token],
+                    after: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
+    """The words of a substitution that are qualifiers of different classes: the whole
+    run ("more than" / "nearly"), else one word of each side; and whether they qualify
+    the number or time that follows."""
+    if not (_has_qualifier(sw) and _has_qualifier(dw)):
+        return None
+    pairs = [(sw, dw)]
+    pairs += [([x], [y]) for x in sw for y in dw if (x, y) != (sw[0], dw[0]) or len(sw) + len(dw) > 2]
+    for x, y in pairs:
+        cx = _QUALIFIERS.get(" ".join(t.form for t in x))
+        cy = _QUALIFIERS.get(" ".join(t.form for t in y))
+        if not cx or not cy or cx & cy:
+            continue
+        if len(x) == len(y) == 1 and term(x[0].form) == term(y[0].form):
+            continue  # an inflection, not another word
+        timed = all(c[0] == "@" for c in cx) or all(c[0] == "@" for c in cy)
+        if timed and not _number_or_time(after):
+            continue  # "complaints about fog" / "criticism over fog": no degree, no time
+        return x, y, timed
+    return None
+
+
+def _has_qualifier(ws: list[Token]) -> bool:
+    return any(t.form in _QUALIFIERS for t in ws) or \
+        (len(ws) == 2 and f"{ws[0].form} {ws[1].form}" in _QUALIFIERS)
+
+
+def _number_or_time(after: list[Token]) -> bool:
+    if not after:
+        return False
+    first = after[0].form
+    if first[0].isdigit() or first in _TIME_WORDS:
+        return True
+    return first in _TIME_LEADS and len(after) > 1 \
+        and after[1].form in _TIME_WORDS
+
+
+def _in_quote(p: _Passage, span: Span) -> bool:
+    return any(f.kind == "quote" and f.span.start <= span.start and span.end <= f.span.end
+               for f in p.facts)
 
 
 def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int]]:
@@ -335,19 +739,22 @@ def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int
             blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
         else:
             blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return [tuple(b) for b in blocks if b]  # type: ignore[misc]
+    return [(b[0], b[1], b[2], b[3]) for b in blocks if b]
 
 
-def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment], flip: bool):
+# --- merges --------------------------------------------------------------------------
+
+def _merge_drifts(ctx: _Ctx, alignments: Sequence[Alignment], flip: bool) -> list[_Raw]:
     """One derived sentence built from two source sentences that each add their own facts
     and tell of separately dated events: the merge makes one event of two. (Joining two
     sentences about one moment is style, not drift.)"""
+    src_side, dst_side = ctx.src, ctx.dst
     by_dst: dict[int, set[int]] = {}
     for al in alignments:
         for i, j in al.links:
             s, d = (j, i) if flip else (i, j)
             by_dst.setdefault(d, set()).add(s)
-    out = []
+    out: list[_Raw] = []
     for d, srcs in sorted(by_dst.items()):
         if len(srcs) < 2:
             continue
@@ -365,10 +772,12 @@ def _merge_drifts(src_side: Side, dst_side: Side, alignments: Sequence[Alignment
         dst_span = dst_side.spans[d]
         parts = " + ".join(repr(_clip(src_side.text[src_side.spans[s].start:src_side.spans[s].end]))
                            for s in own)
+        note = (f"one sentence merges {len(own)} separate source sentences: {parts}"
+                if ctx.directed else
+                f"one sentence of b holds {len(own)} separate sentences of a: {parts}")
         out.append(("merged", src_span, dst_span,
                     src_side.text[src_span.start:src_span.end],
-                    dst_side.text[dst_span.start:dst_span.end],
-                    f"one sentence merges {len(own)} separate source sentences: {parts}"))
+                    dst_side.text[dst_span.start:dst_span.end], note))
     return out
 
 
