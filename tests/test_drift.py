@@ -137,6 +137,17 @@ def test_a_real_actor_swap_is_still_found() -> None:
     assert swaps and "Brekke" in swaps[0].a_text and "Calloway" in swaps[0].b_text, swaps
 
 
+def test_two_parts_of_one_name_or_a_respelling_are_not_a_swap() -> None:
+    a = ("The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
+         "Friday.\n\nCritics said Oliver's new restaurant had the best view in Tarnby, and "
+         "Mr Khattab, of Tarnby, supplied the fish.")
+    b = ("The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
+         "Friday.\n\nCritics said Pemberton's new restaurant had the best view in Tarnby, and "
+         "Mr Kattab, of Tarnby, supplied the fish.")
+    drifts = _drifts(a, b)
+    assert not [d for d in drifts if d.kind == "actor_swapped"], _kinds(drifts)
+
+
 # --- qualifiers -----------------------------------------------------------------------
 
 def test_qualifier_changes_are_found_and_synonyms_are_not() -> None:

@@ -55,6 +55,7 @@ _MIN_FRAGMENT_TOKENS = 6
 _MAX_SWAP_CHUNK = 8
 _PARAPHRASE_SHARE = 0.4  # share of a quote's content terms that a retelling keeps
 _QUOTE_TAIL = 3  # words after a quote that a local comparison looks at
+_MAX_ANCHOR_GAP = 3  # words between a quote and the word before it that anchors it
 _MAX_QUALIFIERS_PER_PASSAGE = 2
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
 _REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
@@ -230,7 +231,8 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
         dst = _Passage.of(dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences)
         blocks = _changed_blocks([t.form for t in src.tokens], [t.form for t in dst.tokens])
         raw += _value_drifts(ctx, src, dst, blocks, src_body, dst_body)
-        raw += _quote_drifts(ctx, src, dst)
+        links = tuple((j, i) if flip else (i, j) for i, j in al.links)
+        raw += _quote_drifts(ctx, src, dst, links)
         raw += _actor_drifts(ctx, src, dst, blocks)
         raw += _speaker_drifts(ctx, src, dst)
         raw += _qualifier_drifts(ctx, src, dst, blocks)
@@ -268,16 +270,12 @@ def _present(key: str, keys: set[str]) -> bool:
 
 def _in_dateline(side: Side, span: Span) -> bool:
     """Whether a span lies in a dateline or credit line opening its sentence (checked
-    only for the few facts that would otherwise be drifts; kept with the side)."""
+    only for the few facts that would otherwise be drifts)."""
     sentence = _sentence_of(side, span.start)
     if sentence is None or span.start - sentence.start > _MAX_DATELINE_CHARS:
         return False
-    memo: dict[int, int] = side._cached("drift_datelines", dict)
-    end = memo.get(sentence.start)
-    if end is None:
-        m = _DATELINE_RE.match(side.text, sentence.start, sentence.end)
-        end = memo[sentence.start] = m.end() if m is not None else sentence.start
-    return span.end <= end
+    m = _DATELINE_RE.match(side.text, sentence.start, sentence.end)
+    return m is not None and span.end <= m.end()
 
 
 def _headline_like(text: str, span: Span) -> bool:
@@ -287,16 +285,14 @@ def _headline_like(text: str, span: Span) -> bool:
 
 
 def _inside_capitals(side: Side) -> frozenset[str]:
-    def make() -> frozenset[str]:
-        out: set[str] = set()
-        for s in side.spans:
-            if _headline_like(side.text, s):
-                continue
-            for m in _INSIDE_CAPITAL_RE.finditer(side.text, s.start, s.end):
-                if m.start() > s.start:  # the look-behind may see the sentence before
-                    out.add(m.group().rstrip(".’'-"))
-        return frozenset(out)
-    return side._cached("drift_inside_capitals", make)  # type: ignore[no-any-return]
+    out: set[str] = set()
+    for s in side.spans:
+        if _headline_like(side.text, s):
+            continue
+        for m in _INSIDE_CAPITAL_RE.finditer(side.text, s.start, s.end):
+            if m.start() > s.start:  # the look-behind may see the sentence before
+                out.add(m.group().rstrip(".’'-"))
+    return frozenset(out)
 
 
 def _is_agency(key: str) -> bool:
@@ -318,9 +314,12 @@ def _actor(ctx: _Ctx, side: Side, name: Fact) -> bool:
     return opens is None or name.text.rstrip(".’'-") in ctx.name_words()
 
 
+def _sentence_index(side: Side, pos: int) -> int:
+    return bisect_right(side.spans, pos, key=lambda s: s.start) - 1
+
+
 def _sentence_of(side: Side, pos: int) -> Span | None:
-    starts: list[int] = side._cached("drift_sentence_starts", lambda: [s.start for s in side.spans])
-    k = bisect_right(starts, pos) - 1
+    k = _sentence_index(side, pos)
     return side.spans[k] if k >= 0 and pos < side.spans[k].end else None
 
 
@@ -414,7 +413,8 @@ def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
 
 # --- quotes --------------------------------------------------------------------------
 
-def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
+def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
+                  links: tuple[tuple[int, int], ...]) -> list[_Raw]:
     out: list[_Raw] = []
     quotes = [f for f in src.facts if f.kind == "quote"]
     if not quotes:
@@ -424,7 +424,9 @@ def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
         q_toks = src.side.tokens_in(q.span.start, q.span.end)
         if not q_toks or f" {' '.join(t.form for t in q_toks)} " in dst_norm:
             continue  # kept word for word (quotation marks may go)
-        change = _local_change(src, q, q_toks, dst) or _paraphrase_change(q_toks, dst)
+        allowed = _linked_tokens(src, q, dst, links)
+        change = _local_change(src, q, q_toks, dst, allowed) or \
+            _paraphrase_change(q_toks, dst, allowed)
         if change is None:
             out.append(("quote_dropped", q.span, dst.span, q.text, "",
                         _one_side_note(ctx, "quoted", q.text, gone=True)))
@@ -442,8 +444,18 @@ def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     return out
 
 
-def _local_change(src: _Passage, q: Fact, q_toks: list[Token],
-                  dst: _Passage) -> tuple[Span, Span] | None:
+def _linked_tokens(src: _Passage, q: Fact, dst: _Passage,
+                   links: tuple[tuple[int, int], ...]) -> list[bool]:
+    """Which derived tokens lie in sentences the alignment links to the quote's
+    sentence (all of them when it links none)."""
+    q_sentences = {_sentence_index(src.side, q.span.start), _sentence_index(src.side, q.span.end - 1)}
+    linked = [dst.side.spans[d] for s, d in links if s in q_sentences]
+    return [any(sp.start <= t.start < sp.end for sp in linked) if linked else True
+            for t in dst.tokens]
+
+
+def _local_change(src: _Passage, q: Fact, q_toks: list[Token], dst: _Passage,
+                  allowed: list[bool]) -> tuple[Span, Span] | None:
     """The changed words of a quote and what the derived passage says in their place.
 
     An anchor (one of the three content words before the quote, else the quote's first
@@ -452,7 +464,9 @@ def _local_change(src: _Passage, q: Fact, q_toks: list[Token],
     its clause. The changed runs that touch the quote give the spans: the source side
     clipped to the quote, the derived side trimmed by as many words as were clipped,
     and, where a changed run reaches the end of the compared words, as many content
-    words as the quote's changed part has (a retelling can run on)."""
+    words as the quote's changed part has (a retelling can run on). Where the alignment
+    links the quote's sentence to derived sentences, the anchor is looked for there
+    only; an anchor inside the quote must match word for word."""
     side, text = src.side, src.side.text
     sentence = _sentence_of(side, q.span.start) or src.span
     before = [t for t in side.tokens_in(sentence.start, q.span.start) if term(t.form) is not None][-3:]
@@ -462,7 +476,9 @@ def _local_change(src: _Passage, q: Fact, q_toks: list[Token],
                    start=q.span.end)
     dst_terms = [term(t.form) for t in dst.tokens]
     for anchor in anchors:
-        hits = [k for k, t in enumerate(dst_terms) if t == term(anchor.form)]
+        inside = anchor.start >= q.span.start
+        hits = [k for k, t in enumerate(dst_terms) if allowed[k] and t == term(anchor.form)
+                and (not inside or dst.tokens[k].form == anchor.form)]
         if not hits:
             continue
         s_win = side.tokens_in(anchor.start, q_toks[-1].end) + tail
@@ -473,11 +489,27 @@ def _local_change(src: _Passage, q: Fact, q_toks: list[Token],
         d_win = _clause(dst.tokens[best:], dst.side.text, len(s_win) + 4)
         rq0 = next(k for k, t in enumerate(s_win) if t.start >= q_toks[0].start)
         rq1 = len(s_win) - len(tail)
-        kept = [b for b in _changed_blocks(s_forms, [t.form for t in d_win])
+        if rq0 > _MAX_ANCHOR_GAP + 1:
+            continue  # too far from the quote to say what stands in its place
+        blocks = _changed_blocks(s_forms, [t.form for t in d_win])
+        kept = [b for b in blocks
                 if (b[0] < rq1 and rq0 < b[1]) or (b[0] == b[1] and rq0 < b[0] < rq1)]
-        if kept:
+        if kept and _same_place(side.tokens_in(sentence.start, anchor.start),
+                                dst.tokens[:best], len(s_win), blocks):
             return _clip_change(s_win, d_win, kept, rq0, rq1)
     return None
+
+
+def _same_place(s_before: list[Token], d_before: list[Token], n: int,
+                blocks: list[tuple[int, int, int, int]]) -> bool:
+    """Whether an anchor's match stands where the quote stood: a word shared just before
+    the anchor ("the two countries"), or one shared after it inside the compared words.
+    A common word matched in an unrelated sentence has neither."""
+    changed = sum(b[1] - b[0] for b in blocks)
+    if n - changed > 1:
+        return True
+    near = {t.form for t in s_before[-_MAX_ANCHOR_GAP:]}
+    return any(t.form in near for t in d_before[-_MAX_ANCHOR_GAP:])
 
 
 def _clause(toks: list[Token], text: str, limit: int, start: int | None = None) -> list[Token]:
@@ -524,14 +556,15 @@ def _tok_span(toks: list[Token], lo: int, hi: int) -> Span:
     return Span(at, at)
 
 
-def _paraphrase_change(q_toks: list[Token], dst: _Passage) -> tuple[Span, Span] | None:
+def _paraphrase_change(q_toks: list[Token], dst: _Passage,
+                       allowed: list[bool]) -> tuple[Span, Span] | None:
     """Where the derived passage retells a quote in its own words: the stretch of derived
     tokens holding most of the quote's content terms (a quote turned reported speech),
     less the words both keep at its ends."""
     wanted = {term(t.form) for t in q_toks} - {None}
     if len(wanted) < 3:
         return None
-    hits = [k for k, t in enumerate(dst.tokens) if term(t.form) in wanted]
+    hits = [k for k, t in enumerate(dst.tokens) if allowed[k] and term(t.form) in wanted]
     if len({term(dst.tokens[k].form) for k in hits}) < _PARAPHRASE_SHARE * len(wanted):
         return None
     region = dst.tokens[hits[0]:hits[-1] + 1]
@@ -556,8 +589,8 @@ def _same_name(x: str, y: str) -> bool:
     if x == y or x.startswith(y) or y.startswith(x):
         return True
     tx, ty = term(x.split()[-1]) or x, term(y.split()[-1]) or y
-    if tx == ty or fuzz.ratio(x, y) >= 80:
-        return True
+    if tx == ty or fuzz.ratio(x, y) >= 80 or fuzz.ratio(x.split()[-1], y.split()[-1]) >= 85:
+        return True  # also "Khattab" / "Mr Kattab"
     shorter = min(len(x), len(y))
     prefix = len(os.path.commonprefix([x, y]))
     if prefix >= 4 and prefix >= 0.6 * shorter:
@@ -598,12 +631,22 @@ def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
             continue
         gone = [n for n in gone if _actor(ctx, src.side, n)]
         came = [m for m in came if _actor(ctx, dst.side, m)]
-        if gone and came:
-            old, new = gone[0], came[0]
+        pairs = [(n, m) for n in gone for m in came if not _one_name(ctx, n.key, m.key)]
+        if pairs:
+            old, new = pairs[0]
             note = (f"{old.text} became {new.text}" if ctx.directed else
                     f"a has {old.text}, b has {new.text} in its place")
             out.append(("actor_swapped", old.span, new.span, old.text, new.text, note))
     return out
+
+
+def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
+    """Two parts of one longer name of either article ("Marco's" / "White's" of
+    "Marco Pierre White"): one actor named two ways."""
+    wx, wy = x.split()[-1].removesuffix("'s").removesuffix("’s"), \
+        y.split()[-1].removesuffix("'s").removesuffix("’s")
+    return any(f.kind == "name" and " " in f.key and wx in f.key.split() and wy in f.key.split()
+               for side in (ctx.src, ctx.dst) for f in side.facts)
 
 
 def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
