@@ -307,3 +307,57 @@ def align(a: Side, b: Side, options: Options = DEFAULT_OPTIONS,
     """All reused passages between two articles' body sentences."""
     m = score_matrix(a, b, corpus)
     return group_links(a, b, m, select_links(a, b, m, options), options)
+
+
+PHRASE_RUN = 4
+"""Words in a run that counts as a kept phrase (shorter runs are stock phrasing)."""
+PHRASE_MIN_WORDS = 6
+"""Words of one sentence that must lie in phrases kept from one other sentence."""
+
+
+def align_phrases(a: Side, b: Side, options: Options = DEFAULT_OPTIONS,
+                  corpus: TermStats | None = None) -> list[Alignment]:
+    """Passages linked by kept phrases rather than by whole-sentence similarity: a brief
+    that merges fragments of several source sentences into one shares no sentence with
+    its source, but its phrases still come from them."""
+    links = phrase_links(a, b, PHRASE_RUN, PHRASE_MIN_WORDS)
+    return group_links(a, b, score_matrix(a, b, corpus), links, options) if links else []
+
+
+def phrase_links(a: Side, b: Side, run: int, min_words: int) -> set[tuple[int, int]]:
+    """Sentence pairs (i in A, j in B) where at least ``min_words`` words of one of them
+    lie in runs of ``run`` words that the other has too."""
+    grams_a = [_phrases(a, span, run) for span in a.spans]
+    grams_b = [_phrases(b, span, run) for span in b.spans]
+    where: dict[tuple[str, ...], list[int]] = {}
+    for i, grams in enumerate(grams_a):
+        for g in grams:
+            where.setdefault(g, []).append(i)
+    links = set()
+    for j, grams in enumerate(grams_b):
+        partners = {i for g in grams for i in where.get(g, ())}
+        for i in partners:
+            shared = grams_a[i].keys() & grams.keys()
+            if min(_tiled_words(grams_a[i], shared, run),
+                   _tiled_words(grams, shared, run)) >= min_words:
+                links.add((i, j))
+    return links
+
+
+def _phrases(side: Side, span: Span, run: int) -> dict[tuple[str, ...], int]:
+    """The runs of ``run`` words of a sentence, each with its first word's position."""
+    forms = [t.form for t in side.tokens_in(span.start, span.end)]
+    out: dict[tuple[str, ...], int] = {}
+    for k in range(len(forms) - run + 1):
+        out.setdefault(tuple(forms[k:k + run]), k)
+    return out
+
+
+def _tiled_words(grams: dict[tuple[str, ...], int], shared: Iterable[tuple[str, ...]],
+                 run: int) -> int:
+    """Words of a sentence inside its shared runs."""
+    covered: set[int] = set()
+    for g in shared:
+        start = grams[g]
+        covered.update(range(start, start + run))
+    return len(covered)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import TermStats, align
+from .align import TermStats, align, align_phrases
 from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
@@ -20,8 +20,7 @@ from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
-from .source import likely_source
-from .verdict import covered, decide
+from .verdict import decide, not_derived
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +93,17 @@ def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTI
     verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
                      pa.layout.removed, pb.layout.removed, options)
     if verdict.relation in REUSE and not alignments:
-        # Reuse judged from whole-article evidence: it must show in the closest sentence
-        # pairs, or it is no reuse at all.
+        # Reuse judged from the wording kept: show where, first in the closest sentence
+        # pairs, else in the phrases kept from merged or split sentences.
         alignments = align(pa.side, pb.side, options.with_(
-            min_link_score=options.min_context_score), corpus)
-        if alignments:
-            source, reasons = likely_source(pa.article, pb.article, pa.side, pb.side,
-                                            alignments, pa.layout.removed, pb.layout.removed)
-            verdict = replace(verdict, coverage=covered(pa.side, pb.side, alignments),
-                              source=source, reasons=reasons)
-        else:
+            min_link_score=options.min_context_score), corpus) or align_phrases(
+            pa.side, pb.side, options, corpus)
+        if alignments:  # coverage and direction are read from the reused passages
             verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
-                             pa.layout.removed, pb.layout.removed, options.with_(combiner=False))
+                             pa.layout.removed, pb.layout.removed, options)
+        else:  # reuse that shows in no passage is no reuse
+            verdict = not_derived(pa.side, pb.side, (
+                *verdict.reasons[:1], "no sentence or phrase of one is found in the other"))
     if verdict.relation in ("same-story", "unrelated"):
         alignments = []
     drifts = find_drifts(pa.side, pb.side, alignments, source=verdict.source) if alignments else []

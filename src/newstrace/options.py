@@ -42,14 +42,15 @@ class Options:
 
     # verdict
     duplicate_coverage: float = 0.9
-    rewrite_coverage: float = 0.5
-    partial_min_chars: int = 150
-    partial_min_surface: float = 0.6
-    """Low-coverage reuse must keep this much of the original wording (see verdict)."""
-    combiner: bool = True
-    """Let the learned combiner (models/reuse.json) find reuse the rules miss."""
-    combiner_threshold: float = 0.5
-    """Reuse probability from which the combiner calls a pair reuse."""
+    """A wholly derived copy is a ``duplicate`` when at least this share of its words lie
+    in shared runs of 6 words and the source holds this share of the copy's phrases."""
+    wholly_aligned: float = 0.9
+    """A copy with at least this share of its body in aligned passages has no material of
+    its own, so it is wholly derived (``rewrite``) even when it keeps few phrases (a deep
+    spin); ``partial`` needs material from elsewhere."""
+    relation_model: str | None = None
+    """Path of a relation model file (bench/train_relation.py writes one) used instead of
+    the shipped models/relation.json; None: the shipped model."""
 
     # fingerprint / candidates (scan, archive)
     num_perm: int = 128
@@ -84,8 +85,7 @@ class Options:
     def __post_init__(self) -> None:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
-                     "duplicate_coverage", "rewrite_coverage", "partial_min_surface",
-                     "combiner_threshold", "common_skeleton_share", "screen_share",
+                     "duplicate_coverage", "wholly_aligned", "common_skeleton_share", "screen_share",
                      "check_screen_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

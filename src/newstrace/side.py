@@ -65,37 +65,39 @@ class Side:
         return cls(text, tuple(spans), terms, flat, found, tuple(t.start for t in flat),
                    tuple(f.span.start for f in found))
 
-    def _cached(self, name: str, make: Callable[[], object]) -> Any:
+    def cached(self, name: str, make: Callable[[], object]) -> Any:
+        """A whole-article view computed on first use and kept with the article."""
         value = self._memo.get(name)
         if value is None:
             value = self._memo[name] = make()
         return value
 
+
     @property
     def cased(self) -> bool:
         """Most letters have letter case (capitals mark names), or there are no letters."""
-        return bool(self._cached("cased", lambda: _is_cased(self.tokens)))
+        return bool(self.cached("cased", lambda: _is_cased(self.tokens)))
 
     @property
     def vocabulary(self) -> frozenset[str]:
         """Every matching term of the body."""
-        return self._cached("vocabulary", lambda: frozenset().union(*self.terms))
+        return self.cached("vocabulary", lambda: frozenset().union(*self.terms))
 
     @property
     def bigrams(self) -> frozenset[tuple[str, str]]:
-        return self._cached("bigrams", lambda: frozenset(pairwise(self._forms())))
+        return self.cached("bigrams", lambda: frozenset(pairwise(self._forms())))
 
     @property
     def trigrams(self) -> frozenset[tuple[str, str, str]]:
         def make() -> frozenset[tuple[str, str, str]]:
             forms = self._forms()
             return frozenset(zip(forms, forms[1:], forms[2:]))
-        return self._cached("trigrams", make)
+        return self.cached("trigrams", make)
 
     @property
     def skeleton_keys(self) -> frozenset[tuple[str, str]]:
         """(kind, key) of the names, numbers, dates and times."""
-        return self._cached("skeleton_keys", lambda: frozenset(
+        return self.cached("skeleton_keys", lambda: frozenset(
             (f.kind, f.key) for f in self.facts if f.kind in _SKELETON_KINDS))
 
     def _forms(self) -> list[str]:

@@ -22,6 +22,7 @@ import regex
 
 from .boilerplate import R_MASTHEAD
 from .model import Alignment, Article, Boilerplate
+from .model import Side as SideName
 from .side import Side
 
 _DETAIL_KINDS = ("time", "date", "number", "quote", "name")
@@ -88,7 +89,7 @@ def _text_votes(a: Side, b: Side, alignments: Sequence[Alignment]) -> list[tuple
 
 def decide_source(a_article: Article, b_article: Article, a: Side, b: Side,
                   alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
-                  removed_b: Sequence[Boilerplate]) -> tuple[str | None, list[str]]:
+                  removed_b: Sequence[Boilerplate]) -> tuple[SideName | None, list[str]]:
     """Metadata decides when it says anything: publication times (3 votes) and credit
     lines (see ``_credit_votes``). Text evidence is weaker (a broadsheet may add its own
     detail to agency copy) and decides only without metadata, by a margin of two: a
@@ -115,16 +116,6 @@ def decide_source(a_article: Article, b_article: Article, a: Side, b: Side,
     # The reasons say why this side: text evidence pointing the other way is left out.
     reasons += [r for v, r in text if (v > 0) == (votes > 0)]
     return ("a" if votes > 0 else "b"), reasons
-
-
-def likely_source(a_article: Article, b_article: Article, a: Side, b: Side,
-                  alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
-                  removed_b: Sequence[Boilerplate]) -> tuple[str | None, tuple[str, ...]]:
-    """The source and its reasons for alignments found after ``decide`` (compare
-    re-aligns when reuse was judged from whole-article evidence): direction evidence
-    is read from the reused passages, so it must see the final ones."""
-    source, reasons = decide_source(a_article, b_article, a, b, alignments, removed_a, removed_b)
-    return source, tuple(reasons)
 
 
 # --- publication times ------------------------------------------------------------------

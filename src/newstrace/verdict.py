@@ -1,12 +1,13 @@
 """Verdict stage: name the relation between two articles and the likely source.
 
-Relation comes from coverage (how much of each body lies in aligned passages) and how
-close the aligned passages are to verbatim; same-story versus unrelated from the shared
-skeleton (names, numbers, dates) when nothing was reused. The source is decided by
-votes with stated reasons: publication dates and attribution lines ("appeared first on")
-when present, else which side keeps the detail that the other dropped. A learned
-combiner (models/reuse.json) weighs document-level evidence where the rules see too
-little, and decides for scripts without letter case.
+The relation follows how newsrooms reuse copy (METER's and COUNTER's labels): wholly
+derived (``duplicate`` when both bodies are near-verbatim the same, else ``rewrite``),
+partially derived (``partial``: the source is one ingredient of the copy) or not derived
+(``same-story`` when the two share the event's names and figures, else ``unrelated``).
+A learned model (models/relation.json, multinomial logistic regression rebuilt by
+bench/train_relation.py) reads the containment of the shorter body in the longer
+(``containment.py``) — wording kept, not facts shared, so two reporters telling the same
+facts in their own words stay apart. Which side is the source is the source stage's.
 """
 
 from __future__ import annotations
@@ -14,25 +15,34 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from itertools import pairwise
+from pathlib import Path
 
-from rapidfuzz import fuzz
-
-from .model import Alignment, Article, Boilerplate, Coverage, Relation, Span
+from .containment import CONTAINMENT_FEATURES, Containment, containment
+from .errors import OptionsError
+from .model import Alignment, Article, Boilerplate, Coverage, Relation
+from .model import Side as SideName
 from .options import Options
 from .side import Side
 from .source import decide_source
-from .text import normalise
+
+DERIVATIONS = ("WD", "PD", "ND")
+"""The relation model's classes: wholly, partially and not derived (METER's labels)."""
+RELATION_FEATURES = (*CONTAINMENT_FEATURES, "aligned")
+"""The relation model's inputs: containment of the copy in the source, and the share of
+the copy's body in sentences the aligner linked (reworded sentences that keep few
+phrases still align)."""
+SAME_STORY_OVERLAP = 0.2
+"""Share of the smaller skeleton (names, numbers, dates) two articles must share for an
+underived pair to be the same story rather than unrelated."""
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     relation: Relation
-    source: str | None
+    source: SideName | None
     reasons: tuple[str, ...]
     coverage: Coverage
     score: float
@@ -56,160 +66,116 @@ def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
 def decide(a_article: Article, b_article: Article, a: Side, b: Side,
            alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
            removed_b: Sequence[Boilerplate], options: Options) -> Verdict:
-    """The relation, the likely source ("a", "b" or None), and the reasons."""
+    """The relation, the likely source ("a", "b" or None), and the reasons: first why
+    this relation (what share of the copy's wording the source holds), then why that
+    source."""
+    if not (a.spans and b.spans):
+        return Verdict("unrelated", None, ("an article has no body text",), Coverage(0.0, 0.0), 0.0)
+    evidence, features = relation_features(a, b, alignments)
+    probs = relation_model(script_kind(a, b), options.relation_model).probabilities(features)
+    derivation = max(DERIVATIONS, key=lambda k: probs[k])
+    why = _evidence_reasons(evidence, probs)
+    if derivation == "ND":
+        return not_derived(a, b, why)
     cov = covered(a, b, alignments)
-    relation = _reuse_relation(a, b, alignments, cov, options)
-    if options.combiner and a.spans and b.spans:
-        # The learned combiner weighs all the evidence. In cased scripts it only adds
-        # reuse the rules missed among aligned passages; without letter case (no names
-        # to anchor on) the rules are tuned blind, so the combiner decides, also from
-        # whole-article overlap when no single sentence pair stood out.
-        script = script_kind(a, b)
-        if script == "uncased" or (relation is None and alignments):
-            p = reuse_model(script).probability(reuse_features(a, b, alignments, cov))
-            if p < options.combiner_threshold:
-                relation = None
-            elif relation is None and (script == "uncased" or _shared_facts(a, b, alignments)):
-                relation = "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
-    if relation is None:
-        # No passage counts as reused, so nothing is covered.
-        overlap = _skeleton_overlap(a, b)
-        relation = "same-story" if overlap >= 0.2 else "unrelated"
-        return Verdict(relation, None, (), Coverage(0.0, 0.0), round(overlap * 0.3, 4))
-    # Weights, shares and counts below take both sides, so compare(b, a) mirrors compare(a, b).
-    sizes = [len(al.a) + len(al.b) for al in alignments]
-    mean = sum(al.score * n for al, n in zip(alignments, sizes)) / max(1, sum(sizes))
-    score = round(max(cov.a, cov.b) * (0.5 + 0.5 * mean), 4)
+    relation: Relation
+    if derivation == "PD" and features[-1] < options.wholly_aligned:
+        relation = "partial"
+    else:
+        relation = "duplicate" if _near_verbatim(evidence, options) else "rewrite"
+    score = round(1.0 - probs["ND"], 4)
     source, reasons = decide_source(a_article, b_article, a, b, alignments, removed_a, removed_b)
-    return Verdict(relation, source, tuple(reasons), cov, score)
+    return Verdict(relation, source, why + tuple(reasons), cov, score)
 
 
-def _reuse_relation(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage,
-                    options: Options) -> Relation | None:
-    """duplicate, rewrite or partial; None when the alignments do not show reuse."""
-    aligned_chars = min(sum(len(al.a) for al in alignments), sum(len(al.b) for al in alignments))
-    strong = [al for al in alignments if al.score >= options.min_link_score]
-    if len(strong) >= 2 or aligned_chars >= options.partial_min_chars and strong:
-        verbatim = sum(len(al.a) + len(al.b) for al in alignments if al.kind == "verbatim")
-        if (min(cov.a, cov.b) >= options.duplicate_coverage
-                and verbatim >= 0.9 * sum(len(al.a) + len(al.b) for al in alignments)):
-            return "duplicate"
-        if max(cov.a, cov.b) >= options.rewrite_coverage and _linked(alignments) >= 3:
-            return "rewrite"
-        # Little of either article is shared: only wording kept close to the original
-        # tells reuse from two reporters retelling the same facts with the same names.
-        # Stock phrasing ("X declined to comment") matches word for word but carries
-        # none of the story's facts: reused passages must share a name or a figure.
-        surface = surface_similarity(a, b, alignments)
-        if surface >= options.partial_min_surface and (
-                surface >= _VERBATIM_SURFACE or _shared_facts(a, b, alignments)):
-            return "rewrite" if max(cov.a, cov.b) >= options.rewrite_coverage else "partial"
-    return None
+def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
+    """No reuse: the same story when the two share the event's names and figures."""
+    overlap = _skeleton_overlap(a, b)
+    relation: Relation = "same-story" if overlap >= SAME_STORY_OVERLAP else "unrelated"
+    return Verdict(relation, None, reasons, Coverage(0.0, 0.0), round(overlap * 0.3, 4))
 
 
-_VERBATIM_SURFACE = 0.9
+def relation_features(a: Side, b: Side, alignments: Sequence[Alignment]
+                      ) -> tuple[Containment, tuple[float, ...]]:
+    """The containment evidence and the model's inputs (``RELATION_FEATURES``)."""
+    evidence = containment(a, b)
+    cov = covered(a, b, alignments)
+    return evidence, (*evidence.features, cov.a if evidence.copy == "a" else cov.b)
 
 
-def _linked(alignments: Sequence[Alignment]) -> float:
-    """Sentences in reused passages, the mean of both sides (the same seen from either)."""
-    in_a = {i for al in alignments for i in al.a_sentences}
-    in_b = {j for al in alignments for j in al.b_sentences}
-    return (len(in_a) + len(in_b)) / 2
+def _near_verbatim(evidence: Containment, options: Options) -> bool:
+    """Both bodies are the same wording: the copy's words lie in long shared runs and
+    the source holds nothing the copy lacks."""
+    return (evidence.get("tile6") >= options.duplicate_coverage
+            and evidence.get("reverse_word3") >= options.duplicate_coverage)
 
 
-def _shared_facts(a: Side, b: Side, alignments: Sequence[Alignment]) -> int:
-    """Names, numbers, dates and times found on both sides of one aligned passage."""
-    kinds = ("name", "number", "date", "time")
-    found = 0
-    for al in alignments:
-        ka = {(f.kind, f.key) for f in a.facts_in(al.a.start, al.a.end) if f.kind in kinds}
-        kb = {(f.kind, f.key) for f in b.facts_in(al.b.start, al.b.end) if f.kind in kinds}
-        found += len(ka & kb)
-    return found
-
-
-def surface_similarity(a: Side, b: Side, alignments: Sequence[Alignment]) -> float:
-    """How close to the original wording the aligned passages stay, weighted by length:
-    per passage the larger of character-level similarity and shared word bigrams."""
-    total = weight = 0.0
-    for al in alignments:
-        ta, tb = a.text[al.a.start:al.a.end], b.text[al.b.start:al.b.end]
-        ratio = fuzz.ratio(normalise(ta).casefold(), normalise(tb).casefold()) / 100.0
-        ga, gb = _bigrams(a, al.a), _bigrams(b, al.b)
-        shared = len(ga & gb) / max(1, min(len(ga), len(gb)))
-        size = len(al.a) + len(al.b)
-        total += size * max(ratio, shared)
-        weight += size
-    return total / weight if weight else 0.0
+def _evidence_reasons(evidence: Containment, probs: dict[str, float]) -> tuple[str, ...]:
+    """The containment figures that the relation rests on, in words."""
+    copy, source = evidence.copy, "b" if evidence.copy == "a" else "a"
+    own = 1.0 - evidence.get("tile3")
+    return (
+        (f"{copy} (the shorter) has {evidence.get('word1'):.0%} of its words, "
+        f"{evidence.get('word3'):.0%} of its 3-word phrases and {evidence.get('word5'):.0%} "
+        f"of its 5-word phrases in {source}; {own:.0%} of its words lie in no phrase of 3 "
+        f"words shared with {source}"),
+        (f"relation model: wholly derived {probs['WD']:.2f}, partially {probs['PD']:.2f}, "
+        f"not derived {probs['ND']:.2f}"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class ReuseModel:
-    """Logistic regression over ``reuse_features`` (weights in models/reuse.json, fitted
-    by bench/train_reuse.py); inference is a dot product, no scikit-learn needed."""
+class RelationModel:
+    """Multinomial logistic regression over ``RELATION_FEATURES`` (weights in
+    models/relation.json, fitted by bench/train_relation.py); inference is three dot
+    products, no scikit-learn needed."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
+    coef: tuple[tuple[float, ...], ...]  # one row per class, in DERIVATIONS order
+    intercept: tuple[float, ...]
 
-    def probability(self, features: Sequence[float]) -> float:
-        z = self.intercept + sum(c * (x - m) / s for c, x, m, s
-                                 in zip(self.coef, features, self.mean, self.scale))
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+    def probabilities(self, features: Sequence[float]) -> dict[str, float]:
+        z = [(x - m) / s for x, m, s in zip(features, self.mean, self.scale, strict=True)]
+        logits = [b + sum(c * v for c, v in zip(row, z, strict=True))
+                  for row, b in zip(self.coef, self.intercept, strict=True)]
+        top = max(logits)
+        exps = [math.exp(x - top) for x in logits]
+        total = sum(exps)
+        return {k: e / total for k, e in zip(DERIVATIONS, exps, strict=True)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> RelationModel:
+        def floats(x: object) -> tuple[float, ...]:
+            return tuple(float(v) for v in x)  # type: ignore[attr-defined]
+        coef = data["coef"]
+        return cls(floats(data["mean"]), floats(data["scale"]),
+                   tuple(floats(row) for row in coef),  # type: ignore[attr-defined]
+                   floats(data["intercept"]))
 
 
-@lru_cache(maxsize=2)
-def reuse_model(script: str = "cased") -> ReuseModel:
-    """The shipped combiner for ``cased`` or ``uncased`` scripts (read once)."""
-    data = json.loads(files("newstrace.models").joinpath("reuse.json").read_text("utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        raise RuntimeError("models/reuse.json was trained on other features; "
-                           "rebuild it with bench/train_reuse.py")
-    m = data[script]
-    return ReuseModel(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), float(m["intercept"]))
+@lru_cache(maxsize=8)
+def relation_model(script: str = "cased", path: str | None = None) -> RelationModel:
+    """The relation model for ``cased`` or ``uncased`` scripts: the shipped one, or the
+    one in the file ``path`` (``Options.relation_model``; read once)."""
+    if path is None:
+        text = files("newstrace.models").joinpath("relation.json").read_text("utf-8")
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as e:
+            raise OptionsError(f"relation_model: cannot read {path}: {e.strerror}") from None
+    data = json.loads(text)
+    if tuple(data["features"]) != RELATION_FEATURES or tuple(data["classes"]) != DERIVATIONS:
+        raise OptionsError(f"relation model {path or 'models/relation.json'} was trained on "
+                           "other features or classes; rebuild it with bench/train_relation.py")
+    return RelationModel.from_json(data[script])
 
 
 def script_kind(a: Side, b: Side) -> str:
     """``cased`` when most letters of both bodies have letter case (Latin, Cyrillic,
     Greek, ...), where capitals mark names; else ``uncased`` (Arabic, Urdu, CJK, ...)."""
     return "cased" if a.cased and b.cased else "uncased"
-
-
-FEATURES = ("cov_max", "cov_min", "links", "mean_score", "max_score", "surface",
-            "term_containment", "term_jaccard", "bigram_containment", "trigram_containment",
-            "skeleton_overlap")
-"""Names of ``reuse_features``, in order (the learned combiner's inputs)."""
-
-
-def reuse_features(a: Side, b: Side, alignments: Sequence[Alignment], cov: Coverage) -> list[float]:
-    """Document-level evidence of reuse, language-agnostic, each in [0, 1]: how much is
-    aligned and how well, and how much wording the two bodies share overall."""
-    sizes = [len(al.a) + len(al.b) for al in alignments]
-    total = sum(sizes) or 1
-    linked = _linked(alignments)
-    ta, tb = a.vocabulary, b.vocabulary
-    return [
-        max(cov.a, cov.b), min(cov.a, cov.b),
-        min(1.0, linked / 10.0),
-        sum(al.score * n for al, n in zip(alignments, sizes)) / total,
-        max((al.score for al in alignments), default=0.0),
-        surface_similarity(a, b, alignments),
-        _containment(ta, tb), len(ta & tb) / max(1, len(ta | tb)),
-        _containment(a.bigrams, b.bigrams),
-        _containment(a.trigrams, b.trigrams),
-        _skeleton_overlap(a, b),
-    ]
-
-
-def _containment(x: AbstractSet[object], y: AbstractSet[object]) -> float:
-    """Share of the smaller set found in the other."""
-    return len(x & y) / max(1, min(len(x), len(y)))
-
-
-def _bigrams(side: Side, span: Span) -> set[tuple[str, str]]:
-    forms = [t.form for t in side.tokens_in(span.start, span.end)]
-    return set(pairwise(forms))
 
 
 def _skeleton_overlap(a: Side, b: Side) -> float:

@@ -1,0 +1,167 @@
+"""Out-of-sample relation figures on real agency copy, at the shipped default.
+
+For each corpus (METER-dev: English, COUNTER-half: Urdu) the stories are split into
+folds; for each fold the relation model is fitted exactly as bench/train_relation.py
+fits the shipped one, but without that fold's stories, and the fold's pairs then go
+through the full compare pipeline (``compare_prepared`` with default options, only the
+model file swapped): what ``newstrace compare`` would answer had those stories been
+held back. Next to it, the simple baseline on the same pairs and folds: word-unigram
+containment of the shorter text in the longer with two thresholds picked on the other
+folds. Labels: wholly derived = duplicate|rewrite, partially = partial, not derived =
+same-story|unrelated.
+
+    python bench/eval_relation.py [--folds 5] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
+import numpy as np
+from reuse_data import LabelledPair, counter_pairs, meter_pairs
+from train_relation import (
+    CROSS_PAIRS,
+    SYNTHETIC_PER_KIND,
+    Row,
+    cross_rows,
+    model_file,
+    real_rows,
+    synthetic_rows,
+)
+
+from newstrace.compare import compare_prepared, prepare
+from newstrace.containment import containment
+from newstrace.model import REUSE
+from newstrace.options import Options
+
+TO_LABEL = {"duplicate": "WD", "rewrite": "WD", "partial": "PD", "same-story": "ND",
+            "unrelated": "ND"}
+LABELS = ("WD", "PD", "ND")
+
+
+def macro_f1(y: Sequence[str], p: Sequence[str]) -> float:
+    return float(np.mean([_f1(y, p, lab) for lab in LABELS]))
+
+
+def derived_f1(y: Sequence[str], p: Sequence[str]) -> float:
+    return _f1(["D" if x != "ND" else "N" for x in y], ["D" if x != "ND" else "N" for x in p], "D")
+
+
+def _f1(y: Sequence[str], p: Sequence[str], lab: str) -> float:
+    tp = sum(1 for a, b in zip(y, p, strict=True) if a == lab and b == lab)
+    fp = sum(1 for a, b in zip(y, p, strict=True) if a != lab and b == lab)
+    fn = sum(1 for a, b in zip(y, p, strict=True) if a == lab and b != lab)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def folds_of(groups: Sequence[str], k: int, seed: int) -> list[int]:
+    """Fold of each pair: whole stories go to one fold."""
+    stories = sorted(set(groups))
+    random.Random(seed).shuffle(stories)
+    fold = {s: i % k for i, s in enumerate(stories)}
+    return [fold[g] for g in groups]
+
+
+def baseline(train_x: np.ndarray, train_y: Sequence[str], test_x: np.ndarray) -> list[str]:
+    """Two containment thresholds (ND < t1 <= PD < t2 <= WD) that maximise macro F1 on
+    the training folds."""
+    grid = np.linspace(0, 1, 51)
+    best = (-1.0, 0.0, 0.0)
+    for i, t1 in enumerate(grid):
+        for t2 in grid[i:]:
+            f = macro_f1(train_y, _cut(train_x, t1, t2))
+            if f > best[0]:
+                best = (f, t1, t2)
+    return _cut(test_x, best[1], best[2])
+
+
+def _cut(x: np.ndarray, t1: float, t2: float) -> list[str]:
+    return ["WD" if v >= t2 else "PD" if v >= t1 else "ND" for v in x]
+
+
+def evaluate(name: str, pairs: list[LabelledPair], script: str, other_rows: list[Row],
+             folds: int, repeats: int, seed: int) -> None:
+    prepared = [(prepare(p.source), prepare(p.copy)) for p in pairs]
+    rows = real_rows(pairs, script) + cross_rows(pairs, script, CROSS_PAIRS, seed)
+    y = [p.label for p in pairs]
+    unigram = np.array([containment(a.side, b.side).get("word1") for a, b in prepared])
+    scores: dict[str, list[tuple[float, float]]] = {"newstrace": [], "baseline": []}
+    confusion: Counter[tuple[str, str]] = Counter()
+    sources: Counter[str] = Counter()
+    t0 = time.perf_counter()
+    for rep in range(repeats):
+        fold = folds_of([p.group for p in pairs], folds, seed=rep)
+        fold_of = {p.group: k for p, k in zip(pairs, fold, strict=True)}
+        pred: list[str] = [""] * len(pairs)
+        base: list[str] = [""] * len(pairs)
+        for f in range(folds):
+            train = [r for r in rows if all(fold_of[g] != f for g in r.group.split("|"))]
+            test = [i for i, k in enumerate(fold) if k == f]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "relation.json"
+                path.write_text(json.dumps(model_file(train + other_rows)), encoding="utf-8")
+                options = Options(relation_model=str(path))
+                for i in test:
+                    c = compare_prepared(*prepared[i], options)
+                    pred[i] = TO_LABEL[c.relation]
+                    if rep == 0:
+                        confusion[(y[i], c.relation)] += 1
+                        if y[i] != "ND" and c.relation in REUSE:
+                            sources[{"a": "agency", "b": "article"}.get(c.source or "",
+                                                                      "undecided")] += 1
+            tr = [i for i, k in enumerate(fold) if k != f]
+            for i, lab in zip(test, baseline(unigram[tr], [y[i] for i in tr], unigram[test]),
+                              strict=True):
+                base[i] = lab
+        scores["newstrace"].append((macro_f1(y, pred), derived_f1(y, pred)))
+        scores["baseline"].append((macro_f1(y, base), derived_f1(y, base)))
+    took = time.perf_counter() - t0
+    print(f"\n{name}: {len(pairs)} pairs, {len({p.group for p in pairs})} stories, "
+          f"{folds}-fold CV by story, {repeats} repeats ({took:.0f} s)")
+    for who, vals in scores.items():
+        m = np.array(vals)
+        print(f"  {who:<10} 3-class macro F1 {m[:, 0].mean():.3f} (+-{m[:, 0].std():.3f})   "
+              f"derived-vs-not F1 {m[:, 1].mean():.3f} (+-{m[:, 1].std():.3f})")
+    print("  newstrace relation by label (first repeat):")
+    for lab in LABELS:
+        row = {rel: confusion[(lab, rel)] for rel in TO_LABEL if confusion[(lab, rel)]}
+        print(f"    {lab}: {row}")
+    total = sum(sources.values()) or 1
+    print(f"  source of derived pairs called reuse: agency {sources['agency']}, article "
+          f"{sources['article']}, undecided {sources['undecided']} "
+          f"(agency named on {sources['agency'] / total:.3f})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=5, help="seed of the invented training pairs")
+    args = ap.parse_args()
+    meter, counter = meter_pairs(), counter_pairs()
+    if not meter or not counter:
+        print("../shared/data/meter-dev or counter-half is absent: nothing to evaluate")
+        return
+    synthetic = synthetic_rows(args.seed, SYNTHETIC_PER_KIND)
+    meter_rows = real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, args.seed)
+    counter_rows = (real_rows(counter, "uncased")
+                    + cross_rows(counter, "uncased", CROSS_PAIRS, args.seed))
+    evaluate("METER-dev (English)", meter, "cased", synthetic + counter_rows,
+             args.folds, args.repeats, args.seed)
+    evaluate("COUNTER-half (Urdu)", counter, "uncased", synthetic + meter_rows,
+             args.folds, args.repeats, args.seed)
+    print(f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
+          f"--repeats {args.repeats} --seed {args.seed}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Train the relation model: multinomial logistic regression over containment features.
+
+Classes are METER's: WD (wholly derived), PD (partially derived), ND (not derived);
+inputs are ``newstrace.verdict.RELATION_FEATURES``: containment of the shorter body in
+the longer, and how much of it the aligner linked. One model for scripts with letter case and one for scripts without (names and
+inflection behave differently).
+
+Training data (none of it is shipped, only the fitted weights in models/relation.json):
+  * cased: METER-dev (../shared/data/meter-dev: Press Association copy vs British
+    newspapers, labelled by journalists; research use) and the project's own invented
+    pairs (newstrace_synth: reprints, spins, partial reuse, briefs, agency copy plus own
+    reporting, multi-take sources, same-event independent reports, unrelated stories);
+  * uncased: COUNTER-half (../shared/data/counter-half: Urdu agency copy vs newspapers;
+    CC BY-NC-SA 4.0, research use).
+
+    python bench/train_relation.py [--out src/newstrace/models/relation.json]
+
+Out-of-sample figures at the shipped default come from bench/eval_relation.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
+import numpy as np
+from reuse_data import LabelledPair, counter_pairs, meter_pairs
+
+from newstrace.align import align
+from newstrace.compare import prepare
+from newstrace.model import Article
+from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_features
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "src" / "newstrace" / "models" / "relation.json"
+C = 1.0
+"""Inverse regularisation strength (picked by story-grouped CV on METER-dev and
+COUNTER-half among 0.1, 0.3, 1, 3: 1 was best or tied on both)."""
+SYNTHETIC_PER_KIND = 40
+SYNTHETIC_WEIGHT = 0.5
+"""Weight of one invented pair against one real pair: the real data leads, the invented
+patterns keep the model from unlearning what the project's own corpora show."""
+CROSS_PAIRS = 100
+"""Articles paired with another story's source, per corpus: the unrelated pairs."""
+_TO_DERIVATION = {"duplicate": "WD", "rewrite": "WD", "partial": "PD", "same-story": "ND",
+                  "unrelated": "ND", "verbatim": "WD", "spun": "WD", "summary": "WD"}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    features: tuple[float, ...]
+    label: str
+    group: str
+    corpus: str
+    script: str
+
+
+def features(source: Article, copy: Article) -> tuple[float, ...]:
+    a, b = prepare(source).side, prepare(copy).side
+    return relation_features(a, b, align(a, b))[1]
+
+
+def real_rows(pairs: Sequence[LabelledPair], script: str) -> list[Row]:
+    return [Row(features(p.source, p.copy), p.label, p.group, p.corpus, script) for p in pairs]
+
+
+def cross_rows(pairs: Sequence[LabelledPair], script: str, n: int, seed: int) -> list[Row]:
+    """Articles against another story's source copy: not derived (what a scan verifies
+    most). Their group names both stories, so a story-split evaluation can keep them
+    out of the folds that test either story."""
+    rng = random.Random(seed)
+    out: list[Row] = []
+    for _ in range(n):
+        p, q = rng.sample(list(pairs), 2)
+        if p.group != q.group:
+            out.append(Row(features(q.source, p.copy), "ND", f"{p.group}|{q.group}",
+                           p.corpus, script))
+    return out
+
+
+def synthetic_rows(seed: int, per_kind: int) -> list[Row]:
+    """The project's invented pairs (English): generator patterns with known labels."""
+    from newstrace_synth import textgen
+    from newstrace_synth.newsroom import newsroom_pairs
+
+    rows = []
+    rng = random.Random(seed)
+    for kind in ("verbatim", "spun", "partial", "unrelated"):
+        for k in range(per_kind):
+            original, derived = textgen.make_pair(kind, rng)
+            rows.append(Row(features(Article(id="o", text=original.text),
+                                     Article(id="d", text=derived.text)),
+                            _TO_DERIVATION[kind], f"textgen-{kind}-{k}", "synthetic", "cased"))
+    for p in newsroom_pairs(per_kind // 2, seed):
+        rows.append(Row(features(Article(id="s", text=p.source), Article(id="c", text=p.copy)),
+                        _TO_DERIVATION[p.relation], p.id, "synthetic", "cased"))
+    return rows
+
+
+def all_rows(seed: int = 5, per_kind: int = SYNTHETIC_PER_KIND) -> list[Row]:
+    meter, counter = meter_pairs(), counter_pairs()
+    return (real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, seed)
+            + real_rows(counter, "uncased") + cross_rows(counter, "uncased", CROSS_PAIRS, seed)
+            + synthetic_rows(seed, per_kind))
+
+
+def fit(rows: Sequence[Row], c: float = C) -> dict[str, object]:
+    """Standardise, fit, and return the weights as plain numbers (classes in
+    ``DERIVATIONS`` order)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.array([r.features for r in rows])
+    y = np.array([r.label for r in rows])
+    w = np.array([SYNTHETIC_WEIGHT if r.corpus == "synthetic" else 1.0 for r in rows])
+    scaler = StandardScaler().fit(X)
+    lr = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(X), y, sample_weight=w)
+    order = [list(lr.classes_).index(k) for k in DERIVATIONS]
+    return {"mean": scaler.mean_.round(6).tolist(),
+            "scale": np.where(scaler.scale_ > 0, scaler.scale_, 1.0).round(6).tolist(),
+            "coef": lr.coef_[order].round(6).tolist(),
+            "intercept": lr.intercept_[order].round(6).tolist(),
+            "trained_on": {f"{corpus}:{label}": sum(1 for r in rows
+                                                    if r.corpus == corpus and r.label == label)
+                           for corpus in sorted({r.corpus for r in rows})
+                           for label in DERIVATIONS}}
+
+
+def model_file(rows: Sequence[Row], c: float = C) -> dict[str, object]:
+    """The whole model file: one model per script kind, with where it came from."""
+    payload: dict[str, object] = {
+        "about": "newstrace relation model: multinomial logistic regression over "
+                 "verdict.RELATION_FEATURES, one model per script kind; rebuilt by "
+                 "bench/train_relation.py. Fitted on METER-dev (University of Sheffield; "
+                 "research use only) and COUNTER-half (CC BY-NC-SA 4.0, research use) and "
+                 "on pairs the project invented; no text of them is shipped.",
+        "features": list(RELATION_FEATURES),
+        "classes": list(DERIVATIONS),
+    }
+    for script in ("cased", "uncased"):
+        part = [r for r in rows if r.script == script]
+        if not part:
+            raise SystemExit(f"no training rows for {script} scripts: is ../shared/data there?")
+        payload[script] = fit(part, c)
+    return payload
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=MODEL)
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args()
+    rows = all_rows(args.seed)
+    if not any(r.corpus == "meter" for r in rows) or not any(r.corpus == "counter" for r in rows):
+        sys.exit("../shared/data/meter-dev and counter-half are needed to train the model")
+    args.out.write_text(json.dumps(model_file(rows), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} from {len(rows)} pairs")
+    print(f"reproduce: python bench/train_relation.py --seed {args.seed}")
+
+
+if __name__ == "__main__":
+    main()
