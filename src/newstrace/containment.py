@@ -15,8 +15,10 @@ as the copy, so that compare(a, b) and compare(b, a) measure the same thing.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from .side import Side
 from .text import STOPWORDS
@@ -57,51 +59,80 @@ def containment(a: Side, b: Side) -> Containment:
     copy_is_a = len(a.tokens) <= len(b.tokens)
     copy, source = (a, b) if copy_is_a else (b, a)
     features = [
-        *(_share(_word_ngrams(copy, n), _word_ngrams(source, n)) for n in WORD_NGRAMS),
-        *(_share(_content_ngrams(copy, n), _content_ngrams(source, n)) for n in CONTENT_NGRAMS),
-        *(_share(_word_ngrams(source, n), _word_ngrams(copy, n)) for n in REVERSE_NGRAMS),
-        *(_tiled(_forms(copy), _word_ngrams(source, k), k) for k in TILE_LENGTHS),
+        *(_share(_ngrams(copy, "word", n), _ngrams(source, "word", n)) for n in WORD_NGRAMS),
+        *(_share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
+          for n in CONTENT_NGRAMS),
+        *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
+        *(_tiled(copy, source, k) for k in TILE_LENGTHS),
         math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
-        *(_share(_char_ngrams(copy, n), _char_ngrams(source, n)) for n in CHAR_NGRAMS),
+        *(_share(_ngrams(copy, "char", n), _ngrams(source, "char", n)) for n in CHAR_NGRAMS),
     ]
     return Containment("a" if copy_is_a else "b", tuple(features))
 
 
-def _share(x: frozenset[object], y: frozenset[object]) -> float:
-    return len(x & y) / len(x) if x else 0.0
+# N-grams are compared as 64-bit rolling hashes of unit ids (words by Python's string
+# hash, characters by code point), vectorised with numpy: one pair's sets of words and
+# characters would otherwise cost more than the rest of the compare.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _forms(side: Side) -> list[str]:
-    return side.cached("forms", lambda: [t.form for t in side.tokens])  # type: ignore[no-any-return]
+def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
+    """The side's sequence of words, content words or characters as unsigned ids."""
+    def make() -> npt.NDArray[np.uint64]:
+        forms = [t.form for t in side.tokens]
+        if unit == "char":
+            text = " ".join(forms).encode("utf-32-le")
+            return np.frombuffer(text, dtype=np.uint32).astype(np.uint64)
+        if unit == "content":
+            forms = [f for f in forms if f not in STOPWORDS]
+        return np.fromiter((hash(f) for f in forms), dtype=np.int64,
+                           count=len(forms)).view(np.uint64)
+    return side.cached(f"containment-{unit}", make)  # type: ignore[no-any-return]
 
 
-def _grams(forms: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
-    return frozenset(zip(*(forms[i:] for i in range(n)), strict=False))
+def _hashes(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
+    """One hash per run of ``n`` units, in text order."""
+    def make() -> npt.NDArray[np.uint64]:
+        ids = _units(side, unit)
+        if len(ids) < n:
+            return np.empty(0, dtype=np.uint64)
+        h = ids[: len(ids) - n + 1].copy()
+        with np.errstate(over="ignore"):
+            for k in range(1, n):
+                h = h * _MIX + ids[k: len(ids) - n + 1 + k]
+        return h
+    return side.cached(f"containment-{unit}-{n}-runs", make)  # type: ignore[no-any-return]
 
 
-def _word_ngrams(side: Side, n: int) -> frozenset[object]:
-    return side.cached(f"word{n}", lambda: _grams(_forms(side), n))  # type: ignore[no-any-return]
+def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
+    """The distinct runs of ``n`` units (sorted hashes)."""
+    def make() -> npt.NDArray[np.uint64]:
+        h = np.sort(_hashes(side, unit, n))
+        return h[np.concatenate(([True], h[1:] != h[:-1]))] if len(h) else h
+    return side.cached(f"containment-{unit}-{n}", make)  # type: ignore[no-any-return]
 
 
-def _content_ngrams(side: Side, n: int) -> frozenset[object]:
-    def make() -> frozenset[tuple[str, ...]]:
-        return _grams([f for f in _forms(side) if f not in STOPWORDS], n)
-    return side.cached(f"content{n}", make)  # type: ignore[no-any-return]
+def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Which values of ``x`` are in ``y`` (sorted, distinct): a binary search each."""
+    if not len(y):
+        return np.zeros(len(x), dtype=bool)
+    at = np.minimum(np.searchsorted(y, x), len(y) - 1)
+    return y[at] == x
 
 
-def _char_ngrams(side: Side, n: int) -> frozenset[object]:
-    def make() -> frozenset[str]:
-        text = " ".join(_forms(side))
-        return frozenset(text[i:i + n] for i in range(len(text) - n + 1))
-    return side.cached(f"char{n}", make)  # type: ignore[no-any-return]
-
-
-def _tiled(forms: Sequence[str], source_grams: frozenset[object], k: int) -> float:
-    """Share of the copy's words inside a run of ``k`` words that the source also has."""
-    if len(forms) < k:
+def _share(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> float:
+    """Share of the distinct n-grams ``x`` found among ``y`` (both sorted, distinct)."""
+    if not len(x):
         return 0.0
-    marked = bytearray(len(forms))
-    for i in range(len(forms) - k + 1):
-        if tuple(forms[i:i + k]) in source_grams:
-            marked[i:i + k] = b"\x01" * k
-    return sum(marked) / len(forms)
+    return float(_found(x, y).sum()) / len(x)
+
+
+def _tiled(copy: Side, source: Side, k: int) -> float:
+    """Share of the copy's words inside a run of ``k`` words that the source also has."""
+    runs = _hashes(copy, "word", k)
+    words = len(copy.tokens)
+    if not len(runs):
+        return 0.0
+    kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)
+    covered = np.convolve(kept, np.ones(k, dtype=np.int8))[:words] > 0
+    return float(covered.sum()) / words
