@@ -117,7 +117,8 @@ def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[
     if not len(y):
         return np.zeros(len(x), dtype=bool)
     at = np.minimum(np.searchsorted(y, x), len(y) - 1)
-    return y[at] == x
+    found: npt.NDArray[np.bool_] = y[at] == x
+    return found
 
 
 def _share(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> float:
