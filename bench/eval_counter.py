@@ -4,9 +4,9 @@ Pair level: each agency story NNNN against its newspaper article NNNNp through t
 compare pipeline; derived = WD or PD, not derived = ND. Scan level: all 602 articles
 scanned as one corpus; a labelled pair counts when the scan reports it.
 
-The learned combiner (models/reuse.json) was fitted on this same half (see
-bench/train_reuse.py, which prints its 10-fold cross-validated figures): the figures
-here are in-sample for the combiner; the held-back half is the honest test.
+The shipped relation model (models/relation.json) was fitted on this same half among
+other data (bench/train_relation.py): the pair-level figures here are in-sample; the
+out-of-sample ones, story-split, come from bench/eval_relation.py.
 
     python bench/eval_counter.py
 """

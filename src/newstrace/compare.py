@@ -73,7 +73,7 @@ def as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
         if name_like:  # one "word": a file name if a file has it
             path = Path(value.strip())
             try:
-                exists = path.exists()
+                exists = path.is_file()
             except (OSError, ValueError):  # too long or otherwise invalid here
                 exists = False
             if exists:
