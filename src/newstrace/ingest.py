@@ -411,9 +411,12 @@ _PATH_SUFFIX_RE = re.compile(
 def looks_like_path(value: str) -> bool:
     """Whether a string is meant as a file name rather than article text: no
     whitespace, and a file suffix (".txt", ".html", ".json", ".gz", ...) or a path
-    separator. ``compare`` refuses such a string when no file has that name."""
+    separator, and a file name with a letter or digit in it ("/" or "..." is text).
+    ``compare`` refuses such a string when no file has that name."""
     s = value.strip()
     if not s or len(s) > 4096 or any(c.isspace() for c in s):
+        return False
+    if not any(c.isalnum() for c in s.replace("\\", "/").rsplit("/", 1)[-1]):
         return False
     return bool(_PATH_SUFFIX_RE.search(s)) or "/" in s or "\\" in s
 
