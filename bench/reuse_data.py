@@ -59,3 +59,28 @@ def counter_pairs() -> list[LabelledPair]:
     return [LabelledPair(read_article(COUNTER / "txt" / f"{key}.txt"),
                          read_article(COUNTER / "txt" / f"{key}p.txt"), label, key, "counter")
             for key, label in sorted(labels.items())]
+
+
+PAN = DATA / "pan13-subset"
+PAN_CATEGORIES = {"no-plagiarism": "ND", "no-obfuscation": "PD", "random-obfuscation": "PD",
+                  "translation-obfuscation": "PD", "summary-obfuscation": "PD"}
+"""A suspicious document with plagiarised passages among its own text is partially
+derived from the source; the no-plagiarism pairs are not derived."""
+
+
+def pan_pairs() -> list[LabelledPair]:
+    """PAN 2013 sample pairs (English web documents, artificial plagiarism); the group is
+    the suspicious document, so one document's pairs stay on one side of a split."""
+    if not PAN.is_dir():
+        return []
+    out = []
+    for category, label in PAN_CATEGORIES.items():
+        lines = (PAN / "pairs-by-category" / f"pairs-{category}").read_text().split("\n")
+        for line in lines:
+            if not line.strip():
+                continue
+            susp, src = line.split()
+            out.append(LabelledPair(read_article(PAN / "final_txt_files" / src),
+                                    read_article(PAN / "susp" / susp), label, susp,
+                                    f"pan-{category}"))
+    return out

@@ -43,12 +43,20 @@ CONTAINMENT_FEATURES: tuple[str, ...] = (
 """Names of ``Containment.features``, in order (the relation model's inputs)."""
 
 
+PASSAGE_RUN = 10
+"""Words in a shared run that no two independent writers produce by chance: the runs
+that ``Containment.passage_words`` counts."""
+
+
 @dataclass(frozen=True, slots=True)
 class Containment:
     """Containment of the copy (the shorter body) in the source, and which side is which."""
 
     copy: str  # "a" or "b"
     features: tuple[float, ...]
+    passage_words: int
+    """Words of the copy inside runs of ``PASSAGE_RUN`` words that the source also has: a
+    passage taken word for word, however long the two documents around it are."""
 
     def get(self, name: str) -> float:
         return self.features[CONTAINMENT_FEATURES.index(name)]
@@ -63,11 +71,12 @@ def containment(a: Side, b: Side) -> Containment:
         *(_share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
           for n in CONTENT_NGRAMS),
         *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
-        *(_tiled(copy, source, k) for k in TILE_LENGTHS),
+        *(_tiled(copy, source, k) / max(1, len(copy.tokens)) for k in TILE_LENGTHS),
         math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
         *(_share(_ngrams(copy, "char", n), _ngrams(source, "char", n)) for n in CHAR_NGRAMS),
     ]
-    return Containment("a" if copy_is_a else "b", tuple(features))
+    return Containment("a" if copy_is_a else "b", tuple(features),
+                       _tiled(copy, source, PASSAGE_RUN))
 
 
 # N-grams are compared as 64-bit rolling hashes of unit ids (words by Python's string
@@ -128,12 +137,10 @@ def _share(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> float:
     return float(_found(x, y).sum()) / len(x)
 
 
-def _tiled(copy: Side, source: Side, k: int) -> float:
-    """Share of the copy's words inside a run of ``k`` words that the source also has."""
+def _tiled(copy: Side, source: Side, k: int) -> int:
+    """The copy's words inside a run of ``k`` words that the source also has."""
     runs = _hashes(copy, "word", k)
-    words = len(copy.tokens)
     if not len(runs):
-        return 0.0
+        return 0
     kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)
-    covered = np.convolve(kept, np.ones(k, dtype=np.int8))[:words] > 0
-    return float(covered.sum()) / words
+    return int((np.convolve(kept, np.ones(k, dtype=np.int8))[:len(copy.tokens)] > 0).sum())

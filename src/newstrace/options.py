@@ -48,6 +48,14 @@ class Options:
     """A copy with at least this share of its body in aligned passages has no material of
     its own, so it is wholly derived (``rewrite``) even when it keeps few phrases (a deep
     spin); ``partial`` needs material from elsewhere."""
+    passage_words: int = 40
+    """A pair the relation model calls not derived is ``partial`` all the same when this
+    many words of the shorter lie in runs of 10 words the other has (a passage taken
+    word for word inside long documents)."""
+    passage_links: int = 3
+    """... or when one aligned passage links this many sentence pairs ..."""
+    passage_score: float = 0.6
+    """... at this score or more (consecutive sentences reused closely)."""
     relation_model: str | None = None
     """Path of a relation model file (bench/train_relation.py writes one) used instead of
     the shipped models/relation.json; None: the shipped model."""
@@ -85,7 +93,7 @@ class Options:
     def __post_init__(self) -> None:
         for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
                      "verbatim_score",
-                     "duplicate_coverage", "wholly_aligned", "common_skeleton_share", "screen_share",
+                     "duplicate_coverage", "wholly_aligned", "passage_score", "common_skeleton_share", "screen_share",
                      "check_screen_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -99,7 +107,7 @@ class Options:
         if self.num_perm < 8 or self.num_perm & (self.num_perm - 1):
             raise OptionsError(f"num_perm must be a power of two >= 8, got {self.num_perm!r}")
         for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates", "jobs",
-                     "common_skeleton_min"):
+                     "common_skeleton_min", "passage_words", "passage_links"):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
         if self.max_chars < 1:

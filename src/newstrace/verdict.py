@@ -76,10 +76,13 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
     derivation = max(DERIVATIONS, key=lambda k: probs[k])
     why = _evidence_reasons(evidence, probs)
     if derivation == "ND":
-        return not_derived(a, b, why)
+        if not _reused_passage(evidence, alignments, options):
+            return not_derived(a, b, why)
+        why += (f"yet a passage was taken: {evidence.passage_words} words in runs of 10 "
+                f"shared words, or a run of closely reused sentences",)
     cov = covered(a, b, alignments)
     relation: Relation
-    if derivation == "PD" and features[-1] < options.wholly_aligned:
+    if derivation != "WD" and features[-1] < options.wholly_aligned:
         relation = "partial"
     else:
         relation = "duplicate" if _near_verbatim(evidence, options) else "rewrite"
@@ -101,6 +104,16 @@ def relation_features(a: Side, b: Side, alignments: Sequence[Alignment]
     evidence = containment(a, b)
     cov = covered(a, b, alignments)
     return evidence, (*evidence.features, cov.a if evidence.copy == "a" else cov.b)
+
+
+def _reused_passage(evidence: Containment, alignments: Sequence[Alignment],
+                    options: Options) -> bool:
+    """A passage was taken, whatever share of two long documents it is: many words in
+    long shared runs, or a run of consecutive sentences reused closely. Two reporters
+    of one event share names, figures and quotes, not runs of sentences."""
+    return evidence.passage_words >= options.passage_words or any(
+        len(al.links) >= options.passage_links and al.score >= options.passage_score
+        for al in alignments)
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
