@@ -78,8 +78,9 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
     if derivation == "ND":
         if not _reused_passage(evidence, alignments, options):
             return not_derived(a, b, why)
-        why += (f"yet a passage was taken: {evidence.passage_words} words in runs of 10 "
-                f"shared words, or a run of closely reused sentences",)
+        taken = (f"yet a passage was taken: {evidence.passage_words} words in runs of 10 "
+                 f"shared words, or a run of closely reused sentences")
+        why += (taken,)
     cov = covered(a, b, alignments)
     relation: Relation
     if derivation != "WD" and features[-1] < options.wholly_aligned:
