@@ -14,7 +14,8 @@ Relation = Literal["duplicate", "rewrite", "partial", "same-story", "unrelated"]
 RELATIONS: tuple[str, ...] = ("duplicate", "rewrite", "partial", "same-story", "unrelated")
 REUSE: frozenset[str] = frozenset({"duplicate", "rewrite", "partial"})
 """The relations that mean one article reused the other."""
-Side = Literal["a", "b"]
+SideName = Literal["a", "b"]
+"""Which article of a pair: the first (a) or the second (b) given to compare."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -104,7 +105,7 @@ class Comparison:
     a: Article
     b: Article
     relation: Relation
-    source: Side | None
+    source: SideName | None
     reasons: tuple[str, ...]
     coverage: Coverage
     score: float

@@ -21,8 +21,7 @@ from urllib.parse import urlsplit
 import regex
 
 from .boilerplate import R_MASTHEAD
-from .model import Alignment, Article, Boilerplate
-from .model import Side as SideName
+from .model import Alignment, Article, Boilerplate, SideName
 from .side import Side
 
 _DETAIL_KINDS = ("time", "date", "number", "quote", "name")

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from .containment import CONTAINMENT_FEATURES, Containment, containment
 from .errors import OptionsError
-from .model import Alignment, Article, Boilerplate, Coverage, Relation
-from .model import Side as SideName
+from .model import Alignment, Article, Boilerplate, Coverage, Relation, SideName
 from .options import Options
 from .side import Side
 from .source import decide_source
