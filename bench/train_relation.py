@@ -112,7 +112,8 @@ def all_rows(seed: int = 5, per_kind: int = SYNTHETIC_PER_KIND) -> list[Row]:
 
 def fit(rows: Sequence[Row], c: float = C) -> dict[str, object]:
     """Standardise, fit, and return the weights as plain numbers (classes in
-    ``DERIVATIONS`` order)."""
+    ``DERIVATIONS`` order). Classes are weighted to equal total weight: the relation is
+    judged by its F1 on each class alike, and partially derived pairs are the rarer."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -120,7 +121,7 @@ def fit(rows: Sequence[Row], c: float = C) -> dict[str, object]:
     y = np.array([r.label for r in rows])
     w = np.array([SYNTHETIC_WEIGHT if r.corpus == "synthetic" else 1.0 for r in rows])
     scaler = StandardScaler().fit(X)
-    lr = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(X), y, sample_weight=w)
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(scaler.transform(X), y, sample_weight=w)
     order = [list(lr.classes_).index(k) for k in DERIVATIONS]
     return {"mean": scaler.mean_.round(6).tolist(),
             "scale": np.where(scaler.scale_ > 0, scaler.scale_, 1.0).round(6).tolist(),
