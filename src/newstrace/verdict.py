@@ -82,10 +82,14 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
         why += (taken,)
     cov = covered(a, b, alignments)
     relation: Relation
-    if derivation != "WD" and features[-1] < options.wholly_aligned:
+    aligned = features[-1]
+    if derivation != "WD" and aligned < options.wholly_aligned:
         relation = "partial"
     else:
         relation = "duplicate" if _near_verbatim(evidence, options) else "rewrite"
+        if derivation != "WD":
+            why += ((f"{aligned:.0%} of {evidence.copy} lies in aligned passages: no material "
+                    f"of its own, so wholly derived"),)
     score = round(1.0 - probs["ND"], 4)
     source, reasons = decide_source(a_article, b_article, a, b, alignments, removed_a, removed_b)
     return Verdict(relation, source, why + tuple(reasons), cov, score)
