@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Banding", "band_keys", "candidate_pairs", "optimal_banding", "screen_pairs",
-           "sorted_keys"]
+__all__ = ["Banding", "band_keys", "candidate_pairs", "containment_estimates",
+           "optimal_banding", "pair_band_keys", "pair_slots", "screen_pairs", "sorted_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,30 @@ def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     return keys
 
 
+@lru_cache(maxsize=16)
+def pair_slots(bands: int, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The two slots of each of ``bands`` two-slot bands: slot ``t`` with slot ``t + 1``
+    for the first ``num_perm`` bands, ``t + 3`` for the next, then ``t + 9``, ... (odd
+    shifts: no pair of slots is used twice while the shift stays under ``num_perm``)."""
+    t = np.arange(bands, dtype=np.int64)
+    first = t % num_perm
+    shift = 3 ** (t // num_perm)
+    return first, (first + shift) % num_perm
+
+
+def pair_band_keys(sig: np.ndarray, bands: int, channel: int) -> np.ndarray:
+    """(n, bands) keys of two-slot bands over overlapping slot pairs (see ``pair_slots``).
+
+    With two rows a band is equal with probability J**2, so these bands find pairs of a
+    low Jaccard similarity (a short article inside a long one: J near |short| / |long|)
+    that bands of more rows miss; they also find many accidental pairs, so what they
+    alone propose must pass the containment screen (``screen_pairs``).
+    """
+    first, second = pair_slots(bands, sig.shape[1])
+    both = np.concatenate([sig[:, first], sig[:, second]], axis=1)
+    return band_keys(both, Banding(bands, 2, channel))
+
+
 def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (key, row) of an (n, k) key table, empty keys dropped, duplicates dropped,
     sorted by key then row: the order of a band index (and of its B-tree inserts)."""
@@ -129,20 +153,63 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
 _SCREEN_CHUNK = 1 << 15
 
 
+def containment_estimates(equal_share: np.ndarray, size_i: np.ndarray,
+                          size_j: np.ndarray) -> np.ndarray:
+    """Estimated share of the smaller set that lies in the larger, from the estimated
+    Jaccard similarity J (share of equal slots) and the set sizes:
+    |A n B| = J (|A| + |B|) / (1 + J), divided by min(|A|, |B|), at most 1."""
+    small = np.maximum(np.minimum(size_i, size_j), 1.0)
+    inter = equal_share * (size_i + size_j) / (1.0 + equal_share)
+    out: np.ndarray = np.minimum(inter / small, 1.0)
+    return out
+
+
+def _shares_band(equal: np.ndarray, banding: Banding) -> np.ndarray:
+    """Whether two signatures, given their slot-by-slot equality, share a band of
+    ``banding`` (the slot layout of ``band_keys``)."""
+    b, r = banding.bands, banding.rows
+    bands: np.ndarray = np.all(equal[:, : b * r].reshape(len(equal), r, b), axis=1)
+    out: np.ndarray = np.any(bands, axis=1)
+    return out
+
+
 def screen_pairs(pairs: np.ndarray, signatures: Sequence[np.ndarray],
-                 floors: Sequence[float]) -> np.ndarray:
+                 floors: Sequence[float], *, bandings: Sequence[Banding] | None = None,
+                 containment: float = 0.0, sizes: np.ndarray | None = None) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard similarity of at least
     ``floors[c]`` in some channel ``c`` (``signatures[c]`` is that channel's (n, m) table).
 
     A band key shared by accident (one band of common words) makes a candidate whose
     other slots mostly differ; counting equal slots removes it before the expensive
     verification, with the same evidence the bands were cut from.
+
+    With ``bandings`` (the ordinary bands of each channel, in the order of
+    ``signatures``), a pair that shares none of those bands (only the low-threshold
+    two-slot bands found it) is kept only if it passes the floor of the last channel
+    (the skeleton) and the smaller of its two sets lies at least ``containment`` in the
+    larger (``containment_estimates``; ``sizes``: the last channel's estimated set sizes,
+    ``fingerprint.estimate_sizes``). The two-slot bands join many pairs that share a
+    few names by chance; only those where one article's names are largely inside the
+    other's are worth a verification.
     """
     keep = np.zeros(len(pairs), dtype=bool)
+    last = len(signatures) - 1
     for start in range(0, len(pairs), _SCREEN_CHUNK):
         i = pairs[start:start + _SCREEN_CHUNK, 0]
         j = pairs[start:start + _SCREEN_CHUNK, 1]
-        ok = keep[start:start + _SCREEN_CHUNK]
-        for sig, floor in zip(signatures, floors, strict=True):
-            ok |= (sig[i] == sig[j]).mean(axis=1) >= floor
+        passed = np.zeros(len(i), dtype=bool)
+        banded = np.zeros(len(i), dtype=bool)
+        contained = np.zeros(len(i), dtype=bool)
+        for c, (sig, floor) in enumerate(zip(signatures, floors, strict=True)):
+            equal = sig[i] == sig[j]
+            share = equal.mean(axis=1)
+            passed |= share >= floor
+            if bandings is None:
+                continue
+            banded |= _shares_band(equal, bandings[c])
+            if c == last and sizes is not None and containment > 0:
+                contained = ((share >= floor)
+                             & (containment_estimates(share, sizes[i], sizes[j]) >= containment))
+        keep[start:start + _SCREEN_CHUNK] = passed if bandings is None else (
+            (passed & banded) | contained)
     return pairs[keep]
