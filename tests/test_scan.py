@@ -139,3 +139,43 @@ def test_screening_drops_accidental_candidates_only() -> None:
     everything = scan(arts, options=Options(screen_share=0.0))
     assert screened.candidates <= everything.candidates
     assert screened.pairs == everything.pairs
+
+
+def test_containment_candidates_short_copy_of_long_source() -> None:
+    """A short article whose names all lie in a source eight times longer (Jaccard near
+    0.12, where the ordinary bands catch a pair about half the time) is a candidate
+    with the two-slot containment bands; the bands add no unrelated pair; set sizes
+    estimated from the signatures are close to the true sizes."""
+    import random
+
+    from newstrace.fingerprint import estimate_sizes
+    from newstrace.lsh import candidate_pairs
+    from newstrace.options import Options
+    from newstrace.scan import band_keys_of, fingerprint_bodies, screen_candidates
+
+    rng = random.Random(7)
+
+    def name() -> str:
+        return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou")
+                       for _ in range(3)).capitalize()
+
+    def sentence(names: list[str]) -> str:
+        return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."
+
+    source_names = [name() for _ in range(200)]
+    source = " ".join(sentence(source_names[k:k + 4]) for k in range(0, 200, 4))
+    copy = " ".join(sentence([source_names[k + 3], source_names[k + 2], source_names[k],
+                              source_names[k + 1]]) for k in range(0, 24, 4))
+    others = [" ".join(sentence([name() for _ in range(4)]) for _ in range(8))
+              for _ in range(30)]
+    texts = [copy, source, *others]
+    found = {}
+    for bands in (0, 192):
+        options = Options(containment_bands=bands)
+        fp = fingerprint_bodies(texts, options)
+        pairs = screen_candidates(candidate_pairs(band_keys_of(fp, options)), fp, options)
+        found[bands] = {tuple(p) for p in pairs.tolist()}
+    assert (0, 1) in found[192]
+    assert found[0] <= found[192] <= found[0] | {(0, 1)}  # the fillers stay apart
+    sizes = estimate_sizes(fp.skeleton)
+    assert 19 <= sizes[0] <= 29 and 160 <= sizes[1] <= 240

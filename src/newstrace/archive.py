@@ -41,7 +41,15 @@ from .ingest import content_hash
 from .lsh import sorted_keys
 from .model import REUSE, Article, Comparison
 from .options import DEFAULT_OPTIONS, Options
-from .scan import Progress, ScanResult, band_keys_of, clean_bodies, find_reuse, fingerprint_bodies
+from .scan import (
+    Progress,
+    ScanResult,
+    band_keys_of,
+    clean_bodies,
+    find_reuse,
+    fingerprint_bodies,
+    screen_candidates,
+)
 
 __all__ = ["AddReport", "Archive", "Match"]
 
@@ -392,26 +400,36 @@ class Archive:
 
     def _screen(self, hits: list[tuple[int, int]], shingles: np.ndarray,
                 skeleton: np.ndarray) -> list[tuple[int, int]]:
-        """The candidates (rowid, hits), in order, whose stored signatures estimate a
-        Jaccard similarity at or above the screening floor in either channel (band keys
-        hash signature slots, so this is the same evidence, counted slot by slot)."""
-        floor_sh = self.options.check_screen_share * self.options.shingle_threshold
-        floor_sk = self.options.check_screen_share * self.options.skeleton_threshold
+        """The candidates (rowid, hits), in order, that the scan's screen
+        (``scan.screen_candidates``) keeps at ``Options.check_screen_share``, from their
+        stored signatures (band keys hash signature slots, so this is the same evidence,
+        counted slot by slot)."""
         marks = ",".join("?" * len(hits))
         sigs = {r: (a, b) for r, a, b in self._db.execute(
             f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",
             [r for r, _ in hits])}
-        kept = []
+        known = []
+        sh_rows, sk_rows = [shingles], [skeleton]
         for rowid, n in hits:
             got = sigs.get(rowid)
             if got is None:
                 continue
             sh = np.frombuffer(got[0], dtype=np.uint32)
             sk = np.frombuffer(got[1], dtype=np.uint32)
-            if (len(sh) == len(shingles) and float(np.mean(sh == shingles)) >= floor_sh
-                    or len(sk) == len(skeleton) and float(np.mean(sk == skeleton)) >= floor_sk):
-                kept.append((rowid, n))
-        return kept
+            if len(sh) != len(shingles) or len(sk) != len(skeleton):
+                continue
+            known.append((rowid, n))
+            sh_rows.append(sh)
+            sk_rows.append(sk)
+        if not known:
+            return []
+        fp = Fingerprints(np.stack(sh_rows), np.stack(sk_rows),
+                          np.zeros(len(sh_rows), dtype=np.int32))
+        pairs = np.stack([np.zeros(len(known), dtype=np.int64),
+                          np.arange(1, len(known) + 1, dtype=np.int64)], axis=1)
+        kept = screen_candidates(pairs, fp, self.options,
+                                 share=self.options.check_screen_share)
+        return [known[k - 1] for k in kept[:, 1].tolist()]
 
     # --- integrity ----------------------------------------------------------------------
 

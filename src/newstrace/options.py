@@ -78,6 +78,18 @@ class Options:
     screen_share: float = 0.35
     """Candidates are verified only if their signatures estimate a Jaccard similarity of
     at least this share of a channel's threshold in either channel (0: verify all)."""
+    containment_bands: int = 192
+    """Extra two-slot bands over the skeleton signature (0: none). A short article made
+    from a much longer one (an agency story's takes, 2-30 times its length) keeps most
+    of its names inside the long one, yet its Jaccard similarity is near |short| /
+    |long|, far below ``skeleton_threshold``, so ordinary bands miss it; bands of two
+    slots catch such low similarities (slot t with t+1 for the first ``num_perm`` bands,
+    then with t+3; at most ``4 * num_perm``). Each band is one more key per article."""
+    containment_floor: float = 0.4
+    """A pair that only the containment bands propose is verified when the smaller
+    skeleton lies at least this share inside the larger (estimated from the signatures:
+    Jaccard and set sizes) and the skeleton channel passes the screen's Jaccard floor;
+    the many pairs those bands join by a few shared names are skipped unverified."""
     batch_size: int = 512
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8
@@ -110,6 +122,9 @@ class Options:
                      "common_skeleton_min", "passage_words", "passage_links"):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if not 0 <= self.containment_bands <= 4 * self.num_perm:
+            raise OptionsError(f"containment_bands must be between 0 and 4 * num_perm, "
+                               f"got {self.containment_bands!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
         if self.max_line_bytes < 1:

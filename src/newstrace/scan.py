@@ -28,16 +28,18 @@ from .fingerprint import (
     FingerprintParts,
     Fingerprints,
     common_terms,
+    estimate_sizes,
     fingerprint_parts,
     fingerprint_texts,
     skeleton_frequencies,
     skeleton_signatures,
 )
-from .lsh import band_keys, candidate_pairs, optimal_banding, screen_pairs
+from .lsh import Banding, band_keys, candidate_pairs, optimal_banding, pair_band_keys, screen_pairs
 from .model import REUSE, Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 
-__all__ = ["REUSE", "CorpusFingerprinter", "ScanResult", "band_keys_of", "clean_bodies",
+__all__ = ["REUSE", "CorpusFingerprinter", "ScanResult", "band_keys_of", "bandings_of",
+           "clean_bodies",
            "common_skeleton_terms", "find_reuse", "fingerprint_bodies", "merge_frequencies",
            "scan", "screen_candidates", "verify_pair"]
 
@@ -81,27 +83,52 @@ def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS
                              shingle_size=options.shingle_size, common=common)
 
 
-def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
-    """(n, k) band keys of both channels: word shingles and entity skeleton."""
+_CONTAINMENT_CHANNEL = 2
+"""Channel number hashed into the keys of the skeleton's two-slot containment bands."""
+
+
+def bandings_of(options: Options = DEFAULT_OPTIONS) -> tuple[Banding, Banding]:
+    """The ordinary bandings of the shingle and the skeleton channel."""
     shingles = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
     # The skeleton channel is there for recall (verification removes the extra
     # candidates), so its banding weighs a missed pair above a needless candidate.
     skeleton = optimal_banding(options.skeleton_threshold, options.num_perm, channel=1,
                                fp_weight=0.3, fn_weight=0.7)
-    return np.concatenate([band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)],
-                          axis=1)
+    return shingles, skeleton
+
+
+def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """(n, k) band keys of both channels: word shingles and entity skeleton, then the
+    skeleton's two-slot containment bands (``Options.containment_bands``)."""
+    shingles, skeleton = bandings_of(options)
+    keys = [band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)]
+    if options.containment_bands:
+        keys.append(pair_band_keys(fp.skeleton, options.containment_bands,
+                                   _CONTAINMENT_CHANNEL))
+    return np.concatenate(keys, axis=1)
 
 
 def screen_candidates(pairs: np.ndarray, fp: Fingerprints,
-                      options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+                      options: Options = DEFAULT_OPTIONS, *,
+                      share: float | None = None) -> np.ndarray:
     """Candidate pairs worth verifying: an estimated Jaccard similarity of at least
-    ``options.screen_share`` of the channel's threshold in either channel (rows of
-    ``pairs`` index rows of ``fp``)."""
-    if options.screen_share <= 0 or len(pairs) == 0:
+    ``share`` (default ``options.screen_share``) of the channel's threshold in either
+    channel; with containment bands, a pair that shares no ordinary band must also have
+    the smaller skeleton at least ``options.containment_floor`` inside the larger (rows
+    of ``pairs`` index rows of ``fp``; only the signatures are read, set sizes are
+    estimated from them)."""
+    share = options.screen_share if share is None else share
+    if share <= 0 or len(pairs) == 0:
         return pairs
-    floors = (options.screen_share * options.shingle_threshold,
-              options.screen_share * options.skeleton_threshold)
-    return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors)
+    floors = (share * options.shingle_threshold, share * options.skeleton_threshold)
+    if not options.containment_bands:
+        return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors)
+    rows = np.unique(pairs)
+    sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
+    sizes[rows] = estimate_sizes(fp.skeleton[rows])
+    return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors,
+                        bandings=bandings_of(options), containment=options.containment_floor,
+                        sizes=sizes)
 
 
 def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
