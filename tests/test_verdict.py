@@ -1,0 +1,130 @@
+"""Containment evidence and the verdict built on it (all text invented or generated)."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+from newstrace import compare
+from newstrace.compare import prepare
+from newstrace.containment import CONTAINMENT_FEATURES, containment
+from newstrace.errors import OptionsError
+from newstrace.model import Article
+from newstrace.options import Options
+from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_model
+from newstrace_synth import textgen
+
+COURT = (
+    "Harbour Crown Court heard on Monday that the ferry operator ignored three safety "
+    "warnings before the collision in the estuary. Prosecutor Alma Reyes told the jury "
+    "that the captain had been on duty for nineteen hours. The company denies breaching "
+    "maritime rules and says the warnings were never passed on to its managers. The "
+    "trial, expected to last four weeks, continues tomorrow with evidence from the "
+    "harbour master."
+)
+INDEPENDENT = (
+    "A jury at Harbour Crown Court was told on Monday of three warnings the ferry firm "
+    "allegedly brushed aside. According to Alma Reyes, prosecuting, the skipper had worked "
+    "nineteen hours without a break when his vessel struck a dredger. Lawyers for the firm "
+    "insist its managers knew nothing of the alerts. Evidence from the harbour master is due "
+    "tomorrow in a case listed for four weeks."
+)
+
+
+def _side(text: str):  # type: ignore[no-untyped-def]
+    return prepare(Article(id="x", text=text)).side
+
+
+def _body(story: textgen.Story) -> str:
+    """A generated story's body paragraphs (no headline or site debris around them)."""
+    return "\n\n".join(" ".join(s.text for s in p) for p in story.paragraphs)
+
+
+def _story(seed: int, words: int) -> str:
+    return _body(textgen.make_story(random.Random(seed), words))
+
+
+def _two_stories(seed: int, words: int) -> tuple[str, str]:
+    """Two stories on other topics that share no sentence frame."""
+    rng = random.Random(seed)
+    first = textgen.make_story(rng, words)
+    return _body(first), _body(textgen.unrelated(first, rng, words=words))
+
+
+def test_containment_takes_the_shorter_as_the_copy_and_is_symmetric() -> None:
+    long, short = _story(1, 900), COURT
+    ab, ba = containment(_side(long), _side(short)), containment(_side(short), _side(long))
+    assert (ab.copy, ba.copy) == ("b", "a")
+    assert ab.features == ba.features
+    assert len(ab.features) == len(CONTAINMENT_FEATURES)
+    assert ab.get("length_ratio") > 0
+
+
+def test_a_copy_inside_a_longer_source_is_wholly_contained() -> None:
+    source = COURT + " " + _story(2, 700)
+    c = containment(_side(source), _side(COURT))
+    for name in ("word1", "word3", "word5", "tile6", "char8"):
+        assert c.get(name) == pytest.approx(1.0), name
+    assert c.get("reverse_word1") < 0.5
+    assert c.passage_words == len(_side(COURT).tokens)
+
+
+def test_unrelated_stories_share_no_phrases() -> None:
+    c = containment(_side(_story(3, 600)), _side(COURT))
+    assert c.get("word5") == 0.0 and c.get("tile6") == 0.0 and c.passage_words == 0
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: on a pair this short (five sentences "
+                   "each) the relation model, fitted on long agency copy, calls the "
+                   "independent report partial (0.59); the generated same-event pairs of "
+                   "tests/test_newsroom.py pass")
+def test_same_facts_in_other_words_are_not_reuse() -> None:
+    """Same court, names, figures and hearing: two reporters, no shared wording."""
+    result = compare(Article(id="a", text=COURT), Article(id="b", text=INDEPENDENT))
+    assert result.relation in ("same-story", "unrelated")
+    assert not result.alignments and result.source is None
+    assert "relation model" in result.reasons[1]
+
+
+def test_a_reprint_inside_a_longer_article_is_reuse_with_reasons() -> None:
+    longer = _story(4, 500) + "\n\n" + COURT
+    result = compare(Article(id="a", text=COURT), Article(id="b", text=longer))
+    assert result.relation in ("rewrite", "partial")
+    assert result.reasons[0].startswith("a (the shorter) has 100% of its words")
+    assert result.alignments
+
+
+def test_a_passage_taken_inside_long_documents_is_partial() -> None:
+    """A reused paragraph is a small share of two long documents, yet it was taken."""
+    one, other = _two_stories(5, 1800)
+    a, b = one + "\n\n" + COURT, COURT + "\n\n" + other
+    result = compare(Article(id="a", text=a), Article(id="b", text=b))
+    assert result.relation == "partial"
+    assert any("a passage was taken" in r for r in result.reasons)
+
+
+def test_relation_model_probabilities_and_classes() -> None:
+    for script in ("cased", "uncased"):
+        probs = relation_model(script).probabilities([0.5] * len(RELATION_FEATURES))
+        assert set(probs) == set(DERIVATIONS)
+        assert math.isclose(sum(probs.values()), 1.0)
+
+
+def test_relation_model_file_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(OptionsError, match="cannot read"):
+        compare(COURT, INDEPENDENT, options=Options(relation_model=str(tmp_path / "none.json")))
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"features": ["x"], "classes": list(DERIVATIONS)}), "utf-8")
+    with pytest.raises(OptionsError, match="other features"):
+        compare(COURT, INDEPENDENT, options=Options(relation_model=str(wrong)))
+
+
+def test_options_check_the_new_verdict_knobs() -> None:
+    for bad in ({"wholly_aligned": 1.5}, {"passage_score": -0.1}, {"passage_words": 0},
+                {"passage_links": 0}):
+        with pytest.raises(OptionsError):
+            Options(**bad)  # type: ignore[arg-type]
