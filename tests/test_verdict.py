@@ -127,4 +127,4 @@ def test_options_check_the_new_verdict_knobs() -> None:
     for bad in ({"wholly_aligned": 1.5}, {"passage_score": -0.1}, {"passage_words": 0},
                 {"passage_links": 0}):
         with pytest.raises(OptionsError):
-            Options(**bad)  # type: ignore[arg-type]
+            Options(**bad)
