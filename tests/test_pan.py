@@ -36,6 +36,7 @@ from newstrace.pan import (
     read_pairs,
     read_xml,
     refine,
+    result_from_alignments,
     run_pairs,
     threshold_at_fpr,
     write_xml,
@@ -280,6 +281,68 @@ def test_options_are_checked() -> None:
         PanOptions(min_alignment_score=1.5)
     with pytest.raises(OptionsError):
         PanOptions(max_gap=-1)
+    with pytest.raises(OptionsError):
+        PanOptions(min_pair_score=-0.5)
+    with pytest.raises(OptionsError):
+        PanOptions(min_pair_score=float("nan"))
+
+
+# --- the pair-level operating point ---------------------------------------------------
+
+def test_pair_at_or_below_min_pair_score_reports_nothing_above_reports_its_passage() -> None:
+    susp, src, passage = invented_pair()
+    found = analyse(susp, src)
+    assert found.score > PanOptions().min_pair_score and found.detections  # default: reported
+    at = analyse(susp, src, PanOptions(min_pair_score=found.score))
+    assert at.detections == () and at.score == found.score  # the score is still given
+    above = analyse(susp, src, PanOptions(min_pair_score=found.score - 0.01))
+    assert above.detections == found.detections
+    assert [susp[d.this_offset:d.this_offset + d.this_length] for d in above.detections] == [
+        passage]
+
+
+REWORDED = [  # the four COPIED sentences, each said again in other words
+    "Stenmark, the keeper, said whale oil fed the lamp up to 1868, then kerosene.\n",
+    "Once a fall kept Aurelia off the stairs, Ingrid, her daughter, took charge.\n",
+    "Each month the copper gauge readings went by mail from Ingrid to Tallmark.\n",
+    "The observatory put them in a yellow booklet fishing crews used each spring.\n",
+]
+
+
+def weak_alignments(score: float) -> tuple[str, str, list[Alignment]]:
+    """The invented pair with REWORDED in place of COPIED, and one alignment per
+    reworded sentence to its original, each scoring ``score``."""
+    susp = SUSPICIOUS_HEAD + "".join(REWORDED) + SUSPICIOUS_TAIL
+    out = []
+    for k, (mine, theirs) in enumerate(zip(REWORDED, COPIED, strict=True)):
+        a0, b0 = susp.index(mine), SOURCE_TEXT.index(theirs)
+        out.append(Alignment(Span(a0, a0 + len(mine) - 1), Span(b0, b0 + len(theirs) - 1),
+                             score, "paraphrase", (k,), (k,), ((k, k),)))
+    return susp, SOURCE_TEXT, out
+
+
+def test_weak_pair_above_min_pair_score_reports_its_strongest_passage() -> None:
+    # Alignments below min_alignment_score make no passage of their own, but together
+    # (4 x 0.4 = 1.6 of evidence) they put the pair above the default operating point:
+    # the pair then reports its strongest passage, all four sentences merged, refined
+    # (its ends moved to the first and last run of shared words).
+    susp, src, alignments = weak_alignments(0.4)
+    options = PanOptions()
+    assert 0.4 < options.min_alignment_score and 1.6 > options.min_pair_score
+    result = result_from_alignments(alignments, susp, src)
+    assert result.score == pytest.approx(1.6)
+    first, last = alignments[0], alignments[-1]
+    merged = Passage(first.a.start, last.a.end, first.b.start, last.b.end, 1.6, 4)
+    (found,) = result.detections
+    assert found == refine(merged, susp, src).detection()
+    assert merged.a_start <= found.this_offset < found.this_offset + found.this_length \
+        <= merged.a_end
+    # the same pair at or below the operating point: nothing, whatever its passages
+    assert result_from_alignments(alignments, susp, src,
+                                  PanOptions(min_pair_score=1.6)).detections == ()
+    assert result_from_alignments(alignments[:2], susp, src).detections == ()  # 0.8
+    assert result_from_alignments([], susp, src) == result_from_alignments(
+        [], susp, src, PanOptions(min_pair_score=0.0))
 
 
 # --- files and the command ------------------------------------------------------------
