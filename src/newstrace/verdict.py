@@ -70,17 +70,16 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
     source."""
     if not (a.spans and b.spans):
         return Verdict("unrelated", None, ("an article has no body text",), Coverage(0.0, 0.0), 0.0)
-    evidence, features = relation_features(a, b, alignments)
+    evidence, cov = containment(a, b), covered(a, b, alignments)
+    features = _model_inputs(evidence, cov)
     probs = relation_model(script_kind(a, b), options.relation_model).probabilities(features)
     derivation = max(DERIVATIONS, key=lambda k: probs[k])
     why = _evidence_reasons(evidence, probs)
     if derivation == "ND":
-        if not _reused_passage(evidence, alignments, options):
+        taken = _reused_passage(evidence, alignments, options)
+        if taken is None:
             return not_derived(a, b, why)
-        taken = (f"yet a passage was taken: {evidence.passage_words} words in runs of 10 "
-                 f"shared words, or a run of closely reused sentences")
-        why += (taken,)
-    cov = covered(a, b, alignments)
+        why += (f"yet a passage was taken: {taken}",)
     relation: Relation
     aligned = features[-1]
     if derivation != "WD" and aligned < options.wholly_aligned:
@@ -106,18 +105,25 @@ def relation_features(a: Side, b: Side, alignments: Sequence[Alignment]
                       ) -> tuple[Containment, tuple[float, ...]]:
     """The containment evidence and the model's inputs (``RELATION_FEATURES``)."""
     evidence = containment(a, b)
-    cov = covered(a, b, alignments)
-    return evidence, (*evidence.features, cov.a if evidence.copy == "a" else cov.b)
+    return evidence, _model_inputs(evidence, covered(a, b, alignments))
+
+
+def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
+    return (*evidence.features, cov.a if evidence.copy == "a" else cov.b)
 
 
 def _reused_passage(evidence: Containment, alignments: Sequence[Alignment],
-                    options: Options) -> bool:
-    """A passage was taken, whatever share of two long documents it is: many words in
-    long shared runs, or a run of consecutive sentences reused closely. Two reporters
-    of one event share names, figures and quotes, not runs of sentences."""
-    return evidence.passage_words >= options.passage_words or any(
-        len(al.links) >= options.passage_links and al.score >= options.passage_score
-        for al in alignments)
+                    options: Options) -> str | None:
+    """What shows that a passage was taken, whatever share of two long documents it is
+    (many words in long shared runs, or consecutive sentences reused closely), or None.
+    Two reporters of one event share names, figures and quotes, not runs of sentences."""
+    if evidence.passage_words >= options.passage_words:
+        return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
+    run = max((len(al.links) for al in alignments if al.score >= options.passage_score),
+              default=0)
+    if run >= options.passage_links:
+        return f"{run} sentence pairs in a row are reused closely"
+    return None
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
