@@ -47,7 +47,10 @@ SYNTHETIC_WEIGHT = 0.5
 """Weight of one invented pair against one real pair: the real data leads, the invented
 patterns keep the model from unlearning what the project's own corpora show."""
 CROSS_PAIRS = 100
-"""Articles paired with another story's source, per corpus: the unrelated pairs."""
+"""Candidate pairs of two different stories, per corpus: the unrelated pairs."""
+CROSS_NEAR_COPY = 0.5
+"""Share of 3-word phrases from which a cross-story pair is taken for a story the corpus
+holds twice, and left out."""
 _TO_DERIVATION = {"duplicate": "WD", "rewrite": "WD", "partial": "PD", "same-story": "ND",
                   "unrelated": "ND", "verbatim": "WD", "spun": "WD", "summary": "WD"}
 
@@ -71,16 +74,31 @@ def real_rows(pairs: Sequence[LabelledPair], script: str) -> list[Row]:
 
 
 def cross_rows(pairs: Sequence[LabelledPair], script: str, n: int, seed: int) -> list[Row]:
-    """Articles against another story's source copy: not derived (what a scan verifies
-    most). Their group names both stories, so a story-split evaluation can keep them
-    out of the folds that test either story."""
-    rng = random.Random(seed)
+    """Candidate pairs of two different stories, as a scan of the whole corpus proposes
+    them (same beat, same courts, same stock phrases): not derived. Near-copies are left
+    out (a corpus may hold a story twice under two numbers). Their group names both
+    stories, so a story-split evaluation keeps them out of the folds that test either."""
+    from newstrace.lsh import candidate_pairs
+    from newstrace.scan import band_keys_of, clean_bodies, fingerprint_bodies
+
+    texts: dict[str, tuple[Article, str]] = {}
+    for p in pairs:
+        texts.setdefault(p.source.id, (p.source, p.group))
+        texts.setdefault(p.copy.id, (p.copy, p.group))
+    ids = sorted(texts)
+    keys = band_keys_of(fingerprint_bodies(clean_bodies([texts[i][0] for i in ids])))
+    found = [(ids[i], ids[j]) for i, j in candidate_pairs(keys).tolist()
+             if texts[ids[i]][1] != texts[ids[j]][1]]
+    random.Random(seed).shuffle(found)
+    word3 = RELATION_FEATURES.index("word3")
     out: list[Row] = []
-    for _ in range(n):
-        p, q = rng.sample(list(pairs), 2)
-        if p.group != q.group:
-            out.append(Row(features(q.source, p.copy), "ND", f"{p.group}|{q.group}",
-                           p.corpus, script))
+    for x, y in found:
+        if len(out) >= n:
+            break
+        (a, ga), (b, gb) = texts[x], texts[y]
+        row = Row(features(a, b), "ND", f"{ga}|{gb}", pairs[0].corpus, script)
+        if row.features[word3] < CROSS_NEAR_COPY:
+            out.append(row)
     return out
 
 
