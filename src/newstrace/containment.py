@@ -83,41 +83,92 @@ def containment(a: Side, b: Side) -> Containment:
 # hash, characters by code point), vectorised with numpy: one pair's sets of words and
 # characters would otherwise cost more than the rest of the compare.
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_POWERS = {k: np.uint64(pow(int(_MIX), k, 1 << 64)) for k in range(1, PASSAGE_RUN + 1)}
+"""``MIX**k`` mod 2**64."""
+
+
+def _plan(lengths: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """How to hash runs of every length in ``lengths`` from single units: steps
+    ``(n, m)``, in order, each making runs of ``n`` from runs of ``m`` and of ``n - m``
+    made before it. Halving ``n`` until it reaches 1 gives the lengths needed."""
+    needed: set[int] = set()
+    todo = [n for n in lengths if n > 1]
+    while todo:
+        n = todo.pop()
+        if n not in needed:
+            needed.add(n)
+            todo += [k for k in (n // 2, n - n // 2) if k > 1]
+    made, steps = {1}, []
+    for n in sorted(needed):
+        m = max(k for k in made if n - k in made)
+        steps.append((n, m))
+        made.add(n)
+    return tuple(steps)
+
+
+_PLANS: dict[str, tuple[tuple[int, int], ...]] = {
+    "word": _plan((*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN)),
+    "content": _plan(CONTENT_NGRAMS),
+    "char": _plan(CHAR_NGRAMS),
+}
+"""Every run length ``containment`` reads, per unit, and how each is made."""
 
 
 def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
     """The side's sequence of words, content words or characters as unsigned ids."""
     def make() -> npt.NDArray[np.uint64]:
-        forms = [t.form for t in side.tokens]
+        forms = side.cached("containment-forms", lambda: [t.form for t in side.tokens])
         if unit == "char":
             text = " ".join(forms).encode("utf-32-le")
             return np.frombuffer(text, dtype=np.uint32).astype(np.uint64)
-        if unit == "content":
-            forms = [f for f in forms if f not in STOPWORDS]
-        return np.fromiter((hash(f) for f in forms), dtype=np.int64,
-                           count=len(forms)).view(np.uint64)
+        if unit == "content":  # the word ids without function words: hashed once
+            stop = np.fromiter(map(STOPWORDS.__contains__, forms), dtype=bool, count=len(forms))
+            content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
+            return content
+        return np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
     return side.cached(f"containment-{unit}", make)  # type: ignore[no-any-return]
 
 
 def _hashes(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     """One hash per run of ``n`` units, in text order."""
-    def make() -> npt.NDArray[np.uint64]:
-        ids = _units(side, unit)
-        if len(ids) < n:
-            return np.empty(0, dtype=np.uint64)
-        h = ids[: len(ids) - n + 1].copy()
+    return _all_hashes(side, unit)[n]
+
+
+def _all_hashes(side: Side, unit: str) -> dict[int, npt.NDArray[np.uint64]]:
+    """The run hashes of every length ``containment`` reads for ``unit``, made together."""
+    def make() -> dict[int, npt.NDArray[np.uint64]]:
+        return _run_hashes(_units(side, unit), _PLANS[unit])
+    return side.cached(f"containment-{unit}-runs", make)  # type: ignore[no-any-return]
+
+
+def _run_hashes(ids: npt.NDArray[np.uint64],
+                plan: tuple[tuple[int, int], ...]) -> dict[int, npt.NDArray[np.uint64]]:
+    """Horner hashes ``h_n[i] = sum(ids[i + k] * MIX**(n - 1 - k))`` (mod 2**64) of the
+    runs of each length, every one built from two shorter ones (``_plan``): ``h_n[i] =
+    h_m[i] * MIX**(n - m) + h_(n-m)[i + m]``. The values are those of the unit-by-unit
+    loop; a run of 10 costs two array operations instead of nine, and an article's
+    3,500 characters are hashed at three lengths in five steps instead of fifteen."""
+    out = {1: ids}
+    for n, m in plan:
+        size = len(ids) - n + 1
+        if size <= 0:
+            out[n] = np.empty(0, dtype=np.uint64)
+            continue
         with np.errstate(over="ignore"):
-            for k in range(1, n):
-                h = h * _MIX + ids[k: len(ids) - n + 1 + k]
-        return h
-    return side.cached(f"containment-{unit}-{n}-runs", make)  # type: ignore[no-any-return]
+            out[n] = out[m][:size] * _POWERS[n - m] + out[n - m][m:m + size]
+    return out
 
 
 def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     """The distinct runs of ``n`` units (sorted hashes)."""
     def make() -> npt.NDArray[np.uint64]:
         h = np.sort(_hashes(side, unit, n))
-        return h[np.concatenate(([True], h[1:] != h[:-1]))] if len(h) else h
+        if len(h) < 2:
+            return h
+        keep = np.empty(len(h), dtype=bool)
+        keep[0] = True
+        np.not_equal(h[1:], h[:-1], out=keep[1:])
+        return h[keep]
     return side.cached(f"containment-{unit}-{n}", make)  # type: ignore[no-any-return]
 
 
@@ -125,7 +176,8 @@ def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[
     """Which values of ``x`` are in ``y`` (sorted, distinct): a binary search each."""
     if not len(y):
         return np.zeros(len(x), dtype=bool)
-    at = np.minimum(np.searchsorted(y, x), len(y) - 1)
+    at = np.searchsorted(y, x)
+    np.minimum(at, len(y) - 1, out=at)
     found: npt.NDArray[np.bool_] = y[at] == x
     return found
 
@@ -134,7 +186,7 @@ def _share(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> float:
     """Share of the distinct n-grams ``x`` found among ``y`` (both sorted, distinct)."""
     if not len(x):
         return 0.0
-    return float(_found(x, y).sum()) / len(x)
+    return np.count_nonzero(_found(x, y)) / len(x)
 
 
 def _tiled(copy: Side, source: Side, k: int) -> int:

@@ -7,6 +7,7 @@ each token's copy, never to the text that offsets point into.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
@@ -20,6 +21,16 @@ _TOKEN_RE = regex.compile(
     r"|[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]+"
     r"|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*"
 )
+# The same tokens where every token character is ASCII: the standard ``re`` engine finds
+# them about twice as fast. Exact there: ASCII has no marks, no no-space-script letters,
+# and its only numbers and letters are [0-9] and [A-Za-z] (see ``_ascii_tokens_only``).
+_ASCII_TOKEN_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*|[A-Za-z][A-Za-z0-9]*(?:'[A-Za-z]+)*")
+# A character outside ASCII that the token pattern can take (a letter, mark or number,
+# any character of a no-space script, the typographic apostrophe): where one occurs,
+# only ``_TOKEN_RE`` is exact.
+_NON_ASCII_TOKEN_CHAR_RE = regex.compile(
+    r"[[\p{L}\p{M}\p{N}’\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
+    r"--[\x00-\x7F]]", regex.V1)
 _NO_SPACE_SCRIPT_RE = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
@@ -70,9 +81,19 @@ def normalise(s: str) -> str:
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     stop = len(text) if end is None else end
+    pattern = _ASCII_TOKEN_RE if _ascii_tokens_only(text, start, stop) else _TOKEN_RE
     get, new = _FOLDED.get, tuple.__new__  # the hot loop of every article: kept lean
     return [new(Token, (m.start(), m.end(), get(f := m.group()) or _fold(f)))
-            for m in _TOKEN_RE.finditer(text, start, stop)]
+            for m in pattern.finditer(text, start, stop)]
+
+
+def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
+    """Whether every character of ``text[start:stop]`` that a token may hold is ASCII
+    (dashes, currency and other symbols outside ASCII are fine): then ``_ASCII_TOKEN_RE``
+    finds exactly the tokens of ``_TOKEN_RE``, since both patterns treat every other
+    character as a separator and have no look-around."""
+    return text[start:stop].isascii() or \
+        _NON_ASCII_TOKEN_CHAR_RE.search(text, start, stop) is None
 
 
 _FOLDED: dict[str, str] = {}
