@@ -69,7 +69,7 @@ def facts(text: str, start: int = 0, end: int | None = None, *,
     stop = len(text) if end is None else end
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE)):
+    for kind, pattern in _value_patterns(text[start:stop]):
         for m in pattern.finditer(text, start, stop):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
@@ -88,11 +88,29 @@ def facts(text: str, start: int = 0, end: int | None = None, *,
         s, word = name
         if any(s < te and ts < s + len(word) for ts, te in taken):
             continue
-        if " " not in word and _opens_sentence(text, s) and word not in named:
+        if " " not in word and word not in named and _opens_sentence(text, s):
             continue  # "Глава", "По": capitalised only because it opens the sentence
         out.append(Fact("name", Span(s, s + len(word)), normalise(word).casefold(), word))
     out.sort(key=lambda f: (f.span.start, f.span.end))
     return out
+
+
+_VALUE_PATTERNS = (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE))
+_DATE_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+               "Sunday")
+"""Every case-sensitive month or weekday word of ``_DATE_RE`` begins with one of these."""
+
+
+def _value_patterns(block: str) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    """The value patterns that can match in ``block``, in the order they are tried.
+
+    Times and numbers need a digit; a date needs a digit or a month or weekday word. In
+    ASCII text the only digits are 0-9, so a cheap substring test skips the regex scans
+    (the costliest part of fact finding) that could find nothing; other text gets all."""
+    if not block.isascii() or any(d in block for d in "0123456789"):
+        return _VALUE_PATTERNS
+    return _VALUE_PATTERNS[1:2] if any(w in block for w in _DATE_WORDS) else ()
 
 
 def relative_times(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -124,8 +142,9 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
     """Drop a capitalised function word that only opens a sentence ("The", "In")."""
     words = found.split()
     offset = start
-    while words and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None \
-            and words[0].casefold().strip(".") in STOPWORDS:
+    # The cheap test first: most names do not begin with a function word.
+    while words and words[0].casefold().strip(".") in STOPWORDS \
+            and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None:
         offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
         words = words[1:]
     if not words:
