@@ -12,6 +12,10 @@ so the local engine below and a distributed engine run the very same code:
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -213,12 +217,33 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_worker(cache: PreparedCache, options: Options, corpus: TermStats | None) -> None:
+def _init_worker(cache: PreparedCache, options: Options, corpus: TermStats | None,
+                 parent: int) -> None:
     global _worker_state
+    _end_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and ends
+    # the workers), so no worker dies mid-chunk with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_state = (cache, options, corpus)
 
 
-def _verify_chunk(chunk: np.ndarray) -> list[PairResult]:
+_PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process gets when its parent dies."""
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker ends with the scan that forked it, even when that scan is killed
+    (SIGKILL leaves no chance to clean up; each worker holds hundreds of MB and the
+    archive open): on Linux the kernel sends it SIGKILL then."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(1)
+
+
+def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult]]:
+    """The chunk's size (for progress) and the reuse pairs found in it."""
     assert _worker_state is not None, "not a verification worker"
     cache, options, corpus = _worker_state
     out = []
@@ -226,28 +251,34 @@ def _verify_chunk(chunk: np.ndarray) -> list[PairResult]:
         result = verify_pair(cache.get(i), cache.get(j), options, corpus)
         if result is not None:
             out.append(result)
-    return out
+    return len(chunk), out
 
 
 def _verify_parallel(pairs: np.ndarray, cache: PreparedCache, options: Options,
                      progress: Progress, corpus: TermStats | None) -> list[PairResult]:
     """Chunks of pairs over forked workers. Fork start: the workers inherit the loader,
-    options and corpus statistics in memory instead of receiving pickled copies."""
+    options and corpus statistics in memory instead of receiving pickled copies. Any
+    interruption (Ctrl-C, an error) ends the workers at once, not after their chunks."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     n_chunks = max(options.jobs * 8, len(pairs) // 4096)
     chunks = np.array_split(pairs, n_chunks)
     found: list[PairResult] = []
     done = 0
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(options.jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(cache.fresh(), options, corpus)) as pool:
-        futures = {pool.submit(_verify_chunk, c): len(c) for c in chunks}
-        for fut in as_completed(futures):
-            found.extend(fut.result())
-            done += futures[fut]
+    pool = ctx.Pool(options.jobs, initializer=_init_worker,
+                    initargs=(cache.fresh(), options, corpus, os.getpid()))
+    try:
+        for size, part in pool.imap_unordered(_verify_chunk, chunks):
+            found.extend(part)
+            done += size
             progress("verify", done, len(pairs))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return found
 
 
