@@ -24,7 +24,8 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--articles", type=int, default=30_000, help="feed size")
     ap.add_argument("--batch-size", type=int, default=10)
-    ap.add_argument("--max-delay", type=float, default=1.6, help="seconds before a kill, at most")
+    ap.add_argument("--max-commits", type=int, default=60,
+                    help="batches committed before a kill, at most")
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             stats = kill_cycle(Path(tmp), kills=args.kills, n=args.articles, seed=seed,
-                               batch=args.batch_size, max_delay=args.max_delay,
+                               batch=args.batch_size, max_commits=args.max_commits,
                                cli_doctor_every=10)
         except AssertionError as exc:
             print(f"FAILED (seed {seed}): {exc}")

@@ -48,6 +48,16 @@ def _add(feed: Path, db: Path, log: Path, batch: int) -> subprocess.Popen[bytes]
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+POLL = 0.002
+"""Seconds between looks at the progress log (how finely a kill follows a commit)."""
+
+
+def _wait_committed(log: Path, inputs: int, proc: subprocess.Popen[bytes]) -> None:
+    """Until ``add`` has reported ``inputs`` committed (0: at once) or has ended."""
+    while inputs and _committed(log) < inputs and proc.poll() is None:
+        time.sleep(POLL)
+
+
 def _committed(log: Path) -> int:
     """Inputs that the killed add reported committed (its last complete log line)."""
     if not log.exists():
@@ -86,10 +96,12 @@ class KillStats:
 
 
 def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
-               max_delay: float = 1.6, cli_doctor_every: int = 5, overlap: int = 50,
+               max_commits: int = 60, cli_doctor_every: int = 5, overlap: int = 50,
                chunk: int = 4000) -> KillStats:
-    """Start ``add``, SIGKILL it after a random delay, check, repeat; then let a last
-    ``add`` of the whole feed finish and check the archive is complete, no duplicates.
+    """Start ``add``, SIGKILL it once it has reported a random number of commits (0 to
+    ``max_commits`` batches: the kill lands while the next batch is being added, on any
+    machine speed), check, repeat; then let a last ``add`` of the whole feed finish and
+    check the archive is complete, no duplicates.
 
     Each run is given the feed from ``overlap`` articles before what is archived (those
     must be recognised as present), so every run spends its time adding, not skipping,
@@ -111,7 +123,7 @@ def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
                 fh.write(json.dumps({"id": art_id, "text": text}) + "\n")
         log = tmp / f"progress-{k}.log"
         proc = _add(run_path, db, log, batch)
-        time.sleep(rng.uniform(0.05, max_delay))
+        _wait_committed(log, rng.randint(0, max_commits) * batch, proc)
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         stats.kills += 1
