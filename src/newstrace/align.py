@@ -272,7 +272,8 @@ def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> f
     return min(1.0, 0.5 * (2 * shared / (wa + wb)) + 0.5 * shared / (min(wa, wb) + _SHORT_PRIOR))
 
 
-def _components(links: set[tuple[int, int]]):
+def _components(links: set[tuple[int, int]]
+                ) -> list[tuple[set[int], set[int], set[tuple[int, int]]]]:
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:

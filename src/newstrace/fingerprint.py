@@ -252,7 +252,8 @@ def shingle_hashes(words: np.ndarray, k: int = 3) -> np.ndarray:
 
 def signature(features: np.ndarray, num_perm: int = 128) -> np.ndarray:
     """One-permutation MinHash signature of a set of 64-bit feature hashes."""
-    return signatures([features], num_perm)[0]
+    sig: np.ndarray = signatures([features], num_perm)[0]
+    return sig
 
 
 def signatures(batches: Sequence[np.ndarray], num_perm: int = 128) -> np.ndarray:

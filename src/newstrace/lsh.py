@@ -46,7 +46,7 @@ def optimal_banding(threshold: float, num_perm: int = 128, channel: int = 0,
         for r in range(1, num_perm // b + 1):
             fp = np.trapezoid(1.0 - (1.0 - s_lo ** r) ** b, s_lo)
             fn = np.trapezoid((1.0 - s_hi ** r) ** b, s_hi)
-            err = fp_weight * fp + fn_weight * fn
+            err = float(fp_weight * fp + fn_weight * fn)
             if best is None or err < best[0]:
                 best = (err, b, r)
     assert best is not None

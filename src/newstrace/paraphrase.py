@@ -280,7 +280,7 @@ def score_pairs(pairs: Sequence[tuple[str, str]], *, semantic: bool = False,
     low, high = model.gate
     weak = np.flatnonzero((out > low) & (out < high))
     if len(weak):
-        emb = _embedding_matrix([pairs[i] for i in weak], embedder or _default_embedder())
+        emb = _embedding_matrix([pairs[int(i)] for i in weak], embedder or _default_embedder())
         out[weak] = model.scores(np.hstack([x[weak], emb]))
     return out
 
@@ -362,7 +362,8 @@ class ParaphraseModel:
         z = (np.atleast_2d(x) - self.mean) / self.scale
         if self.interactions:
             z = expand(z)
-        return 1.0 / (1.0 + np.exp(-np.clip(z @ self.coef + self.intercept, -40.0, 40.0)))
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z @ self.coef + self.intercept, -40.0, 40.0)))
+        return p
 
     def score_pairs(self, pairs: Sequence[tuple[str, str]], *,
                     embedder: Embedder | None = None) -> np.ndarray:

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TypeVar, cast
 
 import regex
 
@@ -23,6 +23,8 @@ from .text import Token, terms_of_tokens, tokens
 __all__ = ["Side"]
 
 _SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
+
+_T = TypeVar("_T")
 
 
 _LETTER_RE = regex.compile(r"\p{L}")
@@ -65,12 +67,13 @@ class Side:
         return cls(text, tuple(spans), terms, flat, found, tuple(t.start for t in flat),
                    tuple(f.span.start for f in found))
 
-    def cached(self, name: str, make: Callable[[], object]) -> Any:
+    def cached(self, name: str, make: Callable[[], _T]) -> _T:
         """A whole-article view computed on first use and kept with the article."""
         value = self._memo.get(name)
         if value is None:
             value = self._memo[name] = make()
-        return value
+        # One name, one maker: what is kept under ``name`` is what ``make`` returns.
+        return cast(_T, value)
 
 
     @property

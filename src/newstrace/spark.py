@@ -162,6 +162,8 @@ def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[
     Inputs are files, folders (searched recursively) and globs, on any Hadoop filesystem.
     """
     jvm = spark.sparkContext._jvm
+    if jvm is None:  # only once the session has been stopped
+        raise SparkSetupError("the Spark session has been stopped")
     hconf = spark.sparkContext._jsc.hadoopConfiguration()
     files: list[tuple[str, str, str]] = []
     failed: list[InputError] = []
@@ -428,7 +430,8 @@ def _prepared(cache: OrderedDict[str, Prepared], art: Article, options: Options,
     return item
 
 
-def _verify_partition(rows: Iterable[Any], options: Options, corpus: Any) -> Iterator[tuple]:
+def _verify_partition(rows: Iterable[Any], options: Options, corpus: Any
+                      ) -> Iterator[tuple[str, str, str, float, float, str | None, float]]:
     """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats)."""
     stats: TermStats = corpus.value
     cache: OrderedDict[str, Prepared] = OrderedDict()
