@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from ..model import Article, Comparison, Family, PairResult, Span
+from .safe import visible
 
 if TYPE_CHECKING:
     from ..archive import Match
@@ -416,7 +417,9 @@ def _family_sections(pairs: Sequence[PairResult], families: Sequence[Family],
 
 
 def _pair_anchor(a: str, b: str) -> str:
-    return f"pair-{a}--{b}"
+    """The id of a pair's view: ids as :func:`visible` shows them, so that an id holding
+    a file name that is not UTF-8 still makes a link that matches."""
+    return f"pair-{visible(a)}--{visible(b)}"
 
 
 def scan_html(pairs: Sequence[PairResult], families: Sequence[Family],
@@ -470,11 +473,11 @@ def _graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> str:
 
 
 def article_href(article_id: str) -> str:
-    return "/articles/" + quote(article_id, safe="")
+    return "/articles/" + quote(article_id, safe="", errors="surrogateescape")
 
 
 def compare_href(a: str, b: str) -> str:
-    return "/compare?" + urlencode({"a": a, "b": b})
+    return "/compare?" + urlencode({"a": a, "b": b}, errors="surrogateescape")
 
 
 def nav_bar(*, archived: int, active: str = "") -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ from ..archive import Match
 from ..model import Family, PairResult
 from ..scan import ScanResult
 from .json_report import comparison_dict
+from .output import atomic_open, check_dir, remove_stale, write_atomic
+from .safe import json_text, markup, plain, visible
 
 
 def pair_dict(p: PairResult) -> dict[str, Any]:
@@ -44,20 +45,24 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def write_scan(result: ScanResult, out: Path) -> list[Path]:
-    """pairs.jsonl, families.jsonl, summary.json (and errors.txt when inputs failed)."""
-    out.mkdir(parents=True, exist_ok=True)
+    """pairs.jsonl, families.jsonl, summary.json (and errors.txt when inputs failed; an
+    errors.txt of an earlier run is removed). Each file is written whole under a
+    temporary name and renamed; file names that are not UTF-8 are written escaped."""
+    out = check_dir(out)
     written = [out / "pairs.jsonl", out / "families.jsonl", out / "summary.json"]
-    with written[0].open("w", encoding="utf-8") as fh:
+    with atomic_open(written[0]) as fh:
         for p in result.pairs:
-            fh.write(json.dumps(pair_dict(p), ensure_ascii=False) + "\n")
-    with written[1].open("w", encoding="utf-8") as fh:
+            fh.write(json_text(pair_dict(p)) + "\n")
+    with atomic_open(written[1]) as fh:
         for k, f in enumerate(result.families, 1):
-            fh.write(json.dumps(family_dict(f, k), ensure_ascii=False) + "\n")
-    written[2].write_text(json.dumps(summary_dict(result), indent=2) + "\n", encoding="utf-8")
+            fh.write(json_text(family_dict(f, k)) + "\n")
+    write_atomic(written[2], json_text(summary_dict(result), indent=2) + "\n")
+    errors = out / "errors.txt"
     if result.failed:
-        errors = out / "errors.txt"
-        errors.write_text("".join(f"{e}\n" for e in result.failed), encoding="utf-8")
+        write_atomic(errors, "".join(f"{visible(e)}\n" for e in result.failed))
         written.append(errors)
+    else:
+        remove_stale(errors)
     return written
 
 
@@ -87,10 +92,10 @@ def render_scan(result: ScanResult, console: Console, *, top: int = 20) -> None:
         for k, f in ranked[:top]:
             copies = [m for m in f.members if m != f.original]
             shown = ", ".join(copies[:6]) + (f", … (+{len(copies) - 6})" if len(copies) > 6 else "")
-            fam.add_row(str(k), f.original, str(len(f.members)), shown)
+            fam.add_row(str(k), plain(f.original), str(len(f.members)), plain(shown))
         console.print(fam)
     for e in result.failed[:10]:
-        console.print(f"[yellow]skipped[/yellow] {e}", highlight=False, markup=True)
+        console.print(f"[yellow]skipped[/yellow] {markup(e)}", highlight=False, markup=True)
     if len(result.failed) > 10:
         console.print(f"… and {len(result.failed) - 10} more failed inputs")
 
@@ -108,11 +113,12 @@ def render_matches(matches: list[Match], console: Console, name: str, ms: float,
     """One line per match (relation, coverage, source), its drifts indented below."""
     head = f"{name}: {len(matches) or 'no'} match(es) among {archived:,} archived articles " \
            f"({ms:.1f} ms)"
-    console.print(head, highlight=False)
+    console.print(plain(head), highlight=False)
     for m in matches:
         c = m.comparison
         source = {"a": "this article", "b": m.id}.get(c.source or "", "undecided")
-        console.print(f"  [bold]{m.id}[/bold]  {c.relation}  coverage this {c.coverage.a:.0%} / "
-                      f"archived {c.coverage.b:.0%}  source: {source}", highlight=False)
+        console.print(f"  [bold]{markup(m.id)}[/bold]  {c.relation}  coverage this "
+                      f"{c.coverage.a:.0%} / archived {c.coverage.b:.0%}  "
+                      f"source: {markup(source)}", highlight=False)
         for d in c.drifts:
-            console.print(f"      - {d.kind}: {d.note}", highlight=False, markup=False)
+            console.print(plain(f"      - {d.kind}: {d.note}"), highlight=False)

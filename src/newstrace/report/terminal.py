@@ -8,13 +8,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Article, Comparison
+from .safe import plain, visible
 
 _RELATION_STYLE = {"duplicate": "bold red", "rewrite": "bold magenta", "partial": "bold yellow",
                    "same-story": "bold cyan", "unrelated": "bold green"}
 
 
 def _name(article: Article) -> str:
-    return article.origin or article.id
+    return visible(article.origin or article.id)
 
 
 def _bar(share: float, width: int = 20) -> str:
@@ -22,9 +23,10 @@ def _bar(share: float, width: int = 20) -> str:
     return "█" * full + "░" * (width - full)
 
 
-def _snippet(text: str, limit: int = 400) -> str:
+def _snippet(text: str, limit: int = 400, style: str = "") -> Text:
+    """Article text on one line, cut at ``limit``, shown literally (never as markup)."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return plain(text if len(text) <= limit else text[: limit - 1] + "…", style)
 
 
 def render_comparison(c: Comparison, console: Console) -> None:
@@ -37,9 +39,9 @@ def render_comparison(c: Comparison, console: Console) -> None:
     head.append(f"source    {src}\n")
     head.append(f"A {_bar(c.coverage.a)} {c.coverage.a:5.0%} covered  {_name(c.a)}\n")
     head.append(f"B {_bar(c.coverage.b)} {c.coverage.b:5.0%} covered  {_name(c.b)}")
-    parts: list = [head]
+    parts: list[Text] = [head]
     if c.reasons:
-        parts.append(Text("\n".join(f"• {r}" for r in c.reasons), style="dim"))
+        parts.append(Text("\n").join(plain(f"• {r}", style="dim") for r in c.reasons))
     console.print(Panel(Group(*parts), title="newstrace compare", expand=False))
 
     if c.alignments:
@@ -71,8 +73,9 @@ def render_comparison(c: Comparison, console: Console) -> None:
         if removed:
             lines = Text()
             for bp in removed:
-                lines.append(f"  {bp.reason:<38} ", style="dim")
-                lines.append(_snippet(article.text[bp.span.start:bp.span.end], 70) + "\n",
-                             style="dim strike")
+                lines.append(f"  {visible(bp.reason):<38} ", style="dim")
+                lines.append(_snippet(article.text[bp.span.start:bp.span.end], 70,
+                                      "dim strike"))
+                lines.append("\n")
             console.print(Text(f"Boilerplate removed from {label} ({len(removed)})", style="bold"))
             console.print(lines, end="")
