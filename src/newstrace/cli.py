@@ -1,14 +1,13 @@
 """Command-line shell over the library: parses arguments, prints results, maps errors
-to one-line messages and exit codes (0 ok, 1 some inputs failed, 2 bad input/usage)."""
+to one-line messages and exit codes (:data:`EXIT_CODES`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import click
 from rich.console import Console
@@ -20,13 +19,26 @@ from .ingest import read_article, read_stdin_article
 from .model import Article
 from .options import Options
 from .report.json_report import comparison_dict
+from .report.output import check_dir, check_file, write_atomic
+from .report.safe import json_text, plain, visible
 from .report.terminal import render_comparison
 
 EXIT_INTERNAL = 70
 
+#: Every exit code the CLI returns (the README and ``newstrace --help`` list them).
+EXIT_CODES = {
+    0: "done",
+    1: "some inputs failed (each reported on stderr; the rest was done)",
+    2: "bad input, option or usage, or an output path that cannot be written",
+    3: "archive error, or doctor found problems",
+    4: "serve cannot listen where asked (port busy, address not usable)",
+    70: "internal error: a bug in newstrace, please report it",
+    130: "interrupted (Ctrl-C)",
+}
+
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"newstrace: error: {message}", err=True)
+    click.echo(f"newstrace: error: {visible(message)}", err=True)
     sys.exit(code)
 
 
@@ -45,11 +57,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(0)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        except Exception as exc:  # the last line of defence for users
             if debug:
                 raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                  EXIT_INTERNAL)
+            _fail(f"internal error (a bug, please report it): {type(exc).__name__}: {exc} "
+                  "(run with --debug for details)", EXIT_INTERNAL)
 
     return click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")(wrapper)
 
@@ -61,7 +73,13 @@ def _read(path: str, options: Options) -> Article:
     return read_article(Path(path), options=options)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _exit_code_epilog() -> str:
+    rows = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items())
+    return f"\b\nExit codes:\n{rows}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=_exit_code_epilog())
 @click.version_option(__version__, prog_name="newstrace")
 def main() -> None:
     """newstrace: find copied and rewritten news.
@@ -103,23 +121,17 @@ def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int,
     options = Options(strip_boilerplate=not keep_boilerplate, max_chars=max_chars)
     if a == "-" and b == "-":
         raise InputError("<stdin>", "only one of A and B can be read from stdin")
+    if html_out:
+        check_file(html_out)
     result = compare_articles(_read(a, options), _read(b, options), options=options)
     if html_out:
         from .report.html import comparison_html
 
-        _write_text(html_out, comparison_html(result))
+        write_atomic(html_out, comparison_html(result))
     if fmt == "json":
-        click.echo(json.dumps(comparison_dict(result), ensure_ascii=False, indent=2))
+        click.echo(json_text(comparison_dict(result), indent=2))
     else:
         render_comparison(result, Console())
-
-
-def _write_text(path: str, text: str) -> None:
-    """Write an output file, turning OS errors into one-line errors naming the file."""
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot write ({exc.strerror or exc})") from None
 
 
 # --- corpus commands: scan, add, check, doctor ----------------------------------------
@@ -148,7 +160,7 @@ class _Bar:
                                   disable=not console.is_terminal)
         self._tasks: dict[str, Any] = {}
 
-    def __enter__(self) -> _Bar:
+    def __enter__(self) -> Self:
         self._progress.__enter__()
         return self
 
@@ -165,8 +177,8 @@ class _Bar:
 def _collect_errors(console: Console, errors: list[InputError]) -> Callable[[InputError], None]:
     def on_error(exc: InputError) -> None:
         errors.append(exc)
-        console.print(f"newstrace: skipped {exc}", highlight=False, markup=False,
-                      soft_wrap=True)  # one line per input, whatever the width
+        # one line per input, whatever the width
+        console.print(plain(f"newstrace: skipped {exc}"), highlight=False, soft_wrap=True)
     return on_error
 
 
@@ -240,6 +252,7 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
     if not inputs and not db:
         raise InputError("scan", "give at least one PATH, or --db FILE")
     options = _corpus_options(max_chars, max_line_bytes).with_(jobs=jobs)
+    _check_outputs(out, html_out)
     if engine == "spark":
         _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions)
         return
@@ -269,6 +282,19 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
         sys.exit(1)
 
 
+def _check_outputs(out: str | None, html_out: str | None) -> None:
+    """Fail before the work when an output cannot be written (``out`` on a Hadoop
+    filesystem is Spark's to check)."""
+    from urllib.parse import unquote
+
+    if out and out.startswith("file:"):
+        check_dir(unquote(out.removeprefix("file:")))
+    elif out and "://" not in out:
+        check_dir(out)
+    if html_out:
+        check_file(html_out)
+
+
 def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
                html_out: str | None, options: Options) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
@@ -276,10 +302,10 @@ def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
     from .report.scan_report import pair_dict, render_scan
 
     if html_out:
-        _write_text(html_out, _scan_html(result, inputs, db, options))
+        write_atomic(html_out, _scan_html(result, inputs, db, options))
     if fmt == "jsonl":
         for p in result.pairs:
-            click.echo(json.dumps(pair_dict(p), ensure_ascii=False))
+            click.echo(json_text(pair_dict(p)))
     render_scan(result, _stderr() if fmt == "jsonl" else Console())
 
 
@@ -427,10 +453,9 @@ def check(article: str, db: str, fmt: str, top: int) -> None:
         ms = (time.perf_counter() - t0) * 1000
         size = len(archive)
     if fmt == "json":
-        click.echo(json.dumps({"article": art.origin or art.id, "archived": size,
-                               "milliseconds": round(ms, 2),
-                               "matches": [match_dict(m) for m in matches]},
-                              ensure_ascii=False, indent=2))
+        click.echo(json_text({"article": art.origin or art.id, "archived": size,
+                              "milliseconds": round(ms, 2),
+                              "matches": [match_dict(m) for m in matches]}, indent=2))
     else:
         render_matches(matches, Console(), art.origin or art.id, ms, size)
 
@@ -455,9 +480,10 @@ def doctor(db: str) -> None:
         size = len(archive)
     if problems:
         for p in problems:
-            click.echo(f"problem: {p}", err=True)
+            click.echo(f"problem: {visible(p)}", err=True)
         sys.exit(3)
-    click.echo(f"{db}: ok ({size:,} articles)")
+    click.echo(f"{visible(db)}: ok ({size:,} articles)")
+
 
 
 # --- serve: local web UI and JSON API ---------------------------------------------------
@@ -550,7 +576,7 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
             row.update(score=round(float(s), 4), paraphrase=bool(s >= cut))
             if p.label is not None:
                 row["label"] = p.label
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json_text(row))
         batch.clear()
 
     for pair in iter_pairs(pairs_file, on_error=on_error):
@@ -601,6 +627,9 @@ def pan(pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int,
     from .pan import read_pairs, run_pairs
 
     pairs_list = read_pairs(pairs_file)
+    check_dir(out_dir)
+    if scores_file:
+        check_file(scores_file)
     t0 = time.perf_counter()
     with _Bar(_stderr()) as bar:
         results = run_pairs(pairs_list, susp_dir, src_dir, out_dir, jobs=jobs,
@@ -610,8 +639,8 @@ def pan(pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int,
         rows = ["suspicious\tsource\tscore\tdetections"]
         rows += [f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}"
                  for (s, r), res in results.items()]
-        Path(scores_file).write_text("\n".join(rows) + "\n", encoding="utf-8")
+        write_atomic(scores_file, "\n".join(rows) + "\n")
     found = sum(1 for res in results.values() if res.detections)
     passages = sum(len(res.detections) for res in results.values())
     click.echo(f"{len(results):,} pairs, {found:,} with detections, {passages:,} passages; "
-               f"XML in {out_dir} ({seconds:.1f} s)")
+               f"XML in {visible(out_dir)} ({seconds:.1f} s)")
