@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import resource
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +24,13 @@ from newstrace.options import Options
 from newstrace.scan import scan
 
 from .conftest import DEMO, ROOT
+from .test_crash import _committed, make_feed
 
 CORPUS = ROOT / "demo" / "corpus.jsonl"
 
 
 @pytest.fixture()
-def archive(tmp_path: Path) -> Archive:
+def archive(tmp_path: Path) -> Iterator[Archive]:
     with Archive(tmp_path / "a.db") as ar:
         ar.add(iter_articles([CORPUS]))
         yield ar
@@ -83,7 +89,7 @@ def test_other_fingerprint_settings_are_refused(tmp_path: Path) -> None:
 def test_not_an_archive(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.db"
     bogus.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ArchiveError, match="not a usable newstrace archive"):
+    with pytest.raises(ArchiveError, match="not a newstrace archive"):
         Archive(bogus)
     with pytest.raises(ArchiveError, match="no such archive"):
         Archive(tmp_path / "missing.db", create=False)
@@ -102,10 +108,16 @@ def test_doctor_finds_broken_invariants(tmp_path: Path) -> None:
     assert any("point to no article" in p for p in problems)
 
 
-def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newstrace", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=120,
-                          text=stdin is None)
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newstrace", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def test_cli_add_check_scan_doctor(tmp_path: Path) -> None:
@@ -120,7 +132,9 @@ def test_cli_add_check_scan_doctor(tmp_path: Path) -> None:
     r = _cli("scan", "--db", db, "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     pairs = [json.loads(x) for x in (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()]
-    families = [json.loads(x) for x in (tmp_path / "out" / "families.jsonl").read_text().splitlines()]
+    families = [
+        json.loads(x) for x in (tmp_path / "out" / "families.jsonl").read_text().splitlines()
+    ]
     assert {"a", "b", "relation", "coverage", "source", "score"} <= set(pairs[0])
     assert {"members", "original"} <= set(families[0])
     r = _cli("doctor", "--db", db)
@@ -133,8 +147,9 @@ def test_cli_scan_reports_broken_inputs_and_goes_on(tmp_path: Path) -> None:
     for name in ("01-wire", "02-reprint-herald", "08-unrelated-sport"):
         (folder / f"{name}.txt").write_bytes((DEMO / f"{name}.txt").read_bytes())
     (folder / "broken.txt").write_bytes(b"\x00\x01binary" * 50)
-    (folder / "feed.jsonl").write_text('{"id": "ok", "text": "Fine text."}\n{broken\n',
-                                       encoding="utf-8")
+    (folder / "feed.jsonl").write_text(
+        '{"id": "ok", "text": "Fine text."}\n{broken\n', encoding="utf-8"
+    )
     r = _cli("scan", str(folder), "--out", str(tmp_path / "out"))
     assert r.returncode == 1
     assert "broken.txt" in r.stderr and "feed.jsonl:2" in r.stderr
@@ -144,9 +159,9 @@ def test_cli_scan_reports_broken_inputs_and_goes_on(tmp_path: Path) -> None:
 
 
 def test_cli_scan_reads_jsonl_from_stdin() -> None:
-    r = _cli("scan", "-", "--format", "jsonl", stdin=CORPUS.read_bytes())
+    r = _cli("scan", "-", "--format", "jsonl", stdin=CORPUS.read_text(encoding="utf-8"))
     assert r.returncode == 0, r.stderr
-    lines = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert any(p["a"] == "01-wire" and p["b"] == "04-spin" for p in lines)
 
 
@@ -158,15 +173,36 @@ def test_killed_add_leaves_a_consistent_archive_and_resumes(tmp_path: Path) -> N
     with feed.open("w", encoding="utf-8") as fh:
         for k in range(N):
             src = base[k % len(base)]
-            fh.write(json.dumps({"id": f"{src.id}-{k}", "text": f"{src.text}\n\nEdition {k}."})
-                     + "\n")
+            fh.write(
+                json.dumps({"id": f"{src.id}-{k}", "text": f"{src.text}\n\nEdition {k}."}) + "\n"
+            )
     db = tmp_path / "k.db"
-    sizes = []
-    for delay in (0.7, 1.0, 1.3, 1.6, 1.9):
-        proc = subprocess.Popen([sys.executable, "-m", "newstrace", "add", str(feed),
-                                 "--db", str(db), "--batch-size", "20"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+    sizes: list[int] = []
+    for step in range(5):
+        # Killed once it has committed 300 more inputs than the archive held (observable
+        # progress, not a delay: a busy machine only makes the test slower).
+        log = tmp_path / f"progress-{step}.log"
+        target = (sizes[-1] if sizes else 0) + 300
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "newstrace",
+                "add",
+                str(feed),
+                "--db",
+                str(db),
+                "--batch-size",
+                "20",
+                "--progress-log",
+                str(log),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while _committed(log) < target and proc.poll() is None:
+            time.sleep(0.01)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if db.exists():
@@ -186,8 +222,15 @@ def test_archive_scan_equals_file_scan_with_corpus_statistics(tmp_path: Path) ->
     """Over 50 articles the term weights use corpus statistics; the archive keeps the
     same document frequencies as a scan of the files, so both give the same answer."""
     base = list(iter_articles([CORPUS]))
-    arts = [Article(id=f"{a.id}-{k}", text=f"{a.text}\n\nEdition {k} of the evening bulletin.",
-                    published=a.published) for k in range(4) for a in base]
+    arts = [
+        Article(
+            id=f"{a.id}-{k}",
+            text=f"{a.text}\n\nEdition {k} of the evening bulletin.",
+            published=a.published,
+        )
+        for k in range(4)
+        for a in base
+    ]
     assert len(arts) > 50
     from_files = scan(arts)
     with Archive(tmp_path / "c.db", options=Options(batch_size=16)) as ar:
@@ -197,3 +240,272 @@ def test_archive_scan_equals_file_scan_with_corpus_statistics(tmp_path: Path) ->
     assert stats.documents == len(arts) and stats.df
     assert from_db.pairs == from_files.pairs
     assert from_db.families == from_files.families
+
+
+# --- read-only opening: nothing but `add` writes to a database given as --db -----------
+
+
+def _snapshot(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _readers(db: Path, tmp_path: Path) -> list[list[str]]:
+    """Every command that only reads the archive, with its arguments."""
+    return [
+        ["doctor", "--db", str(db)],
+        ["check", str(DEMO / "04-spin.txt"), "--db", str(db)],
+        ["scan", "--db", str(db), "--out", str(tmp_path / "scan-out")],
+        ["backup", "--db", str(db), str(tmp_path / "backup.db")],
+        ["serve", "--db", str(db), "--port", str(_free_port())],
+    ]
+
+
+def _one_line_error(r: subprocess.CompletedProcess[str], code: int, says: str) -> None:
+    assert r.returncode == code, (r.returncode, r.stdout, r.stderr)
+    assert r.stderr.count("\n") == 1 and says in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_read_commands_refuse_a_foreign_database_and_leave_it_untouched(tmp_path: Path) -> None:
+    foreign = tmp_path / "other.db"
+    db = sqlite3.connect(foreign)
+    db.execute("CREATE TABLE people (name TEXT)")
+    db.execute("INSERT INTO people VALUES ('ada')")
+    db.commit()
+    db.close()
+    before = _snapshot(foreign)
+    for args in [*_readers(foreign, tmp_path), ["add", str(CORPUS), "--db", str(foreign)]]:
+        r = subprocess.run(
+            [sys.executable, "-m", "newstrace", *args],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=60,
+            text=True,
+        )
+        _one_line_error(r, 3, "not a newstrace archive")
+        assert _snapshot(foreign) == before, args
+    assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]  # no -wal, no -shm
+    assert not (tmp_path / "backup.db").exists()
+    with pytest.raises(ArchiveError, match="not a newstrace archive"):
+        Archive(foreign, create=False)
+    db = sqlite3.connect(foreign)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("people",)]
+    db.close()
+
+
+def test_an_empty_file_is_no_archive_to_read_but_add_makes_one(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(ArchiveError, match="not a newstrace archive"):
+        Archive(empty, create=False)
+    assert empty.stat().st_size == 0
+    with Archive(empty) as ar:
+        assert ar.add(iter_articles([CORPUS])).added == 14
+
+
+def test_another_schema_version_is_said_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+    before = _snapshot(path)
+    for create in (False, True):
+        with pytest.raises(
+            ArchiveError, match="schema version 1; this newstrace reads schema version 2"
+        ):
+            Archive(path, create=create)
+    r = _cli("doctor", "--db", str(path))
+    _one_line_error(r, 3, "schema version 1")
+    assert _snapshot(path) == before
+
+
+def test_read_only_open_uses_mode_ro_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+    before = _snapshot(path)
+    with Archive(path, create=False) as ar:
+        assert ar.readonly
+        assert ar.doctor() == [] and len(ar) == 14
+        assert "01-wire" in [m.id for m in ar.check(read_article(DEMO / "04-spin.txt"))]
+        assert ar.scan().pairs
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            ar._db.execute("CREATE TABLE x (y)")
+        with pytest.raises(ArchiveError, match="read-only"):
+            ar.add([Article(id="new", text="Some new text to add.")])
+    assert _snapshot(path) == before
+
+
+@pytest.fixture()
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A read-only bind mount of a folder (root ignores file modes, a mount it cannot);
+    skips where mounting is not allowed."""
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    src.mkdir()
+    ro.mkdir()
+    if subprocess.run(["mount", "--bind", str(src), str(ro)], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        if subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(ro)], capture_output=True
+        ).returncode:
+            pytest.skip("cannot remount read-only here")
+        yield ro
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
+
+
+def test_read_commands_work_on_a_read_only_mount(tmp_path: Path, read_only_dir: Path) -> None:
+    with Archive(tmp_path / "src" / "a.db") as ar:
+        ar.add(iter_articles([CORPUS]))
+    db = read_only_dir / "a.db"
+    before = _snapshot(db)
+    r = _cli("doctor", "--db", str(db))
+    assert r.returncode == 0 and "ok (14 articles)" in r.stdout, r.stderr
+    r = _cli("check", str(DEMO / "04-spin.txt"), "--db", str(db), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert "01-wire" in [m["id"] for m in json.loads(r.stdout)["matches"]]
+    r = _cli("scan", "--db", str(db), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    r = _cli("backup", "--db", str(db), str(tmp_path / "copy.db"))
+    assert r.returncode == 0 and "14 articles" in r.stdout, r.stderr
+    r = _cli("add", str(DEMO / "04-spin.txt"), "--db", str(db))
+    _one_line_error(r, 3, "cannot")
+    assert _snapshot(db) == before
+
+
+# --- copying a live archive -----------------------------------------------------------
+
+
+def _articles_in_file(path: Path, tmp_path: Path) -> int:
+    """Articles a plain copy of the archive file alone (no -wal) holds."""
+    copy = tmp_path / f"plain-{path.name}"
+    shutil.copyfile(path, copy)
+    db = sqlite3.connect(copy)
+    try:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master")]
+        return (
+            int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            if "articles" in tables
+            else 0
+        )
+    finally:
+        db.close()
+        copy.unlink()
+
+
+def test_backup_holds_the_articles_still_in_the_wal(tmp_path: Path) -> None:
+    path, copy = tmp_path / "a.db", tmp_path / "copy.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+        # Committed, but still in the -wal file: a copy of the archive file misses them.
+        assert _articles_in_file(path, tmp_path) < 14
+        assert ar.backup(copy) == 14
+        with pytest.raises(ArchiveError, match="already exists"):
+            ar.backup(copy)
+        r = _cli("backup", "--db", str(path), str(tmp_path / "cli-copy.db"))
+        assert r.returncode == 0 and "14 articles copied" in r.stdout, r.stderr
+    for out in (copy, tmp_path / "cli-copy.db"):
+        assert not out.with_name(out.name + "-wal").exists()
+        assert _articles_in_file(out, tmp_path) == 14  # one self-contained file
+        with Archive(out, create=False) as c:
+            assert len(c) == 14 and c.doctor() == []
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_closing_writer_checkpoints_the_wal(tmp_path: Path) -> None:
+    """With a reader holding the archive open (the server), the writer's close is not
+    the last one, so SQLite's own checkpoint-on-close does not run: the writer's does."""
+    path = tmp_path / "a.db"
+    Archive(path).close()
+    with Archive(path, create=False) as reader:
+        with Archive(path) as writer:
+            writer.add(iter_articles([CORPUS]))
+        assert len(reader) == 14
+        assert _articles_in_file(path, tmp_path) == 14
+
+
+# --- a full disk ----------------------------------------------------------------------
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs (a disk that fills up); skips where mounting is not allowed."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _add_until_full(
+    db: Path, tmp_path: Path, limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    with Archive(db) as ar:
+        ar.add(iter_articles([CORPUS]))
+    feed = tmp_path / "feed.jsonl"
+    make_feed(feed, 3000)
+
+    def file_size_limit() -> None:
+        if limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "add",
+            str(feed),
+            "--db",
+            str(db),
+            "--batch-size",
+            "100",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        preexec_fn=file_size_limit,
+    )
+
+
+def _kept_intact(db: Path, r: subprocess.CompletedProcess[str]) -> None:
+    """The error names the archive, and it holds every batch committed before."""
+    assert str(db) in r.stderr and "rollback" not in r.stderr
+    kept = re.search(r"keeps the ([\d,]+) articles", r.stderr)
+    assert kept, r.stderr
+    with Archive(db, create=False) as ar:
+        assert ar.doctor() == []
+        assert len(ar) == 14 + int(kept.group(1).replace(",", ""))
+
+
+def test_full_disk_during_add_is_reported_as_such(tmp_path: Path, small_disk: Path) -> None:
+    db = small_disk / "a.db"
+    r = _add_until_full(db, tmp_path)
+    _one_line_error(r, 3, "cannot write to the archive (database or disk is full)")
+    _kept_intact(db, r)
+
+
+def test_file_size_limit_during_add_is_reported_as_such(tmp_path: Path) -> None:
+    """The same under a file-size limit (no mount needed): SQLite calls it an I/O error."""
+    db = tmp_path / "a.db"
+    r = _add_until_full(db, tmp_path, limit=1_700_000)
+    _one_line_error(r, 3, "cannot write to the archive (")
+    _kept_intact(db, r)

@@ -17,6 +17,7 @@ Tables:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Self
+from urllib.parse import quote
 
 import numpy as np
 
@@ -81,8 +84,14 @@ CREATE TABLE IF NOT EXISTS terms (
 _COUNTERS = ("articles", "df_total")
 """Meta rows kept in step with the tables by every add: the number of articles and the
 sum of ``terms.df`` (``doctor`` checks both)."""
-_META_KEYS = ("schema", "fingerprint", "num_perm", "shingle_size", "shingle_threshold",
-              "skeleton_threshold")
+_META_KEYS = (
+    "schema",
+    "fingerprint",
+    "num_perm",
+    "shingle_size",
+    "shingle_threshold",
+    "skeleton_threshold",
+)
 
 # Connection tuning (performance only; the file format is unchanged).
 _CACHE_KIB = 128 * 1024
@@ -91,8 +100,8 @@ recently written leaves, so a batch's inserts rarely re-read a page."""
 _WAL_AUTOCHECKPOINT = 16384
 """WAL pages (4 KiB) before a checkpoint: a leaf dirtied by several batches is copied
 back once, and there are fewer fsyncs (commits themselves never fsync: synchronous=NORMAL)."""
-_RACE_RETRIES = 5
-"""Attempts at a batch that concurrent writers keep racing for the same ids."""
+_CHECKPOINT_WAIT_MS = 1000
+"""How long a closing writer waits for readers to let it finish its checkpoint."""
 _IN_CHUNK = 500
 """Ids per ``IN (...)`` look-up (well under SQLite's host-parameter limit)."""
 
@@ -119,10 +128,27 @@ class Match:
 class Archive:
     """An open archive file. Use as a context manager; one writer at a time."""
 
-    def __init__(self, path: str | Path, *, options: Options = DEFAULT_OPTIONS,
-                 create: bool = True, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        options: Options = DEFAULT_OPTIONS,
+        create: bool = True,
+        readonly: bool | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        """Open the archive at ``path``.
+
+        ``create`` (the default, what ``add`` does) creates a missing or empty file as a
+        new archive and opens it for writing. ``create=False`` opens an existing archive
+        read-only (unless ``readonly=False``): SQLite's ``mode=ro``, no schema created, no
+        journal mode changed, so the file is never modified, and a read-only file, folder
+        or mount can be read. Either way a database that is not a newstrace archive, or
+        holds another schema version, is refused with an :class:`ArchiveError`.
+        """
         self.path = Path(path)
         self.options = options
+        self.readonly = (not create) if readonly is None else readonly
         # The archive indexes the ordinary bands only: the containment bands of a scan
         # triple the band table and double a check's time (bench_archive, 10k articles:
         # 54 -> 86 MiB, check p50 12 -> 16 ms); a scan (also `scan --db`) finds a short
@@ -130,54 +156,173 @@ class Archive:
         self._index_options = options.with_(containment_bands=0)
         self.errors: list[InputError] = []
         """Inputs refused by ``add`` (id clashes), for the caller to report."""
-        if not create and not self.path.exists():
+        if (self.readonly or not create) and not self.path.exists():
             raise ArchiveError(f"{self.path}: no such archive (create one with `newstrace add`)")
+        if self.path.is_dir():
+            raise ArchiveError(f"{self.path}: is a folder, not an archive file")
+        opened: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                       check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            if self.readonly:
+                opened, self._reader_uri = _connect_readonly(self.path, timeout)
+            else:
+                opened = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
+                self._reader_uri = _readonly_uri(self.path)
+            self._db = opened
             self._db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             self._db.execute("PRAGMA temp_store=MEMORY")
-            self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_AUTOCHECKPOINT}")
             self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self._db.executescript(_SCHEMA)
+            version = self._schema_version()
+            if version is None and self.readonly:
+                raise ArchiveError(
+                    f"{self.path}: not a newstrace archive (an empty database; "
+                    "create an archive with `newstrace add`)"
+                )
+            if not self.readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_AUTOCHECKPOINT}")
+                if version is None:
+                    self._create()
             self._check_meta()
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{self.path}: not a usable newstrace archive ({exc})") from None
+        except (sqlite3.Error, ArchiveError) as exc:
+            if opened is not None:
+                opened.close()
+            if isinstance(exc, ArchiveError):
+                raise
+            raise _archive_error(self.path, exc, "open") from None
 
     # --- housekeeping -------------------------------------------------------------------
 
+    def _schema_version(self) -> str | None:
+        """The archive schema version of the file, or None for an empty database; a
+        database with other tables is refused (before anything is written to it)."""
+        tables = {
+            name
+            for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return None
+        if "meta" not in tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise ArchiveError(
+                f"{self.path}: not a newstrace archive (a SQLite database "
+                f"with other tables: {shown})"
+            )
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        except sqlite3.OperationalError:  # a meta table of some other program
+            row = None
+        if row is None:
+            raise ArchiveError(
+                f"{self.path}: not a newstrace archive (its meta table names no newstrace schema)"
+            )
+        version = str(row[0])
+        if version != _SCHEMA_VERSION:
+            raise ArchiveError(
+                f"{self.path}: made with newstrace archive schema version "
+                f"{version}; this newstrace reads schema version "
+                f"{_SCHEMA_VERSION} only (rebuild it with `newstrace add`)"
+            )
+        missing = sorted({"articles", "bands", "terms"} - tables)
+        if missing:
+            raise ArchiveError(
+                f"{self.path}: not a newstrace archive (schema "
+                f"{version} but no {', '.join(missing)} table)"
+            )
+        return version
+
+    def _create(self) -> None:
+        """Tables and meta rows of a new archive, in one transaction (a kill leaves an
+        empty database or a whole archive; concurrent creators are harmless)."""
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.executemany(
+                "INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                [*self._want().items(), *((k, "0") for k in _COUNTERS)],
+            )
+
+    def _want(self) -> dict[str, str]:
+        return {
+            "schema": _SCHEMA_VERSION,
+            "fingerprint": FINGERPRINT_VERSION,
+            "num_perm": str(self.options.num_perm),
+            "shingle_size": str(self.options.shingle_size),
+            "shingle_threshold": repr(self.options.shingle_threshold),
+            "skeleton_threshold": repr(self.options.skeleton_threshold),
+        }
+
     def _check_meta(self) -> None:
-        want = {"schema": _SCHEMA_VERSION, "fingerprint": FINGERPRINT_VERSION,
-                "num_perm": str(self.options.num_perm),
-                "shingle_size": str(self.options.shingle_size),
-                "shingle_threshold": repr(self.options.shingle_threshold),
-                "skeleton_threshold": repr(self.options.skeleton_threshold)}
+        want = self._want()
         have = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
-        if not have:
-            with self._transaction():
-                self._db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)",
-                                     [*want.items(), *((k, "0") for k in _COUNTERS)])
-            return
         wrong = [k for k in _META_KEYS if have.get(k) != want[k]]
         if wrong:
-            raise ArchiveError(f"{self.path}: built with other fingerprint settings "
-                               f"({', '.join(f'{k}={have.get(k)}' for k in wrong)})")
+            raise ArchiveError(
+                f"{self.path}: built with other fingerprint settings "
+                f"({', '.join(f'{k}={have.get(k)}' for k in wrong)})"
+            )
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
     def _count(self, **added: int) -> None:
         """Advance the meta counters inside the caller's transaction (doctor compares
         them with the tables; an archive made before they existed has none to advance)."""
-        self._db.executemany("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE name = ?",
-                             [(n, k) for k, n in added.items()])
+        self._db.executemany(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE name = ?",
+            [(n, k) for k, n in added.items()],
+        )
 
     def close(self) -> None:
+        """Close; a writer first checkpoints the WAL, so that the archive file alone
+        holds what it committed (a copy of the file then loses nothing; still, copy a
+        live archive with :meth:`backup`)."""
+        if not self.readonly:
+            self._checkpoint()
         self._db.close()
 
-    def __enter__(self) -> Archive:
+    def _checkpoint(self) -> None:
+        """Copy the WAL's committed pages back into the archive file: passively (never
+        waiting), then, if readers or another writer held some back, once more waiting a
+        moment for them. Failing here loses nothing: the WAL keeps the pages."""
+        try:
+            busy, log, done = self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if busy or log != done:
+                self._db.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
+                self._db.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+        except sqlite3.Error:
+            pass
+
+    def backup(self, path: str | Path) -> int:
+        """Copy the archive to the new file ``path`` with SQLite's online backup: one
+        consistent snapshot of every committed article, WAL included, also while other
+        processes add or read. The copy is a single self-contained file (no WAL). It is
+        written under a temporary name and renamed when complete. Returns the number of
+        articles copied."""
+        out = Path(path)
+        if out.exists():
+            raise ArchiveError(f"{out}: already exists; back up to a new file")
+        if not out.parent.is_dir():
+            raise ArchiveError(f"{out.parent}: no such folder")
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            dst = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self._db.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+                n = int(dst.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            finally:
+                dst.close()
+            os.replace(tmp, out)
+        except (sqlite3.Error, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ArchiveError(f"{out}: cannot write the backup of {self.path} ({exc})") from None
+        return n
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -188,97 +333,136 @@ class Archive:
 
     # --- writing ------------------------------------------------------------------------
 
-    def add(self, articles: Iterable[Article], *,
-            on_batch: Callable[[AddReport], None] | None = None) -> AddReport:
+    def add(
+        self, articles: Iterable[Article], *, on_batch: Callable[[AddReport], None] | None = None
+    ) -> AddReport:
         """Add articles in batches of ``options.batch_size``, one transaction each.
 
         Already archived content (same hash) is skipped; an id already used by other
         content is an input error (ids are stable: they never move to other text).
         """
+        if self.readonly:
+            raise ArchiveError(f"{self.path}: opened read-only; cannot add")
         report = AddReport()
         t0 = time.perf_counter()
         batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= self.options.batch_size:
+        try:
+            for art in articles:
+                batch.append(art)
+                if len(batch) >= self.options.batch_size:
+                    self._add_batch(batch, report)
+                    batch = []
+                    if on_batch:
+                        on_batch(report)
+            if batch:
                 self._add_batch(batch, report)
-                batch = []
                 if on_batch:
                     on_batch(report)
-        if batch:
-            self._add_batch(batch, report)
-            if on_batch:
-                on_batch(report)
+        except ArchiveError as exc:
+            raise ArchiveError(
+                f"{exc}; the archive keeps the {report.added:,} articles this add committed before"
+            ) from None
         report.seconds = time.perf_counter() - t0
         return report
 
     def _add_batch(self, batch: Sequence[Article], report: AddReport) -> None:
-        """One batch, one transaction; redone when another writer archived some of its
-        ids between the look-up and the insert (they are then found present)."""
-        for _ in range(_RACE_RETRIES):
-            present, failed, errors = report.present, report.failed, len(self.errors)
-            try:
-                self._add_batch_once(batch, report)
-                return
-            except sqlite3.IntegrityError:  # rolled back: undo this attempt's counts
-                report.present, report.failed = present, failed
-                del self.errors[errors:]
-        raise ArchiveError(f"{self.path}: other writers kept adding the same ids; try again")
-
-    def _add_batch_once(self, batch: Sequence[Article], report: AddReport) -> None:
+        """One batch, one transaction. The ids are looked up, and the new articles
+        fingerprinted, before the write lock is taken; with the lock held they are looked
+        up again, so ids that another writer committed meanwhile are skipped as already
+        archived (or refused, if with other text): concurrent writers always finish."""
         hashes = [content_hash(art.text) for art in batch]
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
             return
-        parts = fingerprint_parts(clean_bodies(fresh, self.options),
-                                  num_perm=self.options.num_perm,
-                                  shingle_size=self.options.shingle_size)
-        # The archive keeps every skeleton term: it cannot know which will turn common.
-        fp = Fingerprints(parts.shingles,
-                          skeleton_signatures(parts.skeleton, self.options.num_perm),
-                          parts.sizes)
-        keys = band_keys_of(fp, self._index_options)
-        df = parts.frequencies
-        now = time.time()
-        # Everything but the row ids is computed before the write lock is taken.
-        rows = [[None, art.id, h, art.title, art.url, art.site, art.published, art.author,
-                 art.origin, art.format,
-                 zlib.compress(art.text.encode("utf-8", "surrogatepass"), 1),
-                 sh.tobytes(), sk.tobytes(), now]
-                for art, h, sh, sk in zip(fresh, fresh_hashes, fp.shingles, fp.skeleton,
-                                          strict=True)]
-        # Sorted by key (then article): the inserts walk the band B-tree in order, so each
-        # leaf page is visited once per batch; equal (key, article) pairs are dropped.
-        flat, owner = sorted_keys(keys)
+        rows, df, flat, owner = self._rows(fresh, fresh_hashes)
         with self._transaction():
-            # One writer at a time (BEGIN IMMEDIATE): the ids SQLite would pick, max + 1.
-            base = int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles")
-                       .fetchone()[0]) + 1
+            # One writer at a time (BEGIN IMMEDIATE): nobody adds between this look-up and
+            # the inserts. Ids raced in by another writer are dropped; the rest is
+            # fingerprinted again only then (rare: a batch's term counts are not per row).
+            still, still_hashes = self._fresh(fresh, fresh_hashes, report)
+            if not still:
+                return
+            if len(still) < len(fresh):
+                rows, df, flat, owner = self._rows(still, still_hashes)
+            # The ids SQLite would pick, max + 1.
+            base = (
+                int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0])
+                + 1
+            )
             for j, row in enumerate(rows):
                 row[0] = base + j
             self._db.executemany(
                 "INSERT INTO articles (rowid, id, hash, title, url, site, published, author, "
                 "origin, format, text, shingles, skeleton, added) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                                 zip(flat.tolist(), (owner + base).tolist()))
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                zip(flat.tolist(), (owner + base).tolist(), strict=True),
+            )
             self._db.executemany(
                 "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                sorted(df.items()))
+                sorted(df.items()),
+            )
             self._count(articles=len(rows), df_total=sum(df.values()))
-        report.added += len(fresh)
+        report.added += len(still)
 
-    def _fresh(self, batch: Sequence[Article], hashes: Sequence[str],
-               report: AddReport) -> tuple[list[Article], list[str]]:
+    def _rows(
+        self, fresh: Sequence[Article], hashes: Sequence[str]
+    ) -> tuple[list[list[object]], dict[str, int], np.ndarray, np.ndarray]:
+        """The article rows (row id still None), term document frequencies and sorted
+        band keys (key, row) of articles to insert."""
+        parts = fingerprint_parts(
+            clean_bodies(fresh, self.options),
+            num_perm=self.options.num_perm,
+            shingle_size=self.options.shingle_size,
+        )
+        # The archive keeps every skeleton term: it cannot know which will turn common.
+        fp = Fingerprints(
+            parts.shingles, skeleton_signatures(parts.skeleton, self.options.num_perm), parts.sizes
+        )
+        keys = band_keys_of(fp, self._index_options)
+        now = time.time()
+        rows: list[list[object]] = [
+            [
+                None,
+                art.id,
+                h,
+                art.title,
+                art.url,
+                art.site,
+                art.published,
+                art.author,
+                art.origin,
+                art.format,
+                zlib.compress(art.text.encode("utf-8", "surrogatepass"), 1),
+                sh.tobytes(),
+                sk.tobytes(),
+                now,
+            ]
+            for art, h, sh, sk in zip(fresh, hashes, fp.shingles, fp.skeleton, strict=True)
+        ]
+        # Sorted by key (then article): the inserts walk the band B-tree in order, so each
+        # leaf page is visited once per batch; equal (key, article) pairs are dropped.
+        flat, owner = sorted_keys(keys)
+        return rows, parts.frequencies, flat, owner
+
+    def _fresh(
+        self, batch: Sequence[Article], hashes: Sequence[str], report: AddReport
+    ) -> tuple[list[Article], list[str]]:
         """The articles of a batch not yet archived (and their hashes); id clashes are
         recorded as input errors."""
         archived: dict[str, str] = {}
         ids = list({art.id: None for art in batch})
         for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start:start + _IN_CHUNK]
-            archived.update(self._db.execute(
-                f"SELECT id, hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
+            chunk = ids[start : start + _IN_CHUNK]
+            archived.update(
+                self._db.execute(
+                    f"SELECT id, hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
         fresh: list[Article] = []
         fresh_hashes: list[str] = []
         seen: dict[str, str] = {}
@@ -289,8 +473,11 @@ class Archive:
                     report.present += 1
                     continue
                 report.failed += 1
-                self.errors.append(InputError(art.origin or art.id,
-                                              f"id {art.id!r} is already archived with other text"))
+                self.errors.append(
+                    InputError(
+                        art.origin or art.id, f"id {art.id!r} is already archived with other text"
+                    )
+                )
                 continue
             seen[art.id] = h
             fresh.append(art)
@@ -301,7 +488,8 @@ class Archive:
 
     def get(self, article_id: str) -> Article:
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         if row is None:
             raise InputError(article_id, "no such article in the archive")
         return _article(row)
@@ -309,8 +497,8 @@ class Archive:
     def _get_rowids(self, rowids: Sequence[int]) -> dict[int, Article]:
         marks = ",".join("?" * len(rowids))
         rows = self._db.execute(
-            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})",
-            list(rowids)).fetchall()
+            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", list(rowids)
+        ).fetchall()
         return {r[0]: _article(r[1:]) for r in rows}
 
     def ids(self) -> Iterator[str]:
@@ -342,12 +530,19 @@ class Archive:
         fp, keys = printer.finish()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
-        return find_reuse(keys, _RowLoader(self.path, rowids), published, options=self.options,
-                          corpus=printer.corpus(), fingerprints=fp,
-                          **({"progress": progress} if progress else {}))
+        return find_reuse(
+            keys,
+            _RowLoader(self.path, self._reader_uri, rowids),
+            published,
+            options=self.options,
+            corpus=printer.corpus(),
+            fingerprints=fp,
+            **({"progress": progress} if progress else {}),
+        )
 
-    def check(self, article: Article, *, limit: int | None = None,
-              screen: bool = True) -> list[Match]:
+    def check(
+        self, article: Article, *, limit: int | None = None, screen: bool = True
+    ) -> list[Match]:
         """Archived articles that share reused passages with ``article``, best first.
 
         Candidates come from the band index (shared band keys; a key shared by more than
@@ -365,8 +560,7 @@ class Archive:
         if not keys:
             return []
         bucket = self.options.max_bucket
-        hits = self._db.execute(_hits_sql(len(keys)),
-                                [*keys, bucket + 1, bucket, limit]).fetchall()
+        hits = self._db.execute(_hits_sql(len(keys)), [*keys, bucket + 1, bucket, limit]).fetchall()
         if hits and screen:
             hits = self._screen(hits, fp.shingles[0], fp.skeleton[0])
         if not hits:
@@ -377,12 +571,13 @@ class Archive:
         out = []
         for rowid, n in hits:
             other = found.get(rowid)
-            if other is None or other.id == article.id and other.text == article.text:
+            if other is None or (other.id == article.id and other.text == article.text):
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
-                corpus = self.term_stats(set().union(*mine.side.terms) if mine.side.terms
-                                         else set())
+                corpus = self.term_stats(
+                    set().union(*mine.side.terms) if mine.side.terms else set()
+                )
             c = compare_prepared(mine, prepare(other, self.options), self.options, corpus)
             if c.relation in REUSE:
                 out.append(Match(other.id, c, n))
@@ -398,21 +593,30 @@ class Archive:
         wanted = sorted(terms)
         df: dict[str, int] = {}
         for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start:start + _IN_CHUNK]
-            df.update(self._db.execute(
-                f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+            chunk = wanted[start : start + _IN_CHUNK]
+            df.update(
+                self._db.execute(
+                    f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
         return TermStats(df, n)
 
-    def _screen(self, hits: list[tuple[int, int]], shingles: np.ndarray,
-                skeleton: np.ndarray) -> list[tuple[int, int]]:
+    def _screen(
+        self, hits: list[tuple[int, int]], shingles: np.ndarray, skeleton: np.ndarray
+    ) -> list[tuple[int, int]]:
         """The candidates (rowid, hits), in order, that the scan's screen
         (``scan.screen_candidates``) keeps at ``Options.check_screen_share``, from their
         stored signatures (band keys hash signature slots, so this is the same evidence,
         counted slot by slot)."""
         marks = ",".join("?" * len(hits))
-        sigs = {r: (a, b) for r, a, b in self._db.execute(
-            f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",
-            [r for r, _ in hits])}
+        sigs = {
+            r: (a, b)
+            for r, a, b in self._db.execute(
+                f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",
+                [r for r, _ in hits],
+            )
+        }
         known = []
         sh_rows, sk_rows = [shingles], [skeleton]
         for rowid, n in hits:
@@ -428,12 +632,16 @@ class Archive:
             sk_rows.append(sk)
         if not known:
             return []
-        fp = Fingerprints(np.stack(sh_rows), np.stack(sk_rows),
-                          np.zeros(len(sh_rows), dtype=np.int32))
-        pairs = np.stack([np.zeros(len(known), dtype=np.int64),
-                          np.arange(1, len(known) + 1, dtype=np.int64)], axis=1)
-        kept = screen_candidates(pairs, fp, self._index_options,
-                                 share=self.options.check_screen_share)
+        fp = Fingerprints(
+            np.stack(sh_rows), np.stack(sk_rows), np.zeros(len(sh_rows), dtype=np.int32)
+        )
+        pairs = np.stack(
+            [np.zeros(len(known), dtype=np.int64), np.arange(1, len(known) + 1, dtype=np.int64)],
+            axis=1,
+        )
+        kept = screen_candidates(
+            pairs, fp, self._index_options, share=self.options.check_screen_share
+        )
         return [known[k - 1] for k in kept[:, 1].tolist()]
 
     # --- integrity ----------------------------------------------------------------------
@@ -451,8 +659,9 @@ class Archive:
             self._db.execute("COMMIT")
 
     def _doctor(self) -> list[str]:
-        problems = [r[0] for r in self._db.execute("PRAGMA integrity_check").fetchall()
-                    if r[0] != "ok"]
+        problems = [
+            r[0] for r in self._db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"
+        ]
         if problems:
             return problems  # the checks below would read broken pages
         meta = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
@@ -463,11 +672,12 @@ class Archive:
         if "articles" in meta and str(meta["articles"]) != str(n):
             problems.append(f"meta counts {meta['articles']} articles, the table holds {n}")
         df_sum, df_bad = self._db.execute(
-            "SELECT COALESCE(SUM(df), 0), COALESCE(SUM(df < 1 OR df > ?), 0) FROM terms",
-            (n,)).fetchone()
+            "SELECT COALESCE(SUM(df), 0), COALESCE(SUM(df < 1 OR df > ?), 0) FROM terms", (n,)
+        ).fetchone()
         if "df_total" in meta and str(meta["df_total"]) != str(df_sum):
-            problems.append(f"meta counts {meta['df_total']} term occurrences, "
-                            f"terms.df sums to {df_sum}")
+            problems.append(
+                f"meta counts {meta['df_total']} term occurrences, terms.df sums to {df_sum}"
+            )
         if df_bad:
             problems.append(f"{df_bad} terms have a document frequency outside 1..{n}")
         broken = 0
@@ -488,12 +698,16 @@ class Archive:
         empty = b"\xff" * (4 * self.options.num_perm)  # an article without words has no keys
         unbanded = self._db.execute(
             "SELECT COUNT(*) FROM articles WHERE shingles != ? AND rowid NOT IN "
-            "(SELECT DISTINCT article FROM bands)", (empty,)).fetchone()[0]
+            "(SELECT DISTINCT article FROM bands)",
+            (empty,),
+        ).fetchone()[0]
         if unbanded:
             problems.append(f"{unbanded} articles have no band keys")
         size = 4 * self.options.num_perm
-        bad = self._db.execute("SELECT COUNT(*) FROM articles WHERE length(shingles) != ? "
-                               "OR length(skeleton) != ?", (size, size)).fetchone()[0]
+        bad = self._db.execute(
+            "SELECT COUNT(*) FROM articles WHERE length(shingles) != ? OR length(skeleton) != ?",
+            (size, size),
+        ).fetchone()[0]
         if bad:
             problems.append(f"{bad} articles have malformed signatures")
         return problems
@@ -504,47 +718,116 @@ class _RowLoader:
     calling process's own: SQLite connections must not cross a fork, and a scan's
     verification workers are forked."""
 
-    def __init__(self, path: Path, rowids: Sequence[int]) -> None:
+    def __init__(self, path: Path, uri: str, rowids: Sequence[int]) -> None:
         self._path = path
+        self._uri = uri
         self._rowids = rowids
         self._pid = -1
         self._db: sqlite3.Connection | None = None
 
     def __call__(self, k: int) -> Article:
         if self._db is None or self._pid != os.getpid():
-            self._db = sqlite3.connect(self._path, timeout=30.0, check_same_thread=False)
+            self._db = sqlite3.connect(self._uri, uri=True, timeout=30.0, check_same_thread=False)
             self._pid = os.getpid()
-        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid = ?",
-                               (self._rowids[k],)).fetchone()
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid = ?", (self._rowids[k],)
+        ).fetchone()
         if row is None:
             raise ArchiveError(
-                f"{self._path}: article row {self._rowids[k]} vanished during a scan")
+                f"{self._path}: article row {self._rowids[k]} vanished during a scan"
+            )
         return _article(row)
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt too)."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt too).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    A failed write (disk full, I/O error, read-only file) is reported with SQLite's own
+    message and the archive's name; SQLite may have rolled the transaction back itself
+    already, so the rollback here is only issued while one is open.
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self._db = db
+        self._path = path
 
     def __enter__(self) -> None:
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:  # busy past the timeout, read-only, ...
-            raise ArchiveError(f"cannot write to the archive ({exc})") from None
+        except sqlite3.Error as exc:  # busy past the timeout, read-only, ...
+            raise _archive_error(self._path, exc, "write to") from None
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
             try:
                 self._db.execute("COMMIT")
-            except sqlite3.OperationalError as err:  # disk full, I/O error
+                return
+            except sqlite3.Error as err:  # disk full, I/O error
+                self._rollback()
+                raise _archive_error(self._path, err, "write to") from None
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise _archive_error(self._path, exc, "write to") from None
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            # Nothing was committed; should this fail, SQLite undoes the rest on next open.
+            with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-                raise ArchiveError(f"cannot write to the archive ({err})") from None
-        else:
-            self._db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
-                raise ArchiveError(f"cannot write to the archive ({exc})") from None
+
+
+_CANNOT = (
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_NOMEM",
+    "SQLITE_PERM",
+    "SQLITE_AUTH",
+)
+"""SQLite errors about the file or the machine, not about what the file holds."""
+
+
+def _archive_error(path: Path, exc: sqlite3.Error, doing: str) -> ArchiveError:
+    """One line for a SQLite error on the archive at ``path``: the cause as SQLite says
+    it (disk full, read-only, locked, ...), or that the file is no archive, or damaged."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(_CANNOT) or (isinstance(exc, sqlite3.OperationalError) and not name):
+        return ArchiveError(f"{path}: cannot {doing} the archive ({exc})")
+    if name.startswith("SQLITE_CORRUPT"):
+        return ArchiveError(f"{path}: the archive is damaged ({exc}); restore a backup")
+    return ArchiveError(f"{path}: not a newstrace archive ({exc})")
+
+
+def _readonly_uri(path: Path, *, immutable: bool = False) -> str:
+    """A SQLite URI that opens ``path`` read-only (any file name, UTF-8 or not)."""
+    uri = "file:" + quote(os.fsencode(path.absolute()), safe="/")
+    return uri + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _connect_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection (and its URI). A WAL archive in a read-only folder or
+    mount, closed cleanly (no ``-wal`` file), cannot get its ``-shm`` index: nobody can
+    be writing to it, so it is opened as immutable."""
+    uri = _readonly_uri(path)
+    db = sqlite3.connect(
+        uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        wal = path.with_name(path.name + "-wal")
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or wal.exists():
+            db.close()
+            raise
+        db.close()
+        uri = _readonly_uri(path, immutable=True)
+        db = sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+    return db, uri
 
 
 @lru_cache(maxsize=128)
@@ -554,21 +837,32 @@ def _hits_sql(n_keys: int) -> str:
     nothing; at most ``max_bucket + 1`` index entries are read per key to tell.
     Parameters: the keys, then max_bucket + 1, then max_bucket, then the limit."""
     arms = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT key, article FROM bands WHERE key = ?{k} "
-        f"LIMIT ?{n_keys + 1})"
-        for k in range(1, n_keys + 1))
-    return (f"WITH hits(key, article) AS ({arms}) "
-            f"SELECT article, COUNT(*) AS n FROM hits WHERE key IN "
-            f"(SELECT key FROM hits GROUP BY key HAVING COUNT(*) <= ?{n_keys + 2}) "
-            f"GROUP BY article ORDER BY n DESC, article LIMIT ?{n_keys + 3}")
+        f"SELECT * FROM (SELECT key, article FROM bands WHERE key = ?{k} LIMIT ?{n_keys + 1})"
+        for k in range(1, n_keys + 1)
+    )
+    return (
+        f"WITH hits(key, article) AS ({arms}) "
+        f"SELECT article, COUNT(*) AS n FROM hits WHERE key IN "
+        f"(SELECT key FROM hits GROUP BY key HAVING COUNT(*) <= ?{n_keys + 2}) "
+        f"GROUP BY article ORDER BY n DESC, article LIMIT ?{n_keys + 3}"
+    )
 
 
 _ARTICLE_COLUMNS = "id, text, title, url, site, published, author, origin, format"
 """What ``_article`` reads, in its order."""
 
 
-def _article(row: Sequence[object]) -> Article:
+def _article(row: Sequence[Any]) -> Article:
     art_id, blob, title, url, site, published, author, origin, fmt = row
-    text = zlib.decompress(blob).decode("utf-8", "surrogatepass")  # type: ignore[arg-type]
-    return Article(id=art_id, text=text, title=title, url=url, site=site,  # type: ignore[arg-type]
-                   published=published, author=author, origin=origin, format=fmt)  # type: ignore[arg-type]
+    text = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+    return Article(
+        id=art_id,
+        text=text,
+        title=title,
+        url=url,
+        site=site,
+        published=published,
+        author=author,
+        origin=origin,
+        format=fmt,
+    )

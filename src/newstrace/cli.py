@@ -485,6 +485,28 @@ def doctor(db: str) -> None:
     click.echo(f"{visible(db)}: ok ({size:,} articles)")
 
 
+@main.command()
+@click.argument("out", metavar="OUT", type=click.Path(dir_okay=False))
+@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
+              help="Archive file.")
+@guarded
+def backup(out: str, db: str) -> None:
+    """Copy an archive to the new file OUT, safely while `add` or `serve` use it.
+
+    SQLite's online backup: one consistent snapshot holding every committed article,
+    also those still in the archive's -wal file (a plain copy of the archive file
+    alone can miss them). OUT is a single self-contained file.
+
+    \b
+    Example:
+      newstrace backup --db archive.db archive-copy.db
+    """
+    from .archive import Archive
+
+    with Archive(db, create=False) as archive:
+        size = archive.backup(out)
+    click.echo(f"{visible(out)}: {size:,} articles copied from {visible(db)}")
+
 
 # --- serve: local web UI and JSON API ---------------------------------------------------
 
