@@ -51,32 +51,30 @@ unless ``--json`` says otherwise.
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import os
+import platform
+import resource
+import shlex
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
-import shlex  # noqa: E402
-import sqlite3  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 try:
-    import newstrace  # noqa: E402,F401
+    import newstrace  # noqa: F401
 except ImportError:  # not installed: use the working tree
     sys.path.insert(0, str(ROOT / "src"))
 
@@ -268,7 +266,7 @@ class Material:
         lines = [story.headline, f"By {story.author}", date, ""]
         lines.extend(" ".join(p) + "\n" for p in story.paragraphs)
         lines.append(f"Copyright {2020 + day // 360} {site}. All rights reserved.")
-        lines.append(f"Share this story")
+        lines.append("Share this story")
         return Article(id=f"a{story.index:08d}", text="\n".join(lines), title=story.headline,
                        url=f"https://{self.domains[story.site]}/{story.index}", site=site,
                        published=date, author=story.author, format="string")
@@ -514,7 +512,7 @@ def child_check(args: argparse.Namespace) -> dict[str, object]:
             "check_rss_growth_mb": current_rss_mb() - rss0}
 
 
-def _start_profiler(args: argparse.Namespace):  # noqa: ANN202
+def _start_profiler(args: argparse.Namespace):
     if args.profiler == "pyinstrument":
         from pyinstrument import Profiler
 
@@ -528,7 +526,7 @@ def _start_profiler(args: argparse.Namespace):  # noqa: ANN202
     return p
 
 
-def _stop_profiler(p, args: argparse.Namespace, what: str) -> None:  # noqa: ANN001
+def _stop_profiler(p, args: argparse.Namespace, what: str) -> None:
     if p is None:
         return
     if args.profiler == "pyinstrument":

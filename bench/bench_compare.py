@@ -31,32 +31,29 @@ stays on (as in real use); it is run once before each timed block.
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import os
+import platform
+import random
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
+from _setup import ROOT
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import shlex  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from _setup import ROOT  # noqa: E402
-import newstrace  # noqa: E402
-
-from newstrace_synth import textgen  # noqa: E402
-
-from newstrace import Article, article_from_text, compare  # noqa: E402
-from newstrace.compare import compare_prepared, prepare  # noqa: E402
-from newstrace.options import DEFAULT_OPTIONS  # noqa: E402
+import newstrace
+from newstrace import Article, article_from_text, compare
+from newstrace.compare import compare_prepared, prepare
+from newstrace.options import DEFAULT_OPTIONS
+from newstrace_synth import textgen
 
 TARGET_MS = 5.0
 Pair = tuple[Article, Article]
@@ -101,7 +98,7 @@ def time_call(samples: list[float], fn: Callable[..., object], *args: object) ->
 
 def summary(samples: list[float]) -> dict[str, float]:
     s = sorted(samples)
-    p90 = s[min(len(s) - 1, int(round(0.9 * (len(s) - 1))))]
+    p90 = s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
     return {"median": statistics.median(s), "p90": p90, "mean": statistics.fmean(s),
             "min": s[0], "n": len(s)}
 

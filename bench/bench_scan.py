@@ -47,37 +47,35 @@ timings.
 
 from __future__ import annotations
 
+import argparse
+import gc
+import inspect
+import json
 import os
+import platform
+import random
+import shlex
+import sys
+import time
+from collections import Counter
+from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
+import eval_scan
+import numpy as np
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import inspect  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import shlex  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-import eval_scan  # noqa: E402
-from newstrace_synth import corpus as gen_corpus  # noqa: E402
-from newstrace.fingerprint import words_of  # noqa: E402
-from newstrace.ingest import article_from_record  # noqa: E402
-from newstrace.lsh import candidate_pairs  # noqa: E402
-from newstrace.model import Article  # noqa: E402
-from newstrace.options import DEFAULT_OPTIONS  # noqa: E402
-from newstrace.scan import (  # noqa: E402
+from newstrace.fingerprint import words_of
+from newstrace.ingest import article_from_record
+from newstrace.lsh import candidate_pairs
+from newstrace.model import Article
+from newstrace.options import DEFAULT_OPTIONS
+from newstrace.scan import (
     CorpusFingerprinter,
     clean_bodies,
     scan,
     screen_candidates,
 )
+from newstrace_synth import corpus as gen_corpus
 
 try:
     from datasketch import MinHash, MinHashLSH

@@ -37,11 +37,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from newstrace import iter_articles
-from newstrace.errors import InputError
-from newstrace.options import Options
-from newstrace.scan import ScanResult, scan
-from newstrace_synth.corpus import build_corpus, write_corpus
+from newstrace import iter_articles  # noqa: E402
+from newstrace.errors import InputError  # noqa: E402
+from newstrace.options import Options  # noqa: E402
+from newstrace.scan import ScanResult, scan  # noqa: E402
+from newstrace_synth.corpus import build_corpus, write_corpus  # noqa: E402
 
 
 def corpus_file(n: int, seed: int, folder: Path) -> Path:

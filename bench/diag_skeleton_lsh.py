@@ -33,6 +33,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import eval_scan  # noqa: E402
+
 from newstrace.fingerprint import _mix, fingerprint_texts, word_features  # noqa: E402
 from newstrace.lsh import band_keys, candidate_pairs, optimal_banding  # noqa: E402
 from newstrace.model import Article  # noqa: E402
@@ -105,7 +106,7 @@ def main() -> None:
     rng = np.random.default_rng(1)
     i, j = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
     keep = i != j
-    tj = [len(sets[a] & sets[b]) / max(1, len(sets[a] | sets[b])) for a, b in zip(i[keep], j[keep])]
+    tj = [len(sets[a] & sets[b]) / max(1, len(sets[a] | sets[b])) for a, b in zip(i[keep], j[keep], strict=True)]
     print(f"  random pairs: true skeleton Jaccard median {np.median(tj):.3f}, "
           f"90% {np.quantile(tj, 0.9):.3f}, 99% {np.quantile(tj, 0.99):.3f}")
 

@@ -227,7 +227,7 @@ def v_readability(html: str, url: str) -> str | None:
     return lhtml.fromstring(summary).text_content()
 
 
-def _article(html: str, url: str):  # noqa: ANN202 - newstrace Article
+def _article(html: str, url: str):  # -> newstrace Article
     from newstrace.errors import InputError
     from newstrace.ingest import article_from_html
     try:
@@ -298,7 +298,7 @@ def _run_one(job: tuple[str, str, str, str]) -> tuple[str, str, str | None, floa
     t0 = time.perf_counter()
     try:
         text = VARIANTS[name](html, url)
-    except Exception as exc:  # noqa: BLE001 - an extractor crash is an empty output
+    except Exception as exc:  # an extractor crash is an empty output
         print(f"  {name} {key}: {type(exc).__name__}: {exc}", file=sys.stderr)
         text = None
     return name, key, text, time.perf_counter() - t0

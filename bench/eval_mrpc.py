@@ -37,8 +37,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from train_paraphrase import (DEFAULT_DATA, FOLDS, SEED, TrainingSet, cv_scores,
-                              feature_matrices, load_mrpc, metrics, training_set)
+from train_paraphrase import (
+    DEFAULT_DATA,
+    FOLDS,
+    SEED,
+    TrainingSet,
+    cv_scores,
+    feature_matrices,
+    load_mrpc,
+    metrics,
+    training_set,
+)
 
 
 def evaluate(scores: np.ndarray, data: TrainingSet, *, embedded: float | None = None

@@ -142,10 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         acc = sum(pred[k] == gold[k] for k in ks) / len(ks)
         bacc = sum(base[k] == gold[k] for k in ks) / len(ks)
         rels = Counter(runs[k][0] for k in ks)
-        if gold[ks[0]] != "non":
-            src = f"{sum(runs[k][1] == 'a' for k in ks) / len(ks):.2f}"
-        else:
-            src = "-"
+        src = f"{sum(runs[k][1] == 'a' for k in ks) / len(ks):.2f}" if gold[ks[0]] != "non" else "-"
         hist = ", ".join(f"{r} {c}" for r, c in rels.most_common())
         print(f"{pat:<16} {gold[ks[0]]:<10} {acc:>9.2f} {bacc:>8.2f}  {src:>8}  {hist}")
     print()

@@ -68,7 +68,7 @@ try:
 except ImportError:  # not installed: use the working tree
     sys.path.insert(0, str(ROOT / "src"))
 
-from newstrace.pan import (
+from newstrace.pan import (  # noqa: E402
     DEFAULT_PAN_OPTIONS,
     Feature,
     PanResult,

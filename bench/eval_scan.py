@@ -117,7 +117,7 @@ def ari(truth: dict, families: Iterable[Iterable[str]]) -> float:
 def _ari(a: list[str], b: list[str]) -> float:
     from math import comb
     n = len(a)
-    cont = Counter(zip(a, b))
+    cont = Counter(zip(a, b, strict=True))
     sa, sb = Counter(a), Counter(b)
     index = sum(comb(v, 2) for v in cont.values())
     ea, eb = sum(comb(v, 2) for v in sa.values()), sum(comb(v, 2) for v in sb.values())
@@ -148,7 +148,7 @@ def evaluate(truth: dict, predicted: Iterable[dict], families: Iterable[Iterable
     fn = len(tp_map) - tp
     out: dict = {"truth_pairs": len(tp_map), "predicted_pairs": len(pred),
                  "predicted_ambiguous": len(pred) - len(scored)}
-    out["overall"] = dict(zip(("precision", "recall", "f1"), _prf(tp, fp, fn)),
+    out["overall"] = dict(zip(("precision", "recall", "f1"), _prf(tp, fp, fn), strict=True),
                           tp=tp, fp=fp, fn=fn)
 
     per = {}
@@ -237,7 +237,7 @@ def fp_category(arts: dict, a: str, b: str) -> str:
     fa, fb = arts[a]["family"], arts[b]["family"]
     ea = arts[arts[a]["family"]]["event_of"] if arts[fa]["role"] == "decoy" else None
     eb = arts[arts[b]["family"]]["event_of"] if arts[fb]["role"] == "decoy" else None
-    if ea is not None and arts[ea]["family"] == fb or eb is not None and arts[eb]["family"] == fa:
+    if (ea is not None and arts[ea]["family"] == fb) or (eb is not None and arts[eb]["family"] == fa):
         return "decoy vs its event's family (same cast, no shared sentence)"
     if fa == fb:
         return "same family, no shared sentence"

@@ -602,7 +602,7 @@ def test_coverage_property() -> None:
     hypothesis = pytest.importorskip("hypothesis")
     st = pytest.importorskip("hypothesis.strategies")
     alphabet = st.sampled_from(
-        list("abc XYZ.?!|/:©*-–\n\n\n\t\r\u00a0\u3000") + ["中", "۔", "’", "“", "”", "…"]
+        [*"abc XYZ.?!|/:©*-–\n\n\n\t\r\u00a0\u3000", "中", "۔", "’", "“", "”", "…"]
     )
     pieces = st.sampled_from(
         ["Check Also", "About Jane Doe", "The post x appeared first on y.", "Tags:", "By Jo",

@@ -29,12 +29,12 @@ pytest.importorskip("uvicorn", reason="the serve extra (uvicorn) is not installe
 pytest.importorskip("python_multipart", reason="the serve extra is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-import uvicorn
+import uvicorn  # noqa: E402
 
-from newstrace.server import create_app
+from newstrace.server import create_app  # noqa: E402
 
-from .conftest import DEMO, ROOT
-from .test_server import HOSTILE_ID, HOSTILE_TEXT, HOSTILE_TITLE, build_archive
+from .conftest import DEMO, ROOT  # noqa: E402
+from .test_server import HOSTILE_ID, HOSTILE_TEXT, HOSTILE_TITLE, build_archive  # noqa: E402
 
 CHROMIUM = (os.environ.get("NEWSTRACE_CHROMIUM") or shutil.which("chromium")
             or "/usr/bin/chromium")

@@ -171,7 +171,7 @@ def test_choice_falls_back_to_recall_when_precision_misses() -> None:
 GATE_FLOOR = 0.965
 
 
-def _bench_module():  # noqa: ANN202 - the bench script as a module
+def _bench_module():  # the bench script as a module
     path = ROOT / "bench" / "eval_extraction.py"
     spec = importlib.util.spec_from_file_location("eval_extraction", path)
     assert spec and spec.loader

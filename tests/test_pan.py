@@ -328,7 +328,7 @@ def test_weak_pair_above_min_pair_score_reports_its_strongest_passage() -> None:
     # (its ends moved to the first and last run of shared words).
     susp, src, alignments = weak_alignments(0.4)
     options = PanOptions()
-    assert 0.4 < options.min_alignment_score and 1.6 > options.min_pair_score
+    assert options.min_alignment_score > 0.4 and options.min_pair_score < 1.6
     result = result_from_alignments(alignments, susp, src)
     assert result.score == pytest.approx(1.6)
     first, last = alignments[0], alignments[-1]

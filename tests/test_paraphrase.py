@@ -21,8 +21,14 @@ from click.testing import CliRunner, Result
 from newstrace import paraphrase
 from newstrace.cli import main
 from newstrace.errors import InputError, MissingExtraError
-from newstrace.paraphrase import (LEXICAL_FEATURES, ParaphraseModel, feature_names, features,
-                                  iter_pairs, load_model)
+from newstrace.paraphrase import (
+    LEXICAL_FEATURES,
+    ParaphraseModel,
+    feature_names,
+    features,
+    iter_pairs,
+    load_model,
+)
 
 MRPC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mrpc" / \
     "msr_paraphrase_train.txt"

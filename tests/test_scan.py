@@ -20,7 +20,7 @@ TRUTH = json.loads((ROOT / "demo" / "truth.json").read_text(encoding="utf-8"))
 
 
 def _random_sets(rng: np.random.Generator, size: int, jaccard: float) -> tuple[np.ndarray, np.ndarray]:
-    shared = int(round(2 * jaccard * size / (1 + jaccard)))
+    shared = round(2 * jaccard * size / (1 + jaccard))
     common = rng.integers(0, 2**63, shared, dtype=np.uint64)
     a = np.concatenate([common, rng.integers(0, 2**63, size - shared, dtype=np.uint64)])
     b = np.concatenate([common, rng.integers(0, 2**63, size - shared, dtype=np.uint64)])

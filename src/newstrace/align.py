@@ -139,7 +139,7 @@ def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int
     best = np.zeros_like(s, dtype=bool)
     best[np.arange(na), row_best] = True
     best[col_best, np.arange(nb)] = True
-    links = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)))}
+    links = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)), strict=True)}
     _extend_to_neighbours(s, best, links, options.min_context_score)
     _fill_gaps(a, b, m, links, options)
     _add_second_sources(a, b, m, links, options)
@@ -149,7 +149,7 @@ def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int
 def _extend_to_neighbours(s: np.ndarray, best: np.ndarray, links: set[tuple[int, int]],
                           floor: float) -> None:
     """Keep weaker best-partner pairs that sit next to an existing link."""
-    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)))} - links
+    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)), strict=True)} - links
     changed = True
     while changed and candidates:
         changed = False

@@ -592,7 +592,7 @@ def _same_name(x: str, y: str) -> bool:
     if tx == ty or fuzz.ratio(x, y) >= 80 or fuzz.ratio(x.split()[-1], y.split()[-1]) >= 85:
         return True  # also "Khattab" / "Mr Kattab"
     shorter = min(len(x), len(y))
-    prefix = len(os.path.commonprefix([x, y]))
+    prefix = len(os.path.commonprefix([x, y]))  # noqa: RUF071 - strings, not paths
     if prefix >= 4 and prefix >= 0.6 * shorter:
         return True
     return _acronym_of(x, y) or _acronym_of(y, x)
@@ -602,7 +602,7 @@ def _acronym_of(short: str, long: str) -> bool:
     """'u.s' / 'us' for 'united states': the letters are the initials of the words."""
     letters = "".join(c for c in short if c.isalpha())
     words = [w for w in long.split() if w not in STOPWORDS or w == "us"]
-    return 2 <= len(letters) == len(words) and all(w.startswith(c) for c, w in zip(letters, words))
+    return 2 <= len(letters) == len(words) and all(w.startswith(c) for c, w in zip(letters, words, strict=True))
 
 
 def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,

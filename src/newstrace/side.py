@@ -94,7 +94,7 @@ class Side:
     def trigrams(self) -> frozenset[tuple[str, str, str]]:
         def make() -> frozenset[tuple[str, str, str]]:
             forms = self._forms()
-            return frozenset(zip(forms, forms[1:], forms[2:]))
+            return frozenset(zip(forms, forms[1:], forms[2:], strict=False))
         return self.cached("trigrams", make)
 
     @property

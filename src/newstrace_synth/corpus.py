@@ -74,7 +74,6 @@ textgen's generic stock sentences used).
 Everything is deterministic for a given ``--n`` and ``--seed``.
 """
 
-# ruff: noqa: SIM905  (grammar tables: implicit concatenation and split word lists)
 from __future__ import annotations
 
 import argparse
@@ -633,7 +632,7 @@ def summary_of(story: Story, rng: random.Random, *, share: tuple[float, float] =
     boilerplate. ``src`` indexes the parent's sentences."""
     src = story.sentences
     k = max(2, round(len(src) * rng.uniform(*share)))
-    picks = [0] + sorted(rng.sample(range(1, len(src)), min(len(src) - 1, k - 1)))
+    picks = [0, *sorted(rng.sample(range(1, len(src)), min(len(src) - 1, k - 1)))]
     out = [Sentence(tg.spin_sentence(src[i].text, rng, rate), (i,)) for i in picks]
     headline = tg.spin_sentence(story.headline, rng, 0.5)
     site = tg._outlet(rng)
@@ -855,8 +854,8 @@ def _truth_pairs(items: list[Item]) -> tuple[list[dict[str, Any]], list[tuple[st
         ix, iy = by_uid[x], by_uid[y]
         ax, ay = set().union(*ix.atoms), set().union(*iy.atoms)
         shared = ax & ay
-        sx = [s for s, a in zip(ix.story.sentences, ix.atoms) if a & shared]
-        sy = [s for s, a in zip(iy.story.sentences, iy.atoms) if a & shared]
+        sx = [s for s, a in zip(ix.story.sentences, ix.atoms, strict=True) if a & shared]
+        sy = [s for s, a in zip(iy.story.sentences, iy.atoms, strict=True) if a & shared]
         cx, cy = sum(len(s.text) for s in sx), sum(len(s.text) for s in sy)
         tx = sum(len(s.text) for s in ix.story.sentences) or 1
         ty = sum(len(s.text) for s in iy.story.sentences) or 1

@@ -20,7 +20,6 @@ was made from, so a corpus generator gets ground truth for free)::
 ``make_pair(kind, rng)`` returns ``(original, derived)`` for one of ``KINDS``.
 """
 
-# ruff: noqa: ISC004, SIM905  (template tables: implicit concatenation and split word lists)
 from __future__ import annotations
 
 import random
