@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import newstrace
-from newstrace.errors import InputError, NewstraceError
+from newstrace.errors import InputError, NewstraceError, SkippedInput
 from newstrace.ingest import (
     article_from_html,
     article_from_text,
@@ -628,12 +628,17 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
+NOT_ARTICLES = ["README", "photo.png", "sub/notes.csv"]  # in the tree, reported as skipped
+
+
 def test_iter_paths_expands_folders_recursively_and_sorted(tree: Path) -> None:
-    paths = list(iter_paths([tree]))
+    skipped: list[InputError] = []
+    paths = list(iter_paths([tree], on_error=skipped.append))
     rel = [p.relative_to(tree).as_posix() for p in paths]
     assert rel == sorted(rel)
     assert set(rel) == {"a.md", "b.txt", "c.html", "feed.jsonl", "sub/deeper/d.txt.gz",
                         "sub/E.TXT"}
+    assert [e.source for e in skipped] == [str(tree / n) for n in NOT_ARTICLES]
 
 
 def test_iter_paths_passes_plain_paths_through(tmp_path: Path) -> None:
@@ -659,7 +664,9 @@ def test_iter_paths_glob_matching_nothing_gives_nothing(tree: Path) -> None:
 
 def test_iter_articles_over_a_folder(tree: Path) -> None:
     articles, errors = collect([tree])
-    assert errors == []
+    assert [e.source for e in errors] == [str(tree / n) for n in NOT_ARTICLES]
+    assert all(isinstance(e, SkippedInput) for e in errors)
+    assert "not an article file (.png" in errors[1].message
     assert [a.id for a in articles] == ["a", "b", "c", "j1", "E", "d"]
     by_id = {a.id: a for a in articles}
     assert by_id["d"].text == "Compressed item deep in the tree."
@@ -673,8 +680,8 @@ def test_iter_articles_reports_bad_files_and_goes_on(tree: Path, tmp_path: Path)
     missing = tmp_path / "gone.txt"
     articles, errors = collect([tree, missing, tree / "b.txt"])
     assert [a.id for a in articles] == ["a", "b", "c", "j1", "E", "d", "b"]
-    assert [e.source for e in errors] == [str(tree / "zz-binary.txt"), str(tree / "zz-empty.txt"),
-                                          str(missing)]
+    assert [e.source for e in errors] == [str(tree / n) for n in NOT_ARTICLES] + [
+        str(tree / "zz-binary.txt"), str(tree / "zz-empty.txt"), str(missing)]
 
 
 def test_iter_articles_default_raises_on_first_bad_file(tree: Path) -> None:

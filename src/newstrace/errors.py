@@ -28,6 +28,24 @@ class InputError(NewstraceError):
         super().__init__(f"{source}: {message}")
 
 
+class SkippedInput(InputError):
+    """Something met while expanding a folder that is not read: a file that is not an
+    article file (PDF, image), not a regular file (FIFO, socket, device), an unreadable
+    folder, a symbolic link loop, or a link out of the folder. Reported through the same
+    ``on_error`` as a failed input, so nothing is left out without a word; a caller may
+    count these apart from articles that failed."""
+
+
+class InputWarning(UserWarning):
+    """An input was read, but not exactly as written (e.g. a UTF-8 file with stray
+    cp1252 bytes, which are read as cp1252). Issued with :func:`warnings.warn`."""
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+
 class OptionsError(NewstraceError, ValueError):
     """An option has a value that cannot work; the message says how to fix it."""
 

@@ -11,30 +11,40 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import os
 import re
+import stat
 import sys
+import warnings
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, cast, overload
 
-from .errors import InputError
+from .errors import InputError, InputWarning, SkippedInput
 from .model import Article
 from .options import DEFAULT_OPTIONS, Options
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "MAX_HTML_TAGS",
+    "MAX_ID_CHARS",
     "article_from_file_bytes",
     "article_from_html",
     "article_from_text",
     "decode",
+    "input_byte_limit",
     "iter_articles",
     "iter_paths",
     "iter_stdin_jsonl",
+    "jsonl_line_value",
     "looks_like_path",
+    "parse_json",
+    "path_name",
     "read_article",
     "read_stdin_article",
 ]
@@ -44,62 +54,135 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".txt.gz")
 ARTICLE_SUFFIXES = HTML_SUFFIXES + JSONL_SUFFIXES + TEXT_SUFFIXES
 
-_CONTROL_OK = frozenset("\n\r\t\f\v")
+MAX_ID_CHARS = 1000
+"""The longest article id accepted anywhere: file names, JSONL, the Python API (and the
+server's request models, which use the same number)."""
+
+MAX_HTML_TAGS = 60_000
+"""Most ``<`` (tags, comments) an HTML page may have: extraction time grows faster than
+linearly with the number of elements (20,000 paragraphs take about 3 s, 300,000 more
+than 5 minutes), so a bigger page is refused before it is parsed. Real news pages have
+a few thousand (3,229 at most on the 181-page extraction benchmark)."""
+
+MIN_INPUT_BYTES = 16 << 20
+"""Floor of :func:`input_byte_limit`, so that a small ``max_chars`` still admits an
+ordinary HTML page (whose markup is much larger than its text)."""
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than \t\n\v\f\r
 _JSONL_FIELDS = ("id", "text", "html", "url", "title", "published", "site", "author")
+
+
+def input_byte_limit(options: Options) -> int:
+    """The most bytes read from one file, decompressed: no text of ``max_chars``
+    characters takes more than 4 bytes a character (plus a byte-order mark), and an
+    HTML page gets at least :data:`MIN_INPUT_BYTES`. A larger input is refused after
+    reading one byte more than this, so a decompression bomb never unpacks further."""
+    return max(4 * options.max_chars + 4, MIN_INPUT_BYTES)
+
+
+def _too_large(origin: str, limit: int, what: str = "file") -> InputError:
+    return InputError(origin, f"{what} too large (more than {limit:,} bytes; the limit "
+                              "follows --max-chars)")
+
+
+def path_name(path: str | os.PathLike[str]) -> str:
+    """A path as ids and messages show it: a file name that is not valid UTF-8 (held by
+    Python as surrogate escapes) gets its odd bytes as backslash escapes ("caf\\xe9.txt"),
+    so it can be printed and stored as UTF-8 like any other name."""
+    name = os.fspath(path)
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no byte escapes to
+        return _valid(name)
+
+
+# Each byte of a UTF-8 file that is not part of valid UTF-8 is read as cp1252 (latin-1
+# for the five bytes cp1252 leaves undefined): "decode" with surrogateescape keeps such
+# bytes as U+DC80..U+DCFF, and this table turns each into its cp1252 character.
+_CP1252 = "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256))
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _from_escape(m: re.Match[str]) -> str:
+    return _CP1252[ord(m.group()) - 0xDC00]
 
 
 def decode(data: bytes, origin: str) -> str:
     """Bytes to text: UTF-8 (BOM dropped), else cp1252, else latin-1; binary is refused.
 
-    A file is binary when it has NUL bytes or many control characters: such input would
-    "decode" as latin-1 into garbage that then matches nothing, silently.
+    A UTF-8 text with a few bytes that are not UTF-8 (a stray cp1252 quote pasted in) is
+    repaired, not turned whole into mojibake: the valid UTF-8 stays UTF-8, the odd bytes
+    are read as cp1252, and an :class:`InputWarning` says so. A file is binary when it
+    has NUL bytes or many control characters anywhere: such input would "decode" as
+    latin-1 into garbage that then matches nothing, silently.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(origin, f"broken UTF-16 text ({exc.reason})") from None
-        if "\x00" in text[:65536]:  # UTF-32, or binary that happens to start like UTF-16
+        if "\x00" in text:  # UTF-32, or binary that happens to start like UTF-16
             raise InputError(origin, "binary file (NUL characters), not an article")
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        if b"\x00" in data[:65536]:
+        if b"\x00" in data:
             raise InputError(origin, "binary file (NUL bytes), not an article")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-    sample = text[:65536]
-    controls = sum(1 for c in sample if c < " " and c not in _CONTROL_OK)
-    if controls > max(8, len(sample) // 100):
+            text = _decode_legacy(data, origin)
+    controls = len(_CONTROL_RE.findall(text))
+    if controls > max(8, len(text) // 100):
         raise InputError(origin, "binary file (control characters), not an article")
     return text
 
 
-def _read_bytes(path: Path) -> bytes:
-    origin = str(path)
+def _decode_legacy(data: bytes, origin: str) -> str:
+    """Bytes that are not all UTF-8: cp1252 (else latin-1) when no byte beyond ASCII is
+    valid UTF-8, else UTF-8 with the odd bytes read as cp1252 (and a warning)."""
+    text = data.decode("utf-8", "surrogateescape")
+    odd = len(_ESCAPED_BYTE.findall(text))
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if non_ascii == odd:  # a single-byte legacy encoding throughout
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    first = _ESCAPED_BYTE.search(text)
+    line = text.count("\n", 0, first.start() if first else 0) + 1
+    warnings.warn(InputWarning(origin, f"{odd:,} byte(s) not UTF-8 (first on line {line:,}) "
+                                       "read as cp1252; the rest as UTF-8"), stacklevel=3)
+    return _ESCAPED_BYTE.sub(_from_escape, text)
+
+
+def _read_bytes(path: Path, origin: str, limit: int) -> bytes:
+    """The file's bytes, at most ``limit`` + 1 of them (more means too large)."""
     try:
         if path.is_dir():
             raise InputError(origin, "is a directory, expected a file")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read(limit + 1)
     except FileNotFoundError:
         raise InputError(origin, "no such file") from None
     except PermissionError:
         raise InputError(origin, "permission denied") from None
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
-    return data
 
 
-def _gunzip(data: bytes, origin: str) -> bytes:
+def _gunzip(data: bytes, origin: str, limit: int) -> bytes:
+    """Decompressed in pieces, never past ``limit`` bytes: a bigger result is refused."""
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(limit + 1)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(origin, f"broken gzip file ({exc})") from None
+    if len(out) > limit:
+        raise _too_large(origin, limit, "decompressed file")
+    return out
 
 
 def _require_text(text: str, origin: str, options: Options) -> None:
@@ -118,22 +201,40 @@ def article_from_text(text: str, *, id: str, origin: str | None = None, title: s
     except that lone surrogates become U+FFFD (see ``_valid``)."""
     text = _valid(text)
     _require_text(text, origin or id, options)
-    return Article(id=_valid(id), text=text, title=_valid(title), url=_valid(url),
+    id = _check_id(_valid(id), _valid(origin or id))
+    return Article(id=id, text=text, title=_valid(title), url=_valid(url),
                    site=_valid(site), published=_valid(published), author=_valid(author),
                    origin=_valid(origin or id), format="string")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_S = TypeVar("_S", str, None)
 
 
-def _valid(value: _S) -> _S:
+@overload
+def _valid(value: str) -> str: ...
+@overload
+def _valid(value: None) -> None: ...
+@overload
+def _valid(value: str | None) -> str | None: ...
+
+
+def _valid(value: str | None) -> str | None:
     """Lone surrogates (JSON escapes like "\\ud800", bad decoding upstream) replaced by
     U+FFFD: one code point for one, so offsets hold, and the text can be written out
     as UTF-8 (stdout, SQLite, JSON) without an encoding error."""
     if value is None or _SURROGATE.search(value) is None:
         return value
-    return _SURROGATE.sub("\ufffd", value)  # type: ignore[return-value]
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _check_id(art_id: str, origin: str) -> str:
+    """The id itself, or an InputError when it is empty or over :data:`MAX_ID_CHARS`."""
+    if not art_id.strip():
+        raise InputError(origin, "empty 'id'")
+    if len(art_id) > MAX_ID_CHARS:
+        raise InputError(origin, f"id too long ({len(art_id):,} characters; limit "
+                                 f"{MAX_ID_CHARS:,})")
+    return art_id
 
 
 def article_from_html(html: str, *, id: str, origin: str | None = None,
@@ -149,11 +250,16 @@ def article_from_html(html: str, *, id: str, origin: str | None = None,
     meta = {k: _valid(v) for k, v in meta.items()}
     if not html.strip():
         raise InputError(name, "empty HTML document")
+    id = _check_id(_valid(id), name)
+    tags = html.count("<")
+    if tags > MAX_HTML_TAGS:
+        raise InputError(name, f"HTML page too complex to extract ({tags:,} tags; limit "
+                               f"{MAX_HTML_TAGS:,})")
     doc = _extract(html, url, name)
     text = doc.get("text") or ""
     _require_text(text, name, options)
     return Article(
-        id=_valid(id), text=text,
+        id=id, text=text,
         title=meta.get("title") or doc.get("title"),
         url=_valid(url) or doc.get("url"),
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
@@ -258,6 +364,8 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
     common: dict[str, Any] = {"url": url, "include_comments": False, "include_tables": True}
     try:
         tree = load_html(html)
+        if tree is not None and _depth(tree) >= _PARSER_MAX_DEPTH:
+            tree = load_html(_flatten(html))  # the parser dropped all below its limit
         if tree is None:
             raise InputError(origin, "no article text found in HTML")
         precise = trafilatura.bare_extraction(tree, with_metadata=True, favor_precision=True,
@@ -266,7 +374,7 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
                                              favor_recall=True, fast=True, **common)
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001 - lxml raises many types on broken markup
+    except Exception as exc:  # lxml raises many types on broken markup
         raise InputError(origin, f"cannot parse HTML ({type(exc).__name__})") from None
     if precise is None and recall is None:
         raise InputError(origin, "no article text found in HTML")
@@ -275,6 +383,36 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
                         _as_dict(recall).get("text") if recall is not None else None)
     doc["text"] = _add_split_chunks(tree, text) if text else text
     return doc
+
+
+_PARSER_MAX_DEPTH = 256
+"""libxml2's HTML parser stops at this depth and drops the rest of the page."""
+_INLINE_TAGS = ("a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|"
+                "samp|small|span|strike|strong|sub|sup|time|tt|u|var")
+_KEPT_TAGS = "html|head|body|title|meta|link|p|br"
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_INLINE_TAG_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^>]*>", re.IGNORECASE)
+_BLOCK_TAG_RE = re.compile(rf"</?(?!(?:{_KEPT_TAGS})\b)[a-zA-Z][^>]*>", re.IGNORECASE)
+
+
+def _depth(tree: Any) -> int:
+    """How deep the parsed tree goes (the root is at depth 1)."""
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _flatten(html: str) -> str:
+    """The page without nesting, for a page nested deeper than the parser goes: scripts
+    and styles dropped, inline tags dropped, every other tag but the document's own
+    (html, head, body, title, meta, p, br) made a paragraph break."""
+    html = _SCRIPT_RE.sub(" ", html)
+    html = _INLINE_TAG_RE.sub("", html)
+    return _BLOCK_TAG_RE.sub("<p>", html)
 
 
 def _as_dict(doc: Any) -> dict[str, Any]:
@@ -429,28 +567,34 @@ def _looks_like_html(text: str) -> bool:
 def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Article:
     """Read one article from a text or HTML file (``.gz`` allowed); the id is the file stem."""
     path = Path(path)
-    origin = str(path)
+    origin = path_name(path)
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         raise InputError(origin, "a JSONL file holds many articles; use scan/add, "
                                  "or pass one article file")
-    return article_from_file_bytes(_read_bytes(path), path.name, origin, options=options)
+    data = _read_bytes(path, origin, input_byte_limit(options))
+    return article_from_file_bytes(data, path_name(path.name), origin, options=options)
 
 
 def article_from_file_bytes(data: bytes, name: str, origin: str, *,
                             options: Options = DEFAULT_OPTIONS) -> Article:
     """One article from the bytes of a text or HTML file called ``name`` (``.gz``
     allowed; the id is the name without its suffix). Engines that fetch files
-    themselves (Spark) read them through here, so ids and errors match a local read."""
+    themselves (Spark) read them through here, so ids and errors match a local read.
+    Over :func:`input_byte_limit` bytes, compressed or not, the file is refused."""
+    name, origin = path_name(name), path_name(origin)
+    limit = input_byte_limit(options)
+    if len(data) > limit:
+        raise _too_large(origin, limit)
     lower = name.lower()
     if lower.endswith(".gz"):
-        data = _gunzip(data, origin)
+        data = _gunzip(data, origin, limit)
     text = decode(data, origin)
     stem = _article_id(name)
     if lower.endswith(HTML_SUFFIXES) or _looks_like_html(text):
         return article_from_html(text, id=stem, origin=origin, options=options)
     _require_text(text, origin, options)
-    return Article(id=stem, text=text, origin=origin, format="text")
+    return Article(id=_check_id(stem, origin), text=text, origin=origin, format="text")
 
 
 def _article_id(name: str) -> str:
@@ -465,7 +609,11 @@ def _article_id(name: str) -> str:
 def read_stdin_article(*, options: Options = DEFAULT_OPTIONS) -> Article:
     """Read one article (text or HTML) from standard input."""
     origin = "<stdin>"
-    text = decode(sys.stdin.buffer.read(), origin)
+    limit = input_byte_limit(options)
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(origin, limit, "input")
+    text = decode(data, origin)
     if _looks_like_html(text):
         return article_from_html(text, id="stdin", origin=origin, options=options)
     _require_text(text, origin, options)
@@ -473,35 +621,84 @@ def read_stdin_article(*, options: Options = DEFAULT_OPTIONS) -> Article:
 
 
 def article_from_record(record: Any, origin: str, *, options: Options = DEFAULT_OPTIONS) -> Article:
-    """An article from one JSON object with ``id`` and ``text`` or ``html``."""
+    """An article from one JSON object with ``id`` (a string or an integer) and ``text``
+    or ``html``; every other field, when present and not null, is a string."""
     if not isinstance(record, dict):
         raise InputError(origin, f"expected a JSON object, got {type(record).__name__}")
-    meta = {k: _valid(v) if isinstance(v := record.get(k), str) else v for k in _JSONL_FIELDS}
-    for key, value in meta.items():
-        if value is not None and not isinstance(value, str | int):
-            raise InputError(origin, f"field {key!r} must be a string")
-    if meta["id"] is None or str(meta["id"]).strip() == "":
+    meta: dict[str, str | None] = {}
+    for key in _JSONL_FIELDS:
+        value = record.get(key)
+        if key == "id" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if value is not None and not isinstance(value, str):
+            kind = "a string or an integer" if key == "id" else "a string"
+            raise InputError(origin, f"field {key!r} must be {kind}, not "
+                                     f"{_json_type(value)}")
+        meta[key] = _valid(value)
+    art_id = meta["id"]
+    if art_id is None or art_id.strip() == "":
         raise InputError(origin, "missing 'id'")
-    art_id = str(meta["id"])
-    fields = {k: (str(meta[k]) if meta[k] is not None else None)
-              for k in ("url", "title", "published", "site", "author")}
+    fields = {k: meta[k] for k in ("url", "title", "published", "site", "author")}
     if meta["text"] is not None:
-        article = article_from_text(str(meta["text"]), id=art_id, origin=origin,
+        article = article_from_text(meta["text"], id=art_id, origin=origin,
                                     options=options, **fields)
         return replace(article, format="jsonl")
     if meta["html"] is not None:
         url = fields.pop("url")
-        return article_from_html(str(meta["html"]), id=art_id, origin=origin, url=url,
+        return article_from_html(meta["html"], id=art_id, origin=origin, url=url,
                                  options=options, **fields)
     raise InputError(origin, "needs 'text' or 'html'")
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return "a list" if isinstance(value, list) else type(value).__name__
+
+
+def parse_json(line: str, where: str) -> Any:
+    """One JSON value; whatever ``json`` cannot take (broken JSON, a number over Python's
+    digit limit, nesting past the recursion limit) is an InputError naming ``where``."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(where, f"broken JSON ({exc.msg})") from None
+    except ValueError:  # int("9" * 5000): over sys.get_int_max_str_digits()
+        raise InputError(where, "unreadable JSON (a number with more than "
+                                f"{sys.get_int_max_str_digits():,} digits)") from None
+    except RecursionError:
+        raise InputError(where, "unreadable JSON (nested too deeply)") from None
+
+
+def jsonl_line_value(raw: bytes, where: str, options: Options = DEFAULT_OPTIONS) -> Any:
+    """The JSON value of one raw JSONL line (its newline optional), or None for a blank
+    line. Every engine reads JSONL lines through here (``scan``, ``add``, Spark), so a bad
+    line is the same InputError naming ``where`` everywhere."""
+    size = len(raw) - raw.endswith(b"\n")
+    if size > options.max_line_bytes:
+        raise _line_too_long(where, size, options.max_line_bytes)
+    if not raw.strip():
+        return None
+    return parse_json(decode(raw, where), where)
+
+
+def _line_too_long(where: str, size: int, limit: int) -> InputError:
+    return InputError(where, f"line too long ({size:,} bytes; limit {limit:,}, "
+                             "see --max-line-bytes)")
 
 
 def _iter_jsonl(path: Path, options: Options,
                 on_error: Callable[[InputError], None]) -> Iterator[Article]:
     """Stream a JSONL file line by line (never loaded whole); bad lines go to ``on_error``."""
-    origin = str(path)
+    origin = path_name(path)
+    opener = cast(Callable[[Path, str], IO[bytes]],
+                  gzip.open if path.name.lower().endswith(".gz") else open)
     try:
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
         fh = opener(path, "rb")
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
@@ -521,18 +718,12 @@ def _jsonl_records(fh: IO[bytes], origin: str, options: Options,
     limit = options.max_line_bytes
     for number, raw, size in _numbered_lines(fh, origin, limit):
         where = f"{origin}:{number}"
-        if raw is None:
-            on_error(InputError(where, f"line too long ({size:,} bytes; limit {limit:,}, "
-                                       "see --max-line-bytes)"))
-            continue
-        if not raw.strip():
-            continue
         try:
-            line = decode(raw, where)
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(where, f"broken JSON ({exc.msg})") from None
+            if raw is None:
+                raise _line_too_long(where, size, limit)
+            record = jsonl_line_value(raw, where, options)
+            if record is None:
+                continue
             yield article_from_record(record, where, options=options)
         except InputError as exc:
             on_error(exc)
@@ -570,19 +761,114 @@ def _numbered_lines(fh: IO[bytes], origin: str,
         yield number, raw, size
 
 
-def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand folders (recursively, article suffixes only) and globs into file paths."""
+def iter_paths(inputs: Iterable[str | Path], *,
+               on_error: Callable[[InputError], None] | None = None,
+               follow_symlinks: bool = False) -> Iterator[Path]:
+    """Expand folders (recursively, article files only) and globs into file paths.
+
+    What a folder holds besides article files is reported to ``on_error`` (default:
+    raised) as a :class:`SkippedInput`, never dropped without a word: other files (PDF,
+    images), FIFOs, sockets and devices (never opened), folders that cannot be read,
+    symbolic link loops and folders reached twice, hidden folders (not entered), and
+    symbolic links that lead out of the folder, which are followed only with
+    ``follow_symlinks``. Links inside the folder are followed.
+    """
+    report = on_error or _raise
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.name.lower().endswith(ARTICLE_SUFFIXES))
+            yield from _walk(path, report, follow_symlinks)
         elif any(c in str(item) for c in "*?[") and not path.exists():
             base = Path(path.anchor) if path.is_absolute() else Path()
             pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else str(path)
-            yield from sorted(p for p in base.glob(pattern) if p.is_file())
+            for match in sorted(base.glob(pattern)):
+                kind = _file_kind(match)
+                if kind == "file":
+                    yield match
+                elif kind != "folder":
+                    report(SkippedInput(path_name(match), kind))
         else:
             yield path
+
+
+def _file_kind(path: Path) -> str:
+    """"file", "folder", or why ``path`` is neither (for a message)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    kind = ("named pipe (FIFO)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind}), not read"
+
+
+def _walk(root: Path, report: Callable[[InputError], None],
+          follow_symlinks: bool) -> Iterator[Path]:
+    """Article files under ``root`` in sorted path order (depth first, names sorted),
+    without recursion (any depth), each folder entered once."""
+    try:
+        real_root = root.resolve()
+        top = root.stat()
+    except (OSError, RuntimeError) as exc:
+        report(SkippedInput(path_name(root), f"cannot read folder ({_reason(exc)})"))
+        return
+    seen = {(top.st_dev, top.st_ino)}
+    stack = [iter(_entries(root, report))]
+    while stack:
+        path = next(stack[-1], None)
+        if path is None:
+            stack.pop()
+            continue
+        name = path_name(path)
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                report(SkippedInput(name, "symbolic link loop or broken link, not followed"))
+                continue
+            if not follow_symlinks and not target.is_relative_to(real_root):
+                report(SkippedInput(name, f"symbolic link out of the folder (to "
+                                          f"{path_name(target)}), not followed"))
+                continue
+        kind = _file_kind(path)
+        if kind == "folder":
+            key = (st := path.stat()).st_dev, st.st_ino
+            if key in seen:
+                report(SkippedInput(name, "folder already read (a symbolic link loop or a "
+                                          "second link to it)"))
+            elif path.name.startswith("."):
+                report(SkippedInput(name, "hidden folder, not read"))
+            else:
+                seen.add(key)
+                stack.append(iter(_entries(path, report)))
+        elif kind != "file":
+            report(SkippedInput(name, kind))
+        elif path.name.lower().endswith(ARTICLE_SUFFIXES):
+            yield path
+        else:
+            suffix = "".join(Path(path_name(path.name)).suffixes[-2:]) or "no suffix"
+            report(SkippedInput(name, f"not an article file ({suffix}; articles are .txt, "
+                                      ".text, .md, .html, .htm, .xhtml, .jsonl, .ndjson, "
+                                      "or .gz of these)"))
+
+
+def _entries(folder: Path, report: Callable[[InputError], None]) -> list[Path]:
+    """The entries of a folder, sorted by name; an unreadable folder is reported."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError as exc:
+        report(SkippedInput(path_name(folder), f"cannot read folder ({_reason(exc)})"))
+        return []
+    return [folder / n for n in names]
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def _raise(exc: InputError) -> None:
@@ -590,13 +876,16 @@ def _raise(exc: InputError) -> None:
 
 
 def iter_articles(inputs: Iterable[str | Path], *, options: Options = DEFAULT_OPTIONS,
-                  on_error: Callable[[InputError], None] = _raise) -> Iterator[Article]:
+                  on_error: Callable[[InputError], None] = _raise,
+                  follow_symlinks: bool = False) -> Iterator[Article]:
     """Every article in the given files, folders, globs and JSONL files, streamed.
 
-    A bad input (or a bad JSONL line) is passed to ``on_error``; the default raises, a
-    scan passes a function that records the error and goes on.
+    A bad input (or a bad JSONL line, or a file in a folder that is not read: see
+    :func:`iter_paths`) is passed to ``on_error``; the default raises, a scan passes a
+    function that records the error and goes on. ``follow_symlinks`` follows symbolic
+    links that lead out of a folder.
     """
-    for path in iter_paths(inputs):
+    for path in iter_paths(inputs, on_error=on_error, follow_symlinks=follow_symlinks):
         try:
             if path.name.lower().endswith(JSONL_SUFFIXES):
                 yield from _iter_jsonl(path, options, on_error)
