@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .errors import InputError, MissingExtraError, OptionsError
-from .ingest import decode
+from .ingest import decode, parse_json
 from .skeleton import facts
 from .text import normalise, terms_of_tokens, tokens
 
@@ -476,10 +476,7 @@ def _tsv_pair(line: str, where: str) -> Pair:
 
 
 def _jsonl_pair(line: str, where: str) -> Pair:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(where, f"broken JSON ({exc.msg})") from None
+    record = parse_json(line, where)
     if not isinstance(record, dict):
         raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
     a, b = record.get("a"), record.get("b")
