@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +27,9 @@ from newstrace.archive import Archive
 from newstrace.errors import ArchiveError
 from newstrace.report.json_report import comparison_dict
 from newstrace.report.scan_report import match_dict
-from newstrace.server import create_app
+from newstrace.server import ConnectionLimits, ServeError, create_app
+from newstrace.server.limits import RefusalLog, bind
+from newstrace.server.limits import server as uvicorn_server
 
 from .conftest import DEMO, ROOT
 
@@ -68,8 +73,21 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(db, max_body_bytes=200_000)) as c:
+    with _local(create_app(db, max_body_bytes=200_000)) as c:
         yield c
+
+
+def _local(app: Any) -> TestClient:
+    """A test client that talks to the app as http://127.0.0.1 (the server answers to
+    its own address only)."""
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+def _scanned(c: TestClient) -> TestClient:
+    """The client, once its app's families scan (run in the background) has completed."""
+    c.get("/api/families")
+    assert c.app.state.families.wait(SLOW + 30)  # type: ignore[attr-defined]
+    return c
 
 
 def _text(name: str) -> str:
@@ -149,18 +167,52 @@ def test_hostile_id_round_trips(client: TestClient) -> None:
 
 def test_families_cached_until_archive_grows(tmp_path: Path) -> None:
     db = build_archive(tmp_path / "a.db", hostile=False)
-    with TestClient(create_app(db)) as c:
+    app = create_app(db, families_wait=0)
+    with _local(app) as c:
+        assert app.state.families.wait(SLOW + 30)  # nothing running yet
+        r = c.get("/api/families")  # no scan done yet: it starts one, answers at once
+        assert r.status_code == 503 and "being computed" in r.json()["error"]
+        assert app.state.families.wait(SLOW + 30)
         first = c.get("/api/families").json()
-        assert first["archived"] == 14
+        assert first["archived"] == 14 and first["current"] is True
         originals = {f["original"] for f in first["families"]}
         assert {"01-wire", "11-wire-second"} <= originals
         assert all(set(p) == {"a", "b", "relation", "coverage", "source", "score"}
                    for p in first["pairs"])
         with Archive(db) as archive:
             archive.add([Article(id="15-copy", text=_text("11-wire-second.txt") + "\nMore.")])
+        stale = c.get("/api/families").json()  # the last scan, and a refresh started
+        assert stale["archived"] == 14 and stale["current"] is False
+        assert "being computed again" in c.get("/families").text
+        assert app.state.families.wait(SLOW + 30)
         second = c.get("/api/families").json()
-        assert second["archived"] == 15
+        assert second["archived"] == 15 and second["current"] is True
         assert any("15-copy" in f["members"] for f in second["families"])
+
+
+def test_families_never_scan_inside_a_request(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan runs in a worker process under its own time limit: the server process
+    itself never scans, and a scan over the limit is a 503, not a request held for it."""
+    def no_scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the server process scanned the archive")
+
+    monkeypatch.setattr("newstrace.archive.Archive.scan", no_scan)  # this process only
+    app = create_app(db, families_wait=0)
+    with _local(app) as c:
+        assert c.get("/families").status_code == 503
+        assert app.state.families.wait(SLOW + 30)
+        r = c.get("/families")
+        assert r.status_code == 200 and "Family 1" in r.text
+    with _local(create_app(db, timeout=SLOW)) as c:  # waits for the scan it started
+        r = c.get("/families")
+        assert r.status_code == 200 and "Family 1" in r.text
+    app = create_app(db, scan_timeout=0.01, families_wait=0)
+    with _local(app) as c:
+        c.get("/api/families")
+        assert app.state.families.wait(SLOW + 30)
+        r = c.get("/api/families")  # failed for this archive size: not retried
+        assert r.status_code == 503 and r.json()["error"] == "families scan took longer than 0.01 s"
+        assert app.state.families.wait(0)
 
 
 def test_openapi_lists_the_api(client: TestClient) -> None:
@@ -271,6 +323,7 @@ def test_missing_archive_is_archive_error(tmp_path: Path) -> None:
 # --- HTML pages -----------------------------------------------------------------------------
 
 def test_pages_render(client: TestClient) -> None:
+    _scanned(client)
     r = client.get("/")
     assert r.status_code == 200 and 'enctype="multipart/form-data"' in r.text
     r = client.get("/families")
@@ -289,7 +342,7 @@ def test_article_page_never_scans_the_archive(db: Path,
         raise AssertionError("an article page started a scan of the whole archive")
 
     monkeypatch.setattr("newstrace.archive.Archive.scan", no_scan)
-    with TestClient(create_app(db)) as fresh:
+    with _local(create_app(db)) as fresh:
         r = fresh.get("/articles/01-wire")
     assert r.status_code == 200 and "01-wire" in r.text
 
@@ -312,6 +365,7 @@ def test_upload_and_paste(client: TestClient) -> None:
 def test_hostile_text_escaped_in_pages(client: TestClient) -> None:
     from urllib.parse import quote
 
+    _scanned(client)
     pages = [client.post("/", data={"text": HOSTILE_TEXT, "title": HOSTILE_TITLE}),
              client.get("/compare", params={"a": HOSTILE_ID, "b": "11-wire-second"}),
              client.get("/articles/" + quote(HOSTILE_ID, safe="")),
@@ -375,15 +429,12 @@ def _random_words(chars: int, seed: int) -> str:
 
 
 SENTENCE = "The minister said the port would reopen on Friday after talks. "
-BIG_HTML = ("<html><body><article>" + "<p>Word here.</p>" * 60_000
-            + "</article></body></html>")
-"""1 MB of one-sentence paragraphs: extracting its text alone takes many seconds."""
 
 
 @pytest.fixture(scope="module")
 def roomy(db: Path) -> Iterator[TestClient]:
     """The server's default limits (2 MB bodies, 100,000 characters, 1,000 sentences)."""
-    with TestClient(create_app(db)) as c:
+    with _local(create_app(db)) as c:
         yield c
 
 
@@ -440,7 +491,7 @@ def test_pathological_input_bounded(roomy: TestClient, name: str, path: str,
 def test_archived_article_over_the_limit(db: Path) -> None:
     """Articles already in the archive (added by the CLI, with no server limit) are held
     to the server's limits when a request names them."""
-    with TestClient(create_app(db, max_chars=5_000)) as c:
+    with _local(create_app(db, max_chars=5_000)) as c:
         r = c.get("/compare", params={"a": HOSTILE_ID, "b": "01-wire"})
         assert r.status_code == 413 and "article too large for the server" in r.text
         assert "limit 5,000" in r.text and 'role="alert"' in r.text
@@ -449,7 +500,7 @@ def test_archived_article_over_the_limit(db: Path) -> None:
         r = c.post("/", data={"text": "Words. " * 1_000})
         assert r.status_code == 413 and 'role="alert"' in r.text and "limit 5,000" in r.text
         assert c.get("/compare", params={"a": "01-wire", "b": "04-spin"}).status_code == 200
-    with TestClient(create_app(db, max_sentences=5)) as c:
+    with _local(create_app(db, max_sentences=5)) as c:
         r = c.post("/api/check", json={"text": _text("04-spin.txt")})
         assert r.status_code == 413 and "sentences, limit 5" in r.json()["error"]
 
@@ -458,18 +509,18 @@ def test_timeout_replaces_the_worker(db: Path) -> None:
     """Work past the limit gets a 503 at the limit, and the one worker is replaced."""
     import time
 
-    with TestClient(create_app(db, timeout=0.5, workers=1)) as c:
-        assert c.post("/api/check", json={"text": _text("04-spin.txt")}).status_code in (200, 503)
+    slow = {"a": {"text": _random_words(99_000, 1)}, "b": {"text": _random_words(99_000, 2)}}
+    with _local(create_app(db, timeout=0.01, workers=1)) as c:
         t0 = time.perf_counter()
-        r = c.post("/api/check", json={"html": BIG_HTML})
+        r = c.post("/api/check", json={"text": _text("04-spin.txt")})
         assert r.status_code == 503, r.text[:300]
-        assert r.json()["error"] == "check took longer than 0.5 s"
+        assert r.json()["error"] == "check took longer than 0.01 s"
         assert time.perf_counter() - t0 < SLOW
-        r = c.post("/", files={"file": ("big.html", BIG_HTML.encode())})
-        assert r.status_code == 503 and "check took longer than 0.5 s" in r.text
-        r = c.post("/api/compare", json={"a": {"html": BIG_HTML}, "b": {"id": "01-wire"}})
+        r = c.post("/", files={"file": ("spin.txt", _text("04-spin.txt").encode())})
+        assert r.status_code == 503 and "check took longer than 0.01 s" in r.text
+        r = c.post("/api/compare", json=slow)
         assert r.status_code == 503 and "comparison took longer" in r.json()["error"]
-    with TestClient(create_app(db, timeout=SLOW, workers=1)) as c:
+    with _local(create_app(db, timeout=SLOW, workers=1)) as c:
         r = c.post("/api/check", json={"text": _text("04-spin.txt")})  # a fresh worker works
         assert r.status_code == 200 and r.json()["matches"]
 
@@ -514,3 +565,193 @@ def test_no_parameter_reaches_the_filesystem(client: TestClient, tmp_path: Path)
             assert "SENTINEL" not in r.text and "root:x:" not in r.text, (v, r.request.url)
     assert sorted(os.listdir(tmp_path)) == before and not target.exists()
     assert secret.read_text(encoding="utf-8").startswith("SENTINEL-7f3a")
+
+
+# --- Host names and cross-site posts ------------------------------------------------------------
+
+def test_only_its_own_host_names(db: Path) -> None:
+    """DNS rebinding: a page whose own name now points at 127.0.0.1 sends that name as
+    Host; only the bound address, loopback names (with the bound port) and --allow-host
+    values are answered."""
+    app = create_app(db, host="127.0.0.1", port=8123, allow_hosts=["news.example.org"])
+    with TestClient(app, base_url="http://127.0.0.1:8123") as c:
+        good = ["127.0.0.1:8123", "localhost:8123", "LOCALHOST:8123", "[::1]:8123",
+                "news.example.org", "news.example.org:443"]
+        for host in good:
+            r = c.get("/api/articles/01-wire", headers={"host": host})
+            assert r.status_code == 200, host
+        bad = ["evil.example", "evil.example:8123", "127.0.0.1:9999", "localhost",
+               "127.0.0.1.evil.example:8123", "localhost.:8123", "user@127.0.0.1:8123",
+               "[::1]x:8123", "", "127.0.0.1:8123:1"]
+        for host in bad:
+            r = c.get("/api/articles/01-wire", headers={"host": host})
+            assert r.status_code == 400, host
+            assert "unknown Host" in r.json()["error"] and "HARROWMERE" not in r.text
+        r = c.get("/families", headers={"host": "evil.example"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    with TestClient(create_app(db)) as c:  # default name of the test client: not ours
+        assert c.get("/api/articles/01-wire").status_code == 400
+    with TestClient(create_app(db, host="0.0.0.0", port=8000,
+                               allow_hosts=["192.0.2.7:8000"]), base_url="http://192.0.2.7:8000") as c:
+        assert c.get("/api/articles/01-wire").status_code == 200
+        assert c.get("/api/articles/01-wire", headers={"host": "0.0.0.0:8000"}).status_code == 400
+    with pytest.raises(ValueError, match="allow-host"):
+        create_app(db, allow_hosts=["bad/name"])
+
+
+def test_cross_site_posts_refused(client: TestClient) -> None:
+    """A page on another site posting the check form (or calling the API) gets a 403; the
+    server's own page (Sec-Fetch-Site: same-origin) and non-browser clients do not."""
+    form = {"text": _text("04-spin.txt")}
+    refused = [{"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
+               {"origin": "http://evil.example"}, {"origin": "null"},
+               {"origin": "http://127.0.0.1:9999"}, {"origin": "http://localhost"},
+               {"referer": "http://evil.example/page.html"},
+               {"sec-fetch-site": "cross-site", "origin": "http://127.0.0.1"}]
+    for headers in refused:
+        r = client.post("/", data=form, headers=headers)
+        assert r.status_code == 403, headers
+        assert "cross-site request refused" in r.text and 'class="match"' not in r.text
+        r = client.post("/api/check", json=form, headers=headers)
+        assert r.status_code == 403 and "cross-site" in r.json()["error"], headers
+    allowed = [{}, {"sec-fetch-site": "same-origin"}, {"sec-fetch-site": "none"},
+               {"origin": "http://127.0.0.1"}, {"referer": "http://127.0.0.1/"},
+               {"sec-fetch-site": "same-origin", "origin": "null"}]
+    for headers in allowed:
+        r = client.post("/", data=form, headers=headers)
+        assert r.status_code == 200 and 'class="match"' in r.text, headers
+    r = client.get("/api/articles/01-wire", headers={"sec-fetch-site": "cross-site"})
+    assert r.status_code == 200  # reading needs the Host check only (no CORS: unreadable)
+
+
+# --- connections: timeouts, cap, header size, busy port ------------------------------------------
+
+@contextlib.contextmanager
+def _running(db: Path, limits: ConnectionLimits,
+             refusals: RefusalLog | None = None) -> Iterator[int]:
+    """A real uvicorn server with these limits on a free 127.0.0.1 port (in a thread)."""
+    import threading
+    import time
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    app = create_app(db, workers=1, port=port)
+    srv = uvicorn_server(app, limits, log_level="warning", refusals=refusals)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SLOW
+    while not srv.started:  # the server's own flag: observable progress
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.01)
+    try:
+        yield port
+    finally:
+        srv.should_exit = True
+        thread.join(SLOW)
+        sock.close()
+
+
+def _connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=SLOW)
+
+
+def _answer(conn: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (bounded by SLOW)."""
+    out = b""
+    while chunk := conn.recv(65536):
+        out += chunk
+    return out
+
+
+def _get(port: int, path: str = "/api/articles/01-wire", extra: str = "") -> bytes:
+    with _connect(port) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}"
+                     "Connection: close\r\n\r\n".encode())
+        return _answer(conn)
+
+
+def test_idle_and_half_sent_connections_time_out(db: Path) -> None:
+    """Connections that send nothing, half the headers or half the body are closed after
+    the read timeout (a 408 when part of a request came); idle keep-alive ones too."""
+    import time
+
+    limits = ConnectionLimits(read_timeout=1.0, keep_alive=1.0)
+    with _running(db, limits) as port:
+        t0 = time.monotonic()
+        with _connect(port) as idle, _connect(port) as half, _connect(port) as body:
+            half.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                         .encode())
+            body.sendall(f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                         '{"text": '.encode())
+            assert _answer(idle) == b""
+            assert _answer(half).startswith(b"HTTP/1.1 408 ")
+            late = _answer(body)
+            assert late.startswith(b"HTTP/1.1 408 ") and b"not received within 1 s" in late
+        assert time.monotonic() - t0 < SLOW
+        with _connect(port) as kept:  # keep-alive: answered, then closed when idle
+            kept.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+                         .encode())
+            answer = _answer(kept)
+            assert answer.startswith(b"HTTP/1.1 200 ") and b"HARROWMERE" in answer
+        assert _get(port).startswith(b"HTTP/1.1 200 ")
+
+
+def test_header_size_limit_is_431(db: Path) -> None:
+    with _running(db, ConnectionLimits(max_header_bytes=4096)) as port:
+        whole = _get(port, extra=f"X-Big: {'a' * 8000}\r\n")  # arrives whole
+        assert whole.startswith(b"HTTP/1.1 431 ") and b"limit 4,096 bytes" in whole
+        with _connect(port) as conn:  # never ends
+            conn.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+            for _ in range(10):
+                try:
+                    conn.sendall(b"X-More: " + b"b" * 1000 + b"\r\n")
+                except OSError:
+                    break
+            assert _answer(conn).startswith(b"HTTP/1.1 431 ")
+        assert _get(port, path="/api/articles/" + "a" * 8000).startswith(b"HTTP/1.1 431 ")
+        assert _get(port, extra=f"X-Ok: {'a' * 1000}\r\n").startswith(b"HTTP/1.1 200 ")
+
+
+def test_connection_cap_refuses_quietly(db: Path) -> None:
+    """Over the cap, new connections get a 503 and are closed at once (their descriptors
+    freed); the whole burst of refusals is one log line; below it again, all is served."""
+    import logging
+
+    logger = logging.getLogger("newstrace.test.refusals")
+    refusals = RefusalLog(logger=logger, quiet=3600.0)
+    with _running(db, ConnectionLimits(max_connections=4, read_timeout=SLOW),
+                  refusals=refusals) as port:
+        held = [_connect(port) for _ in range(4)]
+        for conn in held:  # each is admitted: it gets its answer and stays open
+            conn.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+                         .encode())
+            assert conn.recv(65536).startswith(b"HTTP/1.1 200 ")
+        refused = [_answer(_connect(port)) for _ in range(40)]
+        assert all(r.startswith(b"HTTP/1.1 503 ") and b"too many connections" in r
+                   for r in refused)
+        assert refusals.lines == 1
+        for conn in held:
+            conn.close()
+        for _ in range(200):  # until the server has seen the closes (bounded)
+            answer = _get(port)
+            if answer.startswith(b"HTTP/1.1 200 "):
+                break
+        assert answer.startswith(b"HTTP/1.1 200 ")
+    assert ConnectionLimits(max_connections=10**9).fitted().max_connections < 10**9
+
+
+def test_busy_port_is_its_own_error(db: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServeError, match="already in use") as info:
+            bind("127.0.0.1", port)
+        assert info.value.exit_code == 4
+        r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--db", str(db),
+                            "--port", str(port)],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 4, r.stderr
+    assert r.stderr.count("\n") == 1 and "already in use" in r.stderr
+    assert "archive" not in r.stderr.lower().split("already")[0]

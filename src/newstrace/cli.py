@@ -528,14 +528,19 @@ def backup(out: str, db: str) -> None:
                    "process is replaced.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes that run checks and compares (one request each at a time).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
+              help="Also answer requests for this Host name (a proxy's, this machine's "
+                   "network name); repeatable. Others than the bound address and loopback "
+                   "names get a 400 (DNS rebinding).")
 @guarded
 def serve(db: str, host: str, port: int, max_chars: int, max_sentences: int, timeout: float,
-          workers: int) -> None:
+          workers: int, allow_hosts: tuple[str, ...]) -> None:
     """Web UI and JSON API over an archive: check articles, compare, browse families.
 
     Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
     /articles/ID. API: POST /api/check, POST /api/compare, GET /api/articles/ID,
     GET /api/families; OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
+    Exit code 4 when the port is busy or the address cannot be used.
 
     \b
     Examples:
@@ -548,7 +553,7 @@ def serve(db: str, host: str, port: int, max_chars: int, max_sentences: int, tim
     from .server import serve as run_server
 
     run_server(db, host=host, port=port, max_chars=max_chars, max_sentences=max_sentences,
-               timeout=timeout, workers=workers)
+               timeout=timeout, workers=workers, allow_hosts=allow_hosts)
 
 
 # --- paraphrase: sentence pairs ---------------------------------------------------------

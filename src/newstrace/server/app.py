@@ -18,28 +18,28 @@ one request can take minutes and gigabytes (see ``create_app``).
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import queue
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from .archive import Archive
-from .compare import compare
-from .errors import ArchiveError, InputError, MissingExtraError, NewstraceError
-from .ingest import article_from_html, article_from_text, decode
-from .model import Article, Family, PairResult
-from .options import DEFAULT_OPTIONS, Options
-from .report import html as pages
-from .report.json_report import comparison_dict
-from .report.scan_report import family_dict, match_dict, pair_dict
-from .sentences import split_sentences
+from ..archive import Archive
+from ..compare import compare
+from ..errors import ArchiveError, InputError, MissingExtraError, NewstraceError
+from ..ingest import article_from_html, article_from_text, decode
+from ..model import Article, Family, PairResult
+from ..options import DEFAULT_OPTIONS, Options
+from ..report import html as pages
+from ..report.json_report import comparison_dict
+from ..report.scan_report import family_dict, match_dict, pair_dict
+from ..sentences import split_sentences
+from .limits import ConnectionLimits, Hosts, RefusalLog, bind, cross_site
+from .limits import server as uvicorn_server
+from .workers import _NotFound, _Pool, _Refused
 
 try:
     from fastapi import FastAPI, File, Form, Query, Request, UploadFile
@@ -63,11 +63,8 @@ TIMEOUT = 20.0
 """Default seconds one check or compare may take before its worker is replaced."""
 WORKERS = 2
 """Default number of worker processes (each runs one job at a time)."""
-_WORKER_MEMORY = 2 << 30
-"""Address space a worker may add to what it holds after start-up (Linux): a compare
-against a huge archived article then fails with MemoryError instead of the OOM killer."""
-
-
+SCAN_TIMEOUT = 600.0
+"""Default seconds the background families scan may take (3,323 articles: 26 s)."""
 # --- request bodies ------------------------------------------------------------------------
 
 class ArticleIn(BaseModel):
@@ -129,22 +126,6 @@ class _HTML(HTMLResponse):
         return str(content).encode("utf-8", "replace")
 
 
-class _NotFound(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class _Refused(Exception):
-    """A request the server will not (or could not) finish: status and one-line message.
-    Picklable, so that a worker process can send it back."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(status, message)
-        self.status = status
-        self.message = message
-
-
 @dataclass(frozen=True, slots=True)
 class _Limits:
     """How much one article may hold before the server refuses to compare it."""
@@ -175,10 +156,6 @@ class _State:
 
     db_path: Path
     options: Options
-    families_lock: threading.Lock = field(default_factory=threading.Lock)
-    families_at: int = -1
-    pairs: list[PairResult] = field(default_factory=list)
-    families: list[Family] = field(default_factory=list)
 
     def archive(self) -> Archive:
         return Archive(self.db_path, options=self.options, create=False)
@@ -187,20 +164,81 @@ class _State:
         with self.archive() as archive:
             return len(archive)
 
-    def reuse(self) -> tuple[int, list[PairResult], list[Family]]:
-        """The archive's reuse pairs and families, scanned again only when the number of
-        archived articles has changed since the last scan."""
-        with self.families_lock, self.archive() as archive:
-            size = len(archive)
-            if size != self.families_at:
-                result = archive.scan()
-                self.pairs, self.families, self.families_at = (
-                    list(result.pairs), list(result.families), size)
-            return size, self.pairs, self.families
-
     def get(self, article_id: str) -> Article:
         with self.archive() as archive:
             return _lookup(archive, article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reuse:
+    """One completed scan of the archive: its size then, its pairs and families."""
+
+    size: int
+    pairs: list[PairResult]
+    families: list[Family]
+
+
+BEING_COMPUTED = "the archive's reuse families are being computed; try again shortly"
+
+
+class _Families:
+    """The archive's reuse families, scanned in a worker process (its time limit and
+    memory cap), never inside a request: a request gets the last completed scan, starts a
+    refresh in the background when the archive has changed since, and gets a 503 while
+    there is no completed scan yet. A scan that failed is not retried until the archive
+    changes again."""
+
+    def __init__(self, setup: _Setup, pool: _Pool) -> None:
+        self._setup, self._pool = setup, pool
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self.done: _Reuse | None = None
+        self._failed: tuple[int, str] | None = None
+
+    def get(self, size: int, wait: float = 0.0) -> tuple[_Reuse, bool]:
+        """The last completed scan and whether it is of the archive as it is now, after
+        waiting up to ``wait`` seconds for a scan in progress; a 503 when none has
+        completed."""
+        with self._lock:
+            done, failed = self.done, self._failed
+            current = done is not None and done.size == size
+            if not current and self._idle.is_set() and not (failed and failed[0] == size):
+                self._idle.clear()
+                threading.Thread(target=self._refresh, args=(size,), daemon=True,
+                                 name="newstrace-families").start()
+        if not current and wait > 0 and self._idle.wait(wait):
+            with self._lock:
+                done, failed = self.done, self._failed
+                current = done is not None and done.size == size
+        if done is not None:
+            return done, current
+        if failed is not None and failed[0] == size:
+            raise _Refused(503, failed[1])
+        raise _Refused(503, BEING_COMPUTED)
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until no refresh is running (tests; shutdown); False on timeout."""
+        return self._idle.wait(timeout)
+
+    @property
+    def pairs(self) -> list[PairResult]:
+        done = self.done
+        return done.pairs if done is not None else []
+
+    def _refresh(self, size: int) -> None:
+        try:
+            result: _Reuse = self._pool.run("families scan", _job_scan, self._setup)
+            with self._lock:
+                self.done, self._failed = result, None
+        except _Refused as exc:
+            with self._lock:
+                self._failed = (size, exc.message)
+        except Exception as exc:
+            with self._lock:
+                self._failed = (size, f"the families scan failed: {type(exc).__name__}: {exc}")
+        finally:
+            self._idle.set()
 
 
 def _lookup(archive: Archive, article_id: str) -> Article:
@@ -298,165 +336,20 @@ def _job_check_form(setup: _Setup, text: str, title: str, data: bytes,
             pages.matches_body(art, matches, archived=size, ms=ms))
 
 
+def _job_scan(setup: _Setup) -> _Reuse:
+    """Every reuse pair and family of the archive (one process: no forked verifiers)."""
+    with Archive(setup.db_path, options=replace(setup.options, jobs=1), create=False) as archive:
+        size = len(archive)
+        result = archive.scan()
+    return _Reuse(size, list(result.pairs), list(result.families))
+
+
 def _job_compare_page(setup: _Setup, a: str, b: str) -> str:
     with setup.archive() as archive:
         art_a, art_b = _lookup(archive, a), _lookup(archive, b)
     art_a, art_b = setup.limits.admit(art_a), setup.limits.admit(art_b)
     c = compare(art_a, art_b, options=setup.options)
     return f'<main class="bare">{pages.comparison_body(c)}</main>'
-
-
-# --- worker processes ---------------------------------------------------------------------------
-
-Job = Callable[..., Any]
-_OUT_OF_MEMORY = "the work needed more memory than the server allows one request"
-_START_TIMEOUT = 120.0
-"""Seconds a new worker may take to import newstrace (not counted in a job's time)."""
-
-
-def _work(conn: Any) -> None:
-    """A worker process: runs jobs from the pipe, one at a time, until the pipe closes.
-    Known failures go back as a status and message; anything else is a bug (500)."""
-    import signal
-    import traceback
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C of `serve` reaches the group
-    _cap_memory(_WORKER_MEMORY)
-    conn.send(("ready", None))
-    while True:
-        try:
-            fn, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply: tuple[str, Any] = ("ok", fn(*args))
-        except _Refused as exc:
-            reply = ("refused", (exc.status, exc.message))
-        except _NotFound as exc:
-            reply = ("refused", (404, exc.message))
-        except ArchiveError as exc:
-            reply = ("refused", (503, f"archive unavailable: {exc}"))
-        except NewstraceError as exc:
-            reply = ("refused", (400, str(exc)))
-        except MemoryError:
-            reply = ("refused", (503, _OUT_OF_MEMORY))
-        except Exception as exc:  # noqa: BLE001 - a bug: reported to the app, which raises
-            reply = ("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-        conn.send(reply)
-
-
-def _cap_memory(extra: int) -> None:
-    """Limit this process's address space to what it holds now plus ``extra`` bytes
-    (Linux only; elsewhere the input limits alone bound a job)."""
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as f:
-            now = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = now + extra if hard == resource.RLIM_INFINITY else min(now + extra, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, OSError, ValueError):
-        pass
-
-
-class _Worker:
-    """One worker process and the pipe to it."""
-
-    def __init__(self, ctx: Any) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_work, args=(child,), daemon=True,
-                                name="newstrace-serve-worker")
-        self.proc.start()
-        child.close()
-        self.ready = False
-
-    def call(self, job: tuple[Job, tuple[Any, ...]], timeout: float) -> tuple[str, Any]:
-        """Send one job and wait for its reply; TimeoutError when it takes too long."""
-        if not self.ready:
-            if not self.conn.poll(_START_TIMEOUT):
-                raise _Refused(503, "a worker process did not start")
-            self.conn.recv()
-            self.ready = True
-        self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise TimeoutError
-        reply: tuple[str, Any] = self.conn.recv()
-        return reply
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class _Pool:
-    """A fixed number of worker processes, started on first use. A job that overruns the
-    time limit, or whose worker dies, gets a 503 and that worker is replaced."""
-
-    def __init__(self, size: int, timeout: float) -> None:
-        self.timeout = timeout
-        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
-        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
-        for _ in range(size):
-            self._idle.put(None)  # a slot: its worker starts when first needed
-        self._live: set[_Worker] = set()
-        self._lock = threading.Lock()
-
-    def run(self, what: str, fn: Job, *args: Any) -> Any:
-        """``fn(*args)`` in a worker; ``what`` names the work in the timeout message."""
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise _Refused(503, f"server busy: no worker free within {self.timeout:g} s; "
-                                "try again later") from None
-        try:
-            if worker is None:
-                worker = _Worker(self._ctx)
-                with self._lock:
-                    self._live.add(worker)
-            reply = worker.call((fn, args), self.timeout)
-        except TimeoutError:
-            worker = self._retire(worker)
-            raise _Refused(503, f"{what} took longer than {self.timeout:g} s") from None
-        except (EOFError, OSError, _Refused):
-            worker = self._retire(worker)
-            raise _Refused(503, f"the worker process running the {what} died") from None
-        finally:
-            self._idle.put(worker)
-        kind, value = reply
-        if kind == "ok":
-            return value
-        if kind == "refused":
-            raise _Refused(*value)
-        raise RuntimeError(f"{what} failed in a worker process: {value}")
-
-    def start(self) -> None:
-        """Start every worker now (they import newstrace while the server starts)."""
-        slots = []
-        while True:
-            try:
-                slots.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in slots:
-            if worker is None:
-                worker = _Worker(self._ctx)
-                with self._lock:
-                    self._live.add(worker)
-            self._idle.put(worker)
-
-    def _retire(self, worker: _Worker | None) -> None:
-        if worker is not None:
-            worker.kill()
-            with self._lock:
-                self._live.discard(worker)
-
-    def close(self) -> None:
-        with self._lock:
-            live, self._live = list(self._live), set()
-        for worker in live:
-            worker.kill()
 
 
 # --- middleware ------------------------------------------------------------------------------
@@ -472,16 +365,28 @@ class _Guard:
     """Outermost layer: refuses bodies over the size limit (413) before anything parses
     them, and puts the security headers on every response."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, hosts: Hosts) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         send = self._with_headers(scope, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        if not self.hosts.admits(headers.get(b"host")):
+            shown = headers.get(b"host", b"(none)").decode("ascii", "replace")[:100]
+            await self._refuse(scope, receive, send, 400,
+                               f"unknown Host {shown!r}: this server answers to its own "
+                               "address only (add names with --allow-host)")
+            return
+        refused = cross_site(scope.get("method", "GET"), headers)
+        if refused is not None:
+            await self._refuse(scope, receive, send, 403, refused)
+            return
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._too_large(scope, receive, send)
             return
@@ -526,7 +431,11 @@ class _Guard:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body too large (limit {self.limit:,} bytes)"
-        response = _error(scope.get("path", ""), 413, message, archived=None)
+        await self._refuse(scope, receive, send, 413, message)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
+                      message: str) -> None:
+        response = _error(scope.get("path", ""), status, message, archived=None)
         await response(scope, receive, send)
 
 
@@ -558,14 +467,23 @@ def _validation_message(exc: RequestValidationError) -> str:
 def create_app(db_path: str | Path, *, options: Options | None = None,
                max_body_bytes: int = 2_000_000, max_chars: int = MAX_CHARS,
                max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
-               workers: int = WORKERS) -> FastAPI:
+               workers: int = WORKERS, scan_timeout: float = SCAN_TIMEOUT,
+               host: str = "127.0.0.1", port: int | None = None,
+               allow_hosts: Iterable[str] = (), families_wait: float | None = None) -> FastAPI:
     """The web UI and JSON API over the archive at ``db_path`` (which must exist).
 
     Limits, so that no request can hold the server: bodies over ``max_body_bytes`` get a
     413 unread; an article (submitted or archived) over ``max_chars`` characters or
     ``max_sentences`` sentences is refused with a 413 before it is compared; a check or
     compare runs in one of ``workers`` processes and gets a 503 after ``timeout`` seconds
-    (or after waiting that long for a free worker).
+    (or after waiting that long for a free worker). The families scan runs in its own
+    worker process, in the background, with ``scan_timeout`` (see ``_Families``); a
+    families request waits up to ``families_wait`` seconds (default: ``timeout``) for a
+    scan in progress, then answers with the last completed one, or a 503.
+
+    Requests whose Host header is not the bound ``host`` or a loopback name with ``port``
+    (any port when None), nor one of ``allow_hosts``, get a 400; cross-site POSTs a 403
+    (see ``limits``).
     """
     try:
         import python_multipart  # noqa: F401 - parses the upload form
@@ -573,13 +491,21 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         raise MissingExtraError("newstrace serve", "serve") from None
     for name, value in (("max_chars", max_chars), ("max_sentences", max_sentences),
                         ("timeout", timeout), ("workers", workers),
-                        ("max_body_bytes", max_body_bytes)):
+                        ("max_body_bytes", max_body_bytes), ("scan_timeout", scan_timeout)):
         if not value > 0:
             raise ValueError(f"{name} must be positive, got {value!r}")
     state = _State(Path(db_path), options or DEFAULT_OPTIONS)
     state.size()  # ArchiveError now, not on the first request, when the file is unusable
     setup = _Setup(state.db_path, state.options, _Limits(max_chars, max_sentences))
+    hosts = Hosts.build(host, port, tuple(allow_hosts))
+    families_wait = timeout if families_wait is None else max(0.0, families_wait)
     pool = _Pool(workers, timeout)
+    scan_pool = _Pool(1, scan_timeout)  # started on the first families request
+    families = _Families(setup, scan_pool)
+
+    def close() -> None:
+        pool.close()
+        scan_pool.close()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -587,14 +513,15 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         try:
             yield
         finally:
-            pool.close()
+            close()
 
     # /docs is our own page (below): Swagger UI would load its scripts from a CDN.
     app = FastAPI(title="newstrace", version=_version(), default_response_class=_JSON,
                   lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Find copied and rewritten news in an archive: check an "
                               "article, compare two, browse reuse families.")
-    weakref.finalize(app, pool.close)  # apps used without their lifespan
+    weakref.finalize(app, close)  # apps used without their lifespan
+    app.state.families = families
 
     def archived() -> int | None:
         try:
@@ -661,9 +588,10 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     def api_families() -> Response:
         """Every reuse pair and family among the archived articles (the format of
         ``scan --out``'s pairs.jsonl and families.jsonl)."""
-        size, pairs, families = state.reuse()
-        return _JSON({"archived": size, "pairs": [pair_dict(p) for p in pairs],
-                      "families": [family_dict(f, k) for k, f in enumerate(families, 1)]})
+        reuse, current = families.get(state.size(), families_wait)
+        return _JSON({"archived": reuse.size, "current": current,
+                      "pairs": [pair_dict(p) for p in reuse.pairs],
+                      "families": [family_dict(f, k) for k, f in enumerate(reuse.families, 1)]})
 
     # --- HTML pages ------------------------------------------------------------------------
 
@@ -696,9 +624,13 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
 
     @app.get("/families", include_in_schema=False)
     def families_page() -> Response:
-        size, pairs, families = state.reuse()
+        reuse, current = families.get(state.size(), families_wait)
+        note = "" if current else (
+            f'<p class="note" role="status">Families of the archive at {reuse.size:,} '
+            "articles; the archive has changed and they are being computed again.</p>")
         return html("newstrace: reuse families",
-                    pages.families_body(pairs, families, archived=size), active="families")
+                    note + pages.families_body(reuse.pairs, reuse.families, archived=reuse.size),
+                    active="families")
 
     @app.get("/compare", include_in_schema=False)
     def compare_page(a: Annotated[str, Query(max_length=1000)],
@@ -711,15 +643,15 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         art = state.get(article_id)
         # Pairs of the last families scan, if one ran: opening an article must not start
         # a scan of the whole archive.
-        related = [p for p in state.pairs if art.id in (p.a, p.b)]
+        related = [p for p in families.pairs if art.id in (p.a, p.b)]
         return html(f"newstrace: {art.title or art.id}", pages.article_body(art, related=related))
 
-    app.add_middleware(_Guard, max_body_bytes=max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(_Guard, max_body_bytes=max_body_bytes, hosts=hosts)
     return app
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -727,13 +659,20 @@ def _version() -> str:
 def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
           options: Options | None = None, max_chars: int = MAX_CHARS,
           max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
-          workers: int = WORKERS) -> None:
-    """Run the web UI and API with uvicorn until interrupted (limits: see create_app)."""
+          workers: int = WORKERS, allow_hosts: Iterable[str] = (),
+          limits: ConnectionLimits | None = None) -> None:
+    """Run the web UI and API with uvicorn until interrupted (limits: see create_app and
+    ``limits``). A busy port is a ServeError (exit code 4)."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - the serve extra
     except ImportError:
         raise MissingExtraError("newstrace serve", "serve") from None
     app = create_app(db_path, options=options, max_chars=max_chars,
-                     max_sentences=max_sentences, timeout=timeout, workers=workers)
-    uvicorn.run(app, host=host, port=port, log_level="info")
-
+                     max_sentences=max_sentences, timeout=timeout, workers=workers,
+                     host=host, port=port, allow_hosts=allow_hosts)
+    sock = bind(host, port)
+    try:
+        uvicorn_server(app, limits or ConnectionLimits(), refusals=RefusalLog()).run(
+            sockets=[sock])
+    finally:
+        sock.close()
