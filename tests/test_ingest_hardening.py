@@ -381,7 +381,18 @@ def test_cli_reports_skipped_files(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(STORIES[1], encoding="utf-8")
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4\n")
     result = CliRunner().invoke(main, ["scan", str(tmp_path)])
-    assert f"skipped {tmp_path / 'report.pdf'}: not an article file" in result.output
+    assert f"not read: {tmp_path / 'report.pdf'}: not an article file" in result.output
+    assert result.exit_code == 0  # a file that is not an article is said, not a failure
+
+
+def test_cli_shows_a_repaired_input_as_one_note(tmp_path: Path) -> None:
+    # valid UTF-8 (an accented word) with one stray cp1252 byte on another line
+    (tmp_path / "a.txt").write_bytes(STORIES[0].encode("utf-8") + " The naïve plan.".encode()
+                                     + b"\nCaf\xe9 line\n")
+    result = CliRunner().invoke(main, ["scan", str(tmp_path)])
+    notes = [x for x in result.output.splitlines() if x.startswith("newstrace: note:")]
+    assert len(notes) == 1 and "a.txt" in notes[0], result.output
+    assert "Warning" not in result.output and result.exit_code == 0
 
 
 # --------------------------------------------------------------------------- item 15

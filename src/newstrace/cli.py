@@ -4,6 +4,7 @@ to one-line messages and exit codes (:data:`EXIT_CODES`)."""
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.console import Console
 
 from . import __version__
 from .compare import compare as compare_articles
-from .errors import InputError, NewstraceError
+from .errors import InputError, InputWarning, NewstraceError, SkippedInput
 from .ingest import read_article, read_stdin_article
 from .model import Article
 from .options import Options
@@ -42,6 +43,18 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: Any = None, line: str | None = None) -> None:
+    """An input read not quite as written is a one-line note, like a skipped input."""
+    if issubclass(category, InputWarning):
+        click.echo(f"newstrace: note: {visible(str(message))}", err=True)
+    else:
+        _DEFAULT_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_DEFAULT_SHOWWARNING = warnings.showwarning
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into one-line messages; never show a traceback to users."""
 
@@ -49,7 +62,9 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.pop("debug", False))
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return fn(*args, **kwargs)
         except NewstraceError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
@@ -175,7 +190,13 @@ class _Bar:
 
 
 def _collect_errors(console: Console, errors: list[InputError]) -> Callable[[InputError], None]:
+    """Report each bad input on one line; inputs that failed count for the exit code,
+    things in a folder that are not articles (``SkippedInput``) are said but not."""
     def on_error(exc: InputError) -> None:
+        if isinstance(exc, SkippedInput):
+            console.print(plain(f"newstrace: not read: {exc}"), highlight=False,
+                          soft_wrap=True)
+            return
         errors.append(exc)
         # one line per input, whatever the width
         console.print(plain(f"newstrace: skipped {exc}"), highlight=False, soft_wrap=True)
@@ -197,6 +218,11 @@ def _default_jobs() -> int:
     return max(1, min(cpus, 8))
 
 
+_follow_symlinks = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="Follow symbolic links that lead out of a scanned folder (by default they are "
+         "reported and not followed).")
+
 _max_line_bytes = click.option(
     "--max-line-bytes", type=click.IntRange(min=1), default=Options().max_line_bytes,
     show_default=True, help="Skip JSONL lines longer than this (reported as FILE:LINE).")
@@ -215,6 +241,7 @@ _max_line_bytes = click.option(
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Also write an HTML overview (families, pairs side by side).")
 @_max_line_bytes
+@_follow_symlinks
 @click.option("--jobs", type=click.IntRange(min=1), default=_default_jobs(), show_default=True,
               help="Processes that verify candidate pairs (same answer for any number).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
@@ -228,8 +255,8 @@ _max_line_bytes = click.option(
                    "shuffle [default: 4 x local cores, or the cluster's parallelism].")
 @guarded
 def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
-         max_chars: int, html_out: str | None, max_line_bytes: int, jobs: int,
-         engine: str, master: str | None, partitions: int | None) -> None:
+         max_chars: int, html_out: str | None, max_line_bytes: int, follow_symlinks: bool,
+         jobs: int, engine: str, master: str | None, partitions: int | None) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
     PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, ...), a glob,
@@ -265,7 +292,8 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
                 result = archive.scan(progress=bar)
         else:
             paths = [p for p in inputs if p != "-"]
-            stream = iter_articles(paths, options=options, on_error=on_error)
+            stream = iter_articles(paths, options=options, on_error=on_error,
+                                   follow_symlinks=follow_symlinks)
             if "-" in inputs:
                 stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
             if db:
@@ -277,7 +305,7 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
     result.failed = errors + result.failed
     if out:
         write_scan(result, Path(out))
-    _show_scan(result, inputs, db, fmt, html_out, options)
+    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks)
     if result.failed:
         sys.exit(1)
 
@@ -296,13 +324,13 @@ def _check_outputs(out: str | None, html_out: str | None) -> None:
 
 
 def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
-               html_out: str | None, options: Options) -> None:
+               html_out: str | None, options: Options, follow_symlinks: bool = False) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
     stderr when stdout carries JSONL)."""
     from .report.scan_report import pair_dict, render_scan
 
     if html_out:
-        write_atomic(html_out, _scan_html(result, inputs, db, options))
+        write_atomic(html_out, _scan_html(result, inputs, db, options, follow_symlinks))
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json_text(pair_dict(p)))
@@ -336,7 +364,8 @@ def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt
 _HTML_PAIR_VIEWS = 200
 
 
-def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Options) -> str:
+def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Options,
+               follow_symlinks: bool = False) -> str:
     """The scan overview, with side-by-side views of the strongest pairs (re-compared:
     a scan keeps only verdicts, not passages)."""
     from .archive import Archive
@@ -351,7 +380,7 @@ def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Op
         with Archive(db, options=options, create=False) as archive:
             found = {i: archive.get(i) for i in wanted}
     for art in iter_articles([p for p in inputs if p != "-"], options=options,
-                             on_error=lambda exc: None):
+                             on_error=lambda exc: None, follow_symlinks=follow_symlinks):
         if art.id in wanted and art.id not in found:
             found[art.id] = art
     prepared = {i: prepare(a, options) for i, a in found.items()}
@@ -385,11 +414,12 @@ def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
 @click.option("--batch-size", type=click.IntRange(min=1), default=Options().batch_size,
               show_default=True, help="Articles per transaction.")
 @_max_line_bytes
+@_follow_symlinks
 @click.option("--progress-log", type=click.Path(dir_okay=False), default=None, hidden=True,
               help="Append the number of inputs committed after each batch (kill tests).")
 @guarded
 def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
-        max_line_bytes: int, progress_log: str | None) -> None:
+        max_line_bytes: int, follow_symlinks: bool, progress_log: str | None) -> None:
     """Add articles to an archive (incremental; re-adding is recognised and skipped).
 
     Each batch is one transaction: an interrupted add leaves the archive consistent,
@@ -408,7 +438,8 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
     paths = [p for p in inputs if p != "-"]
-    stream = iter_articles(paths, options=options, on_error=on_error)
+    stream = iter_articles(paths, options=options, on_error=on_error,
+                           follow_symlinks=follow_symlinks)
     if "-" in inputs:
         stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
     with Archive(db, options=options) as archive, _Bar(err) as bar:
