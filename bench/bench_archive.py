@@ -134,8 +134,8 @@ class Material:
         # A "synonym" for every common word: a word of similar rank (what a spinner swaps).
         perm = np.arange(len(common))
         for start in range(0, len(common), 8):
-            block = perm[start:start + 8].copy()
-            perm[start:start + 8] = np.roll(block, 1 + int(rng.integers(0, len(block) - 1 or 1)))
+            block = perm[start : start + 8].copy()
+            perm[start : start + 8] = np.roll(block, 1 + int(rng.integers(0, len(block) - 1 or 1)))
         self.synonym = {common[i]: common[int(perm[i])] for i in range(len(common))}
         cap = str.capitalize
         self.first = [cap(w) for w in words(2_000, 2, 3, taken)]
@@ -154,8 +154,12 @@ class Material:
         """Original article ``index`` (the same in every process)."""
         rng = np.random.default_rng([self.seed, index])
         first, last = self.first, self.last
-        cast = [(first[int(a)], last[int(b)]) for a, b in
-                zip(rng.integers(0, len(first), 8), rng.integers(0, len(last), 8), strict=True)]
+        cast = [
+            (first[int(a)], last[int(b)])
+            for a, b in zip(
+                rng.integers(0, len(first), 8), rng.integers(0, len(last), 8), strict=True
+            )
+        ]
         places = [self.places[int(k)] for k in rng.integers(0, len(self.places), 4)]
         orgs = [self.orgs[int(k)] for k in rng.integers(0, len(self.orgs), 2)]
         numbers = _numbers(rng, 12)
@@ -173,15 +177,17 @@ class Material:
         pos = 0
         for s in range(n_sent):
             n = lengths[s]
-            ws = tokens[pos:pos + n]
+            ws = tokens[pos : pos + n]
             pos += n
             k0, k1, k2, k3, k4, k5 = kinds[s]
             p = picks[s]
             # Sentence openers: a few very common words, or a content word (capitalised,
             # so they are skeleton terms, as in real text).
             ws[0] = vocab[p[3] % 12] if k5 < 0.2 else vocab[60 + (p[0] >> 3) % 3000]
-            for who, at, draw in ((p[0] % len(cast), p[1] % n, k0 < 0.85),
-                                  ((p[2] >> 4) % len(cast), (p[3] >> 4) % n, k4 < 0.3)):
+            for who, at, draw in (
+                (p[0] % len(cast), p[1] % n, k0 < 0.85),
+                ((p[2] >> 4) % len(cast), (p[3] >> 4) % n, k4 < 0.3),
+            ):
                 if not draw:  # a person: full name at first mention, surname later
                     continue
                 if who in mentioned:
@@ -205,18 +211,22 @@ class Material:
         i = 0
         while i < len(sentences):
             size = int(rng.integers(2, 5))
-            paragraphs.append(tuple(sentences[i:i + size]))
+            paragraphs.append(tuple(sentences[i : i + size]))
             i += size
         head_ids = np.searchsorted(self.cdf, rng.random(int(rng.integers(5, 9))))
         head = [str(w).capitalize() for w in self.vocab[head_ids]]
         head[int(rng.integers(0, len(head)))] = cast[0][1]
         head.append(places[0])
-        return Story(index, " ".join(head), tuple(paragraphs),
-                     int(rng.integers(0, len(self.sites))), f"{cast[7][0]} {cast[7][1]}",
-                     index // 300)
+        return Story(
+            index,
+            " ".join(head),
+            tuple(paragraphs),
+            int(rng.integers(0, len(self.sites))),
+            f"{cast[7][0]} {cast[7][1]}",
+            index // 300,
+        )
 
-    def spin(self, story: Story, rng: np.random.Generator, strength: float,
-             index: int) -> Story:
+    def spin(self, story: Story, rng: np.random.Generator, strength: float, index: int) -> Story:
         """A rewrite: common words swapped for "synonyms", some sentences dropped, a
         number changed, two sentences merged; names and most numbers kept."""
         syn = self.synonym
@@ -250,14 +260,25 @@ class Material:
                 paragraphs.append(tuple(out))
         head = story.headline.split(" ")
         head.insert(int(rng.integers(0, len(head) + 1)), str(self.vocab[int(rng.integers(0, 60))]))
-        return Story(index, " ".join(head), tuple(paragraphs),
-                     int(rng.integers(0, len(self.sites))), story.author,
-                     story.day + int(rng.integers(0, 3)))
+        return Story(
+            index,
+            " ".join(head),
+            tuple(paragraphs),
+            int(rng.integers(0, len(self.sites))),
+            story.author,
+            story.day + int(rng.integers(0, 3)),
+        )
 
     def reprint(self, story: Story, rng: np.random.Generator, index: int) -> Story:
         """The same body on another site (other headline form, byline and footers)."""
-        return Story(index, story.headline + ": report", story.paragraphs,
-                     int(rng.integers(0, len(self.sites))), story.author, story.day + 1)
+        return Story(
+            index,
+            story.headline + ": report",
+            story.paragraphs,
+            int(rng.integers(0, len(self.sites))),
+            story.author,
+            story.day + 1,
+        )
 
     def render(self, story: Story) -> Article:
         site = self.sites[story.site]
@@ -267,9 +288,16 @@ class Material:
         lines.extend(" ".join(p) + "\n" for p in story.paragraphs)
         lines.append(f"Copyright {2020 + day // 360} {site}. All rights reserved.")
         lines.append("Share this story")
-        return Article(id=f"a{story.index:08d}", text="\n".join(lines), title=story.headline,
-                       url=f"https://{self.domains[story.site]}/{story.index}", site=site,
-                       published=date, author=story.author, format="string")
+        return Article(
+            id=f"a{story.index:08d}",
+            text="\n".join(lines),
+            title=story.headline,
+            url=f"https://{self.domains[story.site]}/{story.index}",
+            site=site,
+            published=date,
+            author=story.author,
+            format="string",
+        )
 
     # --- the archive stream and the queries ---------------------------------------------
 
@@ -291,8 +319,11 @@ class Material:
         kind, j = src
         rng = np.random.default_rng([self.seed, index, 2])
         original = self.story(j)
-        copy = (self.reprint(original, rng, index) if kind == "reprint"
-                else self.spin(original, rng, 0.12, index))
+        copy = (
+            self.reprint(original, rng, index)
+            if kind == "reprint"
+            else self.spin(original, rng, 0.12, index)
+        )
         return self.render(copy)
 
     def stream(self, n: int, batch: int) -> Iterator[list[Article]]:
@@ -314,12 +345,32 @@ class Material:
                 qrng = np.random.default_rng([self.seed, seed, 4, q])
                 spun = self.spin(self.story(j), qrng, 0.25, QUERY_BASE + q)
                 art = self.render(spun)
-                out.append((Article(id=f"q{q:04d}", text=art.text, title=art.title,
-                                    site=art.site, published=art.published), j))
+                out.append(
+                    (
+                        Article(
+                            id=f"q{q:04d}",
+                            text=art.text,
+                            title=art.title,
+                            site=art.site,
+                            published=art.published,
+                        ),
+                        j,
+                    )
+                )
             else:
                 art = self.render(self.story(QUERY_BASE + 1_000_000 + q))
-                out.append((Article(id=f"q{q:04d}", text=art.text, title=art.title,
-                                    site=art.site, published=art.published), None))
+                out.append(
+                    (
+                        Article(
+                            id=f"q{q:04d}",
+                            text=art.text,
+                            title=art.title,
+                            site=art.site,
+                            published=art.published,
+                        ),
+                        None,
+                    )
+                )
         return out
 
 
@@ -443,10 +494,19 @@ def child_build(args: argparse.Namespace) -> dict[str, object]:
                 marks.append((added, round(add_s, 2), round(current_rss_mb(), 1)))
         rss_open = current_rss_mb()
     _stop_profiler(profiler, args, "add")
-    return {"n": args.n, "added": added, "add_s": add_s, "add_cpu_s": add_cpu, "gen_s": gen_s,
-            "add_rate": added / add_s if add_s else float("nan"),
-            "peak_rss_mb": peak_rss_mb(), "rss_start_mb": rss0, "rss_end_mb": rss_open,
-            "db_mb": db_size_mb(path), "progress": marks}
+    return {
+        "n": args.n,
+        "added": added,
+        "add_s": add_s,
+        "add_cpu_s": add_cpu,
+        "gen_s": gen_s,
+        "add_rate": added / add_s if add_s else float("nan"),
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_start_mb": rss0,
+        "rss_end_mb": rss_open,
+        "db_mb": db_size_mb(path),
+        "progress": marks,
+    }
 
 
 def child_check(args: argparse.Namespace) -> dict[str, object]:
@@ -499,17 +559,29 @@ def child_check(args: argparse.Namespace) -> dict[str, object]:
     ms = [t * 1000 for t in times]
     copies = [ms[k] for k, (_, j) in enumerate(queries) if j is not None]
     fresh = [ms[k] for k, (_, j) in enumerate(queries) if j is None]
-    return {"n": args.n, "queries": len(queries), "cold": args.cold,
-            "p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "p99_ms": pct(ms, 99),
-            "mean_ms": statistics.fmean(ms), "max_ms": max(ms),
-            "cpu_p50_ms": pct([c * 1000 for c in cpu], 50),
-            "cpu_p95_ms": pct([c * 1000 for c in cpu], 95),
-            "first20_p50_ms": pct(ms[:20], 50),
-            "copy_p50_ms": pct(copies, 50), "unrelated_p50_ms": pct(fresh, 50),
-            "recall": hits / max(1, hits + misses), "found": hits, "missed": misses,
-            "relations": relations, "unrelated_with_match": false,
-            "other_matches": extra, "check_rss_mb": peak_rss_mb(),
-            "check_rss_growth_mb": current_rss_mb() - rss0}
+    return {
+        "n": args.n,
+        "queries": len(queries),
+        "cold": args.cold,
+        "p50_ms": pct(ms, 50),
+        "p95_ms": pct(ms, 95),
+        "p99_ms": pct(ms, 99),
+        "mean_ms": statistics.fmean(ms),
+        "max_ms": max(ms),
+        "cpu_p50_ms": pct([c * 1000 for c in cpu], 50),
+        "cpu_p95_ms": pct([c * 1000 for c in cpu], 95),
+        "first20_p50_ms": pct(ms[:20], 50),
+        "copy_p50_ms": pct(copies, 50),
+        "unrelated_p50_ms": pct(fresh, 50),
+        "recall": hits / max(1, hits + misses),
+        "found": hits,
+        "missed": misses,
+        "relations": relations,
+        "unrelated_with_match": false,
+        "other_matches": extra,
+        "check_rss_mb": peak_rss_mb(),
+        "check_rss_growth_mb": current_rss_mb() - rss0,
+    }
 
 
 def _start_profiler(args: argparse.Namespace):
@@ -548,10 +620,19 @@ def _stop_profiler(p, args: argparse.Namespace, what: str) -> None:
 
 
 def run_child(mode: str, args: argparse.Namespace, n: int, db: Path) -> dict[str, object]:
-    cmd = [sys.executable, __file__, f"--child={mode}", f"--n={n}", f"--db={db}",
-           f"--seed={args.seed}", f"--batch={args.batch}", f"--queries={args.queries}",
-           f"--query-seed={args.query_seed}", f"--profiler={args.profiler}",
-           f"--warmup-skip={args.warmup_skip}"]
+    cmd = [
+        sys.executable,
+        __file__,
+        f"--child={mode}",
+        f"--n={n}",
+        f"--db={db}",
+        f"--seed={args.seed}",
+        f"--batch={args.batch}",
+        f"--queries={args.queries}",
+        f"--query-seed={args.query_seed}",
+        f"--profiler={args.profiler}",
+        f"--warmup-skip={args.warmup_skip}",
+    ]
     if args.profile:
         cmd.append(f"--profile={args.profile}")
     if args.archive:
@@ -567,47 +648,93 @@ def run_child(mode: str, args: argparse.Namespace, n: int, db: Path) -> dict[str
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    head = ("size", "add s", "add CPU s", "art/s", "peak RSS MiB", "DB MiB", "B/art",
-            "check p50", "p95", "p99", "CPU p50", "copy p50", "unrel. p50", "first20 p50",
-            "recall", "unrel. hit", "check RSS")
+    head = (
+        "size",
+        "add s",
+        "add CPU s",
+        "art/s",
+        "peak RSS MiB",
+        "DB MiB",
+        "B/art",
+        "check p50",
+        "p95",
+        "p99",
+        "CPU p50",
+        "copy p50",
+        "unrel. p50",
+        "first20 p50",
+        "recall",
+        "unrel. hit",
+        "check RSS",
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         b, c = r["build"], r["check"]
-        lines.append("| " + " | ".join([
-            f"{r['n']:,}", f"{b['add_s']:.1f}", f"{b['add_cpu_s']:.1f}", f"{b['add_rate']:.0f}",
-            f"{b['peak_rss_mb']:.0f}",
-            f"{b['db_mb']:.0f}", f"{b['db_mb'] * 2**20 / r['n']:.0f}",
-            f"{c['p50_ms']:.1f} ms", f"{c['p95_ms']:.1f}", f"{c['p99_ms']:.1f}",
-            f"{c['cpu_p50_ms']:.1f}", f"{c['copy_p50_ms']:.1f}", f"{c['unrelated_p50_ms']:.1f}",
-            f"{c['first20_p50_ms']:.1f}",
-            f"{c['recall']:.2f} ({c['found']}/{c['found'] + c['missed']})",
-            f"{c['unrelated_with_match']}/{c['queries'] - c['found'] - c['missed']}",
-            f"{c['check_rss_mb']:.0f}"]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{r['n']:,}",
+                    f"{b['add_s']:.1f}",
+                    f"{b['add_cpu_s']:.1f}",
+                    f"{b['add_rate']:.0f}",
+                    f"{b['peak_rss_mb']:.0f}",
+                    f"{b['db_mb']:.0f}",
+                    f"{b['db_mb'] * 2**20 / r['n']:.0f}",
+                    f"{c['p50_ms']:.1f} ms",
+                    f"{c['p95_ms']:.1f}",
+                    f"{c['p99_ms']:.1f}",
+                    f"{c['cpu_p50_ms']:.1f}",
+                    f"{c['copy_p50_ms']:.1f}",
+                    f"{c['unrelated_p50_ms']:.1f}",
+                    f"{c['first20_p50_ms']:.1f}",
+                    f"{c['recall']:.2f} ({c['found']}/{c['found'] + c['missed']})",
+                    f"{c['unrelated_with_match']}/{c['queries'] - c['found'] - c['missed']}",
+                    f"{c['check_rss_mb']:.0f}",
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10000,30000,100000",
-                    help="comma-separated archive sizes (articles)")
+    ap.add_argument(
+        "--sizes", default="10000,30000,100000", help="comma-separated archive sizes (articles)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch", type=int, default=512, help="articles per add batch")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--query-seed", type=int, default=7)
-    ap.add_argument("--warm", dest="cold", action="store_false",
-                    help="do not evict the archive from the OS page cache before checks")
+    ap.add_argument(
+        "--warm",
+        dest="cold",
+        action="store_false",
+        help="do not evict the archive from the OS page cache before checks",
+    )
     ap.add_argument("--dir", default=None, help="where the temporary archives go")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the archive files (in --dir, or a new temporary directory)")
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the archive files (in --dir, or a new temporary directory)",
+    )
     ap.add_argument("--profile", choices=("add", "check"), default=None)
     ap.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile")
-    ap.add_argument("--warmup-skip", type=int, default=10,
-                    help="queries before the check profiler starts")
-    ap.add_argument("--archive", default=None,
-                    help="benchmark this copy of archive.py instead of newstrace.archive "
-                         "(e.g. the previous version, for before/after figures)")
-    ap.add_argument("--exhaustive", action="store_true",
-                    help="check with screen=False: verify every top candidate")
+    ap.add_argument(
+        "--warmup-skip", type=int, default=10, help="queries before the check profiler starts"
+    )
+    ap.add_argument(
+        "--archive",
+        default=None,
+        help="benchmark this copy of archive.py instead of newstrace.archive "
+        "(e.g. the previous version, for before/after figures)",
+    )
+    ap.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="check with screen=False: verify every top candidate",
+    )
     ap.add_argument("--show", type=int, default=0, help="print this many sample articles")
     ap.add_argument("--json", default=str(HERE / "out" / "archive.json"))
     ap.add_argument("--child", choices=("build", "check"), help=argparse.SUPPRESS)
@@ -621,8 +748,11 @@ def main() -> None:
         return
     if args.show:
         mat = Material(args.seed)
-        for art in [mat.archived(0), mat.archived(COPY_EVERY - 1), *[
-                q for q, _ in mat.queries(1000, 2, args.query_seed)]][:args.show]:
+        for art in [
+            mat.archived(0),
+            mat.archived(COPY_EVERY - 1),
+            *[q for q, _ in mat.queries(1000, 2, args.query_seed)],
+        ][: args.show]:
             print(f"=== {art.id} ({len(art.text.split())} words)\n{art.text}\n")
         return
 
@@ -630,8 +760,11 @@ def main() -> None:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows: list[dict[str, object]] = []
     print(f"# {command}", flush=True)
-    print(f"# python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, "
-          f"{os.cpu_count()} CPUs, {platform.machine()}", flush=True)
+    print(
+        f"# python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}",
+        flush=True,
+    )
     for n in sizes:
         with tempfile.TemporaryDirectory(dir=args.dir, prefix="bench-archive-") as tmp:
             db = Path(tmp) / f"archive-{n}.db"
@@ -641,17 +774,22 @@ def main() -> None:
                     Path(str(db) + suffix).unlink(missing_ok=True)
             t0 = time.perf_counter()
             build = run_child("build", args, n, db)
-            print(f"  built {n:,}: add {build['add_s']:.1f} s ({build['add_rate']:.0f} art/s), "
-                  f"generation {build['gen_s']:.1f} s, peak RSS {build['peak_rss_mb']:.0f} MiB, "
-                  f"db {build['db_mb']:.0f} MiB", flush=True)
+            print(
+                f"  built {n:,}: add {build['add_s']:.1f} s ({build['add_rate']:.0f} art/s), "
+                f"generation {build['gen_s']:.1f} s, peak RSS {build['peak_rss_mb']:.0f} MiB, "
+                f"db {build['db_mb']:.0f} MiB",
+                flush=True,
+            )
             check = run_child("check", args, n, db)
-            print(f"  checked {check['queries']} against {n:,}: p50 {check['p50_ms']:.1f} ms, "
-                  f"p95 {check['p95_ms']:.1f} ms, recall {check['recall']:.2f}, "
-                  f"unrelated with a match {check['unrelated_with_match']} "
-                  f"({time.perf_counter() - t0:.0f} s in all; load average "
-                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
-            rows.append({"n": n, "build": build, "check": check,
-                         "loadavg": os.getloadavg()})
+            print(
+                f"  checked {check['queries']} against {n:,}: p50 {check['p50_ms']:.1f} ms, "
+                f"p95 {check['p95_ms']:.1f} ms, recall {check['recall']:.2f}, "
+                f"unrelated with a match {check['unrelated_with_match']} "
+                f"({time.perf_counter() - t0:.0f} s in all; load average "
+                f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)",
+                flush=True,
+            )
+            rows.append({"n": n, "build": build, "check": check, "loadavg": os.getloadavg()})
             if args.keep:
                 print(f"  kept {db}")
     print()
@@ -660,9 +798,20 @@ def main() -> None:
     if args.json and not args.profile:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({"command": command, "python": platform.python_version(),
-                                   "sqlite": sqlite3.sqlite_version, "cpus": os.cpu_count(),
-                                   "cold": args.cold, "rows": rows}, indent=1) + "\n")
+        out.write_text(
+            json.dumps(
+                {
+                    "command": command,
+                    "python": platform.python_version(),
+                    "sqlite": sqlite3.sqlite_version,
+                    "cpus": os.cpu_count(),
+                    "cold": args.cold,
+                    "rows": rows,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,10 @@ sys.exit(code)
 
 def write_feed(path: Path, mb: int, huge: dict[int, int]) -> int:
     """About ``mb`` MB of articles; at the given (line) positions lines of given MB."""
-    words = ("The storm hit the coast on Monday and officials said 12 people were hurt "
-             "while the port stayed closed for a third day. ").split()
+    words = (
+        "The storm hit the coast on Monday and officials said 12 people were hurt "
+        "while the port stayed closed for a third day. "
+    ).split()
     target = mb * 1_000_000
     size = lines = 0
     with path.open("w", encoding="utf-8") as fh:
@@ -89,16 +91,25 @@ def main() -> int:
         t0 = time.perf_counter()
         lines = write_feed(feed, args.mb, huge)
         gb = feed.stat().st_size / 1e9
-        print(f"feed: {gb:.2f} GB, {lines:,} lines ({time.perf_counter() - t0:.0f} s to write)",
-              flush=True)
-        r = subprocess.run([sys.executable, "-c", _INGEST, str(feed), str(args.max_line_bytes)],
-                           capture_output=True, text=True, cwd=ROOT)
+        print(
+            f"feed: {gb:.2f} GB, {lines:,} lines ({time.perf_counter() - t0:.0f} s to write)",
+            flush=True,
+        )
+        r = subprocess.run(
+            [sys.executable, "-c", _INGEST, str(feed), str(args.max_line_bytes)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         if r.returncode != 0:
             print(r.stderr)
             return 1
         n, chars, skipped, secs, rss = r.stdout.split()
-        print(f"ingest (iter_articles): {int(n):,} articles, {int(chars) / 1e9:.2f} G chars, "
-              f"{skipped} overlong lines skipped, {secs} s, peak RSS {rss} MiB", flush=True)
+        print(
+            f"ingest (iter_articles): {int(n):,} articles, {int(chars) / 1e9:.2f} G chars, "
+            f"{skipped} overlong lines skipped, {secs} s, peak RSS {rss} MiB",
+            flush=True,
+        )
         print("\n".join("  " + x for x in r.stderr.splitlines()[:5]))
         if args.add_mb:
             part = Path(tmp) / "part.jsonl"
@@ -113,12 +124,16 @@ def main() -> int:
                         break
             t0 = time.perf_counter()
             r = subprocess.run(
-                [sys.executable, "-c", _ADD,
-                 "add", str(part), "--db", str(Path(tmp) / "a.db")],
-                capture_output=True, text=True, cwd=ROOT)
-            print(f"add ({args.add_mb} MB of the feed): {r.stdout.strip()}; "
-                  f"{r.stderr.strip().splitlines()[-1]}; exit {r.returncode}; "
-                  f"{time.perf_counter() - t0:.0f} s")
+                [sys.executable, "-c", _ADD, "add", str(part), "--db", str(Path(tmp) / "a.db")],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            print(
+                f"add ({args.add_mb} MB of the feed): {r.stdout.strip()}; "
+                f"{r.stderr.strip().splitlines()[-1]}; exit {r.returncode}; "
+                f"{time.perf_counter() - t0:.0f} s"
+            )
     return 0
 
 

@@ -81,8 +81,12 @@ def make_pairs(kind: str, n: int, seed: int, words: int) -> list[Pair]:
     pairs = []
     for k in range(n):
         a, b = textgen.make_pair(kind, rng, words)
-        pairs.append((article_from_text(a.text, id=f"{kind}-{k}-a"),
-                      article_from_text(b.text, id=f"{kind}-{k}-b")))
+        pairs.append(
+            (
+                article_from_text(a.text, id=f"{kind}-{k}-a"),
+                article_from_text(b.text, id=f"{kind}-{k}-b"),
+            )
+        )
     return pairs
 
 
@@ -99,8 +103,13 @@ def time_call(samples: list[float], fn: Callable[..., object], *args: object) ->
 def summary(samples: list[float]) -> dict[str, float]:
     s = sorted(samples)
     p90 = s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
-    return {"median": statistics.median(s), "p90": p90, "mean": statistics.fmean(s),
-            "min": s[0], "n": len(s)}
+    return {
+        "median": statistics.median(s),
+        "p90": p90,
+        "mean": statistics.fmean(s),
+        "min": s[0],
+        "n": len(s),
+    }
 
 
 def bench_end_to_end(pairs: list[Pair], reps: int) -> list[float]:
@@ -136,8 +145,9 @@ def bench_stages(pairs: list[Pair], reps: int) -> dict[str, list[float]]:
     from newstrace.verdict import decide
 
     opt = DEFAULT_OPTIONS
-    out: dict[str, list[float]] = {k: [] for k in (
-        "boilerplate", "sentences", "terms", "align", "verdict", "drift")}
+    out: dict[str, list[float]] = {
+        k: [] for k in ("boilerplate", "sentences", "terms", "align", "verdict", "drift")
+    }
     prepared = [(prepare(a), prepare(b)) for a, b in pairs]
     gc.collect()
     for _ in range(reps):
@@ -157,8 +167,16 @@ def bench_stages(pairs: list[Pair], reps: int) -> dict[str, list[float]]:
             t0 = time.perf_counter_ns()
             als = align(pa.side, pb.side, opt)
             t1 = time.perf_counter_ns()
-            v = decide(pa.article, pb.article, pa.side, pb.side, als,
-                       pa.layout.removed, pb.layout.removed, opt)
+            v = decide(
+                pa.article,
+                pb.article,
+                pa.side,
+                pb.side,
+                als,
+                pa.layout.removed,
+                pb.layout.removed,
+                opt,
+            )
             t2 = time.perf_counter_ns()
             if v.relation in ("same-story", "unrelated"):
                 als = []
@@ -203,8 +221,10 @@ def profile(pairs: list[Pair], reps: int, profiler: str, top: int) -> None:
         short = file.split("/src/", 1)[-1] if "/src/" in file else Path(file).name
         rows.append((tt, ct, nc, f"{short}:{line}({func})"))
     total = max(r[1] for r in rows)  # the profiled loop itself: shares are of its time
-    print(f"cProfile: {len(pairs)} pairs x {reps} reps, {total * 1000:.0f} ms profiled "
-          f"(profiler overhead inflates small Python calls)")
+    print(
+        f"cProfile: {len(pairs)} pairs x {reps} reps, {total * 1000:.0f} ms profiled "
+        f"(profiler overhead inflates small Python calls)"
+    )
     for title, key in (("by own time (tottime)", 0), ("by cumulative time", 1)):
         print(f"\n  top {top} {title}:")
         print(f"  {'own%':>6} {'cum%':>6} {'calls':>9}  function")
@@ -229,11 +249,28 @@ def environment(pinned: str) -> list[str]:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain",
-                                "--untracked-files=no", "--", "src"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "--no-optional-locks",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "src",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         rev = f"{commit}{' + uncommitted changes in src/' if dirty else ''}"
     except (OSError, subprocess.SubprocessError):
         rev = "?"
@@ -257,10 +294,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--reps", type=int, default=5, help="timed passes over the pairs (default 5)")
     ap.add_argument("--words", type=int, default=600, help="words per original (default 600)")
-    ap.add_argument("--kinds", default=",".join(textgen.KINDS),
-                    help=f"comma-separated subset of {','.join(textgen.KINDS)}")
-    ap.add_argument("--no-stages", action="store_true",
-                    help="skip the per-stage split inside prepare/compare_prepared")
+    ap.add_argument(
+        "--kinds",
+        default=",".join(textgen.KINDS),
+        help=f"comma-separated subset of {','.join(textgen.KINDS)}",
+    )
+    ap.add_argument(
+        "--no-stages",
+        action="store_true",
+        help="skip the per-stage split inside prepare/compare_prepared",
+    )
     ap.add_argument("--profile", metavar="KIND", help="profile compare on pairs of KIND instead")
     ap.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile")
     ap.add_argument("--top", type=int, default=20, help="rows in the cProfile tables")
@@ -272,8 +315,18 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"unknown kind {k!r}")
 
     pinned = pin_to_one_core()
-    cmd = ["python", "bench/bench_compare.py", "--pairs", str(args.pairs), "--seed",
-           str(args.seed), "--reps", str(args.reps), "--words", str(args.words)]
+    cmd = [
+        "python",
+        "bench/bench_compare.py",
+        "--pairs",
+        str(args.pairs),
+        "--seed",
+        str(args.seed),
+        "--reps",
+        str(args.reps),
+        "--words",
+        str(args.words),
+    ]
     if args.kinds != ",".join(textgen.KINDS):
         cmd += ["--kinds", args.kinds]
     if args.no_stages:
@@ -302,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             if r.relation not in ("same-story", "unrelated"):
                 sources[r.source or "?"] += 1
         res: dict = {
-            "pairs": len(pairs), "reps": args.reps,
+            "pairs": len(pairs),
+            "reps": args.reps,
             "words_per_article": statistics.median(words),
             "relations": dict(outcome),
             "sources": dict(sources),
@@ -317,12 +371,16 @@ def main(argv: list[str] | None = None) -> int:
         results[kind] = res
 
     n = args.pairs * args.reps
-    print(f"\ncompare(Article, Article), default options: ms per pair, median / p90 of "
-          f"{n} calls per kind ({args.pairs} pairs x {args.reps} reps, after a warm-up pass);\n"
-          f"words = median words per article incl. headline and boilerplate; the original "
-          f"is side a, so the expected source is a")
-    head = (f"{'kind':<10} {'words':>5} {'median':>7} {'p90':>7} {'mean':>7} {'min':>7}  "
-            f"{'<=5ms?':<6}  relations found")
+    print(
+        f"\ncompare(Article, Article), default options: ms per pair, median / p90 of "
+        f"{n} calls per kind ({args.pairs} pairs x {args.reps} reps, after a warm-up pass);\n"
+        f"words = median words per article incl. headline and boilerplate; the original "
+        f"is side a, so the expected source is a"
+    )
+    head = (
+        f"{'kind':<10} {'words':>5} {'median':>7} {'p90':>7} {'mean':>7} {'min':>7}  "
+        f"{'<=5ms?':<6}  relations found"
+    )
     print(head)
     print("-" * len(head))
     for kind, r in results.items():
@@ -332,16 +390,23 @@ def main(argv: list[str] | None = None) -> int:
             by_source = ", ".join(f"{k}:{v}" for k, v in sorted(r["sources"].items()))
             rel += f" (source {by_source})"
         ok = "yes" if c["median"] <= TARGET_MS else "NO"
-        print(f"{kind:<10} {r['words_per_article']:>5.0f} {c['median']:>7.2f} {c['p90']:>7.2f} "
-              f"{c['mean']:>7.2f} {c['min']:>7.2f}  {ok:<6}  {rel}")
+        print(
+            f"{kind:<10} {r['words_per_article']:>5.0f} {c['median']:>7.2f} {c['p90']:>7.2f} "
+            f"{c['mean']:>7.2f} {c['min']:>7.2f}  {ok:<6}  {rel}"
+        )
 
-    print("\nwhere the time goes (median / p90 ms): prepare is per article (x2 per pair); "
-          "the split columns are medians")
-    head = (f"{'kind':<10} {'compare':>13} {'prepare':>13} {'cmp_prepared':>13} | "
-            f"{'boilerpl':>8} {'sentence':>8} {'terms':>8} | {'align':>7} {'verdict':>7} "
-            f"{'drift':>7}")
+    print(
+        "\nwhere the time goes (median / p90 ms): prepare is per article (x2 per pair); "
+        "the split columns are medians"
+    )
+    head = (
+        f"{'kind':<10} {'compare':>13} {'prepare':>13} {'cmp_prepared':>13} | "
+        f"{'boilerpl':>8} {'sentence':>8} {'terms':>8} | {'align':>7} {'verdict':>7} "
+        f"{'drift':>7}"
+    )
     print(head)
     print("-" * len(head))
+
     def mp(r: dict, key: str) -> str:
         return f"{r[key]['median']:5.2f} /{r[key]['p90']:6.2f}"
 
@@ -349,24 +414,36 @@ def main(argv: list[str] | None = None) -> int:
         return f"{r[key]['median']:>{w}.2f}" if key in r else f"{'n/a':>{w}}"
 
     for kind, r in results.items():
-        print(f"{kind:<10} {mp(r, 'compare'):>13} {mp(r, 'prepare'):>13} "
-              f"{mp(r, 'compare_prepared'):>13} | {m(r, 'boilerplate', 8)} "
-              f"{m(r, 'sentences', 8)} {m(r, 'terms', 8)} | {m(r, 'align', 7)} "
-              f"{m(r, 'verdict', 7)} {m(r, 'drift', 7)}")
+        print(
+            f"{kind:<10} {mp(r, 'compare'):>13} {mp(r, 'prepare'):>13} "
+            f"{mp(r, 'compare_prepared'):>13} | {m(r, 'boilerplate', 8)} "
+            f"{m(r, 'sentences', 8)} {m(r, 'terms', 8)} | {m(r, 'align', 7)} "
+            f"{m(r, 'verdict', 7)} {m(r, 'drift', 7)}"
+        )
         if "stages_error" in r:
             print(f"  (stage split unavailable: {r['stages_error']})")
     print("\n2 x prepare + compare_prepared ~= compare; a share of each pair's time:")
     for kind, r in results.items():
         prep = 2 * r["prepare"]["median"]
         total = prep + r["compare_prepared"]["median"]
-        print(f"  {kind:<10} prepare {100 * prep / total:4.0f}%   compare_prepared "
-              f"{100 * r['compare_prepared']['median'] / total:4.0f}%")
+        print(
+            f"  {kind:<10} prepare {100 * prep / total:4.0f}%   compare_prepared "
+            f"{100 * r['compare_prepared']['median'] / total:4.0f}%"
+        )
 
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(
-            {"command": shlex.join(cmd), "environment": environment(pinned),
-             "target_ms": TARGET_MS, "results": results}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "command": shlex.join(cmd),
+                    "environment": environment(pinned),
+                    "target_ms": TARGET_MS,
+                    "results": results,
+                },
+                indent=2,
+            )
+        )
         print(f"\nwrote {args.json}")
     return 0
 

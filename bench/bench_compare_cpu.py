@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--words", type=int, default=600)
     args = ap.parse_args(argv)
     pinned = pin_to_one_core()
-    print(f"compare end to end, default options; {pinned}; {args.pairs} pairs x {args.reps} "
-          f"reps per kind; target <= {TARGET_MS} ms")
+    print(
+        f"compare end to end, default options; {pinned}; {args.pairs} pairs x {args.reps} "
+        f"reps per kind; target <= {TARGET_MS} ms"
+    )
     print(f"{'kind':<10} {'wall med':>9} {'cpu med':>8} {'wall p90':>9} {'cpu p90':>8}  (ms)")
     for kind in textgen.KINDS:
         pairs = make_pairs(kind, args.pairs, args.seed, args.words)
@@ -54,10 +56,14 @@ def main(argv: list[str] | None = None) -> None:
             s = sorted(x)
             return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
 
-        print(f"{kind:<10} {statistics.median(wall):>9.2f} {statistics.median(cpu):>8.2f} "
-              f"{p90(wall):>9.2f} {p90(cpu):>8.2f}")
-    print("reproduce: . .venv/bin/activate && python "
-          + shlex.join(["bench/bench_compare_cpu.py", *(argv if argv is not None else sys.argv[1:])]))
+        print(
+            f"{kind:<10} {statistics.median(wall):>9.2f} {statistics.median(cpu):>8.2f} "
+            f"{p90(wall):>9.2f} {p90(cpu):>8.2f}"
+        )
+    print(
+        "reproduce: . .venv/bin/activate && python "
+        + shlex.join(["bench/bench_compare_cpu.py", *(argv if argv is not None else sys.argv[1:])])
+    )
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def shingles_of(body: str, k: int = 3) -> set[bytes]:
         return set()
     if len(w) < k:
         return {" ".join(w).encode("utf-8")}
-    return {" ".join(w[i:i + k]).encode("utf-8") for i in range(len(w) - k + 1)}
+    return {" ".join(w[i : i + k]).encode("utf-8") for i in range(len(w) - k + 1)}
 
 
 class Datasketch:
@@ -136,26 +136,36 @@ class Datasketch:
                     pairs.add((i, j) if i < j else (j, i))
         t3 = time.perf_counter()
         arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-        return arr, mh, {"shingle": t1 - t0, "minhash": t2 - t1, "lsh": t3 - t2,
-                         "total": t3 - t0}
+        return arr, mh, {"shingle": t1 - t0, "minhash": t2 - t1, "lsh": t3 - t2, "total": t3 - t0}
 
 
-def newstrace_candidates(bodies: list[str], options=DEFAULT_OPTIONS,
-                         ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+def newstrace_candidates(
+    bodies: list[str],
+    options=DEFAULT_OPTIONS,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """What a scan does before verification: both channels (corpus-common skeleton terms
     left out), bands, candidate pairs, and the screen by estimated Jaccard."""
     t0 = time.perf_counter()
     printer = CorpusFingerprinter(options)
     for k in range(0, len(bodies), options.batch_size):
-        printer.add_bodies(bodies[k:k + options.batch_size])
+        printer.add_bodies(bodies[k : k + options.batch_size])
     fp, allk = printer.finish()
     t1 = time.perf_counter()
     pairs = candidate_pairs(allk, options.max_bucket)
     t2 = time.perf_counter()
     screened = screen_candidates(pairs, fp, options)
     t3 = time.perf_counter()
-    return screened, allk, {"fingerprint+bands": t1 - t0, "candidates": t2 - t1,
-                            "screen": t3 - t2, "unscreened": len(pairs), "total": t3 - t0}
+    return (
+        screened,
+        allk,
+        {
+            "fingerprint+bands": t1 - t0,
+            "candidates": t2 - t1,
+            "screen": t3 - t2,
+            "unscreened": len(pairs),
+            "total": t3 - t0,
+        },
+    )
 
 
 def newstrace_shingle_only(bodies: list[str], options=DEFAULT_OPTIONS) -> np.ndarray:
@@ -165,16 +175,22 @@ def newstrace_shingle_only(bodies: list[str], options=DEFAULT_OPTIONS) -> np.nda
     from newstrace.lsh import band_keys, optimal_banding
 
     banding = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
-    keys = [band_keys(fingerprint_texts(bodies[k:k + options.batch_size],
-                                        num_perm=options.num_perm, skeleton=False).shingles,
-                      banding)
-            for k in range(0, len(bodies), options.batch_size)]
+    keys = [
+        band_keys(
+            fingerprint_texts(
+                bodies[k : k + options.batch_size], num_perm=options.num_perm, skeleton=False
+            ).shingles,
+            banding,
+        )
+        for k in range(0, len(bodies), options.batch_size)
+    ]
     return candidate_pairs(np.concatenate(keys), options.max_bucket)
 
 
 def shingle_channel_pairs(allk: np.ndarray, options=DEFAULT_OPTIONS) -> np.ndarray:
     """Candidates of newstrace's word-shingle channel alone (its first band columns)."""
     from newstrace.lsh import optimal_banding
+
     b = optimal_banding(options.shingle_threshold, options.num_perm, channel=0).bands
     return candidate_pairs(np.ascontiguousarray(allk[:, :b]), options.max_bucket)
 
@@ -200,9 +216,15 @@ def pair_scores(truth: dict, found: set[tuple[str, str]]) -> dict:
     p, r, f = eval_scan._prf(tp, len(scored) - tp, len(tp_map) - tp)
     rel = Counter(t["relation"] for t in tp_map.values())
     hit = Counter(t["relation"] for k, t in tp_map.items() if k in found)
-    return {"pairs": len(found), "tp": tp, "fp": len(scored) - tp, "precision": p,
-            "recall": r, "f1": f,
-            "recall_by_relation": {x: hit[x] / n for x, n in sorted(rel.items())}}
+    return {
+        "pairs": len(found),
+        "tp": tp,
+        "fp": len(scored) - tp,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "recall_by_relation": {x: hit[x] / n for x, n in sorted(rel.items())},
+    }
 
 
 def _term_stats(bodies: list[str]):
@@ -215,16 +237,24 @@ def _term_stats(bodies: list[str]):
     return TermStats(dict(document_frequencies(bodies)), len(bodies))
 
 
-def estimated_full_scan(articles: list[Article], bodies: list[str], cands: np.ndarray,
-                        truth: dict, sample: int, seed: int) -> dict:
+def estimated_full_scan(
+    articles: list[Article],
+    bodies: list[str],
+    cands: np.ndarray,
+    truth: dict,
+    sample: int,
+    seed: int,
+) -> dict:
     """Verify every truth-pair candidate and a random sample of the other candidates."""
     from newstrace.compare import prepare
     from newstrace.scan import verify_pair
+
     ids = [a.id for a in articles]
     tp_map = {(p["a"], p["b"]): p for p in truth["pairs"]}
     amb = {tuple(p) for p in truth["ambiguous"]}
-    cand_ids = [(ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
-                for i, j in cands.tolist()]
+    cand_ids = [
+        (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in cands.tolist()
+    ]
     true_idx = [k for k, c in enumerate(cand_ids) if c in tp_map]
     other_idx = [k for k, c in enumerate(cand_ids) if c not in tp_map and c not in amb]
     rng = random.Random(seed)
@@ -261,10 +291,13 @@ def estimated_full_scan(articles: list[Article], bodies: list[str], cands: np.nd
     tp = len(found_true)
     p, r, f = eval_scan._prf(tp, round(fp_est), len(tp_map) - tp)
     rel = Counter(t["relation"] for t in tp_map.values())
-    exact = Counter(tp_map[k]["relation"] for k, v in found_true.items()
-                    if v == tp_map[k]["relation"])
-    fp_rel = {x: fp_sample[x] / len(sampled) * len(other_idx) if sampled else 0.0
-              for x in eval_scan.RELATIONS}
+    exact = Counter(
+        tp_map[k]["relation"] for k, v in found_true.items() if v == tp_map[k]["relation"]
+    )
+    fp_rel = {
+        x: fp_sample[x] / len(sampled) * len(other_idx) if sampled else 0.0
+        for x in eval_scan.RELATIONS
+    }
     pred_rel = Counter(found_true.values())
     per_rel = {}
     for x in eval_scan.RELATIONS:
@@ -272,12 +305,21 @@ def estimated_full_scan(articles: list[Article], bodies: list[str], cands: np.nd
         wrong_label = pred_rel[x] - tp_x
         pr, rr, fr = eval_scan._prf(tp_x, round(wrong_label + fp_rel[x]), rel[x] - tp_x)
         per_rel[x] = {"precision": pr, "recall": rr, "f1": fr}
-    return {"estimated": True, "verified": len(true_idx) + len(sampled),
-            "sampled_other": len(sampled), "other_candidates": len(other_idx),
-            "fp_rate_in_sample": rate, "fp_estimated": fp_est, "tp": tp,
-            "precision": p, "recall": r, "f1": f, "per_relation": per_rel,
-            "ms_per_verified_pair": per_pair * 1000,
-            "projected_scan_seconds": per_pair * len(cands)}
+    return {
+        "estimated": True,
+        "verified": len(true_idx) + len(sampled),
+        "sampled_other": len(sampled),
+        "other_candidates": len(other_idx),
+        "fp_rate_in_sample": rate,
+        "fp_estimated": fp_est,
+        "tp": tp,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "per_relation": per_rel,
+        "ms_per_verified_pair": per_pair * 1000,
+        "projected_scan_seconds": per_pair * len(cands),
+    }
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -318,33 +360,55 @@ def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -
     ds_set = to_ids(ds_pairs, ids)
     nt_set = to_ids(nt_pairs, ids)
     nt_sh_set = to_ids(shingle_channel_pairs(nt_keys), ids)
-    filt = {(ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
-            for i, j in ds_pairs.tolist() if ds_mh[i].jaccard(ds_mh[j]) >= THRESHOLD}
+    filt = {
+        (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+        for i, j in ds_pairs.tolist()
+        if ds_mh[i].jaccard(ds_mh[j]) >= THRESHOLD
+    }
     res = {
-        "n": n, "seed": seed, "generate_s": gen_s, "clean_s": clean_s,
+        "n": n,
+        "seed": seed,
+        "generate_s": gen_s,
+        "clean_s": clean_s,
         "truth_pairs": len(truth["pairs"]),
-        "datasketch": {"runs": ds_runs, "parts_last": ds_parts,
-                       "candidates": pair_scores(truth, ds_set),
-                       "jaccard_filtered": pair_scores(truth, filt)},
-        "newstrace_shingles_only": {"runs": nt_sh_runs,
-                                    "candidates": pair_scores(truth, to_ids(nt_sh_pairs, ids))},
-        "newstrace": {"runs": nt_runs, "parts_last": nt_parts,
-                      "candidates": pair_scores(truth, nt_set),
-                      "shingle_channel": pair_scores(truth, nt_sh_set)},
+        "datasketch": {
+            "runs": ds_runs,
+            "parts_last": ds_parts,
+            "candidates": pair_scores(truth, ds_set),
+            "jaccard_filtered": pair_scores(truth, filt),
+        },
+        "newstrace_shingles_only": {
+            "runs": nt_sh_runs,
+            "candidates": pair_scores(truth, to_ids(nt_sh_pairs, ids)),
+        },
+        "newstrace": {
+            "runs": nt_runs,
+            "parts_last": nt_parts,
+            "candidates": pair_scores(truth, nt_set),
+            "shingle_channel": pair_scores(truth, nt_sh_set),
+        },
     }
     if n <= full_scan_max:
         gc.collect()
         t = time.perf_counter()
         result = scan(articles)
         scan_s = time.perf_counter() - t
-        predicted = [{"a": p.a, "b": p.b, "relation": p.relation, "source": p.source}
-                     for p in result.pairs]
-        ev = eval_scan.evaluate(truth, predicted, [list(f.members) for f in result.families],
-                                nt_set)
-        res["full_scan"] = {"estimated": False, "seconds": scan_s, "stages": result.seconds,
-                            "candidates": result.candidates,
-                            **ev["overall"], "per_relation": ev["per_relation"],
-                            "ari": ev["ari"], "false_positives": ev["false_positives"]}
+        predicted = [
+            {"a": p.a, "b": p.b, "relation": p.relation, "source": p.source} for p in result.pairs
+        ]
+        ev = eval_scan.evaluate(
+            truth, predicted, [list(f.members) for f in result.families], nt_set
+        )
+        res["full_scan"] = {
+            "estimated": False,
+            "seconds": scan_s,
+            "stages": result.seconds,
+            "candidates": result.candidates,
+            **ev["overall"],
+            "per_relation": ev["per_relation"],
+            "ari": ev["ari"],
+            "false_positives": ev["false_positives"],
+        }
     else:
         res["full_scan"] = estimated_full_scan(articles, bodies, nt_pairs, truth, sample, seed)
     return res
@@ -356,68 +420,93 @@ def fmt_rate(n: int, s: float) -> str:
 
 def report(results: list[dict], header: str) -> str:
     L = [header, ""]
-    L.append("candidate stage (cleaned bodies in, candidate pairs out; clean_bodies excluded "
-             "from both), articles/s on one core:")
-    L.append(f"{'n':>7} {'clean s':>8} | {'datasketch s':>12} {'art/s':>8} | "
-             f"{'newstrace s':>11} {'art/s':>8} | {'nt/ds':>6} | first run: ds s, nt s")
+    L.append(
+        "candidate stage (cleaned bodies in, candidate pairs out; clean_bodies excluded "
+        "from both), articles/s on one core:"
+    )
+    L.append(
+        f"{'n':>7} {'clean s':>8} | {'datasketch s':>12} {'art/s':>8} | "
+        f"{'newstrace s':>11} {'art/s':>8} | {'nt/ds':>6} | first run: ds s, nt s"
+    )
     for r in results:
         n = r["n"]
         ds, nt = min(r["datasketch"]["runs"]), min(r["newstrace"]["runs"])
-        L.append(f"{n:>7} {r['clean_s']:>8.2f} | {ds:>12.2f} {fmt_rate(n, ds):>8} | "
-                 f"{nt:>11.2f} {fmt_rate(n, nt):>8} | {ds / nt:>6.1f} | "
-                 f"{r['datasketch']['runs'][0]:.2f}, {r['newstrace']['runs'][0]:.2f}")
+        L.append(
+            f"{n:>7} {r['clean_s']:>8.2f} | {ds:>12.2f} {fmt_rate(n, ds):>8} | "
+            f"{nt:>11.2f} {fmt_rate(n, nt):>8} | {ds / nt:>6.1f} | "
+            f"{r['datasketch']['runs'][0]:.2f}, {r['newstrace']['runs'][0]:.2f}"
+        )
     L.append("same work as datasketch (word 3-shingles only, newstrace's shingle channel alone):")
     for r in results:
         n = r["n"]
         ds, sh = min(r["datasketch"]["runs"]), min(r["newstrace_shingles_only"]["runs"])
-        L.append(f"{n:>7} | datasketch {ds:.2f} s ({fmt_rate(n, ds)}/s) | newstrace shingles "
-                 f"{sh:.2f} s ({fmt_rate(n, sh)}/s) | ratio {ds / sh:.1f}x")
+        L.append(
+            f"{n:>7} | datasketch {ds:.2f} s ({fmt_rate(n, ds)}/s) | newstrace shingles "
+            f"{sh:.2f} s ({fmt_rate(n, sh)}/s) | ratio {ds / sh:.1f}x"
+        )
     for r in results:
         p = r["datasketch"]["parts_last"]
         q = r["newstrace"]["parts_last"]
-        L.append(f"  n={r['n']}: datasketch shingle {p['shingle']:.2f} s, MinHash {p['minhash']:.2f} s, "
-                 f"LSH insert+query {p['lsh']:.2f} s; newstrace fingerprint+bands "
-                 f"{q['fingerprint+bands']:.2f} s, candidate_pairs {q['candidates']:.2f} s")
+        L.append(
+            f"  n={r['n']}: datasketch shingle {p['shingle']:.2f} s, MinHash {p['minhash']:.2f} s, "
+            f"LSH insert+query {p['lsh']:.2f} s; newstrace fingerprint+bands "
+            f"{q['fingerprint+bands']:.2f} s, candidate_pairs {q['candidates']:.2f} s"
+        )
     L.append("")
     L.append("pairs vs truth (reuse vs not; ambiguous truth pairs not scored):")
-    L.append(f"{'n':>7} {'method':<44}{'pairs':>10}{'prec':>8}{'recall':>8}{'F1':>8}"
-             f"{'R dup':>7}{'R rew':>7}{'R part':>7}")
+    L.append(
+        f"{'n':>7} {'method':<44}{'pairs':>10}{'prec':>8}{'recall':>8}{'F1':>8}"
+        f"{'R dup':>7}{'R rew':>7}{'R part':>7}"
+    )
     for r in results:
-        rows = [("datasketch candidates (as final answer)", r["datasketch"]["candidates"]),
-                ("datasketch candidates, est. Jaccard >= 0.3", r["datasketch"]["jaccard_filtered"]),
-                ("newstrace candidates, shingle channel", r["newstrace"]["shingle_channel"]),
-                ("newstrace candidates, both channels", r["newstrace"]["candidates"])]
+        rows = [
+            ("datasketch candidates (as final answer)", r["datasketch"]["candidates"]),
+            ("datasketch candidates, est. Jaccard >= 0.3", r["datasketch"]["jaccard_filtered"]),
+            ("newstrace candidates, shingle channel", r["newstrace"]["shingle_channel"]),
+            ("newstrace candidates, both channels", r["newstrace"]["candidates"]),
+        ]
         for name, s in rows:
             rr = s["recall_by_relation"]
-            L.append(f"{r['n']:>7} {name:<44}{s['pairs']:>10,}{s['precision']:>8.3f}"
-                     f"{s['recall']:>8.3f}{s['f1']:>8.3f}{rr.get('duplicate', 0):>7.3f}"
-                     f"{rr.get('rewrite', 0):>7.3f}{rr.get('partial', 0):>7.3f}")
+            L.append(
+                f"{r['n']:>7} {name:<44}{s['pairs']:>10,}{s['precision']:>8.3f}"
+                f"{s['recall']:>8.3f}{s['f1']:>8.3f}{rr.get('duplicate', 0):>7.3f}"
+                f"{rr.get('rewrite', 0):>7.3f}{rr.get('partial', 0):>7.3f}"
+            )
         fs = r["full_scan"]
         name = "newstrace full scan" + (" (ESTIMATED, sampled)" if fs["estimated"] else "")
-        pairs = (f"{fs['tp'] + round(fs['fp_estimated']):,}~" if fs["estimated"]
-                 else f"{fs['tp'] + fs['fp']:,}")
+        pairs = (
+            f"{fs['tp'] + round(fs['fp_estimated']):,}~"
+            if fs["estimated"]
+            else f"{fs['tp'] + fs['fp']:,}"
+        )
         pr = fs["per_relation"]
-        L.append(f"{r['n']:>7} {name:<44}{pairs:>10}{fs['precision']:>8.3f}{fs['recall']:>8.3f}"
-                 f"{fs['f1']:>8.3f}   exact-label F1: dup {pr['duplicate']['f1']:.3f}, "
-                 f"rew {pr['rewrite']['f1']:.3f}, part {pr['partial']['f1']:.3f}")
+        L.append(
+            f"{r['n']:>7} {name:<44}{pairs:>10}{fs['precision']:>8.3f}{fs['recall']:>8.3f}"
+            f"{fs['f1']:>8.3f}   exact-label F1: dup {pr['duplicate']['f1']:.3f}, "
+            f"rew {pr['rewrite']['f1']:.3f}, part {pr['partial']['f1']:.3f}"
+        )
     L.append("")
     L.append("newstrace full scan:")
     for r in results:
         fs = r["full_scan"]
         if fs["estimated"]:
-            L.append(f"  n={r['n']}: NOT RUN (> --full-scan-max). {r['newstrace']['candidates']['pairs']:,} "
-                     f"candidates x {fs['ms_per_verified_pair']:.1f} ms/verified pair -> projected "
-                     f"{fs['projected_scan_seconds'] / 60:,.0f} min; verified {fs['verified']:,} pairs "
-                     f"(all {r['newstrace']['candidates']['tp']:,} truth candidates + {fs['sampled_other']:,} "
-                     f"of {fs['other_candidates']:,} others: {fs['fp_rate_in_sample']:.2%} called reuse "
-                     f"-> ~{fs['fp_estimated']:,.0f} false positives)")
+            L.append(
+                f"  n={r['n']}: NOT RUN (> --full-scan-max). {r['newstrace']['candidates']['pairs']:,} "
+                f"candidates x {fs['ms_per_verified_pair']:.1f} ms/verified pair -> projected "
+                f"{fs['projected_scan_seconds'] / 60:,.0f} min; verified {fs['verified']:,} pairs "
+                f"(all {r['newstrace']['candidates']['tp']:,} truth candidates + {fs['sampled_other']:,} "
+                f"of {fs['other_candidates']:,} others: {fs['fp_rate_in_sample']:.2%} called reuse "
+                f"-> ~{fs['fp_estimated']:,.0f} false positives)"
+            )
         else:
             st = fs["stages"]
-            L.append(f"  n={r['n']}: {fs['seconds']:.1f} s ({fmt_rate(r['n'], fs['seconds'])} articles/s; "
-                     + ", ".join(f"{k} {v:.1f}" for k, v in st.items())
-                     + f"), {fs['candidates']:,} candidates, ARI {fs['ari']:.3f}, "
-                     f"FP {fs['fp']:,}: " + "; ".join(f"{v['n']} {k}" for k, v in
-                                                     fs["false_positives"].items()))
+            L.append(
+                f"  n={r['n']}: {fs['seconds']:.1f} s ({fmt_rate(r['n'], fs['seconds'])} articles/s; "
+                + ", ".join(f"{k} {v:.1f}" for k, v in st.items())
+                + f"), {fs['candidates']:,} candidates, ARI {fs['ari']:.3f}, "
+                f"FP {fs['fp']:,}: "
+                + "; ".join(f"{v['n']} {k}" for k, v in fs["false_positives"].items())
+            )
     return "\n".join(L)
 
 
@@ -426,20 +515,31 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[2000, 10000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per stage (default 3)")
-    ap.add_argument("--full-scan-max", type=int, default=1000,
-                    help="run the real full scan up to this many articles (default 1000); "
-                         "above, estimate it by sampled verification")
-    ap.add_argument("--verify-sample", type=int, default=2000,
-                    help="non-truth candidates verified for the estimate (default 2000)")
+    ap.add_argument(
+        "--full-scan-max",
+        type=int,
+        default=1000,
+        help="run the real full scan up to this many articles (default 1000); "
+        "above, estimate it by sampled verification",
+    )
+    ap.add_argument(
+        "--verify-sample",
+        type=int,
+        default=2000,
+        help="non-truth candidates verified for the estimate (default 2000)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
 
     pinned = pin_to_one_core()
     import datasketch
+
     load_avg = os.getloadavg() if hasattr(os, "getloadavg") else None
-    header = (f"bench_scan: {platform.python_implementation()} {platform.python_version()}, "
-              f"numpy {np.__version__}, datasketch {datasketch.__version__}, {pinned}, "
-              f"{os.cpu_count()} CPUs, load average at start {load_avg}")
+    header = (
+        f"bench_scan: {platform.python_implementation()} {platform.python_version()}, "
+        f"numpy {np.__version__}, datasketch {datasketch.__version__}, {pinned}, "
+        f"{os.cpu_count()} CPUs, load average at start {load_avg}"
+    )
     # Warm-up: both pipelines on a small corpus of another seed.
     warm, _ = load(300, args.seed + 1000)
     wb = clean_bodies(warm)
@@ -448,17 +548,20 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for n in args.n:
         t = time.perf_counter()
-        results.append(bench_one(n, args.seed, args.repeat, args.full_scan_max,
-                                 args.verify_sample))
+        results.append(bench_one(n, args.seed, args.repeat, args.full_scan_max, args.verify_sample))
         print(f"[n={n} done in {time.perf_counter() - t:.0f} s]", file=sys.stderr, flush=True)
     print(report(results, header))
-    cmd = "python " + " ".join(shlex.quote(a) for a in [str(Path(sys.argv[0])),
-                                                          *(argv if argv is not None else sys.argv[1:])])
+    cmd = "python " + " ".join(
+        shlex.quote(a)
+        for a in [str(Path(sys.argv[0])), *(argv if argv is not None else sys.argv[1:])]
+    )
     print(f"\nreproduce: . .venv/bin/activate && {cmd}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"header": header, "results": results}, indent=1,
-                                        default=str) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"header": header, "results": results}, indent=1, default=str) + "\n",
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

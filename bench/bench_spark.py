@@ -58,21 +58,26 @@ def stage_shuffle(spark: Any) -> dict[int, tuple[int, int]]:
     url = f"{sc.uiWebUrl}/api/v1/applications/{sc.applicationId}/stages?status=complete"
     with urllib.request.urlopen(url, timeout=30) as resp:
         stages = json.load(resp)
-    return {s["stageId"] * 1000 + s.get("attemptId", 0):
-            (s.get("shuffleWriteBytes", 0), s.get("shuffleReadBytes", 0)) for s in stages}
+    return {
+        s["stageId"] * 1000 + s.get("attemptId", 0): (
+            s.get("shuffleWriteBytes", 0),
+            s.get("shuffleReadBytes", 0),
+        )
+        for s in stages
+    }
 
 
 def run_local(path: Path, options: Options) -> tuple[ScanResult, float]:
     t0 = time.perf_counter()
     errors: list[InputError] = []
-    result = scan(iter_articles([path], options=options, on_error=errors.append),
-                  options=options)
+    result = scan(iter_articles([path], options=options, on_error=errors.append), options=options)
     result.failed = errors + result.failed
     return result, time.perf_counter() - t0
 
 
-def run_spark(spark: Any, path: Path, options: Options,
-              partitions: int | None) -> tuple[ScanResult, float, int, int]:
+def run_spark(
+    spark: Any, path: Path, options: Options, partitions: int | None
+) -> tuple[ScanResult, float, int, int]:
     from newstrace.spark import run_scan
 
     before = stage_shuffle(spark)
@@ -88,11 +93,17 @@ def run_spark(spark: Any, path: Path, options: Options,
 
 def same(a: ScanResult, b: ScanResult) -> bool:
     key = [(p.a, p.b, p.relation, p.source) for p in a.pairs]
-    close = all(abs(x.score - y.score) < 1e-9 and abs(x.coverage_a - y.coverage_a) < 1e-9
-                and abs(x.coverage_b - y.coverage_b) < 1e-9
-                for x, y in zip(a.pairs, b.pairs, strict=False))
-    return key == [(p.a, p.b, p.relation, p.source) for p in b.pairs] and close \
+    close = all(
+        abs(x.score - y.score) < 1e-9
+        and abs(x.coverage_a - y.coverage_a) < 1e-9
+        and abs(x.coverage_b - y.coverage_b) < 1e-9
+        for x, y in zip(a.pairs, b.pairs, strict=False)
+    )
+    return (
+        key == [(p.a, p.b, p.relation, p.source) for p in b.pairs]
+        and close
         and a.families == b.families
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,12 +124,17 @@ def main(argv: list[str] | None = None) -> None:
 
     from newstrace.spark import spark_session
 
-    print(f"bench_spark: CPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average at start {os.getloadavg()}, master {args.master}", flush=True)
+    print(
+        f"bench_spark: CPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average at start {os.getloadavg()}, master {args.master}",
+        flush=True,
+    )
     t0 = time.perf_counter()
-    spark = spark_session(args.master, partitions=args.partitions,
-                          conf={"spark.driver.memory": args.driver_memory,
-                                "spark.ui.enabled": "true"})
+    spark = spark_session(
+        args.master,
+        partitions=args.partitions,
+        conf={"spark.driver.memory": args.driver_memory, "spark.ui.enabled": "true"},
+    )
     print(f"Spark {spark.version} session start: {time.perf_counter() - t0:.1f} s", flush=True)
     options = Options(jobs=args.jobs)
     rows = []
@@ -129,23 +145,32 @@ def main(argv: list[str] | None = None) -> None:
             local, row["local_s"] = run_local(path, options)
             row["local_stages"] = {k: round(v, 2) for k, v in local.seconds.items()}
         result, row["spark_s"], row["shuffle_write"], row["shuffle_read"] = run_spark(
-            spark, path, options, args.partitions)
+            spark, path, options, args.partitions
+        )
         row["spark_stages"] = {k: round(v, 2) for k, v in result.seconds.items()}
-        row.update(articles=result.articles, candidates=result.candidates,
-                   pairs=len(result.pairs), families=len(result.families))
+        row.update(
+            articles=result.articles,
+            candidates=result.candidates,
+            pairs=len(result.pairs),
+            families=len(result.families),
+        )
         row["equal"] = None if args.no_local else same(local, result)
         rows.append(row)
         print(json.dumps(row), flush=True)
 
     print()
-    print(f"{'n':>9} {'cand.':>9} {'pairs':>8} {'local s':>8} {'spark s':>8} "
-          f"{'shuffle MB':>10} {'MB/1k art':>9}  same  spark stages (s)")
+    print(
+        f"{'n':>9} {'cand.':>9} {'pairs':>8} {'local s':>8} {'spark s':>8} "
+        f"{'shuffle MB':>10} {'MB/1k art':>9}  same  spark stages (s)"
+    )
     for r in rows:
         local_s = f"{r['local_s']:.1f}" if "local_s" in r else "-"
         mb = r["shuffle_write"] / 1e6
-        print(f"{r['n']:>9,} {r['candidates']:>9,} {r['pairs']:>8,} {local_s:>8} "
-              f"{r['spark_s']:>8.1f} {mb:>10.1f} {mb / r['n'] * 1000:>9.2f}  "
-              f"{r['equal']!s:>5}  {r['spark_stages']}")
+        print(
+            f"{r['n']:>9,} {r['candidates']:>9,} {r['pairs']:>8,} {local_s:>8} "
+            f"{r['spark_s']:>8.1f} {mb:>10.1f} {mb / r['n'] * 1000:>9.2f}  "
+            f"{r['equal']!s:>5}  {r['spark_stages']}"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     cmd = ["python", "bench/bench_spark.py", *sys.argv[1:]] if argv is None else argv

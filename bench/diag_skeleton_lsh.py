@@ -58,8 +58,11 @@ def classic_minhash(term_sets: list[np.ndarray], num_perm: int, seed: int = 1) -
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", nargs="?", type=Path)
-    ap.add_argument("--real", action="store_true",
-                    help="use ../shared/data/article-extraction-benchmark (181 real pages)")
+    ap.add_argument(
+        "--real",
+        action="store_true",
+        help="use ../shared/data/article-extraction-benchmark (181 real pages)",
+    )
     args = ap.parse_args()
     truth = None
     if args.real:
@@ -78,26 +81,32 @@ def main() -> None:
     fp = fingerprint_texts(bodies, num_perm=O.num_perm, shingle_size=O.shingle_size)
     band = optimal_banding(O.skeleton_threshold, O.num_perm, channel=1)
     used = band.bands * band.rows
-    order = np.concatenate([np.arange(used).reshape(band.rows, band.bands).T.reshape(-1),
-                            np.arange(used, O.num_perm)])
+    order = np.concatenate(
+        [np.arange(used).reshape(band.rows, band.bands).T.reshape(-1), np.arange(used, O.num_perm)]
+    )
     terms = [np.unique(word_features(b)[1]) for b in bodies]
-    sh = candidate_pairs(band_keys(fp.shingles, optimal_banding(O.shingle_threshold, O.num_perm, 0)),
-                         O.max_bucket)
+    sh = candidate_pairs(
+        band_keys(fp.shingles, optimal_banding(O.shingle_threshold, O.num_perm, 0)), O.max_bucket
+    )
     variants = {
         "newstrace (OPH + rotation densification, consecutive-slot bands)": fp.skeleton,
         "same signature, strided bands": np.ascontiguousarray(fp.skeleton[:, order]),
         f"classic {O.num_perm}-permutation MinHash": classic_minhash(terms, O.num_perm),
     }
     sets = [set(t.tolist()) for t in terms]
-    print(f"{n} articles, {n * (n - 1) // 2:,} pairs; skeleton banding {band}; "
-          f"skeleton terms per article median {np.median([len(t) for t in terms]):.0f}")
+    print(
+        f"{n} articles, {n * (n - 1) // 2:,} pairs; skeleton banding {band}; "
+        f"skeleton terms per article median {np.median([len(t) for t in terms]):.0f}"
+    )
     tp = {(p["a"], p["b"]) for p in truth["pairs"]} if truth else None
     for name, sig in variants.items():
         c = candidate_pairs(band_keys(sig, band), O.max_bucket)
         line = f"  {name:<66} {len(c):>10,} skeleton candidates ({len(c) / max(1, n * (n - 1) / 2):.1%})"
         if len(c):
             pick = np.random.default_rng(0).choice(len(c), min(2000, len(c)), replace=False)
-            tj = [len(sets[i] & sets[j]) / max(1, len(sets[i] | sets[j])) for i, j in c[pick].tolist()]
+            tj = [
+                len(sets[i] & sets[j]) / max(1, len(sets[i] | sets[j])) for i, j in c[pick].tolist()
+            ]
             line += f", true skeleton Jaccard of them: median {np.median(tj):.3f}"
         if tp is not None:
             both = {tuple(sorted((ids[i], ids[j]))) for i, j in np.concatenate([c, sh]).tolist()}
@@ -106,9 +115,14 @@ def main() -> None:
     rng = np.random.default_rng(1)
     i, j = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
     keep = i != j
-    tj = [len(sets[a] & sets[b]) / max(1, len(sets[a] | sets[b])) for a, b in zip(i[keep], j[keep], strict=True)]
-    print(f"  random pairs: true skeleton Jaccard median {np.median(tj):.3f}, "
-          f"90% {np.quantile(tj, 0.9):.3f}, 99% {np.quantile(tj, 0.99):.3f}")
+    tj = [
+        len(sets[a] & sets[b]) / max(1, len(sets[a] | sets[b]))
+        for a, b in zip(i[keep], j[keep], strict=True)
+    ]
+    print(
+        f"  random pairs: true skeleton Jaccard median {np.median(tj):.3f}, "
+        f"90% {np.quantile(tj, 0.9):.3f}, 99% {np.quantile(tj, 0.99):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,11 @@ def main() -> None:
         print(f"{DATA} is not present; nothing to evaluate")
         return
     labels = json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
-    articles = {name: read_article(DATA / "txt" / f"{name}.txt")
-                for key in labels for name in (key, key + "p")}
+    articles = {
+        name: read_article(DATA / "txt" / f"{name}.txt")
+        for key in labels
+        for name in (key, key + "p")
+    }
     prepared = {k: prepare(a) for k, a in articles.items()}
 
     t0 = time.perf_counter()
@@ -58,8 +61,10 @@ def main() -> None:
     print("COUNTER half, pair level (301 labelled pairs, derived = WD or PD)")
     print(f"  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   ({pair_s:.1f} s)")
     for label in ("WD", "PD", "ND"):
-        row = {rel: confusion[(label, rel)] for rel in
-               ("duplicate", "rewrite", "partial", "same-story", "unrelated")}
+        row = {
+            rel: confusion[(label, rel)]
+            for rel in ("duplicate", "rewrite", "partial", "same-story", "unrelated")
+        }
         print(f"  {label}: {row}")
     print(f"  source of detected derived pairs: {dict(sources)} (truth: the agency story)")
 
@@ -71,10 +76,14 @@ def main() -> None:
     tp, fp = len(found & truth), len(found & nd)
     p, r, f = prf(tp, fp, len(truth) - tp)
     print("COUNTER half, scan of all 602 articles")
-    print(f"  labelled pairs: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}; "
-          f"{result.candidates:,} candidates, {time.perf_counter() - t0:.1f} s")
-    print(f"  other reported pairs (two different story numbers; unlabelled, some are "
-          f"stories the corpus holds twice): {len(found - truth - nd)}")
+    print(
+        f"  labelled pairs: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}; "
+        f"{result.candidates:,} candidates, {time.perf_counter() - t0:.1f} s"
+    )
+    print(
+        f"  other reported pairs (two different story numbers; unlabelled, some are "
+        f"stories the corpus holds twice): {len(found - truth - nd)}"
+    )
     print("reproduce: . .venv/bin/activate && python bench/eval_counter.py")
 
 

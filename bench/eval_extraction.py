@@ -87,7 +87,7 @@ def shingles(text: str | None, n: int = SHINGLE) -> Counter[tuple[str, ...]]:
     """Multiset of overlapping word n-grams; 1..n-1 tokens give one short shingle."""
     tokens = tokenize(text)
     return Counter(
-        tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n]
+        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
     )
 
 
@@ -122,8 +122,9 @@ def doc_f1(c: tuple[float, float, float]) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def metrics(counts: Sequence[tuple[float, float, float]],
-            accuracies: Sequence[float] | None = None) -> dict[str, float]:
+def metrics(
+    counts: Sequence[tuple[float, float, float]], accuracies: Sequence[float] | None = None
+) -> dict[str, float]:
     """The benchmark's P, R, F1 (plus mean per-document F1 and accuracy) of a list of docs."""
     ps = [precision_score(*c) for c in counts if c[0] + c[1] > 0]
     rs = [recall_score(*c) for c in counts if c[0] + c[2] > 0]
@@ -140,16 +141,18 @@ def metrics(counts: Sequence[tuple[float, float, float]],
     return out
 
 
-def score(truth: dict[str, str], preds: dict[str, str | None],
-          ids: Iterable[str] | None = None) -> dict[str, float]:
+def score(
+    truth: dict[str, str], preds: dict[str, str | None], ids: Iterable[str] | None = None
+) -> dict[str, float]:
     ids = list(truth if ids is None else ids)
     counts = [tp_fp_fn(truth[k], preds.get(k)) for k in ids]
     acc = [float(tokenize(truth[k]) == tokenize(preds.get(k))) for k in ids]
     return metrics(counts, acc)
 
 
-def bootstrap_std(truth: dict[str, str], preds: dict[str, str | None], n: int = 200,
-                  seed: int = 0) -> float:
+def bootstrap_std(
+    truth: dict[str, str], preds: dict[str, str | None], n: int = 200, seed: int = 0
+) -> float:
     """Bootstrap standard deviation of F1 over documents (as evaluate.py reports)."""
     ids = list(truth)
     counts = {k: tp_fp_fn(truth[k], preds.get(k)) for k in ids}
@@ -159,6 +162,7 @@ def bootstrap_std(truth: dict[str, str], preds: dict[str, str | None], n: int = 
 
 
 # ----------------------------------------------------------------------------- data
+
 
 def load(data: Path) -> tuple[dict[str, str], dict[str, str], dict[str, Path]]:
     """(truth text, url, html path) by document id."""
@@ -177,15 +181,19 @@ def read_html(path: Path) -> str:
 
 # ----------------------------------------------------------------------------- variants
 
+
 def v_trafilatura(html: str, url: str) -> str | None:
     import trafilatura
+
     return trafilatura.extract(html, include_comments=False)
 
 
 def _bare(html: str, url: str, **kw: object) -> str | None:
     import trafilatura
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
-                                      include_comments=False, **kw)
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, **kw
+    )
     if doc is None:
         return None
     return (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)).get("text")
@@ -211,11 +219,13 @@ def v_balanced(html: str, url: str) -> str | None:
 
 def v_baseline(html: str, url: str) -> str | None:
     from trafilatura import baseline
+
     return baseline(html)[1]
 
 
 def v_justext(html: str, url: str) -> str | None:
     import justext
+
     paras = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
     return "\n".join(p.text for p in paras if not p.is_boilerplate)
 
@@ -223,6 +233,7 @@ def v_justext(html: str, url: str) -> str | None:
 def v_readability(html: str, url: str) -> str | None:
     from lxml import html as lhtml
     from readability import Document
+
     summary = Document(html).summary(html_partial=True)
     return lhtml.fromstring(summary).text_content()
 
@@ -230,6 +241,7 @@ def v_readability(html: str, url: str) -> str | None:
 def _article(html: str, url: str):  # -> newstrace Article
     from newstrace.errors import InputError
     from newstrace.ingest import article_from_html
+
     try:
         return article_from_html(html, id="doc", url=url or None)
     except InputError:
@@ -243,11 +255,12 @@ def v_newstrace(html: str, url: str) -> str | None:
 
 def v_newstrace_body(html: str, url: str) -> str | None:
     from newstrace.boilerplate import find_boilerplate
+
     art = _article(html, url)
     if art is None:
         return None
     layout = find_boilerplate(art.text, title=art.title)
-    return "\n".join(art.text[s.start:s.end] for s in layout.body)
+    return "\n".join(art.text[s.start : s.end] for s in layout.body)
 
 
 VARIANTS: dict[str, Callable[[str, str], str | None]] = {
@@ -262,16 +275,29 @@ VARIANTS: dict[str, Callable[[str, str], str | None]] = {
     "newstrace": v_newstrace,
     "newstrace-body": v_newstrace_body,
 }
-DEFAULT = ["trafilatura", "newstrace-old", "balanced", "precision", "recall-fast",
-           "baseline", "justext", "readability", "choice", "newstrace", "newstrace-body"]
+DEFAULT = [
+    "trafilatura",
+    "newstrace-old",
+    "balanced",
+    "precision",
+    "recall-fast",
+    "baseline",
+    "justext",
+    "readability",
+    "choice",
+    "newstrace",
+    "newstrace-body",
+]
 # Variants computed from others' outputs (no extraction of their own).
 DERIVED = {"choice": ("precision", "recall-fast")}
 
 
-def choice(precise: str | None, recall: str | None, share: float | None = None,
-           inside: float | None = None) -> str:
+def choice(
+    precise: str | None, recall: str | None, share: float | None = None, inside: float | None = None
+) -> str:
     """newstrace's precision/recall choice (ingest._choose_text), thresholds overridable."""
     from newstrace import ingest
+
     saved = ingest._FALLBACK_SHARE, ingest._FALLBACK_INSIDE
     try:
         if share is not None:
@@ -304,8 +330,9 @@ def _run_one(job: tuple[str, str, str, str]) -> tuple[str, str, str | None, floa
     return name, key, text, time.perf_counter() - t0
 
 
-def run_variants(names: Sequence[str], urls: dict[str, str], paths: dict[str, Path],
-                 jobs: int = 1) -> tuple[dict[str, dict[str, str | None]], dict[str, float]]:
+def run_variants(
+    names: Sequence[str], urls: dict[str, str], paths: dict[str, Path], jobs: int = 1
+) -> tuple[dict[str, dict[str, str | None]], dict[str, float]]:
     """Predictions per variant and id, and total extraction seconds per variant."""
     work = [(n, k, str(paths[k]), urls[k]) for n in names for k in paths]
     preds: dict[str, dict[str, str | None]] = {n: {} for n in names}
@@ -321,9 +348,13 @@ def run_variants(names: Sequence[str], urls: dict[str, str], paths: dict[str, Pa
     return preds, secs
 
 
-def cross_validate(truth: dict[str, str], precise: dict[str, str | None],
-                   recall: dict[str, str | None], rounds: int = 20,
-                   seed: int = 7) -> dict[str, float]:
+def cross_validate(
+    truth: dict[str, str],
+    precise: dict[str, str | None],
+    recall: dict[str, str | None],
+    rounds: int = 20,
+    seed: int = 7,
+) -> dict[str, float]:
     """Split-half check of the two fallback thresholds of ``choice``.
 
     Each round splits the documents in random halves, picks the best (share, inside) pair
@@ -336,35 +367,44 @@ def cross_validate(truth: dict[str, str], precise: dict[str, str | None],
     counts = {}
     for sh in grid:
         for ins in grid:
-            counts[sh, ins] = {k: tp_fp_fn(truth[k], choice(precise[k], recall[k], sh, ins))
-                               for k in ids}
+            counts[sh, ins] = {
+                k: tp_fp_fn(truth[k], choice(precise[k], recall[k], sh, ins)) for k in ids
+            }
     fixed = {k: tp_fp_fn(truth[k], choice(precise[k], recall[k])) for k in ids}
     rng = random.Random(seed)
     tuned_out, fixed_out, tuned_in = [], [], []
     for _ in range(rounds):
         rng.shuffle(ids)
-        halves = ids[: len(ids) // 2], ids[len(ids) // 2:]
+        halves = ids[: len(ids) // 2], ids[len(ids) // 2 :]
         for fit, held in (halves, halves[::-1]):
             # Best F1 on the fitting half; ties go to the pair nearest the middle.
-            best = max(counts, key=lambda g: (metrics([counts[g][k] for k in fit])["f1"],
-                                              -abs(g[0] - 0.5) - abs(g[1] - 0.5)))
+            best = max(
+                counts,
+                key=lambda g: (
+                    metrics([counts[g][k] for k in fit])["f1"],
+                    -abs(g[0] - 0.5) - abs(g[1] - 0.5),
+                ),
+            )
             tuned_in.append(metrics([counts[best][k] for k in fit])["f1"])
             tuned_out.append(metrics([counts[best][k] for k in held])["f1"])
             fixed_out.append(metrics([fixed[k] for k in held])["f1"])
-    return {"tuned_held_out": statistics.mean(tuned_out),
-            "fixed_held_out": statistics.mean(fixed_out),
-            "tuned_in_sample": statistics.mean(tuned_in)}
+    return {
+        "tuned_held_out": statistics.mean(tuned_out),
+        "fixed_held_out": statistics.mean(fixed_out),
+        "tuned_in_sample": statistics.mean(tuned_in),
+    }
 
 
-def split_half(truth: dict[str, str], preds: dict[str, str | None], seed: int = 1,
-               rounds: int = 20) -> tuple[float, float]:
+def split_half(
+    truth: dict[str, str], preds: dict[str, str | None], seed: int = 1, rounds: int = 20
+) -> tuple[float, float]:
     """Mean and spread (min..max difference) of F1 over random halves of the documents."""
     ids = sorted(truth)
     rng = random.Random(seed)
     diffs, f1s = [], []
     for _ in range(rounds):
         rng.shuffle(ids)
-        a, b = ids[: len(ids) // 2], ids[len(ids) // 2:]
+        a, b = ids[: len(ids) // 2], ids[len(ids) // 2 :]
         fa, fb = score(truth, preds, a)["f1"], score(truth, preds, b)["f1"]
         f1s += [fa, fb]
         diffs.append(abs(fa - fb))
@@ -372,6 +412,7 @@ def split_half(truth: dict[str, str], preds: dict[str, str | None], seed: int = 
 
 
 # ----------------------------------------------------------------------------- main
+
 
 def gate_ids(ids: Iterable[str]) -> list[str]:
     """The fixed 30-page subset that tests/test_extraction.py gates on (every 6th id)."""
@@ -381,17 +422,31 @@ def gate_ids(ids: Iterable[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--variants", default=",".join(DEFAULT),
-                    help=f"comma list (default: all); known: {', '.join([*VARIANTS, *DERIVED])}")
+    ap.add_argument(
+        "--variants",
+        default=",".join(DEFAULT),
+        help=f"comma list (default: all); known: {', '.join([*VARIANTS, *DERIVED])}",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="worker processes")
-    ap.add_argument("--bootstrap", type=int, default=200,
-                    help="bootstrap rounds for the F1 standard deviation (0: none)")
-    ap.add_argument("--split-half", action="store_true",
-                    help="also show F1 over 20 random halves (mean, largest half-half gap)")
-    ap.add_argument("--cv", action="store_true",
-                    help="split-half check of the tuned fallback thresholds of 'choice'")
-    ap.add_argument("--gate", action="store_true",
-                    help="score only the 30-page subset the test suite gates on")
+    ap.add_argument(
+        "--bootstrap",
+        type=int,
+        default=200,
+        help="bootstrap rounds for the F1 standard deviation (0: none)",
+    )
+    ap.add_argument(
+        "--split-half",
+        action="store_true",
+        help="also show F1 over 20 random halves (mean, largest half-half gap)",
+    )
+    ap.add_argument(
+        "--cv",
+        action="store_true",
+        help="split-half check of the tuned fallback thresholds of 'choice'",
+    )
+    ap.add_argument(
+        "--gate", action="store_true", help="score only the 30-page subset the test suite gates on"
+    )
     ap.add_argument("--per-doc", type=Path, help="write per-document P/R as JSON lines")
     args = ap.parse_args(argv)
 
@@ -424,10 +479,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             secs[name] = secs[a] + secs[b]
 
     import trafilatura
-    print(f"{len(truth)} documents; trafilatura {trafilatura.__version__}; metric: word 4-gram "
-          "shingles, per-document P and R averaged, F1 of the two averages")
-    head = (f"{'variant':<15} {'F1':>6} {'±':>6} {'P':>6} {'R':>6} {'docF1':>6} {'acc':>6} "
-            f"{'empty':>5} {'ms/doc':>7}")
+
+    print(
+        f"{len(truth)} documents; trafilatura {trafilatura.__version__}; metric: word 4-gram "
+        "shingles, per-document P and R averaged, F1 of the two averages"
+    )
+    head = (
+        f"{'variant':<15} {'F1':>6} {'±':>6} {'P':>6} {'R':>6} {'docF1':>6} {'acc':>6} "
+        f"{'empty':>5} {'ms/doc':>7}"
+    )
     if args.split_half:
         head += f" {'half F1':>8} {'gap':>6}"
     print(head)
@@ -436,26 +496,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         m = score(truth, preds[name])
         std = bootstrap_std(truth, preds[name], args.bootstrap) if args.bootstrap else 0.0
         empty = sum(1 for k in truth if not tokenize(preds[name].get(k)))
-        line = (f"{name:<15} {m['f1']:6.3f} {std:6.3f} {m['precision']:6.3f} "
-                f"{m['recall']:6.3f} {m['doc_f1']:6.3f} {m['accuracy']:6.3f} {empty:5d} "
-                f"{1000 * secs[name] / max(1, len(truth)):7.0f}")
+        line = (
+            f"{name:<15} {m['f1']:6.3f} {std:6.3f} {m['precision']:6.3f} "
+            f"{m['recall']:6.3f} {m['doc_f1']:6.3f} {m['accuracy']:6.3f} {empty:5d} "
+            f"{1000 * secs[name] / max(1, len(truth)):7.0f}"
+        )
         if args.split_half:
             mean, gap = split_half(truth, preds[name])
             line += f" {mean:8.3f} {gap:6.3f}"
         print(line)
     for name in skipped:
         print(f"{name:<15} (not installed: pip install readability-lxml)")
-    print("± is the bootstrap standard deviation of F1; docF1 the mean per-document F1; acc the "
-          "share of exact token matches;\nempty the outputs without a word; ms/doc the "
-          "extraction time per page in one worker. Published F1: rs_trafilatura 0.970, "
-          "trafilatura 2.0 0.958, readability-lxml 0.922.")
+    print(
+        "± is the bootstrap standard deviation of F1; docF1 the mean per-document F1; acc the "
+        "share of exact token matches;\nempty the outputs without a word; ms/doc the "
+        "extraction time per page in one worker. Published F1: rs_trafilatura 0.970, "
+        "trafilatura 2.0 0.958, readability-lxml 0.922."
+    )
 
     if args.cv:
         cv = cross_validate(truth, preds["precision"], preds["recall-fast"])
         print("\nfallback thresholds of 'choice' (grid 0.1..0.9 each), 20 random half splits:")
-        print(f"  tuned on one half, F1 on the other: {cv['tuned_held_out']:.4f} "
-              f"(in-sample {cv['tuned_in_sample']:.4f}); fixed 0.5/0.5 on the held-out halves: "
-              f"{cv['fixed_held_out']:.4f}")
+        print(
+            f"  tuned on one half, F1 on the other: {cv['tuned_held_out']:.4f} "
+            f"(in-sample {cv['tuned_in_sample']:.4f}); fixed 0.5/0.5 on the held-out halves: "
+            f"{cv['fixed_held_out']:.4f}"
+        )
 
     if args.per_doc:
         args.per_doc.parent.mkdir(parents=True, exist_ok=True)

@@ -74,8 +74,13 @@ def words(text: str) -> int:
 
 def scan_cli(paths: list[Path]) -> tuple[set[tuple[str, str]], dict[tuple[str, str], str]]:
     """Reported pairs from `newstrace scan --format jsonl` (the CLI contract)."""
-    cmd = [str(Path(sys.executable).parent / "newstrace"), "scan", *map(str, paths),
-           "--format", "jsonl"]
+    cmd = [
+        str(Path(sys.executable).parent / "newstrace"),
+        "scan",
+        *map(str, paths),
+        "--format",
+        "jsonl",
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     found, rel = set(), {}
     for line in out.splitlines():
@@ -91,8 +96,11 @@ def scan_cli(paths: list[Path]) -> tuple[set[tuple[str, str]], dict[tuple[str, s
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="METER-dev scan precision/recall")
-    ap.add_argument("--cli", action="store_true",
-                    help="take the reported pairs from `newstrace scan --format jsonl`")
+    ap.add_argument(
+        "--cli",
+        action="store_true",
+        help="take the reported pairs from `newstrace scan --format jsonl`",
+    )
     ap.add_argument("--no-diagnose", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
@@ -133,8 +141,13 @@ def main(argv: list[str] | None = None) -> None:
 
     same_story_news, cross = Counter(), Counter()
     for a, b in found - truth - nd:
-        kind = ("news-news" if a in news_ids and b in news_ids else
-                "pa-pa" if a in pa_ids and b in pa_ids else "pa-news")
+        kind = (
+            "news-news"
+            if a in news_ids and b in news_ids
+            else "pa-pa"
+            if a in pa_ids and b in pa_ids
+            else "pa-news"
+        )
         if story_of[a] == story_of[b]:
             same_story_news[kind] += 1
         else:
@@ -143,48 +156,74 @@ def main(argv: list[str] | None = None) -> None:
     per_story = Counter(story_of[n] for n in news_ids)
     news_pairs_same_story = sum(k * (k - 1) // 2 for k in per_story.values())
 
-    print(f"METER-dev scan: {len(articles)} articles ({len(pa_ids)} PA copies, "
-          f"{len(news_ids)} newspaper articles) as one corpus via {how}")
-    print(f"  {len(found)} pairs reported"
-          + (f" from {candidates:,} candidates verified" if candidates is not None else "")
-          + f", {seconds:.1f} s")
+    print(
+        f"METER-dev scan: {len(articles)} articles ({len(pa_ids)} PA copies, "
+        f"{len(news_ids)} newspaper articles) as one corpus via {how}"
+    )
+    print(
+        f"  {len(found)} pairs reported"
+        + (f" from {candidates:,} candidates verified" if candidates is not None else "")
+        + f", {seconds:.1f} s"
+    )
     print(f"\nlabelled pairs (article vs its story's PA copy; {len(truth)} WD/PD, {len(nd)} ND)")
-    print(f"  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   "
-          f"(TP {tp}, FP {fp} ND reported, FN {fn} WD/PD missed)   target P >= 0.90, R >= 0.90")
+    print(
+        f"  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   "
+        f"(TP {tp}, FP {fp} ND reported, FN {fn} WD/PD missed)   target P >= 0.90, R >= 0.90"
+    )
     for lab in ("WD", "PD", "ND"):
         ks = [k for k, v in label_of.items() if v == lab]
         rep = [k for k in ks if k in found]
         rels = Counter(relation[k] for k in rep)
-        print(f"  {lab}: reported {len(rep)}/{len(ks)} ({len(rep) / len(ks):.3f})  "
-              f"relations {dict(rels)}")
+        print(
+            f"  {lab}: reported {len(rep)}/{len(ks)} ({len(rep) / len(ks):.3f})  "
+            f"relations {dict(rels)}"
+        )
     print("\nunlabelled reported pairs:")
-    print(f"  two newspaper articles of one story (share PA text legitimately): "
-          f"{same_story_news['news-news']} of {news_pairs_same_story} such pairs")
+    print(
+        f"  two newspaper articles of one story (share PA text legitimately): "
+        f"{same_story_news['news-news']} of {news_pairs_same_story} such pairs"
+    )
     if same_story_news["pa-pa"] + same_story_news["pa-news"]:
         print(f"  other same-story pairs: {dict(same_story_news)}")
     across = sorted(k for k in found - truth - nd if story_of[k[0]] != story_of[k[1]])
     same_catch = [k for k in across if catchline(k[0]) == catchline(k[1])]
-    print(f"  across stories (likely false): {len(across)} {dict(cross)}; of them "
-          f"{len(same_catch)} link two days of one catchline (a running story whose later "
-          f"copy repeats earlier text), {len(across) - len(same_catch)} different catchlines")
+    print(
+        f"  across stories (likely false): {len(across)} {dict(cross)}; of them "
+        f"{len(same_catch)} link two days of one catchline (a running story whose later "
+        f"copy repeats earlier text), {len(across) - len(same_catch)} different catchlines"
+    )
     for a, b in across:
         print(f"    {a}  {b}  {relation[(a, b)]}")
 
-    report = {"articles": len(articles), "reported": len(found), "candidates": candidates,
-              "precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn,
-              "news_news_same_story": same_story_news["news-news"],
-              "news_news_same_story_possible": news_pairs_same_story,
-              "cross_story": dict(cross), "cross_story_same_catchline": len(same_catch), "seconds": round(seconds, 1)}
+    report = {
+        "articles": len(articles),
+        "reported": len(found),
+        "candidates": candidates,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "news_news_same_story": same_story_news["news-news"],
+        "news_news_same_story_possible": news_pairs_same_story,
+        "cross_story": dict(cross),
+        "cross_story_same_catchline": len(same_catch),
+        "seconds": round(seconds, 1),
+    }
 
     if not args.no_diagnose:
-        report["diagnosis"] = diagnose(articles, by_id, truth, nd, found, label_of,
-                                       candidates)
+        report["diagnosis"] = diagnose(articles, by_id, truth, nd, found, label_of, candidates)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print("\nreproduce: . .venv/bin/activate && python "
-          + " ".join(shlex.quote(a) for a in ["bench/eval_meter_scan.py",
-                                              *(argv if argv is not None else sys.argv[1:])]))
+    print(
+        "\nreproduce: . .venv/bin/activate && python "
+        + " ".join(
+            shlex.quote(a)
+            for a in ["bench/eval_meter_scan.py", *(argv if argv is not None else sys.argv[1:])]
+        )
+    )
 
 
 def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> dict:
@@ -192,13 +231,15 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
     options = DEFAULT_OPTIONS
     printer = CorpusFingerprinter(options)
     for i in range(0, len(articles), options.batch_size):
-        printer.add(articles[i:i + options.batch_size])
+        printer.add(articles[i : i + options.batch_size])
     fp, keys = printer.finish()
     raw = candidate_pairs(keys, options.max_bucket)
     screened = screen_candidates(raw, fp, options)
     if scan_candidates is not None and len(screened) != scan_candidates:
-        print(f"  WARNING: rebuilt candidate stage gives {len(screened)} candidates, "
-              f"the scan {scan_candidates}")
+        print(
+            f"  WARNING: rebuilt candidate stage gives {len(screened)} candidates, "
+            f"the scan {scan_candidates}"
+        )
     ids = [a.id for a in articles]
     index = {a: k for k, a in enumerate(ids)}
     raw_set = {key(ids[i], ids[j]) for i, j in raw.tolist()}
@@ -212,33 +253,50 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
     def verdict(a, b):
         return verify_pair(cache.get(index[a]), cache.get(index[b]), options, corpus)
 
-    print(f"\ncandidate stage (rebuilt): {len(raw):,} band candidates, {len(screened):,} "
-          f"after the screen (scan: {scan_candidates})")
+    print(
+        f"\ncandidate stage (rebuilt): {len(raw):,} band candidates, {len(screened):,} "
+        f"after the screen (scan: {scan_candidates})"
+    )
     for name, s in (("WD/PD", truth), ("ND", nd)):
-        print(f"  {name} labelled pairs: band candidates {len(s & raw_set)}/{len(s)}, "
-              f"screened candidates {len(s & scr_set)}/{len(s)}")
+        print(
+            f"  {name} labelled pairs: band candidates {len(s & raw_set)}/{len(s)}, "
+            f"screened candidates {len(s & scr_set)}/{len(s)}"
+        )
 
     missed = sorted(truth - found)
     rows = []
     for a, b in missed:
         pa, art = (a, b) if a.startswith("pa-") else (b, a)
-        stage = ("never a candidate" if (a, b) not in raw_set else
-                 "removed by the screen" if (a, b) not in scr_set else
-                 "verified and rejected")
+        stage = (
+            "never a candidate"
+            if (a, b) not in raw_set
+            else "removed by the screen"
+            if (a, b) not in scr_set
+            else "verified and rejected"
+        )
         ratio = words(by_id[pa].text) / max(1, words(by_id[art].text))
         v = verdict(a, b)
         if v is None:
             # the verdict's own answer when it is not reuse
             from newstrace.compare import compare_prepared
+
             pa_, pb_ = cache.get(index[a]), cache.get(index[b])
             c = compare_prepared(pa_, pb_, options, corpus)
             rel, score = c.relation, c.score
         else:
             rel, score = v.relation, v.score
-        rows.append({"pair": [art, pa], "label": label_of[(a, b)], "stage": stage,
-                     "len_ratio": round(ratio, 2), "jaccard_shingles": est(fp.shingles, a, b),
-                     "jaccard_skeleton": est(fp.skeleton, a, b), "verdict": rel,
-                     "score": round(score, 3)})
+        rows.append(
+            {
+                "pair": [art, pa],
+                "label": label_of[(a, b)],
+                "stage": stage,
+                "len_ratio": round(ratio, 2),
+                "jaccard_shingles": est(fp.shingles, a, b),
+                "jaccard_skeleton": est(fp.skeleton, a, b),
+                "verdict": rel,
+                "score": round(score, 3),
+            }
+        )
     split = Counter(r["stage"] for r in rows)
     print(f"\nmissed WD/PD pairs: {len(rows)}")
     for stage in ("never a candidate", "removed by the screen", "verified and rejected"):
@@ -248,25 +306,34 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
             continue
         would = sum(r["verdict"] in REUSE for r in sub)
         labs = Counter(r["label"] for r in sub)
-        print(f"  {stage}: {len(sub)} ({dict(labs)}); verdict on the pair says reuse for "
-              f"{would}; median PA/article length ratio "
-              f"{statistics.median(r['len_ratio'] for r in sub):.1f}; median est. Jaccard "
-              f"shingles {statistics.median(r['jaccard_shingles'] for r in sub):.3f}, "
-              f"skeleton {statistics.median(r['jaccard_skeleton'] for r in sub):.3f}; "
-              f"verdicts {dict(Counter(r['verdict'] for r in sub))}")
+        print(
+            f"  {stage}: {len(sub)} ({dict(labs)}); verdict on the pair says reuse for "
+            f"{would}; median PA/article length ratio "
+            f"{statistics.median(r['len_ratio'] for r in sub):.1f}; median est. Jaccard "
+            f"shingles {statistics.median(r['jaccard_shingles'] for r in sub):.3f}, "
+            f"skeleton {statistics.median(r['jaccard_skeleton'] for r in sub):.3f}; "
+            f"verdicts {dict(Counter(r['verdict'] for r in sub))}"
+        )
     found_truth = sorted(truth & found)
     if found_truth:
-        ratios = [words(by_id[x if x.startswith("pa-") else y].text)
-                  / max(1, words(by_id[y if x.startswith("pa-") else x].text))
-                  for x, y in found_truth]
-        print(f"  (found WD/PD pairs: median PA/article length ratio "
-              f"{statistics.median(ratios):.1f})")
-    print("\n  missed pair                                                  label "
-          "stage                    ratio  J-sh  J-sk  verdict     score")
+        ratios = [
+            words(by_id[x if x.startswith("pa-") else y].text)
+            / max(1, words(by_id[y if x.startswith("pa-") else x].text))
+            for x, y in found_truth
+        ]
+        print(
+            f"  (found WD/PD pairs: median PA/article length ratio {statistics.median(ratios):.1f})"
+        )
+    print(
+        "\n  missed pair                                                  label "
+        "stage                    ratio  J-sh  J-sk  verdict     score"
+    )
     for r in rows:
-        print(f"  {r['pair'][0]:<60} {r['label']:<5} {r['stage']:<24} {r['len_ratio']:>5.1f} "
-              f"{r['jaccard_shingles']:.3f} {r['jaccard_skeleton']:.3f}  {r['verdict']:<11} "
-              f"{r['score']:.3f}")
+        print(
+            f"  {r['pair'][0]:<60} {r['label']:<5} {r['stage']:<24} {r['len_ratio']:>5.1f} "
+            f"{r['jaccard_shingles']:.3f} {r['jaccard_skeleton']:.3f}  {r['verdict']:<11} "
+            f"{r['score']:.3f}"
+        )
     return {"split": dict(split), "missed": rows}
 
 

@@ -50,13 +50,14 @@ from train_paraphrase import (
 )
 
 
-def evaluate(scores: np.ndarray, data: TrainingSet, *, embedded: float | None = None
-             ) -> dict[str, float]:
+def evaluate(
+    scores: np.ndarray, data: TrainingSet, *, embedded: float | None = None
+) -> dict[str, float]:
     """MRPC figures of out-of-fold scores, and how often a held-out unrelated pair (a
     random re-pairing of test-fold sentences) is called a paraphrase."""
-    gold = data.y[:data.n_gold]
-    out = metrics((scores[:data.n_gold] >= 0.5).astype(np.int64), gold)
-    unrelated = scores[data.n_gold:][[len(src) == 2 for src in data.sources]]
+    gold = data.y[: data.n_gold]
+    out = metrics((scores[: data.n_gold] >= 0.5).astype(np.int64), gold)
+    unrelated = scores[data.n_gold :][[len(src) == 2 for src in data.sources]]
     unrelated = unrelated[~np.isnan(unrelated)]
     out["unrelated_fp"] = float((unrelated >= 0.5).mean()) if len(unrelated) else float("nan")
     out["unrelated_n"] = len(unrelated)
@@ -69,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--lexical-only", action="store_true")
-    parser.add_argument("--gate-low", type=float, default=None,
-                        help="Default: the shipped semantic model's gate.")
+    parser.add_argument(
+        "--gate-low", type=float, default=None, help="Default: the shipped semantic model's gate."
+    )
     parser.add_argument("--gate-high", type=float, default=None)
     parser.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
     args = parser.parse_args(argv)
@@ -81,11 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     pairs, y = load_mrpc(args.data)
     lexical = load_model("lexical")
     info = lexical.info or {}
-    data = training_set(pairs, y, random_negatives=float(info["random_negatives"]),
-                        number_negatives=float(info["number_negatives"]))
-    print(f"MRPC training part: {len(y):,} pairs, {y.mean():.3f} paraphrases; stratified "
-          f"{FOLDS}-fold CV, seed {SEED}; training folds also get "
-          f"{len(data.pairs) - len(y):,} generated negatives (theirs only)")
+    data = training_set(
+        pairs,
+        y,
+        random_negatives=float(info["random_negatives"]),
+        number_negatives=float(info["number_negatives"]),
+    )
+    print(
+        f"MRPC training part: {len(y):,} pairs, {y.mean():.3f} paraphrases; stratified "
+        f"{FOLDS}-fold CV, seed {SEED}; training folds also get "
+        f"{len(data.pairs) - len(y):,} generated negatives (theirs only)"
+    )
     results: dict[str, dict[str, float]] = {}
     x_lex, _ = feature_matrices(data.pairs, semantic=False)
     p_lex = cv_scores(x_lex, data, float(info["C"]))
@@ -100,22 +108,32 @@ def main(argv: list[str] | None = None) -> int:
         gated = np.where(weak, p_sem, p_lex)
         results["semantic, all pairs"] = evaluate(p_sem, data, embedded=1.0)
         results[f"semantic, gated {low}-{high}"] = evaluate(
-            gated, data, embedded=float(weak[:len(y)].mean()))
-        results["embedding speed"] = {"sentences": count, "seconds": seconds,
-                                      "sentences_per_s": count / max(seconds, 1e-9)}
-    print(f"{'configuration':<30} {'accuracy':>8} {'F1':>6} {'prec':>6} {'recall':>6} "
-          f"{'unrel.FP':>8} {'embedded':>8}")
+            gated, data, embedded=float(weak[: len(y)].mean())
+        )
+        results["embedding speed"] = {
+            "sentences": count,
+            "seconds": seconds,
+            "sentences_per_s": count / max(seconds, 1e-9),
+        }
+    print(
+        f"{'configuration':<30} {'accuracy':>8} {'F1':>6} {'prec':>6} {'recall':>6} "
+        f"{'unrel.FP':>8} {'embedded':>8}"
+    )
     for name, r in results.items():
         if "accuracy" in r:
             emb = f"{r['embedded_share']:.0%}" if "embedded_share" in r else "0%"
-            print(f"{name:<30} {r['accuracy']:>8.4f} {r['f1']:>6.4f} {r['precision']:>6.4f} "
-                  f"{r['recall']:>6.4f} {r['unrelated_fp']:>8.3f} {emb:>8}")
+            print(
+                f"{name:<30} {r['accuracy']:>8.4f} {r['f1']:>6.4f} {r['precision']:>6.4f} "
+                f"{r['recall']:>6.4f} {r['unrelated_fp']:>8.3f} {emb:>8}"
+            )
     n_unrelated = int(results["default (lexical)"]["unrelated_n"])
     print(f"(unrel.FP: share of {n_unrelated} held-out random re-pairings called paraphrase)")
     if "embedding speed" in results:
         s = results["embedding speed"]
-        print(f"embedding: {s['sentences']:,.0f} sentences in {s['seconds']:.1f} s "
-              f"= {s['sentences_per_s']:.1f} sentences/s (all-MiniLM-L6-v2, CPU, batch 64)")
+        print(
+            f"embedding: {s['sentences']:,.0f} sentences in {s['seconds']:.1f} s "
+            f"= {s['sentences_per_s']:.1f} sentences/s (all-MiniLM-L6-v2, CPU, batch 64)"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

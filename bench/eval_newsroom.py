@@ -78,8 +78,7 @@ def fit_thresholds(scores: Sequence[float], gold: Sequence[str]) -> tuple[float,
     return best_t
 
 
-def cv_macro_f1(scores: Sequence[float], gold: Sequence[str], k: int = 5,
-                seed: int = 0) -> float:
+def cv_macro_f1(scores: Sequence[float], gold: Sequence[str], k: int = 5, seed: int = 0) -> float:
     """k-fold cross-validated macro F1 of the threshold baseline (each pair is its own
     story here, so folds by pair are folds by story)."""
     idx = list(range(len(scores)))
@@ -95,10 +94,20 @@ def cv_macro_f1(scores: Sequence[float], gold: Sequence[str], k: int = 5,
 
 
 def run_newstrace(pair: NewsroomPair) -> tuple[str, str | None]:
-    a = article_from_text(pair.source, id=f"{pair.id}-a", published=pair.source_published,
-                          site=pair.source_site, author=pair.source_byline)
-    b = article_from_text(pair.copy, id=f"{pair.id}-b", published=pair.copy_published,
-                          site=pair.copy_site, author=pair.copy_byline)
+    a = article_from_text(
+        pair.source,
+        id=f"{pair.id}-a",
+        published=pair.source_published,
+        site=pair.source_site,
+        author=pair.source_byline,
+    )
+    b = article_from_text(
+        pair.copy,
+        id=f"{pair.id}-b",
+        published=pair.copy_published,
+        site=pair.copy_site,
+        author=pair.copy_byline,
+    )
     result = compare(a, b)
     return result.relation, result.source
 
@@ -107,8 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=30, help="pairs per pattern (default 30)")
     ap.add_argument("--seed", type=int, default=913, help="evaluation pairs (default 913)")
-    ap.add_argument("--fit-seed", type=int, default=914,
-                    help="pairs the baseline's thresholds are picked on (default 914)")
+    ap.add_argument(
+        "--fit-seed",
+        type=int,
+        default=914,
+        help="pairs the baseline's thresholds are picked on (default 914)",
+    )
     args = ap.parse_args(argv)
     if args.seed == args.fit_seed:
         sys.exit("--seed and --fit-seed must differ (the baseline is fitted out of sample)")
@@ -127,12 +140,18 @@ def main(argv: list[str] | None = None) -> None:
     pred = [DERIVATION[rel] for rel, _ in runs]
     base = [by_thresholds(containment(p.source, p.copy), t1, t2) for p in pairs]
 
-    print(f"newsroom patterns: {args.n} pairs each, seed {args.seed}; newstrace.compare at "
-          f"the shipped defaults ({elapsed:.1f} s for {len(pairs)} pairs)")
-    print(f"baseline: unigram containment, thresholds t1={t1:.2f} t2={t2:.2f} picked on seed "
-          f"{args.fit_seed} (5-fold CV macro F1 there {cv:.3f})\n")
-    head = (f"{'pattern':<16} {'gold':<10} {'newstrace':>9} {'baseline':>8}  "
-            f"{'source=a':>8}  newstrace relations")
+    print(
+        f"newsroom patterns: {args.n} pairs each, seed {args.seed}; newstrace.compare at "
+        f"the shipped defaults ({elapsed:.1f} s for {len(pairs)} pairs)"
+    )
+    print(
+        f"baseline: unigram containment, thresholds t1={t1:.2f} t2={t2:.2f} picked on seed "
+        f"{args.fit_seed} (5-fold CV macro F1 there {cv:.3f})\n"
+    )
+    head = (
+        f"{'pattern':<16} {'gold':<10} {'newstrace':>9} {'baseline':>8}  "
+        f"{'source=a':>8}  newstrace relations"
+    )
     print(head)
     print("-" * len(head))
     for pat in PATTERNS:
@@ -146,15 +165,29 @@ def main(argv: list[str] | None = None) -> None:
         hist = ", ".join(f"{r} {c}" for r, c in rels.most_common())
         print(f"{pat:<16} {gold[ks[0]]:<10} {acc:>9.2f} {bacc:>8.2f}  {src:>8}  {hist}")
     print()
-    print(f"3-class macro F1:      newstrace {macro_f1(gold, pred):.3f}   "
-          f"baseline {macro_f1(gold, base):.3f}")
-    print(f"derived-vs-not F1:     newstrace {derived_f1(gold, pred):.3f}   "
-          f"baseline {derived_f1(gold, base):.3f}")
-    print(f"3-class accuracy:      newstrace "
-          f"{sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}   "
-          f"baseline {sum(g == p for g, p in zip(gold, base, strict=True)) / len(gold):.3f}")
-    cmd = ["python", "bench/eval_newsroom.py", "--n", str(args.n), "--seed", str(args.seed),
-           "--fit-seed", str(args.fit_seed)]
+    print(
+        f"3-class macro F1:      newstrace {macro_f1(gold, pred):.3f}   "
+        f"baseline {macro_f1(gold, base):.3f}"
+    )
+    print(
+        f"derived-vs-not F1:     newstrace {derived_f1(gold, pred):.3f}   "
+        f"baseline {derived_f1(gold, base):.3f}"
+    )
+    print(
+        f"3-class accuracy:      newstrace "
+        f"{sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}   "
+        f"baseline {sum(g == p for g, p in zip(gold, base, strict=True)) / len(gold):.3f}"
+    )
+    cmd = [
+        "python",
+        "bench/eval_newsroom.py",
+        "--n",
+        str(args.n),
+        "--seed",
+        str(args.seed),
+        "--fit-seed",
+        str(args.fit_seed),
+    ]
     print(f"\nreproduce: {shlex.join(cmd)}")
 
 

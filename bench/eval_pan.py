@@ -84,14 +84,20 @@ from newstrace.pan import (  # noqa: E402
 )
 
 DATA = ROOT.parent / "shared" / "data" / "pan13-subset"
-CATEGORIES = ("no-plagiarism", "no-obfuscation", "random-obfuscation",
-              "translation-obfuscation", "summary-obfuscation")
+CATEGORIES = (
+    "no-plagiarism",
+    "no-obfuscation",
+    "random-obfuscation",
+    "translation-obfuscation",
+    "summary-obfuscation",
+)
 TRUTH_DIR = "02-no-obfuscation"
 Pair = tuple[str, str]
 
 
-def load_categories(data: Path, categories: tuple[str, ...], limit: int | None
-                    ) -> dict[str, list[Pair]]:
+def load_categories(
+    data: Path, categories: tuple[str, ...], limit: int | None
+) -> dict[str, list[Pair]]:
     out = {}
     for cat in categories:
         pairs = read_pairs(data / "pairs-by-category" / f"pairs-{cat}")
@@ -105,8 +111,7 @@ def load_truth(data: Path, pairs: set[Pair]) -> list[Feature]:
     for susp, src in sorted(pairs):
         path = data / TRUTH_DIR / pair_file_name(susp, src)
         if path.exists():
-            cases += [c for c in read_xml(path, names=("plagiarism",))
-                      if c.source_reference == src]
+            cases += [c for c in read_xml(path, names=("plagiarism",)) if c.source_reference == src]
     return cases
 
 
@@ -121,6 +126,7 @@ def load_detections(det_dir: Path, pairs: list[Pair]) -> list[Feature]:
 
 
 # --- truth offsets vs the texts -------------------------------------------------------
+
 
 def _squeeze(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """``text[start:end]`` with whitespace runs as one space, and each kept character's
@@ -139,20 +145,28 @@ def _squeeze(text: str, start: int, end: int) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def snap_case(case: Feature, susp: str, src: str, window: int = 300, min_block: int = 25,
-              max_gap: int = 200) -> Feature | None:
+def snap_case(
+    case: Feature, susp: str, src: str, window: int = 300, min_block: int = 25, max_gap: int = 200
+) -> Feature | None:
     """The text both files share near a case's published offsets: the longest common
     block (whitespace-insensitive) within ``window`` characters of the case, extended
     over neighbouring blocks of at least ``min_block`` characters less than ``max_gap``
     apart on both sides. None when nothing is shared there."""
-    a0, a1 = max(0, case.this_offset - window), min(len(susp), case.this_offset
-                                                    + case.this_length + window)
-    b0, b1 = max(0, case.source_offset - window), min(len(src), case.source_offset
-                                                      + case.source_length + window)
+    a0, a1 = (
+        max(0, case.this_offset - window),
+        min(len(susp), case.this_offset + case.this_length + window),
+    )
+    b0, b1 = (
+        max(0, case.source_offset - window),
+        min(len(src), case.source_offset + case.source_length + window),
+    )
     sa, ma = _squeeze(susp, a0, a1)
     sb, mb = _squeeze(src, b0, b1)
-    blocks = [b for b in difflib.SequenceMatcher(None, sa, sb, autojunk=False)
-              .get_matching_blocks() if b.size >= min_block]
+    blocks = [
+        b
+        for b in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_matching_blocks()
+        if b.size >= min_block
+    ]
     if not blocks:
         return None
     lo = hi = max(range(len(blocks)), key=lambda k: blocks[k].size)
@@ -166,8 +180,9 @@ def snap_case(case: Feature, susp: str, src: str, window: int = 300, min_block: 
         hi += 1
     s_a, e_a = ma[blocks[lo].a], ma[blocks[hi].a + blocks[hi].size - 1] + 1
     s_b, e_b = mb[blocks[lo].b], mb[blocks[hi].b + blocks[hi].size - 1] + 1
-    return Feature(case.this_reference, s_a, e_a - s_a, case.source_reference, s_b, e_b - s_b,
-                   case.name)
+    return Feature(
+        case.this_reference, s_a, e_a - s_a, case.source_reference, s_b, e_b - s_b, case.name
+    )
 
 
 def truth_check(data: Path, cases: list[Feature]) -> dict:
@@ -177,24 +192,35 @@ def truth_check(data: Path, cases: list[Feature]) -> dict:
     for c in cases:
         susp = read_pan_text(data / "susp" / c.this_reference)
         src = read_pan_text(data / "final_txt_files" / c.source_reference)
-        a = susp[c.this_offset:c.this_offset + c.this_length]
-        b = src[c.source_offset:c.source_offset + c.source_length]
-        exact += a == b and c.this_offset + c.this_length <= len(susp) \
+        a = susp[c.this_offset : c.this_offset + c.this_length]
+        b = src[c.source_offset : c.source_offset + c.source_length]
+        exact += (
+            a == b
+            and c.this_offset + c.this_length <= len(susp)
             and c.source_offset + c.source_length <= len(src)
+        )
         same_words += a.split() == b.split()
         s = snap_case(c, susp, src)
         if s is not None:
             snapped.append(s)
-    return {"cases": len(cases), "exact": exact, "same_words": same_words,
-            "snapped": snapped, "ceiling": evaluate(cases, snapped)}
+    return {
+        "cases": len(cases),
+        "exact": exact,
+        "same_words": same_words,
+        "snapped": snapped,
+        "ceiling": evaluate(cases, snapped),
+    }
 
 
 # --- report ---------------------------------------------------------------------------
 
+
 def fmt(s: Scores) -> str:
-    return (f"precision {s.precision:.4f}  recall {s.recall:.4f}  granularity "
-            f"{s.granularity:.4f}  plagdet {s.plagdet:.4f}  ({s.cases} cases, "
-            f"{s.detections} detections)")
+    return (
+        f"precision {s.precision:.4f}  recall {s.recall:.4f}  granularity "
+        f"{s.granularity:.4f}  plagdet {s.plagdet:.4f}  ({s.cases} cases, "
+        f"{s.detections} detections)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -203,25 +229,55 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--categories", nargs="+", choices=CATEGORIES, default=list(CATEGORIES))
     ap.add_argument("--limit", type=int, default=None, help="first N pairs of each category")
     ap.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
-    ap.add_argument("--out", type=Path, default=None,
-                    help="write the PAN XML files here (default: a temporary folder)")
-    ap.add_argument("--det", type=Path, default=None,
-                    help="score the XML files in this folder (e.g. from `newstrace pan`) "
-                         "instead of running the detector; no pair scores then")
-    ap.add_argument("--scores", type=Path, default=None,
-                    help="with --det: the pair scores (`newstrace pan --scores FILE`)")
-    ap.add_argument("--max-fpr", type=float, default=0.02,
-                    help="false-positive rate on no-plagiarism pairs (default 0.02)")
-    ap.add_argument("--folds", type=int, default=5,
-                    help="cross-validation folds by suspicious document (default 5)")
-    ap.add_argument("--cv-repeats", type=int, default=10,
-                    help="shuffles of the documents into folds (default 10; seeds 0..N-1)")
-    ap.add_argument("--no-truth-check", action="store_true",
-                    help="skip checking the truth offsets against the texts")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the PAN XML files here (default: a temporary folder)",
+    )
+    ap.add_argument(
+        "--det",
+        type=Path,
+        default=None,
+        help="score the XML files in this folder (e.g. from `newstrace pan`) "
+        "instead of running the detector; no pair scores then",
+    )
+    ap.add_argument(
+        "--scores",
+        type=Path,
+        default=None,
+        help="with --det: the pair scores (`newstrace pan --scores FILE`)",
+    )
+    ap.add_argument(
+        "--max-fpr",
+        type=float,
+        default=0.02,
+        help="false-positive rate on no-plagiarism pairs (default 0.02)",
+    )
+    ap.add_argument(
+        "--folds",
+        type=int,
+        default=5,
+        help="cross-validation folds by suspicious document (default 5)",
+    )
+    ap.add_argument(
+        "--cv-repeats",
+        type=int,
+        default=10,
+        help="shuffles of the documents into folds (default 10; seeds 0..N-1)",
+    )
+    ap.add_argument(
+        "--no-truth-check",
+        action="store_true",
+        help="skip checking the truth offsets against the texts",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    ap.add_argument("--compare", action="store_true",
-                    help="also decide each pair with `newstrace compare` (relation in "
-                         "duplicate/rewrite/partial), default options")
+    ap.add_argument(
+        "--compare",
+        action="store_true",
+        help="also decide each pair with `newstrace compare` (relation in "
+        "duplicate/rewrite/partial), default options",
+    )
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         sys.exit(f"no PAN data at {args.data}")
@@ -242,15 +298,21 @@ def main(argv: list[str] | None = None) -> None:
         else:
             tmp = tempfile.TemporaryDirectory(prefix="pan-")
             det_dir = Path(tmp.name)
-        results = run_pairs(pairs, args.data / "susp", args.data / "final_txt_files", det_dir,
-                            jobs=args.jobs)
+        results = run_pairs(
+            pairs, args.data / "susp", args.data / "final_txt_files", det_dir, jobs=args.jobs
+        )
     seconds = time.perf_counter() - t0
     report: dict = {"pairs": len(pairs), "seconds": round(seconds, 1)}
-    print(f"PAN 2013 sample at {args.data}: {len(pairs)} pairs "
-          + ", ".join(f"{c} {len(p)}" for c, p in by_cat.items())
-          + (f"; XML from {det_dir}" if args.det else
-             f"; detection {seconds:.1f} s ({len(pairs) / seconds:.1f} pairs/s, "
-             f"{args.jobs} processes)"))
+    print(
+        f"PAN 2013 sample at {args.data}: {len(pairs)} pairs "
+        + ", ".join(f"{c} {len(p)}" for c, p in by_cat.items())
+        + (
+            f"; XML from {det_dir}"
+            if args.det
+            else f"; detection {seconds:.1f} s ({len(pairs) / seconds:.1f} pairs/s, "
+            f"{args.jobs} processes)"
+        )
+    )
 
     if "no-obfuscation" in by_cat:
         verbatim = by_cat["no-obfuscation"]
@@ -262,14 +324,19 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_truth_check:
             check = truth_check(args.data, cases)
             vs_snapped = evaluate(check["snapped"], dets)
-            report["truth_check"] = {"cases": check["cases"], "exact": check["exact"],
-                                     "same_words": check["same_words"],
-                                     "snapped": len(check["snapped"]),
-                                     "ceiling": vars_of(check["ceiling"]),
-                                     "detections_vs_snapped": vars_of(vs_snapped)}
-            print(f"  truth offsets: {check['exact']}/{check['cases']} cases hold the same "
-                  f"text in both files, {check['same_words']} the same words; "
-                  f"{len(check['snapped'])} snapped to the shared text")
+            report["truth_check"] = {
+                "cases": check["cases"],
+                "exact": check["exact"],
+                "same_words": check["same_words"],
+                "snapped": len(check["snapped"]),
+                "ceiling": vars_of(check["ceiling"]),
+                "detections_vs_snapped": vars_of(vs_snapped),
+            }
+            print(
+                f"  truth offsets: {check['exact']}/{check['cases']} cases hold the same "
+                f"text in both files, {check['same_words']} the same words; "
+                f"{len(check['snapped'])} snapped to the shared text"
+            )
             print(f"  ceiling (snapped cases scored as detections):\n    {fmt(check['ceiling'])}")
             print(f"  detections against the snapped cases:\n    {fmt(vs_snapped)}")
 
@@ -287,80 +354,109 @@ def main(argv: list[str] | None = None) -> None:
         neg = [scores[p] for p in by_cat["no-plagiarism"]]
         thr = threshold_at_fpr(neg, args.max_fpr)
         fpr = detection_rate(neg, thr)
-        rates = {cat: detection_rate([scores[p] for p in ps], thr)
-                 for cat, ps in by_cat.items() if cat != "no-plagiarism"}
-        report["fitted_on_all"] = {"threshold": thr, "fpr": fpr, "rates": rates,
-                                   "shipped": DEFAULT_PAN_OPTIONS.min_pair_score}
-        cv_runs = [cross_validate(by_cat, scores, args.folds, args.max_fpr, seed)
-                   for seed in range(max(1, args.cv_repeats))]
-        report["cross_validated"] = {"folds": args.folds, "max_fpr": args.max_fpr,
-                                     "runs": cv_runs}
-    print(f"\npair level AT THE SHIPPED DEFAULT (`newstrace pan`: a pair with at least one "
-          f"detection, i.e. pair score > min_pair_score = "
-          f"{DEFAULT_PAN_OPTIONS.min_pair_score:g};\n  fitted on the dev half: in-sample there):")
+        rates = {
+            cat: detection_rate([scores[p] for p in ps], thr)
+            for cat, ps in by_cat.items()
+            if cat != "no-plagiarism"
+        }
+        report["fitted_on_all"] = {
+            "threshold": thr,
+            "fpr": fpr,
+            "rates": rates,
+            "shipped": DEFAULT_PAN_OPTIONS.min_pair_score,
+        }
+        cv_runs = [
+            cross_validate(by_cat, scores, args.folds, args.max_fpr, seed)
+            for seed in range(max(1, args.cv_repeats))
+        ]
+        report["cross_validated"] = {"folds": args.folds, "max_fpr": args.max_fpr, "runs": cv_runs}
+    print(
+        f"\npair level AT THE SHIPPED DEFAULT (`newstrace pan`: a pair with at least one "
+        f"detection, i.e. pair score > min_pair_score = "
+        f"{DEFAULT_PAN_OPTIONS.min_pair_score:g};\n  fitted on the dev half: in-sample there):"
+    )
     for cat, rate in has_detection.items():
         n = len(by_cat[cat])
         what = "flagged (false positives)" if cat == "no-plagiarism" else "detected"
         goal = TARGETS.get(cat)
-        print(f"  {cat:<24} {what:<26} {rate:.3f}  ({round(rate * n)}/{n})"
-              + (f"   target {'<=' if cat == 'no-plagiarism' else '>='} {goal}" if goal else ""))
+        print(
+            f"  {cat:<24} {what:<26} {rate:.3f}  ({round(rate * n)}/{n})"
+            + (f"   target {'<=' if cat == 'no-plagiarism' else '>='} {goal}" if goal else "")
+        )
     if args.compare:
         decided = compare_pairs(pairs, args.data, args.jobs)
         rel_rates = {}
-        print("\npair level AT THE SHIPPED DEFAULT (`newstrace compare`: relation "
-              "duplicate/rewrite/partial):")
+        print(
+            "\npair level AT THE SHIPPED DEFAULT (`newstrace compare`: relation "
+            "duplicate/rewrite/partial):"
+        )
         for cat, ps in by_cat.items():
             rels = [decided[p] for p in ps]
             rate = sum(r in REUSE for r in rels) / len(rels) if rels else 0.0
             rel_rates[cat] = {"rate": rate, "relations": dict(Counter(rels))}
             what = "flagged (false positives)" if cat == "no-plagiarism" else "detected"
-            print(f"  {cat:<24} {what:<26} {rate:.3f}  ({sum(r in REUSE for r in rels)}/"
-                  f"{len(rels)})  {dict(Counter(rels))}")
+            print(
+                f"  {cat:<24} {what:<26} {rate:.3f}  ({sum(r in REUSE for r in rels)}/"
+                f"{len(rels)})  {dict(Counter(rels))}"
+            )
         report["compare_default"] = rel_rates
     if results is not None and "no-plagiarism" in by_cat:
-        disagree = [p for ps in by_cat.values() for p in ps
-                    if (det_dir / pair_file_name(*p)).exists()
-                    and bool(read_xml(det_dir / pair_file_name(*p)))
-                    != (scores[p] > DEFAULT_PAN_OPTIONS.min_pair_score)]
+        disagree = [
+            p
+            for ps in by_cat.values()
+            for p in ps
+            if (det_dir / pair_file_name(*p)).exists()
+            and bool(read_xml(det_dir / pair_file_name(*p)))
+            != (scores[p] > DEFAULT_PAN_OPTIONS.min_pair_score)
+        ]
         if disagree and not args.det:
-            print(f"\n  WARNING: {len(disagree)} pairs where 'has a detection' is not "
-                  f"'score > min_pair_score', e.g. {disagree[0]}")
+            print(
+                f"\n  WARNING: {len(disagree)} pairs where 'has a detection' is not "
+                f"'score > min_pair_score', e.g. {disagree[0]}"
+            )
         first = cv_runs[0]
-        print(f"\npair level, CROSS-VALIDATED (out of sample): {args.folds} folds by "
-              f"suspicious document; threshold fitted at <= {args.max_fpr:.3f} false "
-              f"positives on the\n  training folds' no-plagiarism pairs, applied to the "
-              f"test fold; pooled over folds. Shuffle seed 0 (thresholds "
-              + ", ".join(f"{t:g}" for t in first["thresholds"])
-              + f"); mean [min, max] over {len(cv_runs)} shuffles:")
+        print(
+            f"\npair level, CROSS-VALIDATED (out of sample): {args.folds} folds by "
+            f"suspicious document; threshold fitted at <= {args.max_fpr:.3f} false "
+            f"positives on the\n  training folds' no-plagiarism pairs, applied to the "
+            f"test fold; pooled over folds. Shuffle seed 0 (thresholds "
+            + ", ".join(f"{t:g}" for t in first["thresholds"])
+            + f"); mean [min, max] over {len(cv_runs)} shuffles:"
+        )
         for cat in by_cat:
             found, n = first["counts"][cat]
             values = [run["rates"][cat] for run in cv_runs]
             what = "flagged (false positives)" if cat == "no-plagiarism" else "detected"
             goal = TARGETS.get(cat)
-            print(f"  {cat:<24} {what:<26} {found / n if n else 0.0:.3f}  ({found}/{n})   "
-                  f"mean {sum(values) / len(values):.3f} [{min(values):.3f}, "
-                  f"{max(values):.3f}]"
-                  + (f"   target {'<=' if cat == 'no-plagiarism' else '>='} {goal}"
-                     if goal else ""))
+            print(
+                f"  {cat:<24} {what:<26} {found / n if n else 0.0:.3f}  ({found}/{n})   "
+                f"mean {sum(values) / len(values):.3f} [{min(values):.3f}, "
+                f"{max(values):.3f}]"
+                + (f"   target {'<=' if cat == 'no-plagiarism' else '>='} {goal}" if goal else "")
+            )
         same = "equals" if thr == DEFAULT_PAN_OPTIONS.min_pair_score else "DIFFERS FROM"
-        print(f"\npair level, threshold FITTED ON ALL THESE PAIRS (in-sample): pair score > "
-              f"{thr:g} (false positives {fpr:.3f} of {len(neg)} no-plagiarism pairs, "
-              f"allowed {args.max_fpr:.3f}); {same} the shipped min_pair_score "
-              f"{DEFAULT_PAN_OPTIONS.min_pair_score:g}")
+        print(
+            f"\npair level, threshold FITTED ON ALL THESE PAIRS (in-sample): pair score > "
+            f"{thr:g} (false positives {fpr:.3f} of {len(neg)} no-plagiarism pairs, "
+            f"allowed {args.max_fpr:.3f}); {same} the shipped min_pair_score "
+            f"{DEFAULT_PAN_OPTIONS.min_pair_score:g}"
+        )
         for cat, rate in rates.items():
-            print(f"  {cat:<24} {rate:.3f}  ({round(rate * len(by_cat[cat]))}/"
-                  f"{len(by_cat[cat])})")
+            print(f"  {cat:<24} {rate:.3f}  ({round(rate * len(by_cat[cat]))}/{len(by_cat[cat])})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if tmp is not None:
         tmp.cleanup()
-    print("\nreproduce: python " + " ".join(shlex.quote(a) for a in
-                                             [str(Path(sys.argv[0])), *(argv or sys.argv[1:])]))
+    print(
+        "\nreproduce: python "
+        + " ".join(shlex.quote(a) for a in [str(Path(sys.argv[0])), *(argv or sys.argv[1:])])
+    )
 
 
-def cross_validate(by_cat: dict[str, list[Pair]], scores: dict[Pair, float], folds: int,
-                   max_fpr: float, seed: int) -> dict:
+def cross_validate(
+    by_cat: dict[str, list[Pair]], scores: dict[Pair, float], folds: int, max_fpr: float, seed: int
+) -> dict:
     """Pair detection out of sample: suspicious documents shuffled (``seed``) and dealt
     into ``folds`` folds; per fold, the threshold at ``max_fpr`` on the no-plagiarism
     pairs of the other folds, applied to the fold's pairs. Counts pooled over folds."""
@@ -377,12 +473,21 @@ def cross_validate(by_cat: dict[str, list[Pair]], scores: dict[Pair, float], fol
             test = [scores[p] for p in ps if fold_of[p[0]] == f]
             counts[cat][0] += sum(1 for x in test if x > thr)
             counts[cat][1] += len(test)
-    return {"seed": seed, "thresholds": thresholds, "counts": counts,
-            "rates": {cat: (c[0] / c[1] if c[1] else 0.0) for cat, c in counts.items()}}
+    return {
+        "seed": seed,
+        "thresholds": thresholds,
+        "counts": counts,
+        "rates": {cat: (c[0] / c[1] if c[1] else 0.0) for cat, c in counts.items()},
+    }
 
 
-TARGETS = {"no-plagiarism": 0.02, "no-obfuscation": 0.99, "random-obfuscation": 0.97,
-           "translation-obfuscation": 0.95, "summary-obfuscation": 0.85}
+TARGETS = {
+    "no-plagiarism": 0.02,
+    "no-obfuscation": 0.99,
+    "random-obfuscation": 0.97,
+    "translation-obfuscation": 0.95,
+    "summary-obfuscation": 0.85,
+}
 """Issue 13's pair-level goals (at most / at least)."""
 REUSE = {"duplicate", "rewrite", "partial"}
 
@@ -409,8 +514,14 @@ def compare_pairs(pairs: list[Pair], data: Path, jobs: int) -> dict[Pair, str]:
 
 
 def vars_of(s: Scores) -> dict:
-    return {"precision": s.precision, "recall": s.recall, "granularity": s.granularity,
-            "plagdet": s.plagdet, "cases": s.cases, "detections": s.detections}
+    return {
+        "precision": s.precision,
+        "recall": s.recall,
+        "granularity": s.granularity,
+        "plagdet": s.plagdet,
+        "cases": s.cases,
+        "detections": s.detections,
+    }
 
 
 if __name__ == "__main__":

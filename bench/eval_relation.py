@@ -42,8 +42,13 @@ from newstrace.containment import containment
 from newstrace.model import REUSE
 from newstrace.options import Options
 
-TO_LABEL = {"duplicate": "WD", "rewrite": "WD", "partial": "PD", "same-story": "ND",
-            "unrelated": "ND"}
+TO_LABEL = {
+    "duplicate": "WD",
+    "rewrite": "WD",
+    "partial": "PD",
+    "same-story": "ND",
+    "unrelated": "ND",
+}
 LABELS = ("WD", "PD", "ND")
 
 
@@ -87,8 +92,15 @@ def _cut(x: np.ndarray, t1: float, t2: float) -> list[str]:
     return ["WD" if v >= t2 else "PD" if v >= t1 else "ND" for v in x]
 
 
-def evaluate(name: str, pairs: list[LabelledPair], script: str, other_rows: list[Row],
-             folds: int, repeats: int, seed: int) -> None:
+def evaluate(
+    name: str,
+    pairs: list[LabelledPair],
+    script: str,
+    other_rows: list[Row],
+    folds: int,
+    repeats: int,
+    seed: int,
+) -> None:
     prepared = [(prepare(p.source), prepare(p.copy)) for p in pairs]
     rows = real_rows(pairs, script) + cross_rows(pairs, script, CROSS_PAIRS, seed)
     y = [p.label for p in pairs]
@@ -115,34 +127,43 @@ def evaluate(name: str, pairs: list[LabelledPair], script: str, other_rows: list
                     if rep == 0:
                         confusion[(y[i], c.relation)] += 1
                         if y[i] != "ND" and c.relation in REUSE:
-                            sources[{"a": "agency", "b": "article"}.get(c.source or "",
-                                                                      "undecided")] += 1
+                            sources[
+                                {"a": "agency", "b": "article"}.get(c.source or "", "undecided")
+                            ] += 1
             tr = [i for i, k in enumerate(fold) if k != f]
-            for i, lab in zip(test, baseline(unigram[tr], [y[i] for i in tr], unigram[test]),
-                              strict=True):
+            for i, lab in zip(
+                test, baseline(unigram[tr], [y[i] for i in tr], unigram[test]), strict=True
+            ):
                 base[i] = lab
         scores["newstrace"].append((macro_f1(y, pred), derived_f1(y, pred)))
         scores["baseline"].append((macro_f1(y, base), derived_f1(y, base)))
     took = time.perf_counter() - t0
-    print(f"\n{name}: {len(pairs)} pairs, {len({p.group for p in pairs})} stories, "
-          f"{folds}-fold CV by story, {repeats} repeats ({took:.0f} s)")
+    print(
+        f"\n{name}: {len(pairs)} pairs, {len({p.group for p in pairs})} stories, "
+        f"{folds}-fold CV by story, {repeats} repeats ({took:.0f} s)"
+    )
     for who, vals in scores.items():
         m = np.array(vals)
-        print(f"  {who:<10} 3-class macro F1 {m[:, 0].mean():.3f} (+-{m[:, 0].std():.3f})   "
-              f"derived-vs-not F1 {m[:, 1].mean():.3f} (+-{m[:, 1].std():.3f})")
+        print(
+            f"  {who:<10} 3-class macro F1 {m[:, 0].mean():.3f} (+-{m[:, 0].std():.3f})   "
+            f"derived-vs-not F1 {m[:, 1].mean():.3f} (+-{m[:, 1].std():.3f})"
+        )
     print("  newstrace relation by label (first repeat):")
     for lab in LABELS:
         row = {rel: confusion[(lab, rel)] for rel in TO_LABEL if confusion[(lab, rel)]}
         print(f"    {lab}: {row}")
     total = sum(sources.values()) or 1
-    print(f"  source of derived pairs called reuse: agency {sources['agency']}, article "
-          f"{sources['article']}, undecided {sources['undecided']} "
-          f"(agency named on {sources['agency'] / total:.3f})")
+    print(
+        f"  source of derived pairs called reuse: agency {sources['agency']}, article "
+        f"{sources['article']}, undecided {sources['undecided']} "
+        f"(agency named on {sources['agency'] / total:.3f})"
+    )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=5, help="seed of the invented training pairs")
@@ -153,14 +174,31 @@ def main() -> None:
         return
     synthetic = synthetic_rows(args.seed, SYNTHETIC_PER_KIND)
     meter_rows = real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, args.seed)
-    counter_rows = (real_rows(counter, "uncased")
-                    + cross_rows(counter, "uncased", CROSS_PAIRS, args.seed))
-    evaluate("METER-dev (English)", meter, "cased", synthetic + counter_rows,
-             args.folds, args.repeats, args.seed)
-    evaluate("COUNTER-half (Urdu)", counter, "uncased", synthetic + meter_rows,
-             args.folds, args.repeats, args.seed)
-    print(f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
-          f"--repeats {args.repeats} --seed {args.seed}")
+    counter_rows = real_rows(counter, "uncased") + cross_rows(
+        counter, "uncased", CROSS_PAIRS, args.seed
+    )
+    evaluate(
+        "METER-dev (English)",
+        meter,
+        "cased",
+        synthetic + counter_rows,
+        args.folds,
+        args.repeats,
+        args.seed,
+    )
+    evaluate(
+        "COUNTER-half (Urdu)",
+        counter,
+        "uncased",
+        synthetic + meter_rows,
+        args.folds,
+        args.repeats,
+        args.seed,
+    )
+    print(
+        f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
+        f"--repeats {args.repeats} --seed {args.seed}"
+    )
 
 
 if __name__ == "__main__":

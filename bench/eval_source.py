@@ -43,8 +43,12 @@ def meter_pairs() -> Iterator[tuple[str, str, Path, Path]]:
     labels = json.loads((data / "labels.json").read_text(encoding="utf-8"))
     for article, info in sorted(labels.items()):
         if info["label"] in ("WD", "PD"):
-            yield (info["source"], info["label"], data / "pa" / f"{info['source']}.txt",
-                   data / "news" / f"{article}.txt")
+            yield (
+                info["source"],
+                info["label"],
+                data / "pa" / f"{info['source']}.txt",
+                data / "news" / f"{article}.txt",
+            )
 
 
 def counter_pairs() -> Iterator[tuple[str, str, Path, Path]]:
@@ -56,8 +60,10 @@ def counter_pairs() -> Iterator[tuple[str, str, Path, Path]]:
             yield key, label, data / "txt" / f"{key}.txt", data / "txt" / f"{key}p.txt"
 
 
-DATASETS = {"meter": ("METER-dev", "meter-dev", meter_pairs),
-            "counter": ("COUNTER half", "counter-half", counter_pairs)}
+DATASETS = {
+    "meter": ("METER-dev", "meter-dev", meter_pairs),
+    "counter": ("COUNTER half", "counter-half", counter_pairs),
+}
 
 
 def evaluate(name: str, swap: bool, show_reasons: bool) -> None:
@@ -75,22 +81,25 @@ def evaluate(name: str, swap: bool, show_reasons: bool) -> None:
             not_reuse += 1
             continue
         agency_side = "b" if swap else "a"
-        outcome = ("undecided" if c.source is None
-                   else "right" if c.source == agency_side else "wrong")
+        outcome = (
+            "undecided" if c.source is None else "right" if c.source == agency_side else "wrong"
+        )
         counts[label][outcome] += 1
         if show_reasons and c.reasons:
             key = c.reasons[0].split("(")[0].split(":")[0]
-            first_reason[f"{outcome}: {key[2:]}" if key[:2] in ("a ", "b ") else
-                         f"{outcome}: {key}"] += 1
+            first_reason[
+                f"{outcome}: {key[2:]}" if key[:2] in ("a ", "b ") else f"{outcome}: {key}"
+            ] += 1
     total = counts["WD"] + counts["PD"]
     n = sum(total.values())
     order = "(article, agency)" if swap else "(agency, article)"
-    print(f"{title}: source of the derived pairs called reuse, compare{order}; "
-          f"truth: the agency")
+    print(f"{title}: source of the derived pairs called reuse, compare{order}; truth: the agency")
     for label, c in (("all", total), *counts.items()):
         share = c["right"] / max(1, sum(c.values()))
-        print(f"  {label:3s} right {c['right']:4d}  wrong {c['wrong']:4d}  "
-              f"undecided {c['undecided']:4d}   right share {share:.3f}")
+        print(
+            f"  {label:3s} right {c['right']:4d}  wrong {c['wrong']:4d}  "
+            f"undecided {c['undecided']:4d}   right share {share:.3f}"
+        )
     print(f"  ({n} derived pairs called reuse; {not_reuse} derived pairs not called reuse)")
     for reason, k in first_reason.most_common(12):
         print(f"    {k:4d}  {reason}")

@@ -31,9 +31,11 @@ def run_properties(cases: int, only: str | None) -> tuple[dict[str, int], list[s
     from tests import test_fuzz  # after the scale is set: it is read on import
 
     failures: list[str] = []
-    tests = [(name, fn) for name, fn in vars(test_fuzz).items()
-             if name.startswith("test_") and hasattr(fn, "hypothesis")
-             and (only is None or only in name)]
+    tests = [
+        (name, fn)
+        for name, fn in vars(test_fuzz).items()
+        if name.startswith("test_") and hasattr(fn, "hypothesis") and (only is None or only in name)
+    ]
     for name, fn in tests:
         t0 = time.perf_counter()
         try:
@@ -83,8 +85,10 @@ def main() -> int:
     cases, failures = run_properties(args.cases, args.only)
     for name, n in sorted(cases.items()):
         print(f"  {name:<20} {n:>8,} cases")
-    print(f"cases run: {sum(cases.values()):,}; properties failed: {len(failures)}; "
-          f"{time.perf_counter() - t0:.0f} s")
+    print(
+        f"cases run: {sum(cases.values()):,}; properties failed: {len(failures)}; "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
     for f in failures:
         print(f)
     if args.atheris:

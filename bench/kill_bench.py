@@ -24,8 +24,9 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--articles", type=int, default=30_000, help="feed size")
     ap.add_argument("--batch-size", type=int, default=10)
-    ap.add_argument("--max-commits", type=int, default=60,
-                    help="batches committed before a kill, at most")
+    ap.add_argument(
+        "--max-commits", type=int, default=60, help="batches committed before a kill, at most"
+    )
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -34,18 +35,26 @@ def main() -> int:
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            stats = kill_cycle(Path(tmp), kills=args.kills, n=args.articles, seed=seed,
-                               batch=args.batch_size, max_commits=args.max_commits,
-                               cli_doctor_every=10)
+            stats = kill_cycle(
+                Path(tmp),
+                kills=args.kills,
+                n=args.articles,
+                seed=seed,
+                batch=args.batch_size,
+                max_commits=args.max_commits,
+                cli_doctor_every=10,
+            )
         except AssertionError as exc:
             print(f"FAILED (seed {seed}): {exc}")
             return 1
     grown = sum(1 for a, b in zip([0, *stats.sizes], stats.sizes, strict=False) if b > a)
-    print(f"seed {seed}: {stats.kills} kills, {stats.mid_add} mid-add (archive grown, "
-          f"incomplete), {grown} after some commit; archive sizes {stats.sizes[:5]} ... "
-          f"{stats.sizes[-3:]}; doctor clean and no committed article lost after every "
-          f"kill; final add completed {args.articles:,} without duplicates; "
-          f"{stats.seconds:.0f} s")
+    print(
+        f"seed {seed}: {stats.kills} kills, {stats.mid_add} mid-add (archive grown, "
+        f"incomplete), {grown} after some commit; archive sizes {stats.sizes[:5]} ... "
+        f"{stats.sizes[-3:]}; doctor clean and no committed article lost after every "
+        f"kill; final add completed {args.articles:,} without duplicates; "
+        f"{stats.seconds:.0f} s"
+    )
     return 0
 
 

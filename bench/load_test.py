@@ -70,20 +70,26 @@ def make_requests(n: int, seed: int) -> list[tuple[str, dict[str, object], bool]
     for _ in range(n):
         r = rng.random()
         if r < 0.02:  # bad bodies: a 4xx is the right answer
-            out.append(rng.choice([("/api/check", {"text": "   "}, False),
-                                   ("/api/compare", {"a": {"text": "x"}}, False),
-                                   ("/api/check", {"txt": "wrong field"}, False)]))
+            out.append(
+                rng.choice(
+                    [
+                        ("/api/check", {"text": "   "}, False),
+                        ("/api/compare", {"a": {"text": "x"}}, False),
+                        ("/api/check", {"txt": "wrong field"}, False),
+                    ]
+                )
+            )
         elif r < 0.6:
             out.append(("/api/check", {"text": edited(rng.choice(texts))}, True))
         else:
             a, b = rng.sample(texts, 2) if rng.random() < 0.5 else [rng.choice(texts)] * 2
-            out.append(("/api/compare", {"a": {"text": edited(a)}, "b": {"text": edited(b)}},
-                        True))
+            out.append(("/api/compare", {"a": {"text": edited(a)}, "b": {"text": edited(b)}}, True))
     return out
 
 
-def run_load(port: int, requests: list[tuple[str, dict[str, object], bool]], clients: int,
-             timeout: float) -> tuple[dict[str, list[float]], list[str], float]:
+def run_load(
+    port: int, requests: list[tuple[str, dict[str, object], bool]], clients: int, timeout: float
+) -> tuple[dict[str, list[float]], list[str], float]:
     """Send every request from ``clients`` threads; latencies (ms) by path, errors, wall s."""
     local = threading.local()
     lat: dict[str, list[float]] = {}
@@ -96,12 +102,10 @@ def run_load(port: int, requests: list[tuple[str, dict[str, object], bool]], cli
         for attempt in range(2):  # a keep-alive connection the server closed is reopened once
             conn = getattr(local, "conn", None)
             if conn is None:
-                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port,
-                                                               timeout=timeout)
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
             t0 = time.perf_counter()
             try:
-                conn.request("POST", path, body=data,
-                             headers={"Content-Type": "application/json"})
+                conn.request("POST", path, body=data, headers={"Content-Type": "application/json"})
                 resp = conn.getresponse()
                 payload = resp.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
@@ -137,14 +141,21 @@ def start_writer(tmp: Path, db: str, n: int) -> subprocess.Popen[str]:
 
     feed = tmp / "writer.jsonl"
     make_feed(feed, n)
-    return subprocess.Popen([sys.executable, "-m", "newstrace", "add", str(feed), "--db", db,
-                             "--batch-size", "20"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newstrace", "add", str(feed), "--db", db, "--batch-size", "20"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 \
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+        if len(values) > 1
         else (values[0] if values else float("nan"))
+    )
 
 
 def main() -> int:
@@ -154,20 +165,40 @@ def main() -> int:
     ap.add_argument("--db", default=None, help="archive to serve (default: the demo corpus)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--writer", type=int, default=0, metavar="N",
-                    help="meanwhile `newstrace add` N generated articles to the served archive")
+    ap.add_argument(
+        "--writer",
+        type=int,
+        default=0,
+        metavar="N",
+        help="meanwhile `newstrace add` N generated articles to the served archive",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if db is None:
             db = str(Path(tmp) / "demo.db")
-            subprocess.run([sys.executable, "-m", "newstrace", "add",
-                            str(ROOT / "demo" / "corpus.jsonl"), "--db", db],
-                           check=True, cwd=ROOT, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "newstrace",
+                    "add",
+                    str(ROOT / "demo" / "corpus.jsonl"),
+                    "--db",
+                    db,
+                ],
+                check=True,
+                cwd=ROOT,
+                capture_output=True,
+            )
         port = free_port()
         log = (Path(tmp) / "server.log").open("wb")
-        proc = subprocess.Popen([sys.executable, "-m", "newstrace", "serve", "--db", db,
-                                 "--port", str(port)], cwd=ROOT, stdout=log, stderr=log)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newstrace", "serve", "--db", db, "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
         writer = None
         try:
             wait_ready(port, proc)
@@ -189,17 +220,21 @@ def main() -> int:
             log.close()
         server_log = (Path(tmp) / "server.log").read_text(errors="replace")
     done = sum(len(v) for v in lat.values())
-    print(f"{args.requests:,} requests from {args.clients} clients in {wall:.1f} s "
-          f"({done / wall:.0f} req/s); answered {done:,}; errors {len(errors)}")
+    print(
+        f"{args.requests:,} requests from {args.clients} clients in {wall:.1f} s "
+        f"({done / wall:.0f} req/s); answered {done:,}; errors {len(errors)}"
+    )
     for path, values in sorted(lat.items()):
-        print(f"  {path:<14} n={len(values):>5}  p50 {pct(values, 50):7.1f} ms  "
-              f"p95 {pct(values, 95):7.1f} ms  p99 {pct(values, 99):7.1f} ms  "
-              f"max {max(values):7.1f} ms")
+        print(
+            f"  {path:<14} n={len(values):>5}  p50 {pct(values, 50):7.1f} ms  "
+            f"p95 {pct(values, 95):7.1f} ms  p99 {pct(values, 99):7.1f} ms  "
+            f"max {max(values):7.1f} ms"
+        )
     for e in errors[:10]:
         print("  error:", e)
     if "Traceback" in server_log:
         print("  server log holds a traceback:")
-        print(server_log[server_log.index("Traceback"):][:2000])
+        print(server_log[server_log.index("Traceback") :][:2000])
         return 1
     return 1 if errors else 0
 

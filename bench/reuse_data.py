@@ -46,8 +46,15 @@ def meter_pairs() -> list[LabelledPair]:
         story = meta["source"]
         if story not in sources:
             sources[story] = read_article(METER / "pa" / f"{story}.txt")
-        out.append(LabelledPair(sources[story], read_article(METER / "news" / f"{name}.txt"),
-                                meta["label"], story, "meter"))
+        out.append(
+            LabelledPair(
+                sources[story],
+                read_article(METER / "news" / f"{name}.txt"),
+                meta["label"],
+                story,
+                "meter",
+            )
+        )
     return out
 
 
@@ -56,14 +63,26 @@ def counter_pairs() -> list[LabelledPair]:
     if not COUNTER.is_dir():
         return []
     labels = json.loads((COUNTER / "labels.json").read_text(encoding="utf-8"))
-    return [LabelledPair(read_article(COUNTER / "txt" / f"{key}.txt"),
-                         read_article(COUNTER / "txt" / f"{key}p.txt"), label, key, "counter")
-            for key, label in sorted(labels.items())]
+    return [
+        LabelledPair(
+            read_article(COUNTER / "txt" / f"{key}.txt"),
+            read_article(COUNTER / "txt" / f"{key}p.txt"),
+            label,
+            key,
+            "counter",
+        )
+        for key, label in sorted(labels.items())
+    ]
 
 
 PAN = DATA / "pan13-subset"
-PAN_CATEGORIES = {"no-plagiarism": "ND", "no-obfuscation": "PD", "random-obfuscation": "PD",
-                  "translation-obfuscation": "PD", "summary-obfuscation": "PD"}
+PAN_CATEGORIES = {
+    "no-plagiarism": "ND",
+    "no-obfuscation": "PD",
+    "random-obfuscation": "PD",
+    "translation-obfuscation": "PD",
+    "summary-obfuscation": "PD",
+}
 """A suspicious document with plagiarised passages among its own text is partially
 derived from the source; the no-plagiarism pairs are not derived."""
 
@@ -80,7 +99,13 @@ def pan_pairs() -> list[LabelledPair]:
             if not line.strip():
                 continue
             susp, src = line.split()
-            out.append(LabelledPair(read_article(PAN / "final_txt_files" / src),
-                                    read_article(PAN / "susp" / susp), label, susp,
-                                    f"pan-{category}"))
+            out.append(
+                LabelledPair(
+                    read_article(PAN / "final_txt_files" / src),
+                    read_article(PAN / "susp" / susp),
+                    label,
+                    susp,
+                    f"pan-{category}",
+                )
+            )
     return out

@@ -89,8 +89,7 @@ class TrainingSet:
         made only from them."""
         keep = np.zeros(self.n_gold, dtype=bool)
         keep[train_gold] = True
-        extra = [self.n_gold + k for k, src in enumerate(self.sources)
-                 if all(keep[i] for i in src)]
+        extra = [self.n_gold + k for k, src in enumerate(self.sources) if all(keep[i] for i in src)]
         return np.concatenate([train_gold, np.array(extra, dtype=np.int64)])
 
 
@@ -109,12 +108,17 @@ def _change_number(sentence: str, rng: np.random.Generator) -> str | None:
         new = str(n + int(rng.integers(1, max(2, n // 3 + 2))) * int(rng.choice([-1, 1])))
         if new == digits or new.startswith("-"):
             new = str(n + 1)
-    return str(sentence[:m.start()] + new + sentence[m.end():])
+    return str(sentence[: m.start()] + new + sentence[m.end() :])
 
 
-def training_set(pairs: list[tuple[str, str]], y: np.ndarray, *,
-                 random_negatives: float = RANDOM_NEGATIVES,
-                 number_negatives: float = NUMBER_NEGATIVES, seed: int = SEED) -> TrainingSet:
+def training_set(
+    pairs: list[tuple[str, str]],
+    y: np.ndarray,
+    *,
+    random_negatives: float = RANDOM_NEGATIVES,
+    number_negatives: float = NUMBER_NEGATIVES,
+    seed: int = SEED,
+) -> TrainingSet:
     rng = np.random.default_rng(seed)
     extra: list[tuple[str, str]] = []
     sources: list[tuple[int, ...]] = []
@@ -137,8 +141,9 @@ def training_set(pairs: list[tuple[str, str]], y: np.ndarray, *,
     return TrainingSet(pairs + extra, labels, n, sources)
 
 
-def feature_matrices(pairs: list[tuple[str, str]], *, semantic: bool
-                     ) -> tuple[np.ndarray, tuple[int, float]]:
+def feature_matrices(
+    pairs: list[tuple[str, str]], *, semantic: bool
+) -> tuple[np.ndarray, tuple[int, float]]:
     """Features of every pair, and (sentences, seconds) of the one bulk embedding run
     that filled the cache (the speed figure)."""
     from newstrace.paraphrase import Embedder, embedding_features, feature_matrix
@@ -163,16 +168,30 @@ def feature_matrices(pairs: list[tuple[str, str]], *, semantic: bool
         if len(missing) > cache["timing"][0]:
             cache["timing"] = (len(missing), seconds)
         path.write_bytes(pickle.dumps(cache))
-    emb = np.array([embedding_features(vectors[a][0], vectors[b][0], vectors[a][1],
-                                       vectors[b][1]) for a, b in pairs])
+    emb = np.array(
+        [
+            embedding_features(vectors[a][0], vectors[b][0], vectors[a][1], vectors[b][1])
+            for a, b in pairs
+        ]
+    )
     count, seconds = cache["timing"]
-    print(f"embedding: {count:,} sentences in {seconds:.1f} s "
-          f"({count / max(seconds, 1e-9):.1f} sentences/s, CPU)", file=sys.stderr)
+    print(
+        f"embedding: {count:,} sentences in {seconds:.1f} s "
+        f"({count / max(seconds, 1e-9):.1f} sentences/s, CPU)",
+        file=sys.stderr,
+    )
     return np.hstack([lex, emb]), (count, seconds)
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float, *, name: str = "lexical",
-        semantic: bool = False, info: dict[str, Any] | None = None) -> ParaphraseModel:
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    c: float,
+    *,
+    name: str = "lexical",
+    semantic: bool = False,
+    info: dict[str, Any] | None = None,
+) -> ParaphraseModel:
     """Standardise, add pairwise products, standardise again, L2 logistic regression;
     the second standardisation is folded into the weights, so the model file holds one
     mean/scale pair and one weight vector."""
@@ -187,10 +206,18 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, *, name: str = "lexical",
     lr.fit((e - mean2) / scale2, y)
     coef = lr.coef_[0] / scale2
     intercept = float(lr.intercept_[0] - coef @ mean2)
-    return ParaphraseModel(name=name, semantic=semantic,
-                           feature_names=feature_names(semantic=semantic), mean=mean,
-                           scale=scale, coef=coef, intercept=intercept, interactions=True,
-                           threshold=0.5, info=info)
+    return ParaphraseModel(
+        name=name,
+        semantic=semantic,
+        feature_names=feature_names(semantic=semantic),
+        mean=mean,
+        scale=scale,
+        coef=coef,
+        intercept=intercept,
+        interactions=True,
+        threshold=0.5,
+        info=info,
+    )
 
 
 def _standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,13 +232,15 @@ def metrics(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
     fp = int(((pred == 1) & (y == 0)).sum())
     fn = int(((pred == 0) & (y == 1)).sum())
     precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return {"accuracy": float((pred == y).mean()),
-            "f1": 2 * precision * recall / max(precision + recall, 1e-12),
-            "precision": precision, "recall": recall}
+    return {
+        "accuracy": float((pred == y).mean()),
+        "f1": 2 * precision * recall / max(precision + recall, 1e-12),
+        "precision": precision,
+        "recall": recall,
+    }
 
 
-def cv_scores(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False
-              ) -> np.ndarray:
+def cv_scores(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False) -> np.ndarray:
     """Out-of-fold scores: stratified k-fold over the MRPC pairs; the model
     (standardisation included) is refit on each fold's training rows only and scored by
     newstrace's own code. Generated pairs made only from one test fold's pairs get that
@@ -220,29 +249,34 @@ def cv_scores(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = Fa
 
     out = np.full(len(data.pairs), np.nan)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train, test in folds.split(np.zeros(data.n_gold), data.y[:data.n_gold]):
+    for train, test in folds.split(np.zeros(data.n_gold), data.y[: data.n_gold]):
         fit_rows = data.train_rows(train)
         model = fit(x[fit_rows], data.y[fit_rows], c, semantic=semantic)
         held = set(test.tolist())
-        extra = [data.n_gold + k for k, src in enumerate(data.sources)
-                 if all(i in held for i in src)]
+        extra = [
+            data.n_gold + k for k, src in enumerate(data.sources) if all(i in held for i in src)
+        ]
         rows = np.concatenate([test, np.array(extra, dtype=np.int64)])
         out[rows] = model.scores(x[rows])
     return out
 
 
-def cross_validate(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False
-                   ) -> dict[str, float]:
-    scores = cv_scores(x, data, c, semantic=semantic)[:data.n_gold]
-    return metrics((scores >= 0.5).astype(np.int64), data.y[:data.n_gold])
+def cross_validate(
+    x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False
+) -> dict[str, float]:
+    scores = cv_scores(x, data, c, semantic=semantic)[: data.n_gold]
+    return metrics((scores >= 0.5).astype(np.int64), data.y[: data.n_gold])
 
 
-def pick_c(x: np.ndarray, data: TrainingSet, grid: tuple[float, ...], *, semantic: bool
-           ) -> tuple[float, dict[str, float]]:
+def pick_c(
+    x: np.ndarray, data: TrainingSet, grid: tuple[float, ...], *, semantic: bool
+) -> tuple[float, dict[str, float]]:
     results = {c: cross_validate(x, data, c, semantic=semantic) for c in grid}
     for c in grid:
-        print(f"  C={c}: accuracy {results[c]['accuracy']:.4f} F1 {results[c]['f1']:.4f}",
-              file=sys.stderr)
+        print(
+            f"  C={c}: accuracy {results[c]['accuracy']:.4f} F1 {results[c]['f1']:.4f}",
+            file=sys.stderr,
+        )
     best = max(grid, key=lambda c: (round(results[c]["accuracy"], 4), -c))
     return best, results[best]
 
@@ -258,27 +292,35 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         sys.exit(f"{args.data}: not found (the MRPC training part lives in ../shared)")
     pairs, y = load_mrpc(args.data)
-    data = training_set(pairs, y, random_negatives=args.random_negatives,
-                        number_negatives=args.number_negatives)
+    data = training_set(
+        pairs, y, random_negatives=args.random_negatives, number_negatives=args.number_negatives
+    )
     command = shlex.join(["python", "bench/train_paraphrase.py", *sys.argv[1:]])
     for name in ("lexical",) if args.lexical_only else ("lexical", "semantic"):
         semantic = name == "semantic"
         x, _ = feature_matrices(data.pairs, semantic=semantic)
         c, cv = pick_c(x, data, C_GRID[name], semantic=semantic)
-        info = {"trained_on": f"MRPC training part ({len(y):,} pairs) + "
-                              f"{len(data.pairs) - len(y):,} generated negatives",
-                "random_negatives": args.random_negatives,
-                "number_negatives": args.number_negatives,
-                "C": c, "cv_folds": FOLDS, "cv_seed": SEED,
-                "cv": {k: round(v, 4) for k, v in cv.items()}, "rebuild": command}
+        info = {
+            "trained_on": f"MRPC training part ({len(y):,} pairs) + "
+            f"{len(data.pairs) - len(y):,} generated negatives",
+            "random_negatives": args.random_negatives,
+            "number_negatives": args.number_negatives,
+            "C": c,
+            "cv_folds": FOLDS,
+            "cv_seed": SEED,
+            "cv": {k: round(v, 4) for k, v in cv.items()},
+            "rebuild": command,
+        }
         model = fit(x, data.y, c, name=name, semantic=semantic, info=info)
         if semantic:
             model = dataclasses.replace(model, gate=GATE)
         path = args.out / f"paraphrase-{name}.json"
         path.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
-        print(f"{name}: C={c} 10-fold CV accuracy {cv['accuracy']:.4f} F1 {cv['f1']:.4f} "
-              f"-> {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
-              f"({path.stat().st_size / 1024:.0f} KiB)")
+        print(
+            f"{name}: C={c} 10-fold CV accuracy {cv['accuracy']:.4f} F1 {cv['f1']:.4f} "
+            f"-> {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+            f"({path.stat().st_size / 1024:.0f} KiB)"
+        )
     print("command:", command)
     return 0
 

@@ -51,8 +51,16 @@ CROSS_PAIRS = 100
 CROSS_NEAR_COPY = 0.5
 """Share of 3-word phrases from which a cross-story pair is taken for a story the corpus
 holds twice, and left out."""
-_TO_DERIVATION = {"duplicate": "WD", "rewrite": "WD", "partial": "PD", "same-story": "ND",
-                  "unrelated": "ND", "verbatim": "WD", "spun": "WD", "summary": "WD"}
+_TO_DERIVATION = {
+    "duplicate": "WD",
+    "rewrite": "WD",
+    "partial": "PD",
+    "same-story": "ND",
+    "unrelated": "ND",
+    "verbatim": "WD",
+    "spun": "WD",
+    "summary": "WD",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +95,11 @@ def cross_rows(pairs: Sequence[LabelledPair], script: str, n: int, seed: int) ->
         texts.setdefault(p.copy.id, (p.copy, p.group))
     ids = sorted(texts)
     keys = band_keys_of(fingerprint_bodies(clean_bodies([texts[i][0] for i in ids])))
-    found = [(ids[i], ids[j]) for i, j in candidate_pairs(keys).tolist()
-             if texts[ids[i]][1] != texts[ids[j]][1]]
+    found = [
+        (ids[i], ids[j])
+        for i, j in candidate_pairs(keys).tolist()
+        if texts[ids[i]][1] != texts[ids[j]][1]
+    ]
     random.Random(seed).shuffle(found)
     word3 = RELATION_FEATURES.index("word3")
     out: list[Row] = []
@@ -112,20 +123,39 @@ def synthetic_rows(seed: int, per_kind: int) -> list[Row]:
     for kind in ("verbatim", "spun", "partial", "unrelated"):
         for k in range(per_kind):
             original, derived = textgen.make_pair(kind, rng)
-            rows.append(Row(features(Article(id="o", text=original.text),
-                                     Article(id="d", text=derived.text)),
-                            _TO_DERIVATION[kind], f"textgen-{kind}-{k}", "synthetic", "cased"))
+            rows.append(
+                Row(
+                    features(
+                        Article(id="o", text=original.text), Article(id="d", text=derived.text)
+                    ),
+                    _TO_DERIVATION[kind],
+                    f"textgen-{kind}-{k}",
+                    "synthetic",
+                    "cased",
+                )
+            )
     for p in newsroom_pairs(per_kind // 2, seed):
-        rows.append(Row(features(Article(id="s", text=p.source), Article(id="c", text=p.copy)),
-                        _TO_DERIVATION[p.relation], p.id, "synthetic", "cased"))
+        rows.append(
+            Row(
+                features(Article(id="s", text=p.source), Article(id="c", text=p.copy)),
+                _TO_DERIVATION[p.relation],
+                p.id,
+                "synthetic",
+                "cased",
+            )
+        )
     return rows
 
 
 def all_rows(seed: int = 5, per_kind: int = SYNTHETIC_PER_KIND) -> list[Row]:
     meter, counter = meter_pairs(), counter_pairs()
-    return (real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, seed)
-            + real_rows(counter, "uncased") + cross_rows(counter, "uncased", CROSS_PAIRS, seed)
-            + synthetic_rows(seed, per_kind))
+    return (
+        real_rows(meter, "cased")
+        + cross_rows(meter, "cased", CROSS_PAIRS, seed)
+        + real_rows(counter, "uncased")
+        + cross_rows(counter, "uncased", CROSS_PAIRS, seed)
+        + synthetic_rows(seed, per_kind)
+    )
 
 
 def fit(rows: Sequence[Row], c: float = C) -> dict[str, object]:
@@ -139,26 +169,31 @@ def fit(rows: Sequence[Row], c: float = C) -> dict[str, object]:
     y = np.array([r.label for r in rows])
     w = np.array([SYNTHETIC_WEIGHT if r.corpus == "synthetic" else 1.0 for r in rows])
     scaler = StandardScaler().fit(X)
-    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(scaler.transform(X), y, sample_weight=w)
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
+        scaler.transform(X), y, sample_weight=w
+    )
     order = [list(lr.classes_).index(k) for k in DERIVATIONS]
-    return {"mean": scaler.mean_.round(6).tolist(),
-            "scale": np.where(scaler.scale_ > 0, scaler.scale_, 1.0).round(6).tolist(),
-            "coef": lr.coef_[order].round(6).tolist(),
-            "intercept": lr.intercept_[order].round(6).tolist(),
-            "trained_on": {f"{corpus}:{label}": sum(1 for r in rows
-                                                    if r.corpus == corpus and r.label == label)
-                           for corpus in sorted({r.corpus for r in rows})
-                           for label in DERIVATIONS}}
+    return {
+        "mean": scaler.mean_.round(6).tolist(),
+        "scale": np.where(scaler.scale_ > 0, scaler.scale_, 1.0).round(6).tolist(),
+        "coef": lr.coef_[order].round(6).tolist(),
+        "intercept": lr.intercept_[order].round(6).tolist(),
+        "trained_on": {
+            f"{corpus}:{label}": sum(1 for r in rows if r.corpus == corpus and r.label == label)
+            for corpus in sorted({r.corpus for r in rows})
+            for label in DERIVATIONS
+        },
+    }
 
 
 def model_file(rows: Sequence[Row], c: float = C) -> dict[str, object]:
     """The whole model file: one model per script kind, with where it came from."""
     payload: dict[str, object] = {
         "about": "newstrace relation model: multinomial logistic regression over "
-                 "verdict.RELATION_FEATURES, one model per script kind; rebuilt by "
-                 "bench/train_relation.py. Fitted on METER-dev (University of Sheffield; "
-                 "research use only) and COUNTER-half (CC BY-NC-SA 4.0, research use) and "
-                 "on pairs the project invented; no text of them is shipped.",
+        "verdict.RELATION_FEATURES, one model per script kind; rebuilt by "
+        "bench/train_relation.py. Fitted on METER-dev (University of Sheffield; "
+        "research use only) and COUNTER-half (CC BY-NC-SA 4.0, research use) and "
+        "on pairs the project invented; no text of them is shipped.",
         "features": list(RELATION_FEATURES),
         "classes": list(DERIVATIONS),
     }
@@ -171,8 +206,9 @@ def model_file(rows: Sequence[Row], c: float = C) -> dict[str, object]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", type=Path, default=MODEL)
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args()

@@ -145,11 +145,11 @@ def test_headline_with_site_suffix_is_title(headline: str) -> None:
 
 def test_title_argument_finds_line_and_its_repeats() -> None:
     headline = "Council backs “late ferry” plan – report."
-    text = article("Local", headline, P1, "COUNCIL BACKS \"LATE  FERRY\" PLAN - REPORT.", P2)
+    text = article("Local", headline, P1, 'COUNCIL BACKS "LATE  FERRY" PLAN - REPORT.', P2)
     layout = layout_of(text, title='Council backs "late ferry" plan - report.')
     assert title_of(text, layout) == headline
     removed = removed_lines(text, layout)
-    assert removed["COUNCIL BACKS \"LATE  FERRY\" PLAN - REPORT."] == "repeated title"
+    assert removed['COUNCIL BACKS "LATE  FERRY" PLAN - REPORT.'] == "repeated title"
     assert removed["Local"] == "short line without sentence structure"
     assert body_lines(text, layout) == [P1, P2]
 
@@ -192,14 +192,26 @@ FOOTER_LINES = [
     ("More in:Transport", "related-content link"),
     ("Learn more about shipping from Harbour Pro", "related-content link"),
     ("Reporting by Maria Lind; Editing by Jon Hale", "agency credit"),
-    ("(Reporting by Maria Lind in Velmo; Writing by Jon Hale; Editing by Ann Berg)",
-     "agency credit"),
+    (
+        "(Reporting by Maria Lind in Velmo; Writing by Jon Hale; Editing by Ann Berg)",
+        "agency credit",
+    ),
     ("Additional reporting by Tom Berg", "agency credit"),
-    (("– Reporting by Maria Lind in Velmo and Jon Hale in Oslo; additional reporting by Ann "
-      "Berg, Tom Roe and Eva Lund in Bergen; editing by Kari Moe and Per Dahl"), "agency credit"),
-    (("The post Ferry timetable approved as island residents celebrate the long awaited "
-      "evening crossings to the mainland after years of campaigning by local groups appeared "
-      "first on Harbour Daily."), "cms footer"),
+    (
+        (
+            "– Reporting by Maria Lind in Velmo and Jon Hale in Oslo; additional reporting by Ann "
+            "Berg, Tom Roe and Eva Lund in Bergen; editing by Kari Moe and Per Dahl"
+        ),
+        "agency credit",
+    ),
+    (
+        (
+            "The post Ferry timetable approved as island residents celebrate the long awaited "
+            "evening crossings to the mainland after years of campaigning by local groups appeared "
+            "first on Harbour Daily."
+        ),
+        "cms footer",
+    ),
     ("– Maria Lind contributed to this report.", "contributor line"),
     ("Harbour Daily's Tom Berg contributed reporting.", "contributor line"),
     ("Photo: Tomas Berg / Harbour Press", "photo credit"),
@@ -275,8 +287,15 @@ def test_photo_caption_sentence_is_kept_credit_removed() -> None:
 
 def test_short_lines_without_sentence_structure_are_removed() -> None:
     text = article(
-        "Ferry timetable approved", P1, "Like", "Love", "Not Sure", "Why it matters", P2,
-        "Related topics", P3,
+        "Ferry timetable approved",
+        P1,
+        "Like",
+        "Love",
+        "Not Sure",
+        "Why it matters",
+        P2,
+        "Related topics",
+        P3,
     )
     layout = layout_of(text)
     removed = removed_lines(text, layout)
@@ -348,8 +367,15 @@ def test_end_marker_keeps_long_prose_that_follows() -> None:
     # A "Related" box inside the article: two long paragraphs after it mean the story
     # goes on, so only the box is removed.
     text = article(
-        "Ferry timetable approved", P1, P2, P3, P4, "Related articles",
-        "Island school gets new roof", LONG_A, LONG_B,
+        "Ferry timetable approved",
+        P1,
+        P2,
+        P3,
+        P4,
+        "Related articles",
+        "Island school gets new roof",
+        LONG_A,
+        LONG_B,
     )
     layout = layout_of(text)
     assert body_lines(text, layout) == [P1, P2, P3, P4, LONG_A, LONG_B]
@@ -382,8 +408,7 @@ def test_truncated_teasers_do_not_count_as_prose() -> None:
 
 
 QUOTE = (
-    "“We listened to the people who use these boats every day,” said council chair Elin "
-    "Sorensen."
+    "“We listened to the people who use these boats every day,” said council chair Elin Sorensen."
 )
 
 
@@ -484,7 +509,7 @@ def test_known_line_before_title_is_skipped() -> None:
 
 
 def test_normalise_line() -> None:
-    assert normalise_line("  The  “Quick”\tFox’s — Tale ") == "the \"quick\" fox's - tale"
+    assert normalise_line("  The  “Quick”\tFox’s — Tale ") == 'the "quick" fox\'s - tale'
     assert normalise_line("ＦＵＬＬ width") == "full width"
     assert normalise_line("STRASSE") == normalise_line("Straße")
     assert normalise_line("") == ""
@@ -495,8 +520,10 @@ def test_normalise_line() -> None:
 CLEAN_ARTICLES = {
     "en": [
         "Storm closes northern pier",
-        ("A winter storm closed the northern pier on Velmo on Sunday night, and ferries were "
-         "diverted to the smaller harbour in the south of the island."),
+        (
+            "A winter storm closed the northern pier on Velmo on Sunday night, and ferries were "
+            "diverted to the smaller harbour in the south of the island."
+        ),
         "Nobody was hurt.",
         "“We will reopen as soon as the engineers say it is safe,” the harbour master said.",
         "Repairs are expected to take at least three weeks",
@@ -522,8 +549,10 @@ CLEAN_ARTICLES = {
     ],
     "ar": [
         "العاصفة تغلق الرصيف الشمالي",
-        ("أغلقت عاصفة شتوية الرصيف الشمالي في جزيرة فيلمو ليلة الأحد، "
-         "وتم تحويل العبارات إلى الميناء الجنوبي."),
+        (
+            "أغلقت عاصفة شتوية الرصيف الشمالي في جزيرة فيلمو ليلة الأحد، "
+            "وتم تحويل العبارات إلى الميناء الجنوبي."
+        ),
         "لم يصب أحد بأذى.",
     ],
     "hi": [
@@ -546,8 +575,10 @@ CLEAN_ARTICLES = {
     ],
     "th": [
         "พายุทำให้ท่าเรือทางเหนือปิด",
-        ("พายุฤดูหนาวทำให้ท่าเรือทางเหนือของเกาะเวลโมต้องปิดในคืนวันอาทิตย์ "
-         "เรือข้ามฟากจึงต้องไปจอดที่ท่าเรือเล็กทางใต้ของเกาะ"),
+        (
+            "พายุฤดูหนาวทำให้ท่าเรือทางเหนือของเกาะเวลโมต้องปิดในคืนวันอาทิตย์ "
+            "เรือข้ามฟากจึงต้องไปจอดที่ท่าเรือเล็กทางใต้ของเกาะ"
+        ),
         "ไม่มีผู้ได้รับบาดเจ็บ ทางการคาดว่าการซ่อมแซมจะใช้เวลาอย่างน้อยสามสัปดาห์",
     ],
 }
@@ -605,12 +636,21 @@ def test_coverage_property() -> None:
         [*"abc XYZ.?!|/:©*-–\n\n\n\t\r\u00a0\u3000", "中", "۔", "’", "“", "”", "…"]
     )
     pieces = st.sampled_from(
-        ["Check Also", "About Jane Doe", "The post x appeared first on y.", "Tags:", "By Jo",
-         "Getty Images", "contributed to this report.", "https://x.y", "2024", P1, "\n"]
+        [
+            "Check Also",
+            "About Jane Doe",
+            "The post x appeared first on y.",
+            "Tags:",
+            "By Jo",
+            "Getty Images",
+            "contributed to this report.",
+            "https://x.y",
+            "2024",
+            P1,
+            "\n",
+        ]
     )
-    texts = st.lists(st.one_of(st.text(alphabet, max_size=30), pieces), max_size=25).map(
-        "".join
-    )
+    texts = st.lists(st.one_of(st.text(alphabet, max_size=30), pieces), max_size=25).map("".join)
 
     @hypothesis.given(texts, st.sampled_from([None, "Check Also", "abc", P1]))
     @hypothesis.settings(max_examples=300, deadline=None)

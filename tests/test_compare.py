@@ -28,8 +28,10 @@ def demo_articles() -> dict[str, Article]:
 @pytest.fixture(scope="module")
 def all_pairs(demo_articles: dict[str, Article]) -> dict[tuple[str, str], Comparison]:
     ids = sorted(demo_articles)
-    return {(x, y): compare(demo_articles[x], demo_articles[y])
-            for x, y in itertools.combinations(ids, 2)}
+    return {
+        (x, y): compare(demo_articles[x], demo_articles[y])
+        for x, y in itertools.combinations(ids, 2)
+    }
 
 
 def test_planted_relations(all_pairs: dict[tuple[str, str], Comparison]) -> None:
@@ -50,8 +52,14 @@ def test_reuse_precision_recall_gate(all_pairs: dict[tuple[str, str], Comparison
     """Pairs called reuse vs planted reuse, plus siblings derived from one original
     (two copies of 01-wire share its text, so calling them related is right)."""
     planted = {(p["a"], p["b"]) for p in TRUTH["pairs"] if p["relation"] in REUSE}
-    family = {"01-wire", "02-reprint-herald", "03-reprint-daily", "04-spin", "05-summary",
-              "06-partial"}
+    family = {
+        "01-wire",
+        "02-reprint-herald",
+        "03-reprint-daily",
+        "04-spin",
+        "05-summary",
+        "06-partial",
+    }
     allowed = planted | {pair for pair in all_pairs if set(pair) <= family}
     found = {pair for pair, c in all_pairs.items() if c.relation in REUSE}
     recall = len(found & planted) / len(planted)
@@ -60,7 +68,9 @@ def test_reuse_precision_recall_gate(all_pairs: dict[tuple[str, str], Comparison
     assert precision == 1.0, sorted(found - allowed)
 
 
-def test_independent_and_unrelated_are_not_reuse(all_pairs: dict[tuple[str, str], Comparison]) -> None:
+def test_independent_and_unrelated_are_not_reuse(
+    all_pairs: dict[tuple[str, str], Comparison],
+) -> None:
     assert all_pairs[("01-wire", "07-independent")].relation == "same-story"
     for other in ("08-unrelated-sport", "09-unrelated-science", "10-unrelated-culture"):
         assert all_pairs[("01-wire", other)].relation == "unrelated"
@@ -86,7 +96,9 @@ def test_planted_drifts(all_pairs: dict[tuple[str, str], Comparison]) -> None:
     for drift in TRUTH["drifts"]:
         c = all_pairs[(drift["a"], drift["b"])]
         assert _drift_found(c, drift["kind"], drift["source_text"], drift["rewritten_text"]), (
-            drift, [(d.kind, d.note) for d in c.drifts])
+            drift,
+            [(d.kind, d.note) for d in c.drifts],
+        )
 
 
 def test_reprints_have_no_drift(all_pairs: dict[tuple[str, str], Comparison]) -> None:
@@ -106,7 +118,9 @@ def test_offsets_inside_texts_and_ordered(all_pairs: dict[tuple[str, str], Compa
             assert bp.span.start < bp.span.end
 
 
-def test_aligned_passages_never_hold_boilerplate(all_pairs: dict[tuple[str, str], Comparison]) -> None:
+def test_aligned_passages_never_hold_boilerplate(
+    all_pairs: dict[tuple[str, str], Comparison],
+) -> None:
     for c in all_pairs.values():
         for al in c.alignments:
             for bp in c.boilerplate_a:
@@ -116,14 +130,19 @@ def test_aligned_passages_never_hold_boilerplate(all_pairs: dict[tuple[str, str]
 
 
 def test_compare_is_symmetric(demo_articles: dict[str, Article]) -> None:
-    for x, y in (("01-wire", "04-spin"), ("01-wire", "05-summary"), ("01-wire", "06-partial"),
-                 ("11-wire-second", "12-spin-second")):
+    for x, y in (
+        ("01-wire", "04-spin"),
+        ("01-wire", "05-summary"),
+        ("01-wire", "06-partial"),
+        ("11-wire-second", "12-spin-second"),
+    ):
         ab = compare(demo_articles[x], demo_articles[y])
         ba = compare(demo_articles[y], demo_articles[x])
         assert ab.relation == ba.relation
         assert {"a": "b", "b": "a", None: None}[ab.source] == ba.source
-        assert sorted((al.a, al.b) for al in ab.alignments) == \
-            sorted((al.b, al.a) for al in ba.alignments)
+        assert sorted((al.a, al.b) for al in ab.alignments) == sorted(
+            (al.b, al.a) for al in ba.alignments
+        )
 
 
 def test_strings_and_paths_are_accepted() -> None:
@@ -136,23 +155,35 @@ def test_strings_and_paths_are_accepted() -> None:
 
 
 def test_keep_boilerplate_option_reports_nothing_removed() -> None:
-    c = compare(DEMO / "01-wire.txt", DEMO / "02-reprint-herald.txt",
-                options=Options(strip_boilerplate=False))
+    c = compare(
+        DEMO / "01-wire.txt",
+        DEMO / "02-reprint-herald.txt",
+        options=Options(strip_boilerplate=False),
+    )
     assert c.boilerplate_a == () and c.boilerplate_b == ()
 
 
 def test_json_schema_has_documented_fields(all_pairs: dict[tuple[str, str], Comparison]) -> None:
     d = comparison_dict(all_pairs[("01-wire", "04-spin")])
-    assert {"relation", "source", "reasons", "coverage", "alignments", "drifts",
-            "boilerplate"} <= set(d)
+    assert {
+        "relation",
+        "source",
+        "reasons",
+        "coverage",
+        "alignments",
+        "drifts",
+        "boilerplate",
+    } <= set(d)
     assert set(d["coverage"]) == {"a", "b"}
     assert {"a_start", "a_end", "b_start", "b_end", "score"} <= set(d["alignments"][0])
-    assert {"kind", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text", "note"} <= \
-        set(d["drifts"][0])
+    assert {"kind", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text", "note"} <= set(
+        d["drifts"][0]
+    )
     json.dumps(d)  # serialisable as is
 
 
 # --- the real seed pair ---------------------------------------------------------------
+
 
 def _sentences_of(path: Path) -> tuple[Article, list[tuple[int, int]]]:
     from newstrace.compare import prepare
@@ -172,16 +203,21 @@ def test_seed_pair(seeds: tuple[Path, Path]) -> None:
     for lo, hi in b_sentences:  # every body sentence of the deep spin is aligned
         assert any(al.b.start <= lo and hi <= al.b.end for al in c.alignments), c.b.text[lo:hi]
     notes = " | ".join(d.note for d in c.drifts)
-    assert any(d.kind == "quote_changed" and "allies" in d.a_text and "partners" in d.b_text
-               for d in c.drifts), notes
-    assert any(d.kind == "time_dropped" and "4:07" in d.a_text and "5:21" in d.a_text
-               for d in c.drifts), notes
-    assert any(d.kind == "merged" and "June" in d.a_text and "nuclear" in d.a_text
-               for d in c.drifts), notes
-    assert any(d.kind == "actor_swapped" and d.a_text == "Russia" and d.b_text == "Putin"
-               for d in c.drifts), notes
+    assert any(
+        d.kind == "quote_changed" and "allies" in d.a_text and "partners" in d.b_text
+        for d in c.drifts
+    ), notes
+    assert any(
+        d.kind == "time_dropped" and "4:07" in d.a_text and "5:21" in d.a_text for d in c.drifts
+    ), notes
+    assert any(
+        d.kind == "merged" and "June" in d.a_text and "nuclear" in d.a_text for d in c.drifts
+    ), notes
+    assert any(
+        d.kind == "actor_swapped" and d.a_text == "Russia" and d.b_text == "Putin" for d in c.drifts
+    ), notes
     # The boilerplate of both copies is found and none of it is aligned.
-    a_removed = " ".join(c.a.text[bp.span.start:bp.span.end] for bp in c.boilerplate_a)
-    b_removed = " ".join(c.b.text[bp.span.start:bp.span.end] for bp in c.boilerplate_b)
+    a_removed = " ".join(c.a.text[bp.span.start : bp.span.end] for bp in c.boilerplate_a)
+    b_removed = " ".join(c.b.text[bp.span.start : bp.span.end] for bp in c.boilerplate_b)
     assert "Check Also" in a_removed and "About Wendy Hall" in a_removed
     assert "appeared first on" in b_removed and "Leave a reply" in b_removed

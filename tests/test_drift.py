@@ -81,22 +81,27 @@ survey of the seabed will begin in March.
 
 # --- quotes ---------------------------------------------------------------------------
 
+
 def test_changed_quote_covers_the_changed_words_on_both_sides() -> None:
     drifts = [d for d in _drifts(WIRE, SPIN) if d.kind == "quote_changed"]
     assert [(d.a_text, d.b_text) for d in drifts] == [("spring", "autumn")], drifts
     d = drifts[0]
     assert d.a is not None and d.b is not None
-    assert WIRE[d.a.start:d.a.end] == "spring" and SPIN[d.b.start:d.b.end] == "autumn"
+    assert WIRE[d.a.start : d.a.end] == "spring" and SPIN[d.b.start : d.b.end] == "autumn"
     assert "spring" in d.note and "autumn" in d.note
 
 
 def test_quote_words_left_out_or_replaced_at_its_end() -> None:
-    a = ('The minister called the deal "a fair and lasting settlement" on Friday, and '
-         "the talks in Vellmar ended after nine days.\n\n"
-         "Delegates from both ports signed the text in the town hall.")
-    b = ('The minister called the deal "a lasting settlement" on Friday, and '
-         "the talks in Vellmar ended after nine days.\n\n"
-         "Delegates from both ports signed the text in the town hall.")
+    a = (
+        'The minister called the deal "a fair and lasting settlement" on Friday, and '
+        "the talks in Vellmar ended after nine days.\n\n"
+        "Delegates from both ports signed the text in the town hall."
+    )
+    b = (
+        'The minister called the deal "a lasting settlement" on Friday, and '
+        "the talks in Vellmar ended after nine days.\n\n"
+        "Delegates from both ports signed the text in the town hall."
+    )
     quotes = [d for d in _drifts(a, b) if d.kind == "quote_changed"]
     assert len(quotes) == 1, quotes
     d = quotes[0]
@@ -106,49 +111,67 @@ def test_quote_words_left_out_or_replaced_at_its_end() -> None:
 
 # --- actors ---------------------------------------------------------------------------
 
+
 def test_no_actor_swap_from_a_sentence_initial_or_headline_word() -> None:
-    a = ("Officials in Tarnby said 300 homes lost power overnight after the storm.\n\n"
-         "Crews from the Osterholm grid company worked through the night to restore lines.")
+    a = (
+        "Officials in Tarnby said 300 homes lost power overnight after the storm.\n\n"
+        "Crews from the Osterholm grid company worked through the night to restore lines."
+    )
     # A title-cased line makes "Roughly" look like a name; it only ever opens a sentence.
-    b = ("Storm Leaves Roughly 300 Homes Dark In Coastal Town\n\n"
-         "Roughly 300 homes lost power overnight after the storm.\n\n"
-         "Crews from the Osterholm grid company worked through the night to restore lines.")
+    b = (
+        "Storm Leaves Roughly 300 Homes Dark In Coastal Town\n\n"
+        "Roughly 300 homes lost power overnight after the storm.\n\n"
+        "Crews from the Osterholm grid company worked through the night to restore lines."
+    )
     drifts = _drifts(a, b)
     assert not [d for d in drifts if d.kind == "actor_swapped"], _kinds(drifts)
 
 
 def test_no_actor_swap_from_agency_names() -> None:
-    a = ("The finance minister told Reuters on Monday that the budget would be cut by "
-         "a tenth across all departments.\n\n"
-         "Opposition leaders in Vellmar called the plan reckless.")
-    b = ("The finance minister told AFP on Monday that the budget would be cut by "
-         "a tenth across all departments.\n\n"
-         "Opposition leaders in Vellmar called the plan reckless.")
+    a = (
+        "The finance minister told Reuters on Monday that the budget would be cut by "
+        "a tenth across all departments.\n\n"
+        "Opposition leaders in Vellmar called the plan reckless."
+    )
+    b = (
+        "The finance minister told AFP on Monday that the budget would be cut by "
+        "a tenth across all departments.\n\n"
+        "Opposition leaders in Vellmar called the plan reckless."
+    )
     drifts = _drifts(a, b)
     assert not [d for d in drifts if d.kind == "actor_swapped"], _kinds(drifts)
 
 
 def test_a_real_actor_swap_is_still_found() -> None:
-    a = ("On Monday the plan was approved by Governor Halvard Brekke after a long debate "
-         "in the regional assembly.\n\nThe assembly meets again in the autumn.")
-    b = ("On Monday the plan was approved by Mayor Ines Calloway after a long debate "
-         "in the regional assembly.\n\nThe assembly meets again in the autumn.")
+    a = (
+        "On Monday the plan was approved by Governor Halvard Brekke after a long debate "
+        "in the regional assembly.\n\nThe assembly meets again in the autumn."
+    )
+    b = (
+        "On Monday the plan was approved by Mayor Ines Calloway after a long debate "
+        "in the regional assembly.\n\nThe assembly meets again in the autumn."
+    )
     swaps = [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
     assert swaps and "Brekke" in swaps[0].a_text and "Calloway" in swaps[0].b_text, swaps
 
 
 def test_two_parts_of_one_name_or_a_respelling_are_not_a_swap() -> None:
-    a = ("The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
-         "Friday.\n\nCritics said Oliver's new restaurant had the best view in Tarnby, and "
-         "Mr Khattab, of Tarnby, supplied the fish.")
-    b = ("The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
-         "Friday.\n\nCritics said Pemberton's new restaurant had the best view in Tarnby, and "
-         "Mr Kattab, of Tarnby, supplied the fish.")
+    a = (
+        "The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
+        "Friday.\n\nCritics said Oliver's new restaurant had the best view in Tarnby, and "
+        "Mr Khattab, of Tarnby, supplied the fish."
+    )
+    b = (
+        "The chef Oliver Dane Pemberton opened his restaurant in the old harbour hall on "
+        "Friday.\n\nCritics said Pemberton's new restaurant had the best view in Tarnby, and "
+        "Mr Kattab, of Tarnby, supplied the fish."
+    )
     drifts = _drifts(a, b)
     assert not [d for d in drifts if d.kind == "actor_swapped"], _kinds(drifts)
 
 
 # --- qualifiers -----------------------------------------------------------------------
+
 
 def test_qualifier_changes_are_found_and_synonyms_are_not() -> None:
     found = {(d.a_text, d.b_text) for d in _drifts(WIRE, SPIN) if d.kind == "qualifier_changed"}
@@ -169,14 +192,20 @@ def test_qualifier_changes_do_not_flood_a_long_spin(demo_dir: Path) -> None:
 
 # --- datelines ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("a_head", "b_head"), [
-    ("HARWICK, March 3 (Northgate Wire) - ", "HARWICK (NW) - "),
-    ("Harwick, 3 March (NWA): ", ""),
-    ("HARWICK, March 3 – ", "HARWICK – "),
-])
+
+@pytest.mark.parametrize(
+    ("a_head", "b_head"),
+    [
+        ("HARWICK, March 3 (Northgate Wire) - ", "HARWICK (NW) - "),
+        ("Harwick, 3 March (NWA): ", ""),
+        ("HARWICK, March 3 – ", "HARWICK – "),
+    ],
+)
 def test_datelines_are_not_date_drifts(a_head: str, b_head: str) -> None:
-    body = ("The river ferry between Harwick and Osterholm will stop running for four "
-            "weeks from Monday while its landing stage is rebuilt, the operator said.")
+    body = (
+        "The river ferry between Harwick and Osterholm will stop running for four "
+        "weeks from Monday while its landing stage is rebuilt, the operator said."
+    )
     rest = "\n\nPassengers can use a replacement bus that leaves every half hour from the quay."
     a = a_head + body + rest
     b = b_head + body + rest + "\n\nBy Mara Lindqvist, March 5"
@@ -185,15 +214,20 @@ def test_datelines_are_not_date_drifts(a_head: str, b_head: str) -> None:
 
 
 def test_a_changed_date_in_the_body_is_still_found() -> None:
-    a = ("HARWICK, March 3 (Northgate Wire) - The ferry will stop running from March 9 "
-         "while its landing stage is rebuilt, the operator said on Tuesday.")
-    b = ("HARWICK (NW) - The ferry will stop running from March 19 "
-         "while its landing stage is rebuilt, the operator said on Tuesday.")
+    a = (
+        "HARWICK, March 3 (Northgate Wire) - The ferry will stop running from March 9 "
+        "while its landing stage is rebuilt, the operator said on Tuesday."
+    )
+    b = (
+        "HARWICK (NW) - The ferry will stop running from March 19 "
+        "while its landing stage is rebuilt, the operator said on Tuesday."
+    )
     dates = [(d.kind, d.a_text, d.b_text) for d in _drifts(a, b) if d.kind.startswith("date_")]
     assert dates == [("date_changed", "March 9", "March 19")]
 
 
 # --- direction ------------------------------------------------------------------------
+
 
 def test_undecided_source_notes_claim_no_direction() -> None:
     a = WIRE + "\nThe dredging contract runs until 2027, the board said.\n"
@@ -213,15 +247,20 @@ def test_undecided_source_notes_claim_no_direction() -> None:
 
 
 def test_one_sided_values_without_a_source_say_which_side_has_them() -> None:
-    a = ("The ferry will stop running for four weeks while its landing stage is rebuilt, "
-         "the operator said, and 40 staff will move to the bus service.")
-    b = ("The ferry will stop running for four weeks while its landing stage is rebuilt, "
-         "the operator said, and staff will move to the bus service.")
+    a = (
+        "The ferry will stop running for four weeks while its landing stage is rebuilt, "
+        "the operator said, and 40 staff will move to the bus service."
+    )
+    b = (
+        "The ferry will stop running for four weeks while its landing stage is rebuilt, "
+        "the operator said, and staff will move to the bus service."
+    )
     (d,) = [d for d in _drifts(a, b, source=None) if d.kind == "number_dropped"]
     assert d.note == "number 40 only in a"
 
 
 # --- the real seed pair ---------------------------------------------------------------
+
 
 def test_seed_pair_gold_drifts(seeds: tuple[Path, Path]) -> None:
     """The changes an editor would list for the two seed copies, and not much more."""
@@ -230,8 +269,7 @@ def test_seed_pair_gold_drifts(seeds: tuple[Path, Path]) -> None:
     assert len(c.drifts) <= 12, got
 
     def has(kind: str, a_word: str, b_word: str | None = None) -> bool:
-        return any(k == kind and a_word in x and (b_word is None or b_word in y)
-                   for k, x, y in got)
+        return any(k == kind and a_word in x and (b_word is None or b_word in y) for k, x, y in got)
 
     gold = {
         "modifier binding/urgent": has("qualifier_changed", "binding", "urgent"),

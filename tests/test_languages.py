@@ -61,16 +61,16 @@ def _art(name: str, text: str) -> Article:
     return Article(id=name, text=text)
 
 
-@pytest.mark.parametrize("a, b", [(URDU, URDU_COPY), (RUSSIAN, RUSSIAN_COPY),
-                                  (CHINESE, CHINESE_COPY)])
+@pytest.mark.parametrize(
+    "a, b", [(URDU, URDU_COPY), (RUSSIAN, RUSSIAN_COPY), (CHINESE, CHINESE_COPY)]
+)
 def test_reworded_copies_are_found(a: str, b: str) -> None:
     c = compare(_art("a", a), _art("b", b))
     assert c.relation in REUSE, (c.relation, c.coverage)
     assert c.coverage.b >= 0.7
 
 
-@pytest.mark.parametrize("a, b", [(URDU, URDU_OTHER), (CHINESE, CHINESE_OTHER),
-                                  (RUSSIAN, URDU)])
+@pytest.mark.parametrize("a, b", [(URDU, URDU_OTHER), (CHINESE, CHINESE_OTHER), (RUSSIAN, URDU)])
 def test_unrelated_stories_are_not_reuse(a: str, b: str) -> None:
     assert compare(_art("a", a), _art("b", b)).relation not in REUSE
 
@@ -89,5 +89,6 @@ def test_chinese_sentences_and_terms() -> None:
 def test_russian_number_drift_is_reported() -> None:
     changed = RUSSIAN_COPY.replace("380 метров", "830 метров")
     c = compare(_art("a", RUSSIAN), _art("b", changed))
-    assert any(d.kind == "number_changed" and "380" in d.a_text and "830" in d.b_text
-               for d in c.drifts), [d.note for d in c.drifts]
+    assert any(
+        d.kind == "number_changed" and "380" in d.a_text and "830" in d.b_text for d in c.drifts
+    ), [d.note for d in c.drifts]

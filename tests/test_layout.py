@@ -23,8 +23,8 @@ HEADLINE = "Council approves new ferry timetable for Velmo"
 
 def title_and_removed(text: str) -> tuple[str | None, dict[str, str]]:
     layout = find_boilerplate(text)
-    title = text[layout.title.start:layout.title.end] if layout.title else None
-    return title, {text[bp.span.start:bp.span.end]: bp.reason for bp in layout.removed}
+    title = text[layout.title.start : layout.title.end] if layout.title else None
+    return title, {text[bp.span.start : bp.span.end]: bp.reason for bp in layout.removed}
 
 
 def test_capitals_masthead_is_not_the_headline() -> None:
@@ -34,8 +34,9 @@ def test_capitals_masthead_is_not_the_headline() -> None:
 
 
 def test_menu_site_name_and_date_above_the_headline() -> None:
-    text = (f"Harbour Daily\nMenu\nHome | World | Sport | Business\n12 March 2024\n"
-            f"{HEADLINE}\n{BODY}")
+    text = (
+        f"Harbour Daily\nMenu\nHome | World | Sport | Business\n12 March 2024\n{HEADLINE}\n{BODY}"
+    )
     title, removed = title_and_removed(text)
     assert title == HEADLINE
     assert removed["Harbour Daily"] == R_MASTHEAD
@@ -66,17 +67,18 @@ def test_headline_and_subhead_keep_their_roles() -> None:
     assert title == "Late ferries approved"
 
 
-CHROME = (f"THE DAILY COURIER\nHome | World | Sport | Business\nMenu\n{HEADLINE}\n"
-          f"By Reuters\nShare on Facebook\nTweet\n\n{BODY}\nShare on Facebook\nTweet\n")
+CHROME = (
+    f"THE DAILY COURIER\nHome | World | Sport | Business\nMenu\n{HEADLINE}\n"
+    f"By Reuters\nShare on Facebook\nTweet\n\n{BODY}\nShare on Facebook\nTweet\n"
+)
 
 
 def test_chrome_is_removed_and_the_headline_found() -> None:
     c = newstrace.compare(f"{HEADLINE}\n\n{BODY}", CHROME)
     assert c.title_b is not None
-    assert CHROME[c.title_b.start:c.title_b.end] == HEADLINE
-    removed = {CHROME[bp.span.start:bp.span.end] for bp in c.boilerplate_b}
-    assert {"THE DAILY COURIER", "Menu", "By Reuters", "Share on Facebook",
-            "Tweet"} <= removed
+    assert CHROME[c.title_b.start : c.title_b.end] == HEADLINE
+    removed = {CHROME[bp.span.start : bp.span.end] for bp in c.boilerplate_b}
+    assert {"THE DAILY COURIER", "Menu", "By Reuters", "Share on Facebook", "Tweet"} <= removed
     assert c.coverage.a == c.coverage.b == 1.0
 
 

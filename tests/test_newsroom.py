@@ -53,10 +53,20 @@ Run = tuple[NewsroomPair, Comparison, Comparison]  # pair, compare(a, b), compar
 
 
 def _articles(pair: NewsroomPair) -> tuple[Article, Article]:
-    a = article_from_text(pair.source, id=f"{pair.id}-a", published=pair.source_published,
-                          site=pair.source_site, author=pair.source_byline)
-    b = article_from_text(pair.copy, id=f"{pair.id}-b", published=pair.copy_published,
-                          site=pair.copy_site, author=pair.copy_byline)
+    a = article_from_text(
+        pair.source,
+        id=f"{pair.id}-a",
+        published=pair.source_published,
+        site=pair.source_site,
+        author=pair.source_byline,
+    )
+    b = article_from_text(
+        pair.copy,
+        id=f"{pair.id}-b",
+        published=pair.copy_published,
+        site=pair.copy_site,
+        author=pair.copy_byline,
+    )
     return a, b
 
 
@@ -92,8 +102,9 @@ def test_accuracy_floor(runs: dict[str, list[Run]], pattern: str) -> None:
 
 
 def test_chrome_reprint_is_duplicate(runs: dict[str, list[Run]]) -> None:
-    wrong = [(p.id, fwd.relation) for p, fwd, _ in runs["chrome_reprint"]
-             if fwd.relation != "duplicate"]
+    wrong = [
+        (p.id, fwd.relation) for p, fwd, _ in runs["chrome_reprint"] if fwd.relation != "duplicate"
+    ]
     assert not wrong
 
 

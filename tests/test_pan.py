@@ -55,10 +55,12 @@ def det(to: int, tl: int, so: int, sl: int, susp: str = SUSP, src: str = SRC) ->
 
 # --- evaluator: hand-made cases -------------------------------------------------------
 
+
 def test_perfect_detection_scores_one() -> None:
     cases = [case(100, 400, 50, 400), case(1000, 200, 900, 200, src="source-document00002.txt")]
-    s = evaluate(cases, [det(100, 400, 50, 400), det(1000, 200, 900, 200,
-                                                     src="source-document00002.txt")])
+    s = evaluate(
+        cases, [det(100, 400, 50, 400), det(1000, 200, 900, 200, src="source-document00002.txt")]
+    )
     assert (s.precision, s.recall, s.granularity, s.plagdet) == (1.0, 1.0, 1.0, 1.0)
     assert (s.cases, s.detections) == (2, 2)
 
@@ -140,6 +142,7 @@ def test_plagdet_formula() -> None:
 
 # --- pair level -----------------------------------------------------------------------
 
+
 def test_threshold_at_fpr() -> None:
     negatives = [i / 100 for i in range(100)]  # 0.00 .. 0.99
     t = threshold_at_fpr(negatives, 0.02)
@@ -153,6 +156,7 @@ def test_threshold_at_fpr() -> None:
 
 # --- XML ------------------------------------------------------------------------------
 
+
 def test_pair_file_name() -> None:
     assert pair_file_name(SUSP, SRC) == "suspicious-document00001-source-document00001.xml"
     assert pair_file_name("dir/a.txt", "b.txt") == "a-b.xml"
@@ -165,11 +169,16 @@ def test_xml_round_trip(tmp_path: Path) -> None:
     assert root.tag == "document" and root.get("reference") == SUSP
     features = root.findall("feature")
     assert [list(f.attrib) for f in features] == [
-        ["name", "this_offset", "this_length", "source_reference", "source_offset",
-         "source_length"]] * 2
-    assert features[0].attrib == {"name": DETECTION_NAME, "this_offset": "10",
-                                  "this_length": "300", "source_reference": SRC,
-                                  "source_offset": "2000", "source_length": "310"}
+        ["name", "this_offset", "this_length", "source_reference", "source_offset", "source_length"]
+    ] * 2
+    assert features[0].attrib == {
+        "name": DETECTION_NAME,
+        "this_offset": "10",
+        "this_length": "300",
+        "source_reference": SRC,
+        "source_offset": "2000",
+        "source_length": "310",
+    }
     back = read_xml(path)
     assert back == [det(10, 300, 2000, 310), det(5000, 120, 0, 118)]
     assert read_xml(path, names=("plagiarism",)) == []
@@ -189,14 +198,24 @@ def test_read_truth_style_xml(tmp_path: Path) -> None:
         f'source_offset="3815" source_reference="{SRC}" this_length="319" '
         f'this_offset="1489" type="artificial" />\n'
         '<feature name="about" authors="someone" />\n'
-        "</document>\n", encoding="utf-8")
+        "</document>\n",
+        encoding="utf-8",
+    )
     assert read_xml(path) == [case(1489, 319, 3815, 319)]
     assert read_xml(path, names=("plagiarism",)) == [case(1489, 319, 3815, 319)]
 
 
-@pytest.mark.parametrize("text", ["<document", "<other/>",
-                                  ('<document reference="a.txt"><feature name="x" '
-                                   'source_reference="b.txt" this_offset="z"/></document>')])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<document",
+        "<other/>",
+        (
+            '<document reference="a.txt"><feature name="x" '
+            'source_reference="b.txt" this_offset="z"/></document>'
+        ),
+    ],
+)
 def test_read_bad_xml_raises_input_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "bad.xml"
     path.write_text(text, encoding="utf-8")
@@ -238,8 +257,7 @@ def invented_pair() -> tuple[str, str, str]:
 def test_detect_finds_the_copied_passage_exactly() -> None:
     susp, src, passage = invented_pair()
     found = detect(susp, src)
-    assert found == [Detection(susp.index(passage), len(passage),
-                               src.index(passage), len(passage))]
+    assert found == [Detection(susp.index(passage), len(passage), src.index(passage), len(passage))]
 
 
 def test_detect_on_unrelated_texts_finds_nothing() -> None:
@@ -261,7 +279,9 @@ def test_neighbouring_alignments_merge_into_one_passage() -> None:
     alignments = [al(0, 100, 500, 600), al(110, 200, 605, 700), al(5000, 5100, 5000, 5100)]
     merged = passages(alignments, max_gap=50)
     assert [(p.a_start, p.a_end, p.b_start, p.b_end, p.alignments) for p in merged] == [
-        (0, 200, 500, 700, 2), (5000, 5100, 5000, 5100, 1)]
+        (0, 200, 500, 700, 2),
+        (5000, 5100, 5000, 5100, 1),
+    ]
     assert len(passages(alignments, max_gap=5)) == 3
     assert len(passages([al(0, 100, 0, 100), al(110, 200, 3000, 3100)], max_gap=50)) == 2
 
@@ -271,8 +291,8 @@ def test_refine_trims_unshared_sentence_parts() -> None:
     src = "Other opening words here. The copper gauge was mailed to Tallmark each month. X"
     shared = "The copper gauge was mailed to Tallmark each month."
     p = refine(Passage(0, len(susp), 0, len(src), 3.0, 2), susp, src)
-    assert susp[p.a_start:p.a_end] == shared
-    assert src[p.b_start:p.b_end] == shared
+    assert susp[p.a_start : p.a_end] == shared
+    assert src[p.b_start : p.b_end] == shared
     assert refine(p, susp, src, PanOptions(min_block_words=0)) == p
 
 
@@ -289,6 +309,7 @@ def test_options_are_checked() -> None:
 
 # --- the pair-level operating point ---------------------------------------------------
 
+
 def test_pair_at_or_below_min_pair_score_reports_nothing_above_reports_its_passage() -> None:
     susp, src, passage = invented_pair()
     found = analyse(susp, src)
@@ -297,8 +318,9 @@ def test_pair_at_or_below_min_pair_score_reports_nothing_above_reports_its_passa
     assert at.detections == () and at.score == found.score  # the score is still given
     above = analyse(susp, src, PanOptions(min_pair_score=found.score - 0.01))
     assert above.detections == found.detections
-    assert [susp[d.this_offset:d.this_offset + d.this_length] for d in above.detections] == [
-        passage]
+    assert [susp[d.this_offset : d.this_offset + d.this_length] for d in above.detections] == [
+        passage
+    ]
 
 
 REWORDED = [  # the four COPIED sentences, each said again in other words
@@ -316,8 +338,17 @@ def weak_alignments(score: float) -> tuple[str, str, list[Alignment]]:
     out = []
     for k, (mine, theirs) in enumerate(zip(REWORDED, COPIED, strict=True)):
         a0, b0 = susp.index(mine), SOURCE_TEXT.index(theirs)
-        out.append(Alignment(Span(a0, a0 + len(mine) - 1), Span(b0, b0 + len(theirs) - 1),
-                             score, "paraphrase", (k,), (k,), ((k, k),)))
+        out.append(
+            Alignment(
+                Span(a0, a0 + len(mine) - 1),
+                Span(b0, b0 + len(theirs) - 1),
+                score,
+                "paraphrase",
+                (k,),
+                (k,),
+                ((k, k),),
+            )
+        )
     return susp, SOURCE_TEXT, out
 
 
@@ -335,17 +366,22 @@ def test_weak_pair_above_min_pair_score_reports_its_strongest_passage() -> None:
     merged = Passage(first.a.start, last.a.end, first.b.start, last.b.end, 1.6, 4)
     (found,) = result.detections
     assert found == refine(merged, susp, src).detection()
-    assert merged.a_start <= found.this_offset < found.this_offset + found.this_length \
-        <= merged.a_end
+    assert (
+        merged.a_start <= found.this_offset < found.this_offset + found.this_length <= merged.a_end
+    )
     # the same pair at or below the operating point: nothing, whatever its passages
-    assert result_from_alignments(alignments, susp, src,
-                                  PanOptions(min_pair_score=1.6)).detections == ()
+    assert (
+        result_from_alignments(alignments, susp, src, PanOptions(min_pair_score=1.6)).detections
+        == ()
+    )
     assert result_from_alignments(alignments[:2], susp, src).detections == ()  # 0.8
     assert result_from_alignments([], susp, src) == result_from_alignments(
-        [], susp, src, PanOptions(min_pair_score=0.0))
+        [], susp, src, PanOptions(min_pair_score=0.0)
+    )
 
 
 # --- files and the command ------------------------------------------------------------
+
 
 def write_invented_corpus(root: Path) -> tuple[Path, Path, Path]:
     susp_dir, src_dir = root / "susp", root / "src"
@@ -379,9 +415,22 @@ def test_cli_pan_writes_pan_xml(tmp_path: Path) -> None:
     pairs, susp_dir, src_dir = write_invented_corpus(tmp_path)
     out = tmp_path / "out"
     scores = tmp_path / "scores.tsv"
-    result = CliRunner().invoke(main, ["pan", "--pairs", str(pairs), "--susp", str(susp_dir),
-                                       "--src", str(src_dir), "--out", str(out),
-                                       "--scores", str(scores)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "pan",
+            "--pairs",
+            str(pairs),
+            "--susp",
+            str(susp_dir),
+            "--src",
+            str(src_dir),
+            "--out",
+            str(out),
+            "--scores",
+            str(scores),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "2 pairs, 1 with detections" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["s1-r1.xml", "s2-r1.xml"]
@@ -392,9 +441,11 @@ def test_cli_pan_writes_pan_xml(tmp_path: Path) -> None:
     assert feature.get("source_reference") == "r1.txt"
     susp = (susp_dir / "s1.txt").read_text(encoding="utf-8")
     src = (src_dir / "r1.txt").read_text(encoding="utf-8")
-    to, tl, so, sl = (int(feature.get(k)) for k in ("this_offset", "this_length",
-                                                    "source_offset", "source_length"))
-    assert susp[to:to + tl] == src[so:so + sl] == invented_pair()[2]
+    to, tl, so, sl = (
+        int(feature.get(k))
+        for k in ("this_offset", "this_length", "source_offset", "source_length")
+    )
+    assert susp[to : to + tl] == src[so : so + sl] == invented_pair()[2]
     assert ElementTree.parse(out / "s2-r1.xml").getroot().findall("feature") == []
     rows = scores.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "suspicious\tsource\tscore\tdetections"
@@ -404,14 +455,27 @@ def test_cli_pan_writes_pan_xml(tmp_path: Path) -> None:
 def test_cli_pan_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     pairs, susp_dir, src_dir = write_invented_corpus(tmp_path)
     pairs.write_text("s1.txt nowhere.txt\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["pan", "--pairs", str(pairs), "--susp", str(susp_dir),
-                                       "--src", str(src_dir), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "pan",
+            "--pairs",
+            str(pairs),
+            "--susp",
+            str(susp_dir),
+            "--src",
+            str(src_dir),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 2
     assert "nowhere.txt" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 # --- the shared PAN 2013 sample -------------------------------------------------------
+
 
 def test_pan13_verbatim_pairs(shared_data: Path) -> None:
     """The first 20 no-obfuscation and 20 no-plagiarism pairs of the sample. Measured:
@@ -421,16 +485,22 @@ def test_pan13_verbatim_pairs(shared_data: Path) -> None:
     data = shared_data / "pan13-subset"
     if not data.is_dir():
         pytest.skip("../shared/data/pan13-subset is not present")
-    by_cat = {c: read_pairs(data / "pairs-by-category" / f"pairs-{c}")[:20]
-              for c in ("no-obfuscation", "no-plagiarism")}
+    by_cat = {
+        c: read_pairs(data / "pairs-by-category" / f"pairs-{c}")[:20]
+        for c in ("no-obfuscation", "no-plagiarism")
+    }
     pos = run_pairs(by_cat["no-obfuscation"], data / "susp", data / "final_txt_files", jobs=2)
     neg = run_pairs(by_cat["no-plagiarism"], data / "susp", data / "final_txt_files", jobs=2)
     cases = []
     for susp, src in by_cat["no-obfuscation"]:
-        cases += read_xml(data / "02-no-obfuscation" / pair_file_name(susp, src),
-                          names=("plagiarism",))
-    dets = [Feature(s, d.this_offset, d.this_length, r, d.source_offset, d.source_length)
-            for (s, r), res in pos.items() for d in res.detections]
+        cases += read_xml(
+            data / "02-no-obfuscation" / pair_file_name(susp, src), names=("plagiarism",)
+        )
+    dets = [
+        Feature(s, d.this_offset, d.this_length, r, d.source_offset, d.source_length)
+        for (s, r), res in pos.items()
+        for d in res.detections
+    ]
     scores = evaluate(cases, dets)
     assert scores.plagdet >= 0.88, scores
     assert scores.granularity <= 1.05, scores

@@ -30,8 +30,7 @@ from newstrace.paraphrase import (
     load_model,
 )
 
-MRPC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mrpc" / \
-    "msr_paraphrase_train.txt"
+MRPC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mrpc" / "msr_paraphrase_train.txt"
 
 BASE = "The city council approved a new budget of 40 million euros on Tuesday."
 REWORDED = "On Tuesday the city council passed a new 40 million euro budget."
@@ -56,6 +55,7 @@ def rows(result: Result) -> list[dict[str, Any]]:
 
 # --- features and model ----------------------------------------------------------------
 
+
 def test_features_shape_and_symmetry() -> None:
     x = features(BASE, REWORDED)
     assert x.shape == (len(LEXICAL_FEATURES),)
@@ -74,8 +74,10 @@ def test_identical_beats_paraphrase_beats_unrelated() -> None:
 def test_short_unrelated_sentences_are_not_paraphrases() -> None:
     # MRPC has no unrelated pairs; the generated negatives in training are what keep
     # two short sentences that share only "The ... on <weekday>" apart
-    assert load_model().score("The minister resigned on Monday.",
-                              "The football team won on Sunday.") < 0.5
+    assert (
+        load_model().score("The minister resigned on Monday.", "The football team won on Sunday.")
+        < 0.5
+    )
 
 
 def test_changed_number_lowers_score() -> None:
@@ -90,8 +92,10 @@ def test_changed_number_lowers_score() -> None:
 def test_negation_is_a_feature() -> None:
     x = dict(zip(LEXICAL_FEATURES, features(BASE, NEGATED), strict=True))
     assert x["negation_mismatch"] == 1.0
-    assert dict(zip(LEXICAL_FEATURES, features(BASE, REWORDED), strict=True)
-                )["negation_mismatch"] == 0.0
+    assert (
+        dict(zip(LEXICAL_FEATURES, features(BASE, REWORDED), strict=True))["negation_mismatch"]
+        == 0.0
+    )
 
 
 @pytest.mark.parametrize("name", ["lexical", "semantic"])
@@ -113,6 +117,7 @@ def test_unknown_model_name() -> None:
 
 # --- reading pair files -----------------------------------------------------------------
 
+
 def test_iter_pairs_mrpc_and_jsonl(tmp_path: Path) -> None:
     tsv = tmp_path / "p.tsv"
     tsv.write_text(MRPC_TSV, encoding="utf-8")
@@ -120,8 +125,13 @@ def test_iter_pairs_mrpc_and_jsonl(tmp_path: Path) -> None:
     assert [(p.id, p.label) for p in got] == [("11-12", 1), ("13-14", 0)]
     assert got[0].a == BASE and got[0].b == REWORDED  # no BOM, no \r
     jl = tmp_path / "p.jsonl"
-    jl.write_text(json.dumps({"a": BASE, "b": UNRELATED, "id": 7}) + "\n\n"
-                  + json.dumps({"a": BASE, "b": BASE}) + "\n", encoding="utf-8")
+    jl.write_text(
+        json.dumps({"a": BASE, "b": UNRELATED, "id": 7})
+        + "\n\n"
+        + json.dumps({"a": BASE, "b": BASE})
+        + "\n",
+        encoding="utf-8",
+    )
     got = list(iter_pairs(str(jl)))
     assert [(p.id, p.where) for p in got] == [("7", f"{jl}:1"), (None, f"{jl}:3")]
 
@@ -138,6 +148,7 @@ def test_iter_pairs_bad_line_names_file_and_line(tmp_path: Path) -> None:
 
 # --- the CLI ----------------------------------------------------------------------------
 
+
 def test_cli_pairs_tsv(tmp_path: Path) -> None:
     tsv = tmp_path / "p.tsv"
     tsv.write_text(MRPC_TSV, encoding="utf-8")
@@ -146,8 +157,9 @@ def test_cli_pairs_tsv(tmp_path: Path) -> None:
     out = rows(result)
     assert [r["id"] for r in out] == ["11-12", "13-14"]
     assert out[0]["paraphrase"] is True and out[1]["paraphrase"] is False
-    assert all(0.0 <= r["score"] <= 1.0 and set(r) == {"id", "score", "paraphrase", "label"}
-               for r in out)
+    assert all(
+        0.0 <= r["score"] <= 1.0 and set(r) == {"id", "score", "paraphrase", "label"} for r in out
+    )
 
 
 def test_cli_pairs_jsonl_stdin_and_threshold() -> None:
@@ -162,9 +174,15 @@ def test_cli_pairs_jsonl_stdin_and_threshold() -> None:
 
 def test_cli_pairs_bad_line_exit_1(tmp_path: Path) -> None:
     jl = tmp_path / "mixed.jsonl"
-    jl.write_text(json.dumps({"a": BASE, "b": REWORDED}) + "\n"
-                  + json.dumps({"a": BASE}) + "\n"
-                  + json.dumps({"a": UNRELATED, "b": BASE}) + "\n", encoding="utf-8")
+    jl.write_text(
+        json.dumps({"a": BASE, "b": REWORDED})
+        + "\n"
+        + json.dumps({"a": BASE})
+        + "\n"
+        + json.dumps({"a": UNRELATED, "b": BASE})
+        + "\n",
+        encoding="utf-8",
+    )
     result = run("pairs", str(jl))
     assert result.exit_code == 1
     assert len(rows(result)) == 2  # the bad line is skipped, the rest still scored
@@ -196,12 +214,13 @@ def test_semantic_without_extra_raises(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_path_never_imports_torch(tmp_path: Path) -> None:
     tsv = tmp_path / "p.tsv"
     tsv.write_text(MRPC_TSV, encoding="utf-8")
-    code = ("import sys; from click.testing import CliRunner; from newstrace.cli import main;"
-            f"r = CliRunner().invoke(main, ['pairs', {str(tsv)!r}]); assert r.exit_code == 0;"
-            "print(sorted(m for m in ('torch', 'sentence_transformers', 'sklearn')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys; from click.testing import CliRunner; from newstrace.cli import main;"
+        f"r = CliRunner().invoke(main, ['pairs', {str(tsv)!r}]); assert r.exit_code == 0;"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'sklearn')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 

@@ -60,6 +60,7 @@ def both_orders(a: Article, b: Article) -> tuple[str | None, str | None, tuple[s
 
 # --- publication times -----------------------------------------------------------------
 
+
 def test_parse_published_keeps_date_only_apart() -> None:
     assert parse_published("2024-03-01").__class__.__name__ == "date"
     ts = parse_published("2024-03-01T09:15:00Z")
@@ -99,8 +100,10 @@ def test_same_day_bare_date_is_no_date_evidence_in_compare() -> None:
 
 def test_timestamps_decide_from_jsonl(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    rows = [{"id": "paper", "text": NEWSPAPER, "published": "2024-03-01T07:00:00+01:00"},
-            {"id": "agency", "text": BARE, "published": "2024-03-01T06:30:00Z"}]
+    rows = [
+        {"id": "paper", "text": NEWSPAPER, "published": "2024-03-01T07:00:00+01:00"},
+        {"id": "agency", "text": BARE, "published": "2024-03-01T06:30:00Z"},
+    ]
     feed.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     paper, agency = list(newstrace.iter_articles([feed]))
     first, second, reasons = both_orders(paper, agency)
@@ -110,6 +113,7 @@ def test_timestamps_decide_from_jsonl(tmp_path: Path) -> None:
 
 # --- credit lines ----------------------------------------------------------------------
 
+
 def test_agency_byline_against_uncredited_rewrite_names_the_agency() -> None:
     first, second, reasons = both_orders(art(AGENCY, "agency"), art(NEWSPAPER, "paper"))
     assert first == second == "agency"
@@ -117,8 +121,9 @@ def test_agency_byline_against_uncredited_rewrite_names_the_agency() -> None:
 
 
 def test_dateline_counts_as_the_agency_s_own() -> None:
-    text = BARE.replace("The harbour council on Tuesday",
-                        "VELMO, Norway (AP) - The harbour council on Tuesday")
+    text = BARE.replace(
+        "The harbour council on Tuesday", "VELMO, Norway (AP) - The harbour council on Tuesday"
+    )
     p = provenance(art(text, "x"))
     assert [k for k, _ in p.own] == ["ap"]
     first, second, _ = both_orders(art(text, "agency"), art(NEWSPAPER, "paper"))
@@ -145,8 +150,9 @@ def test_crediting_side_is_the_copy_when_the_other_credits_nothing() -> None:
 
 
 def test_appeared_first_on_names_the_other_side() -> None:
-    copy = art(NEWSPAPER + "\nThe post Late ferries for Velmo appeared first on Harbour Daily.\n",
-               "copy")
+    copy = art(
+        NEWSPAPER + "\nThe post Late ferries for Velmo appeared first on Harbour Daily.\n", "copy"
+    )
     original = art(BARE, "original", site="Harbour Daily")
     first, second, _ = both_orders(copy, original)
     assert first == second == "original"
@@ -154,17 +160,20 @@ def test_appeared_first_on_names_the_other_side() -> None:
 
 def test_according_to_an_outlet_is_no_credit_of_the_whole_text() -> None:
     # The agency cites a newspaper for one fact; the paper's rewrite credits nothing.
-    agency = AGENCY.replace("asked for later boats.", "asked for later boats, according "
-                            "to The Valley Times.")
+    agency = AGENCY.replace(
+        "asked for later boats.", "asked for later boats, according to The Valley Times."
+    )
     first, second, _ = both_orders(art(agency, "agency"), art(NEWSPAPER, "paper"))
     assert first == second == "agency"
 
 
 def test_detail_is_weak_evidence_against_a_byline() -> None:
     # A broadsheet adds its own reporting (more names and figures) to the agency copy.
-    extra = ("\nHarbour master Lars Vik, 58, said the Velmo pier would need 2 new lights "
-             "and 14 extra staff by 1 June.\nFerry captain Ingrid Sand said crews "
-             "welcomed 6 more shifts.\nThe last change to the timetable came in 2019.\n")
+    extra = (
+        "\nHarbour master Lars Vik, 58, said the Velmo pier would need 2 new lights "
+        "and 14 extra staff by 1 June.\nFerry captain Ingrid Sand said crews "
+        "welcomed 6 more shifts.\nThe last change to the timetable came in 2019.\n"
+    )
     first, second, _ = both_orders(art(AGENCY, "agency"), art(NEWSPAPER + extra, "paper"))
     assert first == second == "agency"
 
@@ -196,8 +205,9 @@ def test_meter_dev_source_names_the_agency() -> None:
     for name, info in sorted(labels.items()):
         if info["label"] not in ("WD", "PD"):
             continue
-        c = newstrace.compare(METER / "pa" / f"{info['source']}.txt",
-                              METER / "news" / f"{name}.txt")
+        c = newstrace.compare(
+            METER / "pa" / f"{info['source']}.txt", METER / "news" / f"{name}.txt"
+        )
         if c.relation in newstrace.model.REUSE:
             total += 1
             right += c.source == "a"

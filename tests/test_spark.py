@@ -74,8 +74,9 @@ def _assert_same(spark_result: ScanResult, local: ScanResult) -> None:
     assert spark_result.families == local.families
 
 
-def test_spark_finds_the_same_pairs_and_families(spark: Any, corpus: Path,
-                                                 local_result: ScanResult) -> None:
+def test_spark_finds_the_same_pairs_and_families(
+    spark: Any, corpus: Path, local_result: ScanResult
+) -> None:
     assert len(local_result.pairs) > 50 and len(local_result.families) > 10  # a real test
     result = nspark.scan_spark([str(corpus)], spark=spark, partitions=4)
     _assert_same(result, local_result)
@@ -83,29 +84,47 @@ def test_spark_finds_the_same_pairs_and_families(spark: Any, corpus: Path,
     assert len(result.failed) == 2  # the broken line and the repeated id
 
 
-def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path,
-                                                 tmp_path: Path) -> None:
+def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     local_out, spark_out = tmp_path / "local", tmp_path / "spark"
     res = runner.invoke(main, ["scan", str(corpus), "--out", str(local_out)])
     assert res.exit_code == 1, res.output  # 1: some inputs failed
-    res = runner.invoke(main, ["scan", str(corpus), "--engine", "spark", "--master", "local[2]",
-                               "--partitions", "4", "--out", str(spark_out)])
+    res = runner.invoke(
+        main,
+        [
+            "scan",
+            str(corpus),
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--partitions",
+            "4",
+            "--out",
+            str(spark_out),
+        ],
+    )
     assert res.exit_code == 1, res.output
     for name in ("pairs.jsonl", "families.jsonl", "errors.txt"):
         assert (spark_out / name).read_text() == (local_out / name).read_text(), name
     assert json.loads((spark_out / "summary.json").read_text())["pairs"] == len(
-        (local_out / "pairs.jsonl").read_text().splitlines())
+        (local_out / "pairs.jsonl").read_text().splitlines()
+    )
     parquet = spark.read.parquet(str(spark_out / "pairs"))
     assert parquet.count() == len((local_out / "pairs.jsonl").read_text().splitlines())
     assert spark.read.parquet(str(spark_out / "families")).count() == len(
-        (local_out / "families.jsonl").read_text().splitlines())
+        (local_out / "families.jsonl").read_text().splitlines()
+    )
 
 
-def test_parquet_input_gives_the_same_result(spark: Any, corpus: Path, tmp_path: Path,
-                                             local_result: ScanResult) -> None:
-    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()
-            if line.startswith("{\"")]
+def test_parquet_input_gives_the_same_result(
+    spark: Any, corpus: Path, tmp_path: Path, local_result: ScanResult
+) -> None:
+    rows = [
+        json.loads(line)
+        for line in corpus.read_text(encoding="utf-8").splitlines()
+        if line.startswith('{"')
+    ]
     folder = tmp_path / "corpus.parquet"
     spark.createDataFrame(rows).coalesce(1).write.parquet(str(folder))
     result = nspark.scan_spark([str(tmp_path)], spark=spark, partitions=4)
@@ -113,15 +132,16 @@ def test_parquet_input_gives_the_same_result(spark: Any, corpus: Path, tmp_path:
     assert [e.message.split()[:2] for e in result.failed] == [["duplicate", "id"]]
 
 
-def test_folder_of_text_and_html_files_gives_the_same_result(spark: Any,
-                                                             tmp_path: Path) -> None:
+def test_folder_of_text_and_html_files_gives_the_same_result(spark: Any, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     shutil.copytree(ROOT / "demo" / "corpus", folder)
     wire = (folder / "01-wire.txt").read_text(encoding="utf-8")
     paragraphs = "".join(f"<p>{line}</p>" for line in wire.splitlines() if line.strip())
     (folder / "15-wire-page.html").write_text(
         f"<html><head><title>Wire page</title></head><body><article>{paragraphs}"
-        "</article></body></html>", encoding="utf-8")
+        "</article></body></html>",
+        encoding="utf-8",
+    )
     (folder / "16-empty.txt").write_text("  \n", encoding="utf-8")  # fails alike in both
     errors: list[InputError] = []
     local = scan(iter_articles([folder], on_error=errors.append))

@@ -49,8 +49,9 @@ def test_package_is_importable_without_bench_on_the_path() -> None:
 def test_deterministic_and_independent_of_n() -> None:
     one = newsroom_pairs(2, seed=5)
     two = newsroom_pairs(2, seed=5)
-    assert [(p.source, p.copy, p.relation) for p in one] == \
-        [(p.source, p.copy, p.relation) for p in two]
+    assert [(p.source, p.copy, p.relation) for p in one] == [
+        (p.source, p.copy, p.relation) for p in two
+    ]
     # Pair k of a pattern does not depend on how many were asked for.
     assert newsroom_pair("brief", 5, 1).copy == one[1].copy
     assert newsroom_pairs(3, seed=5)[3 + 1].copy == newsroom_pair("same_event", 5, 1).copy
@@ -67,8 +68,10 @@ def test_labels_ids_and_times(pairs: list[NewsroomPair]) -> None:
         assert (p.gold_source == "a") == (p.derivation != "non")
         assert p.source.strip() and p.copy.strip() and p.source != p.copy
         assert p.source_published and p.copy_published
-        a, b = dt.datetime.fromisoformat(p.source_published), \
-            dt.datetime.fromisoformat(p.copy_published)
+        a, b = (
+            dt.datetime.fromisoformat(p.source_published),
+            dt.datetime.fromisoformat(p.copy_published),
+        )
         assert (a.hour, a.minute) != (0, 0)  # a time of day, not a bare date
         if p.derivation != "non":
             assert a < b  # the agency copy comes first
@@ -128,8 +131,9 @@ def test_agency_plus_own_is_partly_from_the_source(pairs: list[NewsroomPair]) ->
         # measured word share of copy 8-grams found in the source sits near the claim.
         src = word_ngrams(p.source, 8)
         words = words_of(_body(p.copy))
-        covered = {i + k for i in range(len(words) - 7) if tuple(words[i:i + 8]) in src
-                   for k in range(8)}
+        covered = {
+            i + k for i in range(len(words) - 7) if tuple(words[i : i + 8]) in src for k in range(8)
+        }
         assert 0.1 <= len(covered) / len(words) <= 0.65
 
 

@@ -85,8 +85,9 @@ def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str,
     by_count = [0.0] + [math.log(1.0 + n / c) / top for c in range(1, n + 1)]
     weights = {t: by_count[c] for t, c in df.items()}
     if corpus is not None and corpus.documents >= _MIN_CORPUS:
-        weights = {t: w * f for (t, w), f in zip(weights.items(), corpus.factors(weights),
-                                                  strict=True)}
+        weights = {
+            t: w * f for (t, w), f in zip(weights.items(), corpus.factors(weights), strict=True)
+        }
     return weights
 
 
@@ -115,8 +116,9 @@ def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
 
 def _sentence_weights(term_sets: Sequence[frozenset[str]], weights: dict[str, float]) -> np.ndarray:
     get = weights.__getitem__
-    return np.fromiter((sum(map(get, ts)) for ts in term_sets), dtype=np.float64,
-                       count=len(term_sets))
+    return np.fromiter(
+        (sum(map(get, ts)) for ts in term_sets), dtype=np.float64, count=len(term_sets)
+    )
 
 
 def _incidence(term_sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
@@ -139,30 +141,39 @@ def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int
     best = np.zeros_like(s, dtype=bool)
     best[np.arange(na), row_best] = True
     best[col_best, np.arange(nb)] = True
-    links = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)), strict=True)}
+    links = {
+        (int(i), int(j))
+        for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)), strict=True)
+    }
     _extend_to_neighbours(s, best, links, options.min_context_score)
     _fill_gaps(a, b, m, links, options)
     _add_second_sources(a, b, m, links, options)
     return links
 
 
-def _extend_to_neighbours(s: np.ndarray, best: np.ndarray, links: set[tuple[int, int]],
-                          floor: float) -> None:
+def _extend_to_neighbours(
+    s: np.ndarray, best: np.ndarray, links: set[tuple[int, int]], floor: float
+) -> None:
     """Keep weaker best-partner pairs that sit next to an existing link."""
-    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)), strict=True)} - links
+    candidates = {
+        (int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)), strict=True)
+    } - links
     changed = True
     while changed and candidates:
         changed = False
         for i, j in sorted(candidates):
-            if any((i + di, j + dj) in links for di in (-1, 0, 1) for dj in (-1, 0, 1)
-                   if (di, dj) != (0, 0)):
+            if any(
+                (i + di, j + dj) in links
+                for di in (-1, 0, 1)
+                for dj in (-1, 0, 1)
+                if (di, dj) != (0, 0)
+            ):
                 links.add((i, j))
                 candidates.discard((i, j))
                 changed = True
 
 
-def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
-               options: Options) -> None:
+def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options: Options) -> None:
     """Link an unlinked sentence sandwiched between two linked ones to the best nearby
     sentence of the other side, when that partner holds a fair share of its terms (a
     short reworded sentence inside a copied run; not a source sentence the copy left
@@ -184,8 +195,9 @@ def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
             else:
                 near = {o + d for o in partners[k - 1] | partners[k + 1] for d in (-1, 0, 1)}
                 near = {o for o in near if 0 <= o < n_other}
-            scored = [((s[k, o] if flip else s[o, k]), o) for o in near
-                      if side_terms[k] & other_terms[o]]
+            scored = [
+                ((s[k, o] if flip else s[o, k]), o) for o in near if side_terms[k] & other_terms[o]
+            ]
             if not scored:
                 continue
             value, o = max(scored)
@@ -196,8 +208,9 @@ def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
     links |= found_links
 
 
-def _add_second_sources(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
-                        options: Options) -> None:
+def _add_second_sources(
+    a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options: Options
+) -> None:
     """Add links from a sentence to further partners that contribute terms of their own
     (one sentence made from two, or split into two)."""
     s, w = m.score, m.weights
@@ -219,16 +232,19 @@ def _add_second_sources(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]]
                 if o in partners:
                     continue
                 extra = (other_terms[o] & mine_terms[k]) - covered
-                if (len(extra) >= options.min_extra_terms
-                        and sum(w.get(t, 0.0) for t in extra) >= 0.15 * total):
+                if (
+                    len(extra) >= options.min_extra_terms
+                    and sum(w.get(t, 0.0) for t in extra) >= 0.15 * total
+                ):
                     found_links.add((k, o) if flip else (o, k))
                     partners.append(o)
                     covered |= extra
     links |= found_links
 
 
-def group_links(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
-                options: Options = DEFAULT_OPTIONS) -> list[Alignment]:
+def group_links(
+    a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options: Options = DEFAULT_OPTIONS
+) -> list[Alignment]:
     """Group links into passages: runs of consecutive sentences on each side."""
     out: list[Alignment] = []
     for comp_a, comp_b, comp_links in _components(links):
@@ -242,16 +258,28 @@ def group_links(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]],
     return out
 
 
-def _alignment(a: Side, b: Side, m: Matrix, run_a: list[int], run_b: list[int],
-               block: tuple[tuple[int, int], ...], options: Options) -> Alignment:
+def _alignment(
+    a: Side,
+    b: Side,
+    m: Matrix,
+    run_a: list[int],
+    run_b: list[int],
+    block: tuple[tuple[int, int], ...],
+    options: Options,
+) -> Alignment:
     span_a = Span(a.spans[run_a[0]].start, a.spans[run_a[-1]].end)
     span_b = Span(b.spans[run_b[0]].start, b.spans[run_b[-1]].end)
     ta = frozenset().union(*(a.terms[i] for i in run_a))
     tb = frozenset().union(*(b.terms[j] for j in run_b))
     score = _set_score(ta, tb, m.weights)
     if len(run_a) == 1 and len(run_b) == 1:
-        ratio = fuzz.ratio(normalise(a.text[span_a.start:span_a.end]),
-                           normalise(b.text[span_b.start:span_b.end])) / 100.0
+        ratio = (
+            fuzz.ratio(
+                normalise(a.text[span_a.start : span_a.end]),
+                normalise(b.text[span_b.start : span_b.end]),
+            )
+            / 100.0
+        )
         kind = "verbatim" if ratio >= options.verbatim_score else "reworded"
         score = max(score, ratio)
     elif len(run_a) == 1:
@@ -260,7 +288,9 @@ def _alignment(a: Side, b: Side, m: Matrix, run_a: list[int], run_b: list[int],
         kind = "merged"
     else:
         kind = "regrouped"
-    return Alignment(span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block)
+    return Alignment(
+        span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block
+    )
 
 
 def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> float:
@@ -272,8 +302,9 @@ def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> f
     return min(1.0, 0.5 * (2 * shared / (wa + wb)) + 0.5 * shared / (min(wa, wb) + _SHORT_PRIOR))
 
 
-def _components(links: set[tuple[int, int]]
-                ) -> list[tuple[set[int], set[int], set[tuple[int, int]]]]:
+def _components(
+    links: set[tuple[int, int]],
+) -> list[tuple[set[int], set[int], set[tuple[int, int]]]]:
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:
@@ -303,8 +334,9 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def align(a: Side, b: Side, options: Options = DEFAULT_OPTIONS,
-          corpus: TermStats | None = None) -> list[Alignment]:
+def align(
+    a: Side, b: Side, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+) -> list[Alignment]:
     """All reused passages between two articles' body sentences."""
     m = score_matrix(a, b, corpus)
     return group_links(a, b, m, select_links(a, b, m, options), options)
@@ -316,8 +348,9 @@ PHRASE_MIN_WORDS = 6
 """Words of one sentence that must lie in phrases kept from one other sentence."""
 
 
-def align_phrases(a: Side, b: Side, options: Options = DEFAULT_OPTIONS,
-                  corpus: TermStats | None = None) -> list[Alignment]:
+def align_phrases(
+    a: Side, b: Side, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+) -> list[Alignment]:
     """Passages linked by kept phrases rather than by whole-sentence similarity: a brief
     that merges fragments of several source sentences into one shares no sentence with
     its source, but its phrases still come from them."""
@@ -339,8 +372,10 @@ def phrase_links(a: Side, b: Side, run: int, min_words: int) -> set[tuple[int, i
         partners = {i for g in grams for i in where.get(g, ())}
         for i in partners:
             shared = grams_a[i].keys() & grams.keys()
-            if min(_tiled_words(grams_a[i], shared, run),
-                   _tiled_words(grams, shared, run)) >= min_words:
+            if (
+                min(_tiled_words(grams_a[i], shared, run), _tiled_words(grams, shared, run))
+                >= min_words
+            ):
                 links.add((i, j))
     return links
 
@@ -350,12 +385,13 @@ def _phrases(side: Side, span: Span, run: int) -> dict[tuple[str, ...], int]:
     forms = [t.form for t in side.tokens_in(span.start, span.end)]
     out: dict[tuple[str, ...], int] = {}
     for k in range(len(forms) - run + 1):
-        out.setdefault(tuple(forms[k:k + run]), k)
+        out.setdefault(tuple(forms[k : k + run]), k)
     return out
 
 
-def _tiled_words(grams: dict[tuple[str, ...], int], shared: Iterable[tuple[str, ...]],
-                 run: int) -> int:
+def _tiled_words(
+    grams: dict[tuple[str, ...], int], shared: Iterable[tuple[str, ...]], run: int
+) -> int:
     """Words of a sentence inside its shared runs."""
     covered: set[int] = set()
     for g in shared:

@@ -133,34 +133,72 @@ _APOS = "['’]?"
 
 _HEAD_TABLE: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("check", r"check\s+also" + _ALONE, R_RELATED, True, False),
-    ("you", r"you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)" + _ALONE,
-     R_RELATED, True, False),
-    ("related", r"related(?:\s+(?:posts?|articles?|stories|news|content|coverage|reading"
-     r"|links|items))?" + _ALONE, R_RELATED, True, False),
+    (
+        "you",
+        r"you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)" + _ALONE,
+        R_RELATED,
+        True,
+        False,
+    ),
+    (
+        "related",
+        r"related(?:\s+(?:posts?|articles?|stories|news|content|coverage|reading"
+        r"|links|items))?" + _ALONE,
+        R_RELATED,
+        True,
+        False,
+    ),
     ("related", r"related\s*:", R_RELATED, False, False),
-    ("recommended", r"recommended(?:\s+(?:for\s+you|stories|articles|reading|posts))?"
-     + _ALONE, R_RELATED, True, False),
+    (
+        "recommended",
+        r"recommended(?:\s+(?:for\s+you|stories|articles|reading|posts))?" + _ALONE,
+        R_RELATED,
+        True,
+        False,
+    ),
     ("more", r"more\s+(?:stories|news|articles|posts)" + _ALONE, R_RELATED, True, False),
     ("more", r"more\s+in\s*:|more\s+from(?:\s+[^\s.!?]+){1,4}\s*:?\s*$", R_RELATED, False, False),
     ("don", r"don" + _APOS + r"t\s+miss" + _ALONE, R_RELATED, True, False),
-    ("leave post add write", r"(?:leave|post|add|write)\s+a\s+(?:reply|comment|response)\b",
-     R_FOOTER, True, False),
+    (
+        "leave post add write",
+        r"(?:leave|post|add|write)\s+a\s+(?:reply|comment|response)\b",
+        R_FOOTER,
+        True,
+        False,
+    ),
     ("what", r"what" + _APOS + r"s\s+your\s+reaction\b", R_FOOTER, True, False),
-    ("the this", (r"(?:the\s+post|this\s+(?:article|story|post|piece|report))\s.*"
-                  r"\b(?:appeared\s+first|first\s+appeared|was\s+(?:originally|first)"
-                  r"\s+published)\s+(?:on|in|at|by)\b"), R_FOOTER, True, True),
+    (
+        "the this",
+        (
+            r"(?:the\s+post|this\s+(?:article|story|post|piece|report))\s.*"
+            r"\b(?:appeared\s+first|first\s+appeared|was\s+(?:originally|first)"
+            r"\s+published)\s+(?:on|in|at|by)\b"
+        ),
+        R_FOOTER,
+        True,
+        True,
+    ),
     ("about", r"about\s+the\s+author" + _ALONE, R_AUTHOR, True, False),
-    ("read see", r"(?:read|see)\s+(?:more(?!\s+than)|also|next|full\s+story)\b",
-     R_RELATED, False, False),
+    (
+        "read see",
+        r"(?:read|see)\s+(?:more(?!\s+than)|also|next|full\s+story)\b",
+        R_RELATED,
+        False,
+        False,
+    ),
     ("also", r"also\s+read\b", R_RELATED, False, False),
     ("learn", r"learn\s+more\b", R_RELATED, False, False),
     ("watch listen", r"(?:watch|listen)\s*:", R_RELATED, False, False),
-    ("share shares", r"share\s+(?:this|on|via|article|story)\b|shares?" + _ALONE,
-     R_SOCIAL, False, False),
+    (
+        "share shares",
+        r"share\s+(?:this|on|via|article|story)\b|shares?" + _ALONE,
+        R_SOCIAL,
+        False,
+        False,
+    ),
     ("follow", r"follow\s+us\b", R_SOCIAL, False, False),
     ("subscribe", r"subscribe\b", R_SOCIAL, False, False),
-    ("sign", r"sign\s+up(?:\s+(?:for|to|now|here|today)\b|" + _ALONE + ")",
-     R_SOCIAL, False, False),
+    ("sign", r"sign\s+up(?:\s+(?:for|to|now|here|today)\b|" + _ALONE + ")", R_SOCIAL, False, False),
     ("click", r"click\s+here\b", R_SOCIAL, False, False),
     ("download", r"download\s+(?:our|the)\s+app\b", R_SOCIAL, False, False),
     ("join", r"join\s+(?:us|our)\s+on\b", R_SOCIAL, False, False),
@@ -168,8 +206,13 @@ _HEAD_TABLE: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("email e-mail print tweet", r"(?:e-?mail|print|tweet)\s+this\b", R_SOCIAL, False, False),
     ("posted", r"posted\s+in\s+[^.!?]*$", R_FOOTER, False, False),
     ("filed", r"filed\s+under\b[^.!?]*$", R_FOOTER, False, False),
-    ("tags tag category categories topics", r"(?:tags?|categor(?:y|ies)|topics)\s*:",
-     R_FOOTER, False, False),
+    (
+        "tags tag category categories topics",
+        r"(?:tags?|categor(?:y|ies)|topics)\s*:",
+        R_FOOTER,
+        False,
+        False,
+    ),
     ("copyright", r"copyright\s*(?:©|\(c\)|\d{4})", R_FOOTER, False, True),
     ("all", r"all\s+rights\s+reserved", R_FOOTER, False, True),
     ("your", r"your\s+e-?mail\s+address\s+will\s+not", R_FOOTER, False, True),
@@ -177,24 +220,75 @@ _HEAD_TABLE: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("advertisement", r"advertisement\b", R_AD, False, False),
     ("sponsored", r"sponsored(?:\s+content)?" + _ALONE, R_AD, False, False),
     ("ad", r"ad" + _ALONE, R_AD, False, False),
-    ("additional reporting writing editing compiled produced",
-     r"(?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b",
-     R_AGENCY, False, True),
-    ("photo photos photograph photographs image images picture pictures credit credits foto",
-     r"(?:photo(?:graph)?s?|images?|pictures?|credits?|foto)\s*(?:credits?\s*)?(?::|by\b)",
-     R_PHOTO, False, False),
-    ("written posted words story text", r"(?:written|posted|words|story|text)\s+by\s+\S",
-     R_BYLINE, False, False),
+    (
+        "additional reporting writing editing compiled produced",
+        r"(?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b",
+        R_AGENCY,
+        False,
+        True,
+    ),
+    (
+        "photo photos photograph photographs image images picture pictures credit credits foto",
+        r"(?:photo(?:graph)?s?|images?|pictures?|credits?|foto)\s*(?:credits?\s*)?(?::|by\b)",
+        R_PHOTO,
+        False,
+        False,
+    ),
+    (
+        "written posted words story text",
+        r"(?:written|posted|words|story|text)\s+by\s+\S",
+        R_BYLINE,
+        False,
+        False,
+    ),
     ("author", r"author\s*:", R_BYLINE, False, False),
 )
 # "(AP Photo/Jane Doe)", "Reuters photo": an agency name then "photo".
-_AGENCY_TOKENS = frozenset({
-    "getty", "images", "image", "photo", "photos", "photograph", "photographer", "ap", "afp",
-    "reuters", "epa", "efe", "tass", "xinhua", "anadolu", "bloomberg", "shutterstock", "alamy",
-    "istock", "pool", "file", "courtesy", "sipa", "zuma", "dpa", "ansa", "nurphoto", "imago",
-    "upi", "press", "agency", "wire", "kyodo", "yonhap", "ria", "sputnik", "pti", "ani",
-    "ians", "corbis", "pa",
-})
+_AGENCY_TOKENS = frozenset(
+    {
+        "getty",
+        "images",
+        "image",
+        "photo",
+        "photos",
+        "photograph",
+        "photographer",
+        "ap",
+        "afp",
+        "reuters",
+        "epa",
+        "efe",
+        "tass",
+        "xinhua",
+        "anadolu",
+        "bloomberg",
+        "shutterstock",
+        "alamy",
+        "istock",
+        "pool",
+        "file",
+        "courtesy",
+        "sipa",
+        "zuma",
+        "dpa",
+        "ansa",
+        "nurphoto",
+        "imago",
+        "upi",
+        "press",
+        "agency",
+        "wire",
+        "kyodo",
+        "yonhap",
+        "ria",
+        "sputnik",
+        "pti",
+        "ani",
+        "ians",
+        "corbis",
+        "pa",
+    }
+)
 _AGENCY_PHOTO = (r"\w+\s+photo\b", R_PHOTO, False, False)
 
 
@@ -211,16 +305,30 @@ def _build_head_table() -> Mapping[str, tuple[tuple[re.Pattern[str], str, bool, 
 _HEAD = _build_head_table()
 # Openings of the patterns that also apply to long lines (checked before dispatch).
 _LONG_PREFIXES = (
-    "the post ", "this article", "this story", "this post ", "this piece", "this report",
-    "copyright", "all rights", "your email", "your e-mail", "required field",
-    "additional rep", "reporting by", "writing by", "editing by", "compiled by",
-    "produced by", "©",
+    "the post ",
+    "this article",
+    "this story",
+    "this post ",
+    "this piece",
+    "this report",
+    "copyright",
+    "all rights",
+    "your email",
+    "your e-mail",
+    "required field",
+    "additional rep",
+    "reporting by",
+    "writing by",
+    "editing by",
+    "compiled by",
+    "produced by",
+    "©",
 )
 
 
-_LONG_INITIALS = frozenset("".join(p[0] for p in _LONG_PREFIXES).upper() + "".join(
-    p[0] for p in _LONG_PREFIXES
-))
+_LONG_INITIALS = frozenset(
+    "".join(p[0] for p in _LONG_PREFIXES).upper() + "".join(p[0] for p in _LONG_PREFIXES)
+)
 
 
 def _long_prefix(s: str) -> bool:
@@ -228,6 +336,7 @@ def _long_prefix(s: str) -> bool:
     if s[0] in _LEAD_CHARS:
         s = s[:24].lstrip(_LEAD_CHARS)
     return s[:1] in _LONG_INITIALS and s[:16].casefold().startswith(_LONG_PREFIXES)
+
 
 # "About Wendy Hall": an author box (About + 1-4 capitalised words, nothing else).
 _ABOUT_RE = re.compile(_LEAD + r"about\s+((?:\S+\s+){0,3}\S+)\s*$", re.IGNORECASE)
@@ -273,14 +382,61 @@ _DATE_RE = re.compile(
     r"|[\s,./\-–—:|()+])+",
     re.IGNORECASE,
 )
-_CREDIT_CONNECTORS = frozenset({
-    "via", "for", "and", "of", "the", "de", "da", "del", "der", "di", "du", "van", "von", "la",
-    "le", "al", "el", "bin", "ibn", "y", "e", "und", "et",
-})
-_BYLINE_CONNECTORS = frozenset({
-    "and", "&", "de", "da", "del", "der", "di", "du", "van", "von", "la", "le", "al", "el",
-    "bin", "ibn", "y", "e", "und", "et", "for", "in", "of", "the",
-})
+_CREDIT_CONNECTORS = frozenset(
+    {
+        "via",
+        "for",
+        "and",
+        "of",
+        "the",
+        "de",
+        "da",
+        "del",
+        "der",
+        "di",
+        "du",
+        "van",
+        "von",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "und",
+        "et",
+    }
+)
+_BYLINE_CONNECTORS = frozenset(
+    {
+        "and",
+        "&",
+        "de",
+        "da",
+        "del",
+        "der",
+        "di",
+        "du",
+        "van",
+        "von",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "und",
+        "et",
+        "for",
+        "in",
+        "of",
+        "the",
+    }
+)
 
 
 def normalise_line(line: str) -> str:
@@ -336,9 +492,7 @@ def _is_photo_credit(s: str) -> bool:
     if not any(w.strip("()[],.;:").casefold() in _AGENCY_TOKENS for w in tokens):
         return False
     # Names and agencies: capitalised words, bar connectors ("via", "van", ...).
-    return all(
-        not w[0].isalpha() or w[0].isupper() or w in _CREDIT_CONNECTORS for w in tokens
-    )
+    return all(not w[0].isalpha() or w[0].isupper() or w in _CREDIT_CONNECTORS for w in tokens)
 
 
 def _is_menu(s: str) -> bool:
@@ -513,8 +667,10 @@ def find_boilerplate(
         while hp < nhits and hits[hp] < a:
             hp += 1
         flagged = hp < nhits and hits[hp] < b
-        if n > _PATTERN_MAX_WORDS and not flagged and (
-            n > _STRONG_MAX_WORDS or not _long_prefix(s)
+        if (
+            n > _PATTERN_MAX_WORDS
+            and not flagged
+            and (n > _STRONG_MAX_WORDS or not _long_prefix(s))
         ):
             rule = None  # fast path: an ordinary long line
         else:
@@ -553,9 +709,7 @@ def find_boilerplate(
             removed.append(Boilerplate(Span(a, b), R_SHORT))
         else:
             prose = (
-                b - a
-                if (ends or n >= _SENTENCE_WORDS) and not s.endswith(_ELLIPSIS_END)
-                else 0
+                b - a if (ends or n >= _SENTENCE_WORDS) and not s.endswith(_ELLIPSIS_END) else 0
             )  # truncated teasers are not prose
             prose_kept += prose
             body.append(Span(a, b))
@@ -587,9 +741,25 @@ _SITE_WORD_RE = re.compile(
     r"(?:^|\s)(?:news|newswire|press|times|post|herald|telegraph|guardian|mail|mirror|express"
     r"|journal|gazette|tribune|chronicle|independent|observer|standard|courier|star|sun|daily"
     r"|magazine|newspaper|media|today|record|globe|examiner|register|bulletin|dispatch"
-    r"|monitor|inquirer|sentinel|argus|echo|advertiser|online)$", re.IGNORECASE)
-_UI_LINES = frozenset({"menu", "home", "search", "login", "log in", "sign in", "navigation",
-                       "skip to content", "skip to main content", "sections", "close", "open"})
+    r"|monitor|inquirer|sentinel|argus|echo|advertiser|online)$",
+    re.IGNORECASE,
+)
+_UI_LINES = frozenset(
+    {
+        "menu",
+        "home",
+        "search",
+        "login",
+        "log in",
+        "sign in",
+        "navigation",
+        "skip to content",
+        "skip to main content",
+        "sections",
+        "close",
+        "open",
+    }
+)
 
 
 def _masthead_like(s: str, n: int) -> bool:
@@ -605,7 +775,8 @@ def _masthead_like(s: str, n: int) -> bool:
         return True
     t = s.rstrip(" .:|")
     return n <= _MASTHEAD_MAX_WORDS and (
-        n == 1 or normalise_line(t) in _UI_LINES or _SITE_WORD_RE.search(t) is not None)
+        n == 1 or normalise_line(t) in _UI_LINES or _SITE_WORD_RE.search(t) is not None
+    )
 
 
 def _masthead_starts(text: str, wanted: str) -> frozenset[int]:
@@ -688,9 +859,7 @@ def _end_cut(
     for marker in markers:
         before, nbody, _ = marker
         if before > 0 and (total - before) * 2 <= before:
-            longs = sum(
-                1 for prose, n in body_meta[nbody:] if prose and n >= _LONG_PROSE_WORDS
-            )
+            longs = sum(1 for prose, n in body_meta[nbody:] if prose and n >= _LONG_PROSE_WORDS)
             if longs < 2:
                 return marker
     return None

@@ -37,8 +37,9 @@ def components(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
-def pick_original(members: Iterable[str], pairs: Iterable[PairResult],
-                  published: Mapping[str, str | None]) -> str:
+def pick_original(
+    members: Iterable[str], pairs: Iterable[PairResult], published: Mapping[str, str | None]
+) -> str:
     """The member most often named as source, then the earliest published, then min id."""
     votes: dict[str, int] = defaultdict(int)
     for p in pairs:
@@ -48,7 +49,9 @@ def pick_original(members: Iterable[str], pairs: Iterable[PairResult],
     return min(members, key=lambda m: (-votes[m], published.get(m) or "\uffff", m))
 
 
-def build_families(pairs: Iterable[PairResult], published: Mapping[str, str | None]) -> list[Family]:
+def build_families(
+    pairs: Iterable[PairResult], published: Mapping[str, str | None]
+) -> list[Family]:
     """Families of two or more articles from verified reuse pairs."""
     pairs = list(pairs)
     by_member: dict[str, list[PairResult]] = defaultdict(list)

@@ -32,14 +32,17 @@ class Prepared:
     side: Side
 
 
-def prepare(article: Article, options: Options = DEFAULT_OPTIONS,
-            known_lines: frozenset[str] = frozenset()) -> Prepared:
+def prepare(
+    article: Article, options: Options = DEFAULT_OPTIONS, known_lines: frozenset[str] = frozenset()
+) -> Prepared:
     """Find boilerplate and split the body into sentences."""
     text = article.text
     if len(text) > options.max_chars:
-        raise InputError(article.origin or article.id,
-                         f"article too large ({len(text)} characters; limit {options.max_chars}, "
-                         "see Options.max_chars)")
+        raise InputError(
+            article.origin or article.id,
+            f"article too large ({len(text)} characters; limit {options.max_chars}, "
+            "see Options.max_chars)",
+        )
     if options.strip_boilerplate:
         layout = find_boilerplate(text, title=article.title, known_lines=known_lines)
     else:
@@ -79,42 +82,71 @@ def as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
             if exists:
                 return read_article(path)
             if looks_like_path(value):
-                raise InputError(value.strip(), "no such file (the string looks like a "
-                                 "path, not article text)")
+                raise InputError(
+                    value.strip(), "no such file (the string looks like a path, not article text)"
+                )
         return article_from_text(value, id=name, origin=f"<{name}>")
     raise TypeError(f"{name}: expected Article, str or path, got {type(value).__name__}")
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
-                     corpus: TermStats | None = None) -> Comparison:
+def compare_prepared(
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+) -> Comparison:
     """Compare two prepared articles (the scan reuses preparation across many pairs);
     ``corpus`` term statistics, when a collection gives them, sharpen the term weights."""
     alignments = align(pa.side, pb.side, options, corpus)
-    verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
-                     pa.layout.removed, pb.layout.removed, options)
+    verdict = decide(
+        pa.article,
+        pb.article,
+        pa.side,
+        pb.side,
+        alignments,
+        pa.layout.removed,
+        pb.layout.removed,
+        options,
+    )
     if verdict.relation in REUSE and not alignments:
         # Reuse judged from the wording kept: show where, first in the closest sentence
         # pairs, else in the phrases kept from merged or split sentences.
-        alignments = align(pa.side, pb.side, options.with_(
-            min_link_score=options.min_context_score), corpus) or align_phrases(
-            pa.side, pb.side, options, corpus)
+        alignments = align(
+            pa.side, pb.side, options.with_(min_link_score=options.min_context_score), corpus
+        ) or align_phrases(pa.side, pb.side, options, corpus)
         if alignments:  # coverage and direction are read from the reused passages
-            verdict = decide(pa.article, pb.article, pa.side, pb.side, alignments,
-                             pa.layout.removed, pb.layout.removed, options)
+            verdict = decide(
+                pa.article,
+                pb.article,
+                pa.side,
+                pb.side,
+                alignments,
+                pa.layout.removed,
+                pb.layout.removed,
+                options,
+            )
         else:  # reuse that shows in no passage is no reuse
-            verdict = not_derived(pa.side, pb.side, (
-                *verdict.reasons[:1], "no sentence or phrase of one is found in the other"))
+            verdict = not_derived(
+                pa.side,
+                pb.side,
+                (*verdict.reasons[:1], "no sentence or phrase of one is found in the other"),
+            )
     if verdict.relation in ("same-story", "unrelated"):
         alignments = []
     drifts = find_drifts(pa.side, pb.side, alignments, source=verdict.source) if alignments else []
     if verdict.source == "b":
         alignments = [_reverse_kind(al) for al in alignments]
     return Comparison(
-        a=pa.article, b=pb.article, relation=verdict.relation, source=verdict.source,
-        reasons=verdict.reasons, coverage=verdict.coverage, score=verdict.score,
-        alignments=tuple(alignments), drifts=tuple(drifts),
-        boilerplate_a=pa.layout.removed, boilerplate_b=pb.layout.removed,
-        title_a=pa.layout.title, title_b=pb.layout.title,
+        a=pa.article,
+        b=pb.article,
+        relation=verdict.relation,
+        source=verdict.source,
+        reasons=verdict.reasons,
+        coverage=verdict.coverage,
+        score=verdict.score,
+        alignments=tuple(alignments),
+        drifts=tuple(drifts),
+        boilerplate_a=pa.layout.removed,
+        boilerplate_b=pb.layout.removed,
+        title_a=pa.layout.title,
+        title_b=pb.layout.title,
     )
 
 
@@ -124,8 +156,12 @@ def _reverse_kind(al: Alignment) -> Alignment:
     return replace(al, kind=swap.get(al.kind, al.kind))
 
 
-def compare(a: Article | str | os.PathLike[str], b: Article | str | os.PathLike[str], *,
-            options: Options = DEFAULT_OPTIONS) -> Comparison:
+def compare(
+    a: Article | str | os.PathLike[str],
+    b: Article | str | os.PathLike[str],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+) -> Comparison:
     """Compare two articles: aligned passages, relation, likely source and drifts.
 
     >>> from newstrace import compare

@@ -70,12 +70,26 @@ AGENCIES: frozenset[str] = _words("""
 reuters ap afp pa upi dpa ansa efe kyodo yonhap xinhua tass itar-tass interfax anadolu
 app pti ani ians bernama antara apa ctk pap mti bta hina tanjug wam irna isna tasnim kuna
 qna bna jiji aap bloomberg prnewswire globenewswire
-""") | frozenset({
-    "associated press", "agence france-presse", "agence france presse", "press association",
-    "pa media", "pa news", "press trust of india", "asian news international",
-    "united press international", "deutsche presse-agentur", "kyodo news", "xinhua news agency",
-    "associated press of pakistan", "ria novosti", "pr newswire", "business wire",
-})
+""") | frozenset(
+    {
+        "associated press",
+        "agence france-presse",
+        "agence france presse",
+        "press association",
+        "pa media",
+        "pa news",
+        "press trust of india",
+        "asian news international",
+        "united press international",
+        "deutsche presse-agentur",
+        "kyodo news",
+        "xinhua news agency",
+        "associated press of pakistan",
+        "ria novosti",
+        "pr newswire",
+        "business wire",
+    }
+)
 
 # A dateline or credit line opening a sentence: "LONDON, March 3 (Reuters) -",
 # "Islamabad (APP):", "BEIJING –", "NEW YORK, Jan. 5, 2024 /PRNewswire/ --",
@@ -187,12 +201,17 @@ class _Passage:
 
     @classmethod
     def of(cls, side: Side, span: Span, sentences: tuple[int, ...]) -> _Passage:
-        return cls(side, span, sentences, side.tokens_in(span.start, span.end),
-                   side.facts_in(span.start, span.end))
+        return cls(
+            side,
+            span,
+            sentences,
+            side.tokens_in(span.start, span.end),
+            side.facts_in(span.start, span.end),
+        )
 
     @property
     def text(self) -> str:
-        return self.side.text[self.span.start:self.span.end]
+        return self.side.text[self.span.start : self.span.end]
 
 
 @dataclass(slots=True)
@@ -216,8 +235,9 @@ class _Ctx:
 _Raw = tuple[str, Span | None, Span | None, str, str, str]
 
 
-def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
-                source: str | None = None) -> list[Drift]:
+def find_drifts(
+    a: Side, b: Side, alignments: Sequence[Alignment], *, source: str | None = None
+) -> list[Drift]:
     """Drifts of every aligned passage, from the source; with ``source`` None, ``a`` is
     the reference and notes say "differs" / "only in a" (see the module docstring)."""
     flip = source == "b"
@@ -227,8 +247,12 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
     dst_body = _body_keys(dst_side)
     raw: list[_Raw] = []
     for al in alignments:
-        src = _Passage.of(src_side, al.b if flip else al.a, al.b_sentences if flip else al.a_sentences)
-        dst = _Passage.of(dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences)
+        src = _Passage.of(
+            src_side, al.b if flip else al.a, al.b_sentences if flip else al.a_sentences
+        )
+        dst = _Passage.of(
+            dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences
+        )
         blocks = _changed_blocks([t.form for t in src.tokens], [t.form for t in dst.tokens])
         raw += _value_drifts(ctx, src, dst, blocks, src_body, dst_body)
         links = tuple((j, i) if flip else (i, j) for i, j in al.links)
@@ -240,8 +264,9 @@ def find_drifts(a: Side, b: Side, alignments: Sequence[Alignment], *,
     out: list[Drift] = []
     seen: set[tuple[str, Span | None, Span | None]] = set()
     for kind, s_span, d_span, s_text, d_text, note in raw:
-        a_span, b_span, a_text, b_text = (d_span, s_span, d_text, s_text) if flip else \
-            (s_span, d_span, s_text, d_text)
+        a_span, b_span, a_text, b_text = (
+            (d_span, s_span, d_text, s_text) if flip else (s_span, d_span, s_text, d_text)
+        )
         key = (kind, a_span, b_span)
         if key not in seen:
             seen.add(key)
@@ -268,6 +293,7 @@ def _present(key: str, keys: set[str]) -> bool:
 
 # --- datelines, names ----------------------------------------------------------------
 
+
 def _in_dateline(side: Side, span: Span) -> bool:
     """Whether a span lies in a dateline or credit line opening its sentence (checked
     only for the few facts that would otherwise be drifts)."""
@@ -280,8 +306,10 @@ def _in_dateline(side: Side, span: Span) -> bool:
 
 def _headline_like(text: str, span: Span) -> bool:
     """A title-cased line (most words capitalised): its capitals do not mark names."""
-    words = [w for w in text[span.start:span.end].split() if w[:1].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= _HEADLINE_CAPS_SHARE * len(words)
+    words = [w for w in text[span.start : span.end].split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= _HEADLINE_CAPS_SHARE * len(
+        words
+    )
 
 
 def _inside_capitals(side: Side) -> frozenset[str]:
@@ -325,6 +353,7 @@ def _sentence_of(side: Side, pos: int) -> Span | None:
 
 # --- notes ---------------------------------------------------------------------------
 
+
 def _q(s: str) -> str:
     return f"“{_clip(s.strip(), 80)}”"
 
@@ -343,9 +372,15 @@ def _one_side_note(ctx: _Ctx, what: str, value: str, gone: bool) -> str:
 
 # --- values --------------------------------------------------------------------------
 
-def _value_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
-                  token_blocks: list[tuple[int, int, int, int]],
-                  src_body: dict[str, set[str]], dst_body: dict[str, set[str]]) -> list[_Raw]:
+
+def _value_drifts(
+    ctx: _Ctx,
+    src: _Passage,
+    dst: _Passage,
+    token_blocks: list[tuple[int, int, int, int]],
+    src_body: dict[str, set[str]],
+    dst_body: dict[str, set[str]],
+) -> list[_Raw]:
     """Numbers, dates and times of the source passage missing from the whole derived
     article, paired with new values that stand at the same place (the same changed
     run of words), else reported as dropped or added. Datelines do not count."""
@@ -360,24 +395,55 @@ def _value_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
         new = _merge_ranges(dst.side.text, new)
         paired: set[int] = set()
         for old in missing:
-            fresh = next((f for k, f in enumerate(new) if k not in paired
-                          and _same_block(blocks, old.span, f.span)), None)
+            fresh = next(
+                (
+                    f
+                    for k, f in enumerate(new)
+                    if k not in paired and _same_block(blocks, old.span, f.span)
+                ),
+                None,
+            )
             if fresh is None:
-                out.append((f"{kind}_dropped", old.span, dst.span, old.text, "",
-                            _one_side_note(ctx, kind, old.text, gone=True)))
+                out.append(
+                    (
+                        f"{kind}_dropped",
+                        old.span,
+                        dst.span,
+                        old.text,
+                        "",
+                        _one_side_note(ctx, kind, old.text, gone=True),
+                    )
+                )
                 continue
             paired.add(new.index(fresh))
-            out.append((f"{kind}_changed", old.span, fresh.span, old.text, fresh.text,
-                        _changed_note(ctx, kind, old.text, fresh.text)))
+            out.append(
+                (
+                    f"{kind}_changed",
+                    old.span,
+                    fresh.span,
+                    old.text,
+                    fresh.text,
+                    _changed_note(ctx, kind, old.text, fresh.text),
+                )
+            )
         for k, fresh in enumerate(new):
             if k not in paired:
-                out.append((f"{kind}_added", src.span, fresh.span, "", fresh.text,
-                            _one_side_note(ctx, kind, fresh.text, gone=False)))
+                out.append(
+                    (
+                        f"{kind}_added",
+                        src.span,
+                        fresh.span,
+                        "",
+                        fresh.text,
+                        _one_side_note(ctx, kind, fresh.text, gone=False),
+                    )
+                )
     return out
 
 
-def _char_blocks(src: _Passage, dst: _Passage,
-                 token_blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def _char_blocks(
+    src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
     """The changed runs of words between two passages, as character ranges."""
     st, dt = src.tokens, dst.tokens
     out = []
@@ -393,19 +459,23 @@ def _char_blocks(src: _Passage, dst: _Passage,
 
 def _same_block(blocks: list[tuple[int, int, int, int]], old: Span, fresh: Span) -> bool:
     """Whether both facts overlap one changed run ("June 12" / "June 21": the day)."""
-    return any(old.start < max(hi_s, lo_s + 1) and lo_s < old.end
-               and fresh.start < max(hi_d, lo_d + 1) and lo_d < fresh.end
-               for lo_s, hi_s, lo_d, hi_d in blocks)
+    return any(
+        old.start < max(hi_s, lo_s + 1)
+        and lo_s < old.end
+        and fresh.start < max(hi_d, lo_d + 1)
+        and lo_d < fresh.end
+        for lo_s, hi_s, lo_d, hi_d in blocks
+    )
 
 
 def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
     """Join neighbours such as "4:07 p.m. to 5:21 p.m." into one fact (one drift)."""
     out: list[Fact] = []
     for f in found:
-        if out and _RANGE_GAP_RE.match(text[out[-1].span.end:f.span.start]):
+        if out and _RANGE_GAP_RE.match(text[out[-1].span.end : f.span.start]):
             prev = out[-1]
             span = Span(prev.span.start, f.span.end)
-            out[-1] = Fact(f.kind, span, f"{prev.key}-{f.key}", text[span.start:span.end])
+            out[-1] = Fact(f.kind, span, f"{prev.key}-{f.key}", text[span.start : span.end])
         else:
             out.append(f)
     return out
@@ -413,8 +483,10 @@ def _merge_ranges(text: str, found: list[Fact]) -> list[Fact]:
 
 # --- quotes --------------------------------------------------------------------------
 
-def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
-                  links: tuple[tuple[int, int], ...]) -> list[_Raw]:
+
+def _quote_drifts(
+    ctx: _Ctx, src: _Passage, dst: _Passage, links: tuple[tuple[int, int], ...]
+) -> list[_Raw]:
     out: list[_Raw] = []
     quotes = [f for f in src.facts if f.kind == "quote"]
     if not quotes:
@@ -425,37 +497,55 @@ def _quote_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
         if not q_toks or f" {' '.join(t.form for t in q_toks)} " in dst_norm:
             continue  # kept word for word (quotation marks may go)
         allowed = _linked_tokens(src, q, dst, links)
-        change = _local_change(src, q, q_toks, dst, allowed) or \
-            _paraphrase_change(q_toks, dst, allowed)
+        change = _local_change(src, q, q_toks, dst, allowed) or _paraphrase_change(
+            q_toks, dst, allowed
+        )
         if change is None:
-            out.append(("quote_dropped", q.span, dst.span, q.text, "",
-                        _one_side_note(ctx, "quoted", q.text, gone=True)))
+            out.append(
+                (
+                    "quote_dropped",
+                    q.span,
+                    dst.span,
+                    q.text,
+                    "",
+                    _one_side_note(ctx, "quoted", q.text, gone=True),
+                )
+            )
             continue
         s_span, d_span = change
-        old = src.side.text[s_span.start:s_span.end]
-        new = dst.side.text[d_span.start:d_span.end]
+        old = src.side.text[s_span.start : s_span.end]
+        new = dst.side.text[d_span.start : d_span.end]
         whole = s_span.start <= q_toks[0].start and q_toks[-1].end <= s_span.end
         if ctx.directed:
-            note = (f"quoted {_clip(q.text, 80)} became {_q(new)}" if whole else
-                    f"quoted {_clip(q.text, 80)}: {_q(old)} became {_q(new)}")
+            note = (
+                f"quoted {_clip(q.text, 80)} became {_q(new)}"
+                if whole
+                else f"quoted {_clip(q.text, 80)}: {_q(old)} became {_q(new)}"
+            )
         else:
             note = f"quote {_clip(q.text, 80)} differs: {_q(old)} in a, {_q(new)} in b"
         out.append(("quote_changed", s_span, d_span, old, new, note))
     return out
 
 
-def _linked_tokens(src: _Passage, q: Fact, dst: _Passage,
-                   links: tuple[tuple[int, int], ...]) -> list[bool]:
+def _linked_tokens(
+    src: _Passage, q: Fact, dst: _Passage, links: tuple[tuple[int, int], ...]
+) -> list[bool]:
     """Which derived tokens lie in sentences the alignment links to the quote's
     sentence (all of them when it links none)."""
-    q_sentences = {_sentence_index(src.side, q.span.start), _sentence_index(src.side, q.span.end - 1)}
+    q_sentences = {
+        _sentence_index(src.side, q.span.start),
+        _sentence_index(src.side, q.span.end - 1),
+    }
     linked = [dst.side.spans[d] for s, d in links if s in q_sentences]
-    return [any(sp.start <= t.start < sp.end for sp in linked) if linked else True
-            for t in dst.tokens]
+    return [
+        any(sp.start <= t.start < sp.end for sp in linked) if linked else True for t in dst.tokens
+    ]
 
 
-def _local_change(src: _Passage, q: Fact, q_toks: list[Token], dst: _Passage,
-                  allowed: list[bool]) -> tuple[Span, Span] | None:
+def _local_change(
+    src: _Passage, q: Fact, q_toks: list[Token], dst: _Passage, allowed: list[bool]
+) -> tuple[Span, Span] | None:
     """The changed words of a quote and what the derived passage says in their place.
 
     An anchor (one of the three content words before the quote, else the quote's first
@@ -469,39 +559,53 @@ def _local_change(src: _Passage, q: Fact, q_toks: list[Token], dst: _Passage,
     only; an anchor inside the quote must match word for word."""
     side, text = src.side, src.side.text
     sentence = _sentence_of(side, q.span.start) or src.span
-    before = [t for t in side.tokens_in(sentence.start, q.span.start) if term(t.form) is not None][-3:]
+    before = [t for t in side.tokens_in(sentence.start, q.span.start) if term(t.form) is not None][
+        -3:
+    ]
     first_content = next((t for t in q_toks if term(t.form) is not None), None)
     anchors = [*reversed(before), *([first_content] if first_content is not None else [])]
-    tail = _clause(side.tokens_in(q.span.end, sentence.end), text, _QUOTE_TAIL,
-                   start=q.span.end)
+    tail = _clause(side.tokens_in(q.span.end, sentence.end), text, _QUOTE_TAIL, start=q.span.end)
     dst_terms = [term(t.form) for t in dst.tokens]
     for anchor in anchors:
         inside = anchor.start >= q.span.start
-        hits = [k for k, t in enumerate(dst_terms) if allowed[k] and t == term(anchor.form)
-                and (not inside or dst.tokens[k].form == anchor.form)]
+        hits = [
+            k
+            for k, t in enumerate(dst_terms)
+            if allowed[k]
+            and t == term(anchor.form)
+            and (not inside or dst.tokens[k].form == anchor.form)
+        ]
         if not hits:
             continue
         s_win = side.tokens_in(anchor.start, q_toks[-1].end) + tail
         s_forms = [t.form for t in s_win]
         wanted_forms = set(s_forms)
-        best = max(hits, key=lambda k: (sum(t.form in wanted_forms
-                                            for t in dst.tokens[k:k + len(s_win) + 2]), -k))
+        best = max(
+            hits,
+            key=lambda k: (
+                sum(t.form in wanted_forms for t in dst.tokens[k : k + len(s_win) + 2]),
+                -k,
+            ),
+        )
         d_win = _clause(dst.tokens[best:], dst.side.text, len(s_win) + 4)
         rq0 = next(k for k, t in enumerate(s_win) if t.start >= q_toks[0].start)
         rq1 = len(s_win) - len(tail)
         if rq0 > _MAX_ANCHOR_GAP + 1:
             continue  # too far from the quote to say what stands in its place
         blocks = _changed_blocks(s_forms, [t.form for t in d_win])
-        kept = [b for b in blocks
-                if (b[0] < rq1 and rq0 < b[1]) or (b[0] == b[1] and rq0 < b[0] < rq1)]
-        if kept and _same_place(side.tokens_in(sentence.start, anchor.start),
-                                dst.tokens[:best], len(s_win), blocks):
+        kept = [
+            b for b in blocks if (b[0] < rq1 and rq0 < b[1]) or (b[0] == b[1] and rq0 < b[0] < rq1)
+        ]
+        if kept and _same_place(
+            side.tokens_in(sentence.start, anchor.start), dst.tokens[:best], len(s_win), blocks
+        ):
             return _clip_change(s_win, d_win, kept, rq0, rq1)
     return None
 
 
-def _same_place(s_before: list[Token], d_before: list[Token], n: int,
-                blocks: list[tuple[int, int, int, int]]) -> bool:
+def _same_place(
+    s_before: list[Token], d_before: list[Token], n: int, blocks: list[tuple[int, int, int, int]]
+) -> bool:
     """Whether an anchor's match stands where the quote stood: a word shared just before
     the anchor ("the two countries"), or one shared after it inside the compared words.
     A common word matched in an unrelated sentence has neither."""
@@ -524,8 +628,13 @@ def _clause(toks: list[Token], text: str, limit: int, start: int | None = None) 
     return out
 
 
-def _clip_change(s_win: list[Token], d_win: list[Token], kept: list[tuple[int, int, int, int]],
-                 rq0: int, rq1: int) -> tuple[Span, Span]:
+def _clip_change(
+    s_win: list[Token],
+    d_win: list[Token],
+    kept: list[tuple[int, int, int, int]],
+    rq0: int,
+    rq1: int,
+) -> tuple[Span, Span]:
     first, last = kept[0], kept[-1]
     lo, hi = max(first[0], rq0), min(last[1], rq1)
     d_lo = first[2] + min(lo - first[0], max(0, first[3] - first[2] - 1))
@@ -556,8 +665,9 @@ def _tok_span(toks: list[Token], lo: int, hi: int) -> Span:
     return Span(at, at)
 
 
-def _paraphrase_change(q_toks: list[Token], dst: _Passage,
-                       allowed: list[bool]) -> tuple[Span, Span] | None:
+def _paraphrase_change(
+    q_toks: list[Token], dst: _Passage, allowed: list[bool]
+) -> tuple[Span, Span] | None:
     """Where the derived passage retells a quote in its own words: the stretch of derived
     tokens holding most of the quote's content terms (a quote turned reported speech),
     less the words both keep at its ends."""
@@ -567,7 +677,7 @@ def _paraphrase_change(q_toks: list[Token], dst: _Passage,
     hits = [k for k, t in enumerate(dst.tokens) if allowed[k] and term(t.form) in wanted]
     if len({term(dst.tokens[k].form) for k in hits}) < _PARAPHRASE_SHARE * len(wanted):
         return None
-    region = dst.tokens[hits[0]:hits[-1] + 1]
+    region = dst.tokens[hits[0] : hits[-1] + 1]
     blocks = _changed_blocks([t.form for t in q_toks], [t.form for t in region])
     if not blocks:
         return None
@@ -578,6 +688,7 @@ def _paraphrase_change(q_toks: list[Token], dst: _Passage,
 
 
 # --- actors --------------------------------------------------------------------------
+
 
 def _names(fs: list[Fact]) -> list[Fact]:
     return [f for f in fs if f.kind == "name"]
@@ -602,11 +713,14 @@ def _acronym_of(short: str, long: str) -> bool:
     """'u.s' / 'us' for 'united states': the letters are the initials of the words."""
     letters = "".join(c for c in short if c.isalpha())
     words = [w for w in long.split() if w not in STOPWORDS or w == "us"]
-    return 2 <= len(letters) == len(words) and all(w.startswith(c) for c, w in zip(letters, words, strict=True))
+    return 2 <= len(letters) == len(words) and all(
+        w.startswith(c) for c, w in zip(letters, words, strict=True)
+    )
 
 
-def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
-                  token_blocks: list[tuple[int, int, int, int]]) -> list[_Raw]:
+def _actor_drifts(
+    ctx: _Ctx, src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]
+) -> list[_Raw]:
     """A name in the source replaced, at the same place, by a name new to the passage;
     both must be actors (``_actor``: real names, not agencies, datelines or headlines)."""
     src_names, dst_names = _names(src.facts), _names(dst.facts)
@@ -621,12 +735,18 @@ def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
         lo_s, hi_s = st[s0].start, st[s1 - 1].end
         lo_d, hi_d = dt[d0].start, dt[d1 - 1].end
         # Gone: no variant at the same place, and not moved elsewhere in the passage.
-        gone = [n for n in src_names if lo_s <= n.span.start < hi_s
-                and n.key not in dst_keys
-                and not any(_same_name(n.key, m.key) for m in dst_names
-                            if lo_d <= m.span.start < hi_d)]
-        came = [m for m in dst_names if lo_d <= m.span.start < hi_d
-                and not any(_same_name(m.key, n.key) for n in src_names)]
+        gone = [
+            n
+            for n in src_names
+            if lo_s <= n.span.start < hi_s
+            and n.key not in dst_keys
+            and not any(_same_name(n.key, m.key) for m in dst_names if lo_d <= m.span.start < hi_d)
+        ]
+        came = [
+            m
+            for m in dst_names
+            if lo_d <= m.span.start < hi_d and not any(_same_name(m.key, n.key) for n in src_names)
+        ]
         if not gone or not came:
             continue
         gone = [n for n in gone if _actor(ctx, src.side, n)]
@@ -634,8 +754,11 @@ def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
         pairs = [(n, m) for n in gone for m in came if not _one_name(ctx, n.key, m.key)]
         if pairs:
             old, new = pairs[0]
-            note = (f"{old.text} became {new.text}" if ctx.directed else
-                    f"a has {old.text}, b has {new.text} in its place")
+            note = (
+                f"{old.text} became {new.text}"
+                if ctx.directed
+                else f"a has {old.text}, b has {new.text} in its place"
+            )
             out.append(("actor_swapped", old.span, new.span, old.text, new.text, note))
     return out
 
@@ -643,14 +766,19 @@ def _actor_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
 def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
     """Two parts of one longer name of either article ("Marco's" / "White's" of
     "Marco Pierre White"): one actor named two ways."""
-    wx, wy = x.split()[-1].removesuffix("'s").removesuffix("’s"), \
-        y.split()[-1].removesuffix("'s").removesuffix("’s")
-    return any(f.kind == "name" and " " in f.key and wx in f.key.split() and wy in f.key.split()
-               for side in (ctx.src, ctx.dst) for f in side.facts)
+    wx, wy = (
+        x.split()[-1].removesuffix("'s").removesuffix("’s"),
+        y.split()[-1].removesuffix("'s").removesuffix("’s"),
+    )
+    return any(
+        f.kind == "name" and " " in f.key and wx in f.key.split() and wy in f.key.split()
+        for side in (ctx.src, ctx.dst)
+        for f in side.facts
+    )
 
 
 def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
-    """"X said ..." in a passage: the speaker's span and words, and the content terms of
+    """ "X said ..." in a passage: the speaker's span and words, and the content terms of
     what follows (which tells whether two passages report the same statement)."""
     toks = p.tokens
     text = p.side.text
@@ -659,8 +787,8 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
         if t.form not in _REPORTING_VERBS or k == 0:
             continue
         who: list[Token] = []
-        for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1):k]):
-            gap = text[prev.end:(who[-1] if who else t).start]
+        for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1) : k]):
+            gap = text[prev.end : (who[-1] if who else t).start]
             if prev.form in _SPEAKER_STOPS or _SPEAKER_BREAK_RE.search(gap):
                 break
             who.append(prev)
@@ -670,7 +798,7 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
             continue
         if _is_agency(words) or any(_is_agency(w.form) for w in who):
             continue  # "Reuters said": the wire credited, not a speaker of the story
-        claim = frozenset(x for x in (term(u.form) for u in toks[k + 1:k + 13]) if x)
+        claim = frozenset(x for x in (term(u.form) for u in toks[k + 1 : k + 13]) if x)
         out.append((Span(who[0].start, who[-1].end), words, claim))
     return out
 
@@ -688,9 +816,15 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
             d_terms = {term(w) for w in d_who.split()} - {None}
             if s_terms & d_terms or _same_name(s_who, d_who):
                 break
-            old, new = src.side.text[s_span.start:s_span.end], dst.side.text[d_span.start:d_span.end]
-            note = (f"statement credited to {new} instead of {old}" if ctx.directed else
-                    f"statement credited to {old} in a, to {new} in b")
+            old, new = (
+                src.side.text[s_span.start : s_span.end],
+                dst.side.text[d_span.start : d_span.end],
+            )
+            note = (
+                f"statement credited to {new} instead of {old}"
+                if ctx.directed
+                else f"statement credited to {old} in a, to {new} in b"
+            )
             out.append(("actor_swapped", s_span, d_span, old, new, note))
             break
     return out
@@ -698,8 +832,10 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
 
 # --- qualifiers ----------------------------------------------------------------------
 
-def _qualifier_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
-                      token_blocks: list[tuple[int, int, int, int]]) -> list[_Raw]:
+
+def _qualifier_drifts(
+    ctx: _Ctx, src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]
+) -> list[_Raw]:
     """One- or two-word substitutions between identical words, where a qualifier of one
     class became one of another ("binding" / "urgent", "since 2002" / "in 2002")."""
     st, dt = src.tokens, dst.tokens
@@ -707,10 +843,16 @@ def _qualifier_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
     for s0, s1, d0, d1 in token_blocks:
         if len(out) >= _MAX_QUALIFIERS_PER_PASSAGE:
             break
-        if not (1 <= s1 - s0 <= 2 and 1 <= d1 - d0 <= 2 and s0 > 0 and d0 > 0
-                and s1 < len(st) and d1 < len(dt)):
+        if not (
+            1 <= s1 - s0 <= 2
+            and 1 <= d1 - d0 <= 2
+            and s0 > 0
+            and d0 > 0
+            and s1 < len(st)
+            and d1 < len(dt)
+        ):
             continue
-        found = _qualifier_pair(st[s0:s1], dt[d0:d1], st[s1:s1 + 2])
+        found = _qualifier_pair(st[s0:s1], dt[d0:d1], st[s1 : s1 + 2])
         if found is None:
             continue
         old, new, timed = found
@@ -721,22 +863,33 @@ def _qualifier_drifts(ctx: _Ctx, src: _Passage, dst: _Passage,
         s_span, d_span = Span(old[0].start, s_end), Span(new[0].start, d_end)
         if _in_quote(src, s_span) or _in_quote(dst, d_span):
             continue  # the quote drift shows it
-        s_text = src.side.text[s_span.start:s_span.end]
-        d_text = dst.side.text[d_span.start:d_span.end]
-        out.append(("qualifier_changed", s_span, d_span, s_text, d_text,
-                    _changed_note(ctx, "qualifier", _q(s_text), _q(d_text))))
+        s_text = src.side.text[s_span.start : s_span.end]
+        d_text = dst.side.text[d_span.start : d_span.end]
+        out.append(
+            (
+                "qualifier_changed",
+                s_span,
+                d_span,
+                s_text,
+                d_text,
+                _changed_note(ctx, "qualifier", _q(s_text), _q(d_text)),
+            )
+        )
     return out
 
 
-def _qualifier_pair(sw: list[Token], dw: list[Token],
-                    after: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
+def _qualifier_pair(
+    sw: list[Token], dw: list[Token], after: list[Token]
+) -> tuple[list[Token], list[Token], bool] | None:
     """The words of a substitution that are qualifiers of different classes: the whole
     run ("more than" / "nearly"), else one word of each side; and whether they qualify
     the number or time that follows."""
     if not (_has_qualifier(sw) and _has_qualifier(dw)):
         return None
     pairs = [(sw, dw)]
-    pairs += [([x], [y]) for x in sw for y in dw if (x, y) != (sw[0], dw[0]) or len(sw) + len(dw) > 2]
+    pairs += [
+        ([x], [y]) for x in sw for y in dw if (x, y) != (sw[0], dw[0]) or len(sw) + len(dw) > 2
+    ]
     for x, y in pairs:
         cx = _QUALIFIERS.get(" ".join(t.form for t in x))
         cy = _QUALIFIERS.get(" ".join(t.form for t in y))
@@ -752,8 +905,9 @@ def _qualifier_pair(sw: list[Token], dw: list[Token],
 
 
 def _has_qualifier(ws: list[Token]) -> bool:
-    return any(t.form in _QUALIFIERS for t in ws) or \
-        (len(ws) == 2 and f"{ws[0].form} {ws[1].form}" in _QUALIFIERS)
+    return any(t.form in _QUALIFIERS for t in ws) or (
+        len(ws) == 2 and f"{ws[0].form} {ws[1].form}" in _QUALIFIERS
+    )
 
 
 def _number_or_time(after: list[Token]) -> bool:
@@ -762,13 +916,13 @@ def _number_or_time(after: list[Token]) -> bool:
     first = after[0].form
     if first[0].isdigit() or first in _TIME_WORDS:
         return True
-    return first in _TIME_LEADS and len(after) > 1 \
-        and after[1].form in _TIME_WORDS
+    return first in _TIME_LEADS and len(after) > 1 and after[1].form in _TIME_WORDS
 
 
 def _in_quote(p: _Passage, span: Span) -> bool:
-    return any(f.kind == "quote" and f.span.start <= span.start and span.end <= f.span.end
-               for f in p.facts)
+    return any(
+        f.kind == "quote" and f.span.start <= span.start and span.end <= f.span.end for f in p.facts
+    )
 
 
 def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int]]:
@@ -787,6 +941,7 @@ def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int
 
 # --- merges --------------------------------------------------------------------------
 
+
 def _merge_drifts(ctx: _Ctx, alignments: Sequence[Alignment], flip: bool) -> list[_Raw]:
     """One derived sentence built from two source sentences that each add their own facts
     and tell of separately dated events: the merge makes one event of two. (Joining two
@@ -802,34 +957,60 @@ def _merge_drifts(ctx: _Ctx, alignments: Sequence[Alignment], flip: bool) -> lis
         if len(srcs) < 2:
             continue
         d_terms = dst_side.terms[d]
-        whole = [s for s in sorted(srcs)
-                 if len(src_side.tokens_in(src_side.spans[s].start, src_side.spans[s].end))
-                 >= _MIN_FRAGMENT_TOKENS]
-        own = [s for s in whole
-               if len((src_side.terms[s] & d_terms)
-                      - set().union(*(src_side.terms[o] for o in whole if o != s))) >= 2]
+        whole = [
+            s
+            for s in sorted(srcs)
+            if len(src_side.tokens_in(src_side.spans[s].start, src_side.spans[s].end))
+            >= _MIN_FRAGMENT_TOKENS
+        ]
+        own = [
+            s
+            for s in whole
+            if len(
+                (src_side.terms[s] & d_terms)
+                - set().union(*(src_side.terms[o] for o in whole if o != s))
+            )
+            >= 2
+        ]
         if len(own) < 2 or not _separate_events(src_side, own):
             continue
         first, last = src_side.spans[own[0]], src_side.spans[own[-1]]
         src_span = Span(first.start, last.end)
         dst_span = dst_side.spans[d]
-        parts = " + ".join(repr(_clip(src_side.text[src_side.spans[s].start:src_side.spans[s].end]))
-                           for s in own)
-        note = (f"one sentence merges {len(own)} separate source sentences: {parts}"
-                if ctx.directed else
-                f"one sentence of b holds {len(own)} separate sentences of a: {parts}")
-        out.append(("merged", src_span, dst_span,
-                    src_side.text[src_span.start:src_span.end],
-                    dst_side.text[dst_span.start:dst_span.end], note))
+        parts = " + ".join(
+            repr(_clip(src_side.text[src_side.spans[s].start : src_side.spans[s].end])) for s in own
+        )
+        note = (
+            f"one sentence merges {len(own)} separate source sentences: {parts}"
+            if ctx.directed
+            else f"one sentence of b holds {len(own)} separate sentences of a: {parts}"
+        )
+        out.append(
+            (
+                "merged",
+                src_span,
+                dst_span,
+                src_side.text[src_span.start : src_span.end],
+                dst_side.text[dst_span.start : dst_span.end],
+                note,
+            )
+        )
     return out
 
 
 def _separate_events(side: Side, sentences: list[int]) -> bool:
     """Whether at least two of the sentences carry a time anchor of their own."""
-    anchors = [frozenset([f.key for f in side.facts_in(side.spans[k].start, side.spans[k].end)
-                          if f.kind in ("time", "date")]
-                         + relative_times(side.text, side.spans[k].start, side.spans[k].end))
-               for k in sentences]
+    anchors = [
+        frozenset(
+            [
+                f.key
+                for f in side.facts_in(side.spans[k].start, side.spans[k].end)
+                if f.kind in ("time", "date")
+            ]
+            + relative_times(side.text, side.spans[k].start, side.spans[k].end)
+        )
+        for k in sentences
+    ]
     dated = [a for a in anchors if a]
     return len(dated) >= 2 and len(set(dated)) >= 2
 

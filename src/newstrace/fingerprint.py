@@ -32,11 +32,24 @@ import regex
 
 from .text import term
 
-__all__ = ["FINGERPRINT_VERSION", "FingerprintParts", "Fingerprints", "SkeletonTerms",
-           "common_terms", "document_frequencies", "estimate_jaccard", "estimate_sizes",
-           "fingerprint_parts",
-           "fingerprint_texts", "signature", "signatures", "skeleton_frequencies",
-           "skeleton_signatures", "word_features", "words_of"]
+__all__ = [
+    "FINGERPRINT_VERSION",
+    "FingerprintParts",
+    "Fingerprints",
+    "SkeletonTerms",
+    "common_terms",
+    "document_frequencies",
+    "estimate_jaccard",
+    "estimate_sizes",
+    "fingerprint_parts",
+    "fingerprint_texts",
+    "signature",
+    "signatures",
+    "skeleton_frequencies",
+    "skeleton_signatures",
+    "word_features",
+    "words_of",
+]
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 
@@ -51,13 +64,18 @@ class Fingerprints:
 
 
 # Characters stripped from the ends of whitespace-separated words (punctuation, quotes).
-_STRIP = "".join(sorted(set(string.punctuation + "“”‘’«»„‚‹›–—―·•…¡¿「」『』（）【】、，。！？：；")))
-_NO_SPACE_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_STRIP = "".join(
+    sorted(set(string.punctuation + "“”‘’«»„‚‹›–—―·•…¡¿「」『』（）【】、，。！？：；"))
+)
+_NO_SPACE_RE = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
+)
 
 
 def _stable_hash(item: str) -> int:
-    return int.from_bytes(hashlib.blake2b(item.encode("utf-8", "surrogatepass"),
-                                          digest_size=4).digest(), "little")
+    return int.from_bytes(
+        hashlib.blake2b(item.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "little"
+    )
 
 
 _SEPARATOR = " \x00\x01newstrace\x01\x00 "
@@ -112,7 +130,7 @@ class _Vocabulary:
         folded = word.casefold()
         t: str | None = None
         if _NO_SPACE_RE.search(word):
-            parts = [folded[i:i + 2] for i in range(max(1, len(folded) - 1))]
+            parts = [folded[i : i + 2] for i in range(max(1, len(folded) - 1))]
             self._multi[new_id] = tuple(_stable_hash("\x00" + p) for p in parts)
         content = None if _NO_SPACE_RE.search(word) else term(folded)
         if content is not None and _is_entity(word):
@@ -161,7 +179,7 @@ class _Vocabulary:
             grown = (np.zeros(cap, np.uint64), np.zeros(cap, np.uint64), np.zeros(cap, bool))
             if self._tables is not None:
                 for new, old in zip(grown, self._tables, strict=True):
-                    new[:self._filled] = old[:self._filled]
+                    new[: self._filled] = old[: self._filled]
             self._tables = grown
         if self._filled < n:
             lo = self._filled
@@ -246,7 +264,7 @@ def shingle_hashes(words: np.ndarray, k: int = 3) -> np.ndarray:
     acc = np.zeros(len(w) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            acc = acc * np.uint64(0x100000001B3) + w[j:len(w) - k + 1 + j]
+            acc = acc * np.uint64(0x100000001B3) + w[j : len(w) - k + 1 + j]
     return acc  # ``signatures`` mixes every feature hash before use
 
 
@@ -355,8 +373,14 @@ class FingerprintParts:
     frequencies: dict[str, int]  # what ``document_frequencies`` gives for the batch
 
 
-def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
-                      skeleton: bool = True, frequencies: bool = True) -> FingerprintParts:
+def fingerprint_parts(
+    texts: Sequence[str],
+    *,
+    num_perm: int = 128,
+    shingle_size: int = 3,
+    skeleton: bool = True,
+    frequencies: bool = True,
+) -> FingerprintParts:
     """Shingle signatures, skeleton terms and term frequencies of a batch of body texts
     (``skeleton=False`` / ``frequencies=False`` leave those empty, saving their work).
 
@@ -386,16 +410,23 @@ def fingerprint_parts(texts: Sequence[str], *, num_perm: int = 128, shingle_size
     short = np.flatnonzero((counts > 0) & (counts < k))
     if len(short):
         offsets = np.concatenate([[0], np.cumsum(counts)])
-        extra = [shingle_hashes(words[offsets[r]:offsets[r + 1]], k) for r in short]
+        extra = [shingle_hashes(words[offsets[r] : offsets[r + 1]], k) for r in short]
         sh_feat = np.concatenate([sh_feat, *extra])
         sh_rows = np.concatenate([sh_rows, np.repeat(short, [len(e) for e in extra])])
 
     sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
     empty = np.empty(0, dtype=np.uint64)
-    terms = (_skeleton_terms(ids, rows, term_table, cased_table, n) if skeleton else
-             SkeletonTerms(empty, np.empty(0, np.int64), np.empty(0, bool), n))
-    return FingerprintParts(_signatures(sh_feat, sh_rows, n, num_perm), sizes, terms,
-                            _batch_frequencies(ids, rows) if frequencies else {})
+    terms = (
+        _skeleton_terms(ids, rows, term_table, cased_table, n)
+        if skeleton
+        else SkeletonTerms(empty, np.empty(0, np.int64), np.empty(0, bool), n)
+    )
+    return FingerprintParts(
+        _signatures(sh_feat, sh_rows, n, num_perm),
+        sizes,
+        terms,
+        _batch_frequencies(ids, rows) if frequencies else {},
+    )
 
 
 def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
@@ -414,8 +445,9 @@ def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
     return {names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()}
 
 
-def _skeleton_terms(ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray,
-                    cased_table: np.ndarray, n: int) -> SkeletonTerms:
+def _skeleton_terms(
+    ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray, cased_table: np.ndarray, n: int
+) -> SkeletonTerms:
     """Skeleton term hashes of a batch, once per article; words of scripts without
     spaces add their character bigrams (only those words are visited one by one)."""
     terms = term_table[ids]
@@ -424,7 +456,7 @@ def _skeleton_terms(ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray,
     if _VOCAB.has_multi:
         multi = np.flatnonzero(np.isin(ids, _VOCAB.multi_ids()))
         if len(multi):
-            parts = [_VOCAB.multi_terms(ids[k:k + 1]) for k in multi.tolist()]
+            parts = [_VOCAB.multi_terms(ids[k : k + 1]) for k in multi.tolist()]
             sizes = [len(x) for x in parts]
             t_feat = np.concatenate([t_feat, *parts])
             t_rows = np.concatenate([t_rows, np.repeat(rows[multi], sizes)])
@@ -443,8 +475,9 @@ def skeleton_frequencies(terms: SkeletonTerms) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(terms.hashes[terms.cased], return_counts=True)
 
 
-def common_terms(hashes: np.ndarray, counts: np.ndarray, documents: int, *,
-                 share: float, floor: int) -> np.ndarray:
+def common_terms(
+    hashes: np.ndarray, counts: np.ndarray, documents: int, *, share: float, floor: int
+) -> np.ndarray:
     """The sorted skeleton term hashes found in more than ``max(floor, share * documents)``
     articles: a beat's weekdays, small numbers and main actors, which make unrelated
     stories of one beat look alike in the skeleton channel."""
@@ -452,8 +485,9 @@ def common_terms(hashes: np.ndarray, counts: np.ndarray, documents: int, *,
     return np.sort(hashes[counts > limit]).astype(np.uint64)
 
 
-def skeleton_signatures(terms: SkeletonTerms, num_perm: int = 128,
-                        common: np.ndarray | None = None) -> np.ndarray:
+def skeleton_signatures(
+    terms: SkeletonTerms, num_perm: int = 128, common: np.ndarray | None = None
+) -> np.ndarray:
     """(n, num_perm) skeleton signatures, leaving out the ``common`` term hashes (sorted)
     of capitalised or numeric words."""
     feat, rows = terms.hashes, terms.rows
@@ -463,20 +497,27 @@ def skeleton_signatures(terms: SkeletonTerms, num_perm: int = 128,
     return _signatures(feat, rows, terms.n, num_perm)
 
 
-def fingerprint_texts(texts: Sequence[str], *, num_perm: int = 128, shingle_size: int = 3,
-                      skeleton: bool = True, common: np.ndarray | None = None) -> Fingerprints:
+def fingerprint_texts(
+    texts: Sequence[str],
+    *,
+    num_perm: int = 128,
+    shingle_size: int = 3,
+    skeleton: bool = True,
+    common: np.ndarray | None = None,
+) -> Fingerprints:
     """Both signature channels for a batch of body texts (headline and boilerplate are
     best removed by the caller: shared site furniture is not reuse). ``common`` skeleton
     terms (see ``common_terms``) are left out of the skeleton channel; ``skeleton=False``
     leaves the skeleton signatures empty (for measuring the shingle channel alone)."""
-    parts = fingerprint_parts(texts, num_perm=num_perm, shingle_size=shingle_size,
-                              skeleton=skeleton, frequencies=False)
+    parts = fingerprint_parts(
+        texts, num_perm=num_perm, shingle_size=shingle_size, skeleton=skeleton, frequencies=False
+    )
     n = len(texts)
     if not skeleton:
-        return Fingerprints(parts.shingles, np.full((n, num_perm), _EMPTY, np.uint32),
-                            parts.sizes)
-    return Fingerprints(parts.shingles, skeleton_signatures(parts.skeleton, num_perm, common),
-                        parts.sizes)
+        return Fingerprints(parts.shingles, np.full((n, num_perm), _EMPTY, np.uint32), parts.sizes)
+    return Fingerprints(
+        parts.shingles, skeleton_signatures(parts.skeleton, num_perm, common), parts.sizes
+    )
 
 
 def estimate_jaccard(x: np.ndarray, y: np.ndarray) -> float:
@@ -500,7 +541,7 @@ def estimate_sizes(sig: np.ndarray) -> np.ndarray:
     ordered = np.sort(sig, axis=1)
     filled = 1 + np.count_nonzero(ordered[:, 1:] != ordered[:, :-1], axis=1)
     linear = np.log1p(-np.minimum(filled, m - 0.5) / m) / np.log1p(-1.0 / m)
-    mins = sig.astype(np.float64).sum(axis=1) / 2.0 ** 32
+    mins = sig.astype(np.float64).sum(axis=1) / 2.0**32
     by_minimum = m * m / np.maximum(mins, 1e-12) - m
     sizes: np.ndarray = np.where(filled < 0.9 * m, linear, np.maximum(linear, by_minimum))
     sizes[(sig == _EMPTY).all(axis=1)] = 0.0

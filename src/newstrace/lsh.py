@@ -14,8 +14,17 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Banding", "band_keys", "candidate_pairs", "containment_estimates",
-           "optimal_banding", "pair_band_keys", "pair_slots", "screen_pairs", "sorted_keys"]
+__all__ = [
+    "Banding",
+    "band_keys",
+    "candidate_pairs",
+    "containment_estimates",
+    "optimal_banding",
+    "pair_band_keys",
+    "pair_slots",
+    "screen_pairs",
+    "sorted_keys",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +37,17 @@ class Banding:
 
     def probability(self, similarity: float) -> float:
         """Chance that two signatures with this Jaccard similarity share a band."""
-        return 1.0 - (1.0 - similarity ** self.rows) ** self.bands
+        return 1.0 - (1.0 - similarity**self.rows) ** self.bands
 
 
 @lru_cache(maxsize=64)
-def optimal_banding(threshold: float, num_perm: int = 128, channel: int = 0,
-                    fp_weight: float = 0.5, fn_weight: float = 0.5) -> Banding:
+def optimal_banding(
+    threshold: float,
+    num_perm: int = 128,
+    channel: int = 0,
+    fp_weight: float = 0.5,
+    fn_weight: float = 0.5,
+) -> Banding:
     """The (bands, rows) that minimise the weighted false positive and false negative
     areas around ``threshold``: the criterion datasketch's MinHashLSH uses, so both
     tools band alike at one threshold."""
@@ -44,8 +58,8 @@ def optimal_banding(threshold: float, num_perm: int = 128, channel: int = 0,
     best: tuple[float, int, int] | None = None
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            fp = np.trapezoid(1.0 - (1.0 - s_lo ** r) ** b, s_lo)
-            fn = np.trapezoid((1.0 - s_hi ** r) ** b, s_hi)
+            fp = np.trapezoid(1.0 - (1.0 - s_lo**r) ** b, s_lo)
+            fn = np.trapezoid((1.0 - s_hi**r) ** b, s_hi)
             err = float(fp_weight * fp + fn_weight * fn)
             if best is None or err < best[0]:
                 best = (err, b, r)
@@ -53,8 +67,15 @@ def optimal_banding(threshold: float, num_perm: int = 128, channel: int = 0,
     return Banding(best[1], best[2], channel)
 
 
-_MULT = np.array([0x9E3779B97F4A7C15 | 1, 0xC2B2AE3D27D4EB4F | 1, 0x165667B19E3779F9 | 1,
-                  0xD6E8FEB86659FD93 | 1], dtype=np.uint64)
+_MULT = np.array(
+    [
+        0x9E3779B97F4A7C15 | 1,
+        0xC2B2AE3D27D4EB4F | 1,
+        0x165667B19E3779F9 | 1,
+        0xD6E8FEB86659FD93 | 1,
+    ],
+    dtype=np.uint64,
+)
 
 
 def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
@@ -153,8 +174,9 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
 _SCREEN_CHUNK = 1 << 15
 
 
-def containment_estimates(equal_share: np.ndarray, size_i: np.ndarray,
-                          size_j: np.ndarray) -> np.ndarray:
+def containment_estimates(
+    equal_share: np.ndarray, size_i: np.ndarray, size_j: np.ndarray
+) -> np.ndarray:
     """Estimated share of the smaller set that lies in the larger, from the estimated
     Jaccard similarity J (share of equal slots) and the set sizes:
     |A n B| = J (|A| + |B|) / (1 + J), divided by min(|A|, |B|), at most 1."""
@@ -173,9 +195,15 @@ def _shares_band(equal: np.ndarray, banding: Banding) -> np.ndarray:
     return out
 
 
-def screen_pairs(pairs: np.ndarray, signatures: Sequence[np.ndarray],
-                 floors: Sequence[float], *, bandings: Sequence[Banding] | None = None,
-                 containment: float = 0.0, sizes: np.ndarray | None = None) -> np.ndarray:
+def screen_pairs(
+    pairs: np.ndarray,
+    signatures: Sequence[np.ndarray],
+    floors: Sequence[float],
+    *,
+    bandings: Sequence[Banding] | None = None,
+    containment: float = 0.0,
+    sizes: np.ndarray | None = None,
+) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard similarity of at least
     ``floors[c]`` in some channel ``c`` (``signatures[c]`` is that channel's (n, m) table).
 
@@ -195,8 +223,8 @@ def screen_pairs(pairs: np.ndarray, signatures: Sequence[np.ndarray],
     keep = np.zeros(len(pairs), dtype=bool)
     last = len(signatures) - 1
     for start in range(0, len(pairs), _SCREEN_CHUNK):
-        i = pairs[start:start + _SCREEN_CHUNK, 0]
-        j = pairs[start:start + _SCREEN_CHUNK, 1]
+        i = pairs[start : start + _SCREEN_CHUNK, 0]
+        j = pairs[start : start + _SCREEN_CHUNK, 1]
         passed = np.zeros(len(i), dtype=bool)
         banded = np.zeros(len(i), dtype=bool)
         contained = np.zeros(len(i), dtype=bool)
@@ -208,8 +236,10 @@ def screen_pairs(pairs: np.ndarray, signatures: Sequence[np.ndarray],
                 continue
             banded |= _shares_band(equal, bandings[c])
             if c == last and sizes is not None and containment > 0:
-                contained = ((share >= floor)
-                             & (containment_estimates(share, sizes[i], sizes[j]) >= containment))
-        keep[start:start + _SCREEN_CHUNK] = passed if bandings is None else (
-            (passed & banded) | contained)
+                contained = (share >= floor) & (
+                    containment_estimates(share, sizes[i], sizes[j]) >= containment
+                )
+        keep[start : start + _SCREEN_CHUNK] = (
+            passed if bandings is None else ((passed & banded) | contained)
+        )
     return pairs[keep]

@@ -103,10 +103,19 @@ class Options:
     can fork; the answer does not depend on it)."""
 
     def __post_init__(self) -> None:
-        for name in ("min_link_score", "min_context_score", "min_gap_score", "min_gap_containment",
-                     "verbatim_score",
-                     "duplicate_coverage", "wholly_aligned", "passage_score", "common_skeleton_share", "screen_share",
-                     "check_screen_share"):
+        for name in (
+            "min_link_score",
+            "min_context_score",
+            "min_gap_score",
+            "min_gap_containment",
+            "verbatim_score",
+            "duplicate_coverage",
+            "wholly_aligned",
+            "passage_score",
+            "common_skeleton_share",
+            "screen_share",
+            "check_screen_share",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be between 0 and 1, got {value!r}")
@@ -118,13 +127,23 @@ class Options:
                 raise OptionsError(f"{name} must be strictly between 0 and 1, got {value!r}")
         if self.num_perm < 8 or self.num_perm & (self.num_perm - 1):
             raise OptionsError(f"num_perm must be a power of two >= 8, got {self.num_perm!r}")
-        for name in ("shingle_size", "max_bucket", "batch_size", "check_candidates", "jobs",
-                     "common_skeleton_min", "passage_words", "passage_links"):
+        for name in (
+            "shingle_size",
+            "max_bucket",
+            "batch_size",
+            "check_candidates",
+            "jobs",
+            "common_skeleton_min",
+            "passage_words",
+            "passage_links",
+        ):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
         if not 0 <= self.containment_bands <= 4 * self.num_perm:
-            raise OptionsError(f"containment_bands must be between 0 and 4 * num_perm, "
-                               f"got {self.containment_bands!r}")
+            raise OptionsError(
+                f"containment_bands must be between 0 and 4 * num_perm, "
+                f"got {self.containment_bands!r}"
+            )
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
         if self.max_line_bytes < 1:

@@ -97,6 +97,7 @@ Pair = tuple[str, str]
 
 # --- detection ------------------------------------------------------------------------
 
+
 def _align_options() -> Options:
     return Options(strip_boilerplate=False, min_link_score=0.35, min_context_score=0.2)
 
@@ -134,16 +135,16 @@ class PanOptions:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_alignment_score <= 1.0:
-            raise OptionsError(f"min_alignment_score must be between 0 and 1, "
-                               f"got {self.min_alignment_score!r}")
+            raise OptionsError(
+                f"min_alignment_score must be between 0 and 1, got {self.min_alignment_score!r}"
+            )
         for name in ("max_gap", "min_chars", "min_block_words"):
             if getattr(self, name) < 0:
                 raise OptionsError(f"{name} must not be negative, got {getattr(self, name)!r}")
         if self.min_evidence < 0:
             raise OptionsError(f"min_evidence must not be negative, got {self.min_evidence!r}")
         if not self.min_pair_score >= 0:  # also refuses NaN
-            raise OptionsError(f"min_pair_score must not be negative, "
-                               f"got {self.min_pair_score!r}")
+            raise OptionsError(f"min_pair_score must not be negative, got {self.min_pair_score!r}")
 
 
 DEFAULT_PAN_OPTIONS = PanOptions()
@@ -174,8 +175,9 @@ class Passage:
     alignments: int
 
     def detection(self) -> Detection:
-        return Detection(self.a_start, self.a_end - self.a_start,
-                         self.b_start, self.b_end - self.b_start)
+        return Detection(
+            self.a_start, self.a_end - self.a_start, self.b_start, self.b_end - self.b_start
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +201,14 @@ def _evidence(al: Alignment) -> float:
     return al.score * max(1, len(al.links))
 
 
-def passages(alignments: Iterable[Alignment], max_gap: int = DEFAULT_PAN_OPTIONS.max_gap
-             ) -> list[Passage]:
+def passages(
+    alignments: Iterable[Alignment], max_gap: int = DEFAULT_PAN_OPTIONS.max_gap
+) -> list[Passage]:
     """Merge alignments that lie within ``max_gap`` characters of each other on both
     sides into passages (repeated until no two passages are that close)."""
-    items = [Passage(al.a.start, al.a.end, al.b.start, al.b.end, _evidence(al), 1)
-             for al in alignments]
+    items = [
+        Passage(al.a.start, al.a.end, al.b.start, al.b.end, _evidence(al), 1) for al in alignments
+    ]
     changed = True
     while changed:
         changed = False
@@ -212,11 +216,18 @@ def passages(alignments: Iterable[Alignment], max_gap: int = DEFAULT_PAN_OPTIONS
         merged: list[Passage] = []
         for p in items:
             for k, q in enumerate(merged):
-                if (_gap(q.a_start, q.a_end, p.a_start, p.a_end) <= max_gap
-                        and _gap(q.b_start, q.b_end, p.b_start, p.b_end) <= max_gap):
-                    merged[k] = Passage(min(q.a_start, p.a_start), max(q.a_end, p.a_end),
-                                        min(q.b_start, p.b_start), max(q.b_end, p.b_end),
-                                        q.evidence + p.evidence, q.alignments + p.alignments)
+                if (
+                    _gap(q.a_start, q.a_end, p.a_start, p.a_end) <= max_gap
+                    and _gap(q.b_start, q.b_end, p.b_start, p.b_end) <= max_gap
+                ):
+                    merged[k] = Passage(
+                        min(q.a_start, p.a_start),
+                        max(q.a_end, p.a_end),
+                        min(q.b_start, p.b_start),
+                        max(q.b_end, p.b_end),
+                        q.evidence + p.evidence,
+                        q.alignments + p.alignments,
+                    )
                     changed = True
                     break
             else:
@@ -234,8 +245,9 @@ def _words(text: str, start: int, end: int) -> tuple[list[str], list[tuple[int, 
     return [w for w, _ in found], [span for _, span in found]
 
 
-def refine(p: Passage, susp_text: str, src_text: str,
-           options: PanOptions = DEFAULT_PAN_OPTIONS) -> Passage:
+def refine(
+    p: Passage, susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
+) -> Passage:
     """Move a passage's ends from sentence boundaries to where the shared wording starts
     and stops.
 
@@ -251,31 +263,47 @@ def refine(p: Passage, susp_text: str, src_text: str,
     wb, ob = _words(src_text, p.b_start, p.b_end)
     if not wa or not wb:
         return p
-    blocks = [(op.src_start, op.src_end, op.dest_start, op.dest_end)
-              for op in LCSseq.opcodes(wa, wb)
-              if op.tag == "equal" and op.src_end - op.src_start >= k]
+    blocks = [
+        (op.src_start, op.src_end, op.dest_start, op.dest_end)
+        for op in LCSseq.opcodes(wa, wb)
+        if op.tag == "equal" and op.src_end - op.src_start >= k
+    ]
     if not blocks:
         return p
     a_start, b_start = oa[blocks[0][0]][0], ob[blocks[0][2]][0]
     a_end, b_end = oa[blocks[-1][1] - 1][1], ob[blocks[-1][3] - 1][1]
-    while (a_start > 0 and b_start > 0 and susp_text[a_start - 1] == src_text[b_start - 1]
-           and not susp_text[a_start - 1].isspace()):
+    while (
+        a_start > 0
+        and b_start > 0
+        and susp_text[a_start - 1] == src_text[b_start - 1]
+        and not susp_text[a_start - 1].isspace()
+    ):
         a_start -= 1
         b_start -= 1
-    while (a_end < len(susp_text) and b_end < len(src_text)
-           and susp_text[a_end] == src_text[b_end] and not susp_text[a_end].isspace()):
+    while (
+        a_end < len(susp_text)
+        and b_end < len(src_text)
+        and susp_text[a_end] == src_text[b_end]
+        and not susp_text[a_end].isspace()
+    ):
         a_end += 1
         b_end += 1
     return Passage(a_start, a_end, b_start, b_end, p.evidence, p.alignments)
 
 
 def _keep(p: Passage, options: PanOptions) -> bool:
-    return (min(p.a_end - p.a_start, p.b_end - p.b_start) >= options.min_chars
-            and p.evidence >= options.min_evidence)
+    return (
+        min(p.a_end - p.a_start, p.b_end - p.b_start) >= options.min_chars
+        and p.evidence >= options.min_evidence
+    )
 
 
-def result_from_alignments(alignments: Sequence[Alignment], susp_text: str, src_text: str,
-                           options: PanOptions = DEFAULT_PAN_OPTIONS) -> PanResult:
+def result_from_alignments(
+    alignments: Sequence[Alignment],
+    susp_text: str,
+    src_text: str,
+    options: PanOptions = DEFAULT_PAN_OPTIONS,
+) -> PanResult:
     """Post-process raw alignments (suspicious side ``a``, source side ``b``): the pair
     score from all of them (the evidence of the strongest passage); at or below
     ``min_pair_score`` no detection; above it, detections from the strong alignments,
@@ -307,17 +335,18 @@ def _analyse_prepared(pa: Prepared, pb: Prepared, options: PanOptions) -> PanRes
     return result_from_alignments(alignments, pa.article.text, pb.article.text, options)
 
 
-def analyse(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
-            ) -> PanResult:
+def analyse(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS) -> PanResult:
     """Detections and the pair-level score for one suspicious/source pair of texts."""
     if not susp_text.strip() or not src_text.strip():
         return PanResult((), 0.0)
-    return _analyse_prepared(_prepare(susp_text, "susp", options),
-                             _prepare(src_text, "src", options), options)
+    return _analyse_prepared(
+        _prepare(susp_text, "susp", options), _prepare(src_text, "src", options), options
+    )
 
 
-def detect(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
-           ) -> list[Detection]:
+def detect(
+    susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTIONS
+) -> list[Detection]:
     """Reused passages of ``src_text`` in ``susp_text``, with character offsets.
 
     >>> detect(suspicious, source)                       # doctest: +SKIP
@@ -327,6 +356,7 @@ def detect(susp_text: str, src_text: str, options: PanOptions = DEFAULT_PAN_OPTI
 
 
 # --- files: texts, pairs, a whole run ---------------------------------------------------
+
 
 def read_pan_text(path: str | os.PathLike[str]) -> str:
     """A PAN document's text: the file decoded as UTF-8 and nothing else changed (line
@@ -363,8 +393,9 @@ def read_pairs(path: str | os.PathLike[str]) -> list[Pair]:
         if not fields or fields[0].startswith("#"):
             continue
         if len(fields) != 2:
-            raise InputError(f"{origin}:{number}",
-                             f"expected 'SUSPICIOUS SOURCE', got {len(fields)} field(s)")
+            raise InputError(
+                f"{origin}:{number}", f"expected 'SUSPICIOUS SOURCE', got {len(fields)} field(s)"
+            )
         out.append((fields[0], fields[1]))
     return out
 
@@ -385,10 +416,16 @@ def _run_group(job: tuple[str, list[str], str, str, PanOptions]) -> list[tuple[P
     return out
 
 
-def run_pairs(pairs: Sequence[Pair], susp_dir: str | os.PathLike[str],
-              src_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
-              *, options: PanOptions = DEFAULT_PAN_OPTIONS, jobs: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> dict[Pair, PanResult]:
+def run_pairs(
+    pairs: Sequence[Pair],
+    susp_dir: str | os.PathLike[str],
+    src_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | None = None,
+    *,
+    options: PanOptions = DEFAULT_PAN_OPTIONS,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[Pair, PanResult]:
     """Analyse every pair; with ``out_dir``, write one PAN XML file per pair there.
 
     Every file is checked before any work starts (a missing one raises InputError).
@@ -409,8 +446,9 @@ def run_pairs(pairs: Sequence[Pair], susp_dir: str | os.PathLike[str],
         for pair, result in found:
             results[pair] = result
             if out_dir is not None:
-                write_xml(Path(out_dir) / pair_file_name(*pair), pair[0], pair[1],
-                          result.detections)
+                write_xml(
+                    Path(out_dir) / pair_file_name(*pair), pair[0], pair[1], result.detections
+                )
         if progress is not None:
             progress(len(results), total)
 
@@ -427,6 +465,7 @@ def run_pairs(pairs: Sequence[Pair], susp_dir: str | os.PathLike[str],
 
 
 # --- PAN XML --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Feature:
@@ -451,20 +490,30 @@ def _basename(name: str) -> str:
     return base[:-4] if base.lower().endswith(".txt") else os.path.splitext(base)[0]
 
 
-def write_xml(path: str | os.PathLike[str], susp_reference: str, source_reference: str,
-              detections: Iterable[Detection], *, name: str = DETECTION_NAME) -> Path:
+def write_xml(
+    path: str | os.PathLike[str],
+    susp_reference: str,
+    source_reference: str,
+    detections: Iterable[Detection],
+    *,
+    name: str = DETECTION_NAME,
+) -> Path:
     """Write one PAN XML file: ``<document reference=SUSP>`` with one ``<feature>`` per
     detection (attributes in PAN's order). Returns the path written."""
     root = ElementTree.Element("document", {"reference": os.path.basename(susp_reference)})
     for d in detections:
-        ElementTree.SubElement(root, "feature", {
-            "name": name,
-            "this_offset": str(d.this_offset),
-            "this_length": str(d.this_length),
-            "source_reference": os.path.basename(source_reference),
-            "source_offset": str(d.source_offset),
-            "source_length": str(d.source_length),
-        })
+        ElementTree.SubElement(
+            root,
+            "feature",
+            {
+                "name": name,
+                "this_offset": str(d.this_offset),
+                "this_length": str(d.this_length),
+                "source_reference": os.path.basename(source_reference),
+                "source_offset": str(d.source_offset),
+                "source_length": str(d.source_length),
+            },
+        )
     ElementTree.indent(root)
     out = Path(path)
     out.write_text(ElementTree.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
@@ -490,26 +539,37 @@ def read_xml(path: str | os.PathLike[str], names: Sequence[str] | None = None) -
         if (names is not None and name not in names) or el.get("source_reference") is None:
             continue  # other kinds, or intrinsic features that name no source
         try:
-            out.append(Feature(this_ref, int(el.get("this_offset", "")),
-                               int(el.get("this_length", "")), el.get("source_reference", ""),
-                               int(el.get("source_offset", "")), int(el.get("source_length", "")),
-                               name))
+            out.append(
+                Feature(
+                    this_ref,
+                    int(el.get("this_offset", "")),
+                    int(el.get("this_length", "")),
+                    el.get("source_reference", ""),
+                    int(el.get("source_offset", "")),
+                    int(el.get("source_length", "")),
+                    name,
+                )
+            )
         except ValueError:
-            raise InputError(origin, f"feature with a missing or non-integer offset: "
-                                     f"{dict(el.attrib)}") from None
+            raise InputError(
+                origin, f"feature with a missing or non-integer offset: {dict(el.attrib)}"
+            ) from None
     return out
 
 
 # --- evaluation: character level (Potthast et al. 2010) ---------------------------------
 
+
 def _overlaps(case: Feature, det: Feature) -> bool:
     """``det`` detects ``case``: same document pair, overlapping on both sides."""
-    return (case.this_reference == det.this_reference
-            and case.source_reference == det.source_reference
-            and det.this_offset < case.this_offset + case.this_length
-            and case.this_offset < det.this_offset + det.this_length
-            and det.source_offset < case.source_offset + case.source_length
-            and case.source_offset < det.source_offset + det.source_length)
+    return (
+        case.this_reference == det.this_reference
+        and case.source_reference == det.source_reference
+        and det.this_offset < case.this_offset + case.this_length
+        and case.this_offset < det.this_offset + det.this_length
+        and det.source_offset < case.source_offset + case.source_length
+        and case.source_offset < det.source_offset + det.source_length
+    )
 
 
 def _covered(start: int, length: int, others: Iterable[tuple[int, int]]) -> int:
@@ -537,15 +597,17 @@ def _macro_recall(cases: Sequence[Feature], detections: Sequence[Feature]) -> fl
         by_pair.setdefault((d.this_reference, d.source_reference), []).append(d)
     total = 0.0
     for c in cases:
-        hits = [d for d in by_pair.get((c.this_reference, c.source_reference), ())
-                if _overlaps(c, d)]
+        hits = [
+            d for d in by_pair.get((c.this_reference, c.source_reference), ()) if _overlaps(c, d)
+        ]
         size = c.this_length + c.source_length
         if not hits or size == 0:
             continue
-        got = (_covered(c.this_offset, c.this_length,
-                        ((d.this_offset, d.this_length) for d in hits))
-               + _covered(c.source_offset, c.source_length,
-                          ((d.source_offset, d.source_length) for d in hits)))
+        got = _covered(
+            c.this_offset, c.this_length, ((d.this_offset, d.this_length) for d in hits)
+        ) + _covered(
+            c.source_offset, c.source_length, ((d.source_offset, d.source_length) for d in hits)
+        )
         total += got / size
     return total / len(cases)
 
@@ -565,8 +627,10 @@ def granularity(cases: Sequence[Feature], detections: Sequence[Feature]) -> floa
     by_pair: dict[Pair, list[Feature]] = {}
     for d in detections:
         by_pair.setdefault((d.this_reference, d.source_reference), []).append(d)
-    counts = [sum(1 for d in by_pair.get((c.this_reference, c.source_reference), ())
-                  if _overlaps(c, d)) for c in cases]
+    counts = [
+        sum(1 for d in by_pair.get((c.this_reference, c.source_reference), ()) if _overlaps(c, d))
+        for c in cases
+    ]
     detected = [n for n in counts if n > 0]
     return sum(detected) / len(detected) if detected else 1.0
 
@@ -601,6 +665,7 @@ def evaluate(cases: Sequence[Feature], detections: Sequence[Feature]) -> Scores:
 
 
 # --- evaluation: pair level -----------------------------------------------------------
+
 
 def threshold_at_fpr(negative_scores: Iterable[float], max_fpr: float = 0.02) -> float:
     """The lowest threshold ``t`` at which at most ``max_fpr`` of the negative pairs

@@ -27,7 +27,7 @@ _CLOSERS = "\"'”’»›)]}」』）】〕〉》〗〙〛＂＇"
 _OPENERS = "\"'“‘«‹([{¿¡„‚「『（【"
 _OPENER_SET = frozenset(_OPENERS)
 # After an ambiguous abbreviation an opening quote signals a new sentence.
-_OPEN_QUOTES = frozenset("\"“‘«„‚「『")
+_OPEN_QUOTES = frozenset('"“‘«„‚「『')
 # A terminator followed by one of these never ends a sentence ("etc., and", ". . .").
 _NO_SPLIT_BEFORE = frozenset(",;:" + _STOPS)
 # Quotes that, standing alone after a terminator and a space, close the sentence before.

@@ -61,11 +61,21 @@ class Side:
         per_sentence = [tokens(text, s.start, s.end) for s in spans]
         flat = tuple(t for ts in per_sentence for t in ts)
         named = names_inside_sentences(text)
-        found = tuple(f for blk in (blocks if blocks is not None else spans)
-                      for f in facts(text, blk.start, blk.end, named=named))
+        found = tuple(
+            f
+            for blk in (blocks if blocks is not None else spans)
+            for f in facts(text, blk.start, blk.end, named=named)
+        )
         terms = tuple(frozenset(terms_of_tokens(ts)) for ts in per_sentence)
-        return cls(text, tuple(spans), terms, flat, found, tuple(t.start for t in flat),
-                   tuple(f.span.start for f in found))
+        return cls(
+            text,
+            tuple(spans),
+            terms,
+            flat,
+            found,
+            tuple(t.start for t in flat),
+            tuple(f.span.start for f in found),
+        )
 
     def cached(self, name: str, make: Callable[[], _T]) -> _T:
         """A whole-article view computed on first use and kept with the article."""
@@ -74,7 +84,6 @@ class Side:
             value = self._memo[name] = make()
         # One name, one maker: what is kept under ``name`` is what ``make`` returns.
         return cast(_T, value)
-
 
     @property
     def cased(self) -> bool:
@@ -95,13 +104,16 @@ class Side:
         def make() -> frozenset[tuple[str, str, str]]:
             forms = self._forms()
             return frozenset(zip(forms, forms[1:], forms[2:], strict=False))
+
         return self.cached("trigrams", make)
 
     @property
     def skeleton_keys(self) -> frozenset[tuple[str, str]]:
         """(kind, key) of the names, numbers, dates and times."""
-        return self.cached("skeleton_keys", lambda: frozenset(
-            (f.kind, f.key) for f in self.facts if f.kind in _SKELETON_KINDS))
+        return self.cached(
+            "skeleton_keys",
+            lambda: frozenset((f.kind, f.key) for f in self.facts if f.kind in _SKELETON_KINDS),
+        )
 
     def _forms(self) -> list[str]:
         return [t.form for t in self.tokens]

@@ -14,8 +14,10 @@ import regex
 from .model import Span
 from .text import STOPWORDS, normalise
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MERIDIEM = r"(?:[ap]\.\s?m\.|[ap]m\b|[AP]M\b)"
 
@@ -57,8 +59,9 @@ class Fact:
     text: str
 
 
-def facts(text: str, start: int = 0, end: int | None = None, *,
-          named: frozenset[str] | None = None) -> list[Fact]:
+def facts(
+    text: str, start: int = 0, end: int | None = None, *, named: frozenset[str] | None = None
+) -> list[Fact]:
     """Skeleton of ``text[start:end]``: times, dates, numbers, quotes, names (in order).
 
     ``named`` (from ``names_inside_sentences(text)``) saves a search of the whole text
@@ -80,7 +83,9 @@ def facts(text: str, start: int = 0, end: int | None = None, *,
         inner = next(g for g in m.groups() if g is not None)
         if len(inner.split()) == 0:
             continue
-        out.append(Fact("quote", Span(*m.span()), normalise(inner).casefold().strip(" ,.;:"), m.group()))
+        out.append(
+            Fact("quote", Span(*m.span()), normalise(inner).casefold().strip(" ,.;:"), m.group())
+        )
     for m in _NAME_RE.finditer(text, start, stop):
         name = _trim_name(text, m.start(), m.group())
         if name is None:
@@ -96,9 +101,27 @@ def facts(text: str, start: int = 0, end: int | None = None, *,
 
 
 _VALUE_PATTERNS = (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE))
-_DATE_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-               "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-               "Sunday")
+_DATE_WORDS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 """Every case-sensitive month or weekday word of ``_DATE_RE`` begins with one of these."""
 
 
@@ -143,13 +166,18 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
     words = found.split()
     offset = start
     # The cheap test first: most names do not begin with a function word.
-    while words and words[0].casefold().strip(".") in STOPWORDS \
-            and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None:
+    while (
+        words
+        and words[0].casefold().strip(".") in STOPWORDS
+        and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None
+    ):
         offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
         words = words[1:]
     if not words:
         return None
-    word = " ".join(words) if " ".join(words) in text[offset:offset + len(found) + 1] else words[0]
+    word = (
+        " ".join(words) if " ".join(words) in text[offset : offset + len(found) + 1] else words[0]
+    )
     word = word.rstrip(".’'-")
     if len(word) < 2 or word.casefold() in STOPWORDS:
         return None

@@ -33,20 +33,24 @@ def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
     seen: set[tuple[str, str]] = set()
     for al in alignments:
         span = al.a if use_a else al.b
-        seen |= {(f.kind, f.key) for f in side.facts_in(span.start, span.end)
-                 if f.kind in _DETAIL_KINDS}
+        seen |= {
+            (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in _DETAIL_KINDS
+        }
     return len(seen)
 
 
-def _unaligned_sharing(side: Side, aligned: AbstractSet[int],
-                       other_keys: AbstractSet[tuple[str, str]]) -> int:
+def _unaligned_sharing(
+    side: Side, aligned: AbstractSet[int], other_keys: AbstractSet[tuple[str, str]]
+) -> int:
     """Sentences outside every reused passage that still carry a name, number, date or
     time of the other article: source detail that the copy condensed into other words."""
     found = 0
     for k, span in enumerate(side.spans):
-        if k not in aligned and any((f.kind, f.key) in other_keys
-                                    for f in side.facts_in(span.start, span.end)
-                                    if f.kind in _SKELETON_KINDS):
+        if k not in aligned and any(
+            (f.kind, f.key) in other_keys
+            for f in side.facts_in(span.start, span.end)
+            if f.kind in _SKELETON_KINDS
+        ):
             found += 1
     return found
 
@@ -63,32 +67,49 @@ def _text_votes(a: Side, b: Side, alignments: Sequence[Alignment]) -> list[tuple
 
     da, db = _detail(a, alignments, True), _detail(b, alignments, False)
     if da != db:
-        vote(da > db, f"keeps more specific detail in the reused passages "
-                      f"({max(da, db)} vs {min(da, db)} names, numbers, dates, quotes)")
+        vote(
+            da > db,
+            f"keeps more specific detail in the reused passages "
+            f"({max(da, db)} vs {min(da, db)} names, numbers, dates, quotes)",
+        )
     # Who holds the story facts that the other lacks: a copy drops them, an original
     # rarely lacks a fact of its copy (a newspaper adding its own reporting is the
     # exception the other votes outweigh).
     xa, xb = len(a.skeleton_keys - b.skeleton_keys), len(b.skeleton_keys - a.skeleton_keys)
     if xa != xb:
-        vote(xa > xb, f"holds more facts the other lacks ({max(xa, xb)} vs {min(xa, xb)} "
-                      f"names, numbers, dates)")
+        vote(
+            xa > xb,
+            f"holds more facts the other lacks ({max(xa, xb)} vs {min(xa, xb)} "
+            f"names, numbers, dates)",
+        )
     in_a = {i for al in alignments for i in al.a_sentences}
     in_b = {j for al in alignments for j in al.b_sentences}
     ua = _unaligned_sharing(a, in_a, b.skeleton_keys)
     ub = _unaligned_sharing(b, in_b, a.skeleton_keys)
     if ua != ub:
-        vote(ua > ub, f"has more unreused sentences with the other's facts "
-                      f"({max(ua, ub)} vs {min(ua, ub)}): detail the copy condensed")
+        vote(
+            ua > ub,
+            f"has more unreused sentences with the other's facts "
+            f"({max(ua, ub)} vs {min(ua, ub)}): detail the copy condensed",
+        )
     na, nb = len(a.spans), len(b.spans)
     if abs(na - nb) >= 3:
-        vote(na > nb, f"is the longer article ({max(na, nb)} vs {min(na, nb)} sentences): "
-                      f"copies condense")
+        vote(
+            na > nb,
+            f"is the longer article ({max(na, nb)} vs {min(na, nb)} sentences): copies condense",
+        )
     return votes
 
 
-def decide_source(a_article: Article, b_article: Article, a: Side, b: Side,
-                  alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
-                  removed_b: Sequence[Boilerplate]) -> tuple[SideName | None, list[str]]:
+def decide_source(
+    a_article: Article,
+    b_article: Article,
+    a: Side,
+    b: Side,
+    alignments: Sequence[Alignment],
+    removed_a: Sequence[Boilerplate],
+    removed_b: Sequence[Boilerplate],
+) -> tuple[SideName | None, list[str]]:
     """Metadata decides when it says anything: publication times (3 votes) and credit
     lines (see ``_credit_votes``). Text evidence is weaker (a broadsheet may add its own
     detail to agency copy) and decides only without metadata, by a margin of two: a
@@ -111,7 +132,10 @@ def decide_source(a_article: Article, b_article: Article, a: Side, b: Side,
         if abs(votes) < 2:
             return None, [r for _, r in text] + [
                 "the text evidence is balanced or weak (detail is only weak evidence): "
-                "no side decided" if text else "no evidence of direction"]
+                "no side decided"
+                if text
+                else "no evidence of direction"
+            ]
     # The reasons say why this side: text evidence pointing the other way is left out.
     reasons += [r for v, r in text if (v > 0) == (votes > 0)]
     return ("a" if votes > 0 else "b"), reasons
@@ -191,61 +215,124 @@ _AGENCIES: tuple[tuple[str, ...], ...] = (
     ("AP", "Associated Press", "The Associated Press"),
     ("AFP", "Agence France-Presse", "Agence France Presse"),
     ("Reuters", "Thomson Reuters"),
-    ("Bloomberg",), ("dpa", "Deutsche Presse-Agentur"), ("EFE",), ("ANSA",), ("Xinhua",),
-    ("TASS", "ITAR-TASS"), ("RIA Novosti", "RIA"), ("Interfax",), ("Kyodo", "Kyodo News"),
-    ("Yonhap",), ("PTI", "Press Trust of India"), ("ANI", "Asian News International"),
-    ("IANS",), ("APP", "Associated Press of Pakistan"), ("AAP", "Australian Associated Press"),
-    ("CP", "Canadian Press", "The Canadian Press"), ("UPI", "United Press International"),
-    ("Anadolu", "Anadolu Agency", "AA"), ("WAM",), ("SPA", "Saudi Press Agency"),
-    ("NNA",), ("Europa Press",), ("Belga",), ("ANP",), ("NTB",), ("TT",), ("STT",),
-    ("Ritzau",), ("APA",), ("Keystone-SDA", "SDA"), ("CTK",), ("PAP",), ("MTI",),
-    ("Lusa",), ("IRNA",), ("Bernama",), ("Antara",), ("PNA",), ("CNA",), ("NAN",),
+    ("Bloomberg",),
+    ("dpa", "Deutsche Presse-Agentur"),
+    ("EFE",),
+    ("ANSA",),
+    ("Xinhua",),
+    ("TASS", "ITAR-TASS"),
+    ("RIA Novosti", "RIA"),
+    ("Interfax",),
+    ("Kyodo", "Kyodo News"),
+    ("Yonhap",),
+    ("PTI", "Press Trust of India"),
+    ("ANI", "Asian News International"),
+    ("IANS",),
+    ("APP", "Associated Press of Pakistan"),
+    ("AAP", "Australian Associated Press"),
+    ("CP", "Canadian Press", "The Canadian Press"),
+    ("UPI", "United Press International"),
+    ("Anadolu", "Anadolu Agency", "AA"),
+    ("WAM",),
+    ("SPA", "Saudi Press Agency"),
+    ("NNA",),
+    ("Europa Press",),
+    ("Belga",),
+    ("ANP",),
+    ("NTB",),
+    ("TT",),
+    ("STT",),
+    ("Ritzau",),
+    ("APA",),
+    ("Keystone-SDA", "SDA"),
+    ("CTK",),
+    ("PAP",),
+    ("MTI",),
+    ("Lusa",),
+    ("IRNA",),
+    ("Bernama",),
+    ("Antara",),
+    ("PNA",),
+    ("CNA",),
+    ("NAN",),
 )
-_AGENCY_KEY = {" ".join(alias.casefold().split()): names[0]
-               for names in _AGENCIES for alias in names}
+_AGENCY_KEY = {
+    " ".join(alias.casefold().split()): names[0] for names in _AGENCIES for alias in names
+}
 # Words that end the name of a news organisation ("Harbour Daily News", "The Times").
-_OUTLET_WORDS = (r"News|Newswire|Press|Agency|Wire|Times|Post|Herald|Telegraph|Guardian|Mail"
-                 r"|Mirror|Express|Journal|Gazette|Tribune|Chronicle|Independent|Observer"
-                 r"|Standard|Courier|Star|Sun|Daily|Magazine|Newspaper|Media|Today|Record"
-                 r"|Globe|Examiner|Register|Bulletin|Dispatch|Review|Monitor|Inquirer"
-                 r"|Reporter|Sentinel|Argus|Echo|Advertiser|Online|TV|Radio|BBC|CNN")
+_OUTLET_WORDS = (
+    r"News|Newswire|Press|Agency|Wire|Times|Post|Herald|Telegraph|Guardian|Mail"
+    r"|Mirror|Express|Journal|Gazette|Tribune|Chronicle|Independent|Observer"
+    r"|Standard|Courier|Star|Sun|Daily|Magazine|Newspaper|Media|Today|Record"
+    r"|Globe|Examiner|Register|Bulletin|Dispatch|Review|Monitor|Inquirer"
+    r"|Reporter|Sentinel|Argus|Echo|Advertiser|Online|TV|Radio|BBC|CNN"
+)
 _OUTLET_END_RE = regex.compile(rf"(?:^|\s)(?:{_OUTLET_WORDS})$", regex.IGNORECASE)
 _AGENCY_ALT = "|".join(sorted((regex.escape(a) for a in _AGENCY_KEY), key=len, reverse=True))
 _CAP = r"(?:The\s+)?\p{Lu}[\p{L}\p{N}&'’.-]*"
-_ORG = (rf"(?:(?i:{_AGENCY_ALT})(?![\p{{L}}\p{{N}}])"
-        rf"|{_CAP}(?:\s+(?:of\s+)?\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*){{0,4}})")
+_ORG = (
+    rf"(?:(?i:{_AGENCY_ALT})(?![\p{{L}}\p{{N}}])"
+    rf"|{_CAP}(?:\s+(?:of\s+)?\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*){{0,4}})"
+)
 # "By Stephen Howard, PA News", "By Jane Doe and John Roe | Reuters", "By AP".
 _BYLINE_RE = regex.compile(
     rf"^\s*By\s+(?:(?P<who>[^,|\n]{{2,80}}?)\s*(?:,|\||\s-\s|\s–\s|\s—\s)\s*)?"
-    rf"(?P<org>{_ORG})\s*\.?\s*$")
+    rf"(?P<org>{_ORG})\s*\.?\s*$"
+)
 # "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "Islamabad (APP):".
 _DATELINE_RE = regex.compile(
     r"^\s*\p{Lu}[\p{L} .,'’/-]{1,40}?(?:,\s*[\p{L}\p{N} .]{1,25})?\s*"
-    rf"\((?P<org>{_ORG})\)\s*[-–—:]")
+    rf"\((?P<org>{_ORG})\)\s*[-–—:]"
+)
 # A credit in the closing line: "(Reuters)", "- AFP", "Source: AP".
-_TAIL_RE = regex.compile(rf"(?:\(\s*(?P<org>(?i:{_AGENCY_ALT}))\s*\)|[-–—]\s*(?P<org>(?i:"
-                         rf"{_AGENCY_ALT})))\s*\.?\s*$")
+_TAIL_RE = regex.compile(
+    rf"(?:\(\s*(?P<org>(?i:{_AGENCY_ALT}))\s*\)|[-–—]\s*(?P<org>(?i:"
+    rf"{_AGENCY_ALT})))\s*\.?\s*$"
+)
 # Lines that say "this text comes from elsewhere", with the outlet they name.
 _CREDIT_RES = (
-    regex.compile(rf"\b(?:appeared|was)\s+(?:first|originally)\s+(?:published\s+)?"
-                  rf"(?:on|in|at|by)\s+(?P<org>{_ORG})"),
+    regex.compile(
+        rf"\b(?:appeared|was)\s+(?:first|originally)\s+(?:published\s+)?"
+        rf"(?:on|in|at|by)\s+(?P<org>{_ORG})"
+    ),
     regex.compile(rf"\bfirst\s+appeared\s+(?:on|in|at)\s+(?P<org>{_ORG})"),
-    regex.compile(rf"\boriginally\s+(?:published|appeared)\s+(?:on|in|at|by)\s+"
-                  rf"(?P<org>{_ORG})"),
-    regex.compile(rf"\brepublished\s+(?:from|with\s+permission\s+(?:of|from))\s+"
-                  rf"(?P<org>{_ORG})"),
+    regex.compile(
+        rf"\boriginally\s+(?:published|appeared)\s+(?:on|in|at|by)\s+"
+        rf"(?P<org>{_ORG})"
+    ),
+    regex.compile(
+        rf"\brepublished\s+(?:from|with\s+permission\s+(?:of|from))\s+"
+        rf"(?P<org>{_ORG})"
+    ),
     regex.compile(rf"^\s*(?i:source|courtesy|via|credit)\s*:?\s+(?P<org>{_ORG})\s*\.?\s*$"),
-    regex.compile(rf"\b(?:(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+)"
-                  rf"(?P<org>(?i:{_AGENCY_ALT}))(?![\p{{L}}\p{{N}}])"),
+    regex.compile(
+        rf"\b(?:(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+)"
+        rf"(?P<org>(?i:{_AGENCY_ALT}))(?![\p{{L}}\p{{N}}])"
+    ),
 )
 # "© 2020 The Associated Press": who holds the text, like a byline.
 _COPYRIGHT_RE = regex.compile(
-    rf"(?:©|\((?i:c)\)|\b(?i:copyright))\s*(?:\d{{4}}\s*)?(?P<org>{_ORG})")
+    rf"(?:©|\((?i:c)\)|\b(?i:copyright))\s*(?:\d{{4}}\s*)?(?P<org>{_ORG})"
+)
 # "according to The Times": a fact taken from that outlet, not the whole text. It counts
 # only against a side that is that outlet.
 _FACT_CREDIT_RE = regex.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<org>{_ORG})")
-_UI_WORDS = frozenset({"menu", "home", "search", "login", "log in", "sign in", "subscribe",
-                       "skip to content", "navigation", "news", "sections", "close"})
+_UI_WORDS = frozenset(
+    {
+        "menu",
+        "home",
+        "search",
+        "login",
+        "log in",
+        "sign in",
+        "subscribe",
+        "skip to content",
+        "navigation",
+        "news",
+        "sections",
+        "close",
+    }
+)
 
 
 def _org_key(name: str) -> str | None:
@@ -257,9 +344,10 @@ def _org_key(name: str) -> str | None:
     joined = " ".join(w.casefold() for w in words)
     for k in range(len(words), 0, -1):  # the longest agency alias inside the name
         for i in range(len(words) - k + 1):
-            alias = " ".join(w.casefold() for w in words[i:i + k])
-            if alias in _AGENCY_KEY and (k > 1 or words[i].isupper() or len(alias) > 3
-                                         or alias == "dpa"):
+            alias = " ".join(w.casefold() for w in words[i : i + k])
+            if alias in _AGENCY_KEY and (
+                k > 1 or words[i].isupper() or len(alias) > 3 or alias == "dpa"
+            ):
                 return _AGENCY_KEY[alias].casefold()
     if _OUTLET_END_RE.search(" ".join(words)):
         return " ".join(w for w in joined.split() if w != "the")
@@ -267,7 +355,7 @@ def _org_key(name: str) -> str | None:
 
 
 def _host_key(url: str | None) -> str | None:
-    """"https://www.reuters.com/world/..." -> "reuters"."""
+    """ "https://www.reuters.com/world/..." -> "reuters"."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
@@ -339,7 +427,7 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
         if "(" in line[:80]:
             m = _DATELINE_RE.match(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
-                own.append((key, line[:m.end()]))
+                own.append((key, line[: m.end()]))
         if i == last or short:
             m = _TAIL_RE.search(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
@@ -353,8 +441,9 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
                 for m in pattern.finditer(line):
                     key = _org_key(m["org"])
                     if key is not None:
-                        into.append((key, line if short else
-                                     line[max(0, m.start() - 40):m.end()]))
+                        into.append(
+                            (key, line if short else line[max(0, m.start() - 40) : m.end()])
+                        )
     return tuple(own), tuple(credits), tuple(mentions)
 
 
@@ -368,7 +457,7 @@ def provenance(article: Article, removed: Sequence[Boilerplate] = ()) -> Provena
         if bp.reason == R_MASTHEAD:
             # A masthead names the publisher only when it reads as a news organisation
             # or a host name ("THE DAILY COURIER", "news.example.com"), not "(With pics)".
-            line = article.text[bp.span.start:bp.span.end].strip()
+            line = article.text[bp.span.start : bp.span.end].strip()
             key = _host_key(line) if "." in line and " " not in line else _org_key(line)
             if key and key not in _UI_WORDS:
                 identity.add(key)
@@ -377,8 +466,10 @@ def provenance(article: Article, removed: Sequence[Boilerplate] = ()) -> Provena
         own = (*own, (key, f"author: {article.author}"))
     # A byline naming another organisation than the publisher is a credit, not its own.
     if identity:
-        credits = (*credits, *((k, line) for k, line in own
-                               if not any(_same_org(k, n) for n in identity)))
+        credits = (
+            *credits,
+            *((k, line) for k, line in own if not any(_same_org(k, n) for n in identity)),
+        )
         own = tuple((k, line) for k, line in own if any(_same_org(k, n) for n in identity))
     # Crediting itself ("© Reuters" on a Reuters copy) is no credit.
     mine = identity or {k for k, _ in own}
@@ -400,22 +491,43 @@ def _credit_votes(pa: Provenance, pb: Provenance) -> list[tuple[int, str]]:
     for sign, x, y, xs, ys in ((1, pb, pa, "b", "a"), (-1, pa, pb, "a", "b")):
         for key, line in (*x.credits, *x.mentions):
             if y.is_org(key):
-                votes.append((3 * sign, (f"{xs} credits {_show(key)} ({_quote(line)}) and "
-                                         f"{ys} is {_show(key)}: {ys} is the source")))
+                votes.append(
+                    (
+                        3 * sign,
+                        (
+                            f"{xs} credits {_show(key)} ({_quote(line)}) and "
+                            f"{ys} is {_show(key)}: {ys} is the source"
+                        ),
+                    )
+                )
                 break
     if votes:
         return votes
     if bool(pa.credits) != bool(pb.credits):
         x, xs, ys, sign = (pa, "a", "b", -1) if pa.credits else (pb, "b", "a", 1)
         key, line = x.credits[0]
-        return [(2 * sign, (f"{xs} credits {_show(key)} ({_quote(line)}) and {ys} credits "
-                            f"no source: {xs} reads as the copy"))]
+        return [
+            (
+                2 * sign,
+                (
+                    f"{xs} credits {_show(key)} ({_quote(line)}) and {ys} credits "
+                    f"no source: {xs} reads as the copy"
+                ),
+            )
+        ]
     if not pa.credits and not pb.credits and bool(pa.own) != bool(pb.own):
         x, xs, ys, sign = (pa, "a", "b", 1) if pa.own else (pb, "b", "a", -1)
         key, line = x.own[0]
-        return [(2 * sign, (f"{xs} carries the byline or dateline of {_show(key)} "
-                            f"({_quote(line)}) and {ys} names no author or source: {xs} "
-                            f"reads as the original"))]
+        return [
+            (
+                2 * sign,
+                (
+                    f"{xs} carries the byline or dateline of {_show(key)} "
+                    f"({_quote(line)}) and {ys} names no author or source: {xs} "
+                    f"reads as the original"
+                ),
+            )
+        ]
     return votes
 
 

@@ -69,8 +69,17 @@ from .scan import (
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkScan", "SparkSetupError", "connected_components", "list_inputs",
-           "read_articles", "run_scan", "scan_spark", "spark_session", "write_spark"]
+__all__ = [
+    "SparkScan",
+    "SparkSetupError",
+    "connected_components",
+    "list_inputs",
+    "read_articles",
+    "run_scan",
+    "scan_spark",
+    "spark_session",
+    "write_spark",
+]
 
 ARTICLE_FIELDS = ("id", "text", "title", "url", "site", "published", "author", "origin", "format")
 PAIR_FIELDS = ("a", "b", "relation", "coverage_a", "coverage_b", "source", "score")
@@ -102,8 +111,12 @@ def _local_cores(master: str | None) -> int:
     return os.cpu_count() or 1 if cores == "*" else int(cores)
 
 
-def spark_session(master: str | None = None, *, partitions: int | None = None,
-                  conf: Mapping[str, str] | None = None) -> SparkSession:
+def spark_session(
+    master: str | None = None,
+    *,
+    partitions: int | None = None,
+    conf: Mapping[str, str] | None = None,
+) -> SparkSession:
     """A SparkSession for the scan: the running one under spark-submit (its master and
     settings win), else a new one on ``master`` (default ``local[*]``) whose Python
     workers run this interpreter, so they import the same newstrace and numpy."""
@@ -119,9 +132,11 @@ def spark_session(master: str | None = None, *, partitions: int | None = None,
             builder = builder.master(master)
     else:
         if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-            raise SparkSetupError("the Spark engine needs Java 17 or later: install a JRE "
-                                  "(e.g. apt-get install openjdk-17-jre-headless) or set "
-                                  "JAVA_HOME")
+            raise SparkSetupError(
+                "the Spark engine needs Java 17 or later: install a JRE "
+                "(e.g. apt-get install openjdk-17-jre-headless) or set "
+                "JAVA_HOME"
+            )
         master = master or "local[*]"
         builder = builder.master(master).config("spark.ui.showConsoleProgress", "false")
         if master.startswith("local"):
@@ -149,12 +164,13 @@ def _path_key(uri: str) -> tuple[str, ...]:
 def _display(item: str, folder: str, uri: str) -> str:
     """How the local engine names a file found in a folder: the folder as given, then
     the path inside it."""
-    inside = unquote(uri)[len(unquote(folder)):].lstrip("/")
+    inside = unquote(uri)[len(unquote(folder)) :].lstrip("/")
     return str(Path(item) / inside) if "://" not in item else f"{item.rstrip('/')}/{inside}"
 
 
-def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[str, str, str]],
-                                                                      list[InputError]]:
+def list_inputs(
+    spark: SparkSession, inputs: Sequence[str]
+) -> tuple[list[tuple[str, str, str]], list[InputError]]:
     """The JSONL, Parquet and article files of the inputs, in the order the local engine
     reads them: ``(uri, name for messages, "jsonl" | "parquet" | "file")``, and inputs
     that failed.
@@ -205,17 +221,20 @@ def list_inputs(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[tuple[
     return files, failed
 
 
-_LINE_SCHEMA = ("ok boolean, id string, text string, title string, url string, site string, "
-                "published string, author string, origin string, format string, "
-                "error string, file int, block long, row long")
+_LINE_SCHEMA = (
+    "ok boolean, id string, text string, title string, url string, site string, "
+    "published string, author string, origin string, format string, "
+    "error string, file int, block long, row long"
+)
 
 
 def _basename(uri: str) -> str:
     return unquote(uri).rstrip("/").rsplit("/", 1)[-1]
 
 
-def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind: str,
-                options: Options) -> Iterator[tuple[Any, ...]]:
+def _parse_rows(
+    rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind: str, options: Options
+) -> Iterator[tuple[Any, ...]]:
     """Articles (or errors) of JSONL lines or Parquet rows, with their input position.
 
     JSONL lines arrive as raw bytes and go through the local engine's own decoding and
@@ -231,15 +250,19 @@ def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind:
         position = (index, block, row["row"])
         try:
             if kind == "file":
-                art = article_from_file_bytes(bytes(row["content"]), _basename(row["path"]),
-                                              name, options=options)
+                art = article_from_file_bytes(
+                    bytes(row["content"]), _basename(row["path"]), name, options=options
+                )
                 yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
                 continue
             if kind == "jsonl":
                 raw = bytes(row["raw"])
                 if len(raw) > options.max_line_bytes:
-                    raise InputError(where, f"line too long ({len(raw):,} bytes; limit "
-                                            f"{options.max_line_bytes:,}, see --max-line-bytes)")
+                    raise InputError(
+                        where,
+                        f"line too long ({len(raw):,} bytes; limit "
+                        f"{options.max_line_bytes:,}, see --max-line-bytes)",
+                    )
                 if not raw.strip():
                     continue
                 line = decode(raw, where)
@@ -251,15 +274,31 @@ def _parse_rows(rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind:
                 record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
             art = article_from_record(record, where, options=options)
         except InputError as exc:
-            yield (False, None, None, None, None, None, None, None, exc.source, None,
-                   exc.message, *position)
+            yield (
+                False,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                exc.source,
+                None,
+                exc.message,
+                *position,
+            )
             continue
         yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
 
 
-def read_articles(spark: SparkSession, inputs: Sequence[str], *,
-                  options: Options = DEFAULT_OPTIONS,
-                  partitions: int) -> tuple[DataFrame, int, list[InputError]]:
+def read_articles(
+    spark: SparkSession,
+    inputs: Sequence[str],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    partitions: int,
+) -> tuple[DataFrame, int, list[InputError]]:
     """Every article of the inputs, the first of each id only (later ones are reported,
     as the local scan does): a cached DataFrame over ``partitions`` partitions, its size,
     and the failed inputs in input order."""
@@ -275,11 +314,16 @@ def read_articles(spark: SparkSession, inputs: Sequence[str], *,
         if not uris:
             continue
         if kind == "file":
-            df = (spark.read.format("binaryFile").load(uris).select("path", "content")
-                  .withColumn("block", F.lit(0).cast("long"))
-                  .withColumn("row", F.lit(0).cast("long")))
-            part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind,
-                                                options=options))
+            df = (
+                spark.read.format("binaryFile")
+                .load(uris)
+                .select("path", "content")
+                .withColumn("block", F.lit(0).cast("long"))
+                .withColumn("row", F.lit(0).cast("long"))
+            )
+            part = df.rdd.mapPartitions(
+                partial(_parse_rows, names=names, kind=kind, options=options)
+            )
             part_df = spark.createDataFrame(part, _LINE_SCHEMA)
             parsed = part_df if parsed is None else parsed.unionByName(part_df)
             continue
@@ -288,13 +332,21 @@ def read_articles(spark: SparkSession, inputs: Sequence[str], *,
         else:
             df = spark.read.parquet(*uris)
             present = set(df.columns)
-            df = df.select(*[(F.col(c).cast("string") if c in present
-                              else F.lit(None).cast("string")).alias(c) for c in _RECORD_FIELDS])
-        df = df.select("*", F.col("_metadata.file_path").alias("path"),
-                       F.col("_metadata.file_block_start").alias("block"),
-                       F.monotonically_increasing_id().alias("row"))
-        part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind,
-                                            options=options))
+            df = df.select(
+                *[
+                    (F.col(c).cast("string") if c in present else F.lit(None).cast("string")).alias(
+                        c
+                    )
+                    for c in _RECORD_FIELDS
+                ]
+            )
+        df = df.select(
+            "*",
+            F.col("_metadata.file_path").alias("path"),
+            F.col("_metadata.file_block_start").alias("block"),
+            F.monotonically_increasing_id().alias("row"),
+        )
+        part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind, options=options))
         part_df = spark.createDataFrame(part, _LINE_SCHEMA)
         parsed = part_df if parsed is None else parsed.unionByName(part_df)
     if parsed is None:
@@ -308,13 +360,20 @@ def read_articles(spark: SparkSession, inputs: Sequence[str], *,
     # Later articles of an id are found on a narrow projection; only they are dropped.
     ok = parsed.where(F.col("ok"))
     first = Window.partitionBy("id").orderBy(*position)
-    dupes = (ok.select("id", "origin", *position).withColumn("rank", F.row_number().over(first))
-             .where(F.col("rank") > 1).orderBy(*position).collect())
-    failed.extend(InputError(r["origin"] or r["id"], f"duplicate id {r['id']!r}, skipped")
-                  for r in dupes)
+    dupes = (
+        ok.select("id", "origin", *position)
+        .withColumn("rank", F.row_number().over(first))
+        .where(F.col("rank") > 1)
+        .orderBy(*position)
+        .collect()
+    )
+    failed.extend(
+        InputError(r["origin"] or r["id"], f"duplicate id {r['id']!r}, skipped") for r in dupes
+    )
     if dupes:
-        drop = spark.createDataFrame([tuple(r[c] for c in position) for r in dupes],
-                                     "file int, block long, row long")
+        drop = spark.createDataFrame(
+            [tuple(r[c] for c in position) for r in dupes], "file int, block long, row long"
+        )
         ok = ok.join(F.broadcast(drop), position, "left_anti")
     articles = ok.select(*ARTICLE_FIELDS).repartition(partitions)
     articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
@@ -340,8 +399,9 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
 
     def flush() -> Iterator[Any]:
         bodies = clean_bodies(batch, options)
-        parts = fingerprint_parts(bodies, num_perm=options.num_perm,
-                                  shingle_size=options.shingle_size)
+        parts = fingerprint_parts(
+            bodies, num_perm=options.num_perm, shingle_size=options.shingle_size
+        )
         df.update(parts.frequencies)
         skeleton_df.append(skeleton_frequencies(parts.skeleton))
         yield [a.id for a in batch], parts
@@ -356,8 +416,9 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
     yield None, (dict(df), merge_frequencies(skeleton_df))
 
 
-def _print_rows(record: tuple[list[str] | None, Any], options: Options,
-                common: Any) -> Iterator[tuple[str, list[int], bytes, bytes]]:
+def _print_rows(
+    record: tuple[list[str] | None, Any], options: Options, common: Any
+) -> Iterator[tuple[str, list[int], bytes, bytes]]:
     """``(id, band keys, shingle signature, skeleton signature)`` of a batch record, the
     corpus-common skeleton terms (``common``: broadcast) left out, as the local
     ``CorpusFingerprinter`` does (the partition's frequencies give none)."""
@@ -376,8 +437,12 @@ def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray
     summed by key, and only terms over the floor reach the driver."""
     floor = options.common_skeleton_min
     # A record of ``stats`` is (None, (df, (hashes, counts))).
-    summed = (stats.flatMap(lambda st: zip(st[1][1][0].tolist(), st[1][1][1].tolist(), strict=True))
-              .reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > floor).collect())
+    summed = (
+        stats.flatMap(lambda st: zip(st[1][1][0].tolist(), st[1][1][1].tolist(), strict=True))
+        .reduceByKey(lambda x, y: x + y)
+        .filter(lambda kv: kv[1] > floor)
+        .collect()
+    )
     hashes = np.array([h for h, _ in summed], dtype=np.uint64)
     counts = np.array([c for _, c in summed], dtype=np.int64)
     return common_skeleton_terms(hashes, counts, documents, options)
@@ -391,9 +456,12 @@ def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[s
     rows = iter(rows)
     while batch := list(islice(rows, _SCREEN_BATCH)):
         m = len(batch)
-        sigs = [np.frombuffer(b"".join(r[c] for r in batch) + b"".join(r[d] for r in batch),
-                              dtype=np.uint32).reshape(2 * m, -1)
-                for c, d in (("a_sh", "b_sh"), ("a_sk", "b_sk"))]
+        sigs = [
+            np.frombuffer(
+                b"".join(r[c] for r in batch) + b"".join(r[d] for r in batch), dtype=np.uint32
+            ).reshape(2 * m, -1)
+            for c, d in (("a_sh", "b_sh"), ("a_sk", "b_sk"))
+        ]
         fp = Fingerprints(sigs[0], sigs[1], np.zeros(2 * m, dtype=np.int32))
         pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1)
         for k in screen_candidates(pairs, fp, options)[:, 0].tolist():
@@ -407,19 +475,27 @@ def candidate_pairs_df(keys: DataFrame, max_bucket: int) -> DataFrame:
     from pyspark.sql import functions as F
 
     bucket = Window.partitionBy("key")
-    kept = (keys.distinct().withColumn("n", F.count("*").over(bucket))
-            .where((F.col("n") >= 2) & (F.col("n") <= max_bucket)).select("key", "id"))
+    kept = (
+        keys.distinct()
+        .withColumn("n", F.count("*").over(bucket))
+        .where((F.col("n") >= 2) & (F.col("n") <= max_bucket))
+        .select("key", "id")
+    )
     x, y = kept.alias("x"), kept.alias("y")
-    return (x.join(y, F.col("x.key") == F.col("y.key"))
-            .where(F.col("x.id") < F.col("y.id"))
-            .select(F.col("x.id").alias("a"), F.col("y.id").alias("b")).distinct())
+    return (
+        x.join(y, F.col("x.key") == F.col("y.key"))
+        .where(F.col("x.id") < F.col("y.id"))
+        .select(F.col("x.id").alias("a"), F.col("y.id").alias("b"))
+        .distinct()
+    )
 
 
 # --- verification -------------------------------------------------------------------------
 
 
-def _prepared(cache: OrderedDict[str, Prepared], art: Article, options: Options,
-              size: int = 4096) -> Prepared:
+def _prepared(
+    cache: OrderedDict[str, Prepared], art: Article, options: Options, size: int = 4096
+) -> Prepared:
     item = cache.get(art.id)
     if item is None:
         item = cache[art.id] = prepare(art, options)
@@ -430,8 +506,9 @@ def _prepared(cache: OrderedDict[str, Prepared], art: Article, options: Options,
     return item
 
 
-def _verify_partition(rows: Iterable[Any], options: Options, corpus: Any
-                      ) -> Iterator[tuple[str, str, str, float, float, str | None, float]]:
+def _verify_partition(
+    rows: Iterable[Any], options: Options, corpus: Any
+) -> Iterator[tuple[str, str, str, float, float, str | None, float]]:
     """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats)."""
     stats: TermStats = corpus.value
     cache: OrderedDict[str, Prepared] = OrderedDict()
@@ -443,8 +520,10 @@ def _verify_partition(rows: Iterable[Any], options: Options, corpus: Any
             yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
 
 
-_PAIR_SCHEMA = ("a string, b string, relation string, coverage_a double, coverage_b double, "
-                "source string, score double")
+_PAIR_SCHEMA = (
+    "a string, b string, relation string, coverage_a double, coverage_b double, "
+    "source string, score double"
+)
 
 
 # --- families -----------------------------------------------------------------------------
@@ -455,10 +534,15 @@ def _large_star(edges: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     both = edges.select(F.col("u").alias("x"), F.col("v").alias("y")).union(
-        edges.select(F.col("v").alias("x"), F.col("u").alias("y")))
+        edges.select(F.col("v").alias("x"), F.col("u").alias("y"))
+    )
     low = both.groupBy("x").agg(F.least(F.min("y"), F.col("x")).alias("m"))
-    return (both.where(F.col("y") > F.col("x")).join(low, "x")
-            .select(F.col("y").alias("u"), F.col("m").alias("v")).distinct())
+    return (
+        both.where(F.col("y") > F.col("x"))
+        .join(low, "x")
+        .select(F.col("y").alias("u"), F.col("m").alias("v"))
+        .distinct()
+    )
 
 
 def _small_star(edges: DataFrame) -> DataFrame:
@@ -466,8 +550,11 @@ def _small_star(edges: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     low = edges.groupBy("u").agg(F.min("v").alias("m"))
-    moved = (edges.join(low, "u").where(F.col("v") != F.col("m"))
-             .select(F.col("v").alias("u"), F.col("m").alias("v")))
+    moved = (
+        edges.join(low, "u")
+        .where(F.col("v") != F.col("m"))
+        .select(F.col("v").alias("u"), F.col("m").alias("v"))
+    )
     return moved.union(low.select("u", F.col("m").alias("v"))).distinct()
 
 
@@ -489,8 +576,11 @@ def connected_components(pairs: DataFrame, *, max_rounds: int = 100) -> DataFram
     are stars; no step collects the edges to the driver."""
     from pyspark.sql import functions as F
 
-    edges = (pairs.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
-             .where(F.col("u") != F.col("v")).distinct())
+    edges = (
+        pairs.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
+        .where(F.col("u") != F.col("v"))
+        .distinct()
+    )
     for _ in range(max_rounds):
         edges = _small_star(_large_star(edges)).localCheckpoint()
         if _is_star_forest(edges):
@@ -515,15 +605,25 @@ def families_df(pairs: DataFrame, articles: DataFrame) -> DataFrame:
 
     spark = pairs.sparkSession
     comp = connected_components(pairs)
-    members = (comp.join(articles.select("id", "published"), "id")
-               .groupBy("root").agg(F.collect_list(F.struct("id", "published")).alias("members")))
-    inner = (pairs.join(comp.withColumnRenamed("id", "a"), "a")
-             .groupBy("root").agg(F.collect_list(F.struct(*PAIR_FIELDS)).alias("pairs")))
+    members = (
+        comp.join(articles.select("id", "published"), "id")
+        .groupBy("root")
+        .agg(F.collect_list(F.struct("id", "published")).alias("members"))
+    )
+    inner = (
+        pairs.join(comp.withColumnRenamed("id", "a"), "a")
+        .groupBy("root")
+        .agg(F.collect_list(F.struct(*PAIR_FIELDS)).alias("pairs"))
+    )
     picked = members.join(inner, "root").rdd.map(_family)
-    numbered = picked.sortBy(lambda f: f[0]).zipWithIndex().map(
-        lambda x: (x[1] + 1, x[0][2], len(x[0][1]), x[0][1]))
-    return spark.createDataFrame(numbered, "family long, original string, size int, "
-                                           "members array<string>")
+    numbered = (
+        picked.sortBy(lambda f: f[0])
+        .zipWithIndex()
+        .map(lambda x: (x[1] + 1, x[0][2], len(x[0][1]), x[0][1]))
+    )
+    return spark.createDataFrame(
+        numbered, "family long, original string, size int, members array<string>"
+    )
 
 
 # --- the scan -----------------------------------------------------------------------------
@@ -545,10 +645,13 @@ class SparkScan:
     def collect(self) -> ScanResult:
         """The whole result on the driver, as the local engine returns it."""
         pairs = [PairResult(*(r[f] for f in PAIR_FIELDS)) for r in self.pairs.collect()]
-        families = [Family(tuple(r["members"]), r["original"])
-                    for r in self.families.orderBy("family").collect()]
-        return ScanResult(pairs, families, self.articles, list(self.failed), self.candidates,
-                          dict(self.seconds))
+        families = [
+            Family(tuple(r["members"]), r["original"])
+            for r in self.families.orderBy("family").collect()
+        ]
+        return ScanResult(
+            pairs, families, self.articles, list(self.failed), self.candidates, dict(self.seconds)
+        )
 
 
 def _grid_size(partitions: int) -> int:
@@ -565,8 +668,13 @@ def _default_partitions(spark: SparkSession) -> int:
     return 4 * spark.sparkContext.defaultParallelism
 
 
-def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = DEFAULT_OPTIONS,
-             partitions: int | None = None) -> SparkScan:
+def run_scan(
+    spark: SparkSession,
+    inputs: Sequence[str],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    partitions: int | None = None,
+) -> SparkScan:
     """Read, fingerprint, band, verify and cluster on Spark; each stage is materialised
     (cached) once, which also times it."""
     from pyspark import StorageLevel
@@ -576,8 +684,7 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
     sc = spark.sparkContext
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    articles, n_articles, failed = read_articles(spark, inputs, options=options,
-                                                 partitions=parts)
+    articles, n_articles, failed = read_articles(spark, inputs, options=options, partitions=parts)
 
     fps = articles.rdd.mapPartitions(partial(_fingerprint_partition, options=options))
     fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
@@ -586,8 +693,9 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
     corpus = sc.broadcast(TermStats(dict(df), n_articles))
     common = sc.broadcast(_common_skeleton(stats, n_articles, options))
     rows = fps.flatMap(partial(_print_rows, options=options, common=common))
-    prints = spark.createDataFrame(rows, "id string, keys array<long>, "
-                                   "sh binary, sk binary").persist(StorageLevel.MEMORY_AND_DISK)
+    prints = spark.createDataFrame(
+        rows, "id string, keys array<long>, sh binary, sk binary"
+    ).persist(StorageLevel.MEMORY_AND_DISK)
     prints.count()
     fps.unpersist()
     seconds["fingerprint"] = time.perf_counter() - t0
@@ -595,12 +703,17 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
     t1 = time.perf_counter()
     keys = prints.select(F.explode("keys").alias("key"), "id").where(F.col("key") != -1)
     pairs_ab = candidate_pairs_df(keys, options.max_bucket)
-    sig_a = prints.select(F.col("id").alias("a"), F.col("sh").alias("a_sh"),
-                          F.col("sk").alias("a_sk"))
-    sig_b = prints.select(F.col("id").alias("b"), F.col("sh").alias("b_sh"),
-                          F.col("sk").alias("b_sk"))
-    screened = (pairs_ab.join(sig_a, "a").join(sig_b, "b").rdd
-                .mapPartitions(partial(_screen_partition, options=options)))
+    sig_a = prints.select(
+        F.col("id").alias("a"), F.col("sh").alias("a_sh"), F.col("sk").alias("a_sk")
+    )
+    sig_b = prints.select(
+        F.col("id").alias("b"), F.col("sh").alias("b_sh"), F.col("sk").alias("b_sk")
+    )
+    screened = (
+        pairs_ab.join(sig_a, "a")
+        .join(sig_b, "b")
+        .rdd.mapPartitions(partial(_screen_partition, options=options))
+    )
     candidates = spark.createDataFrame(screened, "a string, b string")
     candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
     n_candidates = candidates.count()
@@ -613,14 +726,19 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
     grid = _grid_size(parts)
     group_a, group_b = (F.pmod(F.hash(c), F.lit(grid)) for c in ("a", "b"))
     cell = F.least(group_a, group_b) * grid + F.greatest(group_a, group_b)
-    joined = (candidates.withColumn("cell", cell)
-              .join(articles.select(*cols_a), F.col("a") == F.col("a_id"))
-              .join(articles.select(*cols_b), F.col("b") == F.col("b_id"))
-              .repartition(grid * (grid + 1) // 2, "cell").sortWithinPartitions("a", "b"))
-    verified = joined.rdd.mapPartitions(partial(_verify_partition, options=options,
-                                                corpus=corpus))
-    pairs = (spark.createDataFrame(verified, _PAIR_SCHEMA).orderBy("a", "b")
-             .persist(StorageLevel.MEMORY_AND_DISK))
+    joined = (
+        candidates.withColumn("cell", cell)
+        .join(articles.select(*cols_a), F.col("a") == F.col("a_id"))
+        .join(articles.select(*cols_b), F.col("b") == F.col("b_id"))
+        .repartition(grid * (grid + 1) // 2, "cell")
+        .sortWithinPartitions("a", "b")
+    )
+    verified = joined.rdd.mapPartitions(partial(_verify_partition, options=options, corpus=corpus))
+    pairs = (
+        spark.createDataFrame(verified, _PAIR_SCHEMA)
+        .orderBy("a", "b")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
     n_pairs = pairs.count()
     candidates.unpersist()
     seconds["verify"] = time.perf_counter() - t2
@@ -633,10 +751,15 @@ def run_scan(spark: SparkSession, inputs: Sequence[str], *, options: Options = D
     return SparkScan(pairs, families, n_articles, n_candidates, n_pairs, failed, seconds)
 
 
-def scan_spark(inputs: Sequence[str], *, options: Options = DEFAULT_OPTIONS,
-               master: str | None = None, partitions: int | None = None,
-               spark: SparkSession | None = None,
-               conf: Mapping[str, str] | None = None) -> ScanResult:
+def scan_spark(
+    inputs: Sequence[str],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    master: str | None = None,
+    partitions: int | None = None,
+    spark: SparkSession | None = None,
+    conf: Mapping[str, str] | None = None,
+) -> ScanResult:
     """``scan.scan`` on Spark: the same pairs and families, collected on the driver.
 
     ``inputs`` are JSONL/Parquet files, folders or globs (any Hadoop filesystem URI).
@@ -653,8 +776,9 @@ def _local_dir(out: str) -> Path | None:
     return None if "://" in out else Path(out)
 
 
-def write_spark(result: SparkScan, out: str, *,
-                jsonl_limit: int = JSONL_LIMIT) -> ScanResult | None:
+def write_spark(
+    result: SparkScan, out: str, *, jsonl_limit: int = JSONL_LIMIT
+) -> ScanResult | None:
     """Write ``pairs`` and ``families`` as Parquet under ``out``; with at most
     ``jsonl_limit`` pairs, also the local engine's layout (pairs.jsonl, families.jsonl,
     summary.json, errors.txt) when ``out`` is local, and return the collected result."""
@@ -675,6 +799,7 @@ def write_spark(result: SparkScan, out: str, *,
 def summary_line(result: SparkScan, out: str | None) -> str:
     """One line for scans too large to collect."""
     where = f"; Parquet under {out}" if out else ""
-    return (f"{result.articles:,} articles, {result.candidates:,} candidate pairs, "
-            f"{result.pair_count:,} reuse pairs, {len(result.failed):,} failed inputs{where}")
-
+    return (
+        f"{result.articles:,} articles, {result.candidates:,} candidate pairs, "
+        f"{result.pair_count:,} reuse pairs, {len(result.failed):,} failed inputs{where}"
+    )

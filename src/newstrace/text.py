@@ -30,20 +30,43 @@ _ASCII_TOKEN_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*|[A-Za-z][A-Za-z0-9]*(?:'[A
 # only ``_TOKEN_RE`` is exact.
 _NON_ASCII_TOKEN_CHAR_RE = regex.compile(
     r"[[\p{L}\p{M}\p{N}’\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
-    r"--[\x00-\x7F]]", regex.V1)
+    r"--[\x00-\x7F]]",
+    regex.V1,
+)
 _NO_SPACE_SCRIPT_RE = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
 _LATIN_RE = regex.compile(r"\p{Latin}")
-_QUOTES = str.maketrans({
-    "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "′": "'",
-    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
-})
+_QUOTES = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "‹": "'",
+        "›": "'",
+        "′": "'",
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "―": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+    }
+)
 _SPACE_RE = regex.compile(r"\s+")
 
 # Optional English helper list: function words carry no evidence of reuse.
-STOPWORDS: frozenset[str] = frozenset("""
+STOPWORDS: frozenset[str] = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from
 further had has have having he her here hers herself him himself his how i if in into is it
@@ -52,12 +75,14 @@ ourselves out over own same she should so some such than that the their theirs t
 themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself yourselves
 said says say told according per via s t don said mr mrs ms
-""".split()) | frozenset(
+""".split()
+) | frozenset(
     # Optional Urdu helper: its commonest function words, which otherwise make any two
     # Urdu news stories look alike sentence by sentence.
     """میں اور ہیں تھا تھی تھے گیا گئی گئے کیا ایک لیے لئے بعد مطابق نہیں ہوں ہوا ہوئے
     ہوئی رہا رہی رہے دیا کہا کرنے کرتے والے والی والا اپنے اپنی انہوں انہیں سکتا سکتی
-    سکتے جائے جبکہ تاہم کہنا""".split())
+    سکتے جائے جبکہ تاہم کہنا""".split()
+)
 
 STEM_LENGTH = 6
 
@@ -83,8 +108,10 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     stop = len(text) if end is None else end
     pattern = _ASCII_TOKEN_RE if _ascii_tokens_only(text, start, stop) else _TOKEN_RE
     get, new = _FOLDED.get, tuple.__new__  # the hot loop of every article: kept lean
-    return [new(Token, (m.start(), m.end(), get(f := m.group()) or _fold(f)))
-            for m in pattern.finditer(text, start, stop)]
+    return [
+        new(Token, (m.start(), m.end(), get(f := m.group()) or _fold(f)))
+        for m in pattern.finditer(text, start, stop)
+    ]
 
 
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
@@ -92,8 +119,7 @@ def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
     (dashes, currency and other symbols outside ASCII are fine): then ``_ASCII_TOKEN_RE``
     finds exactly the tokens of ``_TOKEN_RE``, since both patterns treat every other
     character as a separator and have no look-around."""
-    return text[start:stop].isascii() or \
-        _NON_ASCII_TOKEN_CHAR_RE.search(text, start, stop) is None
+    return text[start:stop].isascii() or _NON_ASCII_TOKEN_CHAR_RE.search(text, start, stop) is None
 
 
 _FOLDED: dict[str, str] = {}

@@ -99,80 +99,244 @@ MIN_SHARED_SENTENCES = 2
 # --- beats: orgs, roles and focus nouns of a story --------------------------------------------
 
 
-def _beat(name: str, orgs: tuple[str, str, str], roles: tuple[str, str, str],
-          nouns: tuple[str, ...], events: tuple[str, ...]) -> tg._Topic:
-    return tg._Topic(name=name, orgs=orgs, roles=roles, lexicon={"event": events},
-                     headlines=(), lead=(), sentences=(), quotes=nouns)
+def _beat(
+    name: str,
+    orgs: tuple[str, str, str],
+    roles: tuple[str, str, str],
+    nouns: tuple[str, ...],
+    events: tuple[str, ...],
+) -> tg._Topic:
+    return tg._Topic(
+        name=name,
+        orgs=orgs,
+        roles=roles,
+        lexicon={"event": events},
+        headlines=(),
+        lead=(),
+        sentences=(),
+        quotes=nouns,
+    )
 
 
 # ``quotes`` holds the beat's focus nouns (the grammar's own use; textgen's <quote> slot is
 # never used here: generic templates with quotes are left out).
 BEATS: tuple[tg._Topic, ...] = (
-    _beat("transport", ("<city> Transit Authority", "Regional Rail Partnership",
-                        "<city> Commuters' Forum"),
-          ("chief executive", "operations director", "chair"),
-          ("tram line", "bus lane", "night bus", "ring road", "timetable", "railway crossing",
-           "bus station", "footbridge", "ticket machine", "park-and-ride site"),
-          ("the timetable change", "the line closure", "the fare rise")),
-    _beat("housing", ("<city> Housing Trust", "<region> Tenants' Union", "<city> City Council"),
-          ("director", "organiser", "housing spokeswoman"),
-          ("housing estate", "rent cap", "tower block", "waiting list", "social housing scheme",
-           "eviction notice", "building plot", "student hall", "retrofit grant", "hostel"),
-          ("the eviction row", "the rent dispute", "the housing shortage")),
-    _beat("schools", ("<city> Education Board", "Oakfield Academy Trust",
-                      "<region> Parents' Association"),
-          ("superintendent", "head teacher", "chair"),
-          ("primary school", "school bus", "exam timetable", "sports hall", "classroom block",
-           "breakfast club", "catchment area", "teacher shortage", "school meal", "playground"),
-          ("the school closure", "the exam mix-up", "the staffing row")),
-    _beat("health", ("<region> Health Board", "St Brannock's Hospital", "<city> Patients' Panel"),
-          ("medical director", "chief nurse", "chair"),
-          ("hospital wing", "ambulance station", "waiting list", "walk-in clinic", "maternity unit",
-           "care home", "mental health service", "pharmacy", "vaccination centre", "night clinic"),
-          ("the ward closure", "the outbreak", "the staffing crisis")),
-    _beat("port", ("<city> Port Authority", "Northwater Shipping", "<city> Fishermen's Guild"),
-          ("harbour master", "managing director", "secretary"),
-          ("harbour wall", "ferry service", "container terminal", "fish market", "dry dock",
-           "pier", "lighthouse", "marina", "dredging contract", "quay"),
-          ("the harbour dispute", "the ferry cancellations", "the dock closure")),
-    _beat("energy", ("<region> Power Company", "<city> Energy Cooperative",
-                     "National Grid Regulator"),
-          ("chief engineer", "founder", "head of networks"),
-          ("power station", "wind farm", "heat network", "substation", "solar park",
-           "gas main", "battery store", "smart meter", "street lighting", "tariff"),
-          ("the power cut", "the tariff rise", "the blackout")),
-    _beat("farming", ("<region> Farmers' Union", "<city> Agricultural Show",
-                      "Rural Payments Agency"),
-          ("president", "show director", "regional manager"),
-          ("grain harvest", "dairy herd", "irrigation scheme", "cattle market", "orchard",
-           "hedgerow grant", "milk price", "drainage ditch", "farm shop", "slurry store"),
-          ("the drought", "the milk price row", "the harvest failure")),
-    _beat("culture", ("<city> Arts Council", "Grand Lantern Theatre", "<city> Heritage Society"),
-          ("director", "artistic director", "chair"),
-          ("museum", "theatre", "music festival", "library", "art gallery", "concert hall",
-           "town archive", "statue", "film festival", "craft fair"),
-          ("the festival", "the museum closure", "the funding row")),
-    _beat("courts", ("<city> Crown Court", "<region> Police", "<city> Law Society"),
-          ("judge", "chief constable", "president"),
-          ("trial", "appeal", "sentencing hearing", "jury", "fraud case", "police station",
-           "witness statement", "court building", "legal aid scheme", "parole hearing"),
-          ("the trial", "the fraud case", "the appeal")),
-    _beat("business", ("<city> Chamber of Trade", "Halvern Foods", "<region> Enterprise Agency"),
-          ("chief executive", "finance director", "head of investment"),
-          ("factory", "call centre", "retail park", "business park", "shopping centre",
-           "distribution warehouse", "start-up fund", "market hall", "bakery", "brewery"),
-          ("the factory closure", "the takeover", "the job cuts")),
-    _beat("environment", ("<region> Environment Agency", "<city> Rivers Trust",
-                          "Greenbank Water"),
-          ("area manager", "director", "chief executive"),
-          ("river", "nature reserve", "flood barrier", "sewage outfall", "reservoir", "woodland",
-           "recycling centre", "cycle path", "town park", "bathing beach"),
-          ("the pollution incident", "the flooding", "the sewage spill")),
-    _beat("sport", ("<city> Rovers", "<region> Athletic", "<city> Sports Trust"),
-          ("head coach", "manager", "chief executive"),
-          ("stadium", "training ground", "youth academy", "swimming pool", "cup run",
-           "season ticket", "ice rink", "running track", "sports centre", "marathon"),
-          ("the cup defeat", "the stadium row", "the takeover bid")),
+    _beat(
+        "transport",
+        ("<city> Transit Authority", "Regional Rail Partnership", "<city> Commuters' Forum"),
+        ("chief executive", "operations director", "chair"),
+        (
+            "tram line",
+            "bus lane",
+            "night bus",
+            "ring road",
+            "timetable",
+            "railway crossing",
+            "bus station",
+            "footbridge",
+            "ticket machine",
+            "park-and-ride site",
+        ),
+        ("the timetable change", "the line closure", "the fare rise"),
+    ),
+    _beat(
+        "housing",
+        ("<city> Housing Trust", "<region> Tenants' Union", "<city> City Council"),
+        ("director", "organiser", "housing spokeswoman"),
+        (
+            "housing estate",
+            "rent cap",
+            "tower block",
+            "waiting list",
+            "social housing scheme",
+            "eviction notice",
+            "building plot",
+            "student hall",
+            "retrofit grant",
+            "hostel",
+        ),
+        ("the eviction row", "the rent dispute", "the housing shortage"),
+    ),
+    _beat(
+        "schools",
+        ("<city> Education Board", "Oakfield Academy Trust", "<region> Parents' Association"),
+        ("superintendent", "head teacher", "chair"),
+        (
+            "primary school",
+            "school bus",
+            "exam timetable",
+            "sports hall",
+            "classroom block",
+            "breakfast club",
+            "catchment area",
+            "teacher shortage",
+            "school meal",
+            "playground",
+        ),
+        ("the school closure", "the exam mix-up", "the staffing row"),
+    ),
+    _beat(
+        "health",
+        ("<region> Health Board", "St Brannock's Hospital", "<city> Patients' Panel"),
+        ("medical director", "chief nurse", "chair"),
+        (
+            "hospital wing",
+            "ambulance station",
+            "waiting list",
+            "walk-in clinic",
+            "maternity unit",
+            "care home",
+            "mental health service",
+            "pharmacy",
+            "vaccination centre",
+            "night clinic",
+        ),
+        ("the ward closure", "the outbreak", "the staffing crisis"),
+    ),
+    _beat(
+        "port",
+        ("<city> Port Authority", "Northwater Shipping", "<city> Fishermen's Guild"),
+        ("harbour master", "managing director", "secretary"),
+        (
+            "harbour wall",
+            "ferry service",
+            "container terminal",
+            "fish market",
+            "dry dock",
+            "pier",
+            "lighthouse",
+            "marina",
+            "dredging contract",
+            "quay",
+        ),
+        ("the harbour dispute", "the ferry cancellations", "the dock closure"),
+    ),
+    _beat(
+        "energy",
+        ("<region> Power Company", "<city> Energy Cooperative", "National Grid Regulator"),
+        ("chief engineer", "founder", "head of networks"),
+        (
+            "power station",
+            "wind farm",
+            "heat network",
+            "substation",
+            "solar park",
+            "gas main",
+            "battery store",
+            "smart meter",
+            "street lighting",
+            "tariff",
+        ),
+        ("the power cut", "the tariff rise", "the blackout"),
+    ),
+    _beat(
+        "farming",
+        ("<region> Farmers' Union", "<city> Agricultural Show", "Rural Payments Agency"),
+        ("president", "show director", "regional manager"),
+        (
+            "grain harvest",
+            "dairy herd",
+            "irrigation scheme",
+            "cattle market",
+            "orchard",
+            "hedgerow grant",
+            "milk price",
+            "drainage ditch",
+            "farm shop",
+            "slurry store",
+        ),
+        ("the drought", "the milk price row", "the harvest failure"),
+    ),
+    _beat(
+        "culture",
+        ("<city> Arts Council", "Grand Lantern Theatre", "<city> Heritage Society"),
+        ("director", "artistic director", "chair"),
+        (
+            "museum",
+            "theatre",
+            "music festival",
+            "library",
+            "art gallery",
+            "concert hall",
+            "town archive",
+            "statue",
+            "film festival",
+            "craft fair",
+        ),
+        ("the festival", "the museum closure", "the funding row"),
+    ),
+    _beat(
+        "courts",
+        ("<city> Crown Court", "<region> Police", "<city> Law Society"),
+        ("judge", "chief constable", "president"),
+        (
+            "trial",
+            "appeal",
+            "sentencing hearing",
+            "jury",
+            "fraud case",
+            "police station",
+            "witness statement",
+            "court building",
+            "legal aid scheme",
+            "parole hearing",
+        ),
+        ("the trial", "the fraud case", "the appeal"),
+    ),
+    _beat(
+        "business",
+        ("<city> Chamber of Trade", "Halvern Foods", "<region> Enterprise Agency"),
+        ("chief executive", "finance director", "head of investment"),
+        (
+            "factory",
+            "call centre",
+            "retail park",
+            "business park",
+            "shopping centre",
+            "distribution warehouse",
+            "start-up fund",
+            "market hall",
+            "bakery",
+            "brewery",
+        ),
+        ("the factory closure", "the takeover", "the job cuts"),
+    ),
+    _beat(
+        "environment",
+        ("<region> Environment Agency", "<city> Rivers Trust", "Greenbank Water"),
+        ("area manager", "director", "chief executive"),
+        (
+            "river",
+            "nature reserve",
+            "flood barrier",
+            "sewage outfall",
+            "reservoir",
+            "woodland",
+            "recycling centre",
+            "cycle path",
+            "town park",
+            "bathing beach",
+        ),
+        ("the pollution incident", "the flooding", "the sewage spill"),
+    ),
+    _beat(
+        "sport",
+        ("<city> Rovers", "<region> Athletic", "<city> Sports Trust"),
+        ("head coach", "manager", "chief executive"),
+        (
+            "stadium",
+            "training ground",
+            "youth academy",
+            "swimming pool",
+            "cup run",
+            "season ticket",
+            "ice rink",
+            "running track",
+            "sports centre",
+            "marathon",
+        ),
+        ("the cup defeat", "the stadium row", "the takeover bid"),
+    ),
 )
 
 # --- grammar lexicons ---------------------------------------------------------------------------
@@ -190,7 +354,8 @@ a local charity|the tenants' association|a residents' group|the planning panel|
 the auditor's office|the transport department|the city's ombudsman|the fire service|
 the government|a cross-party panel|the finance committee|an independent review|
 the county court|the harbour board|the development agency|a citizens' jury""".replace(
-    "\n", "").split("|")
+    "\n", ""
+).split("|")
 
 
 def _forms(v: str) -> tuple[str, str, str]:
@@ -199,7 +364,9 @@ def _forms(v: str) -> tuple[str, str, str]:
     return base, past, participle
 
 
-VERBS = tuple(_forms(v) for v in """approve,approved,approved|reject,rejected,rejected|
+VERBS = tuple(
+    _forms(v)
+    for v in """approve,approved,approved|reject,rejected,rejected|
 postpone,postponed,postponed|review,reviewed,reviewed|criticise,criticised,criticised|
 announce,announced,announced|delay,delayed,delayed|expand,expanded,expanded|
 inspect,inspected,inspected|question,questioned,questioned|defend,defended,defended|
@@ -218,7 +385,8 @@ double,doubled,doubled|freeze,froze,frozen|renew,renewed,renewed|test,tested,tes
 monitor,monitored,monitored|investigate,investigated,investigated|shut,shut,shut|
 keep,kept,kept|damage,damaged,damaged|help,helped,helped|show,showed,shown|
 sell,sold,sold|buy,bought,bought|build,built,built|lease,leased,leased|
-estimate,estimated,estimated|report,reported,reported""".replace("\n", "").split("|"))
+estimate,estimated,estimated|report,reported,reported""".replace("\n", "").split("|")
+)
 NOUNS = """plan|proposal|budget|scheme|contract|report|inquiry|survey|bridge|depot|clinic|
 library|school|road|market|car park|power supply|sewer|bypass|warehouse|fire station|
 town square|community centre|food bank|youth club|courthouse|recycling scheme|grant|loan|
@@ -226,12 +394,12 @@ subsidy|levy|inspection regime|investigation|decision|deal|offer|review|statemen
 building|roof|water main|parking charge|speed limit|ban|curfew|funding round|land sale|
 repair programme|consultation|petition|audit|forecast|licence|permit|lease|tender|
 pension fund|bonus scheme|pay offer|planning application|safety rule|emergency plan""".replace(
-    "\n", "").split("|")
+    "\n", ""
+).split("|")
 PLURALS = """homes|shops|families|jobs|beds|buses|trees|flats|classrooms|pupils|workers|
 patients|visitors|complaints|vehicles|boats|houses|businesses|passengers|tenants|streets|
 lamps|trains|lorries|applications|signatures|volunteers|members|staff|residents|children|
-drivers|people|roads|schools|incidents|repairs|posts|places|tickets""".replace(
-    "\n", "").split("|")
+drivers|people|roads|schools|incidents|repairs|posts|places|tickets""".replace("\n", "").split("|")
 ADJS = """new|old|main|major|large|small|temporary|disputed|delayed|controversial|costly|
 cheaper|revised|regional|local|public|private|coastal|northern|eastern|southern|western|
 historic|modern|derelict|busy|flooded|damaged|unfinished|popular|crowded|empty|neglected|
@@ -252,20 +420,37 @@ before <time1>|since <yearpast>|late on <weekday>|this week|in <month>|
 at a meeting on <weekday>|last autumn|two years ago|in the spring|overnight|at short notice|
 in a vote on <weekday>|after months of delay|on <weekday> evening|early on <weekday>|
 at the start of the year|last summer|in <yearpast>|before the winter|after the holidays|
-at the weekend|within hours|this morning|in the coming weeks|next year""".replace(
-    "\n", "").split("|")
+at the weekend|within hours|this morning|in the coming weeks|next year""".replace("\n", "").split(
+    "|"
+)
 STREETS = "Road|Street|Lane|Avenue|Quay|Row|Hill|Way|Terrace|Place".split("|")
 PLACES = """in the old quarter|near the railway station|along the river|on the northern ring road|
 outside the town hall|in <city>|across <region>|beside the harbour|at the edge of <city>|
 in the eastern districts|on the west bank|near the university campus|in the market square|
 behind the cathedral|in the southern suburbs|on the industrial estate|near the bus station|
 in the city centre|around the docks|in outlying villages|on the coast road|
-next to the hospital|in the north of <region>|close to the stadium""".replace(
-    "\n", "").split("|")
-SAY = ("said", "told reporters", "said in a statement", "told the council", "said on <weekday>",
-       "told a news conference", "said later", "wrote in a letter to members")
-QUOTE_OPENERS = ("We", "We", "I", "They", "The council", "This city", "Our members",
-                 "The people of <city>", "Nobody")
+next to the hospital|in the north of <region>|close to the stadium""".replace("\n", "").split("|")
+SAY = (
+    "said",
+    "told reporters",
+    "said in a statement",
+    "told the council",
+    "said on <weekday>",
+    "told a news conference",
+    "said later",
+    "wrote in a letter to members",
+)
+QUOTE_OPENERS = (
+    "We",
+    "We",
+    "I",
+    "They",
+    "The council",
+    "This city",
+    "Our members",
+    "The people of <city>",
+    "Nobody",
+)
 _SMALL = "zero one two three four five six seven eight nine".split()
 
 
@@ -318,8 +503,9 @@ def make_cast(rng: random.Random, topic: tg._Topic) -> dict[str, str]:
         cast[f"p{k}"] = name
         cast[f"p{k}l"] = name.split()[-1]
     for k in range(3):
-        cast[f"org{k + 1}"] = topic.orgs[k].replace("<city>", city).replace(
-            "<region>", cast["region"])
+        cast[f"org{k + 1}"] = (
+            topic.orgs[k].replace("<city>", city).replace("<region>", cast["region"])
+        )
     assert old_city  # (textgen's draw is kept for the rng stream, then replaced)
     return cast
 
@@ -370,8 +556,18 @@ class Grammar:
 
     def count(self) -> str:
         r = self.rng
-        return r.choice(("<n3>", "<n2>", str(r.randint(12, 990)), "about <n3>", _num(r, 2, 9),
-                         "more than <n2>", "nearly <n4>", f"{r.randint(2, 9)},{r.randint(100, 999)}"))
+        return r.choice(
+            (
+                "<n3>",
+                "<n2>",
+                str(r.randint(12, 990)),
+                "about <n3>",
+                _num(r, 2, 9),
+                "more than <n2>",
+                "nearly <n4>",
+                f"{r.randint(2, 9)},{r.randint(100, 999)}",
+            )
+        )
 
     def street(self) -> str:
         return f"on {place_name(self.rng)} {self.rng.choice(STREETS)}"
@@ -383,9 +579,13 @@ class Grammar:
     def time(self) -> str:
         r = self.rng
         if r.random() < 0.15:
-            return r.choice((f"within {_num(r, 2, 11)} weeks",
-                             f"over the next {_num(r, 2, 9)} years",
-                             f"after {_num(r, 2, 14)} months"))
+            return r.choice(
+                (
+                    f"within {_num(r, 2, 11)} weeks",
+                    f"over the next {_num(r, 2, 9)} years",
+                    f"after {_num(r, 2, 14)} months",
+                )
+            )
         return r.choice(TIMES)
 
     def obj(self, det: bool = True) -> str:
@@ -393,8 +593,11 @@ class Grammar:
         noun = self.noun()
         if r.random() < 0.5:
             noun = f"{r.choice(ADJS)} {noun}"
-        head = (r.choice(("the", "the", "a", "its", "their", "the city's")) + " " + noun
-                if det else noun)
+        head = (
+            r.choice(("the", "the", "a", "its", "their", "the city's")) + " " + noun
+            if det
+            else noun
+        )
         if head.startswith("a "):
             head = _an(head[2:])
         x = r.random()
@@ -452,8 +655,12 @@ class Grammar:
             lambda: f"{opener} cannot {v[0]} the {self.noun()} {self.reason()}",
             lambda: f"{opener} {v[1]} {self.obj()} and we would do it again",
             lambda: f"{opener} will not {v[0]} {self.obj()} {self.time()}",
-            lambda: f"{opener} {v[1]} {self.obj()} {self.place()}, and {r.choice(GROUPS)} {self.verb()[1]} {self.obj()}",
-            lambda: f"{opener} asked for {self.count()} {r.choice(PLURALS)} and got nothing {self.time()}",
+            lambda: (
+                f"{opener} {v[1]} {self.obj()} {self.place()}, and {r.choice(GROUPS)} {self.verb()[1]} {self.obj()}"
+            ),
+            lambda: (
+                f"{opener} asked for {self.count()} {r.choice(PLURALS)} and got nothing {self.time()}"
+            ),
         )
         return r.choice(forms)()
 
@@ -462,13 +669,19 @@ class Grammar:
         r = self.rng
         v = self.verb()
         forms = (
-            lambda: f"<CITY>, <month> <day> (<agency>) – {_cap(self.subject())} {v[1]} {self.obj()} "
-            f"on <weekday>, <date>{self.extra()}, {r.choice(('officials', 'organisers', 'the <org1>', 'police'))} said.",
-            lambda: f"<CITY>, <month> <day> (<agency>) – {self.person(first=True)} {v[1]} {self.obj()} "
-            f"in <city> on <weekday>, <date>, {r.choice(('a move that affects', 'a decision that hits', 'in a blow to', 'to the relief of'))} {self.count()} {r.choice(PLURALS)}{self.extra()}.",
-            lambda: f"<CITY>, <month> <day> (<agency>) – {r.choice(('Plans', 'A bid', 'Proposals', 'An attempt', 'A scheme'))} to {v[0]} {self.obj()} "
-            f"{r.choice(('were thrown into doubt', 'stalled', 'were pushed through', 'won approval', 'collapsed', 'moved ahead'))} "
-            f"on <weekday>, <date>{self.extra()}, the <org{r.randint(1, 3)}> said.",
+            lambda: (
+                f"<CITY>, <month> <day> (<agency>) – {_cap(self.subject())} {v[1]} {self.obj()} "
+                f"on <weekday>, <date>{self.extra()}, {r.choice(('officials', 'organisers', 'the <org1>', 'police'))} said."
+            ),
+            lambda: (
+                f"<CITY>, <month> <day> (<agency>) – {self.person(first=True)} {v[1]} {self.obj()} "
+                f"in <city> on <weekday>, <date>, {r.choice(('a move that affects', 'a decision that hits', 'in a blow to', 'to the relief of'))} {self.count()} {r.choice(PLURALS)}{self.extra()}."
+            ),
+            lambda: (
+                f"<CITY>, <month> <day> (<agency>) – {r.choice(('Plans', 'A bid', 'Proposals', 'An attempt', 'A scheme'))} to {v[0]} {self.obj()} "
+                f"{r.choice(('were thrown into doubt', 'stalled', 'were pushed through', 'won approval', 'collapsed', 'moved ahead'))} "
+                f"on <weekday>, <date>{self.extra()}, the <org{r.randint(1, 3)}> said."
+            ),
         )
         return r.choice(forms)()
 
@@ -476,12 +689,18 @@ class Grammar:
         r = self.rng
         v = self.verb()
         forms = (
-            lambda: f"{self.person(first=True)} {v[1]} {self.obj()} in <city> on <weekday>, "
-            f"{self.reason()}, leaving {self.count()} {r.choice(PLURALS)} in limbo.",
-            lambda: f"In <city>, {self.subject()} {v[1]} {self.obj()} on <weekday>, <date>, "
-            f"the <org{r.randint(1, 3)}> confirmed, {self.reason()}.",
-            lambda: f"A decision to {v[0]} {self.obj()} in <city> on <weekday> drew an angry response "
-            f"from {r.choice(GROUPS)}, who said {self.count()} {r.choice(PLURALS)} would suffer.",
+            lambda: (
+                f"{self.person(first=True)} {v[1]} {self.obj()} in <city> on <weekday>, "
+                f"{self.reason()}, leaving {self.count()} {r.choice(PLURALS)} in limbo."
+            ),
+            lambda: (
+                f"In <city>, {self.subject()} {v[1]} {self.obj()} on <weekday>, <date>, "
+                f"the <org{r.randint(1, 3)}> confirmed, {self.reason()}."
+            ),
+            lambda: (
+                f"A decision to {v[0]} {self.obj()} in <city> on <weekday> drew an angry response "
+                f"from {r.choice(GROUPS)}, who said {self.count()} {r.choice(PLURALS)} would suffer."
+            ),
         )
         return r.choice(forms)()
 
@@ -501,86 +720,126 @@ class Grammar:
         if n == 0:
             return f"{self.subject()} {v[1]} {self.obj()} {self.place()} {self.time()}."
         if n == 1:
-            return (f"{self.person()} {c(('said', 'estimated', 'warned', 'admitted'))} the "
-                    f"{self.noun()} would {c(('cost about', 'cost roughly', 'need', 'swallow'))} "
-                    f"{money} and {c(('take', 'need', 'run for'))} {_num(r, 2, 30)} "
-                    f"{c(('months', 'weeks', 'years'))}{c(('', ' to finish', ' to complete'))}{extra()}.")
+            return (
+                f"{self.person()} {c(('said', 'estimated', 'warned', 'admitted'))} the "
+                f"{self.noun()} would {c(('cost about', 'cost roughly', 'need', 'swallow'))} "
+                f"{money} and {c(('take', 'need', 'run for'))} {_num(r, 2, 30)} "
+                f"{c(('months', 'weeks', 'years'))}{c(('', ' to finish', ' to complete'))}{extra()}."
+            )
         if n == 2:
             org = f"<org{r.randint(1, 3)}>"
-            return (f"{c((f'According to the {org},', f'The {org} said', f'A spokesman for the {org} said', f'In a statement, the {org} said that'))} "
-                    f"{self.count()} "
-                    f"{c(PLURALS)} were {v[2]} {self.time()}, {self.reason()}{extra()}.")
+            return (
+                f"{c((f'According to the {org},', f'The {org} said', f'A spokesman for the {org} said', f'In a statement, the {org} said that'))} "
+                f"{self.count()} "
+                f"{c(PLURALS)} were {v[2]} {self.time()}, {self.reason()}{extra()}."
+            )
         if n == 3:
-            return (f"{self.subject()} {v[1]} {self.obj()} {self.reason()}, and "
-                    f"{self.subject()} {w[1]} {self.obj()} {self.time()}.")
+            return (
+                f"{self.subject()} {v[1]} {self.obj()} {self.reason()}, and "
+                f"{self.subject()} {w[1]} {self.obj()} {self.time()}."
+            )
         if n == 4:
-            return (f"The {c(ADJS)} {self.noun()} {self.place()}, which {c(GROUPS)} "
-                    f"{v[1]} {self.time()}, was {w[2]} {self.reason()}.")
+            return (
+                f"The {c(ADJS)} {self.noun()} {self.place()}, which {c(GROUPS)} "
+                f"{v[1]} {self.time()}, was {w[2]} {self.reason()}."
+            )
         if n == 5:
-            return f"\"{self.quote()},\" {self.person()} {c(SAY)}{extra()}."
+            return f'"{self.quote()}," {self.person()} {c(SAY)}{extra()}.'
         if n == 6:
-            return (f"{self.person()} {c(('told reporters', 'said', 'insisted', 'argued'))} that "
-                    f"{self.subject()} had {v[2]} {self.obj()} {self.reason()}{extra()}.")
+            return (
+                f"{self.person()} {c(('told reporters', 'said', 'insisted', 'argued'))} that "
+                f"{self.subject()} had {v[2]} {self.obj()} {self.reason()}{extra()}."
+            )
         if n == 7:
-            return (f"{c(('Figures', 'Data', 'Records', 'A report', 'A survey'))} "
-                    f"{c(('published', 'released', 'compiled', 'seen'))} by the <org{r.randint(1, 3)}> "
-                    f"{c(('showed', 'suggested', 'found', 'indicated'))} that {self.count()} "
-                    f"{c(PLURALS)} {self.place()} were {v[2]} {self.time()}{extra()}.")
+            return (
+                f"{c(('Figures', 'Data', 'Records', 'A report', 'A survey'))} "
+                f"{c(('published', 'released', 'compiled', 'seen'))} by the <org{r.randint(1, 3)}> "
+                f"{c(('showed', 'suggested', 'found', 'indicated'))} that {self.count()} "
+                f"{c(PLURALS)} {self.place()} were {v[2]} {self.time()}{extra()}."
+            )
         if n == 8:
-            return (f"{self.subject()} said {self.obj()} {self.place()} had been {v[2]}, while "
-                    f"{self.subject()} {w[1]} {self.obj()}.")
+            return (
+                f"{self.subject()} said {self.obj()} {self.place()} had been {v[2]}, while "
+                f"{self.subject()} {w[1]} {self.obj()}."
+            )
         if n == 9:
-            return (f"{c(('Work on', 'Repairs to', 'Progress on', 'A decision on', 'Building'))} "
-                    f"the {self.noun()} {self.place()} "
-                    f"{c(('is expected to', 'should', 'will probably', 'is due to', 'may'))} "
-                    f"{c(('start', 'resume', 'finish', 'stop', 'be completed', 'slip'))} "
-                    f"{self.time()}, {self.person()} {c(SAY)}{extra()}.")
+            return (
+                f"{c(('Work on', 'Repairs to', 'Progress on', 'A decision on', 'Building'))} "
+                f"the {self.noun()} {self.place()} "
+                f"{c(('is expected to', 'should', 'will probably', 'is due to', 'may'))} "
+                f"{c(('start', 'resume', 'finish', 'stop', 'be completed', 'slip'))} "
+                f"{self.time()}, {self.person()} {c(SAY)}{extra()}."
+            )
         if n == 10:
-            return (f"{c(('At least', 'Some', 'Nearly', 'Fewer than', 'More than'))} "
-                    f"{c(('<n3>', '<n2>', str(r.randint(12, 990))))} "
-                    f"{c(PLURALS)} {self.place()} {v[1]} {self.obj()} {self.time()}.")
+            return (
+                f"{c(('At least', 'Some', 'Nearly', 'Fewer than', 'More than'))} "
+                f"{c(('<n3>', '<n2>', str(r.randint(12, 990))))} "
+                f"{c(PLURALS)} {self.place()} {v[1]} {self.obj()} {self.time()}."
+            )
         if n == 11:
-            return (f"{self.subject()} {v[1]} a {c(('plan', 'bid', 'proposal', 'move'))} to {w[0]} "
-                    f"{self.obj()} {self.place()}, but {self.subject()} {self.verb()[1]} it "
-                    f"{self.reason()}.")
+            return (
+                f"{self.subject()} {v[1]} a {c(('plan', 'bid', 'proposal', 'move'))} to {w[0]} "
+                f"{self.obj()} {self.place()}, but {self.subject()} {self.verb()[1]} it "
+                f"{self.reason()}."
+            )
         if n == 12:
-            return (f"The <org{r.randint(1, 3)}> has {v[2]} {self.obj()} {_num(r, 2, 14)} times "
-                    f"{c(('since <yearpast>', 'in the past decade', 'this year', 'in recent years'))}"
-                    f", {self.reason()}{extra()}.")
+            return (
+                f"The <org{r.randint(1, 3)}> has {v[2]} {self.obj()} {_num(r, 2, 14)} times "
+                f"{c(('since <yearpast>', 'in the past decade', 'this year', 'in recent years'))}"
+                f", {self.reason()}{extra()}."
+            )
         if n == 13:
-            return f"In <city>, {self.subject()} {v[1]} {self.obj()} {self.time()}, {self.reason()}."
+            return (
+                f"In <city>, {self.subject()} {v[1]} {self.obj()} {self.time()}, {self.reason()}."
+            )
         if n == 14:
-            return (f"{self.person()} {v[1]} {self.obj()} {self.reason()} and "
-                    f"{c(('promised', 'announced', 'hinted at', 'ruled out'))} "
-                    f"{_an(c(ADJS))} {self.noun()} {self.time()}{extra()}.")
+            return (
+                f"{self.person()} {v[1]} {self.obj()} {self.reason()} and "
+                f"{c(('promised', 'announced', 'hinted at', 'ruled out'))} "
+                f"{_an(c(ADJS))} {self.noun()} {self.time()}{extra()}."
+            )
         if n == 15:
-            return (f"{c(('The cost of', 'Spending on', 'The bill for', 'The budget for'))} the "
-                    f"{self.noun()} {c(('rose to', 'climbed to', 'reached', 'fell to', 'stood at'))} "
-                    f"{money} {self.time()}, "
-                    f"{c(('up', 'a rise of', 'down', 'a change of'))} <pct1> "
-                    f"{c(('on the original estimate', 'against the budget', 'on last year', 'since the tender'))}{extra()}.")
+            return (
+                f"{c(('The cost of', 'Spending on', 'The bill for', 'The budget for'))} the "
+                f"{self.noun()} {c(('rose to', 'climbed to', 'reached', 'fell to', 'stood at'))} "
+                f"{money} {self.time()}, "
+                f"{c(('up', 'a rise of', 'down', 'a change of'))} <pct1> "
+                f"{c(('on the original estimate', 'against the budget', 'on last year', 'since the tender'))}{extra()}."
+            )
         if n == 16:
-            return (f"{c(GROUPS)} {self.place()} "
-                    f"{c(('said they had not been', 'complained they were never', 'insisted they were not'))} "
-                    f"{c(('told', 'consulted', 'warned', 'asked'))} about the {self.noun()} "
-                    f"{self.time()}{extra()}.")
+            return (
+                f"{c(GROUPS)} {self.place()} "
+                f"{c(('said they had not been', 'complained they were never', 'insisted they were not'))} "
+                f"{c(('told', 'consulted', 'warned', 'asked'))} about the {self.noun()} "
+                f"{self.time()}{extra()}."
+            )
         if n == 17:
-            return (f"{c(('In a vote held', 'At a meeting', 'In a ballot', 'In a show of hands'))} "
-                    f"{self.time()}, {c(('<n3>', '<n2>', str(r.randint(12, 990))))} {c(PLURALS)} "
-                    f"{v[1]} {self.obj()}{extra()}.")
+            return (
+                f"{c(('In a vote held', 'At a meeting', 'In a ballot', 'In a show of hands'))} "
+                f"{self.time()}, {c(('<n3>', '<n2>', str(r.randint(12, 990))))} {c(PLURALS)} "
+                f"{v[1]} {self.obj()}{extra()}."
+            )
         if n == 18:
-            return (f"{self.subject()} {v[1]} {self.obj()}, which {c(GROUPS)} "
-                    f"{w[1]} {self.time()} {self.reason()}.")
-        return f"\"{self.quote()},\" said {self.person().rstrip(',')}{extra(', ')}."
+            return (
+                f"{self.subject()} {v[1]} {self.obj()}, which {c(GROUPS)} "
+                f"{w[1]} {self.time()} {self.reason()}."
+            )
+        return f'"{self.quote()}," said {self.person().rstrip(",")}{extra(", ")}.'
 
     def headline(self) -> str:
         r = self.rng
         v = self.verb()
         forms = (
-            lambda: f"<city> {r.choice(('council', 'board', 'officials', 'trust', 'regulator'))} {_third(v[0])} {self.noun()}",
+            lambda: (
+                f"<city> {r.choice(('council', 'board', 'officials', 'trust', 'regulator'))} {_third(v[0])} {self.noun()}"
+            ),
             lambda: f"{self.noun().capitalize()} {v[2]} in <city> {self.reason()}",
-            lambda: f"<n3> {r.choice(PLURALS)} hit as <city> {r.choice(('council', 'board'))} {_third(v[0])} {self.noun()}",
-            lambda: f"Row over <city> {self.noun()} as {r.choice(GROUPS)} {v[1]} {self.obj(det=True)}",
+            lambda: (
+                f"<n3> {r.choice(PLURALS)} hit as <city> {r.choice(('council', 'board'))} {_third(v[0])} {self.noun()}"
+            ),
+            lambda: (
+                f"Row over <city> {self.noun()} as {r.choice(GROUPS)} {v[1]} {self.obj(det=True)}"
+            ),
         )
         return r.choice(forms)()
 
@@ -589,10 +848,17 @@ STOCK: tuple[str, ...] = tuple(g for g in tg._GENERIC if "<quote>" not in g)
 """textgen's generic stock sentences without quotes: shared phrasing across the corpus."""
 
 
-def grammar_story(rng: random.Random, *, words: int | None = None, beat: tg._Topic | None = None,
-                  cast: dict[str, str] | None = None, site: str | None = None,
-                  decoy: bool = False, stock: int | None = None,
-                  avoid: frozenset[str] = frozenset()) -> tuple[Story, list[int]]:
+def grammar_story(
+    rng: random.Random,
+    *,
+    words: int | None = None,
+    beat: tg._Topic | None = None,
+    cast: dict[str, str] | None = None,
+    site: str | None = None,
+    decoy: bool = False,
+    stock: int | None = None,
+    avoid: frozenset[str] = frozenset(),
+) -> tuple[Story, list[int]]:
     """A new article from the grammar (textgen's cast, slots and boilerplate).
 
     ``cast`` reuses another story's people, places, dates and figures (decoys). Returns
@@ -619,14 +885,24 @@ def grammar_story(rng: random.Random, *, words: int | None = None, beat: tg._Top
     meta = {k: cast[k] for k in ("city", "month", "day", "year", "agency")}
     meta["topic"] = beat.name
     header, footer, credit = tg._boilerplate(rng, site, headline, meta, agency=cast["agency"])
-    story = Story(headline, tg._paragraphs(sentences, rng), site, beat.name, header, footer,
-                  credit, meta, frozenset(STOCK[k] for k in used))
+    story = Story(
+        headline,
+        tg._paragraphs(sentences, rng),
+        site,
+        beat.name,
+        header,
+        footer,
+        credit,
+        meta,
+        frozenset(STOCK[k] for k in used),
+    )
     story.meta["_cast"] = json.dumps(cast)  # (decoys reuse it)
     return story, used
 
 
-def summary_of(story: Story, rng: random.Random, *, share: tuple[float, float] = (0.3, 0.4),
-               rate: float = 0.25) -> Story:
+def summary_of(
+    story: Story, rng: random.Random, *, share: tuple[float, float] = (0.3, 0.4), rate: float = 0.25
+) -> Story:
     """A summary: the lead and 30-40% of the other sentences, in order, lightly spun
     (``rate`` of the spinnable words), under a reworded headline and another site's
     boilerplate. ``src`` indexes the parent's sentences."""
@@ -636,14 +912,23 @@ def summary_of(story: Story, rng: random.Random, *, share: tuple[float, float] =
     out = [Sentence(tg.spin_sentence(src[i].text, rng, rate), (i,)) for i in picks]
     headline = tg.spin_sentence(story.headline, rng, 0.5)
     site = tg._outlet(rng)
-    header, footer, credit = tg._boilerplate(rng, site, headline, story.meta,
-                                             agency=story.meta.get("agency"), first_on=story.site)
-    return replace(story, headline=headline, paragraphs=tg._paragraphs(out, rng), site=site,
-                   header=header, footer=footer, credit=credit)
+    header, footer, credit = tg._boilerplate(
+        rng, site, headline, story.meta, agency=story.meta.get("agency"), first_on=story.site
+    )
+    return replace(
+        story,
+        headline=headline,
+        paragraphs=tg._paragraphs(out, rng),
+        site=site,
+        header=header,
+        footer=footer,
+        credit=credit,
+    )
 
 
-def partial_of(story: Story, rng: random.Random, *, share: float = 1 / 3,
-               words: int = 600) -> tuple[Story, list[int]]:
+def partial_of(
+    story: Story, rng: random.Random, *, share: float = 1 / 3, words: int = 600
+) -> tuple[Story, list[int]]:
     """``textgen.partial_reuse`` with a grammar host: ``share`` of the parent's sentences,
     verbatim, in two runs, inside a new article on another beat. Own sentences have
     ``src == ()``."""
@@ -659,12 +944,18 @@ def partial_of(story: Story, rng: random.Random, *, share: float = 1 / 3,
     reused = [Sentence(src[k].text, (k,)) for k in picks]
     used = sum(len(s.text.split()) for s in reused)
     beats = [b for b in BEATS if b.name != story.topic]
-    host, stock = grammar_story(rng, words=max(150, words - used), beat=rng.choice(beats),
-                                avoid=story.templates)
+    host, stock = grammar_story(
+        rng, words=max(150, words - used), beat=rng.choice(beats), avoid=story.templates
+    )
     own = [Sentence(s.text) for s in host.sentences]
     cut = max(1, len(own) // 3)
-    body = own[:cut] + reused[:len(reused) // 2] + own[cut:2 * cut] + reused[len(reused) // 2:] \
-        + own[2 * cut:]
+    body = (
+        own[:cut]
+        + reused[: len(reused) // 2]
+        + own[cut : 2 * cut]
+        + reused[len(reused) // 2 :]
+        + own[2 * cut :]
+    )
     return replace(host, paragraphs=tg._paragraphs(body, rng)), stock
 
 
@@ -698,25 +989,39 @@ class Corpus:
     params: dict[str, Any]
 
     def records(self) -> list[dict[str, str]]:
-        return [{"id": it.id, "text": it.story.text, "title": it.story.headline,
-                 "site": it.story.site, "published": it.published.isoformat(timespec="minutes")}
-                for it in self.items]
+        return [
+            {
+                "id": it.id,
+                "text": it.story.text,
+                "title": it.story.headline,
+                "site": it.story.site,
+                "published": it.published.isoformat(timespec="minutes"),
+            }
+            for it in self.items
+        ]
 
     def truth(self) -> dict[str, Any]:
         by_uid = {it.uid: it for it in self.items}
         arts = {}
         for it in self.items:
             arts[it.id] = {
-                "family": by_uid[it.root].id, "role": it.role, "kind": it.kind,
+                "family": by_uid[it.root].id,
+                "role": it.role,
+                "kind": it.kind,
                 "parent": by_uid[it.parent].id if it.parent is not None else None,
-                "depth": it.depth, "beat": it.story.topic,
+                "depth": it.depth,
+                "beat": it.story.topic,
                 "event_of": by_uid[it.event_of].id if it.event_of is not None else None,
                 "stock": it.stock,
             }
-        return {"generator": "bench/gen_corpus.py", "params": self.params,
-                "rules": __doc__.split("Ground truth (``truth.json``)")[1].strip(),
-                "articles": arts, "pairs": self.pairs,
-                "ambiguous": [list(p) for p in self.ambiguous]}
+        return {
+            "generator": "bench/gen_corpus.py",
+            "params": self.params,
+            "rules": __doc__.split("Ground truth (``truth.json``)")[1].strip(),
+            "articles": arts,
+            "pairs": self.pairs,
+            "ambiguous": [list(p) for p in self.ambiguous],
+        }
 
 
 def _own_atoms(uid: int, story: Story) -> list[frozenset[Atom]]:
@@ -744,8 +1049,14 @@ def _pick_kind(rng: random.Random) -> str:
     return KIND_WEIGHTS[-1][0]
 
 
-def build_corpus(n: int, seed: int, *, related: float = 0.4, decoy_rate: float = 0.35,
-                 grandchild_rate: float = 0.2) -> Corpus:
+def build_corpus(
+    n: int,
+    seed: int,
+    *,
+    related: float = 0.4,
+    decoy_rate: float = 0.35,
+    grandchild_rate: float = 0.2,
+) -> Corpus:
     """``n`` articles: families and decoys until ``related`` of ``n``, then unrelated."""
     rng = random.Random(seed)
     items: list[Item] = []
@@ -766,8 +1077,16 @@ def build_corpus(n: int, seed: int, *, related: float = 0.4, decoy_rate: float =
         else:
             story, stock = partial_of(parent.story, rng)
         when = parent.published + dt.timedelta(minutes=rng.randint(20, 60 * 48))
-        it = add(story, published=when, role="copy", kind=kind, parent=parent.uid,
-                 depth=parent.depth + 1, root=parent.root, stock=stock)
+        it = add(
+            story,
+            published=when,
+            role="copy",
+            kind=kind,
+            parent=parent.uid,
+            depth=parent.depth + 1,
+            root=parent.root,
+            stock=stock,
+        )
         it.atoms = _derived_atoms(it.uid, story, parent, kind)
         return it
 
@@ -790,11 +1109,13 @@ def build_corpus(n: int, seed: int, *, related: float = 0.4, decoy_rate: float =
         if rng.random() < decoy_rate:
             cast = json.loads(orig.story.meta["_cast"])
             beat = next(b for b in BEATS if b.name == orig.story.topic)
-            story, stock = grammar_story(rng, beat=beat, cast=cast, decoy=True,
-                                         avoid=orig.story.templates)
+            story, stock = grammar_story(
+                rng, beat=beat, cast=cast, decoy=True, avoid=orig.story.templates
+            )
             when = orig.published + dt.timedelta(minutes=rng.randint(-720, 720))
-            d = add(story, published=when, role="decoy", kind="decoy", event_of=orig.uid,
-                    stock=stock)
+            d = add(
+                story, published=when, role="decoy", kind="decoy", event_of=orig.uid, stock=stock
+            )
             d.root = d.uid
             d.atoms = _own_atoms(d.uid, story)
             if rng.random() < 0.15:
@@ -814,9 +1135,18 @@ def build_corpus(n: int, seed: int, *, related: float = 0.4, decoy_rate: float =
         items[k].id = f"n{pos:0{width}d}"
     pairs, ambiguous = _truth_pairs(items)
     items_sorted = sorted(items, key=lambda it: it.id)
-    return Corpus(items_sorted, pairs, ambiguous,
-                  {"n": n, "seed": seed, "related": related, "decoy_rate": decoy_rate,
-                   "grandchild_rate": grandchild_rate})
+    return Corpus(
+        items_sorted,
+        pairs,
+        ambiguous,
+        {
+            "n": n,
+            "seed": seed,
+            "related": related,
+            "decoy_rate": decoy_rate,
+            "grandchild_rate": grandchild_rate,
+        },
+    )
 
 
 def _path(items: dict[int, Item], x: int, y: int) -> tuple[list[Item], list[Item], int]:
@@ -835,7 +1165,7 @@ def _path(items: dict[int, Item], x: int, y: int) -> tuple[list[Item], list[Item
         assert parent is not None  # x and y share a root: y's chain meets x's
         j = parent
     lca = j
-    up_x = [items[u] for u in anc_x[:pos[lca]]]
+    up_x = [items[u] for u in anc_x[: pos[lca]]]
     return up_x, up_y, lca
 
 
@@ -875,14 +1205,21 @@ def _truth_pairs(items: list[Item]) -> tuple[list[dict[str, Any]], list[tuple[st
         steps = [e.kind for e in (*up_x, *up_y) if e.kind != "reprint"]
         # The source is the ancestor; siblings (neither copied the other) have none.
         source = ix.id if lca == x else iy.id if lca == y else None
-        pairs.append({
-            "a": a_id, "b": b_id, "relation": relation, "source": source,
-            "tier": "direct" if len(steps) <= 1 else "indirect",
-            "kind": "+".join(sorted(steps)) or "reprint",
-            "coverage": {"a": round(covx if a_id == ix.id else covy, 3),
-                         "b": round(covy if a_id == ix.id else covx, 3)},
-            "shared_sentences": len(shared),
-        })
+        pairs.append(
+            {
+                "a": a_id,
+                "b": b_id,
+                "relation": relation,
+                "source": source,
+                "tier": "direct" if len(steps) <= 1 else "indirect",
+                "kind": "+".join(sorted(steps)) or "reprint",
+                "coverage": {
+                    "a": round(covx if a_id == ix.id else covy, 3),
+                    "b": round(covy if a_id == ix.id else covx, 3),
+                },
+                "shared_sentences": len(shared),
+            }
+        )
     pairs.sort(key=lambda p: (p["a"], p["b"]))
     ambiguous.sort()
     return pairs, ambiguous
@@ -893,8 +1230,9 @@ def write_corpus(corpus: Corpus, out: Path, truth: Path) -> None:
     with out.open("w", encoding="utf-8") as fh:
         for rec in corpus.records():
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    truth.write_text(json.dumps(corpus.truth(), indent=1, ensure_ascii=False) + "\n",
-                     encoding="utf-8")
+    truth.write_text(
+        json.dumps(corpus.truth(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def truth_path_for(out: Path) -> Path:
@@ -908,12 +1246,15 @@ def truth_path_for(out: Path) -> Path:
 
 def describe(corpus: Corpus) -> str:
     from collections import Counter
+
     kinds = Counter(it.kind for it in corpus.items)
     rel = Counter((p["relation"], p["tier"]) for p in corpus.pairs)
-    lines = [f"{len(corpus.items)} articles: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
-             f"{len(corpus.pairs)} truth pairs: " + ", ".join(
-                 f"{r}/{t} {v}" for (r, t), v in sorted(rel.items())),
-             f"{len(corpus.ambiguous)} ambiguous pairs (not scored)"]
+    lines = [
+        f"{len(corpus.items)} articles: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
+        f"{len(corpus.pairs)} truth pairs: "
+        + ", ".join(f"{r}/{t} {v}" for (r, t), v in sorted(rel.items())),
+        f"{len(corpus.ambiguous)} ambiguous pairs (not scored)",
+    ]
     return "\n".join(lines)
 
 
@@ -922,10 +1263,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=2000, help="number of articles")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path("corpus.jsonl"))
-    ap.add_argument("--truth", type=Path, default=None,
-                    help="truth file (default: OUT with .truth.json instead of .jsonl)")
-    ap.add_argument("--related", type=float, default=0.4,
-                    help="share of articles in families and decoys (default 0.4)")
+    ap.add_argument(
+        "--truth",
+        type=Path,
+        default=None,
+        help="truth file (default: OUT with .truth.json instead of .jsonl)",
+    )
+    ap.add_argument(
+        "--related",
+        type=float,
+        default=0.4,
+        help="share of articles in families and decoys (default 0.4)",
+    )
     args = ap.parse_args(argv)
     corpus = build_corpus(args.n, args.seed, related=args.related)
     truth = args.truth or truth_path_for(args.out)

@@ -69,16 +69,26 @@ __all__ = [
     "word_ngrams",
 ]
 
-PATTERNS = ("brief", "same_event", "agency_plus_own", "multi_take", "chrome_reprint",
-            "unrelated")
+PATTERNS = ("brief", "same_event", "agency_plus_own", "multi_take", "chrome_reprint", "unrelated")
 """Pattern names, in report order."""
 
-RELATION = {"brief": "rewrite", "same_event": "same-story", "agency_plus_own": "partial",
-            "multi_take": "rewrite", "chrome_reprint": "duplicate", "unrelated": "unrelated"}
+RELATION = {
+    "brief": "rewrite",
+    "same_event": "same-story",
+    "agency_plus_own": "partial",
+    "multi_take": "rewrite",
+    "chrome_reprint": "duplicate",
+    "unrelated": "unrelated",
+}
 """Gold relation (newstrace's terms) of each pattern."""
 
-DERIVATION = {"duplicate": "wholly", "rewrite": "wholly", "partial": "partially",
-              "same-story": "non", "unrelated": "non"}
+DERIVATION = {
+    "duplicate": "wholly",
+    "rewrite": "wholly",
+    "partial": "partially",
+    "same-story": "non",
+    "unrelated": "non",
+}
 """newstrace relation -> METER-style class (wholly / partially / non-derived)."""
 
 
@@ -115,8 +125,9 @@ class NewsroomPair:
         """The two texts as JSONL records (``newstrace scan`` input)."""
         out = []
         for side, text, when, site, by in (
-                ("a", self.source, self.source_published, self.source_site, self.source_byline),
-                ("b", self.copy, self.copy_published, self.copy_site, self.copy_byline)):
+            ("a", self.source, self.source_published, self.source_site, self.source_byline),
+            ("b", self.copy, self.copy_published, self.copy_site, self.copy_byline),
+        ):
             rec = {"id": f"{self.id}-{side}", "text": text}
             for key, value in (("published", when), ("site", site), ("author", by)):
                 if value is not None:
@@ -138,7 +149,7 @@ def words_of(text: str) -> list[str]:
 def word_ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     """The set of ``n``-word runs of ``text`` (lowercased, punctuation ignored)."""
     w = words_of(text)
-    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
 def _nwords(text: str) -> int:
@@ -163,12 +174,23 @@ class _Agency:
         return self.cast["agency"]
 
 
-def _agency_story(rng: random.Random, words: int | None = None, *, beat: tg._Topic | None = None,
-                  cast: dict[str, str] | None = None, decoy: bool = False) -> _Agency:
+def _agency_story(
+    rng: random.Random,
+    words: int | None = None,
+    *,
+    beat: tg._Topic | None = None,
+    cast: dict[str, str] | None = None,
+    decoy: bool = False,
+) -> _Agency:
     story, _ = grammar_story(rng, words=words, beat=beat, cast=cast, decoy=decoy, stock=0)
     full = json.loads(story.meta["_cast"])
-    when = dt.datetime(int(full["year"]), _MONTH[full["month"]], int(full["day"]),
-                       rng.randint(5, 21), rng.randint(0, 59))
+    when = dt.datetime(
+        int(full["year"]),
+        _MONTH[full["month"]],
+        int(full["day"]),
+        rng.randint(5, 21),
+        rng.randint(0, 59),
+    )
     return _Agency(story, full, [s.text for s in story.sentences], when)
 
 
@@ -185,13 +207,12 @@ def _paragraphs(sentences: Sequence[str], rng: random.Random) -> str:
     k = 1
     while k < len(sentences):
         n = rng.choice((1, 2, 2, 3))
-        paras.append(" ".join(sentences[k:k + n]))
+        paras.append(" ".join(sentences[k : k + n]))
         k += n
     return "\n\n".join(paras)
 
 
-def _render(headline: str, header: Iterable[str], body: str,
-            footer: Iterable[str] = ()) -> str:
+def _render(headline: str, header: Iterable[str], body: str, footer: Iterable[str] = ()) -> str:
     return "\n\n".join([headline, *header, body, *footer]) + "\n"
 
 
@@ -213,10 +234,31 @@ def _reporter_line(rng: random.Random, p: float = 0.6) -> str | None:
 
 # --- compressed briefs -------------------------------------------------------------------------
 
-_LOWER_OK = frozenset((
-    "the", "a", "an", "some", "more", "at", "nearly", "fewer", "in", "according", "figures",
-    "data", "records", "work", "repairs", "progress", "building", "plans", "proposals",
-    "officials", "residents"))
+_LOWER_OK = frozenset(
+    (
+        "the",
+        "a",
+        "an",
+        "some",
+        "more",
+        "at",
+        "nearly",
+        "fewer",
+        "in",
+        "according",
+        "figures",
+        "data",
+        "records",
+        "work",
+        "repairs",
+        "progress",
+        "building",
+        "plans",
+        "proposals",
+        "officials",
+        "residents",
+    )
+)
 _CLAUSE_JOINS = (", and ", ", while ", "; ", " – ", ", but ")
 
 
@@ -291,11 +333,19 @@ def brief_pair(rng: random.Random, pid: str = "brief") -> NewsroomPair:
         site = _newspaper(rng)
         copy = _render(headline, [byline] if byline else [], " ".join(out))
         return NewsroomPair(
-            pid, "brief", RELATION["brief"], _agency_text(a, rng), copy,
+            pid,
+            "brief",
+            RELATION["brief"],
+            _agency_text(a, rng),
+            copy,
             _iso(a.published),
             _iso(a.published + dt.timedelta(minutes=rng.randint(60, 14 * 60))),
-            a.agency, site, f"{a.agency} reporter", byline,
-            {"fragments": fragments, "source_sentences": sorted(used)})
+            a.agency,
+            site,
+            f"{a.agency} reporter",
+            byline,
+            {"fragments": fragments, "source_sentences": sorted(used)},
+        )
     raise RuntimeError("brief_pair: no brief in 50 draws")
 
 
@@ -339,8 +389,9 @@ def _reword_appositions(text: str, cast: dict[str, str], rng: random.Random) -> 
         p, role, org = cast[f"p{k}"], cast[f"p{k}r"], cast[f"org{k}"]
         old = f"{p}, {role} of the {org},"
         if old in text:
-            new = rng.choice((f"{p} of the {org}", f"{p}, who is {role} at the {org},",
-                              f"{role} {p}"))
+            new = rng.choice(
+                (f"{p} of the {org}", f"{p}, who is {role} at the {org},", f"{role} {p}")
+            )
             text = text.replace(old, new)
     old = f"{cast['p4']}, the mayor of {cast['city']},"
     if old in text:
@@ -348,8 +399,12 @@ def _reword_appositions(text: str, cast: dict[str, str], rng: random.Random) -> 
     return text
 
 
-def _independent(rng: random.Random, a: _Agency, words: int, avoid: set[tuple[str, ...]],
-                 ) -> list[str]:
+def _independent(
+    rng: random.Random,
+    a: _Agency,
+    words: int,
+    avoid: set[tuple[str, ...]],
+) -> list[str]:
     """Sentences about the agency story's event (same beat, same cast) written anew:
     none shares an 8-word run with ``avoid`` (the agency text's 8-grams)."""
     beat = next(b for b in BEATS if b.name == a.story.topic)
@@ -370,8 +425,9 @@ def same_event_pair(rng: random.Random, pid: str = "same_event") -> NewsroomPair
         a = _agency_story(rng, rng.randint(300, 650))
         q = rng.choice(_SHORT_QUOTES)
         p = a.cast["p1"]
-        qa = rng.choice(_QUOTE_FRAMES_A).format(q=q, p=p, weekday=a.cast["weekday"],
-                                                agency=a.agency)
+        qa = rng.choice(_QUOTE_FRAMES_A).format(
+            q=q, p=p, weekday=a.cast["weekday"], agency=a.agency
+        )
         qb = rng.choice(_QUOTE_FRAMES_B).format(q=q, p=p)
         a.sentences.insert(rng.randint(2, max(2, len(a.sentences) - 1)), qa)
         source = _agency_text(a, rng)
@@ -384,24 +440,43 @@ def same_event_pair(rng: random.Random, pid: str = "same_event") -> NewsroomPair
         shared = [f for f in figures if f in " ".join(own)]
         if not shared and figures:  # make sure the two reports share a figure
             fig = rng.choice(figures)
-            own.insert(rng.randint(2, len(own)), rng.choice(_FIGURE_FRAMES).format(
-                fig=fig, org=a.cast[f"org{rng.randint(1, 3)}"]))
+            own.insert(
+                rng.randint(2, len(own)),
+                rng.choice(_FIGURE_FRAMES).format(fig=fig, org=a.cast[f"org{rng.randint(1, 3)}"]),
+            )
             shared = [fig]
-        headline = tg._fill(rng.choice((
-            "<city>: <p1l> speaks out as row deepens",
-            "Anger in <city> over <org1> decision",
-            "What the <org1> decision means for <city>",
-            "<city> waits for answers after <weekday> decision")),
-            rng, next(b for b in BEATS if b.name == a.story.topic), a.cast)
+        headline = tg._fill(
+            rng.choice(
+                (
+                    "<city>: <p1l> speaks out as row deepens",
+                    "Anger in <city> over <org1> decision",
+                    "What the <org1> decision means for <city>",
+                    "<city> waits for answers after <weekday> decision",
+                )
+            ),
+            rng,
+            next(b for b in BEATS if b.name == a.story.topic),
+            a.cast,
+        )
         byline = _reporter_line(rng, 0.8)
         copy = _render(headline, [byline] if byline else [], _paragraphs(own, rng))
         if word_ngrams(copy, 8) & grams:
             continue
         when = a.published + dt.timedelta(minutes=rng.randint(-6 * 60, 6 * 60))
         return NewsroomPair(
-            pid, "same_event", RELATION["same_event"], source, copy, _iso(a.published),
-            _iso(when), a.agency, _newspaper(rng), f"{a.agency} reporter", byline,
-            {"quote": q, "shared_names": [p, a.cast["city"]], "shared_figures": shared})
+            pid,
+            "same_event",
+            RELATION["same_event"],
+            source,
+            copy,
+            _iso(a.published),
+            _iso(when),
+            a.agency,
+            _newspaper(rng),
+            f"{a.agency} reporter",
+            byline,
+            {"quote": q, "shared_names": [p, a.cast["city"]], "shared_figures": shared},
+        )
     raise RuntimeError("same_event_pair: no pair without a shared 8-word run in 50 draws")
 
 
@@ -462,14 +537,26 @@ def agency_plus_own_pair(rng: random.Random, pid: str = "agency_plus_own") -> Ne
             continue
         headline = tg.spin_sentence(a.story.headline, rng, 0.6)
         byline = _reporter_line(rng, 0.9)
-        copy = _render(headline, [byline] if byline else [],
-                       _paragraphs([s for s, _ in body], rng))
+        copy = _render(headline, [byline] if byline else [], _paragraphs([s for s, _ in body], rng))
         when = a.published + dt.timedelta(minutes=rng.randint(3 * 60, 20 * 60))
         return NewsroomPair(
-            pid, "agency_plus_own", RELATION["agency_plus_own"], source, copy,
-            _iso(a.published), _iso(when), a.agency, _newspaper(rng), f"{a.agency} reporter",
-            byline, {"source_share": round(measured, 3), "from_source": [f for _, f in body],
-                     "source_sentences": picks})
+            pid,
+            "agency_plus_own",
+            RELATION["agency_plus_own"],
+            source,
+            copy,
+            _iso(a.published),
+            _iso(when),
+            a.agency,
+            _newspaper(rng),
+            f"{a.agency} reporter",
+            byline,
+            {
+                "source_share": round(measured, 3),
+                "from_source": [f for _, f in body],
+                "source_sentences": picks,
+            },
+        )
     raise RuntimeError("agency_plus_own_pair: no copy within 30-60% in 50 draws")
 
 
@@ -502,14 +589,14 @@ def multi_take_pair(rng: random.Random, pid: str = "multi_take") -> NewsroomPair
         t += dt.timedelta(minutes=rng.randint(15, 50))
         takes.append((f"3RD TAKE: {slug}", t, s[n2:] or s[-1:]))
         t += dt.timedelta(minutes=rng.randint(40, 120))
-        sub = [tg.spin_sentence(x, rng, 0.2) if k and rng.random() < 0.4 else x
-               for k, x in enumerate(s[:n1 + 2])]
-        takes.append((f"SUBSTITUTE: {slug} (replaces first take)",
-                      t, sub))
+        sub = [
+            tg.spin_sentence(x, rng, 0.2) if k and rng.random() < 0.4 else x
+            for k, x in enumerate(s[: n1 + 2])
+        ]
+        takes.append((f"SUBSTITUTE: {slug} (replaces first take)", t, sub))
         t += dt.timedelta(minutes=rng.randint(180, 420))
         relead = tg.spin_sentence(_undateline(s[0]), rng, 0.5)
-        night = [f"{a.cast['CITY']}, {a.cast['month']} {a.cast['day']} ({a.agency}) – "
-                 + relead]
+        night = [f"{a.cast['CITY']}, {a.cast['month']} {a.cast['day']} ({a.agency}) – " + relead]
         night += [tg.spin_sentence(x, rng, 0.15) if rng.random() < 0.3 else x for x in s[1:]]
         takes.append((f"NIGHT LEAD: {slug}", t, night))
         blocks = []
@@ -522,12 +609,11 @@ def multi_take_pair(rng: random.Random, pid: str = "multi_take") -> NewsroomPair
         # The newspaper article: a selection, in order, lightly reworded, one merge.
         keep = max(3, round(n * rng.uniform(0.4, 0.75)))
         picks = [0, *sorted(rng.sample(range(1, n), min(n - 1, keep - 1)))]
-        out = [tg.spin_sentence(_undateline(s[0]) if i == 0 else s[i], rng, 0.25)
-               for i in picks]
+        out = [tg.spin_sentence(_undateline(s[0]) if i == 0 else s[i], rng, 0.25) for i in picks]
         for k in rng.sample(range(1, len(out) - 1), len(out) - 2):
             merged = tg._merge(out[k], out[k + 1], rng)
             if merged:
-                out[k:k + 2] = [merged]
+                out[k : k + 2] = [merged]
                 break
         byline = _reporter_line(rng, 0.7)
         headline = tg.spin_sentence(a.story.headline, rng, 0.6)
@@ -537,10 +623,23 @@ def multi_take_pair(rng: random.Random, pid: str = "multi_take") -> NewsroomPair
             continue
         when = a.published + dt.timedelta(hours=rng.randint(8, 22))
         return NewsroomPair(
-            pid, "multi_take", RELATION["multi_take"], source, copy, _iso(a.published),
-            _iso(when), a.agency, _newspaper(rng), f"{a.agency} reporter", byline,
-            {"length_ratio": round(ratio, 2), "takes": [x[0] for x in takes],
-             "source_sentences": picks})
+            pid,
+            "multi_take",
+            RELATION["multi_take"],
+            source,
+            copy,
+            _iso(a.published),
+            _iso(when),
+            a.agency,
+            _newspaper(rng),
+            f"{a.agency} reporter",
+            byline,
+            {
+                "length_ratio": round(ratio, 2),
+                "takes": [x[0] for x in takes],
+                "source_sentences": picks,
+            },
+        )
     raise RuntimeError("multi_take_pair: no source 2-6 times the article in 50 draws")
 
 
@@ -553,12 +652,21 @@ _MENUS = (
     "Skip to content | Menu | Search | Log in | Subscribe",
 )
 _SHARE = (
-    "Share this story", "Share on Facebook", "Share on X", "Email this article",
-    "Copy link", "Print", "WhatsApp",
+    "Share this story",
+    "Share on Facebook",
+    "Share on X",
+    "Email this article",
+    "Copy link",
+    "Print",
+    "WhatsApp",
 )
 _AFTER = (
-    "Most read", "Sign up to our daily newsletter", "Comments are closed.",
-    "Report an error", "Advertisement", "More from News",
+    "Most read",
+    "Sign up to our daily newsletter",
+    "Comments are closed.",
+    "Report an error",
+    "Advertisement",
+    "More from News",
 )
 
 
@@ -577,14 +685,26 @@ def chrome_reprint_pair(rng: random.Random, pid: str = "chrome_reprint") -> News
     byline = f"By {a.agency}" if rng.random() < 0.7 else f"{a.agency} | {site}"
     header = [byline, f"Published {when:%d %B %Y}, {when:%H:%M}"]
     share = rng.sample(_SHARE, rng.randint(2, 4))
-    footer = [" | ".join(share) if rng.random() < 0.5 else "\n".join(share),
-              *rng.sample(_AFTER, rng.randint(1, 3)),
-              f"© {when.year} {site}"]
+    footer = [
+        " | ".join(share) if rng.random() < 0.5 else "\n".join(share),
+        *rng.sample(_AFTER, rng.randint(1, 3)),
+        f"© {when.year} {site}",
+    ]
     copy = "\n\n".join([*above, a.story.headline, *header, body, *footer]) + "\n"
     return NewsroomPair(
-        pid, "chrome_reprint", RELATION["chrome_reprint"], source, copy, _iso(a.published),
-        _iso(when), a.agency, site, f"{a.agency} reporter", byline,
-        {"chrome_above": above, "chrome_below": footer})
+        pid,
+        "chrome_reprint",
+        RELATION["chrome_reprint"],
+        source,
+        copy,
+        _iso(a.published),
+        _iso(when),
+        a.agency,
+        site,
+        f"{a.agency} reporter",
+        byline,
+        {"chrome_above": above, "chrome_below": footer},
+    )
 
 
 # --- control -----------------------------------------------------------------------------------
@@ -596,8 +716,19 @@ def unrelated_pair(rng: random.Random, pid: str = "unrelated") -> NewsroomPair:
     beats = [b for b in BEATS if b.name != a.story.topic]
     b = _agency_story(rng, rng.randint(300, 700), beat=rng.choice(beats))
     return NewsroomPair(
-        pid, "unrelated", RELATION["unrelated"], _agency_text(a, rng), _agency_text(b, rng),
-        _iso(a.published), _iso(b.published), a.agency, b.agency, None, None, {})
+        pid,
+        "unrelated",
+        RELATION["unrelated"],
+        _agency_text(a, rng),
+        _agency_text(b, rng),
+        _iso(a.published),
+        _iso(b.published),
+        a.agency,
+        b.agency,
+        None,
+        None,
+        {},
+    )
 
 
 # --- the labelled set ---------------------------------------------------------------------------
@@ -621,8 +752,9 @@ def newsroom_pair(pattern: str, seed: int, k: int = 0) -> NewsroomPair:
     return _MAKERS[pattern](rng, f"{pattern}-{seed}-{k}")
 
 
-def newsroom_pairs(n_per_pattern: int, seed: int,
-                   patterns: Sequence[str] = PATTERNS) -> list[NewsroomPair]:
+def newsroom_pairs(
+    n_per_pattern: int, seed: int, patterns: Sequence[str] = PATTERNS
+) -> list[NewsroomPair]:
     """``n_per_pattern`` labelled pairs of each pattern, pattern by pattern."""
     return [newsroom_pair(p, seed, k) for p in patterns for k in range(n_per_pattern)]
 

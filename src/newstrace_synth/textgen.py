@@ -107,8 +107,9 @@ sen""".split()
 _PLACE_A = """Marrow Oster Calder Fen Ashby Tor Sallow Brin Kest Wyn Harl Dover Lyme Grey
 Pell""".split()
 _PLACE_B = "ford haven mouth gate bridge wick stead fold cliff moor port dale".split()
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 
@@ -226,8 +227,11 @@ _TOPICS: tuple[_Topic, ...] = (
         roles=("chief fire officer", "managing director", "council leader"),
         lexicon={
             "event": ("the fire", "the blaze", "the warehouse fire"),
-            "site": ("the Brookside industrial estate", "a plastics warehouse",
-                     "the riverside plant"),
+            "site": (
+                "the Brookside industrial estate",
+                "a plastics warehouse",
+                "the riverside plant",
+            ),
             "crews": ("fire crews", "firefighters", "rescue teams"),
             "smoke": ("thick black smoke", "a plume of dark smoke", "acrid smoke"),
         },
@@ -363,8 +367,11 @@ _TOPICS: tuple[_Topic, ...] = (
     ),
     _Topic(
         name="flood",
-        orgs=("<region> Environment Agency", "<city> Emergency Committee",
-              "National Weather Office"),
+        orgs=(
+            "<region> Environment Agency",
+            "<city> Emergency Committee",
+            "National Weather Office",
+        ),
         roles=("flood duty manager", "chair", "chief forecaster"),
         lexicon={
             "event": ("the flooding", "the floods", "the storm"),
@@ -504,11 +511,11 @@ TOPICS: tuple[str, ...] = tuple(t.name for t in _TOPICS)
 
 # Templates any topic can use: they lean on the topic's <event> and cast.
 _GENERIC: tuple[str, ...] = (
-    "\"<quote>,\" <p1> told reporters on <weekday>.",
-    "\"<quote>,\" said <p2>, who has held the post since <yearpast>.",
-    "\"<quote>,\" <p3> said in a statement released shortly after <time2>.",
-    "\"<quote>,\" said <p2l>. \"<quote>.\"",
-    "<p1l> later added that \"<quote>,\" and declined to answer further questions.",
+    '"<quote>," <p1> told reporters on <weekday>.',
+    '"<quote>," said <p2>, who has held the post since <yearpast>.',
+    '"<quote>," <p3> said in a statement released shortly after <time2>.',
+    '"<quote>," said <p2l>. "<quote>."',
+    '<p1l> later added that "<quote>," and declined to answer further questions.',
     "A spokeswoman for the <org1> said a fuller statement would be issued on <weekday>, "
     "once the facts were clearer.",
     "The <org2> did not respond to a request for comment on <weekday> evening.",
@@ -520,8 +527,7 @@ _GENERIC: tuple[str, ...] = (
     "handled <event> once the immediate pressure had passed.",
     "Opposition politicians in <region> called for an independent inquiry into <event>, "
     "saying residents deserved answers.",
-    "The national government said it was monitoring the situation closely and stood ready "
-    "to help.",
+    "The national government said it was monitoring the situation closely and stood ready to help.",
     "It was not immediately clear how long the disruption would last, officials said.",
     "<city>, a port city of about <n4> people, has seen {several|a number of} similar "
     "incidents over the past decade.",
@@ -545,8 +551,16 @@ _GENERIC: tuple[str, ...] = (
 
 # --- boilerplate ----------------------------------------------------------------------------
 
-_OUTLET_KIND = ("Ledger", "Daily Post", "Courier", "Herald", "Gazette", "Chronicle", "Observer",
-                "Times")
+_OUTLET_KIND = (
+    "Ledger",
+    "Daily Post",
+    "Courier",
+    "Herald",
+    "Gazette",
+    "Chronicle",
+    "Observer",
+    "Times",
+)
 _AGENCIES = ("Northgate Wire", "Meridian Press", "Keystone News Agency", "Tideway Wire")
 
 
@@ -554,9 +568,14 @@ def _outlet(rng: random.Random) -> str:
     return f"The {_place(rng)} {rng.choice(_OUTLET_KIND)}"
 
 
-def _boilerplate(rng: random.Random, site: str, headline: str, meta: dict[str, str],
-                 agency: str | None = None, first_on: str | None = None,
-                 ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+def _boilerplate(
+    rng: random.Random,
+    site: str,
+    headline: str,
+    meta: dict[str, str],
+    agency: str | None = None,
+    first_on: str | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     """Header lines, footer lines and a photo credit in one outlet's house style.
 
     ``first_on`` is the outlet a republished feed item came from: its "The post ...
@@ -567,8 +586,10 @@ def _boilerplate(rng: random.Random, site: str, headline: str, meta: dict[str, s
         credit_agency = f", {agency}" if agency and rng.random() < 0.5 else ""
         header.append(f"By {_person(rng)}{credit_agency}")
     if rng.random() < 0.8:
-        header.append(f"Published {meta['month']} {meta['day']}, {meta['year']} "
-                      f"{rng.randint(6, 22):02d}:{rng.randint(0, 59):02d} GMT")
+        header.append(
+            f"Published {meta['month']} {meta['day']}, {meta['year']} "
+            f"{rng.randint(6, 22):02d}:{rng.randint(0, 59):02d} GMT"
+        )
     credit = None
     if rng.random() < 0.6:
         credit = f"Photo: {_person(rng)} / {rng.choice(_AGENCIES)}"
@@ -626,14 +647,21 @@ def _cast(rng: random.Random, topic: _Topic) -> dict[str, str]:
         cast[f"p{k}"] = name
         cast[f"p{k}l"] = name.split()[-1]
     for k in range(3):
-        cast[f"org{k + 1}"] = topic.orgs[k].replace("<city>", city).replace("<region>",
-                                                                            cast["region"])
+        cast[f"org{k + 1}"] = (
+            topic.orgs[k].replace("<city>", city).replace("<region>", cast["region"])
+        )
         cast[f"p{k + 1}r"] = topic.roles[k]
     return cast
 
 
-def _fill(template: str, rng: random.Random, topic: _Topic, cast: dict[str, str],
-          quotes: list[str] | None = None, fresh: bool = False) -> str:
+def _fill(
+    template: str,
+    rng: random.Random,
+    topic: _Topic,
+    cast: dict[str, str],
+    quotes: list[str] | None = None,
+    fresh: bool = False,
+) -> str:
     """Fill a template. ``quotes`` is the story's unused quotes (each is used once while
     any are left); with ``fresh`` the small counts <n1>/<n2> get a new value per use
     (body sentences), while headline and lead share the story's fixed ones."""
@@ -670,13 +698,19 @@ def _paragraphs(sentences: list[Sentence], rng: random.Random) -> tuple[tuple[Se
     k = 1
     while k < len(sentences):
         n = rng.choice((1, 2, 2, 3))
-        out.append(tuple(sentences[k:k + n]))
+        out.append(tuple(sentences[k : k + n]))
         k += n
     return tuple(out)
 
 
-def make_story(rng: random.Random, words: int = 600, *, topic: str | None = None,
-               site: str | None = None, avoid: frozenset[str] = frozenset()) -> Story:
+def make_story(
+    rng: random.Random,
+    words: int = 600,
+    *,
+    topic: str | None = None,
+    site: str | None = None,
+    avoid: frozenset[str] = frozenset(),
+) -> Story:
     """An original wire-style story of about ``words`` body words (~20 per sentence).
 
     ``topic`` is one of ``TOPICS`` (random if None); ``avoid`` holds shared templates not
@@ -707,8 +741,17 @@ def make_story(rng: random.Random, words: int = 600, *, topic: str | None = None
     site = site or _outlet(rng)
     meta = {k: cast[k] for k in ("city", "month", "day", "year", "topic", "agency")}
     header, footer, credit = _boilerplate(rng, site, headline, meta, agency=cast["agency"])
-    return Story(headline, _paragraphs(sentences, rng), site, top.name, header, footer,
-                 credit, meta, frozenset(used))
+    return Story(
+        headline,
+        _paragraphs(sentences, rng),
+        site,
+        top.name,
+        header,
+        footer,
+        credit,
+        meta,
+        frozenset(used),
+    )
 
 
 # --- derived versions -----------------------------------------------------------------------
@@ -718,8 +761,9 @@ def reprint(story: Story, rng: random.Random, *, site: str | None = None) -> Sto
     """A verbatim reprint: same headline and body, another outlet's boilerplate (half of
     reprints keep an "appeared first on <original site>" line)."""
     site = site or _outlet(rng)
-    header, footer, credit = _boilerplate(rng, site, story.headline, story.meta,
-                                          agency=story.meta.get("agency"), first_on=story.site)
+    header, footer, credit = _boilerplate(
+        rng, site, story.headline, story.meta, agency=story.meta.get("agency"), first_on=story.site
+    )
     return replace(story, site=site, header=header, footer=footer, credit=credit)
 
 
@@ -967,7 +1011,7 @@ def spin_sentence(text: str, rng: random.Random, rate: float = 0.6) -> str:
         if subs is None or rng.random() >= rate:
             return word
         # Capitalised mid-sentence words are names ("Harbour Stadium"): leave them.
-        before = text[m.start() - 2:m.start()]
+        before = text[m.start() - 2 : m.start()]
         if word[0].isupper() and m.start() > 0 and before not in ('" ', ". "):
             return word
         return _match_case(rng.choice(subs), word)
@@ -975,17 +1019,19 @@ def spin_sentence(text: str, rng: random.Random, rate: float = 0.6) -> str:
     return _WORD_RE.sub(sub, text)
 
 
-_JOINABLE_STARTS = frozenset("""The A An It Its They Their Several Many Some Police Schools
+_JOINABLE_STARTS = frozenset(
+    """The A An It Its They Their Several Many Some Police Schools
 Residents Officials Union Investigators Insurers Farmers Shops Forecasters Trade Home
 Television Local Opposition Community Prize Tickets Traffic Capital Bus Business Members
-Council Cycling Taxi Rescue Power Water Volunteers Injuries Road Neighbours Air""".split())
+Council Cycling Taxi Rescue Power Water Volunteers Injuries Road Neighbours Air""".split()
+)
 _SPLIT_RE = re.compile(r",\s+(and|but|which|while)\s+")
 
 
 def _split(text: str) -> tuple[str, str] | None:
     """'A, and B.' -> ('A.', 'B.'), when both halves are long enough to stand alone."""
     for m in _SPLIT_RE.finditer(text):
-        left, right = text[:m.start()], text[m.end():]
+        left, right = text[: m.start()], text[m.end() :]
         if len(left.split()) >= 6 and len(right.split()) >= 5 and '"' not in text:
             if m.group(1) == "which":
                 right = "This " + right
@@ -1007,8 +1053,15 @@ def _merge(first: str, second: str, rng: random.Random) -> str | None:
     return first[:-1] + rng.choice((", and ", ", while ", "; ")) + second
 
 
-def spin(story: Story, rng: random.Random, *, rate: float = 0.6, drop: float = 0.1,
-         alter_numbers: int = 1, site: str | None = None) -> Story:
+def spin(
+    story: Story,
+    rng: random.Random,
+    *,
+    rate: float = 0.6,
+    drop: float = 0.1,
+    alter_numbers: int = 1,
+    site: str | None = None,
+) -> Story:
     """A content-farm rewrite: synonyms (``rate``), ~``drop`` of sentences left out, one
     sentence split in two, two neighbours merged into one, ``alter_numbers`` figures
     changed (factual drift), new headline wording and another outlet's boilerplate."""
@@ -1021,7 +1074,7 @@ def spin(story: Story, rng: random.Random, *, rate: float = 0.6, drop: float = 0
     for k in order:
         halves = _split(out[k].text)
         if halves:
-            out[k:k + 1] = [Sentence(halves[0], out[k].src), Sentence(halves[1], out[k].src)]
+            out[k : k + 1] = [Sentence(halves[0], out[k].src), Sentence(halves[1], out[k].src)]
             break
     # One merge of two neighbours that are not the split pair.
     order = list(range(1, len(out) - 1))
@@ -1031,23 +1084,35 @@ def spin(story: Story, rng: random.Random, *, rate: float = 0.6, drop: float = 0
             continue
         merged = _merge(out[k].text, out[k + 1].text, rng)
         if merged:
-            out[k:k + 2] = [Sentence(merged, out[k].src + out[k + 1].src)]
+            out[k : k + 2] = [Sentence(merged, out[k].src + out[k + 1].src)]
             break
     # Factual drift: change a few numbers.
     numbered = [k for k, s in enumerate(out) if re.search(r"\b\d{2,3}\b", s.text)]
     for k in rng.sample(numbered, min(alter_numbers, len(numbered))):
-        changed = re.sub(r"\b(\d{2,3})\b", lambda m: str(int(m.group()) + rng.randint(1, 9)),
-                         out[k].text, count=1)
+        changed = re.sub(
+            r"\b(\d{2,3})\b",
+            lambda m: str(int(m.group()) + rng.randint(1, 9)),
+            out[k].text,
+            count=1,
+        )
         out[k] = Sentence(changed, out[k].src)
     headline = spin_sentence(story.headline, rng, rate)
     site = site or _outlet(rng)
     header, footer, credit = _boilerplate(rng, site, headline, story.meta)
-    return replace(story, headline=headline, paragraphs=_paragraphs(out, rng), site=site,
-                   header=header, footer=footer, credit=credit)
+    return replace(
+        story,
+        headline=headline,
+        paragraphs=_paragraphs(out, rng),
+        site=site,
+        header=header,
+        footer=footer,
+        credit=credit,
+    )
 
 
-def partial_reuse(story: Story, rng: random.Random, *, share: float = 1 / 3,
-                  words: int = 600) -> Story:
+def partial_reuse(
+    story: Story, rng: random.Random, *, share: float = 1 / 3, words: int = 600
+) -> Story:
     """New text (another topic) that lifts ``share`` of the story's sentences verbatim,
     in two runs, placed in the middle of its own article."""
     src = story.sentences
@@ -1064,8 +1129,13 @@ def partial_reuse(story: Story, rng: random.Random, *, share: float = 1 / 3,
     host = unrelated(story, rng, words=max(150, words - used))
     own = [Sentence(s.text) for s in host.sentences]
     cut = max(1, len(own) // 3)
-    body = own[:cut] + reused[:len(reused) // 2] + own[cut:2 * cut] + reused[len(reused) // 2:] \
-        + own[2 * cut:]
+    body = (
+        own[:cut]
+        + reused[: len(reused) // 2]
+        + own[cut : 2 * cut]
+        + reused[len(reused) // 2 :]
+        + own[2 * cut :]
+    )
     return replace(host, paragraphs=_paragraphs(body, rng))
 
 
