@@ -30,7 +30,7 @@ from typing import Annotated, Any
 from ..archive import Archive
 from ..compare import compare
 from ..errors import ArchiveError, InputError, MissingExtraError, NewstraceError
-from ..ingest import article_from_html, article_from_text, decode
+from ..ingest import MAX_ID_CHARS, article_from_html, article_from_text, decode
 from ..model import Article, Family, PairResult
 from ..options import DEFAULT_OPTIONS, Options
 from ..report import html as pages
@@ -75,7 +75,7 @@ class ArticleIn(BaseModel):
 
     text: str | None = None
     html: str | None = None
-    id: str | None = Field(default=None, max_length=1000)
+    id: str | None = Field(default=None, max_length=MAX_ID_CHARS)
     title: str | None = Field(default=None, max_length=10_000)
     url: str | None = Field(default=None, max_length=10_000)
     published: str | None = Field(default=None, max_length=100)
@@ -633,8 +633,8 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
                     active="families")
 
     @app.get("/compare", include_in_schema=False)
-    def compare_page(a: Annotated[str, Query(max_length=1000)],
-                     b: Annotated[str, Query(max_length=1000)]) -> Response:
+    def compare_page(a: Annotated[str, Query(max_length=MAX_ID_CHARS)],
+                     b: Annotated[str, Query(max_length=MAX_ID_CHARS)]) -> Response:
         return html(f"newstrace: {a} vs {b}", pool.run("comparison", _job_compare_page,
                                                         setup, a, b))
 
