@@ -43,12 +43,13 @@ def spark() -> Any:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated corpus with planted copies, plus a repeated id and a broken line (both
-    engines must skip and report them alike)."""
+    """A generated corpus with planted copies, plus a repeated id, a broken line and a
+    line with an integer of 5,000 digits (both engines must skip and report them alike)."""
     records = build_corpus(N_ARTICLES, 5).records()
     path = tmp_path_factory.mktemp("spark") / "corpus.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
     lines.insert(10, "{broken json")
+    lines.insert(20, '{"id": "huge", "text": ' + "7" * 5000 + "}")
     lines.append(json.dumps({**records[3], "text": records[3]["text"] + " Later version."}))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -81,7 +82,7 @@ def test_spark_finds_the_same_pairs_and_families(
     result = nspark.scan_spark([str(corpus)], spark=spark, partitions=4)
     _assert_same(result, local_result)
     assert [str(e) for e in result.failed] == [str(e) for e in local_result.failed]
-    assert len(result.failed) == 2  # the broken line and the repeated id
+    assert len(result.failed) == 3  # the broken line, the huge integer, the repeated id
 
 
 def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_parquet_input_gives_the_same_result(
     rows = [
         json.loads(line)
         for line in corpus.read_text(encoding="utf-8").splitlines()
-        if line.startswith('{"')
+        if line.startswith('{"') and not line.startswith('{"id": "huge"')
     ]
     folder = tmp_path / "corpus.parquet"
     spark.createDataFrame(rows).coalesce(1).write.parquet(str(folder))

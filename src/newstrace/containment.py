@@ -126,7 +126,7 @@ def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
             content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
             return content
         return np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
-    return side.cached(f"containment-{unit}", make)  # type: ignore[no-any-return]
+    return side.cached(f"containment-{unit}", make)
 
 
 def _hashes(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
@@ -138,7 +138,7 @@ def _all_hashes(side: Side, unit: str) -> dict[int, npt.NDArray[np.uint64]]:
     """The run hashes of every length ``containment`` reads for ``unit``, made together."""
     def make() -> dict[int, npt.NDArray[np.uint64]]:
         return _run_hashes(_units(side, unit), _PLANS[unit])
-    return side.cached(f"containment-{unit}-runs", make)  # type: ignore[no-any-return]
+    return side.cached(f"containment-{unit}-runs", make)
 
 
 def _run_hashes(ids: npt.NDArray[np.uint64],
@@ -169,7 +169,7 @@ def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
         keep[0] = True
         np.not_equal(h[1:], h[:-1], out=keep[1:])
         return h[keep]
-    return side.cached(f"containment-{unit}-{n}", make)  # type: ignore[no-any-return]
+    return side.cached(f"containment-{unit}-{n}", make)
 
 
 def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:

@@ -20,7 +20,6 @@ PySpark is an optional extra (``pip install 'newstrace[spark]'``) and needs Java
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -52,7 +51,7 @@ from .ingest import (
     JSONL_SUFFIXES,
     article_from_file_bytes,
     article_from_record,
-    decode,
+    jsonl_line_value,
 )
 from .model import Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
@@ -256,20 +255,9 @@ def _parse_rows(
                 yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
                 continue
             if kind == "jsonl":
-                raw = bytes(row["raw"])
-                if len(raw) > options.max_line_bytes:
-                    raise InputError(
-                        where,
-                        f"line too long ({len(raw):,} bytes; limit "
-                        f"{options.max_line_bytes:,}, see --max-line-bytes)",
-                    )
-                if not raw.strip():
+                record = jsonl_line_value(bytes(row["raw"]), where, options)
+                if record is None:
                     continue
-                line = decode(raw, where)
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(where, f"broken JSON ({exc.msg})") from None
             else:
                 record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
             art = article_from_record(record, where, options=options)
