@@ -36,10 +36,14 @@ from newstrace.server import create_app  # noqa: E402
 from .conftest import DEMO, ROOT  # noqa: E402
 from .test_server import HOSTILE_ID, HOSTILE_TEXT, HOSTILE_TITLE, build_archive  # noqa: E402
 
-CHROMIUM = (os.environ.get("NEWSTRACE_CHROMIUM") or shutil.which("chromium")
-            or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM = os.environ.get("NEWSTRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 HIGHLIGHT = (0x56, 0xB4, 0xE9)  # Okabe-Ito sky blue of reused passages (blended with white)
 DRIFT = (0xD5, 0x5E, 0x00)  # Okabe-Ito vermillion of drift markers
@@ -49,8 +53,9 @@ DRIFT = (0xD5, 0x5E, 0x00)  # Okabe-Ito vermillion of drift markers
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server in a thread, on a loopback port the OS picked."""
     # 04-spin stays out: the tests upload it as the new article it is.
-    db = build_archive(tmp_path_factory.mktemp("browser") / "archive.db",
-                       skip=frozenset({"04-spin"}))
+    db = build_archive(
+        tmp_path_factory.mktemp("browser") / "archive.db", skip=frozenset({"04-spin"})
+    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -85,8 +90,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
     """A fresh page; records every dialog (none may ever open) and page error."""
-    context = browser.new_context(viewport=VIEWPORT, reduced_motion="reduce",
-                                  device_scale_factor=1)
+    context = browser.new_context(viewport=VIEWPORT, reduced_motion="reduce", device_scale_factor=1)
     pg = context.new_page()
     pg.dialogs = []
     pg.errors = []
@@ -108,6 +112,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- PNG inspection (PIL when present, else a small decoder) ---------------------------------
 
+
 def png_rgb(data: bytes) -> np.ndarray:
     """The pixels of an 8-bit RGB(A) PNG as an (h, w, 3) array."""
     try:
@@ -123,11 +128,11 @@ def _decode_png(data: bytes) -> np.ndarray:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, head = 8, [], None
     while pos < len(data):
-        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if kind == b"IHDR":
-            head = struct.unpack(">IIBBBBB", data[pos + 8:pos + 8 + size])
+            head = struct.unpack(">IIBBBBB", data[pos + 8 : pos + 8 + size])
         elif kind == b"IDAT":
-            idat.append(data[pos + 8:pos + 8 + size])
+            idat.append(data[pos + 8 : pos + 8 + size])
         pos += 12 + size
     assert head is not None
     w, h, depth, ctype, _, _, interlace = head
@@ -142,7 +147,7 @@ def _decode_png(data: bytes) -> np.ndarray:
         if kind == 0:
             cur = line.copy()
         elif kind == 1:  # Sub: a running sum per channel
-            cur = (line.reshape(-1, bpp).astype(np.uint32).cumsum(axis=0) & 255)
+            cur = line.reshape(-1, bpp).astype(np.uint32).cumsum(axis=0) & 255
             cur = cur.astype(np.uint8).ravel()
         elif kind == 2:  # Up
             cur = line + prev
@@ -183,6 +188,7 @@ def _shot(page: Any, path: Path) -> np.ndarray:
 
 # --- tests ---------------------------------------------------------------------------------
 
+
 def test_upload_check_and_open_comparison(page: Any, base_url: str, shots: Path) -> None:
     page.goto(base_url + "/")
     assert page.title() == "newstrace: check an article"
@@ -220,16 +226,19 @@ def test_upload_check_and_open_comparison(page: Any, base_url: str, shots: Path)
 def _active(page: Any) -> tuple[set[str], set[str]]:
     """The passage numbers highlighted as active on each side."""
     script = "els => els.map(e => e.dataset.al)"
-    return (set(page.locator(".text-a .al.active").evaluate_all(script)),
-            set(page.locator(".text-b .al.active").evaluate_all(script)))
+    return (
+        set(page.locator(".text-a .al.active").evaluate_all(script)),
+        set(page.locator(".text-b .al.active").evaluate_all(script)),
+    )
 
 
 def test_comparison_page_keyboard_and_linked_columns(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/compare?" + urlencode({"a": "11-wire-second", "b": "12-spin-second"}))
     assert page.locator(".badge.relation").inner_text() == "rewrite"
     assert page.locator(".dm").count() > 0
-    n = int(page.locator("[data-al]").evaluate_all(
-        "els => Math.max(...els.map(e => +e.dataset.al))"))
+    n = int(
+        page.locator("[data-al]").evaluate_all("els => Math.max(...els.map(e => +e.dataset.al))")
+    )
     assert n >= 3
 
     page.keyboard.press("j")
@@ -265,10 +274,13 @@ def test_comparison_page_keyboard_and_linked_columns(page: Any, base_url: str) -
 
 
 def _visible_in_column(page: Any, selector: str) -> bool:
-    return bool(page.locator(selector).first.evaluate(
-        """el => { const box = el.closest('.text').getBoundingClientRect();
+    return bool(
+        page.locator(selector).first.evaluate(
+            """el => { const box = el.closest('.text').getBoundingClientRect();
                    const r = el.getBoundingClientRect();
-                   return r.bottom > box.top && r.top < box.bottom; }"""))
+                   return r.bottom > box.top && r.top < box.bottom; }"""
+        )
+    )
 
 
 def test_hostile_text_is_inert(page: Any, base_url: str) -> None:

@@ -35,8 +35,9 @@ def run(*args: str, input: bytes | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input)
 
 
-def compare_json(a: str | Path, b: str | Path, *extra: str, input: bytes | None = None
-                 ) -> dict[str, Any]:
+def compare_json(
+    a: str | Path, b: str | Path, *extra: str, input: bytes | None = None
+) -> dict[str, Any]:
     """``compare A B --format json``: exit 0 and exactly one JSON object on stdout."""
     result = run("compare", str(a), str(b), "--format", "json", *extra, input=input)
     assert result.exit_code == 0, result.output
@@ -86,8 +87,15 @@ def test_compare_text_output_prints_the_relation(wire_vs_spin: dict[str, Any]) -
 
 def test_compare_json_schema(wire_vs_spin: dict[str, Any]) -> None:
     d = wire_vs_spin
-    assert {"relation", "source", "reasons", "coverage", "alignments", "drifts",
-            "boilerplate"} <= set(d)
+    assert {
+        "relation",
+        "source",
+        "reasons",
+        "coverage",
+        "alignments",
+        "drifts",
+        "boilerplate",
+    } <= set(d)
     assert d["relation"] in RELATIONS
     assert d["source"] in ("a", "b", None)
     assert isinstance(d["reasons"], list) and all(isinstance(r, str) for r in d["reasons"])
@@ -106,8 +114,7 @@ def test_compare_json_schema(wire_vs_spin: dict[str, Any]) -> None:
     assert all(isinstance(d["boilerplate"][side], list) for side in "ab")
 
 
-def test_compare_json_demo_is_a_reuse_with_the_wire_as_source(wire_vs_spin: dict[str, Any]
-                                                              ) -> None:
+def test_compare_json_demo_is_a_reuse_with_the_wire_as_source(wire_vs_spin: dict[str, Any]) -> None:
     assert wire_vs_spin["relation"] in ("duplicate", "rewrite", "partial")
     assert wire_vs_spin["source"] == "a"
     assert wire_vs_spin["coverage"]["b"] > 0.5
@@ -133,14 +140,13 @@ def test_compare_json_offsets_are_in_bounds(wire_vs_spin: dict[str, Any]) -> Non
             assert 0 <= start <= end <= len(texts[side])
 
 
-def test_compare_json_drift_texts_are_the_spans_they_point_at(wire_vs_spin: dict[str, Any]
-                                                              ) -> None:
+def test_compare_json_drift_texts_are_the_spans_they_point_at(wire_vs_spin: dict[str, Any]) -> None:
     texts = {"a": read_text(WIRE), "b": read_text(SPIN)}
     # A drift may locate its context on a side whose text is empty (e.g. "dropped").
     for drift in wire_vs_spin["drifts"]:
         for side in "ab":
             if drift[f"{side}_start"] is not None and drift[f"{side}_text"]:
-                span = texts[side][drift[f"{side}_start"]:drift[f"{side}_end"]]
+                span = texts[side][drift[f"{side}_start"] : drift[f"{side}_end"]]
                 assert span == drift[f"{side}_text"], (side, drift)
 
 
@@ -171,7 +177,7 @@ def test_compare_with_crlf_file_keeps_offsets(tmp_path: Path) -> None:
         assert 0 <= al["a_start"] <= al["a_end"] <= len(text)
     for drift in d["drifts"]:
         if drift["a_start"] is not None and drift["a_text"]:
-            assert text[drift["a_start"]:drift["a_end"]] == drift["a_text"]
+            assert text[drift["a_start"] : drift["a_end"]] == drift["a_text"]
 
 
 def test_compare_html_against_text(tmp_path: Path) -> None:
@@ -185,10 +191,13 @@ def test_compare_html_against_text(tmp_path: Path) -> None:
     plain = tmp_path / "mill.txt"
     plain.write_text(" ".join(body) + "\n", encoding="utf-8")
     page = tmp_path / "mill.html.gz"
-    html = ("<!DOCTYPE html><html><head><title>Flour mill to close</title>"
-            "<meta property='og:site_name' content='Brackenford Post'></head><body>"
-            "<nav><a href='/'>Front page</a> <a href='/jobs'>Jobs board</a></nav><article>"
-            + "".join(f"<p>{s}</p>" for s in body) + "</article></body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><title>Flour mill to close</title>"
+        "<meta property='og:site_name' content='Brackenford Post'></head><body>"
+        "<nav><a href='/'>Front page</a> <a href='/jobs'>Jobs board</a></nav><article>"
+        + "".join(f"<p>{s}</p>" for s in body)
+        + "</article></body></html>"
+    )
     page.write_bytes(gzip.compress(html.encode("utf-8")))
     d = compare_json(plain, page)
     assert d["relation"] != "unrelated"
@@ -236,8 +245,9 @@ def test_both_sides_from_stdin_is_refused() -> None:
     assert_one_line_error(result, "<stdin>", "stdin")
 
 
-@pytest.mark.parametrize("data", [b"", b"  \n\t\n", b"\x00\x01\x02 binary",
-                                  b"\x7fELF\x02\x01\x01\x00\x00\x00"])
+@pytest.mark.parametrize(
+    "data", [b"", b"  \n\t\n", b"\x00\x01\x02 binary", b"\x7fELF\x02\x01\x01\x00\x00\x00"]
+)
 def test_bad_stdin_is_a_one_line_error(data: bytes) -> None:
     result = run("compare", str(WIRE), "-", input=data)
     assert_one_line_error(result, "<stdin>")
@@ -288,8 +298,9 @@ def test_error_message_is_the_same_in_json_mode(tmp_path: Path, fmt: str) -> Non
 
 
 def test_max_chars_option(tmp_path: Path) -> None:
-    line = assert_one_line_error(run("compare", str(WIRE), str(SPIN), "--max-chars", "100"),
-                                 str(WIRE))
+    line = assert_one_line_error(
+        run("compare", str(WIRE), str(SPIN), "--max-chars", "100"), str(WIRE)
+    )
     assert "too large" in line and "--max-chars" in line
     assert compare_json(WIRE, SPIN, "--max-chars", str(10**6))["alignments"]
 
@@ -348,14 +359,19 @@ def test_version() -> None:
 
 # --------------------------------------------------------------------------- real process
 
-needs_entry_point = pytest.mark.skipif(not ENTRY_POINT.exists(),
-                                       reason="newstrace entry point not installed")
+needs_entry_point = pytest.mark.skipif(
+    not ENTRY_POINT.exists(), reason="newstrace entry point not installed"
+)
 
 
 @needs_entry_point
 def test_entry_point_compare_json() -> None:
-    proc = subprocess.run([str(ENTRY_POINT), "compare", str(WIRE), str(SPIN), "--format", "json"],
-                          capture_output=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [str(ENTRY_POINT), "compare", str(WIRE), str(SPIN), "--format", "json"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b""
     data = json.loads(proc.stdout.decode("utf-8"))
@@ -365,14 +381,23 @@ def test_entry_point_compare_json() -> None:
 @needs_entry_point
 def test_entry_point_stdin_and_errors(tmp_path: Path) -> None:
     binary = _bad_input(tmp_path, "binary")
-    proc = subprocess.run([str(ENTRY_POINT), "compare", str(WIRE), str(binary)],
-                          capture_output=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [str(ENTRY_POINT), "compare", str(WIRE), str(binary)],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 2
     assert proc.stdout == b""
     err = proc.stderr.decode("utf-8")
     assert len(err.strip().splitlines()) == 1 and str(binary) in err and "Traceback" not in err
 
-    proc = subprocess.run([str(ENTRY_POINT), "compare", "-", str(SPIN), "--format", "json"],
-                          input=WIRE.read_bytes(), capture_output=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [str(ENTRY_POINT), "compare", "-", str(SPIN), "--format", "json"],
+        input=WIRE.read_bytes(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["articles"]["a"]["origin"] == "<stdin>"

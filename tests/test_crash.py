@@ -43,9 +43,23 @@ def make_feed(path: Path, n: int) -> list[tuple[str, str]]:
 
 def _add(feed: Path, db: Path, log: Path, batch: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "newstrace", "add", str(feed), "--db", str(db),
-         "--batch-size", str(batch), "--progress-log", str(log)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "add",
+            str(feed),
+            "--db",
+            str(db),
+            "--batch-size",
+            str(batch),
+            "--progress-log",
+            str(log),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 POLL = 0.002
@@ -66,8 +80,7 @@ def _committed(log: Path) -> int:
     return int(lines[-1]) if lines else 0
 
 
-def check_archive(db: Path, feed: list[tuple[str, str]], committed: int,
-                  rng: random.Random) -> int:
+def check_archive(db: Path, feed: list[tuple[str, str]], committed: int, rng: random.Random) -> int:
     """Open the archive, run doctor, and find every committed article; returns its size."""
     with Archive(db) as ar:
         problems = ar.doctor()
@@ -95,9 +108,18 @@ class KillStats:
     seconds: float = 0.0
 
 
-def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
-               max_commits: int = 60, cli_doctor_every: int = 5, overlap: int = 50,
-               chunk: int = 4000) -> KillStats:
+def kill_cycle(
+    tmp: Path,
+    *,
+    kills: int,
+    n: int,
+    seed: int,
+    batch: int = 10,
+    max_commits: int = 60,
+    cli_doctor_every: int = 5,
+    overlap: int = 50,
+    chunk: int = 4000,
+) -> KillStats:
     """Start ``add``, SIGKILL it once it has reported a random number of commits (0 to
     ``max_commits`` batches: the kill lands while the next batch is being added, on any
     machine speed), check, repeat; then let a last ``add`` of the whole feed finish and
@@ -119,7 +141,7 @@ def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
     for k in range(kills):
         start = max(0, previous - overlap)
         with run_path.open("w", encoding="utf-8") as fh:
-            for art_id, text in feed[start:start + chunk]:
+            for art_id, text in feed[start : start + chunk]:
                 fh.write(json.dumps({"id": art_id, "text": text}) + "\n")
         log = tmp / f"progress-{k}.log"
         proc = _add(run_path, db, log, batch)
@@ -141,17 +163,38 @@ def kill_cycle(tmp: Path, *, kills: int, n: int, seed: int, batch: int = 10,
         previous = size
         stats.sizes.append(size)
         if cli_doctor_every and k % cli_doctor_every == cli_doctor_every - 1:
-            r = subprocess.run([sys.executable, "-m", "newstrace", "doctor", "--db", str(db)],
-                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+            r = subprocess.run(
+                [sys.executable, "-m", "newstrace", "doctor", "--db", str(db)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert r.returncode == 0 and "ok" in r.stdout, (seed, r.stdout, r.stderr)
         if size >= n:  # a fast machine filled the archive: grow a fresh one, so that
             for leftover in tmp.glob(db.name + "*"):  # later kills still land mid-add
                 leftover.unlink()
             previous = 0
     log = tmp / "progress-final.log"
-    r = subprocess.run([sys.executable, "-m", "newstrace", "add", str(feed_path), "--db",
-                        str(db), "--batch-size", str(batch), "--progress-log", str(log)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "add",
+            str(feed_path),
+            "--db",
+            str(db),
+            "--batch-size",
+            str(batch),
+            "--progress-log",
+            str(log),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert r.returncode == 0, (seed, r.stderr)
     assert "Traceback" not in r.stderr
     assert f"added {n - previous:,}," in r.stdout, (seed, previous, r.stdout)
@@ -168,6 +211,7 @@ def test_sigkill_add_at_random_moments(tmp_path: Path) -> None:
 
 
 # --- doctor finds what a crash or a bad tool could leave behind ---------------------------
+
 
 def _archive(tmp: Path) -> Path:
     db = tmp / "a.db"
@@ -189,16 +233,21 @@ def _tamper(db: Path, *sql: str) -> list[str]:
 
 def test_doctor_checks_meta_counts_against_the_tables(tmp_path: Path) -> None:
     db = _archive(tmp_path)
-    problems = _tamper(db, "DELETE FROM bands WHERE article = (SELECT MAX(rowid) FROM articles)",
-                       "DELETE FROM articles WHERE rowid = (SELECT MAX(rowid) FROM articles)")
+    problems = _tamper(
+        db,
+        "DELETE FROM bands WHERE article = (SELECT MAX(rowid) FROM articles)",
+        "DELETE FROM articles WHERE rowid = (SELECT MAX(rowid) FROM articles)",
+    )
     assert any("meta counts 14 articles" in p for p in problems), problems
 
 
 def test_doctor_checks_term_frequencies(tmp_path: Path) -> None:
     db = _archive(tmp_path)
-    problems = _tamper(db, "UPDATE terms SET df = df + 1 "
-                           "WHERE term = (SELECT MIN(term) FROM terms)",
-                       "INSERT INTO terms VALUES ('zzz-bogus', 0)")
+    problems = _tamper(
+        db,
+        "UPDATE terms SET df = df + 1 WHERE term = (SELECT MIN(term) FROM terms)",
+        "INSERT INTO terms VALUES ('zzz-bogus', 0)",
+    )
     assert any("term occurrences" in p for p in problems), problems
     assert any("document frequency outside" in p for p in problems), problems
 
@@ -206,8 +255,9 @@ def test_doctor_checks_term_frequencies(tmp_path: Path) -> None:
 def test_doctor_checks_text_against_hash(tmp_path: Path) -> None:
     db = _archive(tmp_path)
     con = sqlite3.connect(db)
-    con.execute("UPDATE articles SET text = ? WHERE id = '04-spin'",
-                (zlib.compress(b"Some other text."),))
+    con.execute(
+        "UPDATE articles SET text = ? WHERE id = '04-spin'", (zlib.compress(b"Some other text."),)
+    )
     con.commit()
     con.close()
     with Archive(db) as ar:
@@ -218,6 +268,11 @@ def test_doctor_checks_text_against_hash(tmp_path: Path) -> None:
 def test_cli_doctor_exit_code_on_problems(tmp_path: Path) -> None:
     db = _archive(tmp_path)
     _tamper(db, "DELETE FROM articles WHERE id = '04-spin'")
-    r = subprocess.run([sys.executable, "-m", "newstrace", "doctor", "--db", str(db)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "newstrace", "doctor", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 3 and "problem:" in r.stderr and "Traceback" not in r.stderr

@@ -49,8 +49,9 @@ COMMENTS = [
 FOOTER = "© 2024 Marrowdale Evening Gazette. All rights reserved. Privacy policy. Contact us."
 
 
-def _page(article: str, *, title: str = "Marrowdale river floods Fennick district",
-          after: str = "") -> str:
+def _page(
+    article: str, *, title: str = "Marrowdale river floods Fennick district", after: str = ""
+) -> str:
     nav = "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in NAV)
     related = "".join(f'<li><a href="/story/{i}">{t}</a></li>' for i, t in enumerate(RELATED))
     comments = "".join(f'<div class="comment"><p>{c}</p></div>' for c in COMMENTS)
@@ -89,6 +90,7 @@ def _present(text: str, unwanted: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- pages
 
+
 def test_article_between_navigation_related_comments_and_footer() -> None:
     html = _page(f'<div class="story-body">{_paras(BODY)}</div>')
     art = article_from_html(html, id="flood")
@@ -101,8 +103,10 @@ def test_article_between_navigation_related_comments_and_footer() -> None:
 
 def test_article_split_over_several_containers_is_kept_whole() -> None:
     chunks = [BODY[:2], BODY[2:4], BODY[4:]]
-    ad = ('<div class="ad-slot"><span>Advertisement</span></div>'
-          '<div class="newsletter"><p>Sign up for our morning briefing.</p></div>')
+    ad = (
+        '<div class="ad-slot"><span>Advertisement</span></div>'
+        '<div class="newsletter"><p>Sign up for our morning briefing.</p></div>'
+    )
     parts = [
         f'<div class="chunk-row"><div class="story-body body-text">{_paras(c)}</div>'
         f'<div class="rail"></div></div>'
@@ -125,8 +129,10 @@ def test_split_chunks_not_taken_from_another_article() -> None:
     ]
     html = _page(
         f'<div class="story-body">{_paras(BODY)}</div>',
-        after=('<article class="story"><h1>Lowbridge choir wins national title</h1>'
-               f'<div class="story-body">{_paras(other)}</div></article>'),
+        after=(
+            '<article class="story"><h1>Lowbridge choir wins national title</h1>'
+            f'<div class="story-body">{_paras(other)}</div></article>'
+        ),
     )
     art = article_from_html(html, id="next")
     assert not _missing(art.text, BODY)
@@ -134,12 +140,17 @@ def test_split_chunks_not_taken_from_another_article() -> None:
 
 
 def test_table_cells_are_kept() -> None:
-    rows = [("Marrowdale", "4.2 m", "1962"), ("Kessock", "3.1 m", "1988"),
-            ("Lowbridge", "2.7 m", "2007")]
-    table = ("<table><thead><tr><th>Gauge</th><th>Level</th><th>Previous record</th></tr>"
-             "</thead><tbody>"
-             + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
-             + "</tbody></table>")
+    rows = [
+        ("Marrowdale", "4.2 m", "1962"),
+        ("Kessock", "3.1 m", "1988"),
+        ("Lowbridge", "2.7 m", "2007"),
+    ]
+    table = (
+        "<table><thead><tr><th>Gauge</th><th>Level</th><th>Previous record</th></tr>"
+        "</thead><tbody>"
+        + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</tbody></table>"
+    )
     html = _page(f'<div class="story-body">{_paras(BODY[:3])}{table}{_paras(BODY[3:])}</div>')
     art = article_from_html(html, id="table")
     assert not _missing(art.text, BODY)

@@ -13,9 +13,11 @@ from newstrace.scan import scan
 
 from .conftest import DEMO, ROOT
 
-HOSTILE = ("<script>alert('x')</script> The harbour master said <img src=x onerror=alert(1)> "
-           "that the night ferry ran late on Tuesday, March 3, after 212 passengers boarded. "
-           '<a href="javascript:alert(2)">more</a> ' + "W" * 20000)
+HOSTILE = (
+    "<script>alert('x')</script> The harbour master said <img src=x onerror=alert(1)> "
+    "that the night ferry ran late on Tuesday, March 3, after 212 passengers boarded. "
+    '<a href="javascript:alert(2)">more</a> ' + "W" * 20000
+)
 
 
 def test_comparison_report_links_passages_and_marks_drifts() -> None:
@@ -35,8 +37,9 @@ def test_report_is_self_contained() -> None:
 
 
 def test_hostile_text_is_inert() -> None:
-    evil = Article(id="<b>id</b>", text=HOSTILE, title="<script>t()</script>",
-                   origin='"><script>o()</script>')
+    evil = Article(
+        id="<b>id</b>", text=HOSTILE, title="<script>t()</script>", origin='"><script>o()</script>'
+    )
     html = comparison_html(compare(evil, evil))
     body = html.split("<body>", 1)[1].rsplit("<script>", 1)[0]  # our own script is last
     assert "<script" not in body
@@ -58,9 +61,25 @@ def test_scan_report_lists_families_and_pair_views() -> None:
 
 def test_cli_writes_html(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    r = subprocess.run([sys.executable, "-m", "newstrace", "compare", str(DEMO / "01-wire.txt"),
-                        str(DEMO / "04-spin.txt"), "--html", str(out), "--format", "json"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "compare",
+            str(DEMO / "01-wire.txt"),
+            str(DEMO / "04-spin.txt"),
+            "--html",
+            str(out),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
@@ -93,10 +112,24 @@ def test_server_page_bodies_escape_everything() -> None:
     from newstrace.report.html import article_body, families_body
 
     evil_id = '"><img src=x onerror=alert(1)>'
-    art = Article(id=evil_id, text=HOSTILE, title="<script>t()</script>",
-                  url="javascript:alert(3)", site="<b>s</b>")
-    pairs = [PairResult(a=evil_id, b="b", relation="rewrite", coverage_a=0.5, coverage_b=1.5,
-                        source=None, score=0.9)]
+    art = Article(
+        id=evil_id,
+        text=HOSTILE,
+        title="<script>t()</script>",
+        url="javascript:alert(3)",
+        site="<b>s</b>",
+    )
+    pairs = [
+        PairResult(
+            a=evil_id,
+            b="b",
+            relation="rewrite",
+            coverage_a=0.5,
+            coverage_b=1.5,
+            source=None,
+            score=0.9,
+        )
+    ]
     fams = [Family(members=(evil_id, "b"), original=evil_id)]
     for html in (article_body(art, related=pairs), families_body(pairs, fams, archived=2)):
         assert not re.search(r"<(script|img)\b", html)

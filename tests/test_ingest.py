@@ -207,8 +207,11 @@ def test_decode_names_the_origin_it_is_given() -> None:
     assert_input_error(lambda: decode(b"\x00\x01", "somewhere:7"), "somewhere:7", "binary")
 
 
-@pytest.mark.parametrize("data", [b"", b"   ", b" \r\n\t\n\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"],
-                         ids=["empty", "spaces", "whitespace", "bom-only", "bom-space"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   ", b" \r\n\t\n\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"],
+    ids=["empty", "spaces", "whitespace", "bom-only", "bom-space"],
+)
 def test_empty_or_whitespace_file_is_an_input_error(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path, "blank.txt", data)
     assert_input_error(lambda: read_article(path), str(path), "empty")
@@ -238,8 +241,9 @@ def test_input_errors_are_newstrace_errors(tmp_path: Path) -> None:
 def test_too_large_article_is_an_input_error(tmp_path: Path) -> None:
     text = "Long story. " * 10  # 120 characters
     path = write(tmp_path, "long.txt", text)
-    exc = assert_input_error(lambda: read_article(path, options=Options(max_chars=100)),
-                             str(path), "too large", "100")
+    exc = assert_input_error(
+        lambda: read_article(path, options=Options(max_chars=100)), str(path), "too large", "100"
+    )
     assert "120" in str(exc)
 
 
@@ -344,14 +348,21 @@ def test_html_content_is_recognised_whatever_the_suffix(tmp_path: Path) -> None:
 
 def test_html_in_cp1252(tmp_path: Path) -> None:
     page = PAGE.replace("organisers said", "organisers said, \u201cpacked\u201d").replace(
-        'charset="utf-8"', 'charset="windows-1252"')
+        'charset="utf-8"', 'charset="windows-1252"'
+    )
     art = read_article(write(tmp_path, "old.htm", page.encode("cp1252")))
     assert "\u201cpacked\u201d" in art.text
 
 
 def test_article_from_html_given_metadata_wins() -> None:
-    art = article_from_html(PAGE, id="x", title="Given title", site="Given site",
-                            published="2020-01-02", url="https://example.org/lanterns")
+    art = article_from_html(
+        PAGE,
+        id="x",
+        title="Given title",
+        site="Given site",
+        published="2020-01-02",
+        url="https://example.org/lanterns",
+    )
     assert (art.title, art.site, art.published) == ("Given title", "Given site", "2020-01-02")
     assert art.url == "https://example.org/lanterns"
     assert art.origin == "x"
@@ -372,8 +383,19 @@ def test_article_from_html_given_metadata_wins() -> None:
         "<?xml version='1.0' encoding='utf-8'?><html><body><p>Declared XML.</p></body></html>",
         "<html><body><table><tr><td>Only a table cell of figures 1 2 3</td></tr></table>",
     ],
-    ids=["half", "third", "unclosed", "garbage", "deep", "script-only", "empty", "nav-only",
-         "odd-entities", "xml-decl", "table"],
+    ids=[
+        "half",
+        "third",
+        "unclosed",
+        "garbage",
+        "deep",
+        "script-only",
+        "empty",
+        "nav-only",
+        "odd-entities",
+        "xml-decl",
+        "table",
+    ],
 )
 def test_broken_html_gives_article_or_input_error(tmp_path: Path, html: str) -> None:
     path = write(tmp_path, "broken.html", html)
@@ -413,18 +435,35 @@ def test_article_from_text_keeps_text_exactly(text: str) -> None:
 
 
 def test_article_from_text_metadata() -> None:
-    art = article_from_text("A short item.", id="s2", origin="feed:3", title="Item",
-                            url="https://example.org/item", site="Example", published="2024-02-29",
-                            author="R. Quist")
+    art = article_from_text(
+        "A short item.",
+        id="s2",
+        origin="feed:3",
+        title="Item",
+        url="https://example.org/item",
+        site="Example",
+        published="2024-02-29",
+        author="R. Quist",
+    )
     assert (art.origin, art.title, art.url, art.site, art.published, art.author) == (
-        "feed:3", "Item", "https://example.org/item", "Example", "2024-02-29", "R. Quist")
+        "feed:3",
+        "Item",
+        "https://example.org/item",
+        "Example",
+        "2024-02-29",
+        "R. Quist",
+    )
 
 
 def test_article_from_text_refuses_empty_and_too_large() -> None:
     assert_input_error(lambda: article_from_text(" \n\t", id="blank"), "blank", "empty")
-    assert_input_error(lambda: article_from_text("x" * 11, id="big", origin="big.txt",
-                                                 options=Options(max_chars=10)),
-                       "big.txt", "too large")
+    assert_input_error(
+        lambda: article_from_text(
+            "x" * 11, id="big", origin="big.txt", options=Options(max_chars=10)
+        ),
+        "big.txt",
+        "too large",
+    )
 
 
 def _fake_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
@@ -453,16 +492,25 @@ def test_stdin_errors_name_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -
 
 def test_stdin_respects_max_chars(monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_stdin(monkeypatch, b"Twelve chars")
-    assert_input_error(lambda: read_stdin_article(options=Options(max_chars=5)), "<stdin>",
-                       "too large")
+    assert_input_error(
+        lambda: read_stdin_article(options=Options(max_chars=5)), "<stdin>", "too large"
+    )
 
 
 # --------------------------------------------------------------------------- JSONL
 
 JSONL_LINES = [
-    json.dumps({"id": "good-1", "text": "Rail strike called off after late talks.\r\nMore soon.",
-                "title": "Strike off", "url": "https://example.org/strike",
-                "published": "2024-05-06", "site": "Example Times", "author": "M. Ode"}),
+    json.dumps(
+        {
+            "id": "good-1",
+            "text": "Rail strike called off after late talks.\r\nMore soon.",
+            "title": "Strike off",
+            "url": "https://example.org/strike",
+            "published": "2024-05-06",
+            "site": "Example Times",
+            "author": "M. Ode",
+        }
+    ),
     "",
     '{"id": "broken", "text": "unterminated',
     "[1, 2, 3]",
@@ -523,7 +571,12 @@ def test_jsonl_articles_keep_text_metadata_and_line_origin(jsonl_file: Path) -> 
     first = by_id["good-1"]
     assert first.text == "Rail strike called off after late talks.\r\nMore soon."
     assert (first.title, first.url, first.published, first.site, first.author) == (
-        "Strike off", "https://example.org/strike", "2024-05-06", "Example Times", "M. Ode")
+        "Strike off",
+        "https://example.org/strike",
+        "2024-05-06",
+        "Example Times",
+        "M. Ode",
+    )
     assert first.origin == f"{jsonl_file}:1"
     assert first.format == "jsonl"
     assert by_id["good-2"].text == "Ünïcödé “quoted” text — kept."
@@ -545,8 +598,9 @@ def test_jsonl_html_record_metadata_wins_over_the_page(tmp_path: Path) -> None:
 
 
 def test_jsonl_crlf_bom_and_no_final_newline(tmp_path: Path) -> None:
-    lines = [json.dumps({"id": f"n{i}", "text": f"Item number {i} of the digest."})
-             for i in range(3)]
+    lines = [
+        json.dumps({"id": f"n{i}", "text": f"Item number {i} of the digest."}) for i in range(3)
+    ]
     path = write(tmp_path, "crlf.jsonl", b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
     articles, errors = collect([path])
     assert errors == []
@@ -555,8 +609,10 @@ def test_jsonl_crlf_bom_and_no_final_newline(tmp_path: Path) -> None:
 
 
 def test_jsonl_cp1252_line_and_binary_line(tmp_path: Path) -> None:
-    data = (b'{"id": "w", "text": "\x93Smart\x94 quotes from an old export."}\n'
-            b'{"id": "z", "text": "nul\x00here"}\n')
+    data = (
+        b'{"id": "w", "text": "\x93Smart\x94 quotes from an old export."}\n'
+        b'{"id": "z", "text": "nul\x00here"}\n'
+    )
     path = write(tmp_path, "legacy.jsonl", data)
     articles, errors = collect([path])
     assert [a.text for a in articles] == ["“Smart” quotes from an old export."]
@@ -582,8 +638,10 @@ def test_gzipped_jsonl(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["not-gzip", "truncated"])
 def test_broken_gzipped_jsonl_is_an_input_error(tmp_path: Path, kind: str) -> None:
-    lines = "".join(json.dumps({"id": f"k{i}", "text": f"Entry {i} of many in the archive."})
-                    + "\n" for i in range(400))
+    lines = "".join(
+        json.dumps({"id": f"k{i}", "text": f"Entry {i} of many in the archive."}) + "\n"
+        for i in range(400)
+    )
     good = gzip.compress(lines.encode("utf-8"))
     data = b"plain words, not gzip\n" if kind == "not-gzip" else good[: len(good) // 2]
     path = write(tmp_path, "feed.jsonl.gz", data)
@@ -636,8 +694,7 @@ def test_iter_paths_expands_folders_recursively_and_sorted(tree: Path) -> None:
     paths = list(iter_paths([tree], on_error=skipped.append))
     rel = [p.relative_to(tree).as_posix() for p in paths]
     assert rel == sorted(rel)
-    assert set(rel) == {"a.md", "b.txt", "c.html", "feed.jsonl", "sub/deeper/d.txt.gz",
-                        "sub/E.TXT"}
+    assert set(rel) == {"a.md", "b.txt", "c.html", "feed.jsonl", "sub/deeper/d.txt.gz", "sub/E.TXT"}
     assert [e.source for e in skipped] == [str(tree / n) for n in NOT_ARTICLES]
 
 
@@ -681,7 +738,10 @@ def test_iter_articles_reports_bad_files_and_goes_on(tree: Path, tmp_path: Path)
     articles, errors = collect([tree, missing, tree / "b.txt"])
     assert [a.id for a in articles] == ["a", "b", "c", "j1", "E", "d", "b"]
     assert [e.source for e in errors] == [str(tree / n) for n in NOT_ARTICLES] + [
-        str(tree / "zz-binary.txt"), str(tree / "zz-empty.txt"), str(missing)]
+        str(tree / "zz-binary.txt"),
+        str(tree / "zz-empty.txt"),
+        str(missing),
+    ]
 
 
 def test_iter_articles_default_raises_on_first_bad_file(tree: Path) -> None:
@@ -704,17 +764,27 @@ def test_iter_articles_streams_lazily(tmp_path: Path) -> None:
 
 
 def test_compare_refuses_a_missing_path_like_string(tmp_path: Path) -> None:
-    for name in ("a.txt", "typo.txt", "story.html", "feed.jsonl.gz", "data.json",
-                 "articles/one", str(tmp_path / "missing.txt")):
+    for name in (
+        "a.txt",
+        "typo.txt",
+        "story.html",
+        "feed.jsonl.gz",
+        "data.json",
+        "articles/one",
+        str(tmp_path / "missing.txt"),
+    ):
         with pytest.raises(InputError) as err:
             newstrace.compare(name, "Some article text with spaces in it.")
         assert "no such file" in str(err.value)
 
 
 def test_compare_reads_an_existing_path_given_as_str(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("The harbour council on Tuesday approved a new ferry timetable that adds "
-            "three evening crossings to the island of Velmo.\n")
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "The harbour council on Tuesday approved a new ferry timetable that adds "
+        "three evening crossings to the island of Velmo.\n"
+    )
     (tmp_path / "one.txt").write_text(text, encoding="utf-8")
     (tmp_path / "two").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -731,9 +801,11 @@ def test_compare_reads_an_existing_path_given_as_str(
 def test_html_publication_time_keeps_time_of_day() -> None:
     """trafilatura keeps the day only; the page's own metadata has the time and zone."""
     body = "".join(f"<p>{p}</p>" for p in PAGE_BODY)
-    for head in ('<meta property="article:published_time" content="2024-03-01T09:15:00+01:00">',
-                 '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
-                 '"datePublished": "2024-03-01T09:15:00+01:00"}]}</script>'):
+    for head in (
+        '<meta property="article:published_time" content="2024-03-01T09:15:00+01:00">',
+        '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+        '"datePublished": "2024-03-01T09:15:00+01:00"}]}</script>',
+    ):
         page = f"<html><head>{head}<title>T</title></head><body><article>{body}</article></body></html>"
         art = article_from_html(page, id="p")
         assert art.published == "2024-03-01T09:15:00+01:00"

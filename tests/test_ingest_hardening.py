@@ -69,13 +69,22 @@ DEEP = "[" * 100_000 + "]" * 100_000  # past the recursion limit
 # --------------------------------------------------------------------------- item 1: JSONL
 
 
-@pytest.mark.parametrize("bad", [f'{{"id": "n", "text": "x", "n": {HUGE_INT}}}', DEEP,
-                                 f'{{"id": {HUGE_INT}, "text": "x"}}', '{"a": ' * 50_000],
-                         ids=["huge-int", "deep-list", "huge-int-id", "deep-unclosed"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        f'{{"id": "n", "text": "x", "n": {HUGE_INT}}}',
+        DEEP,
+        f'{{"id": {HUGE_INT}, "text": "x"}}',
+        '{"a": ' * 50_000,
+    ],
+    ids=["huge-int", "deep-list", "huge-int-id", "deep-unclosed"],
+)
 def test_unreadable_jsonl_line_is_skipped_and_named(tmp_path: Path, bad: str) -> None:
     path = tmp_path / "feed.jsonl"
-    path.write_text(jsonl({"id": "a", "text": STORIES[0]}, bad, {"id": "b", "text": STORIES[1]}),
-                    encoding="utf-8")
+    path.write_text(
+        jsonl({"id": "a", "text": STORIES[0]}, bad, {"id": "b", "text": STORIES[1]}),
+        encoding="utf-8",
+    )
     articles, errors = collect([path])
     assert [a.id for a in articles] == ["a", "b"]
     assert [e.source for e in errors] == [f"{path}:2"]
@@ -97,8 +106,11 @@ def test_jsonl_line_value_is_the_one_line_parser() -> None:
     opts = Options(max_line_bytes=100)
     assert jsonl_line_value(b'{"id": "a"}\n', "f:1", opts) == {"id": "a"}
     assert jsonl_line_value(b"  \r\n", "f:2", opts) is None
-    for raw, words in [(b"{" + b" " * 120 + b"}", "too long"), (b"[1,", "broken JSON"),
-                       (b"\x00\x01", "binary")]:
+    for raw, words in [
+        (b"{" + b" " * 120 + b"}", "too long"),
+        (b"[1,", "broken JSON"),
+        (b"\x00\x01", "binary"),
+    ]:
         with pytest.raises(InputError) as info:
             jsonl_line_value(raw, "f:3", opts)
         assert info.value.source == "f:3" and words in info.value.message
@@ -108,9 +120,15 @@ def test_jsonl_line_value_is_the_one_line_parser() -> None:
 
 def test_pairs_file_with_unreadable_json_line_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "pairs.jsonl"
-    path.write_text(jsonl({"a": "One sentence here.", "b": "Another one there."},
-                          f'{{"a": "x", "b": "y", "id": {HUGE_INT}}}', DEEP,
-                          {"a": "Third sentence.", "b": "Fourth sentence."}), encoding="utf-8")
+    path.write_text(
+        jsonl(
+            {"a": "One sentence here.", "b": "Another one there."},
+            f'{{"a": "x", "b": "y", "id": {HUGE_INT}}}',
+            DEEP,
+            {"a": "Third sentence.", "b": "Fourth sentence."},
+        ),
+        encoding="utf-8",
+    )
     errors: list[InputError] = []
     pairs = list(iter_pairs(str(path), on_error=errors.append))
     assert [p.a for p in pairs] == ["One sentence here.", "Third sentence."]
@@ -120,9 +138,15 @@ def test_pairs_file_with_unreadable_json_line_goes_on(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["add", "scan"])
 def test_cli_skips_unreadable_jsonl_line_and_keeps_the_rest(tmp_path: Path, command: str) -> None:
     path = tmp_path / "feed.jsonl"
-    path.write_text(jsonl(*({"id": f"s{i}", "text": t} for i, t in enumerate(STORIES[:2])),
-                          f'{{"id": "bad", "text": "x", "n": {HUGE_INT}}}', DEEP,
-                          {"id": "s2", "text": STORIES[2]}), encoding="utf-8")
+    path.write_text(
+        jsonl(
+            *({"id": f"s{i}", "text": t} for i, t in enumerate(STORIES[:2])),
+            f'{{"id": "bad", "text": "x", "n": {HUGE_INT}}}',
+            DEEP,
+            {"id": "s2", "text": STORIES[2]},
+        ),
+        encoding="utf-8",
+    )
     args = [command, str(path)] + (["--db", str(tmp_path / "a.db")] if command == "add" else [])
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output  # some inputs failed; not an internal error
@@ -163,8 +187,11 @@ def test_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path: Path) ->
 
 def test_read_article_with_a_surrogate_escaped_path(tmp_path: Path) -> None:
     try:
-        raw = _bytes_name(tmp_path, b"na\xefve.html", f"<html><body><article><p>{STORIES[0]}"
-                                                      "</p></article></body></html>".encode())
+        raw = _bytes_name(
+            tmp_path,
+            b"na\xefve.html",
+            f"<html><body><article><p>{STORIES[0]}</p></article></body></html>".encode(),
+        )
     except (OSError, UnicodeError):
         pytest.skip("this file system refuses names that are not UTF-8")
     art = read_article(os.fsdecode(raw))
@@ -232,7 +259,8 @@ def test_oversized_plain_file_is_read_only_up_to_the_limit(tmp_path: Path) -> No
 
 
 def test_html_with_too_many_tags_is_refused_before_extraction(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraphs = MAX_HTML_TAGS // 2 + 10
     page = "<html><body>" + "<p>Short line of text.</p>" * paragraphs + "</body></html>"
     path = tmp_path / "many.html.gz"
@@ -297,8 +325,9 @@ def test_unreadable_subfolder_is_reported(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Permission denied" in errors[0].message
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads folders whatever their mode")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads folders whatever their mode"
+)
 def test_folder_without_permission_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(STORIES[0], encoding="utf-8")
     locked = tmp_path / "locked"
@@ -358,7 +387,8 @@ def test_hidden_folder_is_reported_not_entered(tmp_path: Path) -> None:
     skipped: list[InputError] = []
     assert list(iter_paths([tmp_path], on_error=skipped.append)) == [tmp_path / "a.txt"]
     assert [(e.source, e.message) for e in skipped] == [
-        (str(tmp_path / ".git"), "hidden folder, not read")]
+        (str(tmp_path / ".git"), "hidden folder, not read")
+    ]
 
 
 def test_deep_folder_tree_needs_no_recursion(tmp_path: Path) -> None:
@@ -387,8 +417,9 @@ def test_cli_reports_skipped_files(tmp_path: Path) -> None:
 
 def test_cli_shows_a_repaired_input_as_one_note(tmp_path: Path) -> None:
     # valid UTF-8 (an accented word) with one stray cp1252 byte on another line
-    (tmp_path / "a.txt").write_bytes(STORIES[0].encode("utf-8") + " The naïve plan.".encode()
-                                     + b"\nCaf\xe9 line\n")
+    (tmp_path / "a.txt").write_bytes(
+        STORIES[0].encode("utf-8") + " The naïve plan.".encode() + b"\nCaf\xe9 line\n"
+    )
     result = CliRunner().invoke(main, ["scan", str(tmp_path)])
     notes = [x for x in result.output.splitlines() if x.startswith("newstrace: note:")]
     assert len(notes) == 1 and "a.txt" in notes[0], result.output
@@ -428,8 +459,7 @@ def test_cp1252_byte_in_a_jsonl_line_is_repaired_and_named(tmp_path: Path) -> No
     assert articles[0].text == "Caf\u00e9 re-opens, it\u2019s said."
 
 
-@pytest.mark.parametrize("tail", [b"\x00", b"\x01\x02\x03\x04" * 400],
-                         ids=["nul", "controls"])
+@pytest.mark.parametrize("tail", [b"\x00", b"\x01\x02\x03\x04" * 400], ids=["nul", "controls"])
 def test_binary_after_the_first_64_kib_is_caught(tmp_path: Path, tail: bytes) -> None:
     path = tmp_path / "late.txt"
     path.write_bytes(b"Plain words in a long text file. " * 2200 + tail + b" end")
@@ -442,23 +472,30 @@ def test_binary_after_the_first_64_kib_is_caught(tmp_path: Path, tail: bytes) ->
 @pytest.mark.parametrize("depth", [300, 3000])
 def test_html_nested_past_the_parser_limit_still_gives_its_text(depth: int) -> None:
     body = "".join(f"<p>{s}</p>" for s in STORIES)
-    page = ("<html><head><title>Deep page</title></head><body>" + "<div><span>" * depth
-            + body + "</span></div>" * depth + "</body></html>")
+    page = (
+        "<html><head><title>Deep page</title></head><body>"
+        + "<div><span>" * depth
+        + body
+        + "</span></div>" * depth
+        + "</body></html>"
+    )
     art = article_from_html(page, id="deep")
     for story in STORIES:
         assert story in art.text
 
 
-@pytest.mark.parametrize("record, field", [
-    ({"id": True, "text": "Some words."}, "id"),
-    ({"id": 1.5, "text": "Some words."}, "id"),
-    ({"id": "t", "text": 12345}, "text"),
-    ({"id": "t", "html": False}, "html"),
-    ({"id": "t", "text": "Some words.", "published": 2024}, "published"),
-    ({"id": "t", "text": "Some words.", "title": {"x": 1}}, "title"),
-])
-def test_jsonl_fields_of_the_wrong_type_are_refused(record: dict[str, object],
-                                                    field: str) -> None:
+@pytest.mark.parametrize(
+    "record, field",
+    [
+        ({"id": True, "text": "Some words."}, "id"),
+        ({"id": 1.5, "text": "Some words."}, "id"),
+        ({"id": "t", "text": 12345}, "text"),
+        ({"id": "t", "html": False}, "html"),
+        ({"id": "t", "text": "Some words.", "published": 2024}, "published"),
+        ({"id": "t", "text": "Some words.", "title": {"x": 1}}, "title"),
+    ],
+)
+def test_jsonl_fields_of_the_wrong_type_are_refused(record: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as info:
         article_from_record(record, "feed.jsonl:4")
     assert info.value.source == "feed.jsonl:4"

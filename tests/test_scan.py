@@ -19,7 +19,9 @@ from .conftest import ROOT
 TRUTH = json.loads((ROOT / "demo" / "truth.json").read_text(encoding="utf-8"))
 
 
-def _random_sets(rng: np.random.Generator, size: int, jaccard: float) -> tuple[np.ndarray, np.ndarray]:
+def _random_sets(
+    rng: np.random.Generator, size: int, jaccard: float
+) -> tuple[np.ndarray, np.ndarray]:
     shared = round(2 * jaccard * size / (1 + jaccard))
     common = rng.integers(0, 2**63, shared, dtype=np.uint64)
     a = np.concatenate([common, rng.integers(0, 2**63, size - shared, dtype=np.uint64)])
@@ -40,8 +42,13 @@ def test_signature_estimates_jaccard(jaccard: float) -> None:
 
 
 def test_signatures_are_stable_and_batch_independent() -> None:
-    texts = ["Alpha Beta gamma delta, 12 epsilon.", "Other words here entirely: zeta eta 99.",
-             "", "短い中文新闻文本测试", "one two"]
+    texts = [
+        "Alpha Beta gamma delta, 12 epsilon.",
+        "Other words here entirely: zeta eta 99.",
+        "",
+        "短い中文新闻文本测试",
+        "one two",
+    ]
     whole = fingerprint_texts(texts)
     for k, text in enumerate(texts):
         alone = fingerprint_texts([text])
@@ -78,9 +85,11 @@ def test_candidate_buckets_over_the_limit_are_skipped() -> None:
 
 def test_components_and_original() -> None:
     assert components([("b", "c"), ("a", "b"), ("x", "y")]) == [["a", "b", "c"], ["x", "y"]]
-    pairs = [PairResult("a", "b", "rewrite", 1, 1, "a", 0.9),
-             PairResult("a", "c", "duplicate", 1, 1, None, 1.0),
-             PairResult("b", "c", "rewrite", 1, 1, "c", 0.8)]
+    pairs = [
+        PairResult("a", "b", "rewrite", 1, 1, "a", 0.9),
+        PairResult("a", "c", "duplicate", 1, 1, None, 1.0),
+        PairResult("b", "c", "rewrite", 1, 1, "c", 0.8),
+    ]
     fams = build_families(pairs, {"a": "2020-01-02", "b": "2020-01-01", "c": None})
     assert len(fams) == 1 and fams[0].members == ("a", "b", "c")
     assert fams[0].original == "a"  # named source once, never the copy
@@ -97,17 +106,27 @@ def test_scan_demo_corpus_finds_planted_reuse() -> None:
         else:
             assert key not in found
     originals = {f.original: set(f.members) for f in result.families}
-    assert originals["01-wire"] == {"01-wire", "02-reprint-herald", "03-reprint-daily",
-                                    "04-spin", "05-summary", "06-partial"}
+    assert originals["01-wire"] == {
+        "01-wire",
+        "02-reprint-herald",
+        "03-reprint-daily",
+        "04-spin",
+        "05-summary",
+        "06-partial",
+    }
     assert originals["11-wire-second"] == {"11-wire-second", "12-spin-second"}
     assert not any("08-unrelated-sport" in f.members for f in result.families)
 
 
 def test_scan_skips_duplicate_ids() -> None:
-    arts = [Article(id="x", text="A sentence about one thing that happened today."),
-            Article(id="x", text="Another text entirely, about something else.")]
+    arts = [
+        Article(id="x", text="A sentence about one thing that happened today."),
+        Article(id="x", text="Another text entirely, about something else."),
+    ]
     result = scan(arts)
-    assert result.articles == 1 and len(result.failed) == 1 and "duplicate id" in str(result.failed[0])
+    assert (
+        result.articles == 1 and len(result.failed) == 1 and "duplicate id" in str(result.failed[0])
+    )
 
 
 def test_scan_is_independent_of_input_order_and_batching() -> None:
@@ -156,18 +175,20 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     rng = random.Random(7)
 
     def name() -> str:
-        return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou")
-                       for _ in range(3)).capitalize()
+        return "".join(
+            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)
+        ).capitalize()
 
     def sentence(names: list[str]) -> str:
         return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."
 
     source_names = [name() for _ in range(200)]
-    source = " ".join(sentence(source_names[k:k + 4]) for k in range(0, 200, 4))
-    copy = " ".join(sentence([source_names[k + 3], source_names[k + 2], source_names[k],
-                              source_names[k + 1]]) for k in range(0, 24, 4))
-    others = [" ".join(sentence([name() for _ in range(4)]) for _ in range(8))
-              for _ in range(30)]
+    source = " ".join(sentence(source_names[k : k + 4]) for k in range(0, 200, 4))
+    copy = " ".join(
+        sentence([source_names[k + 3], source_names[k + 2], source_names[k], source_names[k + 1]])
+        for k in range(0, 24, 4)
+    )
+    others = [" ".join(sentence([name() for _ in range(4)]) for _ in range(8)) for _ in range(30)]
     texts = [copy, source, *others]
     found = {}
     for bands in (0, 192):

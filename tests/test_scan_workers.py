@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="reads worker processes from /proc")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads worker processes from /proc"
+)
 
 CHILD = textwrap.dedent("""
     import sys
@@ -58,8 +59,9 @@ def _alive(pid: int) -> bool:
 
 
 def _start() -> tuple[subprocess.Popen[str], set[int], str]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     for line in proc.stdout:  # wait for the first verification progress
         if line.startswith("verify"):
@@ -67,7 +69,9 @@ def _start() -> tuple[subprocess.Popen[str], set[int], str]:
             if workers:
                 return proc, workers, line
     proc.kill()
-    pytest.fail(f"the scan never reported verification: {proc.stderr.read() if proc.stderr else ''}")
+    pytest.fail(
+        f"the scan never reported verification: {proc.stderr.read() if proc.stderr else ''}"
+    )
 
 
 def _wait_gone(pids: set[int]) -> set[int]:

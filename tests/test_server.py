@@ -47,20 +47,29 @@ HOSTILE_TEXT = (
     "“Our members have carried this port through two record years, and they are being "
     "asked to work more nights for less,” said Delphine Aukett, the union’s general "
     'secretary. <svg onload="window.__pwned = 4"></svg><iframe src="javascript:1">'
-    "</iframe>\n\n" + "W" * 6000 + "\n")
+    "</iframe>\n\n" + "W" * 6000 + "\n"
+)
 """An invented article that reuses the demo's dock-strike story, with markup that would run if it
 were not escaped (the ``__pwned`` global records which injection fired), and a very long
 line."""
 
 
-def build_archive(path: Path, *, hostile: bool = True,
-                  skip: frozenset[str] = frozenset()) -> Path:
+def build_archive(path: Path, *, hostile: bool = True, skip: frozenset[str] = frozenset()) -> Path:
     """The demo corpus (less ``skip``, plus the hostile article) in a fresh archive."""
     arts = [a for a in iter_articles([ROOT / "demo" / "corpus.jsonl"]) if a.id not in skip]
     if hostile:
-        arts.append(Article(id=HOSTILE_ID, text=HOSTILE_TEXT, title=HOSTILE_TITLE,
-                            url="javascript:alert(4)", site="<i>site</i>",
-                            published="2026-03-05", origin=HOSTILE_ID, format="jsonl"))
+        arts.append(
+            Article(
+                id=HOSTILE_ID,
+                text=HOSTILE_TEXT,
+                title=HOSTILE_TITLE,
+                url="javascript:alert(4)",
+                site="<i>site</i>",
+                published="2026-03-05",
+                origin=HOSTILE_ID,
+                format="jsonl",
+            )
+        )
     with Archive(path) as archive:
         archive.add(arts)
     return path
@@ -101,6 +110,7 @@ def _our_markup(html: str) -> str:
 
 # --- API contract ---------------------------------------------------------------------------
 
+
 def test_check_matches_archive_check(client: TestClient, db: Path) -> None:
     r = client.post("/api/check", json={"text": _text("04-spin.txt"), "title": "spin"})
     assert r.status_code == 200
@@ -110,17 +120,20 @@ def test_check_matches_archive_check(client: TestClient, db: Path) -> None:
     ids = [m["id"] for m in body["matches"]]
     assert {"01-wire", "02-reprint-herald", "04-spin"} <= set(ids)
     with Archive(db, create=False) as archive:
-        direct = archive.check(Article(id="submitted", text=_text("04-spin.txt"), title="spin",
-                                       origin="submitted"))
+        direct = archive.check(
+            Article(id="submitted", text=_text("04-spin.txt"), title="spin", origin="submitted")
+        )
     assert ids == [m.id for m in direct]
     want = json.loads(json.dumps(match_dict(direct[0]), ensure_ascii=False))
     assert body["matches"][0] == want  # the shape and values of `check --format json`
 
 
 def test_check_html_and_top(client: TestClient) -> None:
-    page = ("<html><head><title>Ferry crash</title></head><body><article>"
-            + "".join(f"<p>{p}</p>" for p in _text("01-wire.txt").split("\n\n")[1:])
-            + "</article></body></html>")
+    page = (
+        "<html><head><title>Ferry crash</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in _text("01-wire.txt").split("\n\n")[1:])
+        + "</article></body></html>"
+    )
     r = client.post("/api/check", json={"html": page, "id": "mine", "top": 2})
     assert r.status_code == 200, r.text
     assert r.json()["article"] == "mine"
@@ -135,8 +148,10 @@ def test_compare_ids_and_text(client: TestClient, db: Path) -> None:
     assert r.json() == json.loads(json.dumps(want, ensure_ascii=False))
     assert r.json()["relation"] == "rewrite"
     assert any("€3.2 million" in d["note"] for d in r.json()["drifts"])
-    r = client.post("/api/compare", json={"a": {"text": _text("11-wire-second.txt")},
-                                          "b": {"id": "12-spin-second"}})
+    r = client.post(
+        "/api/compare",
+        json={"a": {"text": _text("11-wire-second.txt")}, "b": {"id": "12-spin-second"}},
+    )
     assert r.status_code == 200 and r.json()["relation"] in ("rewrite", "partial")
 
 
@@ -145,8 +160,15 @@ def test_article_and_unknown_ids(client: TestClient) -> None:
     assert r.status_code == 200
     assert set(r.json()) >= {"id", "title", "url", "published", "site", "text"}
     assert r.json()["text"].startswith("HARROWMERE, March 4")
-    for bad in ("nope", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%5C..%5Cwin.ini",
-                "demo%2Fcorpus%2F01-wire.txt", "%00", "a/..%2F..%2F..%2Fetc%2Fpasswd"):
+    for bad in (
+        "nope",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2Fetc%2Fpasswd",
+        "..%5C..%5Cwin.ini",
+        "demo%2Fcorpus%2F01-wire.txt",
+        "%00",
+        "a/..%2F..%2F..%2Fetc%2Fpasswd",
+    ):
         r = client.get(f"/api/articles/{bad}")
         assert r.status_code == 404, bad
         assert "root:" not in r.text and "error" in r.json()
@@ -177,8 +199,9 @@ def test_families_cached_until_archive_grows(tmp_path: Path) -> None:
         assert first["archived"] == 14 and first["current"] is True
         originals = {f["original"] for f in first["families"]}
         assert {"01-wire", "11-wire-second"} <= originals
-        assert all(set(p) == {"a", "b", "relation", "coverage", "source", "score"}
-                   for p in first["pairs"])
+        assert all(
+            set(p) == {"a", "b", "relation", "coverage", "source", "score"} for p in first["pairs"]
+        )
         with Archive(db) as archive:
             archive.add([Article(id="15-copy", text=_text("11-wire-second.txt") + "\nMore.")])
         stale = c.get("/api/families").json()  # the last scan, and a refresh started
@@ -193,6 +216,7 @@ def test_families_cached_until_archive_grows(tmp_path: Path) -> None:
 def test_families_never_scan_inside_a_request(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The scan runs in a worker process under its own time limit: the server process
     itself never scans, and a scan over the limit is a 503, not a request held for it."""
+
     def no_scan(*args: object, **kwargs: object) -> None:
         raise AssertionError("the server process scanned the archive")
 
@@ -257,11 +281,13 @@ def test_check_bad_input_is_4xx(client: TestClient, body: bytes, status: int, wo
 
 
 def test_compare_bad_input_is_4xx(client: TestClient) -> None:
-    cases = [({"a": {"id": "nope"}, "b": {"id": "01-wire"}}, 404),
-             ({"a": {}, "b": {"id": "01-wire"}}, 400),
-             ({"a": {"id": "01-wire"}}, 422),
-             ({"a": {"text": "x"}, "b": {"text": ""}}, 400),
-             ({"a": "01-wire", "b": "04-spin"}, 422)]
+    cases = [
+        ({"a": {"id": "nope"}, "b": {"id": "01-wire"}}, 404),
+        ({"a": {}, "b": {"id": "01-wire"}}, 400),
+        ({"a": {"id": "01-wire"}}, 422),
+        ({"a": {"text": "x"}, "b": {"text": ""}}, 400),
+        ({"a": "01-wire", "b": "04-spin"}, 422),
+    ]
     for body, status in cases:
         r = client.post("/api/compare", json=body)
         assert r.status_code == status, (body, r.text)
@@ -294,11 +320,20 @@ def test_size_limit(client: TestClient) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[_FIXTURE])
-@given(body=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=40),
-                         lambda kids: st.lists(kids, max_size=3)
-                         | st.dictionaries(st.sampled_from(["text", "html", "id", "top", "a", "b",
-                                                            "title", "url"]), kids, max_size=4),
-                         max_leaves=8))
+@given(
+    body=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+        lambda kids: (
+            st.lists(kids, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["text", "html", "id", "top", "a", "b", "title", "url"]),
+                kids,
+                max_size=4,
+            )
+        ),
+        max_leaves=8,
+    )
+)
 def test_no_500_on_any_json(client: TestClient, body: object) -> None:
     for path in ("/api/check", "/api/compare"):
         r = client.post(path, json=body)  # a 500 would raise in the TestClient
@@ -322,6 +357,7 @@ def test_missing_archive_is_archive_error(tmp_path: Path) -> None:
 
 # --- HTML pages -----------------------------------------------------------------------------
 
+
 def test_pages_render(client: TestClient) -> None:
     _scanned(client)
     r = client.get("/")
@@ -336,8 +372,7 @@ def test_pages_render(client: TestClient) -> None:
     assert client.get("/compare", params={"a": "01-wire"}).status_code == 422
 
 
-def test_article_page_never_scans_the_archive(db: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_article_page_never_scans_the_archive(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_scan(*args: object, **kwargs: object) -> None:
         raise AssertionError("an article page started a scan of the whole archive")
 
@@ -366,11 +401,13 @@ def test_hostile_text_escaped_in_pages(client: TestClient) -> None:
     from urllib.parse import quote
 
     _scanned(client)
-    pages = [client.post("/", data={"text": HOSTILE_TEXT, "title": HOSTILE_TITLE}),
-             client.get("/compare", params={"a": HOSTILE_ID, "b": "11-wire-second"}),
-             client.get("/articles/" + quote(HOSTILE_ID, safe="")),
-             client.get("/families"),
-             client.get("/compare", params={"a": HOSTILE_ID, "b": "<img src=x onerror=alert(1)>"})]
+    pages = [
+        client.post("/", data={"text": HOSTILE_TEXT, "title": HOSTILE_TITLE}),
+        client.get("/compare", params={"a": HOSTILE_ID, "b": "11-wire-second"}),
+        client.get("/articles/" + quote(HOSTILE_ID, safe="")),
+        client.get("/families"),
+        client.get("/compare", params={"a": HOSTILE_ID, "b": "<img src=x onerror=alert(1)>"}),
+    ]
     for r in pages:
         assert r.status_code in (200, 404), r.text[:200]
         csp = r.headers["content-security-policy"]
@@ -388,18 +425,35 @@ def test_hostile_text_escaped_in_pages(client: TestClient) -> None:
 
 # --- command line ---------------------------------------------------------------------------
 
+
 def test_cli_serve_help_and_errors(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--help"],
-                       capture_output=True, text=True, timeout=60, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "newstrace", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert r.returncode == 0 and "127.0.0.1" in r.stdout and "Examples" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--db",
-                        str(tmp_path / "none.db")],
-                       capture_output=True, text=True, timeout=60, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "newstrace", "serve", "--db", str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert r.returncode == 3 and r.stderr.count("\n") == 1 and "no such archive" in r.stderr
-    blocked = ("import sys; sys.modules['fastapi'] = None; sys.argv[0] = 'newstrace'; "
-               "from newstrace.cli import main; main()")
-    r = subprocess.run([sys.executable, "-c", blocked, "serve", "--db", str(tmp_path / "x.db")],
-                       capture_output=True, text=True, timeout=60, check=False)
+    blocked = (
+        "import sys; sys.modules['fastapi'] = None; sys.argv[0] = 'newstrace'; "
+        "from newstrace.cli import main; main()"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", blocked, "serve", "--db", str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "pip install 'newstrace[serve]'" in r.stderr
 
@@ -417,8 +471,10 @@ def _random_words(chars: int, seed: int) -> str:
     import random
 
     rng = random.Random(seed)
-    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
-             for _ in range(20_000)]
+    vocab = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+        for _ in range(20_000)
+    ]
     out: list[str] = []
     size = 0
     while size < chars:
@@ -447,39 +503,98 @@ def _timed_post(client: TestClient, path: str, body: object) -> tuple[int, str, 
 
 
 PATHOLOGICAL = [  # (name, path, body, status, words in the error)
-    ("two 2 MB articles of random words", "/api/compare",
-     lambda: {"a": {"text": _random_words(2_000_000, 1)}, "b": {"text": _random_words(2_000_000, 2)}},
-     413, "request body too large"),
-    ("two 900 kB articles of random words", "/api/compare",
-     lambda: {"a": {"text": _random_words(900_000, 1)}, "b": {"text": _random_words(900_000, 2)}},
-     413, "article too large for the server: 900,000 characters, limit 100,000"),
-    ("100,000 one-word sentences", "/api/check", lambda: {"text": "Word. " * 100_000},
-     413, "600,000 characters"),
-    ("20,000 one-word sentences", "/api/check", lambda: {"text": "Ab. " * 20_000},
-     413, "20,000 sentences, limit 1,000"),
-    ("1 MB without whitespace", "/api/check", lambda: {"text": "x" * 1_000_000},
-     413, "1,000,000 characters"),
-    ("90 kB without whitespace", "/api/compare",
-     lambda: {"a": {"text": "x" * 90_000}, "b": {"text": "y." * 45_000}}, 200, ""),
-    ("50,000 identical sentences", "/api/check", lambda: {"text": SENTENCE * 50_000},
-     413, "request body too large"),
-    ("1,500 identical sentences", "/api/compare",
-     lambda: {"a": {"text": SENTENCE * 1_500}, "b": {"text": "Short."}},
-     413, "1,500 sentences, limit 1,000"),
-    ("999 identical sentences, both sides", "/api/compare",
-     lambda: {"a": {"text": SENTENCE * 999}, "b": {"text": SENTENCE * 999}}, 200, ""),
-    ("random words at the limit, both sides", "/api/compare",
-     lambda: {"a": {"text": _random_words(99_000, 1)}, "b": {"text": _random_words(99_000, 2)}},
-     200, ""),
-    ("random words at the limit", "/api/check", lambda: {"text": _random_words(99_000, 3)},
-     200, ""),
+    (
+        "two 2 MB articles of random words",
+        "/api/compare",
+        lambda: {
+            "a": {"text": _random_words(2_000_000, 1)},
+            "b": {"text": _random_words(2_000_000, 2)},
+        },
+        413,
+        "request body too large",
+    ),
+    (
+        "two 900 kB articles of random words",
+        "/api/compare",
+        lambda: {
+            "a": {"text": _random_words(900_000, 1)},
+            "b": {"text": _random_words(900_000, 2)},
+        },
+        413,
+        "article too large for the server: 900,000 characters, limit 100,000",
+    ),
+    (
+        "100,000 one-word sentences",
+        "/api/check",
+        lambda: {"text": "Word. " * 100_000},
+        413,
+        "600,000 characters",
+    ),
+    (
+        "20,000 one-word sentences",
+        "/api/check",
+        lambda: {"text": "Ab. " * 20_000},
+        413,
+        "20,000 sentences, limit 1,000",
+    ),
+    (
+        "1 MB without whitespace",
+        "/api/check",
+        lambda: {"text": "x" * 1_000_000},
+        413,
+        "1,000,000 characters",
+    ),
+    (
+        "90 kB without whitespace",
+        "/api/compare",
+        lambda: {"a": {"text": "x" * 90_000}, "b": {"text": "y." * 45_000}},
+        200,
+        "",
+    ),
+    (
+        "50,000 identical sentences",
+        "/api/check",
+        lambda: {"text": SENTENCE * 50_000},
+        413,
+        "request body too large",
+    ),
+    (
+        "1,500 identical sentences",
+        "/api/compare",
+        lambda: {"a": {"text": SENTENCE * 1_500}, "b": {"text": "Short."}},
+        413,
+        "1,500 sentences, limit 1,000",
+    ),
+    (
+        "999 identical sentences, both sides",
+        "/api/compare",
+        lambda: {"a": {"text": SENTENCE * 999}, "b": {"text": SENTENCE * 999}},
+        200,
+        "",
+    ),
+    (
+        "random words at the limit, both sides",
+        "/api/compare",
+        lambda: {"a": {"text": _random_words(99_000, 1)}, "b": {"text": _random_words(99_000, 2)}},
+        200,
+        "",
+    ),
+    (
+        "random words at the limit",
+        "/api/check",
+        lambda: {"text": _random_words(99_000, 3)},
+        200,
+        "",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "path", "make", "status", "words"), PATHOLOGICAL,
-                         ids=[p[0] for p in PATHOLOGICAL])
-def test_pathological_input_bounded(roomy: TestClient, name: str, path: str,
-                                    make: Callable[[], object], status: int, words: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "path", "make", "status", "words"), PATHOLOGICAL, ids=[p[0] for p in PATHOLOGICAL]
+)
+def test_pathological_input_bounded(
+    roomy: TestClient, name: str, path: str, make: Callable[[], object], status: int, words: str
+) -> None:
     got, text, seconds = _timed_post(roomy, path, make())
     assert seconds < SLOW, (name, seconds)
     assert got == status, (name, text[:300])
@@ -533,6 +648,7 @@ def test_limits_are_validated(db: Path) -> None:
 
 # --- path traversal: every id, path and name parameter ----------------------------------------
 
+
 def test_no_parameter_reaches_the_filesystem(client: TestClient, tmp_path: Path) -> None:
     """Ids are looked up in SQLite only, names are labels: a value naming a file neither
     reads it nor writes it, wherever it is passed."""
@@ -543,11 +659,23 @@ def test_no_parameter_reaches_the_filesystem(client: TestClient, tmp_path: Path)
     secret.write_text("SENTINEL-7f3a root:x:0:0\n", encoding="utf-8")
     target = tmp_path / "written.txt"
     before = sorted(os.listdir(tmp_path))
-    values = [str(secret), os.path.relpath(secret), "../" * 12 + str(secret).lstrip("/"),
-              f"file://{secret}", str(target), "../../../../etc/passwd", "..\\..\\win.ini",
-              "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "....//....//etc/passwd", "/dev/zero",
-              "/proc/self/environ", "demo/corpus/01-wire.txt", "01-wire/../04-spin",
-              "./01-wire", "01-wire\x00.txt"]
+    values = [
+        str(secret),
+        os.path.relpath(secret),
+        "../" * 12 + str(secret).lstrip("/"),
+        f"file://{secret}",
+        str(target),
+        "../../../../etc/passwd",
+        "..\\..\\win.ini",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "....//....//etc/passwd",
+        "/dev/zero",
+        "/proc/self/environ",
+        "demo/corpus/01-wire.txt",
+        "01-wire/../04-spin",
+        "./01-wire",
+        "01-wire\x00.txt",
+    ]
     for v in values:
         answers = [
             (client.get("/api/articles/" + quote(v, safe="")), (404,)),
@@ -569,20 +697,36 @@ def test_no_parameter_reaches_the_filesystem(client: TestClient, tmp_path: Path)
 
 # --- Host names and cross-site posts ------------------------------------------------------------
 
+
 def test_only_its_own_host_names(db: Path) -> None:
     """DNS rebinding: a page whose own name now points at 127.0.0.1 sends that name as
     Host; only the bound address, loopback names (with the bound port) and --allow-host
     values are answered."""
     app = create_app(db, host="127.0.0.1", port=8123, allow_hosts=["news.example.org"])
     with TestClient(app, base_url="http://127.0.0.1:8123") as c:
-        good = ["127.0.0.1:8123", "localhost:8123", "LOCALHOST:8123", "[::1]:8123",
-                "news.example.org", "news.example.org:443"]
+        good = [
+            "127.0.0.1:8123",
+            "localhost:8123",
+            "LOCALHOST:8123",
+            "[::1]:8123",
+            "news.example.org",
+            "news.example.org:443",
+        ]
         for host in good:
             r = c.get("/api/articles/01-wire", headers={"host": host})
             assert r.status_code == 200, host
-        bad = ["evil.example", "evil.example:8123", "127.0.0.1:9999", "localhost",
-               "127.0.0.1.evil.example:8123", "localhost.:8123", "user@127.0.0.1:8123",
-               "[::1]x:8123", "", "127.0.0.1:8123:1"]
+        bad = [
+            "evil.example",
+            "evil.example:8123",
+            "127.0.0.1:9999",
+            "localhost",
+            "127.0.0.1.evil.example:8123",
+            "localhost.:8123",
+            "user@127.0.0.1:8123",
+            "[::1]x:8123",
+            "",
+            "127.0.0.1:8123:1",
+        ]
         for host in bad:
             r = c.get("/api/articles/01-wire", headers={"host": host})
             assert r.status_code == 400, host
@@ -591,8 +735,10 @@ def test_only_its_own_host_names(db: Path) -> None:
         assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
     with TestClient(create_app(db)) as c:  # default name of the test client: not ours
         assert c.get("/api/articles/01-wire").status_code == 400
-    with TestClient(create_app(db, host="0.0.0.0", port=8000,
-                               allow_hosts=["192.0.2.7:8000"]), base_url="http://192.0.2.7:8000") as c:
+    with TestClient(
+        create_app(db, host="0.0.0.0", port=8000, allow_hosts=["192.0.2.7:8000"]),
+        base_url="http://192.0.2.7:8000",
+    ) as c:
         assert c.get("/api/articles/01-wire").status_code == 200
         assert c.get("/api/articles/01-wire", headers={"host": "0.0.0.0:8000"}).status_code == 400
     with pytest.raises(ValueError, match="allow-host"):
@@ -603,20 +749,30 @@ def test_cross_site_posts_refused(client: TestClient) -> None:
     """A page on another site posting the check form (or calling the API) gets a 403; the
     server's own page (Sec-Fetch-Site: same-origin) and non-browser clients do not."""
     form = {"text": _text("04-spin.txt")}
-    refused = [{"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
-               {"origin": "http://evil.example"}, {"origin": "null"},
-               {"origin": "http://127.0.0.1:9999"}, {"origin": "http://localhost"},
-               {"referer": "http://evil.example/page.html"},
-               {"sec-fetch-site": "cross-site", "origin": "http://127.0.0.1"}]
+    refused = [
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:9999"},
+        {"origin": "http://localhost"},
+        {"referer": "http://evil.example/page.html"},
+        {"sec-fetch-site": "cross-site", "origin": "http://127.0.0.1"},
+    ]
     for headers in refused:
         r = client.post("/", data=form, headers=headers)
         assert r.status_code == 403, headers
         assert "cross-site request refused" in r.text and 'class="match"' not in r.text
         r = client.post("/api/check", json=form, headers=headers)
         assert r.status_code == 403 and "cross-site" in r.json()["error"], headers
-    allowed = [{}, {"sec-fetch-site": "same-origin"}, {"sec-fetch-site": "none"},
-               {"origin": "http://127.0.0.1"}, {"referer": "http://127.0.0.1/"},
-               {"sec-fetch-site": "same-origin", "origin": "null"}]
+    allowed = [
+        {},
+        {"sec-fetch-site": "same-origin"},
+        {"sec-fetch-site": "none"},
+        {"origin": "http://127.0.0.1"},
+        {"referer": "http://127.0.0.1/"},
+        {"sec-fetch-site": "same-origin", "origin": "null"},
+    ]
     for headers in allowed:
         r = client.post("/", data=form, headers=headers)
         assert r.status_code == 200 and 'class="match"' in r.text, headers
@@ -626,9 +782,11 @@ def test_cross_site_posts_refused(client: TestClient) -> None:
 
 # --- connections: timeouts, cap, header size, busy port ------------------------------------------
 
+
 @contextlib.contextmanager
-def _running(db: Path, limits: ConnectionLimits,
-             refusals: RefusalLog | None = None) -> Iterator[int]:
+def _running(
+    db: Path, limits: ConnectionLimits, refusals: RefusalLog | None = None
+) -> Iterator[int]:
     """A real uvicorn server with these limits on a free 127.0.0.1 port (in a thread)."""
     import threading
     import time
@@ -665,8 +823,10 @@ def _answer(conn: socket.socket) -> bytes:
 
 def _get(port: int, path: str = "/api/articles/01-wire", extra: str = "") -> bytes:
     with _connect(port) as conn:
-        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}"
-                     "Connection: close\r\n\r\n".encode())
+        conn.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}"
+            "Connection: close\r\n\r\n".encode()
+        )
         return _answer(conn)
 
 
@@ -679,19 +839,23 @@ def test_idle_and_half_sent_connections_time_out(db: Path) -> None:
     with _running(db, limits) as port:
         t0 = time.monotonic()
         with _connect(port) as idle, _connect(port) as half, _connect(port) as body:
-            half.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                         .encode())
-            body.sendall(f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-                         '{"text": '.encode())
+            half.sendall(
+                f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode()
+            )
+            body.sendall(
+                f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                '{"text": '.encode()
+            )
             assert _answer(idle) == b""
             assert _answer(half).startswith(b"HTTP/1.1 408 ")
             late = _answer(body)
             assert late.startswith(b"HTTP/1.1 408 ") and b"not received within 1 s" in late
         assert time.monotonic() - t0 < SLOW
         with _connect(port) as kept:  # keep-alive: answered, then closed when idle
-            kept.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-                         .encode())
+            kept.sendall(
+                f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+            )
             answer = _answer(kept)
             assert answer.startswith(b"HTTP/1.1 200 ") and b"HARROWMERE" in answer
         assert _get(port).startswith(b"HTTP/1.1 200 ")
@@ -720,16 +884,17 @@ def test_connection_cap_refuses_quietly(db: Path) -> None:
 
     logger = logging.getLogger("newstrace.test.refusals")
     refusals = RefusalLog(logger=logger, quiet=3600.0)
-    with _running(db, ConnectionLimits(max_connections=4, read_timeout=SLOW),
-                  refusals=refusals) as port:
+    with _running(
+        db, ConnectionLimits(max_connections=4, read_timeout=SLOW), refusals=refusals
+    ) as port:
         held = [_connect(port) for _ in range(4)]
         for conn in held:  # each is admitted: it gets its answer and stays open
-            conn.sendall(f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-                         .encode())
+            conn.sendall(
+                f"GET /api/articles/01-wire HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+            )
             assert conn.recv(65536).startswith(b"HTTP/1.1 200 ")
         refused = [_answer(_connect(port)) for _ in range(40)]
-        assert all(r.startswith(b"HTTP/1.1 503 ") and b"too many connections" in r
-                   for r in refused)
+        assert all(r.startswith(b"HTTP/1.1 503 ") and b"too many connections" in r for r in refused)
         assert refusals.lines == 1
         for conn in held:
             conn.close()
@@ -749,9 +914,13 @@ def test_busy_port_is_its_own_error(db: Path) -> None:
         with pytest.raises(ServeError, match="already in use") as info:
             bind("127.0.0.1", port)
         assert info.value.exit_code == 4
-        r = subprocess.run([sys.executable, "-m", "newstrace", "serve", "--db", str(db),
-                            "--port", str(port)],
-                           capture_output=True, text=True, timeout=60, check=False)
+        r = subprocess.run(
+            [sys.executable, "-m", "newstrace", "serve", "--db", str(db), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert r.returncode == 4, r.stderr
     assert r.stderr.count("\n") == 1 and "already in use" in r.stderr
     assert "archive" not in r.stderr.lower().split("already")[0]

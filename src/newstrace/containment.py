@@ -68,15 +68,18 @@ def containment(a: Side, b: Side) -> Containment:
     copy, source = (a, b) if copy_is_a else (b, a)
     features = [
         *(_share(_ngrams(copy, "word", n), _ngrams(source, "word", n)) for n in WORD_NGRAMS),
-        *(_share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
-          for n in CONTENT_NGRAMS),
+        *(
+            _share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
+            for n in CONTENT_NGRAMS
+        ),
         *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
         *(_tiled(copy, source, k) / max(1, len(copy.tokens)) for k in TILE_LENGTHS),
         math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
         *(_share(_ngrams(copy, "char", n), _ngrams(source, "char", n)) for n in CHAR_NGRAMS),
     ]
-    return Containment("a" if copy_is_a else "b", tuple(features),
-                       _tiled(copy, source, PASSAGE_RUN))
+    return Containment(
+        "a" if copy_is_a else "b", tuple(features), _tiled(copy, source, PASSAGE_RUN)
+    )
 
 
 # N-grams are compared as 64-bit rolling hashes of unit ids (words by Python's string
@@ -116,6 +119,7 @@ _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
 
 def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
     """The side's sequence of words, content words or characters as unsigned ids."""
+
     def make() -> npt.NDArray[np.uint64]:
         forms = side.cached("containment-forms", lambda: [t.form for t in side.tokens])
         if unit == "char":
@@ -126,6 +130,7 @@ def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
             content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
             return content
         return np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
+
     return side.cached(f"containment-{unit}", make)
 
 
@@ -136,13 +141,16 @@ def _hashes(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
 
 def _all_hashes(side: Side, unit: str) -> dict[int, npt.NDArray[np.uint64]]:
     """The run hashes of every length ``containment`` reads for ``unit``, made together."""
+
     def make() -> dict[int, npt.NDArray[np.uint64]]:
         return _run_hashes(_units(side, unit), _PLANS[unit])
+
     return side.cached(f"containment-{unit}-runs", make)
 
 
-def _run_hashes(ids: npt.NDArray[np.uint64],
-                plan: tuple[tuple[int, int], ...]) -> dict[int, npt.NDArray[np.uint64]]:
+def _run_hashes(
+    ids: npt.NDArray[np.uint64], plan: tuple[tuple[int, int], ...]
+) -> dict[int, npt.NDArray[np.uint64]]:
     """Horner hashes ``h_n[i] = sum(ids[i + k] * MIX**(n - 1 - k))`` (mod 2**64) of the
     runs of each length, every one built from two shorter ones (``_plan``): ``h_n[i] =
     h_m[i] * MIX**(n - m) + h_(n-m)[i + m]``. The values are those of the unit-by-unit
@@ -155,12 +163,13 @@ def _run_hashes(ids: npt.NDArray[np.uint64],
             out[n] = np.empty(0, dtype=np.uint64)
             continue
         with np.errstate(over="ignore"):
-            out[n] = out[m][:size] * _POWERS[n - m] + out[n - m][m:m + size]
+            out[n] = out[m][:size] * _POWERS[n - m] + out[n - m][m : m + size]
     return out
 
 
 def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     """The distinct runs of ``n`` units (sorted hashes)."""
+
     def make() -> npt.NDArray[np.uint64]:
         h = np.sort(_hashes(side, unit, n))
         if len(h) < 2:
@@ -169,6 +178,7 @@ def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
         keep[0] = True
         np.not_equal(h[1:], h[:-1], out=keep[1:])
         return h[keep]
+
     return side.cached(f"containment-{unit}-{n}", make)
 
 
@@ -195,4 +205,4 @@ def _tiled(copy: Side, source: Side, k: int) -> int:
     if not len(runs):
         return 0
     kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)
-    return int((np.convolve(kept, np.ones(k, dtype=np.int8))[:len(copy.tokens)] > 0).sum())
+    return int((np.convolve(kept, np.ones(k, dtype=np.int8))[: len(copy.tokens)] > 0).sum())

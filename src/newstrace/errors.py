@@ -66,7 +66,9 @@ class MissingExtraError(NewstraceError, ImportError):
     def __init__(self, feature: str, extra: str) -> None:
         self.feature = feature
         self.extra = extra
-        super().__init__(f"{feature} needs an optional dependency: pip install 'newstrace[{extra}]'")
+        super().__init__(
+            f"{feature} needs an optional dependency: pip install 'newstrace[{extra}]'"
+        )
 
 
 class SparkSetupError(NewstraceError):

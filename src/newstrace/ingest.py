@@ -81,8 +81,9 @@ def input_byte_limit(options: Options) -> int:
 
 
 def _too_large(origin: str, limit: int, what: str = "file") -> InputError:
-    return InputError(origin, f"{what} too large (more than {limit:,} bytes; the limit "
-                              "follows --max-chars)")
+    return InputError(
+        origin, f"{what} too large (more than {limit:,} bytes; the limit follows --max-chars)"
+    )
 
 
 def path_name(path: str | os.PathLike[str]) -> str:
@@ -153,8 +154,13 @@ def _decode_legacy(data: bytes, origin: str) -> str:
             return data.decode("latin-1")
     first = _ESCAPED_BYTE.search(text)
     line = text.count("\n", 0, first.start() if first else 0) + 1
-    warnings.warn(InputWarning(origin, f"{odd:,} byte(s) not UTF-8 (first on line {line:,}) "
-                                       "read as cp1252; the rest as UTF-8"), stacklevel=3)
+    warnings.warn(
+        InputWarning(
+            origin,
+            f"{odd:,} byte(s) not UTF-8 (first on line {line:,}) read as cp1252; the rest as UTF-8",
+        ),
+        stacklevel=3,
+    )
     return _ESCAPED_BYTE.sub(_from_escape, text)
 
 
@@ -189,22 +195,41 @@ def _require_text(text: str, origin: str, options: Options) -> None:
     if not text.strip():
         raise InputError(origin, "empty article (no text)")
     if len(text) > options.max_chars:
-        raise InputError(origin, f"article too large ({len(text):,} characters; limit "
-                                 f"{options.max_chars:,}, see --max-chars)")
+        raise InputError(
+            origin,
+            f"article too large ({len(text):,} characters; limit "
+            f"{options.max_chars:,}, see --max-chars)",
+        )
 
 
-def article_from_text(text: str, *, id: str, origin: str | None = None, title: str | None = None,
-                      url: str | None = None, site: str | None = None,
-                      published: str | None = None, author: str | None = None,
-                      options: Options = DEFAULT_OPTIONS) -> Article:
+def article_from_text(
+    text: str,
+    *,
+    id: str,
+    origin: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    site: str | None = None,
+    published: str | None = None,
+    author: str | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> Article:
     """An article from a string of text, kept exactly as given (offsets point into it),
     except that lone surrogates become U+FFFD (see ``_valid``)."""
     text = _valid(text)
     _require_text(text, origin or id, options)
     id = _check_id(_valid(id), _valid(origin or id))
-    return Article(id=id, text=text, title=_valid(title), url=_valid(url),
-                   site=_valid(site), published=_valid(published), author=_valid(author),
-                   origin=_valid(origin or id), format="string")
+    return Article(
+        id=id,
+        text=text,
+        title=_valid(title),
+        url=_valid(url),
+        site=_valid(site),
+        published=_valid(published),
+        author=_valid(author),
+        origin=_valid(origin or id),
+        format="string",
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -232,14 +257,21 @@ def _check_id(art_id: str, origin: str) -> str:
     if not art_id.strip():
         raise InputError(origin, "empty 'id'")
     if len(art_id) > MAX_ID_CHARS:
-        raise InputError(origin, f"id too long ({len(art_id):,} characters; limit "
-                                 f"{MAX_ID_CHARS:,})")
+        raise InputError(
+            origin, f"id too long ({len(art_id):,} characters; limit {MAX_ID_CHARS:,})"
+        )
     return art_id
 
 
-def article_from_html(html: str, *, id: str, origin: str | None = None,
-                      url: str | None = None, options: Options = DEFAULT_OPTIONS,
-                      **meta: str | None) -> Article:
+def article_from_html(
+    html: str,
+    *,
+    id: str,
+    origin: str | None = None,
+    url: str | None = None,
+    options: Options = DEFAULT_OPTIONS,
+    **meta: str | None,
+) -> Article:
     """An article from an HTML page: body text and metadata through trafilatura.
 
     Metadata given in ``meta`` (title, site, published, author) wins over what the page
@@ -253,36 +285,47 @@ def article_from_html(html: str, *, id: str, origin: str | None = None,
     id = _check_id(_valid(id), name)
     tags = html.count("<")
     if tags > MAX_HTML_TAGS:
-        raise InputError(name, f"HTML page too complex to extract ({tags:,} tags; limit "
-                               f"{MAX_HTML_TAGS:,})")
+        raise InputError(
+            name, f"HTML page too complex to extract ({tags:,} tags; limit {MAX_HTML_TAGS:,})"
+        )
     doc = _extract(html, url, name)
     text = doc.get("text") or ""
     _require_text(text, name, options)
     return Article(
-        id=id, text=text,
+        id=id,
+        text=text,
         title=meta.get("title") or doc.get("title"),
         url=_valid(url) or doc.get("url"),
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
         published=meta.get("published") or _published_time(html) or doc.get("date"),
         author=meta.get("author") or doc.get("author"),
-        origin=name, format="html",
+        origin=name,
+        format="html",
     )
 
 
 # Publication time with time of day from the page's metadata (trafilatura keeps the day
 # only): meta article:published_time and friends, JSON-LD datePublished, itemprop, <time>.
-_META_TIME_NAMES = ("article:published_time", "og:article:published_time", "datepublished",
-                    "publish-date", "publish_date", "pubdate", "dc.date.issued",
-                    "dcterms.created", "parsely-pub-date", "sailthru.date")
+_META_TIME_NAMES = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+)
 _TIMESTAMP_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _META_RE = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_LDJSON_RE = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>",
-                        re.IGNORECASE | re.DOTALL)
-_TIME_TAG_RE = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"']",
-                          re.IGNORECASE)
-_ITEMPROP_RE = re.compile(r"<[^>]*\bitemprop\s*=\s*[\"']datePublished[\"'][^>]*>",
-                          re.IGNORECASE)
+_LDJSON_RE = re.compile(
+    r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+_TIME_TAG_RE = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_ITEMPROP_RE = re.compile(r"<[^>]*\bitemprop\s*=\s*[\"']datePublished[\"'][^>]*>", re.IGNORECASE)
 
 
 def _published_time(html: str) -> str | None:
@@ -352,8 +395,20 @@ _CHUNK_LEVELS = 2  # how far above the text's container sibling chunks are looke
 _CHUNK_MIN_WORDS = 30  # a sibling chunk adds at least this many words of prose
 _CHUNK_MIN_PARAS = 2  # ... in at least this many paragraphs new to the text
 _WORD_RE = re.compile(r"\w+")
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "footer", "aside",
-                        "header", "figure", "figcaption"})
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "footer",
+        "aside",
+        "header",
+        "figure",
+        "figcaption",
+    }
+)
 
 
 def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
@@ -368,10 +423,12 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
             tree = load_html(_flatten(html))  # the parser dropped all below its limit
         if tree is None:
             raise InputError(origin, "no article text found in HTML")
-        precise = trafilatura.bare_extraction(tree, with_metadata=True, favor_precision=True,
-                                              **common)
-        recall = trafilatura.bare_extraction(tree, with_metadata=precise is None,
-                                             favor_recall=True, fast=True, **common)
+        precise = trafilatura.bare_extraction(
+            tree, with_metadata=True, favor_precision=True, **common
+        )
+        recall = trafilatura.bare_extraction(
+            tree, with_metadata=precise is None, favor_recall=True, fast=True, **common
+        )
     except InputError:
         raise
     except Exception as exc:  # lxml raises many types on broken markup
@@ -379,16 +436,20 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, Any]:
     if precise is None and recall is None:
         raise InputError(origin, "no article text found in HTML")
     doc = _as_dict(precise if precise is not None else recall)
-    text = _choose_text(_as_dict(precise).get("text") if precise is not None else None,
-                        _as_dict(recall).get("text") if recall is not None else None)
+    text = _choose_text(
+        _as_dict(precise).get("text") if precise is not None else None,
+        _as_dict(recall).get("text") if recall is not None else None,
+    )
     doc["text"] = _add_split_chunks(tree, text) if text else text
     return doc
 
 
 _PARSER_MAX_DEPTH = 256
 """libxml2's HTML parser stops at this depth and drops the rest of the page."""
-_INLINE_TAGS = ("a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|"
-                "samp|small|span|strike|strong|sub|sup|time|tt|u|var")
+_INLINE_TAGS = (
+    "a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|"
+    "samp|small|span|strike|strong|sub|sup|time|tt|u|var"
+)
 _KEPT_TAGS = "html|head|body|title|meta|link|p|br"
 _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^>]*>", re.IGNORECASE)
@@ -507,10 +568,14 @@ def _add_split_chunks(tree: Any, text: str) -> str:
         anc = anc.getparent()
         if anc is None:
             break
-        peers = [e for e in anc.iter(box.tag)
-                 if e is not box and (e.get("class") or "").strip() == cls
-                 and not any(x is box for x in e.iterancestors())
-                 and not any(x is e for x in box.iterancestors())]
+        peers = [
+            e
+            for e in anc.iter(box.tag)
+            if e is not box
+            and (e.get("class") or "").strip() == cls
+            and not any(x is box for x in e.iterancestors())
+            and not any(x is e for x in box.iterancestors())
+        ]
         for peer in peers:
             if _branch(anc, peer).xpath(".//h1"):
                 continue  # a headline of its own: another article
@@ -522,8 +587,10 @@ def _add_split_chunks(tree: Any, text: str) -> str:
                 if k and k not in known and sum(g in have for g in grams) * 2 < len(grams):
                     known.add(k)
                     new.append((order.get(p, 0), line))
-            if (len(new) >= _CHUNK_MIN_PARAS
-                    and sum(len(_words(line)) for _, line in new) >= _CHUNK_MIN_WORDS):
+            if (
+                len(new) >= _CHUNK_MIN_PARAS
+                and sum(len(_words(line)) for _, line in new) >= _CHUNK_MIN_WORDS
+            ):
                 added.extend(new)
         if peers:
             break
@@ -543,7 +610,8 @@ def _add_split_chunks(tree: Any, text: str) -> str:
 
 
 _PATH_SUFFIX_RE = re.compile(
-    r"\.(?:txt|text|md|html?|xhtml|json|jsonl|ndjson|gz|xml|csv)$", re.IGNORECASE)
+    r"\.(?:txt|text|md|html?|xhtml|json|jsonl|ndjson|gz|xml|csv)$", re.IGNORECASE
+)
 
 
 def looks_like_path(value: str) -> bool:
@@ -570,14 +638,16 @@ def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Art
     origin = path_name(path)
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
-        raise InputError(origin, "a JSONL file holds many articles; use scan/add, "
-                                 "or pass one article file")
+        raise InputError(
+            origin, "a JSONL file holds many articles; use scan/add, or pass one article file"
+        )
     data = _read_bytes(path, origin, input_byte_limit(options))
     return article_from_file_bytes(data, path_name(path.name), origin, options=options)
 
 
-def article_from_file_bytes(data: bytes, name: str, origin: str, *,
-                            options: Options = DEFAULT_OPTIONS) -> Article:
+def article_from_file_bytes(
+    data: bytes, name: str, origin: str, *, options: Options = DEFAULT_OPTIONS
+) -> Article:
     """One article from the bytes of a text or HTML file called ``name`` (``.gz``
     allowed; the id is the name without its suffix). Engines that fetch files
     themselves (Spark) read them through here, so ids and errors match a local read.
@@ -632,21 +702,22 @@ def article_from_record(record: Any, origin: str, *, options: Options = DEFAULT_
             value = str(value)
         if value is not None and not isinstance(value, str):
             kind = "a string or an integer" if key == "id" else "a string"
-            raise InputError(origin, f"field {key!r} must be {kind}, not "
-                                     f"{_json_type(value)}")
+            raise InputError(origin, f"field {key!r} must be {kind}, not {_json_type(value)}")
         meta[key] = _valid(value)
     art_id = meta["id"]
     if art_id is None or art_id.strip() == "":
         raise InputError(origin, "missing 'id'")
     fields = {k: meta[k] for k in ("url", "title", "published", "site", "author")}
     if meta["text"] is not None:
-        article = article_from_text(meta["text"], id=art_id, origin=origin,
-                                    options=options, **fields)
+        article = article_from_text(
+            meta["text"], id=art_id, origin=origin, options=options, **fields
+        )
         return replace(article, format="jsonl")
     if meta["html"] is not None:
         url = fields.pop("url")
-        return article_from_html(meta["html"], id=art_id, origin=origin, url=url,
-                                 options=options, **fields)
+        return article_from_html(
+            meta["html"], id=art_id, origin=origin, url=url, options=options, **fields
+        )
     raise InputError(origin, "needs 'text' or 'html'")
 
 
@@ -669,8 +740,10 @@ def parse_json(line: str, where: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(where, f"broken JSON ({exc.msg})") from None
     except ValueError:  # int("9" * 5000): over sys.get_int_max_str_digits()
-        raise InputError(where, "unreadable JSON (a number with more than "
-                                f"{sys.get_int_max_str_digits():,} digits)") from None
+        raise InputError(
+            where,
+            f"unreadable JSON (a number with more than {sys.get_int_max_str_digits():,} digits)",
+        ) from None
     except RecursionError:
         raise InputError(where, "unreadable JSON (nested too deeply)") from None
 
@@ -688,16 +761,19 @@ def jsonl_line_value(raw: bytes, where: str, options: Options = DEFAULT_OPTIONS)
 
 
 def _line_too_long(where: str, size: int, limit: int) -> InputError:
-    return InputError(where, f"line too long ({size:,} bytes; limit {limit:,}, "
-                             "see --max-line-bytes)")
+    return InputError(
+        where, f"line too long ({size:,} bytes; limit {limit:,}, see --max-line-bytes)"
+    )
 
 
-def _iter_jsonl(path: Path, options: Options,
-                on_error: Callable[[InputError], None]) -> Iterator[Article]:
+def _iter_jsonl(
+    path: Path, options: Options, on_error: Callable[[InputError], None]
+) -> Iterator[Article]:
     """Stream a JSONL file line by line (never loaded whole); bad lines go to ``on_error``."""
     origin = path_name(path)
-    opener = cast(Callable[[Path, str], IO[bytes]],
-                  gzip.open if path.name.lower().endswith(".gz") else open)
+    opener = cast(
+        Callable[[Path, str], IO[bytes]], gzip.open if path.name.lower().endswith(".gz") else open
+    )
     try:
         fh = opener(path, "rb")
     except OSError as exc:
@@ -706,14 +782,16 @@ def _iter_jsonl(path: Path, options: Options,
         yield from _jsonl_records(fh, origin, options, on_error)
 
 
-def iter_stdin_jsonl(*, options: Options = DEFAULT_OPTIONS,
-                     on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
+def iter_stdin_jsonl(
+    *, options: Options = DEFAULT_OPTIONS, on_error: Callable[[InputError], None] | None = None
+) -> Iterator[Article]:
     """Stream JSONL articles from standard input (bad lines go to ``on_error``)."""
     yield from _jsonl_records(sys.stdin.buffer, "<stdin>", options, on_error or _raise)
 
 
-def _jsonl_records(fh: IO[bytes], origin: str, options: Options,
-                   on_error: Callable[[InputError], None]) -> Iterator[Article]:
+def _jsonl_records(
+    fh: IO[bytes], origin: str, options: Options, on_error: Callable[[InputError], None]
+) -> Iterator[Article]:
     """Articles of an open JSONL byte stream, one per line."""
     limit = options.max_line_bytes
     for number, raw, size in _numbered_lines(fh, origin, limit):
@@ -733,8 +811,9 @@ _SKIP_CHUNK = 1 << 20
 """Bytes read at a time while skipping the rest of an overlong line."""
 
 
-def _numbered_lines(fh: IO[bytes], origin: str,
-                    limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+def _numbered_lines(
+    fh: IO[bytes], origin: str, limit: int
+) -> Iterator[tuple[int, bytes | None, int]]:
     """(line number, raw line, its size in bytes) triples; a line over ``limit`` bytes
     (newline not counted) comes back as None with its size, and is never held in
     memory whole. A read or gzip failure becomes an InputError."""
@@ -753,17 +832,21 @@ def _numbered_lines(fh: IO[bytes], origin: str,
                         size -= rest.endswith(b"\n")
                         break
         except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{origin}:{number + 1}",
-                             f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+            raise InputError(
+                f"{origin}:{number + 1}", f"cannot read ({getattr(exc, 'strerror', None) or exc})"
+            ) from None
         if not size:
             return
         number += 1
         yield number, raw, size
 
 
-def iter_paths(inputs: Iterable[str | Path], *,
-               on_error: Callable[[InputError], None] | None = None,
-               follow_symlinks: bool = False) -> Iterator[Path]:
+def iter_paths(
+    inputs: Iterable[str | Path],
+    *,
+    on_error: Callable[[InputError], None] | None = None,
+    follow_symlinks: bool = False,
+) -> Iterator[Path]:
     """Expand folders (recursively, article files only) and globs into file paths.
 
     What a folder holds besides article files is reported to ``on_error`` (default:
@@ -792,7 +875,7 @@ def iter_paths(inputs: Iterable[str | Path], *,
 
 
 def _file_kind(path: Path) -> str:
-    """"file", "folder", or why ``path`` is neither (for a message)."""
+    """ "file", "folder", or why ``path`` is neither (for a message)."""
     try:
         mode = path.stat().st_mode
     except OSError as exc:
@@ -801,13 +884,21 @@ def _file_kind(path: Path) -> str:
         return "file"
     if stat.S_ISDIR(mode):
         return "folder"
-    kind = ("named pipe (FIFO)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
-            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    kind = (
+        "named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "socket"
+        if stat.S_ISSOCK(mode)
+        else "device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "special file"
+    )
     return f"not a regular file ({kind}), not read"
 
 
-def _walk(root: Path, report: Callable[[InputError], None],
-          follow_symlinks: bool) -> Iterator[Path]:
+def _walk(
+    root: Path, report: Callable[[InputError], None], follow_symlinks: bool
+) -> Iterator[Path]:
     """Article files under ``root`` in sorted path order (depth first, names sorted),
     without recursion (any depth), each folder entered once."""
     try:
@@ -831,15 +922,22 @@ def _walk(root: Path, report: Callable[[InputError], None],
                 report(SkippedInput(name, "symbolic link loop or broken link, not followed"))
                 continue
             if not follow_symlinks and not target.is_relative_to(real_root):
-                report(SkippedInput(name, f"symbolic link out of the folder (to "
-                                          f"{path_name(target)}), not followed"))
+                report(
+                    SkippedInput(
+                        name,
+                        f"symbolic link out of the folder (to {path_name(target)}), not followed",
+                    )
+                )
                 continue
         kind = _file_kind(path)
         if kind == "folder":
             key = (st := path.stat()).st_dev, st.st_ino
             if key in seen:
-                report(SkippedInput(name, "folder already read (a symbolic link loop or a "
-                                          "second link to it)"))
+                report(
+                    SkippedInput(
+                        name, "folder already read (a symbolic link loop or a second link to it)"
+                    )
+                )
             elif path.name.startswith("."):
                 report(SkippedInput(name, "hidden folder, not read"))
             else:
@@ -851,9 +949,14 @@ def _walk(root: Path, report: Callable[[InputError], None],
             yield path
         else:
             suffix = "".join(Path(path_name(path.name)).suffixes[-2:]) or "no suffix"
-            report(SkippedInput(name, f"not an article file ({suffix}; articles are .txt, "
-                                      ".text, .md, .html, .htm, .xhtml, .jsonl, .ndjson, "
-                                      "or .gz of these)"))
+            report(
+                SkippedInput(
+                    name,
+                    f"not an article file ({suffix}; articles are .txt, "
+                    ".text, .md, .html, .htm, .xhtml, .jsonl, .ndjson, "
+                    "or .gz of these)",
+                )
+            )
 
 
 def _entries(folder: Path, report: Callable[[InputError], None]) -> list[Path]:
@@ -875,9 +978,13 @@ def _raise(exc: InputError) -> None:
     raise exc
 
 
-def iter_articles(inputs: Iterable[str | Path], *, options: Options = DEFAULT_OPTIONS,
-                  on_error: Callable[[InputError], None] = _raise,
-                  follow_symlinks: bool = False) -> Iterator[Article]:
+def iter_articles(
+    inputs: Iterable[str | Path],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    on_error: Callable[[InputError], None] = _raise,
+    follow_symlinks: bool = False,
+) -> Iterator[Article]:
     """Every article in the given files, folders, globs and JSONL files, streamed.
 
     A bad input (or a bad JSONL line, or a file in a folder that is not read: see

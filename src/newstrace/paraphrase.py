@@ -52,33 +52,69 @@ __all__ = [
 ]
 
 LEXICAL_FEATURES: tuple[str, ...] = (
-    "word_jaccard", "word_contain_min", "word_contain_max",
-    "term_jaccard", "term_contain_min", "term_contain_max",
-    "bigram_jaccard", "bigram_contain_min", "bigram_contain_max",
+    "word_jaccard",
+    "word_contain_min",
+    "word_contain_max",
+    "term_jaccard",
+    "term_contain_min",
+    "term_contain_max",
+    "bigram_jaccard",
+    "bigram_contain_min",
+    "bigram_contain_max",
     "char3_jaccard",
-    "fuzz_ratio", "fuzz_token_set", "fuzz_token_sort", "fuzz_partial",
+    "fuzz_ratio",
+    "fuzz_token_set",
+    "fuzz_token_sort",
+    "fuzz_partial",
     "token_lcs",
-    "length_ratio", "log_length_diff", "log_length_mean",
-    "unmatched_terms_min", "unmatched_terms_max",
-    "number_mismatch", "number_any_mismatch", "numbers_shared", "fact_mismatch",
-    "name_mismatch", "negation_mismatch",
+    "length_ratio",
+    "log_length_diff",
+    "log_length_mean",
+    "unmatched_terms_min",
+    "unmatched_terms_max",
+    "number_mismatch",
+    "number_any_mismatch",
+    "numbers_shared",
+    "fact_mismatch",
+    "name_mismatch",
+    "negation_mismatch",
 )
 # Sentence cosine, then greedy alignment of token vectors (BERTScore-like): mean best
 # match in the weaker and stronger direction and their F, the worst-matched token each
 # way (an inserted or changed detail), and the share of tokens with no match above 0.5.
 EMBEDDING_FEATURES: tuple[str, ...] = (
-    "emb_cosine", "emb_align_min", "emb_align_max", "emb_align_f",
-    "emb_worst_min", "emb_worst_max", "emb_unaligned_max", "emb_unaligned_min",
+    "emb_cosine",
+    "emb_align_min",
+    "emb_align_max",
+    "emb_align_f",
+    "emb_worst_min",
+    "emb_worst_max",
+    "emb_unaligned_max",
+    "emb_unaligned_min",
 )
 EMBEDDING_DIM = 384
 
-_NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor",
-                        "without", "cannot", "nowhere"})
+_NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "nowhere",
+    }
+)
 _DIGITS_RE = regex.compile(r"\p{N}+(?:[.,]\p{N}+)*")
 _FACT_KINDS = frozenset({"number", "date", "time"})
 
 
 # --- lexical features -------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class _Side:
@@ -107,7 +143,7 @@ def _side(sentence: str) -> _Side:
         words=words,
         terms=frozenset(terms_of_tokens(toks)),
         bigrams=frozenset(itertools.pairwise(words)),
-        char3=frozenset(squeezed[i:i + 3] for i in range(max(0, len(squeezed) - 2))),
+        char3=frozenset(squeezed[i : i + 3] for i in range(max(0, len(squeezed) - 2))),
         digits=frozenset(d.replace(",", "") for d in _DIGITS_RE.findall(flat)),
         fact_keys=frozenset(f.key for f in skel if f.kind in _FACT_KINDS),
         names=tuple(tuple(t.form for t in tokens(f.text)) for f in skel if f.kind == "name"),
@@ -115,8 +151,9 @@ def _side(sentence: str) -> _Side:
     )
 
 
-def _overlap(a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]
-             ) -> tuple[float, float, float]:
+def _overlap(
+    a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]
+) -> tuple[float, float, float]:
     """Jaccard, and containment in the weaker and in the stronger direction."""
     if not a and not b:
         return 1.0, 1.0, 1.0
@@ -149,22 +186,31 @@ def features(a: str, b: str) -> np.ndarray:
     digit_diff = len(sa.digits ^ sb.digits)
     fact_diff = len(sa.fact_keys ^ sb.fact_keys)
     names = _missing_names(sa.names, wb) + _missing_names(sb.names, wa)
-    return np.array([
-        *word, *term, *bigram, char3,
-        fuzz.ratio(sa.text, sb.text) / 100.0,
-        fuzz.token_set_ratio(sa.text, sb.text) / 100.0,
-        fuzz.token_sort_ratio(sa.text, sb.text) / 100.0,
-        fuzz.partial_ratio(sa.text, sb.text) / 100.0,
-        Indel.normalized_similarity(sa.words, sb.words),
-        min(na, nb) / max(na, nb, 1),
-        math.log1p(abs(na - nb)),
-        math.log1p((na + nb) / 2),
-        math.log1p(min(unmatched)), math.log1p(max(unmatched)),
-        math.log1p(digit_diff), float(digit_diff > 0), float(len(sa.digits & sb.digits) > 0),
-        math.log1p(fact_diff),
-        math.log1p(names),
-        float((sa.negations > 0) != (sb.negations > 0)),
-    ], dtype=np.float64)
+    return np.array(
+        [
+            *word,
+            *term,
+            *bigram,
+            char3,
+            fuzz.ratio(sa.text, sb.text) / 100.0,
+            fuzz.token_set_ratio(sa.text, sb.text) / 100.0,
+            fuzz.token_sort_ratio(sa.text, sb.text) / 100.0,
+            fuzz.partial_ratio(sa.text, sb.text) / 100.0,
+            Indel.normalized_similarity(sa.words, sb.words),
+            min(na, nb) / max(na, nb, 1),
+            math.log1p(abs(na - nb)),
+            math.log1p((na + nb) / 2),
+            math.log1p(min(unmatched)),
+            math.log1p(max(unmatched)),
+            math.log1p(digit_diff),
+            float(digit_diff > 0),
+            float(len(sa.digits & sb.digits) > 0),
+            math.log1p(fact_diff),
+            math.log1p(names),
+            float((sa.negations > 0) != (sb.negations > 0)),
+        ],
+        dtype=np.float64,
+    )
 
 
 def feature_names(*, semantic: bool = False) -> tuple[str, ...]:
@@ -173,6 +219,7 @@ def feature_names(*, semantic: bool = False) -> tuple[str, ...]:
 
 
 # --- embeddings (optional extra) --------------------------------------------------------
+
 
 class Embedder:
     """all-MiniLM-L6-v2 sentence and token embeddings, loaded offline on first use.
@@ -213,8 +260,13 @@ class Embedder:
         model = self.load()
         if not sentences:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32), []
-        out = model.encode(list(sentences), batch_size=self.batch_size, output_value=None,
-                           convert_to_numpy=True, show_progress_bar=False)
+        out = model.encode(
+            list(sentences),
+            batch_size=self.batch_size,
+            output_value=None,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         sent = np.stack([o["sentence_embedding"].float().cpu().numpy() for o in out])
         sent /= np.maximum(np.linalg.norm(sent, axis=1, keepdims=True), 1e-12)
         toks: list[np.ndarray] = []
@@ -228,8 +280,7 @@ class Embedder:
         return sent, toks
 
 
-def embedding_features(u: np.ndarray, v: np.ndarray, tu: np.ndarray, tv: np.ndarray
-                       ) -> np.ndarray:
+def embedding_features(u: np.ndarray, v: np.ndarray, tu: np.ndarray, tv: np.ndarray) -> np.ndarray:
     """``EMBEDDING_FEATURES`` of one pair from unit sentence vectors ``u``, ``v`` and unit
     token vectors ``tu``, ``tv`` (symmetric, like the lexical ones)."""
     sim = tu @ tv.T
@@ -238,16 +289,19 @@ def embedding_features(u: np.ndarray, v: np.ndarray, tu: np.ndarray, tv: np.ndar
     f = 2 * p * r / (p + r) if p + r > 0 else 0.0
     worst = (float(best_u.min()), float(best_v.min()))
     loose = (float((best_u < 0.5).mean()), float((best_v < 0.5).mean()))
-    return np.array([float(u @ v), min(p, r), max(p, r), f, min(worst), max(worst),
-                     max(loose), min(loose)])
+    return np.array(
+        [float(u @ v), min(p, r), max(p, r), f, min(worst), max(worst), max(loose), min(loose)]
+    )
 
 
-def feature_matrix(pairs: Sequence[tuple[str, str]], *, semantic: bool = False,
-                   embedder: Embedder | None = None) -> np.ndarray:
+def feature_matrix(
+    pairs: Sequence[tuple[str, str]], *, semantic: bool = False, embedder: Embedder | None = None
+) -> np.ndarray:
     """Feature rows for many pairs; with ``semantic``, every distinct sentence is embedded
     once, in batches."""
     lex = np.array([features(a, b) for a, b in pairs], dtype=np.float64).reshape(
-        len(pairs), len(LEXICAL_FEATURES))
+        len(pairs), len(LEXICAL_FEATURES)
+    )
     if not semantic:
         return lex
     return np.hstack([lex, _embedding_matrix(pairs, embedder or _default_embedder())])
@@ -257,13 +311,18 @@ def _embedding_matrix(pairs: Sequence[tuple[str, str]], embedder: Embedder) -> n
     distinct = list(dict.fromkeys(s for pair in pairs for s in pair))
     index = {s: i for i, s in enumerate(distinct)}
     sent, toks = embedder.encode(distinct)
-    emb = np.array([embedding_features(sent[index[a]], sent[index[b]],
-                                       toks[index[a]], toks[index[b]]) for a, b in pairs])
+    emb = np.array(
+        [
+            embedding_features(sent[index[a]], sent[index[b]], toks[index[a]], toks[index[b]])
+            for a, b in pairs
+        ]
+    )
     return emb.reshape(len(pairs), len(EMBEDDING_FEATURES))
 
 
-def score_pairs(pairs: Sequence[tuple[str, str]], *, semantic: bool = False,
-                embedder: Embedder | None = None) -> np.ndarray:
+def score_pairs(
+    pairs: Sequence[tuple[str, str]], *, semantic: bool = False, embedder: Embedder | None = None
+) -> np.ndarray:
     """Paraphrase scores of many pairs with the shipped models.
 
     The lexical model scores every pair. With ``semantic``, the pairs whose lexical score
@@ -291,6 +350,7 @@ def _default_embedder() -> Embedder:
 
 
 # --- the combiner ----------------------------------------------------------------------
+
 
 def expand(z: np.ndarray) -> np.ndarray:
     """Rows of standardised features followed by all their pairwise products
@@ -328,34 +388,48 @@ class ParaphraseModel:
         for field, size in (("mean", n), ("scale", n), ("coef", m)):
             got = getattr(self, field).shape
             if got != (size,):
-                raise OptionsError(f"paraphrase model {self.name!r}: {field} has shape {got},"
-                                   f" expected ({size},) for {n} features; rebuild it with "
-                                   "bench/train_paraphrase.py")
+                raise OptionsError(
+                    f"paraphrase model {self.name!r}: {field} has shape {got},"
+                    f" expected ({size},) for {n} features; rebuild it with "
+                    "bench/train_paraphrase.py"
+                )
         if not np.all(self.scale > 0):
             raise OptionsError(f"paraphrase model {self.name!r}: scales must be positive")
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ParaphraseModel:
-        return cls(name=d["name"], semantic=bool(d["semantic"]),
-                   feature_names=tuple(d["features"]),
-                   mean=np.asarray(d["mean"], dtype=np.float64),
-                   scale=np.asarray(d["scale"], dtype=np.float64),
-                   coef=np.asarray(d["coef"], dtype=np.float64),
-                   intercept=float(d["intercept"]), interactions=bool(d["interactions"]),
-                   threshold=float(d.get("threshold", 0.5)),
-                   gate=(float(d.get("gate", (0, 1))[0]), float(d.get("gate", (0, 1))[1])),
-                   info=d.get("info"))
+        return cls(
+            name=d["name"],
+            semantic=bool(d["semantic"]),
+            feature_names=tuple(d["features"]),
+            mean=np.asarray(d["mean"], dtype=np.float64),
+            scale=np.asarray(d["scale"], dtype=np.float64),
+            coef=np.asarray(d["coef"], dtype=np.float64),
+            intercept=float(d["intercept"]),
+            interactions=bool(d["interactions"]),
+            threshold=float(d.get("threshold", 0.5)),
+            gate=(float(d.get("gate", (0, 1))[0]), float(d.get("gate", (0, 1))[1])),
+            info=d.get("info"),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def r(a: np.ndarray) -> list[float]:
             return [float(f"{x:.6g}") for x in a]
 
-        return {"format": 1, "name": self.name, "semantic": self.semantic,
-                "interactions": self.interactions, "threshold": self.threshold,
-                "gate": list(self.gate),
-                "info": self.info or {}, "features": list(self.feature_names),
-                "mean": r(self.mean), "scale": r(self.scale),
-                "intercept": float(f"{self.intercept:.6g}"), "coef": r(self.coef)}
+        return {
+            "format": 1,
+            "name": self.name,
+            "semantic": self.semantic,
+            "interactions": self.interactions,
+            "threshold": self.threshold,
+            "gate": list(self.gate),
+            "info": self.info or {},
+            "features": list(self.feature_names),
+            "mean": r(self.mean),
+            "scale": r(self.scale),
+            "intercept": float(f"{self.intercept:.6g}"),
+            "coef": r(self.coef),
+        }
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """Paraphrase probability for each row of a feature matrix."""
@@ -365,8 +439,9 @@ class ParaphraseModel:
         p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z @ self.coef + self.intercept, -40.0, 40.0)))
         return p
 
-    def score_pairs(self, pairs: Sequence[tuple[str, str]], *,
-                    embedder: Embedder | None = None) -> np.ndarray:
+    def score_pairs(
+        self, pairs: Sequence[tuple[str, str]], *, embedder: Embedder | None = None
+    ) -> np.ndarray:
         """Scores of many pairs (with a semantic model, sentences are embedded in batches)."""
         if not pairs:
             return np.zeros(0)
@@ -392,6 +467,7 @@ def load_model(name: str = "lexical") -> ParaphraseModel:
 
 # --- reading pair files ----------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """One sentence pair as read: ``where`` is ``FILE:LINE``; ``label`` is the gold
@@ -407,8 +483,9 @@ class Pair:
 _MRPC_HEADER = ("quality", "#1 id", "#2 id", "#1 string", "#2 string")
 
 
-def iter_pairs(path: str, *, on_error: Callable[[InputError], None] | None = None
-               ) -> Iterator[Pair]:
+def iter_pairs(
+    path: str, *, on_error: Callable[[InputError], None] | None = None
+) -> Iterator[Pair]:
     """Sentence pairs of a file ("-" for stdin): MRPC TSV (Quality, #1 ID, #2 ID,
     #1 String, #2 String; header optional), two- or three-column TSV (``[id\t]a\tb``), or
     JSONL objects with ``a``, ``b`` and optional ``id`` and ``label``. The format is told
@@ -432,8 +509,9 @@ def _raise(exc: InputError) -> None:
     raise exc
 
 
-def _pairs(lines: Iterator[bytes], origin: str, report: Callable[[InputError], None]
-           ) -> Iterator[Pair]:
+def _pairs(
+    lines: Iterator[bytes], origin: str, report: Callable[[InputError], None]
+) -> Iterator[Pair]:
     kind = ""
     for number, raw in enumerate(lines, 1):
         where = f"{origin}:{number}"
@@ -446,10 +524,14 @@ def _pairs(lines: Iterator[bytes], origin: str, report: Callable[[InputError], N
             if not kind:
                 kind = "jsonl" if line.lstrip().startswith("{") else "tsv"
                 if kind == "tsv" and "\t" not in line:
-                    raise InputError(where, "neither JSONL (an object per line) nor TSV "
-                                            "(tab-separated sentence pairs)")
-                if kind == "tsv" and tuple(c.strip().casefold() for c in line.split("\t")) \
-                        == _MRPC_HEADER:
+                    raise InputError(
+                        where,
+                        "neither JSONL (an object per line) nor TSV (tab-separated sentence pairs)",
+                    )
+                if (
+                    kind == "tsv"
+                    and tuple(c.strip().casefold() for c in line.split("\t")) == _MRPC_HEADER
+                ):
                     continue
             yield _jsonl_pair(line, where) if kind == "jsonl" else _tsv_pair(line, where)
         except InputError as exc:
@@ -468,8 +550,9 @@ def _tsv_pair(line: str, where: str) -> Pair:
     elif len(cols) == 2:
         pair = Pair(cols[0], cols[1], None, None, where)
     else:
-        raise InputError(where, f"{len(cols)} tab-separated columns; expected 5 (MRPC), "
-                                "3 (id, a, b) or 2 (a, b)")
+        raise InputError(
+            where, f"{len(cols)} tab-separated columns; expected 5 (MRPC), 3 (id, a, b) or 2 (a, b)"
+        )
     if not pair.a.strip() or not pair.b.strip():
         raise InputError(where, "empty sentence")
     return pair
@@ -490,5 +573,6 @@ def _jsonl_pair(line: str, where: str) -> Pair:
     label = record.get("label")
     if label is not None and label not in (0, 1, True, False):
         raise InputError(where, '"label" must be 0, 1, true or false')
-    return Pair(a, b, None if rid is None else str(rid),
-                None if label is None else int(label), where)
+    return Pair(
+        a, b, None if rid is None else str(rid), None if label is None else int(label), where
+    )

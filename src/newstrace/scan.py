@@ -42,10 +42,21 @@ from .lsh import Banding, band_keys, candidate_pairs, optimal_banding, pair_band
 from .model import REUSE, Article, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 
-__all__ = ["REUSE", "CorpusFingerprinter", "ScanResult", "band_keys_of", "bandings_of",
-           "clean_bodies",
-           "common_skeleton_terms", "find_reuse", "fingerprint_bodies", "merge_frequencies",
-           "scan", "screen_candidates", "verify_pair"]
+__all__ = [
+    "REUSE",
+    "CorpusFingerprinter",
+    "ScanResult",
+    "band_keys_of",
+    "bandings_of",
+    "clean_bodies",
+    "common_skeleton_terms",
+    "find_reuse",
+    "fingerprint_bodies",
+    "merge_frequencies",
+    "scan",
+    "screen_candidates",
+    "verify_pair",
+]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -75,16 +86,18 @@ def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS
             out.append(art.text)
             continue
         layout = find_boilerplate(art.text, title=art.title)
-        out.append("\n".join(art.text[s.start:s.end] for s in layout.body))
+        out.append("\n".join(art.text[s.start : s.end] for s in layout.body))
     return out
 
 
-def fingerprint_bodies(bodies: Sequence[str], options: Options = DEFAULT_OPTIONS,
-                       common: np.ndarray | None = None) -> Fingerprints:
+def fingerprint_bodies(
+    bodies: Sequence[str], options: Options = DEFAULT_OPTIONS, common: np.ndarray | None = None
+) -> Fingerprints:
     """Both channels of a batch, ``common`` skeleton terms left out (the archive, which
     grows article by article, keeps them all)."""
-    return fingerprint_texts(bodies, num_perm=options.num_perm,
-                             shingle_size=options.shingle_size, common=common)
+    return fingerprint_texts(
+        bodies, num_perm=options.num_perm, shingle_size=options.shingle_size, common=common
+    )
 
 
 _CONTAINMENT_CHANNEL = 2
@@ -96,8 +109,9 @@ def bandings_of(options: Options = DEFAULT_OPTIONS) -> tuple[Banding, Banding]:
     shingles = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
     # The skeleton channel is there for recall (verification removes the extra
     # candidates), so its banding weighs a missed pair above a needless candidate.
-    skeleton = optimal_banding(options.skeleton_threshold, options.num_perm, channel=1,
-                               fp_weight=0.3, fn_weight=0.7)
+    skeleton = optimal_banding(
+        options.skeleton_threshold, options.num_perm, channel=1, fp_weight=0.3, fn_weight=0.7
+    )
     return shingles, skeleton
 
 
@@ -107,14 +121,17 @@ def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.nda
     shingles, skeleton = bandings_of(options)
     keys = [band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)]
     if options.containment_bands:
-        keys.append(pair_band_keys(fp.skeleton, options.containment_bands,
-                                   _CONTAINMENT_CHANNEL))
+        keys.append(pair_band_keys(fp.skeleton, options.containment_bands, _CONTAINMENT_CHANNEL))
     return np.concatenate(keys, axis=1)
 
 
-def screen_candidates(pairs: np.ndarray, fp: Fingerprints,
-                      options: Options = DEFAULT_OPTIONS, *,
-                      share: float | None = None) -> np.ndarray:
+def screen_candidates(
+    pairs: np.ndarray,
+    fp: Fingerprints,
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    share: float | None = None,
+) -> np.ndarray:
     """Candidate pairs worth verifying: an estimated Jaccard similarity of at least
     ``share`` (default ``options.screen_share``) of the channel's threshold in either
     channel; with containment bands, a pair that shares no ordinary band must also have
@@ -130,13 +147,19 @@ def screen_candidates(pairs: np.ndarray, fp: Fingerprints,
     rows = np.unique(pairs)
     sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
     sizes[rows] = estimate_sizes(fp.skeleton[rows])
-    return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors,
-                        bandings=bandings_of(options), containment=options.containment_floor,
-                        sizes=sizes)
+    return screen_pairs(
+        pairs,
+        (fp.shingles, fp.skeleton),
+        floors,
+        bandings=bandings_of(options),
+        containment=options.containment_floor,
+        sizes=sizes,
+    )
 
 
-def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
-                corpus: TermStats | None = None) -> PairResult | None:
+def verify_pair(
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+) -> PairResult | None:
     """Run the compare pipeline on a candidate pair; a PairResult when it is reuse.
 
     The pair is always compared in id order, so the answer does not depend on which
@@ -148,8 +171,9 @@ def verify_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS,
     if c.relation not in REUSE:
         return None
     source = {"a": pa.article.id, "b": pb.article.id}.get(c.source or "")
-    return PairResult(pa.article.id, pb.article.id, c.relation, c.coverage.a, c.coverage.b,
-                      source, c.score)
+    return PairResult(
+        pa.article.id, pb.article.id, c.relation, c.coverage.a, c.coverage.b, source, c.score
+    )
 
 
 class PreparedCache:
@@ -178,9 +202,13 @@ class PreparedCache:
         return item
 
 
-def verify_candidates(pairs: np.ndarray, cache: PreparedCache, options: Options,
-                      progress: Progress = _no_progress,
-                      corpus: TermStats | None = None) -> list[PairResult]:
+def verify_candidates(
+    pairs: np.ndarray,
+    cache: PreparedCache,
+    options: Options,
+    progress: Progress = _no_progress,
+    corpus: TermStats | None = None,
+) -> list[PairResult]:
     """Verify candidate index pairs with the compare pipeline; reuse pairs come back.
 
     With ``options.jobs`` > 1 (and enough pairs) the pairs are cut into contiguous
@@ -217,8 +245,9 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_worker(cache: PreparedCache, options: Options, corpus: TermStats | None,
-                 parent: int) -> None:
+def _init_worker(
+    cache: PreparedCache, options: Options, corpus: TermStats | None, parent: int
+) -> None:
     global _worker_state
     _end_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent alone handles it (and ends
@@ -254,8 +283,13 @@ def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult]]:
     return len(chunk), out
 
 
-def _verify_parallel(pairs: np.ndarray, cache: PreparedCache, options: Options,
-                     progress: Progress, corpus: TermStats | None) -> list[PairResult]:
+def _verify_parallel(
+    pairs: np.ndarray,
+    cache: PreparedCache,
+    options: Options,
+    progress: Progress,
+    corpus: TermStats | None,
+) -> list[PairResult]:
     """Chunks of pairs over forked workers. Fork start: the workers inherit the loader,
     options and corpus statistics in memory instead of receiving pickled copies. Any
     interruption (Ctrl-C, an error) ends the workers at once, not after their chunks."""
@@ -266,8 +300,11 @@ def _verify_parallel(pairs: np.ndarray, cache: PreparedCache, options: Options,
     found: list[PairResult] = []
     done = 0
     ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(options.jobs, initializer=_init_worker,
-                    initargs=(cache.fresh(), options, corpus, os.getpid()))
+    pool = ctx.Pool(
+        options.jobs,
+        initializer=_init_worker,
+        initargs=(cache.fresh(), options, corpus, os.getpid()),
+    )
     try:
         for size, part in pool.imap_unordered(_verify_chunk, chunks):
             found.extend(part)
@@ -304,8 +341,9 @@ class CorpusFingerprinter:
 
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
-        parts = fingerprint_parts(bodies, num_perm=self.options.num_perm,
-                                  shingle_size=self.options.shingle_size)
+        parts = fingerprint_parts(
+            bodies, num_perm=self.options.num_perm, shingle_size=self.options.shingle_size
+        )
         self._parts.append(parts)
         self._df.update(parts.frequencies)
         self._skeleton_df.append(skeleton_frequencies(parts.skeleton))
@@ -324,20 +362,25 @@ class CorpusFingerprinter:
         """Signatures of every article added, and their band keys (row k: k-th article)."""
         common = self.common()
         m = self.options.num_perm
-        prints = [Fingerprints(p.shingles, skeleton_signatures(p.skeleton, m, common), p.sizes)
-                  for p in self._parts]
+        prints = [
+            Fingerprints(p.shingles, skeleton_signatures(p.skeleton, m, common), p.sizes)
+            for p in self._parts
+        ]
         if not prints:
             empty = np.empty((0, m), dtype=np.uint32)
             fp = Fingerprints(empty, empty, np.empty(0, dtype=np.int32))
         else:
-            fp = Fingerprints(np.concatenate([f.shingles for f in prints]),
-                              np.concatenate([f.skeleton for f in prints]),
-                              np.concatenate([f.sizes for f in prints]))
+            fp = Fingerprints(
+                np.concatenate([f.shingles for f in prints]),
+                np.concatenate([f.skeleton for f in prints]),
+                np.concatenate([f.sizes for f in prints]),
+            )
         return fp, band_keys_of(fp, self.options)
 
 
-def merge_frequencies(parts: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray,
-                                                                               np.ndarray]:
+def merge_frequencies(
+    parts: Iterable[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
     """Sum (hashes, counts) pairs of several batches or partitions."""
     parts = list(parts)
     if not parts:
@@ -348,15 +391,25 @@ def merge_frequencies(parts: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[n
     return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
 
 
-def common_skeleton_terms(hashes: np.ndarray, counts: np.ndarray, documents: int,
-                          options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+def common_skeleton_terms(
+    hashes: np.ndarray, counts: np.ndarray, documents: int, options: Options = DEFAULT_OPTIONS
+) -> np.ndarray:
     """The skeleton terms of a corpus too common to be evidence of reuse."""
-    return common_terms(hashes, counts, documents, share=options.common_skeleton_share,
-                        floor=options.common_skeleton_min)
+    return common_terms(
+        hashes,
+        counts,
+        documents,
+        share=options.common_skeleton_share,
+        floor=options.common_skeleton_min,
+    )
 
 
-def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
-         progress: Progress = _no_progress) -> ScanResult:
+def scan(
+    articles: Iterable[Article],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    progress: Progress = _no_progress,
+) -> ScanResult:
     """Find every reuse pair and family among the articles (one machine).
 
     Articles with an id seen before are skipped and reported as failed inputs.
@@ -387,19 +440,34 @@ def scan(articles: Iterable[Article], *, options: Options = DEFAULT_OPTIONS,
     fp, keys = printer.finish()
     fingerprinting = time.perf_counter() - t0
 
-    result = find_reuse(keys, kept.__getitem__, {a.id: a.published for a in kept},
-                        options=options, progress=progress, corpus=printer.corpus(),
-                        fingerprints=fp)
+    result = find_reuse(
+        keys,
+        kept.__getitem__,
+        {a.id: a.published for a in kept},
+        options=options,
+        progress=progress,
+        corpus=printer.corpus(),
+        fingerprints=fp,
+    )
     result.failed = failed
-    result.seconds = {"fingerprint": fingerprinting, **result.seconds,
-                      "total": time.perf_counter() - t0}
+    result.seconds = {
+        "fingerprint": fingerprinting,
+        **result.seconds,
+        "total": time.perf_counter() - t0,
+    }
     return result
 
 
-def find_reuse(keys: np.ndarray, load: Callable[[int], Article],
-               published: dict[str, str | None], *, options: Options = DEFAULT_OPTIONS,
-               progress: Progress = _no_progress, corpus: TermStats | None = None,
-               fingerprints: Fingerprints | None = None) -> ScanResult:
+def find_reuse(
+    keys: np.ndarray,
+    load: Callable[[int], Article],
+    published: dict[str, str | None],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    progress: Progress = _no_progress,
+    corpus: TermStats | None = None,
+    fingerprints: Fingerprints | None = None,
+) -> ScanResult:
     """Candidates from band keys (row k = article ``load(k)``), screened with the
     ``fingerprints`` when given, verified, clustered.
 

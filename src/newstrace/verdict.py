@@ -62,9 +62,16 @@ def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
     return Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
 
 
-def decide(a_article: Article, b_article: Article, a: Side, b: Side,
-           alignments: Sequence[Alignment], removed_a: Sequence[Boilerplate],
-           removed_b: Sequence[Boilerplate], options: Options) -> Verdict:
+def decide(
+    a_article: Article,
+    b_article: Article,
+    a: Side,
+    b: Side,
+    alignments: Sequence[Alignment],
+    removed_a: Sequence[Boilerplate],
+    removed_b: Sequence[Boilerplate],
+    options: Options,
+) -> Verdict:
     """The relation, the likely source ("a", "b" or None), and the reasons: first why
     this relation (what share of the copy's wording the source holds), then why that
     source."""
@@ -87,8 +94,12 @@ def decide(a_article: Article, b_article: Article, a: Side, b: Side,
     else:
         relation = "duplicate" if _near_verbatim(evidence, options) else "rewrite"
         if derivation != "WD":
-            why += ((f"{aligned:.0%} of {evidence.copy} lies in aligned passages: no material "
-                    f"of its own, so wholly derived"),)
+            why += (
+                (
+                    f"{aligned:.0%} of {evidence.copy} lies in aligned passages: no material "
+                    f"of its own, so wholly derived"
+                ),
+            )
     score = round(1.0 - probs["ND"], 4)
     source, reasons = decide_source(a_article, b_article, a, b, alignments, removed_a, removed_b)
     return Verdict(relation, source, why + tuple(reasons), cov, score)
@@ -101,8 +112,9 @@ def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
     return Verdict(relation, None, reasons, Coverage(0.0, 0.0), round(overlap * 0.3, 4))
 
 
-def relation_features(a: Side, b: Side, alignments: Sequence[Alignment]
-                      ) -> tuple[Containment, tuple[float, ...]]:
+def relation_features(
+    a: Side, b: Side, alignments: Sequence[Alignment]
+) -> tuple[Containment, tuple[float, ...]]:
     """The containment evidence and the model's inputs (``RELATION_FEATURES``)."""
     evidence = containment(a, b)
     return evidence, _model_inputs(evidence, covered(a, b, alignments))
@@ -112,15 +124,15 @@ def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
     return (*evidence.features, cov.a if evidence.copy == "a" else cov.b)
 
 
-def _reused_passage(evidence: Containment, alignments: Sequence[Alignment],
-                    options: Options) -> str | None:
+def _reused_passage(
+    evidence: Containment, alignments: Sequence[Alignment], options: Options
+) -> str | None:
     """What shows that a passage was taken, whatever share of two long documents it is
     (many words in long shared runs, or consecutive sentences reused closely), or None.
     Two reporters of one event share names, figures and quotes, not runs of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
-    run = max((len(al.links) for al in alignments if al.score >= options.passage_score),
-              default=0)
+    run = max((len(al.links) for al in alignments if al.score >= options.passage_score), default=0)
     if run >= options.passage_links:
         return f"{run} sentence pairs in a row are reused closely"
     return None
@@ -129,8 +141,10 @@ def _reused_passage(evidence: Containment, alignments: Sequence[Alignment],
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
     """Both bodies are the same wording: the copy's words lie in long shared runs and
     the source holds nothing the copy lacks."""
-    return (evidence.get("tile6") >= options.duplicate_coverage
-            and evidence.get("reverse_word3") >= options.duplicate_coverage)
+    return (
+        evidence.get("tile6") >= options.duplicate_coverage
+        and evidence.get("reverse_word3") >= options.duplicate_coverage
+    )
 
 
 def _evidence_reasons(evidence: Containment, probs: dict[str, float]) -> tuple[str, ...]:
@@ -138,12 +152,16 @@ def _evidence_reasons(evidence: Containment, probs: dict[str, float]) -> tuple[s
     copy, source = evidence.copy, "b" if evidence.copy == "a" else "a"
     own = 1.0 - evidence.get("tile3")
     return (
-        (f"{copy} (the shorter) has {evidence.get('word1'):.0%} of its words, "
-        f"{evidence.get('word3'):.0%} of its 3-word phrases and {evidence.get('word5'):.0%} "
-        f"of its 5-word phrases in {source}; {own:.0%} of its words lie in no phrase of 3 "
-        f"words shared with {source}"),
-        (f"relation model: wholly derived {probs['WD']:.2f}, partially {probs['PD']:.2f}, "
-        f"not derived {probs['ND']:.2f}"),
+        (
+            f"{copy} (the shorter) has {evidence.get('word1'):.0%} of its words, "
+            f"{evidence.get('word3'):.0%} of its 3-word phrases and {evidence.get('word5'):.0%} "
+            f"of its 5-word phrases in {source}; {own:.0%} of its words lie in no phrase of 3 "
+            f"words shared with {source}"
+        ),
+        (
+            f"relation model: wholly derived {probs['WD']:.2f}, partially {probs['PD']:.2f}, "
+            f"not derived {probs['ND']:.2f}"
+        ),
     )
 
 
@@ -160,8 +178,10 @@ class RelationModel:
 
     def probabilities(self, features: Sequence[float]) -> dict[str, float]:
         z = [(x - m) / s for x, m, s in zip(features, self.mean, self.scale, strict=True)]
-        logits = [b + sum(c * v for c, v in zip(row, z, strict=True))
-                  for row, b in zip(self.coef, self.intercept, strict=True)]
+        logits = [
+            b + sum(c * v for c, v in zip(row, z, strict=True))
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
@@ -171,10 +191,14 @@ class RelationModel:
     def from_json(cls, data: dict[str, object]) -> RelationModel:
         def floats(x: object) -> tuple[float, ...]:
             return tuple(float(v) for v in x)  # type: ignore[attr-defined]
+
         coef = data["coef"]
-        return cls(floats(data["mean"]), floats(data["scale"]),
-                   tuple(floats(row) for row in coef),  # type: ignore[attr-defined]
-                   floats(data["intercept"]))
+        return cls(
+            floats(data["mean"]),
+            floats(data["scale"]),
+            tuple(floats(row) for row in coef),  # type: ignore[attr-defined]
+            floats(data["intercept"]),
+        )
 
 
 @lru_cache(maxsize=8)
@@ -190,8 +214,10 @@ def relation_model(script: str = "cased", path: str | None = None) -> RelationMo
             raise OptionsError(f"relation_model: cannot read {path}: {e.strerror}") from None
     data = json.loads(text)
     if tuple(data["features"]) != RELATION_FEATURES or tuple(data["classes"]) != DERIVATIONS:
-        raise OptionsError(f"relation model {path or 'models/relation.json'} was trained on "
-                           "other features or classes; rebuild it with bench/train_relation.py")
+        raise OptionsError(
+            f"relation model {path or 'models/relation.json'} was trained on "
+            "other features or classes; rebuild it with bench/train_relation.py"
+        )
     return RelationModel.from_json(data[script])
 
 
@@ -207,5 +233,3 @@ def _skeleton_overlap(a: Side, b: Side) -> float:
     if len(ka & kb) < 3:
         return 0.0
     return len(ka & kb) / min(len(ka), len(kb))
-
-

@@ -251,9 +251,11 @@ _JS = """
 """
 
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_JS.encode("utf-8")).digest()).decode("ascii")
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; "
-       f"script-src 'sha256-{_SCRIPT_HASH}'; img-src data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; "
+    f"script-src 'sha256-{_SCRIPT_HASH}'; img-src data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 """Content-Security-Policy of every page: only our own script runs (pinned by its hash),
 so markup that slipped through escaping still could not execute; nothing is loaded
 from elsewhere. Inline styles stay allowed (coverage bars set their width)."""
@@ -288,8 +290,10 @@ def _render_text(text: str, marks: Sequence[_Mark]) -> str:
     out = []
     for lo, hi in pairwise(cuts):
         for m in starts.get(lo, []):
-            out.append(f'<sup class="dm" data-drift="{escape(m.marker or "")[1:]}" '
-                       f'title="{escape(m.note or "")}">{escape(m.marker or "")}</sup>')
+            out.append(
+                f'<sup class="dm" data-drift="{escape(m.marker or "")[1:]}" '
+                f'title="{escape(m.note or "")}">{escape(m.marker or "")}</sup>'
+            )
         if lo == hi:
             continue
         active = [m for m in marks if m.span.start <= lo and hi <= m.span.end]
@@ -312,14 +316,20 @@ def _render_text(text: str, marks: Sequence[_Mark]) -> str:
 def _marks(c: Comparison, side: str) -> list[_Mark]:
     marks: list[_Mark] = []
     for k, al in enumerate(c.alignments, 1):
-        marks.append(_Mark(al.a if side == "a" else al.b, "al", alignment=k,
-                           note=f"passage {k}: {al.kind}, score {al.score:.2f}"))
+        marks.append(
+            _Mark(
+                al.a if side == "a" else al.b,
+                "al",
+                alignment=k,
+                note=f"passage {k}: {al.kind}, score {al.score:.2f}",
+            )
+        )
     for k, d in enumerate(c.drifts, 1):
         span, own_text = (d.a, d.a_text) if side == "a" else (d.b, d.b_text)
         if span is None or not own_text:  # "dropped": the other side holds the value
             continue
         marks.append(_Mark(span, "drift", note=d.note, marker=f"D{k}"))
-    for bp in (c.boilerplate_a if side == "a" else c.boilerplate_b):
+    for bp in c.boilerplate_a if side == "a" else c.boilerplate_b:
         marks.append(_Mark(bp.span, "bp", note=f"removed: {bp.reason}"))
     title = c.title_a if side == "a" else c.title_b
     if title is not None:
@@ -346,7 +356,8 @@ def comparison_body(c: Comparison) -> str:
     drifts = "".join(
         f'<tr data-drift="{k}" tabindex="0"><td><span class="dm">D{k}</span></td>'
         f'<td class="kind">{escape(d.kind)}</td><td>{escape(d.note)}</td></tr>'
-        for k, d in enumerate(c.drifts, 1))
+        for k, d in enumerate(c.drifts, 1)
+    )
     return f"""<div class="cmp">
 <header>
   <h1>{escape(_name(c.a))} &harr; {escape(_name(c.b))}</h1>
@@ -360,10 +371,10 @@ def comparison_body(c: Comparison) -> str:
       keys: <kbd>j</kbd> / <kbd>k</kbd> next / previous passage
       <span class="pos" aria-live="polite"></span></span>
   </div>
-  {f'<ul class="reasons">{reasons}</ul>' if reasons else ''}
+  {f'<ul class="reasons">{reasons}</ul>' if reasons else ""}
 </header>
 <div class="cmp-body">
-  {f'<h2>What the rewrite changed</h2><table class="drifts">{drifts}</table>' if drifts else ''}
+  {f'<h2>What the rewrite changed</h2><table class="drifts">{drifts}</table>' if drifts else ""}
   <div class="legend"><span class="al">reused passage</span>
     <span class="drift">changed detail</span> <span class="dm">D1</span> change marker
     <span class="bp">removed boilerplate</span></div>
@@ -390,12 +401,17 @@ def page(title: str, body: str, *, nav: str = "") -> str:
 
 def comparison_html(c: Comparison) -> str:
     """A side-by-side report of one comparison as a complete page."""
-    return page(f"newstrace: {_name(c.a)} vs {_name(c.b)}",
-                f'<main class="bare">{comparison_body(c)}</main>')
+    return page(
+        f"newstrace: {_name(c.a)} vs {_name(c.b)}",
+        f'<main class="bare">{comparison_body(c)}</main>',
+    )
 
 
-def _family_sections(pairs: Sequence[PairResult], families: Sequence[Family],
-                     href: Callable[[PairResult], str | None]) -> str:
+def _family_sections(
+    pairs: Sequence[PairResult],
+    families: Sequence[Family],
+    href: Callable[[PairResult], str | None],
+) -> str:
     """One section per family: original, member count, graph, and its pairs (each linked
     to its side-by-side view where ``href`` gives one)."""
     rows = []
@@ -407,11 +423,14 @@ def _family_sections(pairs: Sequence[PairResult], families: Sequence[Family],
             target = href(p)
             label = f"{escape(p.a)} &harr; {escape(p.b)}: {escape(p.relation)}"
             cov = max(p.coverage_a, p.coverage_b)
-            links.append(f'<li>{_bar(cov)} <a href="{escape(target)}">{label}</a></li>' if target
-                         else f"<li>{_bar(cov)} {label}</li>")
+            links.append(
+                f'<li>{_bar(cov)} <a href="{escape(target)}">{label}</a></li>'
+                if target
+                else f"<li>{_bar(cov)} {label}</li>"
+            )
         rows.append(f"""<section class="family"><h2>Family {k}: original
           <strong>{escape(fam.original)}</strong>, {len(fam.members)} articles</h2>
-          <div class="famrow">{_graph(fam, inner)}<ul class="pairs">{''.join(links)}</ul></div>
+          <div class="famrow">{_graph(fam, inner)}<ul class="pairs">{"".join(links)}</ul></div>
           </section>""")
     return "".join(rows)
 
@@ -422,22 +441,30 @@ def _pair_anchor(a: str, b: str) -> str:
     return f"pair-{visible(a)}--{visible(b)}"
 
 
-def scan_html(pairs: Sequence[PairResult], families: Sequence[Family],
-              comparisons: Iterable[Comparison] = (), *, articles: int = 0) -> str:
+def scan_html(
+    pairs: Sequence[PairResult],
+    families: Sequence[Family],
+    comparisons: Iterable[Comparison] = (),
+    *,
+    articles: int = 0,
+) -> str:
     """A scan overview: families (original, copies, coverage bars, a small graph), and
     the side-by-side view of each pair given in ``comparisons`` (collapsed)."""
     by_pair = {(c.a.id, c.b.id): c for c in comparisons}
     sections = _family_sections(
-        pairs, families,
-        lambda p: "#" + quote(_pair_anchor(p.a, p.b), safe="") if (p.a, p.b) in by_pair else None)
+        pairs,
+        families,
+        lambda p: "#" + quote(_pair_anchor(p.a, p.b), safe="") if (p.a, p.b) in by_pair else None,
+    )
     views = "".join(
         f'<details id="{escape(_pair_anchor(c.a.id, c.b.id))}"><summary>{escape(c.a.id)} &harr; '
-        f'{escape(c.b.id)} ({escape(c.relation)})</summary>{comparison_body(c)}</details>'
-        for c in by_pair.values())
+        f"{escape(c.b.id)} ({escape(c.relation)})</summary>{comparison_body(c)}</details>"
+        for c in by_pair.values()
+    )
     body = f"""<header><h1>newstrace scan</h1>
       <div class="verdict"><span>{articles:,} articles</span><span>{len(pairs):,} reuse pairs</span>
       <span>{len(families):,} families</span></div></header>
-      <main>{sections or '<p>No reuse found.</p>'}<h2>Pairs</h2>{views}</main>"""
+      <main>{sections or "<p>No reuse found.</p>"}<h2>Pairs</h2>{views}</main>"""
     return page("newstrace scan", body)
 
 
@@ -450,20 +477,30 @@ def _graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> str:
     if n > 40:
         return ""
     r = size / 2 - 24
-    pos = {m: (size / 2 + r * math.sin(2 * math.pi * i / n),
-               size / 2 - r * math.cos(2 * math.pi * i / n)) for i, m in enumerate(members)}
+    pos = {
+        m: (
+            size / 2 + r * math.sin(2 * math.pi * i / n),
+            size / 2 - r * math.cos(2 * math.pi * i / n),
+        )
+        for i, m in enumerate(members)
+    }
     lines = "".join(
         f'<line x1="{pos[p.a][0]:.1f}" y1="{pos[p.a][1]:.1f}" x2="{pos[p.b][0]:.1f}" '
         f'y2="{pos[p.b][1]:.1f}" stroke="#0072B2" '
         f'stroke-width="{1 + 3 * min(1.0, max(p.coverage_a, p.coverage_b)):.1f}"/>'
-        for p in pairs if p.a in pos and p.b in pos)
+        for p in pairs
+        if p.a in pos and p.b in pos
+    )
     nodes = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if m == fam.original else 6}" '
         f'fill="{"#D55E00" if m == fam.original else "#56B4E9"}">'
         f"<title>{escape(m)}</title></circle>"
-        for m, (x, y) in pos.items())
-    return (f'<svg width="{size}" height="{size}" role="img" aria-label="reuse graph">'
-            f"{lines}{nodes}</svg>")
+        for m, (x, y) in pos.items()
+    )
+    return (
+        f'<svg width="{size}" height="{size}" role="img" aria-label="reuse graph">'
+        f"{lines}{nodes}</svg>"
+    )
 
 
 # --- pages of the local web UI (newstrace serve) -----------------------------------------
@@ -482,13 +519,19 @@ def compare_href(a: str, b: str) -> str:
 
 def nav_bar(*, archived: int, active: str = "") -> str:
     """The top bar of every server page."""
-    items = [("check", "/", "Check an article"), ("families", "/families", "Reuse families"),
-             ("docs", "/docs", "API")]
+    items = [
+        ("check", "/", "Check an article"),
+        ("families", "/families", "Reuse families"),
+        ("docs", "/docs", "API"),
+    ]
     links = "".join(
         f'<a href="{href}"{" aria-current=page" if key == active else ""}>{label}</a>'
-        for key, href, label in items)
-    return (f'<nav class="top"><a class="brand" href="/">newstrace</a>{links}'
-            f'<span class="archived">{archived:,} archived articles</span></nav>')
+        for key, href, label in items
+    )
+    return (
+        f'<nav class="top"><a class="brand" href="/">newstrace</a>{links}'
+        f'<span class="archived">{archived:,} archived articles</span></nav>'
+    )
 
 
 def check_form(*, text: str = "", title: str = "", message: str = "") -> str:
@@ -509,8 +552,7 @@ articles it reuses or that reuse it, and shows what the rewrite changed.</p></he
 </form></main>"""
 
 
-def matches_body(article: Article, matches: Sequence[Match], *, archived: int,
-                 ms: float) -> str:
+def matches_body(article: Article, matches: Sequence[Match], *, archived: int, ms: float) -> str:
     """Matches of a checked article: one card each, opening its side-by-side view."""
     cards, views = [], []
     for k, m in enumerate(matches, 1):
@@ -525,50 +567,57 @@ def matches_body(article: Article, matches: Sequence[Match], *, archived: int,
     &middot; likely source: <strong>{escape(source)}</strong></div>
   <div class="meta">this article covered {_bar(c.coverage.a)} {c.coverage.a:.0%} &middot;
     archived covered {_bar(c.coverage.b)} {c.coverage.b:.0%}</div>
-  {f'<ul class="changes">{changes}{more}</ul>' if changes else ''}
+  {f'<ul class="changes">{changes}{more}</ul>' if changes else ""}
   <a class="open" href="#match-{k}">Side by side &rarr;</a></li>""")
-        views.append(f'<details id="match-{k}"><summary>Side by side: this article &harr; '
-                     f'{escape(m.id)}</summary>{comparison_body(c)}</details>')
-    found = (f"{len(matches)} match{'es' if len(matches) != 1 else ''}" if matches
-             else "No match")
+        views.append(
+            f'<details id="match-{k}"><summary>Side by side: this article &harr; '
+            f"{escape(m.id)}</summary>{comparison_body(c)}</details>"
+        )
+    found = f"{len(matches)} match{'es' if len(matches) != 1 else ''}" if matches else "No match"
     return f"""<header><h1>{escape(_name(article))}</h1>
 <p class="lead"><span class="found">{found}</span> among {archived:,} archived articles
 ({ms:.0f} ms). <a href="/">Check another article</a></p></header>
-<main>{f'<ol class="matches">{"".join(cards)}</ol>' if cards else
-       '<p>Nothing in the archive shares reused passages with this article.</p>'}
-{''.join(views)}</main>"""
+<main>{
+        f'<ol class="matches">{"".join(cards)}</ol>'
+        if cards
+        else "<p>Nothing in the archive shares reused passages with this article.</p>"
+    }
+{"".join(views)}</main>"""
 
 
-def families_body(pairs: Sequence[PairResult], families: Sequence[Family], *,
-                  archived: int) -> str:
+def families_body(pairs: Sequence[PairResult], families: Sequence[Family], *, archived: int) -> str:
     """The archive's reuse families, each pair linking to its side-by-side page."""
     sections = _family_sections(pairs, families, lambda p: compare_href(p.a, p.b))
     return f"""<header><h1>Reuse families</h1>
 <p class="lead">{len(families):,} families, {len(pairs):,} reuse pairs among {archived:,}
 archived articles. The original is drawn in orange.</p></header>
-<main>{sections or '<p>No reuse found in the archive.</p>'}</main>"""
+<main>{sections or "<p>No reuse found in the archive.</p>"}</main>"""
 
 
 def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str:
     """One archived article: metadata and text (links only for http(s) URLs)."""
     url = article.url or ""
     if url.lower().startswith(("http://", "https://")):
-        url_html = (f'<a href="{escape(url)}" rel="noopener noreferrer nofollow">'
-                    f"{escape(url)}</a>")
+        url_html = f'<a href="{escape(url)}" rel="noopener noreferrer nofollow">{escape(url)}</a>'
     else:
         url_html = escape(url)
-    rows = [("id", escape(article.id)), ("site", escape(article.site or "")),
-            ("published", escape(article.published or "")),
-            ("author", escape(article.author or "")), ("url", url_html),
-            ("length", f"{len(article.text):,} characters")]
+    rows = [
+        ("id", escape(article.id)),
+        ("site", escape(article.site or "")),
+        ("published", escape(article.published or "")),
+        ("author", escape(article.author or "")),
+        ("url", url_html),
+        ("length", f"{len(article.text):,} characters"),
+    ]
     meta = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
     links = "".join(
         f'<li>{_bar(max(p.coverage_a, p.coverage_b))} <a href="{escape(compare_href(p.a, p.b))}">'
         f"{escape(p.b if p.a == article.id else p.a)}</a>: {escape(p.relation)}</li>"
-        for p in related)
+        for p in related
+    )
     return f"""<header><h1>{escape(_name(article))}</h1></header>
 <main><table class="meta">{meta}</table>
-{f'<h2>Reuse pairs</h2><ul class="pairs">{links}</ul>' if links else ''}
+{f'<h2>Reuse pairs</h2><ul class="pairs">{links}</ul>' if links else ""}
 <h2>Text</h2><div class="text article">{escape(article.text)}</div></main>"""
 
 
@@ -586,14 +635,19 @@ def api_docs(schema: dict[str, Any]) -> str:
             body = op.get("requestBody", {}).get("content", {})
             body_ref = next((c.get("schema", {}).get("$ref", "") for c in body.values()), "")
             codes = ", ".join(sorted(op.get("responses", {})))
-            rows.append(f"<tr><td><code>{escape(method.upper())}</code></td>"
-                        f"<td><code>{escape(path)}</code></td>"
-                        f"<td>{escape(op.get('summary', ''))}</td>"
-                        f"<td>{escape(body_ref.rsplit('/', 1)[-1])}</td>"
-                        f"<td>{escape(codes)}</td></tr>")
-    return (f"<header><h1>{escape(schema.get('info', {}).get('title', 'API'))} HTTP API</h1>"
-            f"<p class=\"lead\">{escape(schema.get('info', {}).get('description', ''))} "
-            "The full OpenAPI schema is at <a href=\"/openapi.json\">/openapi.json</a>."
-            "</p></header><main><table class=\"api\"><thead><tr><th>method</th><th>path</th>"
-            "<th>what</th><th>body</th><th>answers</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table></main>")
+            rows.append(
+                f"<tr><td><code>{escape(method.upper())}</code></td>"
+                f"<td><code>{escape(path)}</code></td>"
+                f"<td>{escape(op.get('summary', ''))}</td>"
+                f"<td>{escape(body_ref.rsplit('/', 1)[-1])}</td>"
+                f"<td>{escape(codes)}</td></tr>"
+            )
+    return (
+        f"<header><h1>{escape(schema.get('info', {}).get('title', 'API'))} HTTP API</h1>"
+        f'<p class="lead">{escape(schema.get("info", {}).get("description", ""))} '
+        'The full OpenAPI schema is at <a href="/openapi.json">/openapi.json</a>.'
+        '</p></header><main><table class="api"><thead><tr><th>method</th><th>path</th>'
+        "<th>what</th><th>body</th><th>answers</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></main>"
+    )

@@ -19,15 +19,24 @@ from .safe import json_text, markup, plain, visible
 
 def pair_dict(p: PairResult) -> dict[str, Any]:
     """One line of pairs.jsonl: ``source`` is the id of the likely original, or null."""
-    return {"a": p.a, "b": p.b, "relation": p.relation,
-            "coverage": {"a": p.coverage_a, "b": p.coverage_b},
-            "source": p.source, "score": p.score}
+    return {
+        "a": p.a,
+        "b": p.b,
+        "relation": p.relation,
+        "coverage": {"a": p.coverage_a, "b": p.coverage_b},
+        "source": p.source,
+        "score": p.score,
+    }
 
 
 def family_dict(f: Family, number: int) -> dict[str, Any]:
     """One line of families.jsonl."""
-    return {"family": number, "original": f.original, "size": len(f.members),
-            "members": list(f.members)}
+    return {
+        "family": number,
+        "original": f.original,
+        "size": len(f.members),
+        "members": list(f.members),
+    }
 
 
 def summary_dict(result: ScanResult) -> dict[str, Any]:
@@ -108,17 +117,23 @@ def match_dict(m: Match) -> dict[str, Any]:
     return {"id": m.id, "band_hits": m.band_hits, **d}
 
 
-def render_matches(matches: list[Match], console: Console, name: str, ms: float,
-                   archived: int) -> None:
+def render_matches(
+    matches: list[Match], console: Console, name: str, ms: float, archived: int
+) -> None:
     """One line per match (relation, coverage, source), its drifts indented below."""
-    head = f"{name}: {len(matches) or 'no'} match(es) among {archived:,} archived articles " \
-           f"({ms:.1f} ms)"
+    head = (
+        f"{name}: {len(matches) or 'no'} match(es) among {archived:,} archived articles "
+        f"({ms:.1f} ms)"
+    )
     console.print(plain(head), highlight=False)
     for m in matches:
         c = m.comparison
         source = {"a": "this article", "b": m.id}.get(c.source or "", "undecided")
-        console.print(f"  [bold]{markup(m.id)}[/bold]  {c.relation}  coverage this "
-                      f"{c.coverage.a:.0%} / archived {c.coverage.b:.0%}  "
-                      f"source: {markup(source)}", highlight=False)
+        console.print(
+            f"  [bold]{markup(m.id)}[/bold]  {c.relation}  coverage this "
+            f"{c.coverage.a:.0%} / archived {c.coverage.b:.0%}  "
+            f"source: {markup(source)}",
+            highlight=False,
+        )
         for d in c.drifts:
             console.print(plain(f"      - {d.kind}: {d.note}"), highlight=False)

@@ -10,8 +10,13 @@ from rich.text import Text
 from ..model import Article, Comparison
 from .safe import plain, visible
 
-_RELATION_STYLE = {"duplicate": "bold red", "rewrite": "bold magenta", "partial": "bold yellow",
-                   "same-story": "bold cyan", "unrelated": "bold green"}
+_RELATION_STYLE = {
+    "duplicate": "bold red",
+    "rewrite": "bold magenta",
+    "partial": "bold yellow",
+    "same-story": "bold cyan",
+    "unrelated": "bold green",
+}
 
 
 def _name(article: Article) -> str:
@@ -45,17 +50,20 @@ def render_comparison(c: Comparison, console: Console) -> None:
     console.print(Panel(Group(*parts), title="newstrace compare", expand=False))
 
     if c.alignments:
-        table = Table(title=f"Aligned passages ({len(c.alignments)})", show_lines=True,
-                      expand=True)
+        table = Table(title=f"Aligned passages ({len(c.alignments)})", show_lines=True, expand=True)
         table.add_column("#", justify="right", width=3)
         table.add_column("kind", width=9)
         table.add_column("score", justify="right", width=5)
         table.add_column("A", ratio=1)
         table.add_column("B", ratio=1)
         for k, al in enumerate(c.alignments, 1):
-            table.add_row(str(k), al.kind, f"{al.score:.2f}",
-                          _snippet(c.a.text[al.a.start:al.a.end]),
-                          _snippet(c.b.text[al.b.start:al.b.end]))
+            table.add_row(
+                str(k),
+                al.kind,
+                f"{al.score:.2f}",
+                _snippet(c.a.text[al.a.start : al.a.end]),
+                _snippet(c.b.text[al.b.start : al.b.end]),
+            )
         console.print(table)
 
     if c.drifts:
@@ -65,8 +73,12 @@ def render_comparison(c: Comparison, console: Console) -> None:
         table.add_column("B", ratio=1)
         table.add_column("note", ratio=1)
         for d in c.drifts:
-            table.add_row(d.kind, _snippet(d.a_text, 200) or "—", _snippet(d.b_text, 200) or "—",
-                          _snippet(d.note, 200))
+            table.add_row(
+                d.kind,
+                _snippet(d.a_text, 200) or "—",
+                _snippet(d.b_text, 200) or "—",
+                _snippet(d.note, 200),
+            )
         console.print(table)
 
     for label, article, removed in (("A", c.a, c.boilerplate_a), ("B", c.b, c.boilerplate_b)):
@@ -74,8 +86,7 @@ def render_comparison(c: Comparison, console: Console) -> None:
             lines = Text()
             for bp in removed:
                 lines.append(f"  {visible(bp.reason):<38} ", style="dim")
-                lines.append(_snippet(article.text[bp.span.start:bp.span.end], 70,
-                                      "dim strike"))
+                lines.append(_snippet(article.text[bp.span.start : bp.span.end], 70, "dim strike"))
                 lines.append("\n")
             console.print(Text(f"Boilerplate removed from {label} ({len(removed)})", style="bold"))
             console.print(lines, end="")

@@ -10,16 +10,26 @@
 from __future__ import annotations
 
 from .app import (
-                  MAX_CHARS,
-                  MAX_SENTENCES,
-                  MAX_TOP,
-                  SCAN_TIMEOUT,
-                  TIMEOUT,
-                  WORKERS,
-                  create_app,
-                  serve,
+    MAX_CHARS,
+    MAX_SENTENCES,
+    MAX_TOP,
+    SCAN_TIMEOUT,
+    TIMEOUT,
+    WORKERS,
+    create_app,
+    serve,
 )
 from .limits import ConnectionLimits, ServeError
 
-__all__ = ["MAX_CHARS", "MAX_SENTENCES", "MAX_TOP", "SCAN_TIMEOUT", "TIMEOUT", "WORKERS",
-           "ConnectionLimits", "ServeError", "create_app", "serve"]
+__all__ = [
+    "MAX_CHARS",
+    "MAX_SENTENCES",
+    "MAX_TOP",
+    "SCAN_TIMEOUT",
+    "TIMEOUT",
+    "WORKERS",
+    "ConnectionLimits",
+    "ServeError",
+    "create_app",
+    "serve",
+]

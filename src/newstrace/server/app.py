@@ -67,6 +67,7 @@ SCAN_TIMEOUT = 600.0
 """Default seconds the background families scan may take (3,323 articles: 26 s)."""
 # --- request bodies ------------------------------------------------------------------------
 
+
 class ArticleIn(BaseModel):
     """One article: ``text`` or ``html`` (a page; its body is extracted), with optional
     metadata. In ``/api/compare`` a side may instead be ``{"id": ...}`` of an archived one."""
@@ -112,13 +113,15 @@ class CompareIn(BaseModel):
 
 # --- responses -----------------------------------------------------------------------------
 
+
 class _JSON(JSONResponse):
     """JSON that cannot fail to encode (text read from an archive may, rarely, hold lone
     surrogates: they become '?', one character each, so offsets still hold)."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":")).encode("utf-8", "replace")
+        return json.dumps(
+            content, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode("utf-8", "replace")
 
 
 class _HTML(HTMLResponse):
@@ -139,16 +142,23 @@ class _Limits:
         name = art.origin or art.id
         n = len(art.text)
         if n > self.max_chars:
-            raise _Refused(413, f"{name}: article too large for the server: {n:,} characters, "
-                                f"limit {self.max_chars:,}")
+            raise _Refused(
+                413,
+                f"{name}: article too large for the server: {n:,} characters, "
+                f"limit {self.max_chars:,}",
+            )
         k = len(split_sentences(art.text))
         if k > self.max_sentences:
-            raise _Refused(413, f"{name}: article too large for the server: {k:,} sentences, "
-                                f"limit {self.max_sentences:,}")
+            raise _Refused(
+                413,
+                f"{name}: article too large for the server: {k:,} sentences, "
+                f"limit {self.max_sentences:,}",
+            )
         return art
 
 
 # --- state held by one app -----------------------------------------------------------------
+
 
 @dataclass
 class _State:
@@ -205,8 +215,9 @@ class _Families:
             current = done is not None and done.size == size
             if not current and self._idle.is_set() and not (failed and failed[0] == size):
                 self._idle.clear()
-                threading.Thread(target=self._refresh, args=(size,), daemon=True,
-                                 name="newstrace-families").start()
+                threading.Thread(
+                    target=self._refresh, args=(size,), daemon=True, name="newstrace-families"
+                ).start()
         if not current and wait > 0 and self._idle.wait(wait):
             with self._lock:
                 done, failed = self.done, self._failed
@@ -250,19 +261,26 @@ def _lookup(archive: Archive, article_id: str) -> Article:
 
 # --- building articles from requests -------------------------------------------------------
 
+
 def _from_body(body: ArticleIn, *, default_id: str, options: Options) -> Article:
     """An Article from a request body: exactly one of text and html."""
     name = body.id or default_id
     if body.text is not None and body.html is not None:
         raise InputError(name, "give either text or html, not both")
-    meta = {"title": body.title, "site": body.site, "published": body.published,
-            "author": body.author}
+    meta = {
+        "title": body.title,
+        "site": body.site,
+        "published": body.published,
+        "author": body.author,
+    }
     if body.html is not None:
-        return article_from_html(body.html, id=name, origin=name, url=body.url,
-                                 options=options, **meta)
+        return article_from_html(
+            body.html, id=name, origin=name, url=body.url, options=options, **meta
+        )
     if body.text is not None:
-        return article_from_text(body.text, id=name, origin=name, url=body.url,
-                                 options=options, **meta)
+        return article_from_text(
+            body.text, id=name, origin=name, url=body.url, options=options, **meta
+        )
     raise InputError(name, 'give the article as "text" or "html"')
 
 
@@ -279,12 +297,12 @@ def _from_upload(data: bytes, filename: str, title: str, options: Options) -> Ar
     text = decode(data, name)
     head = text.lstrip()[:200].lower()
     if name.lower().endswith((".html", ".htm")) or head.startswith(("<!doctype html", "<html")):
-        return article_from_html(text, id=name, origin=name, options=options,
-                                 title=title or None)
+        return article_from_html(text, id=name, origin=name, options=options, title=title or None)
     return article_from_text(text, id=name, origin=name, title=title or None, options=options)
 
 
 # --- jobs: run in a worker process, everything they need is in their arguments -------------
+
 
 @dataclass(frozen=True, slots=True)
 class _Setup:
@@ -310,8 +328,12 @@ def _matches(setup: _Setup, art: Article, top: int | None) -> tuple[list[Any], i
 def _job_api_check(setup: _Setup, body: CheckIn) -> dict[str, Any]:
     art = _from_body(body, default_id="submitted", options=setup.options)
     matches, size, ms = _matches(setup, art, body.top)
-    return {"article": art.origin or art.id, "archived": size, "milliseconds": round(ms, 2),
-            "matches": [match_dict(m) for m in matches]}
+    return {
+        "article": art.origin or art.id,
+        "archived": size,
+        "milliseconds": round(ms, 2),
+        "matches": [match_dict(m) for m in matches],
+    }
 
 
 def _job_api_compare(setup: _Setup, body: CompareIn) -> dict[str, Any]:
@@ -321,19 +343,23 @@ def _job_api_compare(setup: _Setup, body: CompareIn) -> dict[str, Any]:
     return comparison_dict(compare(a, b, options=setup.options))
 
 
-def _job_check_form(setup: _Setup, text: str, title: str, data: bytes,
-                    filename: str) -> tuple[str, str]:
+def _job_check_form(
+    setup: _Setup, text: str, title: str, data: bytes, filename: str
+) -> tuple[str, str]:
     """The page title and body of the matches of a pasted or uploaded article."""
     if data:
         art = _from_upload(data, filename, title, setup.options)
     elif text.strip():
-        art = article_from_text(text, id="pasted", origin="pasted article",
-                                title=title or None, options=setup.options)
+        art = article_from_text(
+            text, id="pasted", origin="pasted article", title=title or None, options=setup.options
+        )
     else:
         raise InputError("form", "paste an article or choose a file")
     matches, size, ms = _matches(setup, art, None)
-    return (f"newstrace: {art.title or art.origin or art.id}",
-            pages.matches_body(art, matches, archived=size, ms=ms))
+    return (
+        f"newstrace: {art.title or art.origin or art.id}",
+        pages.matches_body(art, matches, archived=size, ms=ms),
+    )
 
 
 def _job_scan(setup: _Setup) -> _Reuse:
@@ -378,9 +404,14 @@ class _Guard:
         headers = dict(scope.get("headers") or [])
         if not self.hosts.admits(headers.get(b"host")):
             shown = headers.get(b"host", b"(none)").decode("ascii", "replace")[:100]
-            await self._refuse(scope, receive, send, 400,
-                               f"unknown Host {shown!r}: this server answers to its own "
-                               "address only (add names with --allow-host)")
+            await self._refuse(
+                scope,
+                receive,
+                send,
+                400,
+                f"unknown Host {shown!r}: this server answers to its own "
+                "address only (add names with --allow-host)",
+            )
             return
         refused = cross_site(scope.get("method", "GET"), headers)
         if refused is not None:
@@ -417,10 +448,12 @@ class _Guard:
         await self.app(scope, replay, send)
 
     def _with_headers(self, scope: Scope, send: Send) -> Send:
-        extra = [(b"content-security-policy", pages.CSP.encode()),
-                 (b"x-content-type-options", b"nosniff"),
-                 (b"referrer-policy", b"no-referrer"),
-                 (b"x-frame-options", b"DENY")]
+        extra = [
+            (b"content-security-policy", pages.CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -433,8 +466,9 @@ class _Guard:
         message = f"request body too large (limit {self.limit:,} bytes)"
         await self._refuse(scope, receive, send, 413, message)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
-                      message: str) -> None:
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, status: int, message: str
+    ) -> None:
         response = _error(scope.get("path", ""), status, message, archived=None)
         await response(scope, receive, send)
 
@@ -444,8 +478,10 @@ def _error(path: str, status: int, message: str, *, archived: int | None) -> Res
     if path.startswith("/api/") or path == "/openapi.json":
         return _JSON({"error": message, "status": status}, status_code=status)
     nav = pages.nav_bar(archived=archived) if archived is not None else ""
-    return _HTML(pages.page(f"newstrace: error {status}", pages.error_body(status, message),
-                            nav=nav), status_code=status)
+    return _HTML(
+        pages.page(f"newstrace: error {status}", pages.error_body(status, message), nav=nav),
+        status_code=status,
+    )
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -464,12 +500,22 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 # --- the app ---------------------------------------------------------------------------------
 
-def create_app(db_path: str | Path, *, options: Options | None = None,
-               max_body_bytes: int = 2_000_000, max_chars: int = MAX_CHARS,
-               max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
-               workers: int = WORKERS, scan_timeout: float = SCAN_TIMEOUT,
-               host: str = "127.0.0.1", port: int | None = None,
-               allow_hosts: Iterable[str] = (), families_wait: float | None = None) -> FastAPI:
+
+def create_app(
+    db_path: str | Path,
+    *,
+    options: Options | None = None,
+    max_body_bytes: int = 2_000_000,
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    timeout: float = TIMEOUT,
+    workers: int = WORKERS,
+    scan_timeout: float = SCAN_TIMEOUT,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    allow_hosts: Iterable[str] = (),
+    families_wait: float | None = None,
+) -> FastAPI:
     """The web UI and JSON API over the archive at ``db_path`` (which must exist).
 
     Limits, so that no request can hold the server: bodies over ``max_body_bytes`` get a
@@ -489,9 +535,14 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         import python_multipart  # noqa: F401 - parses the upload form
     except ImportError:
         raise MissingExtraError("newstrace serve", "serve") from None
-    for name, value in (("max_chars", max_chars), ("max_sentences", max_sentences),
-                        ("timeout", timeout), ("workers", workers),
-                        ("max_body_bytes", max_body_bytes), ("scan_timeout", scan_timeout)):
+    for name, value in (
+        ("max_chars", max_chars),
+        ("max_sentences", max_sentences),
+        ("timeout", timeout),
+        ("workers", workers),
+        ("max_body_bytes", max_body_bytes),
+        ("scan_timeout", scan_timeout),
+    ):
         if not value > 0:
             raise ValueError(f"{name} must be positive, got {value!r}")
     state = _State(Path(db_path), options or DEFAULT_OPTIONS)
@@ -516,10 +567,16 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
             close()
 
     # /docs is our own page (below): Swagger UI would load its scripts from a CDN.
-    app = FastAPI(title="newstrace", version=_version(), default_response_class=_JSON,
-                  lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Find copied and rewritten news in an archive: check an "
-                              "article, compare two, browse reuse families.")
+    app = FastAPI(
+        title="newstrace",
+        version=_version(),
+        default_response_class=_JSON,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Find copied and rewritten news in an archive: check an "
+        "article, compare two, browse reuse families.",
+    )
     weakref.finalize(app, close)  # apps used without their lifespan
     app.state.families = families
 
@@ -580,18 +637,31 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
     @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One archived article")
     def api_article(article_id: str) -> Response:
         art = state.get(article_id)
-        return _JSON({"id": art.id, "title": art.title, "url": art.url,
-                      "published": art.published, "site": art.site, "author": art.author,
-                      "text": art.text})
+        return _JSON(
+            {
+                "id": art.id,
+                "title": art.title,
+                "url": art.url,
+                "published": art.published,
+                "site": art.site,
+                "author": art.author,
+                "text": art.text,
+            }
+        )
 
     @app.get("/api/families", tags=["api"], summary="Reuse families of the archive")
     def api_families() -> Response:
         """Every reuse pair and family among the archived articles (the format of
         ``scan --out``'s pairs.jsonl and families.jsonl)."""
         reuse, current = families.get(state.size(), families_wait)
-        return _JSON({"archived": reuse.size, "current": current,
-                      "pairs": [pair_dict(p) for p in reuse.pairs],
-                      "families": [family_dict(f, k) for k, f in enumerate(reuse.families, 1)]})
+        return _JSON(
+            {
+                "archived": reuse.size,
+                "current": current,
+                "pairs": [pair_dict(p) for p in reuse.pairs],
+                "families": [family_dict(f, k) for k, f in enumerate(reuse.families, 1)],
+            }
+        )
 
     # --- HTML pages ------------------------------------------------------------------------
 
@@ -608,8 +678,11 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         return html("newstrace: check an article", pages.check_form(), active="check")
 
     @app.post("/", include_in_schema=False)
-    def check_submit(text: Annotated[str, Form()] = "", title: Annotated[str, Form()] = "",
-                     file: Annotated[UploadFile | None, File()] = None) -> Response:
+    def check_submit(
+        text: Annotated[str, Form()] = "",
+        title: Annotated[str, Form()] = "",
+        file: Annotated[UploadFile | None, File()] = None,
+    ) -> Response:
         data = file.file.read(max_body_bytes + 1) if file is not None else b""
         name = (file.filename if file is not None else None) or "upload"
         try:
@@ -617,26 +690,39 @@ def create_app(db_path: str | Path, *, options: Options | None = None,
         except _Refused as exc:
             if exc.status not in (400, 413):
                 raise
-            return html("newstrace: check an article",
-                        pages.check_form(text=text, title=title, message=exc.message),
-                        active="check", status=exc.status)
+            return html(
+                "newstrace: check an article",
+                pages.check_form(text=text, title=title, message=exc.message),
+                active="check",
+                status=exc.status,
+            )
         return html(page_title, body, active="check")
 
     @app.get("/families", include_in_schema=False)
     def families_page() -> Response:
         reuse, current = families.get(state.size(), families_wait)
-        note = "" if current else (
-            f'<p class="note" role="status">Families of the archive at {reuse.size:,} '
-            "articles; the archive has changed and they are being computed again.</p>")
-        return html("newstrace: reuse families",
-                    note + pages.families_body(reuse.pairs, reuse.families, archived=reuse.size),
-                    active="families")
+        note = (
+            ""
+            if current
+            else (
+                f'<p class="note" role="status">Families of the archive at {reuse.size:,} '
+                "articles; the archive has changed and they are being computed again.</p>"
+            )
+        )
+        return html(
+            "newstrace: reuse families",
+            note + pages.families_body(reuse.pairs, reuse.families, archived=reuse.size),
+            active="families",
+        )
 
     @app.get("/compare", include_in_schema=False)
-    def compare_page(a: Annotated[str, Query(max_length=MAX_ID_CHARS)],
-                     b: Annotated[str, Query(max_length=MAX_ID_CHARS)]) -> Response:
-        return html(f"newstrace: {a} vs {b}", pool.run("comparison", _job_compare_page,
-                                                        setup, a, b))
+    def compare_page(
+        a: Annotated[str, Query(max_length=MAX_ID_CHARS)],
+        b: Annotated[str, Query(max_length=MAX_ID_CHARS)],
+    ) -> Response:
+        return html(
+            f"newstrace: {a} vs {b}", pool.run("comparison", _job_compare_page, setup, a, b)
+        )
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> Response:
@@ -656,23 +742,38 @@ def _version() -> str:
     return __version__
 
 
-def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
-          options: Options | None = None, max_chars: int = MAX_CHARS,
-          max_sentences: int = MAX_SENTENCES, timeout: float = TIMEOUT,
-          workers: int = WORKERS, allow_hosts: Iterable[str] = (),
-          limits: ConnectionLimits | None = None) -> None:
+def serve(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    options: Options | None = None,
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    timeout: float = TIMEOUT,
+    workers: int = WORKERS,
+    allow_hosts: Iterable[str] = (),
+    limits: ConnectionLimits | None = None,
+) -> None:
     """Run the web UI and API with uvicorn until interrupted (limits: see create_app and
     ``limits``). A busy port is a ServeError (exit code 4)."""
     try:
         import uvicorn  # noqa: F401 - the serve extra
     except ImportError:
         raise MissingExtraError("newstrace serve", "serve") from None
-    app = create_app(db_path, options=options, max_chars=max_chars,
-                     max_sentences=max_sentences, timeout=timeout, workers=workers,
-                     host=host, port=port, allow_hosts=allow_hosts)
+    app = create_app(
+        db_path,
+        options=options,
+        max_chars=max_chars,
+        max_sentences=max_sentences,
+        timeout=timeout,
+        workers=workers,
+        host=host,
+        port=port,
+        allow_hosts=allow_hosts,
+    )
     sock = bind(host, port)
     try:
-        uvicorn_server(app, limits or ConnectionLimits(), refusals=RefusalLog()).run(
-            sockets=[sock])
+        uvicorn_server(app, limits or ConnectionLimits(), refusals=RefusalLog()).run(sockets=[sock])
     finally:
         sock.close()

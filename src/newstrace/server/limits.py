@@ -52,6 +52,7 @@ class ServeError(NewstraceError):
 
 # --- Host and Origin ----------------------------------------------------------------------------
 
+
 def _split_host(value: str) -> tuple[str, int | None] | None:
     """``name[:port]`` of a Host header (or an --allow-host value), lowercased; None when
     it is not one."""
@@ -60,7 +61,7 @@ def _split_host(value: str) -> tuple[str, int | None] | None:
         end = value.find("]")
         if end < 0:
             return None
-        name, rest = value[:end + 1], value[end + 1:]
+        name, rest = value[: end + 1], value[end + 1 :]
     else:
         name, colon, port_text = value.partition(":")
         rest = colon + port_text
@@ -166,6 +167,7 @@ def cross_site(method: str, headers: dict[bytes, bytes]) -> str | None:
 
 # --- one log line per burst -----------------------------------------------------------------
 
+
 @dataclass
 class RefusalLog:
     """Logs the first refused connection of a burst and counts the rest: a burst ends
@@ -190,8 +192,12 @@ class RefusalLog:
             before, self._unlogged = self._unlogged, 0
             self.lines += 1
         more = f"; {before:,} more were refused in the previous burst" if before else ""
-        self.logger.warning("refusing connections: %s (further refusals within %g s are "
-                            "counted, not logged%s)", reason, self.quiet, more)
+        self.logger.warning(
+            "refusing connections: %s (further refusals within %g s are counted, not logged%s)",
+            reason,
+            self.quiet,
+            more,
+        )
 
 
 class _QuietLogger(logging.Logger):
@@ -225,6 +231,7 @@ class _AcceptFilter(logging.Filter):
 
 # --- uvicorn: timeouts, connection cap, header size ---------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class ConnectionLimits:
     read_timeout: float = READ_TIMEOUT
@@ -254,8 +261,13 @@ class ConnectionLimits:
         return ConnectionLimits(self.read_timeout, self.keep_alive, most, self.max_header_bytes)
 
 
-def server(app: Any, limits: ConnectionLimits = ConnectionLimits(), *,
-           log_level: str = "info", refusals: RefusalLog | None = None) -> Any:
+def server(
+    app: Any,
+    limits: ConnectionLimits = ConnectionLimits(),
+    *,
+    log_level: str = "info",
+    refusals: RefusalLog | None = None,
+) -> Any:
     """A uvicorn.Server for ``app`` with these limits (run it with ``.run(sockets=...)``)."""
     import h11
     import uvicorn
@@ -322,8 +334,10 @@ def server(app: Any, limits: ConnectionLimits = ConnectionLimits(), *,
             reason = b"Request Header Fields Too Large" if status == 431 else b"Bad Request"
             headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
             try:
-                self.transport.write(self.conn.send(h11.Response(status_code=status, headers=headers,
-                                                                 reason=reason)) or b"")
+                self.transport.write(
+                    self.conn.send(h11.Response(status_code=status, headers=headers, reason=reason))
+                    or b""
+                )
                 self.transport.write(self.conn.send(h11.Data(data=text.encode())) or b"")
                 self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
             except h11.LocalProtocolError:
@@ -358,18 +372,24 @@ def server(app: Any, limits: ConnectionLimits = ConnectionLimits(), *,
             body = text.encode()
             self.transport.write(
                 f"HTTP/1.1 {status} {reasons[status]}\r\ncontent-type: text/plain; "
-                f"charset=utf-8\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n"
-                .encode() + body)
+                f"charset=utf-8\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
+                + body
+            )
             self.transport.close()
 
-    config = uvicorn.Config(app, http=_Protocol, log_level=log_level, lifespan="on",
-                            timeout_keep_alive=max(1, round(limits.keep_alive)),
-                            # uvicorn answers 503 from this many connections or requests in
-                            # flight; the protocol above already closes connections over
-                            # max_connections as they open, so one more here.
-                            limit_concurrency=limits.max_connections + 1,
-                            h11_max_incomplete_event_size=limits.max_header_bytes,
-                            server_header=False)
+    config = uvicorn.Config(
+        app,
+        http=_Protocol,
+        log_level=log_level,
+        lifespan="on",
+        timeout_keep_alive=max(1, round(limits.keep_alive)),
+        # uvicorn answers 503 from this many connections or requests in
+        # flight; the protocol above already closes connections over
+        # max_connections as they open, so one more here.
+        limit_concurrency=limits.max_connections + 1,
+        h11_max_incomplete_event_size=limits.max_header_bytes,
+        server_header=False,
+    )
     logging.getLogger("asyncio").addFilter(_AcceptFilter(log))
     return uvicorn.Server(config)
 
@@ -378,8 +398,9 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening-ready socket on ``host:port``; ServeError (one line) when the port is
     busy or the address cannot be used."""
     try:
-        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
-                                   flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except (socket.gaierror, UnicodeError) as exc:
         raise ServeError(f"cannot listen on {host}:{port}: unknown address ({exc})") from None
     family, kind, proto, _, address = infos[0]
@@ -392,7 +413,9 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} on {host} is already in use (another server is "
-                             f"listening there; choose another with --port)") from None
+            raise ServeError(
+                f"port {port} on {host} is already in use (another server is "
+                f"listening there; choose another with --port)"
+            ) from None
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     return sock

@@ -38,8 +38,6 @@ class _Refused(Exception):
         self.message = message
 
 
-
-
 Job = Callable[..., Any]
 _OUT_OF_MEMORY = "the work needed more memory than the server allows one request"
 _START_TIMEOUT = 120.0
@@ -97,8 +95,9 @@ class _Worker:
 
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_work, args=(child,), daemon=True,
-                                name="newstrace-serve-worker")
+        self.proc = ctx.Process(
+            target=_work, args=(child,), daemon=True, name="newstrace-serve-worker"
+        )
         self.proc.start()
         child.close()
         self.ready = False
@@ -140,8 +139,9 @@ class _Pool:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise _Refused(503, f"server busy: no worker free within {self.timeout:g} s; "
-                                "try again later") from None
+            raise _Refused(
+                503, f"server busy: no worker free within {self.timeout:g} s; try again later"
+            ) from None
         try:
             if worker is None:
                 worker = _Worker(self._ctx)
@@ -191,4 +191,3 @@ class _Pool:
             live, self._live = list(self._live), set()
         for worker in live:
             worker.kill()
-
