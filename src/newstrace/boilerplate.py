@@ -382,61 +382,12 @@ _DATE_RE = re.compile(
     r"|[\s,./\-–—:|()+])+",
     re.IGNORECASE,
 )
-_CREDIT_CONNECTORS = frozenset(
-    {
-        "via",
-        "for",
-        "and",
-        "of",
-        "the",
-        "de",
-        "da",
-        "del",
-        "der",
-        "di",
-        "du",
-        "van",
-        "von",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "y",
-        "e",
-        "und",
-        "et",
-    }
-)
-_BYLINE_CONNECTORS = frozenset(
-    {
-        "and",
-        "&",
-        "de",
-        "da",
-        "del",
-        "der",
-        "di",
-        "du",
-        "van",
-        "von",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "y",
-        "e",
-        "und",
-        "et",
-        "for",
-        "in",
-        "of",
-        "the",
-    }
-)
+_NAME_PARTICLES = frozenset("de da del der di du van von la le al el bin ibn y e und et".split())
+"""Lower-case words inside personal and organisation names ("Ludwig van Beethoven")."""
+_CREDIT_CONNECTORS = _NAME_PARTICLES | {"via", "for", "and", "of", "the"}
+"""Lower-case words a credit line may hold between its capitalised names."""
+_BYLINE_CONNECTORS = _NAME_PARTICLES | {"and", "&", "for", "in", "of", "the"}
+"""Lower-case words a byline may hold between its capitalised names."""
 
 
 def normalise_line(line: str) -> str:

@@ -20,7 +20,7 @@ from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side
-from .verdict import decide, not_derived
+from .verdict import Verdict, decide, not_derived
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +94,21 @@ def compare_prepared(
 ) -> Comparison:
     """Compare two prepared articles (the scan reuses preparation across many pairs);
     ``corpus`` term statistics, when a collection gives them, sharpen the term weights."""
+
+    def judge(alignments: list[Alignment]) -> Verdict:
+        return decide(
+            pa.article,
+            pb.article,
+            pa.side,
+            pb.side,
+            alignments,
+            pa.layout.removed,
+            pb.layout.removed,
+            options,
+        )
+
     alignments = align(pa.side, pb.side, options, corpus)
-    verdict = decide(
-        pa.article,
-        pb.article,
-        pa.side,
-        pb.side,
-        alignments,
-        pa.layout.removed,
-        pb.layout.removed,
-        options,
-    )
+    verdict = judge(alignments)
     if verdict.relation in REUSE and not alignments:
         # Reuse judged from the wording kept: show where, first in the closest sentence
         # pairs, else in the phrases kept from merged or split sentences.
@@ -112,16 +116,7 @@ def compare_prepared(
             pa.side, pb.side, options.with_(min_link_score=options.min_context_score), corpus
         ) or align_phrases(pa.side, pb.side, options, corpus)
         if alignments:  # coverage and direction are read from the reused passages
-            verdict = decide(
-                pa.article,
-                pb.article,
-                pa.side,
-                pb.side,
-                alignments,
-                pa.layout.removed,
-                pb.layout.removed,
-                options,
-            )
+            verdict = judge(alignments)
         else:  # reuse that shows in no passage is no reuse
             verdict = not_derived(
                 pa.side,
