@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,9 @@ from newstrace.ingest import article_from_html, article_from_text, decode, looks
 from newstrace.model import Comparison, Span
 from newstrace.report.json_report import comparison_dict
 from newstrace.sentences import split_sentences
+
+# Random bytes are often not UTF-8: the note that says so is expected here, not news.
+pytestmark = pytest.mark.filterwarnings("ignore::newstrace.errors.InputWarning")
 
 SCALE = float(os.environ.get("NEWSTRACE_FUZZ_EXAMPLES", "1"))
 CASES: Counter[str] = Counter()
