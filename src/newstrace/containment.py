@@ -38,6 +38,7 @@ CONTAINMENT_FEATURES: tuple[str, ...] = (
     *(f"reverse_word{n}" for n in REVERSE_NGRAMS),
     *(f"tile{k}" for k in TILE_LENGTHS),
     "length_ratio",
+    "copy_length",
     *(f"char{n}" for n in CHAR_NGRAMS),
 )
 """Names of ``Containment.features``, in order (the relation model's inputs)."""
@@ -75,6 +76,7 @@ def containment(a: Side, b: Side) -> Containment:
         *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
         *(_tiled(copy, source, k) / max(1, len(copy.tokens)) for k in TILE_LENGTHS),
         math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
+        math.log1p(len(copy.tokens)),
         *(_share(_ngrams(copy, "char", n), _ngrams(source, "char", n)) for n in CHAR_NGRAMS),
     ]
     return Containment(
