@@ -37,6 +37,12 @@ its figures are then *estimated*: every candidate that is a truth pair is verifi
 times their number estimates the false positives; the full-scan time is projected from
 the measured cost per verified pair. Both are labelled as such.
 
+For the full scan the report also gives its CPU time (``time.process_time``) and the
+verification's, the time spent in CPython's cyclic garbage collector (``gc.callbacks``),
+how many articles the verification prepared against the distinct articles in candidate
+pairs (``PreparedCache.prepares``), and a digest of the pairs and families found (equal
+digests: the same answer).
+
 Timing: the process is pinned to one CPU (``os.sched_setaffinity(0, {0})``) with
 BLAS/OpenMP at one thread; both pipelines are warmed up first on a small corpus of
 another seed; each timed block runs ``--repeat`` times after ``gc.collect()``, and the
@@ -342,6 +348,74 @@ def timed(fn, repeat: int):
     return out, runs
 
 
+def scan_digest(result) -> str:
+    """A short hash of a scan's pairs (with relation, coverage, source and score) and
+    families, to tell at a glance that two runs found exactly the same."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in result.pairs:
+        h.update(repr(p).encode())
+    for f in result.families:
+        h.update(repr(f).encode())
+    return h.hexdigest()[:16]
+
+
+class ScanMeter:
+    """What a full scan's verification costs beyond wall time: its CPU time (this
+    process; forked workers not counted), how many articles its cache of prepared
+    articles prepared (``PreparedCache.prepares``, when this newstrace counts them)
+    against the distinct articles in candidate pairs, and the time spent in CPython's
+    cyclic garbage collector during the whole scan (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.verify_cpu = 0.0
+        self.prepares: int | None = None
+        self.articles = 0
+        self.gc_s = 0.0
+        self.gc_runs = 0
+        self._gc_start = 0.0
+
+    def _gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_s += time.perf_counter() - self._gc_start
+            self.gc_runs += 1
+
+    def __enter__(self) -> ScanMeter:
+        import newstrace.scan as scan_module
+
+        self._module = scan_module
+        self._verify = inner = scan_module.verify_candidates
+
+        def verify_candidates(pairs, cache, *args, **kwargs):
+            self.articles = len(np.unique(pairs))
+            c = time.process_time()
+            try:
+                return inner(pairs, cache, *args, **kwargs)
+            finally:
+                self.verify_cpu = time.process_time() - c
+                self.prepares = getattr(cache, "prepares", None)
+
+        scan_module.verify_candidates = verify_candidates
+        gc.callbacks.append(self._gc)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self._gc)
+        self._module.verify_candidates = self._verify
+
+    def figures(self) -> dict:
+        return {
+            "verify_cpu_seconds": self.verify_cpu,
+            "prepares": self.prepares,
+            "verified_articles": self.articles,
+            "gc_seconds": self.gc_s,
+            "gc_runs": self.gc_runs,
+        }
+
+
 def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -> dict:
     t = time.perf_counter()
     articles, truth = load(n, seed)
@@ -390,9 +464,12 @@ def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -
     }
     if n <= full_scan_max:
         gc.collect()
-        t = time.perf_counter()
-        result = scan(articles)
-        scan_s = time.perf_counter() - t
+        with ScanMeter() as meter:
+            t = time.perf_counter()
+            c = time.process_time()
+            result = scan(articles)
+            scan_cpu = time.process_time() - c
+            scan_s = time.perf_counter() - t
         predicted = [
             {"a": p.a, "b": p.b, "relation": p.relation, "source": p.source} for p in result.pairs
         ]
@@ -402,7 +479,10 @@ def bench_one(n: int, seed: int, repeat: int, full_scan_max: int, sample: int) -
         res["full_scan"] = {
             "estimated": False,
             "seconds": scan_s,
+            "cpu_seconds": scan_cpu,
+            "digest": scan_digest(result),
             "stages": result.seconds,
+            **meter.figures(),
             "candidates": result.candidates,
             **ev["overall"],
             "per_relation": ev["per_relation"],
@@ -504,7 +584,15 @@ def report(results: list[dict], header: str) -> str:
                 f"  n={r['n']}: {fs['seconds']:.1f} s ({fmt_rate(r['n'], fs['seconds'])} articles/s; "
                 + ", ".join(f"{k} {v:.1f}" for k, v in st.items())
                 + f"), {fs['candidates']:,} candidates, ARI {fs['ari']:.3f}, "
-                f"FP {fs['fp']:,}: "
+                + f"CPU {fs['cpu_seconds']:.1f} s (verify {fs['verify_cpu_seconds']:.1f} s), "
+                + f"cyclic GC {fs['gc_seconds']:.1f} s in {fs['gc_runs']:,} runs, "
+                + (
+                    f"{fs['prepares']:,} prepares for {fs['verified_articles']:,} articles "
+                    f"({fs['prepares'] / max(1, fs['verified_articles']):.2f} each), "
+                    if fs["prepares"] is not None
+                    else ""
+                )
+                + f"digest {fs['digest']}, FP {fs['fp']:,}: "
                 + "; ".join(f"{v['n']} {k}" for k, v in fs["false_positives"].items())
             )
     return "\n".join(L)
