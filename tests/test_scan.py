@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from newstrace import iter_articles
+from newstrace import Options, iter_articles
 from newstrace.cluster import build_families, components
 from newstrace.fingerprint import estimate_jaccard, fingerprint_texts, signatures
 from newstrace.lsh import Banding, band_keys, candidate_pairs, optimal_banding
@@ -130,7 +130,6 @@ def test_scan_skips_duplicate_ids() -> None:
 
 
 def test_scan_is_independent_of_input_order_and_batching() -> None:
-    from newstrace import Options
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
     one = scan(arts)
@@ -140,7 +139,7 @@ def test_scan_is_independent_of_input_order_and_batching() -> None:
 
 
 def test_parallel_verification_gives_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newstrace import Options
+
     from newstrace import scan as scan_module
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
@@ -151,7 +150,6 @@ def test_parallel_verification_gives_the_same_answer(monkeypatch: pytest.MonkeyP
 
 
 def test_screening_drops_accidental_candidates_only() -> None:
-    from newstrace import Options
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
     screened = scan(arts)
@@ -200,3 +198,47 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     assert found[0] <= found[192] <= found[0] | {(0, 1)}  # the fillers stay apart
     sizes = estimate_sizes(fp.skeleton)
     assert 19 <= sizes[0] <= 29 and 160 <= sizes[1] <= 240
+
+
+# --- the prepared-article store of a scan ----------------------------------------------
+
+
+def _store_articles(n: int) -> list[Article]:
+    return [
+        Article(id=f"s{k:02d}", text=f"Story {k} has its own words, number {k} of them.")
+        for k in range(n)
+    ]
+
+
+def test_planned_cache_prepares_each_article_once_and_drops_it_after_its_last_use() -> None:
+    from newstrace.scan import PreparedCache, visit_order
+
+    arts = _store_articles(12)
+    pairs = np.array([(i, j) for i in range(12) for j in range(i + 1, 12) if (i + j) % 3 == 0])
+    cache = PreparedCache(arts.__getitem__, Options())
+    seen = []
+    for pa, pb in cache.planned(pairs[visit_order(pairs)]):
+        seen.append((pa.article.id, pb.article.id))
+    assert sorted(seen) == sorted((arts[i].id, arts[j].id) for i, j in pairs.tolist())
+    assert cache.prepares == len(np.unique(pairs))  # each article once
+    assert len(cache) == 0  # everything dropped after its last use
+
+
+def test_planned_cache_over_its_budget_still_serves_every_pair() -> None:
+    from newstrace.scan import PreparedCache
+
+    arts = _store_articles(10)
+    pairs = np.array([(i, j) for i in range(10) for j in range(i + 1, 10)])
+    cache = PreparedCache(arts.__getitem__, Options(), memory=1)  # room for almost nothing
+    got = [(pa.article.id, pb.article.id) for pa, pb in cache.planned(pairs)]
+    assert got == [(arts[i].id, arts[j].id) for i, j in pairs.tolist()]
+    assert cache.prepares > 10  # re-prepared, since nothing fits
+
+
+def test_visit_order_is_a_permutation() -> None:
+    from newstrace.scan import visit_order
+
+    pairs = np.array([(0, 5), (1, 2), (2, 5), (3, 4), (0, 1)])
+    order = visit_order(pairs)
+    assert sorted(order.tolist()) == list(range(len(pairs)))
+    assert len(visit_order(np.empty((0, 2), dtype=np.int64))) == 0
