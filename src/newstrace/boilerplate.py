@@ -695,22 +695,26 @@ _SITE_WORD_RE = re.compile(
     r"|monitor|inquirer|sentinel|argus|echo|advertiser|online)$",
     re.IGNORECASE,
 )
-_UI_LINES = frozenset(
+NAVIGATION_LABELS = frozenset(
     {
-        "menu",
+        "close",
         "home",
-        "search",
-        "login",
         "log in",
-        "sign in",
+        "login",
+        "menu",
         "navigation",
+        "news",
+        "open",
+        "search",
+        "sections",
+        "sign in",
         "skip to content",
         "skip to main content",
-        "sections",
-        "close",
-        "open",
+        "subscribe",
     }
 )
+"""Site navigation labels that stand alone on a line ("Menu", "Sign in"): never a
+headline, and never the name of who publishes a page (``source``)."""
 
 
 def _masthead_like(s: str, n: int) -> bool:
@@ -726,7 +730,7 @@ def _masthead_like(s: str, n: int) -> bool:
         return True
     t = s.rstrip(" .:|")
     return n <= _MASTHEAD_MAX_WORDS and (
-        n == 1 or normalise_line(t) in _UI_LINES or _SITE_WORD_RE.search(t) is not None
+        n == 1 or normalise_line(t) in NAVIGATION_LABELS or _SITE_WORD_RE.search(t) is not None
     )
 
 

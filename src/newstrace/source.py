@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import regex
 
-from .boilerplate import R_MASTHEAD
+from .boilerplate import NAVIGATION_LABELS, R_MASTHEAD
 from .model import Alignment, Article, Boilerplate, SideName
 from .side import Side
 
@@ -317,22 +317,6 @@ _COPYRIGHT_RE = regex.compile(
 # "according to The Times": a fact taken from that outlet, not the whole text. It counts
 # only against a side that is that outlet.
 _FACT_CREDIT_RE = regex.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<org>{_ORG})")
-_UI_WORDS = frozenset(
-    {
-        "menu",
-        "home",
-        "search",
-        "login",
-        "log in",
-        "sign in",
-        "subscribe",
-        "skip to content",
-        "navigation",
-        "news",
-        "sections",
-        "close",
-    }
-)
 
 
 def _org_key(name: str) -> str | None:
@@ -459,7 +443,7 @@ def provenance(article: Article, removed: Sequence[Boilerplate] = ()) -> Provena
             # or a host name ("THE DAILY COURIER", "news.example.com"), not "(With pics)".
             line = article.text[bp.span.start : bp.span.end].strip()
             key = _host_key(line) if "." in line and " " not in line else _org_key(line)
-            if key and key not in _UI_WORDS:
+            if key and key not in NAVIGATION_LABELS:
                 identity.add(key)
     own, credits, mentions = _scan_lines(article.text)
     if article.author and (key := _org_key(article.author)) is not None:
