@@ -13,8 +13,10 @@ other). Linked sentences are grouped into passages of consecutive sentences.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -74,10 +76,9 @@ class TermStats:
 def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str, float]:
     """Inverse sentence frequency over both articles, scaled to (0, 1]; with corpus
     statistics, multiplied by the term's rarity in the corpus."""
-    df: dict[str, int] = {}
-    for ts in (*a.terms, *b.terms):
-        for t in ts:
-            df[t] = df.get(t, 0) + 1
+    df = dict(_sentence_counts(a))  # a copy: the kept counts stay A's alone
+    for t, c in _sentence_counts(b).items():
+        df[t] = df.get(t, 0) + c
     n = len(a.terms) + len(b.terms)
     if not df:
         return {}
@@ -89,6 +90,19 @@ def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str,
             t: w * f for (t, w), f in zip(weights.items(), corpus.factors(weights), strict=True)
         }
     return weights
+
+
+def _sentence_counts(side: Side) -> Counter[str]:
+    """How many sentences of the article hold each term, in first-use order (kept with
+    the article: counted once in C, merged per pair over distinct terms only). The order
+    makes the merged counts list terms as one pass over A's then B's sentences would."""
+    return side.cached("align_sentence_counts", lambda: Counter(chain.from_iterable(side.terms)))
+
+
+def _weight_sum(weights: dict[str, float], terms: Iterable[str]) -> float:
+    """Summed weights of ``terms`` (0 for a term without one), in their iteration order;
+    ``map`` over ``dict.get`` runs the loop in C."""
+    return sum(map(weights.get, terms, repeat(0.0)))
 
 
 def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
@@ -107,7 +121,7 @@ def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
     if both:
         vocab = {t: k for k, t in enumerate(sorted(both))}
         w = np.fromiter((weights[t] for t in vocab), dtype=np.float64, count=len(vocab))
-        shared = (_incidence(a.terms, vocab) * w) @ _incidence(b.terms, vocab).T
+        shared = (_incidence(a, vocab) * w) @ _incidence(b, vocab).T
     dice = 2.0 * shared / np.maximum(wa[:, None] + wb[None, :], 1e-9)
     small = np.minimum(wa[:, None], wb[None, :])
     contain = shared / (small + _SHORT_PRIOR)
@@ -121,13 +135,29 @@ def _sentence_weights(term_sets: Sequence[frozenset[str]], weights: dict[str, fl
     )
 
 
-def _incidence(term_sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
-    """Sentence x term 0/1 matrix over ``vocab`` (terms outside it are ignored)."""
-    m = np.zeros((len(term_sets), len(vocab)), dtype=np.float64)
-    rows = [i for i, ts in enumerate(term_sets) for t in ts if t in vocab]
-    cols = [vocab[t] for ts in term_sets for t in ts if t in vocab]
-    m[rows, cols] = 1.0
+def _incidence(side: Side, vocab: dict[str, int]) -> np.ndarray:
+    """Sentence x term 0/1 matrix over ``vocab`` (terms outside it are ignored).
+
+    Every loop runs in C: the article's flattened (sentence, term) occurrences are kept
+    with it, and a pair only maps the terms through ``vocab`` (``map`` over
+    ``dict.get``) and lets numpy place the ones."""
+    rows, flat = _occurrences(side)
+    cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.intp, count=len(flat))
+    keep = cols >= 0
+    m = np.zeros((len(side.terms), len(vocab)), dtype=np.float64)
+    m[rows[keep], cols[keep]] = 1.0
     return m
+
+
+def _occurrences(side: Side) -> tuple[np.ndarray, list[str]]:
+    """Every term of every sentence, flattened in order, and its sentence index."""
+
+    def make() -> tuple[np.ndarray, list[str]]:
+        lengths = np.fromiter(map(len, side.terms), dtype=np.intp, count=len(side.terms))
+        rows = np.repeat(np.arange(len(side.terms), dtype=np.intp), lengths)
+        return rows, list(chain.from_iterable(side.terms))
+
+    return side.cached("align_occurrences", make)
 
 
 def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int, int]]:
@@ -201,8 +231,8 @@ def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options
             if not scored:
                 continue
             value, o = max(scored)
-            own = sum(weights.get(t, 0.0) for t in side_terms[k]) or 1.0
-            found = sum(weights.get(t, 0.0) for t in side_terms[k] & other_terms[o])
+            own = _weight_sum(weights, side_terms[k]) or 1.0
+            found = _weight_sum(weights, side_terms[k] & other_terms[o])
             if value >= options.min_gap_score and found >= options.min_gap_containment * own:
                 found_links.add((k, o) if flip else (o, k))
     links |= found_links
@@ -213,33 +243,40 @@ def _add_second_sources(
 ) -> None:
     """Add links from a sentence to further partners that contribute terms of their own
     (one sentence made from two, or split into two)."""
-    s, w = m.score, m.weights
+    w = m.weights
     found_links: set[tuple[int, int]] = set()  # both sides see the same links: symmetric
     for flip in (False, True):
         mine_terms, other_terms = (a.terms, b.terms) if flip else (b.terms, a.terms)
+        score = m.score if flip else m.score.T  # a row per sentence of "mine"
+        close = score >= options.min_context_score  # one comparison for every pair
         by_mine: dict[int, list[int]] = {}
         for i, j in links:
             mine, theirs = (i, j) if flip else (j, i)
             by_mine.setdefault(mine, []).append(theirs)
         for k, partners in by_mine.items():
+            others = _other_candidates(score[k], close[k], partners)
+            if not others:  # the usual case: the only close sentences are partners
+                continue
             covered = set().union(*(other_terms[o] & mine_terms[k] for o in partners))
-            total = sum(w.get(t, 0.0) for t in mine_terms[k]) or 1.0
-            for o in np.argsort(-(s[k] if flip else s[:, k]), kind="stable"):
-                o = int(o)
-                value = s[k, o] if flip else s[o, k]
-                if value < options.min_context_score:
-                    break
-                if o in partners:
-                    continue
+            total = _weight_sum(w, mine_terms[k]) or 1.0
+            for o in others:
                 extra = (other_terms[o] & mine_terms[k]) - covered
-                if (
-                    len(extra) >= options.min_extra_terms
-                    and sum(w.get(t, 0.0) for t in extra) >= 0.15 * total
-                ):
+                if len(extra) >= options.min_extra_terms and _weight_sum(w, extra) >= 0.15 * total:
                     found_links.add((k, o) if flip else (o, k))
                     partners.append(o)
                     covered |= extra
     links |= found_links
+
+
+def _other_candidates(row: np.ndarray, close: np.ndarray, partners: list[int]) -> list[int]:
+    """Sentences close enough to be a second source (``close``), best score first, ties
+    in index order, less the partners already linked: the order in which a stable sort
+    of the whole row, read up to the first score below the floor, would offer them."""
+    others = [o for o in np.flatnonzero(close).tolist() if o not in partners]
+    if len(others) > 1:
+        scores = row.tolist()
+        others.sort(key=lambda o: -scores[o])  # stable: equal scores keep index order
+    return others
 
 
 def group_links(
@@ -294,9 +331,9 @@ def _alignment(
 
 
 def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> float:
-    wa = sum(w.get(t, 0.0) for t in ta)
-    wb = sum(w.get(t, 0.0) for t in tb)
-    shared = sum(w.get(t, 0.0) for t in ta & tb)
+    wa = _weight_sum(w, ta)
+    wb = _weight_sum(w, tb)
+    shared = _weight_sum(w, ta & tb)
     if wa + wb == 0:
         return 0.0
     return min(1.0, 0.5 * (2 * shared / (wa + wb)) + 0.5 * shared / (min(wa, wb) + _SHORT_PRIOR))

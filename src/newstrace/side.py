@@ -11,7 +11,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import itemgetter
 from typing import TypeVar, cast
 
 import regex
@@ -59,7 +60,7 @@ class Side:
         """Tokens and terms per sentence; facts per block (a paragraph, so that a quote
         running over two sentences is one fact). Blocks default to the sentences."""
         per_sentence = [tokens(text, s.start, s.end) for s in spans]
-        flat = tuple(t for ts in per_sentence for t in ts)
+        flat = tuple(chain.from_iterable(per_sentence))  # C-level: thousands of tokens
         named = names_inside_sentences(text)
         found = tuple(
             f
@@ -73,7 +74,7 @@ class Side:
             terms,
             flat,
             found,
-            tuple(t.start for t in flat),
+            tuple(map(itemgetter(0), flat)),  # Token.start
             tuple(f.span.start for f in found),
         )
 
