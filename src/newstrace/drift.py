@@ -385,10 +385,14 @@ def _value_drifts(
     article, paired with new values that stand at the same place (the same changed
     run of words), else reported as dropped or added. Datelines do not count."""
     out: list[_Raw] = []
+    src_values = [f for f in src.facts if f.kind in _VALUE_KINDS]
+    dst_values = [f for f in dst.facts if f.kind in _VALUE_KINDS]
+    if not src_values and not dst_values:
+        return out  # most passages: nothing to pair, drop or add
     blocks = _char_blocks(src, dst, token_blocks)
     for kind in _VALUE_KINDS:
-        missing = [f for f in src.facts if f.kind == kind and not _present(f.key, dst_body[kind])]
-        new = [f for f in dst.facts if f.kind == kind and not _present(f.key, src_body[kind])]
+        missing = [f for f in src_values if f.kind == kind and not _present(f.key, dst_body[kind])]
+        new = [f for f in dst_values if f.kind == kind and not _present(f.key, src_body[kind])]
         missing = [f for f in missing if not _in_dateline(src.side, f.span)]
         new = [f for f in new if not _in_dateline(dst.side, f.span)]
         missing = _merge_ranges(src.side.text, missing)
