@@ -94,7 +94,7 @@ def facts(
         if name is None:
             continue
         s, word = name
-        if any(s < te and ts < s + len(word) for ts, te in taken):
+        if taken and any(s < te and ts < s + len(word) for ts, te in taken):
             continue
         if " " not in word and word not in named and _opens_sentence(text, s):
             continue  # "Глава", "По": capitalised only because it opens the sentence
@@ -178,9 +178,11 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
         words = words[1:]
     if not words:
         return None
-    word = (
-        " ".join(words) if " ".join(words) in text[offset : offset + len(found) + 1] else words[0]
-    )
+    joined = " ".join(words)
+    if joined == found:  # the usual case: it stands in the text as found
+        word = found
+    else:
+        word = joined if joined in text[offset : offset + len(found) + 1] else words[0]
     word = word.rstrip(".’'-")
     if len(word) < 2 or word.casefold() in STOPWORDS:
         return None
