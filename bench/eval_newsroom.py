@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import _setup  # noqa: F401  (one BLAS thread; the working tree's src/ when not installed)
 
-from newstrace import article_from_text, compare
+from newstrace import compare
 from newstrace_synth.newsroom import DERIVATION, PATTERNS, NewsroomPair, newsroom_pairs
 
 CLASSES = ("wholly", "partially", "non")
@@ -94,20 +94,7 @@ def cv_macro_f1(scores: Sequence[float], gold: Sequence[str], k: int = 5, seed: 
 
 
 def run_newstrace(pair: NewsroomPair) -> tuple[str, str | None]:
-    a = article_from_text(
-        pair.source,
-        id=f"{pair.id}-a",
-        published=pair.source_published,
-        site=pair.source_site,
-        author=pair.source_byline,
-    )
-    b = article_from_text(
-        pair.copy,
-        id=f"{pair.id}-b",
-        published=pair.copy_published,
-        site=pair.copy_site,
-        author=pair.copy_byline,
-    )
+    a, b = pair.articles()
     result = compare(a, b)
     return result.relation, result.source
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from newstrace import article_from_text, compare
+from newstrace import compare
 from newstrace.model import Article, Comparison
 from newstrace_synth.newsroom import (
     DERIVATION,
@@ -53,21 +53,7 @@ Run = tuple[NewsroomPair, Comparison, Comparison]  # pair, compare(a, b), compar
 
 
 def _articles(pair: NewsroomPair) -> tuple[Article, Article]:
-    a = article_from_text(
-        pair.source,
-        id=f"{pair.id}-a",
-        published=pair.source_published,
-        site=pair.source_site,
-        author=pair.source_byline,
-    )
-    b = article_from_text(
-        pair.copy,
-        id=f"{pair.id}-b",
-        published=pair.copy_published,
-        site=pair.copy_site,
-        author=pair.copy_byline,
-    )
-    return a, b
+    return pair.articles()
 
 
 @pytest.fixture(scope="module")

@@ -49,6 +49,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newstrace.model import Article
+
 from . import textgen as tg
 from .corpus import BEATS, grammar_story, person_name, place_name
 from .textgen import Story
@@ -120,6 +122,26 @@ class NewsroomPair:
     def gold_source(self) -> str | None:
         """``"a"`` (the agency copy) for derived pairs, None when neither copied."""
         return "a" if self.derivation != "non" else None
+
+    def articles(self) -> tuple[Article, Article]:
+        """The two sides as newstrace articles (``compare`` input), with their metadata."""
+        from newstrace.ingest import article_from_text
+
+        a = article_from_text(
+            self.source,
+            id=f"{self.id}-a",
+            published=self.source_published,
+            site=self.source_site,
+            author=self.source_byline,
+        )
+        b = article_from_text(
+            self.copy,
+            id=f"{self.id}-b",
+            published=self.copy_published,
+            site=self.copy_site,
+            author=self.copy_byline,
+        )
+        return a, b
 
     def records(self) -> list[dict[str, str]]:
         """The two texts as JSONL records (``newstrace scan`` input)."""
