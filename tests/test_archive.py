@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from newstrace.options import Options
 from newstrace.scan import scan
 
 from .conftest import DEMO, ROOT
-from .test_crash import _committed, make_feed
+from .test_crash import _add, _wait_committed, make_feed
 
 CORPUS = ROOT / "demo" / "corpus.jsonl"
 
@@ -169,42 +168,17 @@ def test_killed_add_leaves_a_consistent_archive_and_resumes(tmp_path: Path) -> N
     """SIGKILL an add mid-way a few times; the archive must stay healthy and complete."""
     N = 3000
     feed = tmp_path / "feed.jsonl"
-    base = list(iter_articles([CORPUS]))
-    with feed.open("w", encoding="utf-8") as fh:
-        for k in range(N):
-            src = base[k % len(base)]
-            fh.write(
-                json.dumps({"id": f"{src.id}-{k}", "text": f"{src.text}\n\nEdition {k}."}) + "\n"
-            )
+    make_feed(feed, N)
     db = tmp_path / "k.db"
     sizes: list[int] = []
     for step in range(5):
         # Killed once it has committed 300 more inputs than the archive held (observable
         # progress, not a delay: a busy machine only makes the test slower).
         log = tmp_path / f"progress-{step}.log"
-        target = (sizes[-1] if sizes else 0) + 300
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newstrace",
-                "add",
-                str(feed),
-                "--db",
-                str(db),
-                "--batch-size",
-                "20",
-                "--progress-log",
-                str(log),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        while _committed(log) < target and proc.poll() is None:
-            time.sleep(0.01)
+        proc = _add(feed, db, log, 20)
+        _wait_committed(log, (sizes[-1] if sizes else 0) + 300, proc)
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.communicate()
         if db.exists():
             with Archive(db) as ar:
                 assert ar.doctor() == []
