@@ -385,14 +385,21 @@ PHRASE_MIN_WORDS = 6
 """Words of one sentence that must lie in phrases kept from one other sentence."""
 
 
-def align_phrases(
+def align_relaxed(
     a: Side, b: Side, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
 ) -> list[Alignment]:
-    """Passages linked by kept phrases rather than by whole-sentence similarity: a brief
-    that merges fragments of several source sentences into one shares no sentence with
-    its source, but its phrases still come from them."""
+    """Passages for reuse that the verdict found but no sentence link showed: first the
+    closest sentence pairs (links from ``min_context_score``), else passages linked by
+    kept phrases rather than whole-sentence similarity (a brief that merges fragments of
+    several source sentences shares no sentence with its source, but its phrases still
+    come from them). One score matrix serves both tries."""
+    m = score_matrix(a, b, corpus)
+    relaxed = options.with_(min_link_score=options.min_context_score)
+    found = group_links(a, b, m, select_links(a, b, m, relaxed), relaxed)
+    if found:
+        return found
     links = phrase_links(a, b, PHRASE_RUN, PHRASE_MIN_WORDS)
-    return group_links(a, b, score_matrix(a, b, corpus), links, options) if links else []
+    return group_links(a, b, m, links, options) if links else []
 
 
 def phrase_links(a: Side, b: Side, run: int, min_words: int) -> set[tuple[int, int]]:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import TermStats, align, align_phrases
+from .align import TermStats, align, align_relaxed
 from .boilerplate import Layout, find_boilerplate
 from .drift import find_drifts
 from .errors import InputError
@@ -112,9 +112,7 @@ def compare_prepared(
     if verdict.relation in REUSE and not alignments:
         # Reuse judged from the wording kept: show where, first in the closest sentence
         # pairs, else in the phrases kept from merged or split sentences.
-        alignments = align(
-            pa.side, pb.side, options.with_(min_link_score=options.min_context_score), corpus
-        ) or align_phrases(pa.side, pb.side, options, corpus)
+        alignments = align_relaxed(pa.side, pb.side, options, corpus)
         if alignments:  # coverage and direction are read from the reused passages
             verdict = judge(alignments)
         else:  # reuse that shows in no passage is no reuse
