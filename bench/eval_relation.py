@@ -26,7 +26,7 @@ from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from reuse_data import LabelledPair, counter_pairs, meter_pairs
+from reuse_data import LABELS, RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
 from train_relation import (
     CROSS_PAIRS,
     SYNTHETIC_PER_KIND,
@@ -41,15 +41,6 @@ from newstrace.compare import compare_prepared, prepare
 from newstrace.containment import containment
 from newstrace.model import REUSE
 from newstrace.options import Options
-
-TO_LABEL = {
-    "duplicate": "WD",
-    "rewrite": "WD",
-    "partial": "PD",
-    "same-story": "ND",
-    "unrelated": "ND",
-}
-LABELS = ("WD", "PD", "ND")
 
 
 def macro_f1(y: Sequence[str], p: Sequence[str]) -> float:
@@ -123,7 +114,7 @@ def evaluate(
                 options = Options(relation_model=str(path))
                 for i in test:
                     c = compare_prepared(*prepared[i], options)
-                    pred[i] = TO_LABEL[c.relation]
+                    pred[i] = RELATION_LABEL[c.relation]
                     if rep == 0:
                         confusion[(y[i], c.relation)] += 1
                         if y[i] != "ND" and c.relation in REUSE:
@@ -150,7 +141,7 @@ def evaluate(
         )
     print("  newstrace relation by label (first repeat):")
     for lab in LABELS:
-        row = {rel: confusion[(lab, rel)] for rel in TO_LABEL if confusion[(lab, rel)]}
+        row = {rel: confusion[(lab, rel)] for rel in RELATION_LABEL if confusion[(lab, rel)]}
         print(f"    {lab}: {row}")
     total = sum(sources.values()) or 1
     print(

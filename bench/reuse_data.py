@@ -18,12 +18,21 @@ from pathlib import Path
 
 from newstrace.ingest import read_article
 from newstrace.model import Article
+from newstrace.verdict import DERIVATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 METER = DATA / "meter-dev"
 COUNTER = DATA / "counter-half"
-LABELS = ("WD", "PD", "ND")
+LABELS = DERIVATIONS
+RELATION_LABEL = {
+    "duplicate": "WD",
+    "rewrite": "WD",
+    "partial": "PD",
+    "same-story": "ND",
+    "unrelated": "ND",
+}
+"""How newstrace's ``relation`` reads against the labels (the corpora's READMEs)."""
 
 
 @dataclass(frozen=True, slots=True)

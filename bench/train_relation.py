@@ -30,7 +30,7 @@ from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from reuse_data import LabelledPair, counter_pairs, meter_pairs
+from reuse_data import RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
 
 from newstrace.align import align
 from newstrace.compare import prepare
@@ -51,16 +51,8 @@ CROSS_PAIRS = 100
 CROSS_NEAR_COPY = 0.5
 """Share of 3-word phrases from which a cross-story pair is taken for a story the corpus
 holds twice, and left out."""
-_TO_DERIVATION = {
-    "duplicate": "WD",
-    "rewrite": "WD",
-    "partial": "PD",
-    "same-story": "ND",
-    "unrelated": "ND",
-    "verbatim": "WD",
-    "spun": "WD",
-    "summary": "WD",
-}
+_TO_DERIVATION = {**RELATION_LABEL, "verbatim": "WD", "spun": "WD", "summary": "WD"}
+"""Labels of the invented pairs: newstrace's relations and textgen's kinds."""
 
 
 @dataclass(frozen=True, slots=True)
