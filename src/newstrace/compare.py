@@ -89,10 +89,11 @@ def as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
     raise TypeError(f"{name}: expected Article, str or path, got {type(value).__name__}")
 
 
-def compare_prepared(
+def judge_prepared(
     pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
-) -> Comparison:
-    """Compare two prepared articles (the scan reuses preparation across many pairs);
+) -> tuple[Verdict, list[Alignment]]:
+    """The verdict on two prepared articles and the passages it rests on (none when it
+    is no reuse), without drifts: a scan needs only the verdict of each candidate pair;
     ``corpus`` term statistics, when a collection gives them, sharpen the term weights."""
 
     def judge(alignments: list[Alignment]) -> Verdict:
@@ -121,8 +122,17 @@ def compare_prepared(
                 pb.side,
                 (*verdict.reasons[:1], "no sentence or phrase of one is found in the other"),
             )
-    if verdict.relation in ("same-story", "unrelated"):
+    if verdict.relation not in REUSE:
         alignments = []
+    return verdict, alignments
+
+
+def compare_prepared(
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+) -> Comparison:
+    """Compare two prepared articles (the scan reuses preparation across many pairs):
+    the verdict, its passages, and what the copy changed in them."""
+    verdict, alignments = judge_prepared(pa, pb, options, corpus)
     drifts = find_drifts(pa.side, pb.side, alignments, source=verdict.source) if alignments else []
     if verdict.source == "b":
         alignments = [_reverse_kind(al) for al in alignments]

@@ -4,9 +4,10 @@ Newsroom copy is shorter than its source (an agency story's takes run 2-6 times 
 length of the article made from them), so similarity that divides by the union of both
 texts (Jaccard) understates reuse. Every measure here is the share of the *copy* found
 in the *source*, at several grains: word n-grams (n = 1-5, the measures of the METER and
-COUNTER studies), content-word n-grams, phrase tiles (copy words inside a shared run of
-k words, which sees fragments merged from several source sentences) and character
-n-grams (spelling and inflection changes in scripts without a stemmer).
+COUNTER studies), content-word n-grams and phrase tiles (copy words inside a shared run
+of k words, which sees fragments merged from several source sentences). Character
+n-grams were measured and left out: they moved neither corpus's story-grouped F1 beyond
+its noise and cost more than all the word measures together (bench/eval_relation.py).
 
 Which side is the copy is not known when the verdict is asked; the shorter body is taken
 as the copy, so that compare(a, b) and compare(b, a) measure the same thing.
@@ -30,7 +31,6 @@ CONTENT_NGRAMS = (1, 2, 3)
 REVERSE_NGRAMS = (1, 3)
 TILE_LENGTHS = (3, 6)
 """Shortest shared word runs that count as a tile: 3 sees merged fragments, 6 copying."""
-CHAR_NGRAMS = (4, 6, 8)
 
 CONTAINMENT_FEATURES: tuple[str, ...] = (
     *(f"word{n}" for n in WORD_NGRAMS),
@@ -39,7 +39,6 @@ CONTAINMENT_FEATURES: tuple[str, ...] = (
     *(f"tile{k}" for k in TILE_LENGTHS),
     "length_ratio",
     "copy_length",
-    *(f"char{n}" for n in CHAR_NGRAMS),
 )
 """Names of ``Containment.features``, in order (the relation model's inputs)."""
 
@@ -77,16 +76,15 @@ def containment(a: Side, b: Side) -> Containment:
         *(_tiled(copy, source, k) / max(1, len(copy.tokens)) for k in TILE_LENGTHS),
         math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
         math.log1p(len(copy.tokens)),
-        *(_share(_ngrams(copy, "char", n), _ngrams(source, "char", n)) for n in CHAR_NGRAMS),
     ]
     return Containment(
         "a" if copy_is_a else "b", tuple(features), _tiled(copy, source, PASSAGE_RUN)
     )
 
 
-# N-grams are compared as 64-bit rolling hashes of unit ids (words by Python's string
-# hash, characters by code point), vectorised with numpy: one pair's sets of words and
-# characters would otherwise cost more than the rest of the compare.
+# N-grams are compared as 64-bit rolling hashes of word ids (Python's string hash),
+# vectorised with numpy: one pair's sets of n-grams would otherwise cost more than the
+# rest of the compare.
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _POWERS = {k: np.uint64(pow(int(_MIX), k, 1 << 64)) for k in range(1, PASSAGE_RUN + 1)}
 """``MIX**k`` mod 2**64."""
@@ -114,19 +112,15 @@ def _plan(lengths: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
 _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
     "word": _plan((*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN)),
     "content": _plan(CONTENT_NGRAMS),
-    "char": _plan(CHAR_NGRAMS),
 }
 """Every run length ``containment`` reads, per unit, and how each is made."""
 
 
 def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
-    """The side's sequence of words, content words or characters as unsigned ids."""
+    """The side's sequence of words or content words as unsigned ids."""
 
     def make() -> npt.NDArray[np.uint64]:
         forms = side.cached("containment-forms", lambda: [t.form for t in side.tokens])
-        if unit == "char":
-            text = " ".join(forms).encode("utf-32-le")
-            return np.frombuffer(text, dtype=np.uint32).astype(np.uint64)
         if unit == "content":  # the word ids without function words: hashed once
             stop = np.fromiter(map(STOPWORDS.__contains__, forms), dtype=bool, count=len(forms))
             content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
@@ -156,8 +150,7 @@ def _run_hashes(
     """Horner hashes ``h_n[i] = sum(ids[i + k] * MIX**(n - 1 - k))`` (mod 2**64) of the
     runs of each length, every one built from two shorter ones (``_plan``): ``h_n[i] =
     h_m[i] * MIX**(n - m) + h_(n-m)[i + m]``. The values are those of the unit-by-unit
-    loop; a run of 10 costs two array operations instead of nine, and an article's
-    3,500 characters are hashed at three lengths in five steps instead of fifteen."""
+    loop; a run of 10 costs two array operations instead of nine."""
     out = {1: ids}
     for n, m in plan:
         size = len(ids) - n + 1
