@@ -1,0 +1,168 @@
+"""Credit stage: does a copy credit the article it was made from, and where does it say so.
+
+Reads the copy's credit lines with ``source.provenance`` (bylines, datelines, "appeared
+first on", "Source: AP", copyright lines, "according to The Times") and adds two forms
+that the source stage does not need: "<outlet> (first) reported ..." / "reported by
+<outlet>", and links (a URL whose host is the source's). Each name is checked against
+who the source is (``Provenance.is_org``: its site, URL host, masthead or own byline).
+
+    credit = find_credit(copy, [parent, *older])   # Credit(credited, span, text, ...)
+
+Crediting any article of the chain counts: a paper that names the agency whose copy
+another paper rewrote still names where the text comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from .model import Article, Boilerplate, Span
+from .provenance_model import Credit
+from .source import (
+    _BYLINE_RE,
+    _COPYRIGHT_RE,
+    _CREDIT_RES,
+    _DATELINE_RE,
+    _FACT_CREDIT_RE,
+    _ORG,
+    _TAIL_RE,
+    Provenance,
+    _host_key,
+    _org_key,
+    _same_org,
+    _show,
+    provenance,
+)
+
+__all__ = ["find_credit"]
+
+# "The Harbour Times first reported the story", "as reported by Meridian Press".
+_REPORTED_RES = (
+    regex.compile(
+        rf"(?P<org>{_ORG})\s+(?:first\s+|earlier\s+|originally\s+)?(?:reported|reports|broke)\b"
+    ),
+    regex.compile(
+        rf"\breported\s+(?:first\s+|earlier\s+|originally\s+)?(?:by|in|on)\s+(?P<org>{_ORG})"
+    ),
+)
+_THE_RE = regex.compile(r"^the\s+", regex.IGNORECASE)
+_URL_RE = regex.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+")
+# Which kind of line provenance found, tried in this order (the first that matches).
+_LINE_FORMS = (
+    ("byline", _BYLINE_RE),
+    ("dateline", _DATELINE_RE),
+    ("tail", _TAIL_RE),
+    ("copyright", _COPYRIGHT_RE),
+    ("according-to", _FACT_CREDIT_RE),
+    *(("credit-line", r) for r in _CREDIT_RES),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """An organisation the copy names, where, and how."""
+
+    key: str
+    span: Span | None
+    text: str
+    form: str
+    credits: bool  # names it as the origin (not the copy's own byline)
+
+
+def _form(line: str) -> str:
+    if line.startswith("author: "):
+        return "author"
+    for name, pattern in _LINE_FORMS:
+        if pattern.search(line):
+            return name
+    return "credit-line"
+
+
+def _located(text: str, key: str, line: str, credits: bool) -> _Named:
+    """A provenance line with its place in the text (None for the author field)."""
+    at = -1 if line.startswith("author: ") else text.find(line)
+    span = Span(at, at + len(line)) if at >= 0 else None
+    return _Named(key, span, line, _form(line), credits)
+
+
+def _named(copy: Article, prov: Provenance) -> Iterator[_Named]:
+    """Everything the copy names: credit lines first, then "according to" and "reported"
+    phrases, links, and last its own bylines and datelines."""
+    text = copy.text
+    for key, line in prov.credits:
+        yield _located(text, key, line, True)
+    for key, line in prov.mentions:
+        yield _located(text, key, line, True)
+    mine = prov.identity or frozenset(k for k, _ in prov.own)
+    for pattern in _REPORTED_RES:
+        for m in pattern.finditer(text):
+            org = _org_key(m["org"])
+            if org is not None and not any(_same_org(org, n) for n in mine):
+                yield _Named(org, Span(m.start(), m.end()), m[0], "reported", True)
+    for m in _URL_RE.finditer(text):
+        host = _host_key(m[0])
+        if host is not None and not any(_same_org(host, n) for n in mine):
+            yield _Named(host, Span(m.start(), m.end()), m[0], "link", True)
+    for key, line in prov.own:
+        yield _located(text, key, line, False)
+
+
+def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Named, Article]]:
+    """Credit lines that name a source by its site name where provenance does not read
+    that name as a news organisation ("The Dovercliff Ledger": no agency, no news word):
+    the line must still have a credit form, with the name where the organisation
+    stands."""
+    for s in sources:
+        name = " ".join((s.site or "").split())
+        if not name or ("." in name and " " not in name):
+            continue  # none, or a host name (links cover those)
+        bare = _THE_RE.sub("", name).casefold()
+        for m in regex.finditer(
+            rf"(?<![\p{{L}}\p{{N}}]){regex.escape(bare)}(?![\p{{L}}\p{{N}}])",
+            text,
+            regex.IGNORECASE,
+        ):
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            line = text[start : end if end >= 0 else len(text)]
+            for form, pattern in (*_LINE_FORMS, *(("reported", r) for r in _REPORTED_RES)):
+                for pm in pattern.finditer(line):
+                    if bare in " ".join(pm["org"].split()).casefold():
+                        span = Span(start + pm.start(), start + pm.end())
+                        yield _Named(name, span, pm[0], form, True), s
+
+
+def find_credit(
+    copy: Article,
+    sources: Sequence[Article],
+    *,
+    removed: Sequence[Boilerplate] = (),
+    removed_sources: Sequence[Sequence[Boilerplate]] | None = None,
+) -> Credit:
+    """Whether ``copy`` credits one of ``sources`` (its parent first, then the older
+    articles of its chain), with the evidence span (see ``Credit``). ``removed`` and
+    ``removed_sources``: the boilerplate found in each (mastheads name publishers)."""
+    prov = provenance(copy, removed)
+    rm = removed_sources if removed_sources is not None else [()] * len(sources)
+    known = [(s, provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
+    named = list(_named(copy, prov))
+    for n in named:
+        for s, sp in known:
+            if sp.is_org(n.key):
+                return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
+    for n, s in _by_site_name(copy.text, sources):
+        return _credit(True, n, f"names {n.key} ({n.form}), which is {s.id}")
+    others = [n for n in named if n.credits]
+    if not others:
+        return Credit(False, reason="names no source")
+    first = others[0]
+    if not any(sp.identity or sp.own for _, sp in known):
+        return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
+    return _credit(False, first, f"names {_show(first.key)}, not its source")
+
+
+def _credit(credited: bool | None, n: _Named, reason: str) -> Credit:
+    return Credit(credited, n.span, n.text, n.key, n.form, reason)
