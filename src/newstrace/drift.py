@@ -29,7 +29,7 @@ Precision rules (what an editor should not have to wade through):
 from __future__ import annotations
 
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -786,10 +786,17 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     what follows (which tells whether two passages report the same statement)."""
     toks = p.tokens
     text = p.side.text
-    out = []
-    for k, t in enumerate(toks):
-        if t.form not in _REPORTING_VERBS or k == 0:
-            continue
+    out: list[tuple[Span, str, frozenset[str]]] = []
+    if not toks:
+        return out
+    verbs = p.side.cached(
+        "drift-reporting-verbs",
+        lambda: tuple(i for i, t in enumerate(p.side.tokens) if t.form in _REPORTING_VERBS),
+    )
+    first = p.side.token_index(toks[0].start)  # the passage's tokens run on from here
+    for at in verbs[bisect_left(verbs, first + 1) : bisect_left(verbs, first + len(toks))]:
+        k = at - first
+        t = toks[k]
         who: list[Token] = []
         for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1) : k]):
             gap = text[prev.end : (who[-1] if who else t).start]

@@ -36,6 +36,8 @@ def _is_cased(tokens: Sequence[Token]) -> bool:
     """Whether most letters of the first 200 tokens are lowercase letters (Latin,
     Cyrillic, Greek, ...: capitals then mark names) or the text has no letters at all."""
     sample = "".join(t.form for t in tokens[:200])
+    if sample.isascii():  # every ASCII letter has case: no need to count
+        return True
     letters = len(_LETTER_RE.findall(sample))
     return not letters or len(_LOWER_RE.findall(sample)) >= 0.5 * letters
 
@@ -118,6 +120,10 @@ class Side:
 
     def _forms(self) -> list[str]:
         return [t.form for t in self.tokens]
+
+    def token_index(self, start: int) -> int:
+        """Index in ``tokens`` of the first token starting at or after ``start``."""
+        return bisect_left(self._token_starts, start)
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens lying inside ``[start, end)``."""
