@@ -58,6 +58,7 @@ _SIZE = (3, 7)  # members per family: an original and 2-6 copies
 _WORDS = (350, 550)  # body words of the original (13-22 grammar sentences)
 _P_PARENT_ROOT = 0.4  # a copy is made from the original this often, else from any member
 _P_CREDITED = 0.5  # share of copies that name their source
+_P_REPRINT_CREDITED = 0.8  # ... of verbatim reprints (scrapers keep "appeared first on")
 _P_CREDIT_ROOT = 0.15  # a credited copy of a copy names the original instead of its parent
 _P_WIRE_ROOT = 0.5  # the original is a wire story (its agency's byline and dateline)
 _P_REPORTER_BYLINE = 0.6  # uncredited copies under a reporter's name (no outlet)
@@ -71,7 +72,7 @@ _SUMMARY_RATE = 0.2
 # How a member gives its publication time: zoned, zone-less, date only, none.
 _TIME_FORMS = ("zoned", "naive", "date", "none")
 _TIME_WEIGHTS = (0.55, 0.15, 0.15, 0.15)
-_ZONES = (0, 0, 1, -5, 8)  # hours east of UTC of the zoned timestamps
+_ZONES = (0, 0, 1, -5, 8)  # hours east of UTC of the zoned timestamps (bare ones are UTC)
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,13 @@ def _published(rng: random.Random, when: dt.datetime) -> str | None:
     form = rng.choices(_TIME_FORMS, _TIME_WEIGHTS)[0]
     if form == "none":
         return None
-    local = when.astimezone(dt.timezone(dt.timedelta(hours=rng.choice(_ZONES))))
-    if form == "date":
-        return local.date().isoformat()
+    if form == "date":  # a feed's date, in UTC like its zone-less timestamps
+        return when.date().isoformat()
     if form == "naive":
-        return local.replace(tzinfo=None).isoformat(timespec="minutes")
-    return local.isoformat(timespec="minutes")
+        return when.replace(tzinfo=None).isoformat(timespec="minutes")
+    return when.astimezone(dt.timezone(dt.timedelta(hours=rng.choice(_ZONES)))).isoformat(
+        timespec="minutes"
+    )
 
 
 def _ancestors(drafts: list[_Draft], k: int) -> list[int]:
@@ -260,7 +262,7 @@ def chain_family(rng: random.Random, fid: str, size: int | None = None) -> Chain
             (f"By {person_name(rng)}",) if rng.random() < _P_REPORTER_BYLINE else ()
         )
         footer = _footer(rng, site, clean.meta)
-        if rng.random() < _P_CREDITED:
+        if rng.random() < (_P_REPRINT_CREDITED if kind == "reprint" else _P_CREDITED):
             named = 0 if p != 0 and rng.random() < _P_CREDIT_ROOT else p
             forms = [f for f in CREDIT_FORMS if f != "link" or drafts[named].url]
             form = rng.choice(forms)

@@ -1,0 +1,182 @@
+"""How well newstrace.stemma finds who copied whom inside a reuse family, and
+newstrace.credit whether each copy credits its source.
+
+Two test beds:
+
+* **generated chains** (``newstrace_synth.chains``): families of an original, copies of
+  it and copies of copies, with known parents and credits. Reported: parent accuracy
+  (members other than the original whose parent is the true one), root accuracy
+  (families whose root is the original), credit accuracy (copies whose credited
+  true/false matches the truth), and the share of members left undecided (no parent,
+  the candidates named instead): an undecided answer counts as not correct.
+* **METER-dev** (../shared/data/meter-dev, read at run time, never copied): per story,
+  the Press Association copy and the newspaper articles labelled derived from it (WD,
+  PD) form one family; the truth is that every article was made from the PA copy.
+  Reported: the share of derived articles whose parent is the PA copy, and the share of
+  families whose root is the PA copy. The files carry no publication times.
+
+Each pair of a family is compared (``compare_prepared``, all pairs), then the tree is
+built from the members and the comparisons. Baseline: ``cluster.pick_original`` over
+the pairs' decided sources as the root and every other member its child (a star).
+
+    python bench/eval_provenance.py [--families 200] [--seed 1] [--no-meter] [--show 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from itertools import combinations
+
+import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
+from reuse_data import METER, meter_pairs
+
+from newstrace.cluster import pick_original
+from newstrace.compare import compare_prepared, prepare
+from newstrace.model import REUSE, Article, Comparison, PairResult
+from newstrace.provenance_model import CopyTree
+from newstrace.stemma import copy_tree
+from newstrace_synth.chains import chain_families
+
+
+def compare_all(members: Sequence[Article]) -> list[Comparison]:
+    """Every pair of the family compared once."""
+    prepared = {m.id: prepare(m) for m in members}
+    return [compare_prepared(prepared[x], prepared[y]) for x, y in combinations(prepared, 2)]
+
+
+def baseline_root(members: Sequence[Article], comparisons: Sequence[Comparison]) -> str:
+    """``cluster.pick_original`` over the decided sources of the reuse pairs."""
+    pairs = [
+        PairResult(
+            c.a.id,
+            c.b.id,
+            c.relation,
+            c.coverage.a,
+            c.coverage.b,
+            None if c.source is None else (c.a.id if c.source == "a" else c.b.id),
+            c.score,
+        )
+        for c in comparisons
+        if c.relation in REUSE
+    ]
+    return pick_original([m.id for m in members], pairs, {m.id: m.published for m in members})
+
+
+def eval_generated(n: int, seed: int, show: int) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    shown = 0
+    for fam in chain_families(n, seed):
+        members = fam.articles()
+        comparisons = compare_all(members)
+        tree = copy_tree(members, comparisons)
+        base = baseline_root(members, comparisons)
+        truth = fam.parents()
+        counts["families"] += 1
+        counts["root"] += tree.root == fam.root
+        counts["base_root"] += base == fam.root
+        for e in tree.edges:
+            m = fam.member(e.child)
+            if m.parent is None:
+                continue
+            counts["copies"] += 1
+            counts["parent"] += e.parent == truth[e.child]
+            counts["undecided"] += bool(e.undecided)
+            counts["base_parent"] += base == truth[e.child]
+            counts["credit"] += e.credit is not None and e.credit.credited == m.credited
+            if e.parent != truth[e.child] and not e.undecided and shown < show:
+                shown += 1
+                print(
+                    f"  {fam.id} {e.child} ({m.kind}): parent {truth[e.child]}, "
+                    f"got {e.parent}: {'; '.join(e.reasons)}"
+                )
+    copies, families = counts["copies"], counts["families"]
+    return {
+        "families": families,
+        "copies": copies,
+        "parent_accuracy": counts["parent"] / copies,
+        "root_accuracy": counts["root"] / families,
+        "credit_accuracy": counts["credit"] / copies,
+        "undecided_share": counts["undecided"] / copies,
+        "baseline_parent_accuracy": counts["base_parent"] / copies,
+        "baseline_root_accuracy": counts["base_root"] / families,
+    }
+
+
+def meter_families() -> list[tuple[Article, list[Article]]]:
+    """(PA copy, derived articles) per METER-dev story with at least one derived article."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    agency: dict[str, Article] = {}
+    for p in meter_pairs():
+        if p.label in ("WD", "PD"):
+            groups[p.group].append(p.copy)
+            agency[p.group] = p.source
+    return [(agency[g], groups[g]) for g in sorted(groups)]
+
+
+def eval_meter() -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    for pa, articles in meter_families():
+        members = [pa, *articles]
+        comparisons = compare_all(members)
+        tree: CopyTree = copy_tree(members, comparisons)
+        base = baseline_root(members, comparisons)
+        linked = {
+            c.b.id if c.a.id == pa.id else c.a.id
+            for c in comparisons
+            if c.relation in REUSE and pa.id in (c.a.id, c.b.id)
+        }
+        counts["families"] += 1
+        counts["root"] += tree.root == pa.id
+        counts["base_root"] += base == pa.id
+        for a in articles:
+            e = tree.edge(a.id)
+            counts["articles"] += 1
+            counts["parent"] += e.parent == pa.id
+            counts["undecided"] += bool(e.undecided)
+            counts["base_parent"] += base == pa.id
+            counts["linked"] += a.id in linked
+            counts["linked_parent"] += a.id in linked and e.parent == pa.id
+    n, families = counts["articles"], counts["families"]
+    return {
+        "families": families,
+        "derived_articles": n,
+        "parent_is_agency": counts["parent"] / n,
+        "root_is_agency": counts["root"] / families,
+        "undecided_share": counts["undecided"] / n,
+        "articles_compare_links_to_agency": counts["linked"] / n,
+        "parent_is_agency_among_linked": counts["linked_parent"] / max(counts["linked"], 1),
+        "baseline_parent_is_agency": counts["base_parent"] / n,
+        "baseline_root_is_agency": counts["base_root"] / families,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--families", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-meter", action="store_true")
+    ap.add_argument("--show", type=int, default=0, help="print this many wrong parents")
+    args = ap.parse_args(argv)
+    cmd = f"python bench/eval_provenance.py --families {args.families} --seed {args.seed}"
+    print(f"reproduce: {cmd}{' --no-meter' if args.no_meter else ''}")
+    t = time.perf_counter()
+    gen = eval_generated(args.families, args.seed, args.show)
+    print(f"generated chains ({time.perf_counter() - t:.0f} s):")
+    print(json.dumps({k: round(v, 4) for k, v in gen.items()}, indent=2))
+    if not args.no_meter:
+        if not METER.is_dir():
+            print(f"METER-dev not found at {METER}: skipped", file=sys.stderr)
+            return
+        t = time.perf_counter()
+        meter = eval_meter()
+        print(f"METER-dev, PA copy + derived articles per story ({time.perf_counter() - t:.0f} s):")
+        print(json.dumps({k: round(v, 4) for k, v in meter.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,571 @@
+"""Stemma stage: inside a reuse family, who was copied from whom (a copy tree).
+
+Textual criticism's method on news copy. The root is the family's likely original
+(``cluster.pick_original`` over the pairs' decided sources). Every other member is then
+read against the root: which of the root's sentences it keeps, and which readings it
+changed (the drifts: figures, dates, quotes, names, merged sentences). A member Y was
+made from another copy X rather than from the root when
+
+* Y carries X's changes: the same new readings, and material of X that the root does
+  not have (shared changes: "shared errors"), or Y's wording is closer to X's than to
+  the root's;
+* and Y keeps nothing of the root that X lost: no root sentence X dropped, no root
+  reading X changed (a copy cannot restore what its parent dropped; one such conflict
+  outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
+* and X was not published after Y, and naming X as the source counts for X.
+
+Without such evidence the parent is the root: two papers that each rewrote the agency
+copy are siblings under it. Equal evidence for two candidates, or two copies with the
+same changes and nothing to order them, gives no parent and the candidates
+(``CopyEdge.undecided``) instead of a guess.
+
+    tree = copy_tree(members, comparisons)   # comparisons: compare() results in the family
+    tree.root, tree.parents(), tree.edge(id).reasons, tree.credit_summary()
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .credit import find_credit
+from .model import REUSE, Alignment, Article, Boilerplate, Comparison, Span
+from .options import DEFAULT_OPTIONS, Options
+from .provenance_model import CopyEdge, CopyTree, Credit
+from .source import _credit_votes, _time_vote, provenance
+
+__all__ = ["copy_tree"]
+
+# One root reading that a copy keeps while the candidate parent lost it (a dropped
+# sentence, a changed figure) weighs as much as this many shared changes: a copy cannot
+# restore what its parent dropped, so such a conflict is close to proof; it is not taken
+# as proof because an alignment can miss a reworded sentence.
+_CONFLICT_WEIGHT = 3.0
+# Naming a member as the source counts as this many shared changes: strong, but a copy
+# of a copy may name the original rather than its parent.
+_CREDIT_WEIGHT = 3.0
+# Wording closer to the candidate than to the root by this much (mean passage score)
+# counts as one shared change: a copy keeps its parent's synonyms and rephrasing.
+_WORDING_UNIT = 0.02
+# ... up to this many: wording says "closer", shared readings say "carried".
+_WORDING_CAP = 3.0
+# A copy condenses: it lies inside its source more than its source inside it. Coverage
+# differences below this (two points) are alignment noise.
+_ASYMMETRY = 0.02
+# A copy is made from another copy rather than from the root only on this much evidence
+# (in shared changes): one shared change can be chance (two copies changing one figure
+# alike, an alignment missing a sentence), two rarely are.
+_MIN_SUPPORT = 2.0
+# Lacking what the candidate dropped counts for at most this many shared changes: copies
+# condense alike (the lead, the quotes), so shared omissions say less than shared new
+# readings.
+_OMISSION_CAP = 3.0
+# Scores closer than this are a tie: the evidence cannot tell the candidates apart.
+_TIE = 0.5
+# Confidence is margin / (margin + _CONFIDENCE_SCALE): a margin of one shared change
+# is an even bet, three make it 0.75.
+_CONFIDENCE_SCALE = 1.0
+
+
+# --- one comparison seen from one member -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A reuse comparison seen from member ``me`` towards member ``other``."""
+
+    cmp: Comparison
+    me_is_a: bool
+
+    @property
+    def me(self) -> Article:
+        return self.cmp.a if self.me_is_a else self.cmp.b
+
+    @property
+    def other(self) -> Article:
+        return self.cmp.b if self.me_is_a else self.cmp.a
+
+    def mine(self, al: Alignment) -> tuple[Span, tuple[int, ...]]:
+        return (al.a, al.a_sentences) if self.me_is_a else (al.b, al.b_sentences)
+
+    def theirs(self, al: Alignment) -> tuple[Span, tuple[int, ...]]:
+        return (al.b, al.b_sentences) if self.me_is_a else (al.a, al.a_sentences)
+
+    def my_sentences(self) -> frozenset[int]:
+        """My sentences inside the reused passages."""
+        return frozenset(i for al in self.cmp.alignments for i in self.mine(al)[1])
+
+    def pairs(self) -> Iterable[tuple[int, int]]:
+        """(my sentence, its sentence) for every linked sentence pair."""
+        for al in self.cmp.alignments:
+            links = al.links or tuple((i, j) for i in al.a_sentences for j in al.b_sentences)
+            for i, j in links:
+                yield (i, j) if self.me_is_a else (j, i)
+
+    def flipped(self) -> _Link:
+        return _Link(self.cmp, not self.me_is_a)
+
+    def wording(self) -> float:
+        """Mean passage score, weighted by my passage lengths: how close the other's
+        wording is to mine where we share passages."""
+        total = weight = 0.0
+        for al in self.cmp.alignments:
+            n = len(self.mine(al)[0])
+            total += al.score * n
+            weight += n
+        return total / weight if weight else 0.0
+
+    def source(self) -> str | None:
+        """The side the comparison named as the source (an id), or None."""
+        if self.cmp.source is None:
+            return None
+        return self.cmp.a.id if self.cmp.source == "a" else self.cmp.b.id
+
+
+def _links(comparisons: Iterable[Comparison], ids: set[str]) -> dict[tuple[str, str], _Link]:
+    """Reuse comparisons between members, keyed (me, other) both ways."""
+    out: dict[tuple[str, str], _Link] = {}
+    for c in comparisons:
+        if c.relation in REUSE and c.a.id in ids and c.b.id in ids and c.a.id != c.b.id:
+            out[(c.a.id, c.b.id)] = _Link(c, True)
+            out[(c.b.id, c.a.id)] = _Link(c, False)
+    return out
+
+
+# --- the root -----------------------------------------------------------------------------
+
+
+def _lacks(r: str, ids: set[str], links: Mapping[tuple[str, str], _Link]) -> int:
+    """Sentences that other members share with some member but not with ``r``: material
+    ``r`` cannot have given them (a copy that dropped it; the original drops nothing)."""
+    total = 0
+    for z in ids - {r}:
+        shared: set[int] = set()
+        for w in ids - {r, z}:
+            if (z, w) in links:
+                shared |= links[(z, w)].my_sentences()
+        total += len(shared - (links[(z, r)].my_sentences() if (z, r) in links else set()))
+    return total
+
+
+@dataclass(slots=True)
+class _Standing:
+    """A member's case for being the original: metadata losses and wins (a pair whose
+    publication times or credit lines make the other the source, or this one), material
+    the others share that it lacks (``_lacks``), and pairs in which it lies inside the
+    other more than the other inside it (copies condense)."""
+
+    losses: int = 0
+    wins: int = 0
+    lacks: int = 0
+    inside: int = 0
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.losses, self.lacks, self.inside, -self.wins)
+
+
+def _metadata_vote(c: Comparison) -> int:
+    """> 0: the metadata (times 3 votes, credit lines) make a the source; < 0: b."""
+    vote = _time_vote(c.a.published, c.b.published)
+    total = 3 * vote[0] if vote is not None else 0
+    credits = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
+    return total + sum(v for v, _ in credits)
+
+
+def _standings(
+    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+) -> dict[str, _Standing]:
+    ids = {m.id for m in members}
+    out = {m.id: _Standing(lacks=_lacks(m.id, ids, links)) for m in members}
+    for (x, y), link in links.items():
+        if not link.me_is_a:
+            continue  # each comparison once
+        c = link.cmp
+        vote = _metadata_vote(c)
+        if vote:
+            win, lose = (x, y) if vote > 0 else (y, x)
+            out[win].wins += 1
+            out[lose].losses += 1
+        if c.coverage.a - c.coverage.b > _ASYMMETRY:
+            out[x].inside += 1
+        elif c.coverage.b - c.coverage.a > _ASYMMETRY:
+            out[y].inside += 1
+    return out
+
+
+def _choose_root(
+    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+) -> tuple[str, float, tuple[str, ...], tuple[str, ...]]:
+    """The family's original: the member that the fewest others precede by their
+    publication time or credit lines, then that lacks the least material the others
+    share, then that lies inside the others least, then the earliest published, the
+    longest and the smallest id. Returns (root, confidence, reasons, members that no
+    evidence tells from it).
+
+    Not ``cluster.pick_original``: it counts every decided source, and the text votes
+    that decide pairs without metadata are a coin toss between an original and its
+    light edit; here text weighs only through the material each side holds."""
+    st = _standings(members, links)
+    published = {m.id: m.published or "\uffff" for m in members}
+    size = {m.id: len(m.text) for m in members}
+    root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
+    mine = st[root].key()
+    tied = tuple(
+        m.id
+        for m in members
+        if m.id != root
+        and st[m.id].key() == mine
+        and _time_vote(m.published, next(a.published for a in members if a.id == root)) is None
+    )
+    others = len(members) - 1
+    beaten = sum(st[m].key()[:3] > mine[:3] for m in st if m != root)
+    reasons = [
+        f"no member precedes it by time or credit ({st[root].wins} pairs say it came first)"
+        if not st[root].losses
+        else f"preceded in {st[root].losses} pairs, fewer than any other member",
+        f"lacks {st[root].lacks} sentences that other members share",
+    ]
+    if tied:
+        reasons.append(f"nothing tells it from {', '.join(tied)} as the original")
+    confidence = 0.0 if tied or not others else round(beaten / others, 3)
+    return root, confidence, tuple(reasons), tied
+
+
+# --- changes of a copy against the root ---------------------------------------------------
+
+_Reading = tuple[str, Span | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """What a member changed against the root: the root sentences it keeps (with the
+    member's sentences holding each), its new readings, and where it reused the root."""
+
+    link: _Link  # from the root towards the member
+    kept: Mapping[int, frozenset[int]]
+    readings: frozenset[_Reading]
+    passages: tuple[Span, ...]  # root-side spans of the reused passages
+    from_root: frozenset[int]  # the member's sentences that come from the root
+
+    def keeps(self, where: Span) -> bool:
+        return any(p.start <= where.start and where.end <= p.end for p in self.passages)
+
+    def changed_at(self, where: Span) -> bool:
+        return any(r[1] is not None and _overlap(r[1], where) for r in self.readings)
+
+
+def _overlap(x: Span, y: Span) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _changes(link: _Link) -> _Changes:
+    kept: dict[int, set[int]] = defaultdict(set)
+    for i, j in link.pairs():
+        kept[i].add(j)
+    readings = set()
+    for d in link.cmp.drifts:
+        root_span, new = (d.a, d.b_text) if link.me_is_a else (d.b, d.a_text)
+        kind = d.kind.split("_")[0]
+        if kind in ("merged", "split"):
+            readings.add(("structure", root_span, ""))
+        else:
+            readings.add((kind, root_span, _norm(new)))
+    theirs = frozenset(j for js in kept.values() for j in js)
+    return _Changes(
+        link,
+        {i: frozenset(js) for i, js in kept.items()},
+        frozenset(readings),
+        tuple(link.mine(al)[0] for al in link.cmp.alignments),
+        theirs | frozenset(j for al in link.cmp.alignments for j in link.theirs(al)[1]),
+    )
+
+
+# --- one candidate parent -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Score:
+    """The case for one candidate parent: score (0 for the root) and reasons."""
+
+    id: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
+    """How telling it is that y lacks a root sentence x dropped: the share of the other
+    copies that keep it (omitting what everyone omits says nothing), or, with no other
+    copy to ask, the share of the root that y keeps."""
+    others = [c for m, c in fam.changes.items() if m not in (x, y)]
+    if not others:
+        rate = len(fam.changes[y].kept) / max(fam.root_sentences, 1)
+        return defaultdict(lambda: rate)
+    out: dict[int, float] = defaultdict(float)
+    for c in others:
+        for i in c.kept:
+            out[i] += 1 / len(others)
+    return out
+
+
+def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
+    """How well "y was made from x" (x another copy) explains y, against "from the root"."""
+    cy, cx, link = fam.changes[y], fam.changes[x], fam.links[(y, x)]
+    keep = _keep_weights(fam, x, y)
+    with_x = link.my_sentences()
+    lost = [i for i, js in cy.kept.items() if i not in cx.kept and not js & with_x]
+    restored = [
+        r
+        for r in cx.readings
+        if r[1] is not None and cy.keeps(r[1]) and not cy.changed_at(r[1]) and r not in cy.readings
+    ]
+    shared = cx.readings & cy.readings
+    added = with_x - cy.from_root
+    closer = link.wording() - cy.link.flipped().wording()
+    wording = max(-_WORDING_CAP, min(_WORDING_CAP, closer / _WORDING_UNIT))
+    if abs(closer) < _WORDING_UNIT:
+        wording = 0.0
+    omitted = min(
+        _OMISSION_CAP,
+        sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
+    )
+    s = _Score(x, 0.0)
+    s.score = len(shared) + len(added) + wording + omitted
+    s.score -= _CONFLICT_WEIGHT * (len(lost) + len(restored))
+    if credit.credited:
+        s.score += _CREDIT_WEIGHT
+        s.reasons.append(f"credits {x}: {credit.text!r}")
+    if shared:
+        s.reasons.append(f"carries {len(shared)} of {x}'s changed readings of the original")
+    if added:
+        s.reasons.append(f"shares {len(added)} sentences with {x} that the original lacks")
+    if omitted:
+        s.reasons.append(f"lacks what {x} dropped of the original, which others kept")
+    if wording > 0:
+        s.reasons.append(f"its wording is closer to {x}'s than to the original's (+{closer:.2f})")
+    if wording < 0:
+        s.reasons.append(f"its wording is closer to the original's than to {x}'s ({closer:.2f})")
+    if lost:
+        s.reasons.append(f"keeps {len(lost)} sentences of the original that {x} lacks")
+    if restored:
+        s.reasons.append(f"keeps {len(restored)} readings of the original that {x} changed")
+    return s
+
+
+def _published_after(x: Article, y: Article) -> str | None:
+    """The reason when x was published after y (so y cannot be copied from x)."""
+    vote = _time_vote(x.published, y.published)
+    if vote is None or vote[0] > 0:
+        return None
+    return f"{x.id} was published after it ({x.published} vs {y.published})"
+
+
+# --- the tree -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Family:
+    """What every edge decision reads."""
+
+    root: str
+    articles: dict[str, Article]
+    links: dict[tuple[str, str], _Link]
+    changes: dict[str, _Changes]
+    removed: dict[str, tuple[Boilerplate, ...]]
+    root_sentences: int
+    scores: dict[tuple[str, str], _Score] = field(default_factory=dict)
+
+    def credit(self, y: str, sources: Sequence[str]) -> Credit:
+        return find_credit(
+            self.articles[y],
+            [self.articles[s] for s in sources],
+            removed=self.removed.get(y, ()),
+            removed_sources=[self.removed.get(s, ()) for s in sources],
+        )
+
+    def score(self, y: str, x: str) -> _Score:
+        if (y, x) not in self.scores:
+            self.scores[(y, x)] = _candidate(self, y, x, self.credit(y, [x]))
+        return self.scores[(y, x)]
+
+
+def _ordered(fam: _Family, x: str, y: str) -> int:
+    """+1 when the metadata or the comparison says x came before y, -1 after, 0 unknown."""
+    vote = _time_vote(fam.articles[x].published, fam.articles[y].published)
+    if vote is not None:
+        return vote[0]
+    src = fam.links[(x, y)].source()
+    return 0 if src is None else (1 if src == x else -1)
+
+
+def _edge(fam: _Family, y: str) -> CopyEdge:
+    """The parent of one member read against the root (see the module docstring)."""
+    if y not in fam.changes:
+        return _edge_without_root(fam, y)
+    cands = [_Score(fam.root, 0.0, ["made from the original: no other copy explains it better"])]
+    notes: list[str] = []
+    mutual: list[str] = []
+    for x in sorted(fam.changes):
+        if x == y or (y, x) not in fam.links:
+            continue
+        later = _published_after(fam.articles[x], fam.articles[y])
+        if later is not None:
+            notes.append(f"not from {x}: {later}")
+            continue
+        s = fam.score(y, x)
+        if s.score < _MIN_SUPPORT:
+            continue
+        back = fam.score(x, y)
+        if back.score >= s.score - _TIE:
+            order = _ordered(fam, x, y)
+            if order < 0:
+                continue
+            if order == 0:
+                mutual.append(x)
+                continue
+        cands.append(s)
+    cands.sort(key=lambda s: -s.score)
+    best = cands[0]
+    if mutual:
+        return CopyEdge(
+            y,
+            None,
+            0.0,
+            (f"carries the same changes as {', '.join(mutual)}: either was made from the other",),
+            (*mutual, best.id),
+        )
+    tied = [s.id for s in cands[1:] if best.score - s.score < _TIE]
+    if tied:
+        return CopyEdge(
+            y,
+            None,
+            0.0,
+            (f"the evidence cannot tell {best.id} from {', '.join(tied)}", *best.reasons),
+            (best.id, *tied),
+        )
+    margin = best.score - (cands[1].score if len(cands) > 1 else _best_rejected(fam, y))
+    return CopyEdge(y, best.id, _confidence(margin), (*best.reasons, *notes))
+
+
+def _best_rejected(fam: _Family, y: str) -> float:
+    """The best score of a copy that lost to the root (the root's margin over it), or
+    minus one when no other copy was a candidate."""
+    scores = [s.score for (yy, _), s in fam.scores.items() if yy == y]
+    return max(scores, default=-1.0)
+
+
+def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
+    """A member without a reuse comparison with the root: made from the partner it
+    shares material with, unless all it shares is what that partner took from the root
+    (then both copied the root: siblings)."""
+    partners = sorted(x for (yy, x) in fam.links if yy == y)
+    if not partners:
+        return CopyEdge(y, None, 0.0, ("no reuse comparison with any member",))
+
+    def own_material(x: str) -> int:
+        link = fam.links[(x, y)]
+        from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
+        return len(link.my_sentences() - from_root)
+
+    best = max(partners, key=lambda x: (own_material(x), fam.links[(y, x)].cmp.score, x))
+    if own_material(best) == 0 and best in fam.changes:
+        return CopyEdge(
+            y,
+            fam.root,
+            _confidence(0.0),
+            (f"shares with {best} only what {best} took from the original",),
+        )
+    return CopyEdge(
+        y,
+        best,
+        _confidence(float(own_material(best))),
+        (f"not found reusing the original; shares {own_material(best)} sentences with {best}",),
+    )
+
+
+def _confidence(margin: float) -> float:
+    return round(max(margin, 0.0) / (max(margin, 0.0) + _CONFIDENCE_SCALE), 3)
+
+
+def _break_cycles(edges: dict[str, CopyEdge], root: str) -> None:
+    """A cycle (possible only from contradictory evidence) loses its weakest edge: that
+    member hangs from the root."""
+    for start in list(edges):
+        seen: list[str] = []
+        node: str | None = start
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = edges[node].parent if node in edges else None
+        if node is not None:
+            cycle = seen[seen.index(node) :]
+            weak = min(cycle, key=lambda m: (edges[m].confidence, m))
+            e = edges[weak]
+            edges[weak] = CopyEdge(
+                weak, root, 0.0, (*e.reasons, "the evidence ran in a circle: hung from the root")
+            )
+
+
+def _with_credits(fam: _Family, edges: dict[str, CopyEdge]) -> None:
+    """Each copy's credit, against its parent (or undecided candidates) and their
+    ancestors."""
+    for y, e in edges.items():
+        if y == fam.root:
+            continue
+        sources: list[str] = []
+        for start in (e.parent,) if e.parent else e.undecided:
+            node: str | None = start
+            while node is not None and node not in sources and node != y:
+                sources.append(node)
+                node = edges[node].parent if node in edges else None
+        if fam.root not in sources and fam.root != y:
+            sources.append(fam.root)
+        edges[y] = _replace_credit(e, fam.credit(y, sources))
+
+
+def _replace_credit(e: CopyEdge, credit: Credit) -> CopyEdge:
+    return CopyEdge(e.child, e.parent, e.confidence, e.reasons, e.undecided, credit)
+
+
+def _removed(comparisons: Iterable[Comparison]) -> dict[str, tuple[Boilerplate, ...]]:
+    out: dict[str, tuple[Boilerplate, ...]] = {}
+    for c in comparisons:
+        out.setdefault(c.a.id, c.boilerplate_a)
+        out.setdefault(c.b.id, c.boilerplate_b)
+    return out
+
+
+def copy_tree(
+    members: Sequence[Article],
+    comparisons: Iterable[Comparison],
+    options: Options = DEFAULT_OPTIONS,
+) -> CopyTree:
+    """The copy tree of a family: its members (articles) and the ``compare`` results
+    between them (any subset of the pairs; pairs judged reuse are read, others ignored).
+    ``options`` is accepted for the stages' common signature (the evidence weights are
+    this module's constants, each with its reason)."""
+    del options
+    if not members:
+        return CopyTree(None, ())
+    comparisons = list(comparisons)
+    articles = {m.id: m for m in members}
+    ids = set(articles)
+    links = _links(comparisons, ids)
+    root, root_confidence, root_reasons, tied = _choose_root(members, links)
+    changes = {y: _changes(links[(root, y)]) for y in ids if (root, y) in links}
+    seen = [i for c in changes.values() for i in c.kept]
+    fam = _Family(root, articles, links, changes, _removed(comparisons), max(seen, default=-1) + 1)
+    edges = {root: CopyEdge(root, None, root_confidence, root_reasons)}
+    for y in sorted(ids - {root}):
+        edges[y] = _edge(fam, y)
+    for m in tied:
+        e = edges[m]
+        if e.parent == root:
+            why = f"either this or {root} is the original: nothing tells which"
+            edges[m] = CopyEdge(m, None, 0.0, (why, *e.reasons), (root,))
+    _break_cycles(edges, root)
+    _with_credits(fam, edges)
+    return CopyTree(root, tuple(edges[m.id] for m in members), root_confidence, root_reasons)
