@@ -48,6 +48,7 @@ _REPORTED_RES = (
         rf"\breported\s+(?:first\s+|earlier\s+|originally\s+)?(?:by|in|on)\s+(?P<org>{_ORG})"
     ),
 )
+_LINE_CHARS = 200  # a longer line is a paragraph, not a credit line (as source._scan_lines)
 _THE_RE = regex.compile(r"^the\s+", regex.IGNORECASE)
 _URL_RE = regex.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+")
 # Which kind of line provenance found, tried in this order (the first that matches).
@@ -131,8 +132,17 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
             for form, pattern in (*_LINE_FORMS, *(("reported", r) for r in _REPORTED_RES)):
                 for pm in pattern.finditer(line):
                     if bare in " ".join(pm["org"].split()).casefold():
-                        span = Span(start + pm.start(), start + pm.end())
-                        yield _Named(name, span, pm[0], form, True), s
+                        yield _Named(bare, *_evidence(text, start, line, pm), form, True), s
+
+
+def _evidence(text: str, start: int, line: str, m: regex.Match[str]) -> tuple[Span, str]:
+    """A short line is its own evidence (as provenance quotes it); a paragraph is shown
+    by the match."""
+    lead = len(line) - len(line.lstrip())
+    body = line.strip()
+    if len(body) <= _LINE_CHARS:
+        return Span(start + lead, start + lead + len(body)), body
+    return Span(start + m.start(), start + m.end()), m[0]
 
 
 def find_credit(
@@ -154,7 +164,7 @@ def find_credit(
             if sp.is_org(n.key):
                 return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
     for n, s in _by_site_name(copy.text, sources):
-        return _credit(True, n, f"names {n.key} ({n.form}), which is {s.id}")
+        return _credit(True, n, f"names {s.site} ({n.form}), which is {s.id}")
     others = [n for n in named if n.credits]
     if not others:
         return Credit(False, reason="names no source")

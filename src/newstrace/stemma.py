@@ -1,23 +1,26 @@
 """Stemma stage: inside a reuse family, who was copied from whom (a copy tree).
 
-Textual criticism's method on news copy. The root is the family's likely original
-(``cluster.pick_original`` over the pairs' decided sources). Every other member is then
-read against the root: which of the root's sentences it keeps, and which readings it
-changed (the drifts: figures, dates, quotes, names, merged sentences). A member Y was
-made from another copy X rather than from the root when
+Textual criticism's method on news copy. The root is the family's likely original: the
+member that no other precedes by publication time or credit line, then the one that
+lacks the least material the others share (an original drops nothing; see
+``_choose_root``). Every other member is read against the root: which of the root's
+sentences it keeps, and which readings it changed (the drifts: figures, dates, quotes,
+names, merged sentences). A member Y was made from another copy X rather than from the
+root when
 
-* Y carries X's changes: the same new readings, and material of X that the root does
-  not have (shared changes: "shared errors"), or Y's wording is closer to X's than to
-  the root's;
+* Y carries X's changes: the same new readings, material of X the root lacks, the
+  omissions of X that the other copies did not make, and X's new words (Y's words are
+  found in X more than in the root) ("shared errors");
 * and Y keeps nothing of the root that X lost: no root sentence X dropped, no root
   reading X changed (a copy cannot restore what its parent dropped; one such conflict
   outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
-* and X was not published after Y, and naming X as the source counts for X.
+* and X was not published after Y; naming X as the source counts for X.
 
-Without such evidence the parent is the root: two papers that each rewrote the agency
-copy are siblings under it. Equal evidence for two candidates, or two copies with the
-same changes and nothing to order them, gives no parent and the candidates
-(``CopyEdge.undecided``) instead of a guess.
+Without enough such evidence (``_MIN_SUPPORT``) the parent is the root: two papers that
+each rewrote the agency copy are siblings under it. Equal evidence for two candidates,
+two copies with the same changes and nothing to order them, or two members that could
+each be the original give no parent and the candidates (``CopyEdge.undecided``)
+instead of a guess.
 
     tree = copy_tree(members, comparisons)   # comparisons: compare() results in the family
     tree.root, tree.parents(), tree.edge(id).reasons, tree.credit_summary()
@@ -34,6 +37,7 @@ from .model import REUSE, Alignment, Article, Boilerplate, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .provenance_model import CopyEdge, CopyTree, Credit
 from .source import _credit_votes, _time_vote, provenance
+from .text import tokens
 
 __all__ = ["copy_tree"]
 
@@ -56,7 +60,7 @@ _ASYMMETRY = 0.02
 # A copy is made from another copy rather than from the root only on this much evidence
 # (in shared changes): one shared change can be chance (two copies changing one figure
 # alike, an alignment missing a sentence), two rarely are.
-_MIN_SUPPORT = 2.0
+_MIN_SUPPORT = 3.0
 # Lacking what the candidate dropped counts for at most this many shared changes: copies
 # condense alike (the lead, the quotes), so shared omissions say less than shared new
 # readings.
@@ -107,14 +111,17 @@ class _Link:
         return _Link(self.cmp, not self.me_is_a)
 
     def wording(self) -> float:
-        """Mean passage score, weighted by my passage lengths: how close the other's
-        wording is to mine where we share passages."""
-        total = weight = 0.0
+        """The share of my words in the reused passages that the other's passages hold:
+        a copy keeps its parent's new words (synonyms, rephrasing), while a condensed
+        copy's words are all still in a longer source, so condensing alike says
+        nothing."""
+        mine: set[str] = set()
+        theirs: set[str] = set()
         for al in self.cmp.alignments:
-            n = len(self.mine(al)[0])
-            total += al.score * n
-            weight += n
-        return total / weight if weight else 0.0
+            m, t = self.mine(al)[0], self.theirs(al)[0]
+            mine.update(tok.form for tok in tokens(self.me.text, m.start, m.end))
+            theirs.update(tok.form for tok in tokens(self.other.text, t.start, t.end))
+        return len(mine & theirs) / len(mine) if mine else 0.0
 
     def source(self) -> str | None:
         """The side the comparison named as the source (an id), or None."""

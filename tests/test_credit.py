@@ -1,0 +1,118 @@
+"""Credit stage: does a copy name its source, and where (the evidence span)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.credit import find_credit
+from newstrace.model import Article
+from newstrace_synth.chains import chain_families
+
+BODY = (
+    "The harbour authority approved a plan of 4.5 million to repair the north pier on "
+    "Monday, officials said. Work will start in June and last 14 months."
+)
+SOURCE = Article(
+    id="src",
+    text=f"Pier repairs approved\n\n{BODY}\n",
+    site="The Harbour Times",
+    url="https://www.harbourtimes.com/news/123-pier-repairs",
+)
+
+
+def copy_with(text: str, site: str = "The Daily Courier") -> Article:
+    return Article(id="copy", text=text, site=site)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "form"),
+    [
+        (
+            f"Pier plan\n\nBy Jane Roe, The Harbour Times\n\n{BODY}\n",
+            "By Jane Roe, The Harbour Times",
+            "byline",
+        ),
+        (
+            f"Pier plan\n\nHARBOURTON, May 3 (The Harbour Times) – {BODY}\n",
+            "HARBOURTON, May 3 (The Harbour Times) –",
+            "dateline",
+        ),
+        (
+            f"Pier plan\n\n{BODY}\n\nThe post Pier plan appeared first on The Harbour Times.\n",
+            "The post Pier plan appeared first on The Harbour Times.",
+            "credit-line",
+        ),
+        (f"Pier plan\n\n{BODY[:-1]}, according to The Harbour Times.\n", None, "according-to"),
+        (
+            f"Pier plan\n\n{BODY} The Harbour Times first reported the story.\n",
+            "The Harbour Times first reported",
+            "reported",
+        ),
+        (
+            f"Pier plan\n\n{BODY}\n\nSource: https://www.harbourtimes.com/news/123-pier-repairs\n",
+            "https://www.harbourtimes.com/news/123-pier-repairs",
+            "link",
+        ),
+    ],
+)
+def test_credit_forms_name_the_source_with_their_span(
+    text: str, evidence: str | None, form: str
+) -> None:
+    credit = find_credit(copy_with(text), [SOURCE])
+    assert credit.credited is True
+    assert credit.form == form
+    assert credit.span is not None
+    assert text[credit.span.start : credit.span.end] == credit.text
+    if evidence is not None:
+        assert credit.text == evidence
+    else:
+        assert "according to The Harbour Times" in credit.text
+
+
+def test_no_credit_is_false() -> None:
+    credit = find_credit(copy_with(f"Pier plan\n\nBy Sam Poe\n\n{BODY}\n"), [SOURCE])
+    assert credit.credited is False
+    assert credit.span is None
+
+
+def test_crediting_another_outlet_is_false() -> None:
+    text = f"Pier plan\n\n{BODY}\n\nThe post Pier plan appeared first on The Valley Gazette.\n"
+    credit = find_credit(copy_with(text), [SOURCE])
+    assert credit.credited is False
+    assert credit.organisation == "valley gazette"
+
+
+def test_unknown_source_identity_is_null() -> None:
+    anonymous = Article(id="src", text=SOURCE.text)
+    text = f"Pier plan\n\n{BODY}\n\nThe post Pier plan appeared first on The Valley Gazette.\n"
+    assert find_credit(copy_with(text), [anonymous]).credited is None
+
+
+def test_site_name_without_a_news_word_still_counts() -> None:
+    """'Ledger' is no news word provenance knows: the site name itself is matched."""
+    source = Article(id="src", text=SOURCE.text, site="The Dovercliff Ledger")
+    text = f"Pier plan\n\n{BODY}\n\nThe post Pier plan appeared first on The Dovercliff Ledger.\n"
+    credit = find_credit(copy_with(text), [source])
+    assert credit.credited is True
+    assert "first on The Dovercliff Ledger" in credit.text
+    assert credit.organisation == "dovercliff ledger"
+
+
+def test_crediting_an_older_link_of_the_chain_counts() -> None:
+    parent = Article(id="p", text=SOURCE.text, site="The Valley Gazette")
+    text = f"Pier plan\n\nBy Jane Roe, The Harbour Times\n\n{BODY}\n"
+    assert find_credit(copy_with(text), [parent, SOURCE]).credited is True
+    assert find_credit(copy_with(text), [parent]).credited is False
+
+
+def test_generated_credits_match_their_truth() -> None:
+    for fam in chain_families(4, seed=3):
+        parents = fam.parents()
+        for m in fam.members:
+            if m.parent is None:
+                continue
+            chain, p = [], m.parent
+            while p is not None:
+                chain.append(fam.member(p).article)
+                p = parents[p]
+            assert find_credit(m.article, chain).credited == m.credited, m.article.id
