@@ -42,11 +42,10 @@ from .fingerprint import (
 )
 from .ingest import content_hash
 from .lsh import sorted_keys
-from .model import REUSE, Article, Comparison
+from .model import REUSE, Article, Match, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 from .scan import (
     Progress,
-    ScanResult,
     band_keys_of,
     clean_bodies,
     find_reuse,
@@ -54,7 +53,7 @@ from .scan import (
     screen_candidates,
 )
 
-__all__ = ["AddReport", "Archive", "Match"]
+__all__ = ["AddReport", "Archive"]
 
 _SCHEMA_VERSION = "2"
 _SCHEMA = """
@@ -114,15 +113,6 @@ class AddReport:
     present: int = 0
     failed: int = 0
     seconds: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One archived article that a checked article reuses or is reused by."""
-
-    id: str
-    comparison: Comparison
-    band_hits: int
 
 
 class Archive:

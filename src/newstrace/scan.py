@@ -22,7 +22,6 @@ import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,7 +41,7 @@ from .fingerprint import (
     skeleton_signatures,
 )
 from .lsh import Banding, band_keys, candidate_pairs, optimal_banding, pair_band_keys, screen_pairs
-from .model import REUSE, Article, Family, PairResult
+from .model import REUSE, Article, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 
 __all__ = [
@@ -67,18 +66,6 @@ Progress = Callable[[str, int, int | None], None]
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
     """Default progress callback: report nothing."""
-
-
-@dataclass(slots=True)
-class ScanResult:
-    """What a scan found, and what it cost."""
-
-    pairs: list[PairResult]
-    families: list[Family]
-    articles: int = 0
-    failed: list[InputError] = field(default_factory=list)
-    candidates: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[str]:

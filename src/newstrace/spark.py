@@ -53,10 +53,9 @@ from .ingest import (
     article_from_record,
     jsonl_line_value,
 )
-from .model import Article, Family, PairResult
+from .model import Article, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 from .scan import (
-    ScanResult,
     band_keys_of,
     clean_bodies,
     common_skeleton_terms,
