@@ -21,15 +21,13 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from newstrace import cli, errors
-from newstrace.archive import Match
 from newstrace.cli import main
 from newstrace.compare import compare
-from newstrace.model import Article, Family, PairResult
+from newstrace.model import Article, Family, Match, PairResult, ScanResult
 from newstrace.report.output import atomic_open, check_dir, check_file, write_atomic
 from newstrace.report.safe import json_text, markup, plain, visible
 from newstrace.report.scan_report import render_matches, render_scan, write_scan
 from newstrace.report.terminal import render_comparison
-from newstrace.scan import ScanResult
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

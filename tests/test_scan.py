@@ -165,10 +165,10 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     estimated from the signatures are close to the true sizes."""
     import random
 
+    from newstrace.corpus import band_keys_of, fingerprint_bodies, screen_candidates
     from newstrace.fingerprint import estimate_sizes
     from newstrace.lsh import candidate_pairs
     from newstrace.options import Options
-    from newstrace.scan import band_keys_of, fingerprint_bodies, screen_candidates
 
     rng = random.Random(7)
 
@@ -211,7 +211,7 @@ def _store_articles(n: int) -> list[Article]:
 
 
 def test_planned_cache_prepares_each_article_once_and_drops_it_after_its_last_use() -> None:
-    from newstrace.scan import PreparedCache, visit_order
+    from newstrace.corpus import PreparedCache, visit_order
 
     arts = _store_articles(12)
     pairs = np.array([(i, j) for i in range(12) for j in range(i + 1, 12) if (i + j) % 3 == 0])
@@ -225,7 +225,7 @@ def test_planned_cache_prepares_each_article_once_and_drops_it_after_its_last_us
 
 
 def test_planned_cache_over_its_budget_still_serves_every_pair() -> None:
-    from newstrace.scan import PreparedCache
+    from newstrace.corpus import PreparedCache
 
     arts = _store_articles(10)
     pairs = np.array([(i, j) for i in range(10) for j in range(i + 1, 10)])
@@ -236,7 +236,7 @@ def test_planned_cache_over_its_budget_still_serves_every_pair() -> None:
 
 
 def test_visit_order_is_a_permutation() -> None:
-    from newstrace.scan import visit_order
+    from newstrace.corpus import visit_order
 
     pairs = np.array([(0, 5), (1, 2), (2, 5), (3, 4), (0, 1)])
     order = visit_order(pairs)

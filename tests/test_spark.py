@@ -20,7 +20,8 @@ from newstrace import iter_articles
 from newstrace.cli import main
 from newstrace.cluster import components
 from newstrace.errors import InputError, MissingExtraError
-from newstrace.scan import ScanResult, scan
+from newstrace.model import ScanResult
+from newstrace.scan import scan
 
 from .conftest import ROOT
 

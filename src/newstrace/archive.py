@@ -33,28 +33,27 @@ import numpy as np
 
 from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
-from .errors import ArchiveError, InputError
-from .fingerprint import (
-    FINGERPRINT_VERSION,
-    Fingerprints,
-    fingerprint_parts,
-    skeleton_signatures,
+from .corpus import (
+    CorpusFingerprinter,
+    Progress,
+    article_parts,
+    band_keys_of,
+    batches,
+    clean_bodies,
+    fingerprint_bodies,
+    no_progress,
+    screen_stored,
+    signed,
 )
+from .errors import ArchiveError, InputError
+from .fingerprint import FINGERPRINT_VERSION
 from .ingest import content_hash
 from .lsh import sorted_keys
-from .model import REUSE, Article, Comparison
+from .model import REUSE, Article, Match, ScanResult
 from .options import DEFAULT_OPTIONS, Options
-from .scan import (
-    Progress,
-    ScanResult,
-    band_keys_of,
-    clean_bodies,
-    find_reuse,
-    fingerprint_bodies,
-    screen_candidates,
-)
+from .scan import find_reuse
 
-__all__ = ["AddReport", "Archive", "Match"]
+__all__ = ["AddReport", "Archive"]
 
 _SCHEMA_VERSION = "2"
 _SCHEMA = """
@@ -114,15 +113,6 @@ class AddReport:
     present: int = 0
     failed: int = 0
     seconds: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One archived article that a checked article reuses or is reused by."""
-
-    id: str
-    comparison: Comparison
-    band_hits: int
 
 
 class Archive:
@@ -351,16 +341,8 @@ class Archive:
             raise ArchiveError(f"{self.path}: opened read-only; cannot add")
         report = AddReport()
         t0 = time.perf_counter()
-        batch: list[Article] = []
         try:
-            for art in articles:
-                batch.append(art)
-                if len(batch) >= self.options.batch_size:
-                    self._add_batch(batch, report)
-                    batch = []
-                    if on_batch:
-                        on_batch(report)
-            if batch:
+            for batch in batches(articles, self.options.batch_size):
                 self._add_batch(batch, report)
                 if on_batch:
                     on_batch(report)
@@ -419,15 +401,9 @@ class Archive:
     ) -> tuple[list[list[object]], dict[str, int], np.ndarray, np.ndarray]:
         """The article rows (row id still None), term document frequencies and sorted
         band keys (key, row) of articles to insert."""
-        parts = fingerprint_parts(
-            clean_bodies(fresh, self.options),
-            num_perm=self.options.num_perm,
-            shingle_size=self.options.shingle_size,
-        )
+        parts = article_parts(fresh, self.options)
         # The archive keeps every skeleton term: it cannot know which will turn common.
-        fp = Fingerprints(
-            parts.shingles, skeleton_signatures(parts.skeleton, self.options.num_perm), parts.sizes
-        )
+        fp = signed(parts, self.options)
         keys = band_keys_of(fp, self._index_options)
         now = time.time()
         rows: list[list[object]] = [
@@ -459,16 +435,10 @@ class Archive:
     ) -> tuple[list[Article], list[str]]:
         """The articles of a batch not yet archived (and their hashes); id clashes are
         recorded as input errors."""
-        archived: dict[str, str] = {}
         ids = list({art.id: None for art in batch})
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            archived.update(
-                self._db.execute(
-                    f"SELECT id, hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
+        archived: dict[str, str] = dict(
+            self._select_in("SELECT id, hash FROM articles WHERE id IN ({})", ids)
+        )
         fresh: list[Article] = []
         fresh_hashes: list[str] = []
         seen: dict[str, str] = {}
@@ -515,24 +485,13 @@ class Archive:
         for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
             yield _article(row)
 
-    def scan(self, *, progress: Progress | None = None) -> ScanResult:
+    def scan(self, *, progress: Progress = no_progress) -> ScanResult:
         """Every reuse pair and family among the archived articles: the scan of the same
         articles as files gives the same answer (fingerprints are recomputed from the
         stored texts, since a scan leaves out skeleton terms common in the whole corpus;
         the articles themselves are read back one at a time for verification)."""
-        from .scan import CorpusFingerprinter
-
-        report = progress or (lambda stage, done, total: None)
         printer = CorpusFingerprinter(self.options)
-        batch: list[Article] = []
-        for art in self.articles():
-            batch.append(art)
-            if len(batch) >= self.options.batch_size:
-                printer.add(batch)
-                batch.clear()
-                report("fingerprint", printer.documents, None)
-        if batch:
-            printer.add(batch)
+        printer.add_all(self.articles(), progress)
         fp, keys = printer.finish()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
@@ -543,7 +502,7 @@ class Archive:
             options=self.options,
             corpus=printer.corpus(),
             fingerprints=fp,
-            **({"progress": progress} if progress else {}),
+            progress=progress,
         )
 
     def check(
@@ -568,7 +527,7 @@ class Archive:
         bucket = self.options.max_bucket
         hits = self._db.execute(_hits_sql(len(keys)), [*keys, bucket + 1, bucket, limit]).fetchall()
         if hits and screen:
-            hits = self._screen(hits, fp.shingles[0], fp.skeleton[0])
+            hits = self._screen(hits, (fp.shingles[0].tobytes(), fp.skeleton[0].tobytes()))
         if not hits:
             return []
         found = self._get_rowids([r for r, _ in hits])
@@ -596,59 +555,37 @@ class Archive:
         n = len(self)
         if terms is None:
             return TermStats(dict(self._db.execute("SELECT term, df FROM terms")), n)
-        wanted = sorted(terms)
-        df: dict[str, int] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            df.update(
-                self._db.execute(
-                    f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-            )
-        return TermStats(df, n)
+        query = "SELECT term, df FROM terms WHERE term IN ({})"
+        return TermStats(dict(self._select_in(query, sorted(terms))), n)
+
+    def _select_in(self, query: str, keys: Iterable[str]) -> Iterator[Any]:
+        """The rows of ``query`` (ending ``IN ({})``) for all ``keys``, asked
+        ``_IN_CHUNK`` keys at a time."""
+        for chunk in batches(keys, _IN_CHUNK):
+            yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _screen(
-        self, hits: list[tuple[int, int]], shingles: np.ndarray, skeleton: np.ndarray
+        self, hits: list[tuple[int, int]], mine: tuple[bytes, bytes]
     ) -> list[tuple[int, int]]:
-        """The candidates (rowid, hits), in order, that the scan's screen
-        (``scan.screen_candidates``) keeps at ``Options.check_screen_share``, from their
-        stored signatures (band keys hash signature slots, so this is the same evidence,
-        counted slot by slot)."""
+        """The candidates (rowid, hits), in order, that the scan's screen keeps at
+        ``Options.check_screen_share``, from their stored signatures (band keys hash
+        signature slots, so this is the same evidence, counted slot by slot)."""
         marks = ",".join("?" * len(hits))
         sigs = {
-            r: (a, b)
-            for r, a, b in self._db.execute(
+            r: (sh, sk)
+            for r, sh, sk in self._db.execute(
                 f"SELECT rowid, shingles, skeleton FROM articles WHERE rowid IN ({marks})",
                 [r for r, _ in hits],
             )
         }
-        known = []
-        sh_rows, sk_rows = [shingles], [skeleton]
-        for rowid, n in hits:
-            got = sigs.get(rowid)
-            if got is None:
-                continue
-            sh = np.frombuffer(got[0], dtype=np.uint32)
-            sk = np.frombuffer(got[1], dtype=np.uint32)
-            if len(sh) != len(shingles) or len(sk) != len(skeleton):
-                continue
-            known.append((rowid, n))
-            sh_rows.append(sh)
-            sk_rows.append(sk)
-        if not known:
-            return []
-        fp = Fingerprints(
-            np.stack(sh_rows), np.stack(sk_rows), np.zeros(len(sh_rows), dtype=np.int32)
+        known = [(rowid, n) for rowid, n in hits if rowid in sigs]
+        kept = screen_stored(
+            [mine] * len(known),
+            [sigs[rowid] for rowid, _ in known],
+            self._index_options,
+            share=self.options.check_screen_share,
         )
-        pairs = np.stack(
-            [np.zeros(len(known), dtype=np.int64), np.arange(1, len(known) + 1, dtype=np.int64)],
-            axis=1,
-        )
-        kept = screen_candidates(
-            pairs, fp, self._index_options, share=self.options.check_screen_share
-        )
-        return [known[k - 1] for k in kept[:, 1].tolist()]
+        return [known[k] for k in kept]
 
     # --- integrity ----------------------------------------------------------------------
 

@@ -851,6 +851,7 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
       echo '{"a": "Prices rose 5%.", "b": "Prices went up 5%."}' | newstrace pairs -
       newstrace pairs pairs.jsonl --semantic --threshold 0.6
     """
+    from .corpus import batches
     from .paraphrase import Embedder, iter_pairs, load_model, score_pairs
 
     model = load_model("semantic" if semantic else "lexical")
@@ -861,9 +862,7 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
-    batch: list[Any] = []
-
-    def flush() -> None:
+    for batch in batches(iter_pairs(pairs_file, on_error=on_error), batch_size):
         scores = score_pairs([(p.a, p.b) for p in batch], semantic=semantic, embedder=embedder)
         for p, s in zip(batch, scores, strict=True):
             row: dict[str, Any] = {} if p.id is None else {"id": p.id}
@@ -871,14 +870,6 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
             if p.label is not None:
                 row["label"] = p.label
             click.echo(json_text(row))
-        batch.clear()
-
-    for pair in iter_pairs(pairs_file, on_error=on_error):
-        batch.append(pair)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
     if errors:
         sys.exit(1)
 

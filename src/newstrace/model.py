@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import InputError
+
 Relation = Literal["duplicate", "rewrite", "partial", "same-story", "unrelated"]
 RELATIONS: tuple[str, ...] = ("duplicate", "rewrite", "partial", "same-story", "unrelated")
 REUSE: frozenset[str] = frozenset({"duplicate", "rewrite", "partial"})
@@ -136,3 +138,24 @@ class Family:
 
     members: tuple[str, ...]
     original: str
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What a scan found, and what it cost (every engine returns this)."""
+
+    pairs: list[PairResult]
+    families: list[Family]
+    articles: int = 0
+    failed: list[InputError] = field(default_factory=list)
+    candidates: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One archived article that a checked article reuses or is reused by."""
+
+    id: str
+    comparison: Comparison
+    band_hits: int

@@ -2,10 +2,10 @@
 one machine.
 
 Spark only moves records; every decision is made by the functions the local engine runs
-(``ingest.article_from_record``, ``scan.clean_bodies``, ``fingerprint.fingerprint_parts``,
-``scan.common_skeleton_terms``, ``fingerprint.skeleton_signatures``, ``scan.band_keys_of``,
-``scan.screen_candidates``, ``compare.prepare`` with
-``scan.verify_pair``, ``cluster.pick_original``), so both engines give the same answers:
+(``ingest.article_from_record``; from the ``corpus`` layer ``batches``, ``article_parts``,
+``TermCounts``, ``common_skeleton_terms``, ``signed``, ``band_keys_of``, ``screen_stored``,
+``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``), so both engines give the
+same answers:
 
     read JSONL/Parquet lines -> first article of each id (input order, like the local scan)
       -> per partition, in batches: shingle signatures, skeleton terms, frequencies
@@ -25,11 +25,10 @@ import re
 import shutil
 import sys
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -38,14 +37,18 @@ import numpy as np
 
 from .align import TermStats
 from .cluster import pick_original
-from .compare import Prepared, prepare
-from .errors import InputError, MissingExtraError, NewstraceError, SparkSetupError
-from .fingerprint import (
-    Fingerprints,
-    fingerprint_parts,
-    skeleton_frequencies,
-    skeleton_signatures,
+from .corpus import (
+    PreparedCache,
+    TermCounts,
+    article_parts,
+    band_keys_of,
+    batches,
+    common_skeleton_terms,
+    screen_stored,
+    signed,
+    verify_pair,
 )
+from .errors import InputError, MissingExtraError, NewstraceError, SparkSetupError
 from .ingest import (
     ARTICLE_SUFFIXES,
     JSONL_SUFFIXES,
@@ -53,17 +56,8 @@ from .ingest import (
     article_from_record,
     jsonl_line_value,
 )
-from .model import Article, Family, PairResult
+from .model import Article, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
-from .scan import (
-    ScanResult,
-    band_keys_of,
-    clean_bodies,
-    common_skeleton_terms,
-    merge_frequencies,
-    screen_candidates,
-    verify_pair,
-)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -381,27 +375,12 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
     """Shingle signatures and skeleton terms of a partition's articles, a batch at a time
     (the vectorised code of the local engine), then the partition's document frequencies
     and skeleton-term frequencies as one ``(None, (df, skeleton_df))``."""
-    df: Counter[str] = Counter()
-    skeleton_df: list[tuple[np.ndarray, np.ndarray]] = []
-    batch: list[Article] = []
-
-    def flush() -> Iterator[Any]:
-        bodies = clean_bodies(batch, options)
-        parts = fingerprint_parts(
-            bodies, num_perm=options.num_perm, shingle_size=options.shingle_size
-        )
-        df.update(parts.frequencies)
-        skeleton_df.append(skeleton_frequencies(parts.skeleton))
+    terms = TermCounts()
+    for batch in batches((_article(row) for row in rows), options.batch_size):
+        parts = article_parts(batch, options)
+        terms.add(parts)
         yield [a.id for a in batch], parts
-        batch.clear()
-
-    for row in rows:
-        batch.append(_article(row))
-        if len(batch) >= options.batch_size:
-            yield from flush()
-    if batch:
-        yield from flush()
-    yield None, (dict(df), merge_frequencies(skeleton_df))
+    yield None, (terms.frequencies(), terms.skeleton())
 
 
 def _print_rows(
@@ -413,11 +392,10 @@ def _print_rows(
     ids, parts = record
     if ids is None:
         return
-    skeleton = skeleton_signatures(parts.skeleton, options.num_perm, common.value)
-    fp = Fingerprints(parts.shingles, skeleton, parts.sizes)
+    fp = signed(parts, options, common.value)
     keys = band_keys_of(fp, options)
     for k, art_id in enumerate(ids):
-        yield art_id, keys[k].tolist(), parts.shingles[k].tobytes(), skeleton[k].tobytes()
+        yield art_id, keys[k].tolist(), fp.shingles[k].tobytes(), fp.skeleton[k].tobytes()
 
 
 def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray:
@@ -437,22 +415,15 @@ def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray
 
 
 _SCREEN_BATCH = 4096
+"""Candidate pairs screened at once."""
 
 
 def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[str, str]]:
-    """The candidates of a partition that ``scan.screen_candidates`` keeps, in batches."""
-    rows = iter(rows)
-    while batch := list(islice(rows, _SCREEN_BATCH)):
-        m = len(batch)
-        sigs = [
-            np.frombuffer(
-                b"".join(r[c] for r in batch) + b"".join(r[d] for r in batch), dtype=np.uint32
-            ).reshape(2 * m, -1)
-            for c, d in (("a_sh", "b_sh"), ("a_sk", "b_sk"))
-        ]
-        fp = Fingerprints(sigs[0], sigs[1], np.zeros(2 * m, dtype=np.int32))
-        pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1)
-        for k in screen_candidates(pairs, fp, options)[:, 0].tolist():
+    """The candidates of a partition that the corpus screen keeps, in batches."""
+    for batch in batches(rows, _SCREEN_BATCH):
+        a = [(r["a_sh"], r["a_sk"]) for r in batch]
+        b = [(r["b_sh"], r["b_sk"]) for r in batch]
+        for k in screen_stored(a, b, options):
             yield batch[k]["a"], batch[k]["b"]
 
 
@@ -481,29 +452,20 @@ def candidate_pairs_df(keys: DataFrame, max_bucket: int) -> DataFrame:
 # --- verification -------------------------------------------------------------------------
 
 
-def _prepared(
-    cache: OrderedDict[str, Prepared], art: Article, options: Options, size: int = 4096
-) -> Prepared:
-    item = cache.get(art.id)
-    if item is None:
-        item = cache[art.id] = prepare(art, options)
-        if len(cache) > size:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(art.id)
-    return item
+_TASK_PREPARED = 4096
+"""Prepared articles a verification task holds at most (least recently used go first)."""
 
 
 def _verify_partition(
     rows: Iterable[Any], options: Options, corpus: Any
 ) -> Iterator[tuple[str, str, str, float, float, str | None, float]]:
-    """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats)."""
+    """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats).
+    The rows carry their articles, so the store never loads one."""
     stats: TermStats = corpus.value
-    cache: OrderedDict[str, Prepared] = OrderedDict()
+    cache: PreparedCache[str] = PreparedCache(None, options, size=_TASK_PREPARED)
     for row in rows:
-        pa = _prepared(cache, _article(row, "a_"), options)
-        pb = _prepared(cache, _article(row, "b_"), options)
-        p = verify_pair(pa, pb, options, stats)
+        a, b = _article(row, "a_"), _article(row, "b_")
+        p = verify_pair(cache.get(a.id, a), cache.get(b.id, b), options, stats)
         if p is not None:
             yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
 

@@ -19,14 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..model import Article, Comparison, Family, PairResult, Span
+from ..model import Article, Comparison, Family, Match, PairResult, Span
 from .safe import visible
-
-if TYPE_CHECKING:
-    from ..archive import Match
 
 __all__ = ["CSP", "comparison_body", "comparison_html", "page", "scan_html"]
 

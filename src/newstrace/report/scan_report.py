@@ -9,9 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..archive import Match
-from ..model import Family, PairResult
-from ..scan import ScanResult
+from ..model import Family, Match, PairResult, ScanResult
 from .json_report import comparison_dict
 from .output import atomic_open, check_dir, remove_stale, write_atomic
 from .safe import json_text, markup, plain, visible

@@ -1,0 +1,51 @@
+"""The corpus layer: the engine-independent steps around the stage functions, written
+once for every engine (the local ``scan``, the archive's ``add``/``check``/``scan`` and
+the Spark job), so that they cannot drift apart:
+
+* ``batches``: cutting a stream of records into batches (and the progress callback);
+* ``prints``: fingerprint assembly (bodies -> parts -> signatures -> band keys) and the
+  corpus fingerprinter of a whole scan;
+* ``terms``: term statistics (document frequencies, corpus-common skeleton terms);
+* ``screen``: the candidate screen, on a signature matrix or on stored signatures;
+* ``prepared``: the prepared-article store and the verification of one pair.
+"""
+
+from __future__ import annotations
+
+from .batches import Progress, batches, no_progress
+from .prepared import PreparedCache, verify_pair, visit_order
+from .prints import (
+    CorpusFingerprinter,
+    article_parts,
+    band_keys_of,
+    bandings_of,
+    body_parts,
+    clean_bodies,
+    fingerprint_bodies,
+    signed,
+)
+from .screen import StoredSignatures, screen_candidates, screen_stored
+from .terms import TermCounts, common_skeleton_terms, merge_frequencies
+
+__all__ = [
+    "CorpusFingerprinter",
+    "PreparedCache",
+    "Progress",
+    "StoredSignatures",
+    "TermCounts",
+    "article_parts",
+    "band_keys_of",
+    "bandings_of",
+    "batches",
+    "body_parts",
+    "clean_bodies",
+    "common_skeleton_terms",
+    "fingerprint_bodies",
+    "merge_frequencies",
+    "no_progress",
+    "screen_candidates",
+    "screen_stored",
+    "signed",
+    "verify_pair",
+    "visit_order",
+]

@@ -1,0 +1,171 @@
+"""Fingerprint assembly: body texts -> signature parts -> signatures -> band keys, the
+same steps in every engine (a local scan, the archive's ``add`` and ``check``, the Spark
+job), so that they compute the same keys for the same article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from ..align import TermStats
+from ..boilerplate import find_boilerplate
+from ..fingerprint import FingerprintParts, Fingerprints, fingerprint_parts, skeleton_signatures
+from ..lsh import Banding, band_keys, optimal_banding, pair_band_keys
+from ..model import Article
+from ..options import DEFAULT_OPTIONS, Options
+from .batches import Progress, batches, no_progress
+from .terms import TermCounts
+
+__all__ = [
+    "CorpusFingerprinter",
+    "article_parts",
+    "band_keys_of",
+    "bandings_of",
+    "body_parts",
+    "clean_bodies",
+    "fingerprint_bodies",
+    "signed",
+]
+
+
+def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[str]:
+    """The body text of each article: headline and boilerplate lines left out, so that
+    site furniture shared by unrelated pages never makes them candidates."""
+    out = []
+    for art in articles:
+        if not options.strip_boilerplate:
+            out.append(art.text)
+            continue
+        layout = find_boilerplate(art.text, title=art.title)
+        out.append("\n".join(art.text[s.start : s.end] for s in layout.body))
+    return out
+
+
+def body_parts(
+    bodies: Sequence[str], options: Options = DEFAULT_OPTIONS, *, frequencies: bool = True
+) -> FingerprintParts:
+    """Signature parts of a batch of body texts (``clean_bodies`` already applied)."""
+    return fingerprint_parts(
+        bodies,
+        num_perm=options.num_perm,
+        shingle_size=options.shingle_size,
+        frequencies=frequencies,
+    )
+
+
+def article_parts(
+    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS
+) -> FingerprintParts:
+    """Signature parts and term frequencies of a batch of articles."""
+    return body_parts(clean_bodies(articles, options), options)
+
+
+def signed(
+    parts: FingerprintParts, options: Options = DEFAULT_OPTIONS, common: np.ndarray | None = None
+) -> Fingerprints:
+    """Both channels' signatures of a batch, the ``common`` skeleton terms left out (the
+    archive, which grows article by article, keeps them all: ``None``)."""
+    skeleton = skeleton_signatures(parts.skeleton, options.num_perm, common)
+    return Fingerprints(parts.shingles, skeleton, parts.sizes)
+
+
+def fingerprint_bodies(
+    bodies: Sequence[str], options: Options = DEFAULT_OPTIONS, common: np.ndarray | None = None
+) -> Fingerprints:
+    """Both channels of a batch of body texts, ``common`` skeleton terms left out."""
+    return signed(body_parts(bodies, options, frequencies=False), options, common)
+
+
+_CONTAINMENT_CHANNEL = 2
+"""Channel number hashed into the keys of the skeleton's two-slot containment bands."""
+_SKELETON_FP_WEIGHT = 0.3
+_SKELETON_FN_WEIGHT = 0.7
+"""Weights of a needless candidate and of a missed pair in the skeleton's banding."""
+
+
+def bandings_of(options: Options = DEFAULT_OPTIONS) -> tuple[Banding, Banding]:
+    """The ordinary bandings of the shingle and the skeleton channel."""
+    shingles = optimal_banding(options.shingle_threshold, options.num_perm, channel=0)
+    # The skeleton channel is there for recall (verification removes the extra
+    # candidates), so its banding weighs a missed pair above a needless candidate.
+    skeleton = optimal_banding(
+        options.skeleton_threshold,
+        options.num_perm,
+        channel=1,
+        fp_weight=_SKELETON_FP_WEIGHT,
+        fn_weight=_SKELETON_FN_WEIGHT,
+    )
+    return shingles, skeleton
+
+
+def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """(n, k) band keys of both channels: word shingles and entity skeleton, then the
+    skeleton's two-slot containment bands (``Options.containment_bands``)."""
+    shingles, skeleton = bandings_of(options)
+    keys = [band_keys(fp.shingles, shingles), band_keys(fp.skeleton, skeleton)]
+    if options.containment_bands:
+        keys.append(pair_band_keys(fp.skeleton, options.containment_bands, _CONTAINMENT_CHANNEL))
+    return np.concatenate(keys, axis=1)
+
+
+def _concatenated(prints: Sequence[Fingerprints], num_perm: int) -> Fingerprints:
+    if not prints:
+        empty = np.empty((0, num_perm), dtype=np.uint32)
+        return Fingerprints(empty, empty, np.empty(0, dtype=np.int32))
+    return Fingerprints(
+        np.concatenate([f.shingles for f in prints]),
+        np.concatenate([f.skeleton for f in prints]),
+        np.concatenate([f.sizes for f in prints]),
+    )
+
+
+class CorpusFingerprinter:
+    """Fingerprints a corpus batch by batch, then bands it as a whole.
+
+    The shingle channel is final per batch; the skeleton channel waits for the whole
+    corpus, because skeleton terms found in too many articles (a beat's weekdays, small
+    numbers, main actors: ``Options.common_skeleton_share``) are left out, and which
+    those are is only known at the end. Batch boundaries never change the result.
+    """
+
+    def __init__(self, options: Options = DEFAULT_OPTIONS) -> None:
+        self.options = options
+        self.terms = TermCounts()
+        self._parts: list[FingerprintParts] = []
+
+    @property
+    def documents(self) -> int:
+        """Articles added so far."""
+        return self.terms.documents
+
+    def add_all(self, articles: Iterable[Article], progress: Progress = no_progress) -> None:
+        """Fingerprint a stream of articles in batches of ``Options.batch_size``."""
+        for batch in batches(articles, self.options.batch_size):
+            self.add(batch)
+            progress("fingerprint", self.documents, None)
+
+    def add(self, articles: Sequence[Article]) -> None:
+        """Fingerprint one batch (in corpus order)."""
+        self.add_bodies(clean_bodies(articles, self.options))
+
+    def add_bodies(self, bodies: Sequence[str]) -> None:
+        """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
+        parts = body_parts(bodies, self.options)
+        self._parts.append(parts)
+        self.terms.add(parts)
+
+    def corpus(self) -> TermStats:
+        """Document frequencies of matching terms (for the verifier's term weights)."""
+        return self.terms.stats()
+
+    def common(self) -> np.ndarray:
+        """The skeleton terms left out as too common in this corpus."""
+        return self.terms.common(self.options)
+
+    def finish(self) -> tuple[Fingerprints, np.ndarray]:
+        """Signatures of every article added, and their band keys (row k: k-th article)."""
+        common = self.common()
+        prints = [signed(p, self.options, common) for p in self._parts]
+        fp = _concatenated(prints, self.options.num_perm)
+        return fp, band_keys_of(fp, self.options)
