@@ -40,7 +40,7 @@ from newstrace.lsh import candidate_pairs
 from newstrace.model import Article
 from newstrace.options import DEFAULT_OPTIONS
 from newstrace.preverdict import PREVERDICT_FEATURES, expand, pair_features
-from newstrace.scan import CorpusFingerprinter, screen_candidates, verify_pair
+from newstrace.corpus import CorpusFingerprinter, screen_candidates, verify_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src" / "newstrace" / "models" / "preverdict.json"
@@ -48,6 +48,8 @@ KEEP = 0.999
 """Share of the training corpora's reuse pairs the cut-off keeps (0.995 lost 2-6% of
 the reuse of a held-out real corpus; 0.999 at most 1%)."""
 C = 1.0
+UNSKIPPED = DEFAULT_OPTIONS.with_(preverdict=False)
+"""The scan's candidates before the pre-verdict: what it learns to judge."""
 WORD_DROP = 0.02
 """The web corpus's edit: each space-separated word of copies 2 and 3 dropped with this
 probability (as the issue builds it)."""
@@ -63,10 +65,10 @@ class Labelled:
 def labelled(name: str, articles: Sequence[Article]) -> Labelled:
     """Candidates of one corpus, as the scan finds them, with the verifier's answers."""
     t0 = time.perf_counter()
-    printer = CorpusFingerprinter(DEFAULT_OPTIONS)
+    printer = CorpusFingerprinter(UNSKIPPED)
     printer.add(articles)
     fp, keys = printer.finish()
-    pairs = screen_candidates(candidate_pairs(keys, DEFAULT_OPTIONS.max_bucket), fp)
+    pairs = screen_candidates(candidate_pairs(keys, UNSKIPPED.max_bucket), fp, UNSKIPPED)
     corpus = printer.corpus()
     prepared: dict[int, Prepared] = {}
 
@@ -76,7 +78,7 @@ def labelled(name: str, articles: Sequence[Article]) -> Labelled:
         return prepared[k]
 
     reuse = np.array(
-        [verify_pair(get(i), get(j), corpus=corpus) is not None for i, j in pairs.tolist()],
+        [verify_pair(get(i), get(j), UNSKIPPED, corpus) is not None for i, j in pairs.tolist()],
         dtype=bool,
     )
     print(

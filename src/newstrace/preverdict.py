@@ -55,10 +55,13 @@ def pair_features(fp: Fingerprints, pairs: npt.NDArray[np.int64]) -> npt.NDArray
     out = np.empty((len(pairs), len(PREVERDICT_FEATURES)), dtype=np.float64)
     if not len(pairs):
         return out
+    # Sizes are estimated from the signatures in both channels, as an archive or the
+    # Spark job (which keep signatures only) must: every engine reads the same features.
     rows = np.unique(pairs)
     skeleton_sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
     skeleton_sizes[rows] = estimate_sizes(fp.skeleton[rows])
-    shingle_sizes = fp.sizes.astype(np.float64)
+    shingle_sizes = np.zeros(len(fp.shingles), dtype=np.float64)
+    shingle_sizes[rows] = estimate_sizes(fp.shingles[rows])
     for start in range(0, len(pairs), _CHUNK):
         i, j = pairs[start : start + _CHUNK, 0], pairs[start : start + _CHUNK, 1]
         js = (fp.shingles[i] == fp.shingles[j]).mean(axis=1)

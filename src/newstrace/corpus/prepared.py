@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from ..align import TermStats
-from ..compare import Prepared, compare_prepared, prepare
+from ..compare import Prepared, judge_prepared, prepare
 from ..model import REUSE, Article, PairResult
 from ..options import DEFAULT_OPTIONS, Options
 
@@ -33,12 +33,12 @@ def verify_pair(
     """
     if pb.article.id < pa.article.id:
         pa, pb = pb, pa
-    c = compare_prepared(pa, pb, options, corpus)
-    if c.relation not in REUSE:
+    v, _ = judge_prepared(pa, pb, options, corpus)  # a scan keeps no drifts: none found
+    if v.relation not in REUSE:
         return None
-    source = {"a": pa.article.id, "b": pb.article.id}.get(c.source or "")
+    source = {"a": pa.article.id, "b": pb.article.id}.get(v.source or "")
     return PairResult(
-        pa.article.id, pb.article.id, c.relation, c.coverage.a, c.coverage.b, source, c.score
+        pa.article.id, pb.article.id, v.relation, v.coverage.a, v.coverage.b, source, v.score
     )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from ..fingerprint import Fingerprints, estimate_sizes
 from ..lsh import screen_pairs
 from ..options import DEFAULT_OPTIONS, Options
+from ..preverdict import preverdict_model
 from .prints import bandings_of
 
 __all__ = ["StoredSignatures", "screen_candidates", "screen_stored"]
@@ -34,7 +35,17 @@ def screen_candidates(
     channel; with containment bands, a pair that shares no ordinary band must also have
     the smaller skeleton at least ``options.containment_floor`` inside the larger (rows
     of ``pairs`` index rows of ``fp``; only the signatures are read, set sizes are
-    estimated from them)."""
+    estimated from them), and of those, with ``options.preverdict``, the ones the learned
+    pre-verdict finds worth verifying."""
+    pairs = _screen_signatures(pairs, fp, options, share)
+    if options.preverdict and len(pairs):
+        pairs = preverdict_model(options.preverdict_model).keep(fp, pairs)
+    return pairs
+
+
+def _screen_signatures(
+    pairs: np.ndarray, fp: Fingerprints, options: Options, share: float | None
+) -> np.ndarray:
     share = options.screen_share if share is None else share
     if share <= 0 or len(pairs) == 0:
         return pairs
