@@ -235,3 +235,18 @@ def test_add_and_check_with_a_warc(tmp_path: Path) -> None:
     assert checked.exit_code == 0, checked.output
     ids = [m["id"] for m in json.loads(checked.stdout)["matches"]]
     assert f"{SITE}/wire" in ids
+
+
+def test_check_of_a_warc_checks_each_page(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    wire = tmp_path / "wire.txt"
+    wire.write_text(story("01-wire"), encoding="utf-8")
+    assert CliRunner().invoke(main, ["add", str(wire), "--db", db]).exit_code == 0
+    warc = write_warc(tmp_path / "pages.warc.gz")
+    result = CliRunner().invoke(main, ["check", str(warc), "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["url"] for r in rows] == PAGE_URLS
+    hits = {r["url"]: [m["id"] for m in r["matches"]] for r in rows}
+    assert hits["https://herald.example/reprint"] == ["wire"]
+    assert hits["https://science.example/x"] == []

@@ -787,21 +787,25 @@ def add(
 def check(article: str, db: str, fmt: str, top: int, host_delay: float | None) -> None:
     """Check one article against the archive: matches, relation, source, drifts.
 
-    FILE|URL is a text or HTML file, "-" for standard input, or the URL of a web page
-    (fetched politely: robots.txt, timeouts, retries).
+    FILE|URL is a text or HTML file, "-" for standard input, the URL of a web page
+    (fetched politely: robots.txt, timeouts, retries), or a web archive (.warc,
+    .warc.gz), whose HTML pages are each checked (with --format json: one JSON object
+    per page and line).
 
     \b
     Examples:
       newstrace check incoming.html --db archive.db
       newstrace check https://example.com/news/story.html --db archive.db
+      newstrace check today.warc.gz --db archive.db --format json > matches.jsonl
       newstrace check - --db archive.db --format json < story.txt
     """
-    import time
-
     from .archive import Archive
-    from .report.scan_report import match_dict, render_matches
+    from .ingest import WARC_SUFFIXES
 
     options = Options(check_candidates=top)
+    if article.lower().endswith(WARC_SUFFIXES) and not _is_url(article):
+        _check_warc(article, db, fmt, options)
+        return
     if _is_url(article):
         from .fetch import article_from_url
 
@@ -810,24 +814,45 @@ def check(article: str, db: str, fmt: str, top: int, host_delay: float | None) -
     else:
         art = _read(article, options)
     with Archive(db, options=options, create=False) as archive:
-        t0 = time.perf_counter()
-        matches = archive.check(art)
-        ms = (time.perf_counter() - t0) * 1000
-        size = len(archive)
+        _check_one(archive, art, fmt, indent=2)
+
+
+def _check_one(archive: Any, art: Article, fmt: str, indent: int | None = None) -> None:
+    """One article checked against the archive, shown as text or one JSON object."""
+    import time
+
+    from .report.scan_report import match_dict, render_matches
+
+    t0 = time.perf_counter()
+    matches = archive.check(art)
+    ms = (time.perf_counter() - t0) * 1000
+    size = len(archive)
     if fmt == "json":
-        click.echo(
-            json_text(
-                {
-                    "article": art.origin or art.id,
-                    "archived": size,
-                    "milliseconds": round(ms, 2),
-                    "matches": [match_dict(m) for m in matches],
-                },
-                indent=2,
-            )
-        )
+        found = {
+            "article": art.origin or art.id,
+            "archived": size,
+            "milliseconds": round(ms, 2),
+            "matches": [match_dict(m) for m in matches],
+        }
+        if art.url:
+            found["url"] = art.url
+        click.echo(json_text(found, indent=indent))
     else:
         render_matches(matches, Console(), art.origin or art.id, ms, size)
+
+
+def _check_warc(path: str, db: str, fmt: str, options: Options) -> None:
+    """Each HTML page of a web archive checked; bad records reported, exit 1 if any."""
+    from .archive import Archive
+    from .ingest import iter_articles
+
+    errors: list[InputError] = []
+    on_error = _collect_errors(_stderr(), errors)
+    with Archive(db, options=options, create=False) as archive:
+        for art in iter_articles([path], options=options, on_error=on_error):
+            _check_one(archive, art, fmt)
+    if errors:
+        sys.exit(1)
 
 
 @main.command()

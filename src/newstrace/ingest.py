@@ -1,4 +1,9 @@
-"""Ingest stage: files, HTML and JSONL in, clean ``Article`` objects out.
+"""Ingest stage: files, HTML, JSONL and web archives in, clean ``Article`` objects out.
+
+Ids follow one rule: a file's is its path inside the folder argument without the
+article suffix (:func:`file_id`), a JSONL record's its ``id``, a WARC record's or web
+page's its URL (``warc.py``, ``fetch.py``); :func:`with_id_prefix` and
+:func:`distinct_ids` namespace them and report collisions.
 
 Decoding is the only transformation applied to a plain-text file, so every offset the
 later stages report points into exactly the text a user gets by decoding the file
