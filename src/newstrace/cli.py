@@ -261,6 +261,39 @@ _follow_symlinks = click.option(
     "reported and not followed).",
 )
 
+_id_prefix = click.option(
+    "--id-prefix",
+    default="",
+    metavar="TEXT",
+    help="Put TEXT before the id of every article read from PATHs (e.g. 'crawl2/'), "
+    "to keep runs apart in one archive.",
+)
+
+_feeds = click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL|FILE",
+    help="Read the pages an RSS or Atom feed links to (fetched politely; repeatable).",
+)
+
+_sitemaps = click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL|FILE",
+    help="Read the pages a sitemap (or sitemap index) lists (fetched politely; repeatable).",
+)
+
+_host_delay = click.option(
+    "--host-delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Seconds between two requests to one web site [default: 1; a longer "
+    "robots.txt Crawl-delay wins].",
+)
+
 _max_line_bytes = click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
@@ -310,6 +343,10 @@ _max_line_bytes = click.option(
 )
 @_max_line_bytes
 @_follow_symlinks
+@_id_prefix
+@_feeds
+@_sitemaps
+@_host_delay
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -348,6 +385,10 @@ def scan(
     html_out: str | None,
     max_line_bytes: int,
     follow_symlinks: bool,
+    id_prefix: str,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    host_delay: float | None,
     jobs: int,
     engine: str,
     master: str | None,
@@ -355,28 +396,35 @@ def scan(
 ) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
-    PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, ...), a glob,
-    or "-" for JSONL on stdin. Broken inputs are reported and skipped; the exit code is
-    1 when some inputs failed.
+    PATH is a file, a folder (searched recursively for .txt, .html, .jsonl, .warc.gz,
+    ...), a glob, a web archive (.warc, .warc.gz), the URL of a page, or "-" for JSONL
+    on stdin. A file's id is its path inside the folder (or glob) without the suffix;
+    a JSONL record's, its "id"; a web page's, its URL. Broken inputs are reported and
+    skipped; the exit code is 1 when some inputs failed.
 
     \b
     Examples:
       newstrace scan demo/corpus.jsonl
       newstrace scan scraped/ 'feeds/*.jsonl' --out results/
+      newstrace scan crawl/pages.warc.gz --html scan.html
+      newstrace scan --feed https://example.com/rss.xml --sitemap sitemap.xml
       newstrace scan --db archive.db --out results/
       cat corpus.jsonl | newstrace scan - --format jsonl > pairs.jsonl
       newstrace scan demo/corpus.jsonl --html scan.html
     """
     from .archive import Archive
-    from .ingest import iter_articles, iter_stdin_jsonl
+    from .ingest import distinct_ids
     from .report.scan_report import write_scan
     from .scan import scan as scan_articles
 
-    if not inputs and not db:
-        raise InputError("scan", "give at least one PATH, or --db FILE")
+    web = _Web(feeds, sitemaps, host_delay, keep=html_out is not None)
+    if not inputs and not db and not web.sources:
+        raise InputError("scan", "give at least one PATH, --feed, --sitemap, or --db FILE")
     options = _corpus_options(max_chars, max_line_bytes).with_(jobs=jobs)
     _check_outputs(out, html_out)
     if engine == "spark":
+        if web.sources or any(_is_url(p) for p in inputs):
+            raise InputError("scan", "--engine spark reads files; web pages need --engine local")
         _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions)
         return
     err = _stderr()
@@ -387,22 +435,18 @@ def scan(
             with Archive(db, options=options, create=False) as archive:
                 result = archive.scan(progress=bar)
         else:
-            paths = [p for p in inputs if p != "-"]
-            stream = iter_articles(
-                paths, options=options, on_error=on_error, follow_symlinks=follow_symlinks
-            )
-            if "-" in inputs:
-                stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
+            stream = _input_articles(inputs, options, on_error, follow_symlinks, id_prefix, web)
             if db:
                 with Archive(db, options=options, create=False) as archive:
-                    stream = _chain(archive.articles(), stream)
+                    stream = distinct_ids(_chain(archive.articles(), stream), on_error)
                     result = scan_articles(stream, options=options, progress=bar)
             else:
+                stream = distinct_ids(stream, on_error)
                 result = scan_articles(stream, options=options, progress=bar)
     result.failed = errors + result.failed
     if out:
         write_scan(result, Path(out))
-    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks)
+    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks, id_prefix, web.kept)
     if result.failed:
         sys.exit(1)
 
@@ -428,13 +472,16 @@ def _show_scan(
     html_out: str | None,
     options: Options,
     follow_symlinks: bool = False,
+    id_prefix: str = "",
+    fetched: dict[str, Article] | None = None,
 ) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
     stderr when stdout carries JSONL)."""
     from .report.scan_report import pair_dict, render_scan
 
     if html_out:
-        write_atomic(html_out, _scan_html(result, inputs, db, options, follow_symlinks))
+        html = _scan_html(result, inputs, db, options, follow_symlinks, id_prefix, fetched)
+        write_atomic(html_out, html)
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json_text(pair_dict(p)))
@@ -484,28 +531,24 @@ def _scan_html(
     db: str | None,
     options: Options,
     follow_symlinks: bool = False,
+    id_prefix: str = "",
+    fetched: dict[str, Article] | None = None,
 ) -> str:
     """The scan overview, with side-by-side views of the strongest pairs (re-compared:
     a scan keeps only verdicts, not passages)."""
     from .archive import Archive
     from .compare import compare_prepared, prepare
-    from .ingest import iter_articles
     from .report.html import scan_html
 
     best = sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]
     wanted = {x for p in best for x in (p.a, p.b)}
-    found = {}
+    found = {i: a for i, a in (fetched or {}).items() if i in wanted}
     if db:
         with Archive(db, options=options, create=False) as archive:
-            found = {i: archive.get(i) for i in wanted}
-    for art in iter_articles(
-        [p for p in inputs if p != "-"],
-        options=options,
-        on_error=lambda exc: None,
-        follow_symlinks=follow_symlinks,
-    ):
-        if art.id in wanted and art.id not in found:
-            found[art.id] = art
+            found.update({i: archive.get(i) for i in wanted if i not in found})
+    with warnings.catch_warnings():  # the inputs were reported on while scanned
+        warnings.simplefilter("ignore", InputWarning)
+        found.update(_wanted_articles(inputs, options, follow_symlinks, id_prefix, wanted, found))
     prepared = {i: prepare(a, options) for i, a in found.items()}
     views = [
         compare_prepared(prepared[p.a], prepared[p.b], options)
@@ -513,6 +556,108 @@ def _scan_html(
         if p.a in prepared and p.b in prepared
     ]
     return scan_html(result.pairs, result.families, views, articles=result.articles)
+
+
+def _wanted_articles(
+    inputs: tuple[str, ...],
+    options: Options,
+    follow_symlinks: bool,
+    id_prefix: str,
+    wanted: set[str],
+    found: dict[str, Article],
+) -> dict[str, Article]:
+    """The articles of ``wanted`` ids not in ``found``, read again from the inputs."""
+    from .ingest import iter_articles, with_id_prefix
+
+    out: dict[str, Article] = {}
+    stream = iter_articles(
+        [p for p in inputs if p != "-" and not _is_url(p)],
+        options=options,
+        on_error=lambda exc: None,
+        follow_symlinks=follow_symlinks,
+    )
+    for art in with_id_prefix(stream, id_prefix, lambda exc: None):
+        if art.id in wanted and art.id not in found and art.id not in out:
+            out[art.id] = art
+    return out
+
+
+def _input_articles(
+    inputs: tuple[str, ...],
+    options: Options,
+    on_error: Callable[[InputError], None],
+    follow_symlinks: bool,
+    id_prefix: str,
+    web: _Web | None = None,
+) -> Any:
+    """The articles of the inputs, ids prefixed: JSONL on stdin ("-") first, then
+    files, folders and globs, then web pages (URL arguments, feeds, sitemaps)."""
+    from .ingest import iter_articles, iter_stdin_jsonl, with_id_prefix
+
+    paths = [p for p in inputs if p != "-" and not _is_url(p)]
+    stream = iter_articles(
+        paths, options=options, on_error=on_error, follow_symlinks=follow_symlinks
+    )
+    if "-" in inputs:
+        stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
+    if web is not None:
+        urls = tuple(p for p in inputs if _is_url(p))
+        stream = _chain(stream, web.articles(urls, options, on_error))
+    return with_id_prefix(stream, id_prefix, on_error)
+
+
+def _is_url(value: str) -> bool:
+    return value.strip().lower().startswith(("http://", "https://"))
+
+
+class _Web:
+    """The web inputs of one run (URL arguments, feeds, sitemaps) and one polite
+    fetcher for them all; with ``keep``, the pages read are kept for the HTML view
+    (fetched once, at the rate a site allows)."""
+
+    def __init__(
+        self,
+        feeds: tuple[str, ...],
+        sitemaps: tuple[str, ...],
+        host_delay: float | None,
+        keep: bool = False,
+    ) -> None:
+        self.feeds, self.sitemaps, self.host_delay = feeds, sitemaps, host_delay
+        self.sources = feeds + sitemaps
+        self.kept: dict[str, Article] | None = {} if keep else None
+
+    def fetcher(self, options: Options) -> Any:
+        from .fetch import HOST_DELAY, Fetcher
+        from .ingest import input_byte_limit
+
+        delay = HOST_DELAY if self.host_delay is None else self.host_delay
+        return Fetcher(host_delay=delay, max_bytes=input_byte_limit(options))
+
+    def articles(
+        self, urls: tuple[str, ...], options: Options, on_error: Callable[[InputError], None]
+    ) -> Any:
+        """The pages of URL arguments, then of each feed, then of each sitemap."""
+        if not urls and not self.sources:
+            return
+        from .fetch import article_from_url, iter_feed, iter_sitemap
+
+        fetcher = self.fetcher(options)
+        for url in urls:
+            try:
+                yield self._keep(article_from_url(url, fetcher, options=options))
+            except InputError as exc:
+                on_error(exc)
+        for feed in self.feeds:
+            for art in iter_feed(feed, fetcher, options=options, on_error=on_error):
+                yield self._keep(art)
+        for sitemap in self.sitemaps:
+            for art in iter_sitemap(sitemap, fetcher, options=options, on_error=on_error):
+                yield self._keep(art)
+
+    def _keep(self, art: Article) -> Article:
+        if self.kept is not None:
+            self.kept[art.id] = art
+        return art
 
 
 def _chain(*streams: Any) -> Any:
@@ -534,7 +679,7 @@ def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@click.argument("inputs", nargs=-1, metavar="PATH...")
 @click.option(
     "--db",
     "db",
@@ -558,6 +703,10 @@ def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
 )
 @_max_line_bytes
 @_follow_symlinks
+@_id_prefix
+@_feeds
+@_sitemaps
+@_host_delay
 @click.option(
     "--progress-log",
     type=click.Path(dir_okay=False),
@@ -573,31 +722,39 @@ def add(
     batch_size: int,
     max_line_bytes: int,
     follow_symlinks: bool,
+    id_prefix: str,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    host_delay: float | None,
     progress_log: str | None,
 ) -> None:
     """Add articles to an archive (incremental; re-adding is recognised and skipped).
 
-    Each batch is one transaction: an interrupted add leaves the archive consistent,
-    and running it again resumes without duplicates.
+    PATH is as for scan (files, folders, globs, .warc/.warc.gz, page URLs, "-"). Each
+    batch is one transaction: an interrupted add leaves the archive consistent, and
+    running it again resumes without duplicates. Two inputs with one id are reported,
+    never merged: --id-prefix keeps runs apart.
 
     \b
     Examples:
       newstrace add demo/corpus.jsonl --db archive.db
       newstrace add scraped/ --db archive.db
+      newstrace add demo/corpus/ --db archive.db --id-prefix demo/
+      newstrace add crawl/*.warc.gz --db archive.db
+      newstrace add --feed https://example.com/rss.xml --db archive.db
     """
     from .archive import Archive
-    from .ingest import iter_articles, iter_stdin_jsonl
+    from .ingest import distinct_ids
 
+    web = _Web(feeds, sitemaps, host_delay)
+    if not inputs and not web.sources:
+        raise InputError("add", "give at least one PATH, --feed or --sitemap")
     options = Options(max_chars=max_chars, batch_size=batch_size, max_line_bytes=max_line_bytes)
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
-    paths = [p for p in inputs if p != "-"]
-    stream = iter_articles(
-        paths, options=options, on_error=on_error, follow_symlinks=follow_symlinks
-    )
-    if "-" in inputs:
-        stream = _chain(iter_stdin_jsonl(options=options, on_error=on_error), stream)
+    stream = _input_articles(inputs, options, on_error, follow_symlinks, id_prefix, web)
+    stream = distinct_ids(stream, on_error)
     with Archive(db, options=options) as archive, _Bar(err) as bar:
         report = archive.add(stream, on_batch=_on_batch(bar, progress_log))
         for exc in archive.errors:
@@ -613,7 +770,7 @@ def add(
 
 
 @main.command()
-@click.argument("article", metavar="FILE")
+@click.argument("article", metavar="FILE|URL")
 @click.option("--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -625,41 +782,77 @@ def add(
     show_default=True,
     help="Candidates to verify.",
 )
+@_host_delay
 @guarded
-def check(article: str, db: str, fmt: str, top: int) -> None:
+def check(article: str, db: str, fmt: str, top: int, host_delay: float | None) -> None:
     """Check one article against the archive: matches, relation, source, drifts.
+
+    FILE|URL is a text or HTML file, "-" for standard input, the URL of a web page
+    (fetched politely: robots.txt, timeouts, retries), or a web archive (.warc,
+    .warc.gz), whose HTML pages are each checked (with --format json: one JSON object
+    per page and line).
 
     \b
     Examples:
       newstrace check incoming.html --db archive.db
+      newstrace check https://example.com/news/story.html --db archive.db
+      newstrace check today.warc.gz --db archive.db --format json > matches.jsonl
       newstrace check - --db archive.db --format json < story.txt
     """
-    import time
-
     from .archive import Archive
-    from .report.scan_report import match_dict, render_matches
+    from .ingest import WARC_SUFFIXES
 
     options = Options(check_candidates=top)
-    art = _read(article, options)
+    if article.lower().endswith(WARC_SUFFIXES) and not _is_url(article):
+        _check_warc(article, db, fmt, options)
+        return
+    if _is_url(article):
+        from .fetch import article_from_url
+
+        fetcher = _Web((), (), host_delay).fetcher(options)
+        art = article_from_url(article.strip(), fetcher, options=options)
+    else:
+        art = _read(article, options)
     with Archive(db, options=options, create=False) as archive:
-        t0 = time.perf_counter()
-        matches = archive.check(art)
-        ms = (time.perf_counter() - t0) * 1000
-        size = len(archive)
+        _check_one(archive, art, fmt, indent=2)
+
+
+def _check_one(archive: Any, art: Article, fmt: str, indent: int | None = None) -> None:
+    """One article checked against the archive, shown as text or one JSON object."""
+    import time
+
+    from .report.scan_report import match_dict, render_matches
+
+    t0 = time.perf_counter()
+    matches = archive.check(art)
+    ms = (time.perf_counter() - t0) * 1000
+    size = len(archive)
     if fmt == "json":
-        click.echo(
-            json_text(
-                {
-                    "article": art.origin or art.id,
-                    "archived": size,
-                    "milliseconds": round(ms, 2),
-                    "matches": [match_dict(m) for m in matches],
-                },
-                indent=2,
-            )
-        )
+        found = {
+            "article": art.origin or art.id,
+            "archived": size,
+            "milliseconds": round(ms, 2),
+            "matches": [match_dict(m) for m in matches],
+        }
+        if art.url:
+            found["url"] = art.url
+        click.echo(json_text(found, indent=indent))
     else:
         render_matches(matches, Console(), art.origin or art.id, ms, size)
+
+
+def _check_warc(path: str, db: str, fmt: str, options: Options) -> None:
+    """Each HTML page of a web archive checked; bad records reported, exit 1 if any."""
+    from .archive import Archive
+    from .ingest import iter_articles
+
+    errors: list[InputError] = []
+    on_error = _collect_errors(_stderr(), errors)
+    with Archive(db, options=options, create=False) as archive:
+        for art in iter_articles([path], options=options, on_error=on_error):
+            _check_one(archive, art, fmt)
+    if errors:
+        sys.exit(1)
 
 
 @main.command()

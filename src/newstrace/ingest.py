@@ -1,4 +1,9 @@
-"""Ingest stage: files, HTML and JSONL in, clean ``Article`` objects out.
+"""Ingest stage: files, HTML, JSONL and web archives in, clean ``Article`` objects out.
+
+Ids follow one rule: a file's is its path inside the folder argument without the
+article suffix (:func:`file_id`), a JSONL record's its ``id``, a WARC record's or web
+page's its URL (``warc.py``, ``fetch.py``); :func:`with_id_prefix` and
+:func:`distinct_ids` namespace them and report collisions.
 
 Decoding is the only transformation applied to a plain-text file, so every offset the
 later stages report points into exactly the text a user gets by decoding the file
@@ -21,7 +26,9 @@ import warnings
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any, cast, overload
 
@@ -37,22 +44,33 @@ __all__ = [
     "article_from_html",
     "article_from_text",
     "decode",
+    "decode_page",
+    "distinct_ids",
+    "duplicate_id_error",
+    "file_id",
     "input_byte_limit",
     "iter_articles",
+    "iter_named_paths",
     "iter_paths",
     "iter_stdin_jsonl",
     "jsonl_line_value",
     "looks_like_path",
+    "normalise_time",
+    "page_times",
     "parse_json",
     "path_name",
     "read_article",
     "read_stdin_article",
+    "with_id_prefix",
 ]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".txt.gz")
 ARTICLE_SUFFIXES = HTML_SUFFIXES + JSONL_SUFFIXES + TEXT_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz")
+INPUT_SUFFIXES = ARTICLE_SUFFIXES + WARC_SUFFIXES
+"""What a folder is searched for: article files and web archives."""
 
 MAX_ID_CHARS = 1000
 """The longest article id accepted anywhere: file names, JSONL, the Python API (and the
@@ -139,6 +157,33 @@ def decode(data: bytes, origin: str) -> str:
     if controls > max(8, len(text) // 100):
         raise InputError(origin, "binary file (control characters), not an article")
     return text
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_CHARSET_PARAM_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_CHARSET_SNIFF = 4096
+"""Bytes of a page searched for a ``<meta charset>`` when the server named none."""
+
+
+def decode_page(data: bytes, content_type: str | None, origin: str) -> str:
+    """A fetched or archived page's bytes as text: the charset its Content-Type names,
+    else its ``<meta charset>``, else :func:`decode`'s rules (UTF-8, else cp1252). A
+    charset that is unknown, or that the bytes do not follow, falls back to
+    :func:`decode` (a page's declaration is often wrong)."""
+    m = _CHARSET_PARAM_RE.search(content_type or "")
+    found = m.group(1) if m else None
+    if found is None:
+        meta = _CHARSET_RE.search(data[:_CHARSET_SNIFF])
+        found = meta.group(1).decode("ascii", "replace") if meta else None
+    if found and found.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            text = data.decode(found)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            if "\x00" not in text:
+                return text
+    return decode(data, origin)
 
 
 def _decode_legacy(data: bytes, origin: str) -> str:
@@ -270,12 +315,20 @@ def article_from_html(
     origin: str | None = None,
     url: str | None = None,
     options: Options = DEFAULT_OPTIONS,
+    listed_time: str | None = None,
+    capture_time: str | None = None,
     **meta: str | None,
 ) -> Article:
     """An article from an HTML page: body text and metadata through trafilatura.
 
     Metadata given in ``meta`` (title, site, published, author) wins over what the page
-    says. ``Article.text`` is the extracted text; offsets point into it.
+    says. ``Article.text`` is the extracted text; offsets point into it. The publication
+    time is, first found: ``meta["published"]``, the page's own timestamp (time of day
+    kept, see :func:`page_times`), ``listed_time`` (a feed's or news sitemap's time for
+    the page), the page's own date (trafilatura: the day only), ``capture_time`` (when a
+    crawler fetched it, e.g. WARC-Date: the latest it can have been published). Times
+    found here are normalised (:func:`normalise_time`); a time given in ``meta`` is kept
+    as given. A modified time is never taken for the publication time.
     """
     name = _valid(origin or id)
     html = _valid(html)
@@ -297,15 +350,23 @@ def article_from_html(
         title=meta.get("title") or doc.get("title"),
         url=_valid(url) or doc.get("url"),
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
-        published=meta.get("published") or _published_time(html) or doc.get("date"),
+        published=meta.get("published")
+        or _first_time(
+            page_times(html).published,
+            listed_time,
+            _not_after(doc.get("date"), capture_time),
+            capture_time,
+        ),
         author=meta.get("author") or doc.get("author"),
         origin=name,
         format="html",
     )
 
 
-# Publication time with time of day from the page's metadata (trafilatura keeps the day
-# only): meta article:published_time and friends, JSON-LD datePublished, itemprop, <time>.
+# Publication and modification times with time of day from the page's metadata
+# (trafilatura keeps the day only): meta article:published_time and friends, JSON-LD
+# datePublished / dateModified, itemprop, <time datetime>. The two are kept apart: a page
+# that gives only its modified time has no publication time from here.
 _META_TIME_NAMES = (
     "article:published_time",
     "og:article:published_time",
@@ -318,6 +379,14 @@ _META_TIME_NAMES = (
     "parsely-pub-date",
     "sailthru.date",
 )
+_META_MODIFIED_NAMES = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "last-modified",
+    "dcterms.modified",
+)
 _TIMESTAMP_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _META_RE = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
@@ -325,43 +394,120 @@ _LDJSON_RE = re.compile(
     r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
 )
 _TIME_TAG_RE = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
-_ITEMPROP_RE = re.compile(r"<[^>]*\bitemprop\s*=\s*[\"']datePublished[\"'][^>]*>", re.IGNORECASE)
+_ITEMPROP_RE = re.compile(
+    r"<[^>]*\bitemprop\s*=\s*[\"']date(Published|Modified)[\"'][^>]*>", re.IGNORECASE
+)
+_HEAD_CHARS = 200_000
+"""How far into a page its time metadata is looked for."""
 
 
-def _published_time(html: str) -> str | None:
-    """The page's publication timestamp (ISO 8601 with time of day, zone as given) from
-    its metadata, or None when the page gives no time of day."""
-    head = html[:200_000]
+@dataclass(frozen=True, slots=True)
+class PageTimes:
+    """A page's own publication and modification timestamps (normalised), or None."""
+
+    published: str | None
+    modified: str | None
+
+
+def page_times(html: str) -> PageTimes:
+    """The page's own publication and modification timestamps, each only when the page
+    gives a time of day (a bare date is left to trafilatura), normalised."""
+    head = html[:_HEAD_CHARS]
+    found: dict[str, str] = {}
     for tag in _META_RE.findall(head):
-        attrs = {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR_RE.findall(tag)}
+        attrs = _attrs(tag)
         name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        value = attrs.get("content") or ""
-        if name in _META_TIME_NAMES and _TIMESTAMP_RE.match(value):
-            return value.strip()
+        kind = "published" if name in _META_TIME_NAMES else "modified"
+        if name in _META_TIME_NAMES or name in _META_MODIFIED_NAMES:
+            _keep(found, kind, attrs.get("content"))
     for block in _LDJSON_RE.findall(head):
         try:
-            found = _ld_date(json.loads(block))
+            node = json.loads(block)
         except (ValueError, RecursionError):
             continue
-        if found:
-            return found
-    for tag in _ITEMPROP_RE.findall(head):
-        attrs = {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR_RE.findall(tag)}
-        value = attrs.get("content") or attrs.get("datetime") or ""
-        if _TIMESTAMP_RE.match(value):
-            return value.strip()
-    m = _TIME_TAG_RE.search(head)
-    if m is not None and _TIMESTAMP_RE.match(m.group(1)):
-        return m.group(1).strip()
+        _keep(found, "published", _ld_date(node, "datePublished"))
+        _keep(found, "modified", _ld_date(node, "dateModified"))
+    for m in _ITEMPROP_RE.finditer(head):
+        attrs = _attrs(m.group())
+        kind = "published" if m.group(1).lower() == "published" else "modified"
+        _keep(found, kind, attrs.get("content") or attrs.get("datetime"))
+    tag_time = _TIME_TAG_RE.search(head)
+    if tag_time is not None:
+        _keep(found, "published", tag_time.group(1))
+    return PageTimes(found.get("published"), found.get("modified"))
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR_RE.findall(tag)}
+
+
+def _keep(found: dict[str, str], kind: str, value: str | None) -> None:
+    """Keep the first timestamp with a time of day found for ``kind``."""
+    if kind not in found and value and _TIMESTAMP_RE.match(value):
+        found[kind] = normalise_time(value) or value.strip()
+
+
+def _not_after(day: str | None, capture_time: str | None) -> str | None:
+    """trafilatura's date for a page, unless it falls after the page was captured: a
+    date guessed from the text (a page without date metadata) can be wrong."""
+    captured = normalise_time(capture_time) if capture_time else None
+    if day and captured and day.strip()[:10] > captured[:10]:
+        return None
+    return day
+
+
+def _first_time(*values: str | None) -> str | None:
+    """The first value that is a time, normalised (None when none is)."""
+    for value in values:
+        if value and value.strip():
+            return normalise_time(value) or value.strip()
     return None
 
 
-def _ld_date(node: Any, depth: int = 0) -> str | None:
-    """datePublished of the first JSON-LD node that has one with a time of day."""
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ZONE_DIGITS_RE = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def normalise_time(value: str) -> str | None:
+    """One form for every time a page, feed or WARC gives: a date stays ``YYYY-MM-DD``; a
+    timestamp with a zone (ISO 8601, "Z", "+0100", or RFC 2822 as feeds and HTTP write
+    it) becomes UTC ``YYYY-MM-DDTHH:MM:SSZ``, so that times compare as strings too; one
+    without a zone stays local ``YYYY-MM-DDTHH:MM:SS``. None for anything else."""
+    s = value.strip()
+    if _DATE_RE.match(s):
+        try:
+            return date.fromisoformat(s).isoformat()
+        except ValueError:
+            return None
+    stamp = _parse_timestamp(s)
+    if stamp is None:
+        return None
+    if stamp.tzinfo is None:
+        return stamp.isoformat(timespec="seconds")
+    utc = stamp.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="seconds") + "Z"
+
+
+def _parse_timestamp(s: str) -> datetime | None:
+    iso = s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s
+    iso = _ZONE_DIGITS_RE.sub(r"\1:\2", iso)
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _ld_date(node: Any, key: str, depth: int = 0) -> str | None:
+    """``key`` (datePublished, dateModified) of the first JSON-LD node that has one with
+    a time of day."""
     if depth > 6:
         return None
     if isinstance(node, dict):
-        value = node.get("datePublished")
+        value = node.get(key)
         if isinstance(value, str) and _TIMESTAMP_RE.match(value):
             return value.strip()
         children: Iterable[Any] = node.values()
@@ -371,7 +517,7 @@ def _ld_date(node: Any, depth: int = 0) -> str | None:
         return None
     for child in children:
         if isinstance(child, dict | list):
-            found = _ld_date(child, depth + 1)
+            found = _ld_date(child, key, depth + 1)
             if found:
                 return found
     return None
@@ -632,25 +778,29 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def read_article(path: Path | str, *, options: Options = DEFAULT_OPTIONS) -> Article:
-    """Read one article from a text or HTML file (``.gz`` allowed); the id is the file stem."""
+def read_article(
+    path: Path | str, *, options: Options = DEFAULT_OPTIONS, name: str | None = None
+) -> Article:
+    """Read one article from a text or HTML file (``.gz`` allowed). The id is ``name``
+    (the path relative to the folder or glob it was found through; default: the file
+    name) without its article suffix: see :func:`file_id`."""
     path = Path(path)
     origin = path_name(path)
-    name = path.name.lower()
-    if name.endswith(JSONL_SUFFIXES):
+    if path.name.lower().endswith(JSONL_SUFFIXES):
         raise InputError(
             origin, "a JSONL file holds many articles; use scan/add, or pass one article file"
         )
     data = _read_bytes(path, origin, input_byte_limit(options))
-    return article_from_file_bytes(data, path_name(path.name), origin, options=options)
+    return article_from_file_bytes(data, name or path_name(path.name), origin, options=options)
 
 
 def article_from_file_bytes(
     data: bytes, name: str, origin: str, *, options: Options = DEFAULT_OPTIONS
 ) -> Article:
     """One article from the bytes of a text or HTML file called ``name`` (``.gz``
-    allowed; the id is the name without its suffix). Engines that fetch files
-    themselves (Spark) read them through here, so ids and errors match a local read.
+    allowed): a file name, or a POSIX path relative to the folder it was found in; the
+    id is :func:`file_id` of it. Engines that fetch files themselves (Spark) read them
+    through here, so ids and errors match a local read.
     Over :func:`input_byte_limit` bytes, compressed or not, the file is refused."""
     name, origin = path_name(name), path_name(origin)
     limit = input_byte_limit(options)
@@ -660,15 +810,18 @@ def article_from_file_bytes(
     if lower.endswith(".gz"):
         data = _gunzip(data, origin, limit)
     text = decode(data, origin)
-    stem = _article_id(name)
+    stem = file_id(name)
     if lower.endswith(HTML_SUFFIXES) or _looks_like_html(text):
         return article_from_html(text, id=stem, origin=origin, options=options)
     _require_text(text, origin, options)
     return Article(id=_check_id(stem, origin), text=text, origin=origin, format="text")
 
 
-def _article_id(name: str) -> str:
-    """The file name without its article suffix ("report.v1.txt" -> "report.v1")."""
+def file_id(name: str) -> str:
+    """The id of an article file: its name, or its POSIX path relative to the folder
+    (or the fixed part of the glob) it was found through, without the article suffix
+    ("report.v1.txt" -> "report.v1", "courier/news/index.html" -> "courier/news/index").
+    Keeping the suffix out keeps the ids of flat folders what they always were."""
     lower = name.lower()
     for suffix in sorted(ARTICLE_SUFFIXES, key=len, reverse=True):
         if lower.endswith(suffix) and len(name) > len(suffix):
@@ -856,22 +1009,51 @@ def iter_paths(
     symbolic links that lead out of the folder, which are followed only with
     ``follow_symlinks``. Links inside the folder are followed.
     """
+    for path, _ in iter_named_paths(inputs, on_error=on_error, follow_symlinks=follow_symlinks):
+        yield path
+
+
+def iter_named_paths(
+    inputs: Iterable[str | Path],
+    *,
+    on_error: Callable[[InputError], None] | None = None,
+    follow_symlinks: bool = False,
+) -> Iterator[tuple[Path, str]]:
+    """:func:`iter_paths` with each file's name for its id: the POSIX path relative to
+    the folder argument, or to the glob's folder (the part before its first wildcard),
+    or the file name of a file argument."""
     report = on_error or _raise
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            yield from _walk(path, report, follow_symlinks)
+            for found in _walk(path, report, follow_symlinks):
+                yield found, _relative_name(found, path)
         elif any(c in str(item) for c in "*?[") and not path.exists():
             base = Path(path.anchor) if path.is_absolute() else Path()
             pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else str(path)
+            fixed = base.joinpath(*_fixed_parts(Path(pattern)))
             for match in sorted(base.glob(pattern)):
                 kind = _file_kind(match)
                 if kind == "file":
-                    yield match
+                    yield match, _relative_name(match, fixed)
                 elif kind != "folder":
                     report(SkippedInput(path_name(match), kind))
         else:
-            yield path
+            yield path, path_name(path.name)
+
+
+def _fixed_parts(pattern: Path) -> tuple[str, ...]:
+    """The folders of a glob pattern before its first wildcard ("a/*/x.txt" -> ("a",))."""
+    parts = pattern.parts[:-1]
+    for i, part in enumerate(parts):
+        if any(c in part for c in "*?["):
+            return parts[:i]
+    return parts
+
+
+def _relative_name(path: Path, root: Path) -> str:
+    """``path`` inside ``root`` with POSIX separators, as ids show it."""
+    return path_name(path.relative_to(root).as_posix())
 
 
 def _file_kind(path: Path) -> str:
@@ -945,7 +1127,7 @@ def _walk(
                 stack.append(iter(_entries(path, report)))
         elif kind != "file":
             report(SkippedInput(name, kind))
-        elif path.name.lower().endswith(ARTICLE_SUFFIXES):
+        elif path.name.lower().endswith(INPUT_SUFFIXES):
             yield path
         else:
             suffix = "".join(Path(path_name(path.name)).suffixes[-2:]) or "no suffix"
@@ -954,7 +1136,7 @@ def _walk(
                     name,
                     f"not an article file ({suffix}; articles are .txt, "
                     ".text, .md, .html, .htm, .xhtml, .jsonl, .ndjson, "
-                    "or .gz of these)",
+                    "or .gz of these, and web archives .warc, .warc.gz)",
                 )
             )
 
@@ -985,21 +1167,80 @@ def iter_articles(
     on_error: Callable[[InputError], None] = _raise,
     follow_symlinks: bool = False,
 ) -> Iterator[Article]:
-    """Every article in the given files, folders, globs and JSONL files, streamed.
+    """Every article in the given files, folders, globs, JSONL files and web archives
+    (WARC), streamed. Ids follow one rule for every kind of input (see the README):
+    files get :func:`file_id` of their path inside the folder argument, JSONL records
+    their ``id``, WARC records their URL.
 
-    A bad input (or a bad JSONL line, or a file in a folder that is not read: see
-    :func:`iter_paths`) is passed to ``on_error``; the default raises, a scan passes a
-    function that records the error and goes on. ``follow_symlinks`` follows symbolic
-    links that lead out of a folder.
+    A bad input (or a bad JSONL line or WARC record, or a file in a folder that is not
+    read: see :func:`iter_paths`) is passed to ``on_error``; the default raises, a scan
+    passes a function that records the error and goes on. ``follow_symlinks`` follows
+    symbolic links that lead out of a folder. Ids are not checked for collisions here:
+    :func:`distinct_ids` does that over everything a run reads.
     """
-    for path in iter_paths(inputs, on_error=on_error, follow_symlinks=follow_symlinks):
+    named = iter_named_paths(inputs, on_error=on_error, follow_symlinks=follow_symlinks)
+    for path, name in named:
         try:
-            if path.name.lower().endswith(JSONL_SUFFIXES):
+            lower = path.name.lower()
+            if lower.endswith(JSONL_SUFFIXES):
                 yield from _iter_jsonl(path, options, on_error)
+            elif lower.endswith(WARC_SUFFIXES):
+                from .warc import iter_warc
+
+                yield from iter_warc(path, options=options, on_error=on_error)
             else:
-                yield read_article(path, options=options)
+                yield read_article(path, options=options, name=name)
         except InputError as exc:
             on_error(exc)
+
+
+def with_id_prefix(
+    articles: Iterable[Article], prefix: str, on_error: Callable[[InputError], None] = _raise
+) -> Iterator[Article]:
+    """The articles with ``prefix`` put before each id as given (``--id-prefix``: one
+    run's inputs kept apart from another's in one archive); an id that grows past
+    :data:`MAX_ID_CHARS` goes to ``on_error``."""
+    for art in articles:
+        if not prefix:
+            yield art
+            continue
+        origin = art.origin or art.id
+        try:
+            yield replace(art, id=_check_id(_valid(prefix) + art.id, origin))
+        except InputError as exc:
+            on_error(exc)
+
+
+def distinct_ids(
+    articles: Iterable[Article], on_error: Callable[[InputError], None] = _raise
+) -> Iterator[Article]:
+    """The articles with ids not seen before in the stream; each later one is reported,
+    never dropped silently. An id met again with other text is an :class:`InputError`
+    (worded as the scan words it); the same input given twice, or the same id with the
+    same text (a page captured twice), is a :class:`SkippedInput` naming the first (said,
+    not a failure). Holds one short entry per id, as a scan holds its articles anyway."""
+    seen: dict[str, tuple[str, bytes]] = {}
+    for art in articles:
+        origin = art.origin or art.id
+        digest = hashlib.blake2b(art.text.encode("utf-8", "surrogatepass"), digest_size=8)
+        first = seen.get(art.id)
+        if first is None:
+            seen[art.id] = (origin, digest.digest())
+            yield art
+        elif first[0] == origin:
+            on_error(SkippedInput(origin, "given twice, read once"))
+        elif first[1] == digest.digest():
+            on_error(
+                SkippedInput(origin, f"id {art.id!r} with the same text as {first[0]}, read once")
+            )
+        else:
+            on_error(duplicate_id_error(origin, art.id))
+
+
+def duplicate_id_error(origin: str, art_id: str) -> InputError:
+    """The error for an article whose id an earlier input already has, worded as the
+    scan and the Spark engine word it (their reports must match line for line)."""
+    return InputError(origin, f"duplicate id {art_id!r}, skipped")
 
 
 def content_hash(text: str) -> str:
