@@ -35,12 +35,12 @@ import numpy as np
 from reuse_data import DATA, counter_pairs, meter_pairs
 
 from newstrace.compare import Prepared, prepare
+from newstrace.corpus import CorpusFingerprinter, screen_candidates, verify_pair
 from newstrace.ingest import article_from_record, read_article
 from newstrace.lsh import candidate_pairs
 from newstrace.model import Article
 from newstrace.options import DEFAULT_OPTIONS
 from newstrace.preverdict import PREVERDICT_FEATURES, expand, pair_features
-from newstrace.corpus import CorpusFingerprinter, screen_candidates, verify_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src" / "newstrace" / "models" / "preverdict.json"
