@@ -13,8 +13,9 @@ other). Linked sentences are grouped into passages of consecutive sentences.
 from __future__ import annotations
 
 import math
+import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 
@@ -36,10 +37,34 @@ _SHORT_PRIOR = 1.0
 
 @dataclass(frozen=True, slots=True)
 class Matrix:
-    """Pairwise sentence scores and the pieces they were made of."""
+    """Pairwise sentence scores and the pieces they were made of.
+
+    Term weights are kept per article as arrays (each article's distinct terms, in
+    ``_ArticleTerms`` order); ``weights`` gives them keyed by term, built on first use
+    only: scoring needs none, and many candidate pairs never ask.
+    """
 
     score: np.ndarray  # (na, nb) in [0, 1]
-    weights: dict[str, float]
+    _names: tuple[list[str], list[str]]
+    _values: tuple[np.ndarray, np.ndarray]
+    _memo: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Each term of either article with its weight (a shared term has one weight)."""
+        w = self._memo.get("weights")
+        if w is None:
+            (names_a, names_b), (values_a, values_b) = self._names, self._values
+            w = dict(zip(names_a, values_a.tolist(), strict=True))
+            w.update(zip(names_b, values_b.tolist(), strict=True))
+            self._memo["weights"] = w
+        return w
+
+
+def _new_serial() -> int:
+    """A random 128-bit serial: unique across processes too, where a counter would not
+    be (TermStats are pickled to scan workers and Spark executors, which make their own)."""
+    return uuid.uuid4().int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +80,9 @@ class TermStats:
     documents: int
     # Weight factors already computed: a scan asks for the same terms in every pair.
     _factors: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # Names this instance in the factors each article keeps (never reused by another
+    # instance, unlike id(): an article's cached factors cannot outlive their corpus).
+    serial: int = field(default_factory=_new_serial, compare=False, repr=False)
 
     def rarity(self, t: str) -> float:
         """log(1 + N/df), scaled to (0, 1]; unseen terms count as unique."""
@@ -73,30 +101,119 @@ class TermStats:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class _ArticleTerms:
+    """One article's terms as integer arrays, made once and kept with the article, so
+    that a pair works on numbers: a union by sorted ids, weights by indexing, sentence
+    weights and incidence matrices from the flattened occurrences.
+
+    Ids are Python's ``hash()`` of the term: fine within one process, but string
+    hashing is salted per process, so what an article keeps is tagged with the salt
+    it was made under (``_hash_salt``) and made again after unpickling elsewhere. Two
+    terms sharing a 64-bit hash is not a case worth guarding.
+    """
+
+    ids: np.ndarray  # int64, each distinct term once, ascending
+    names: list[str]  # the terms, in ``ids`` order
+    counts: np.ndarray  # sentences holding each term
+    rank: np.ndarray  # each term's place in the article's terms sorted as strings
+    rows: np.ndarray  # sentence of each (sentence, term) occurrence
+    cols: np.ndarray  # its term, as an index into ``ids``; sentence by sentence, in each
+    # sentence's set iteration order (the order that summing the set's weights takes)
+
+
+_SALT_PROBE = "newstrace.align"
+"""A fixed string whose hash tells one process's string-hash salt from another's."""
+
+
+def _hash_salt() -> int:
+    """This process's string-hash salt, as the hash of a fixed string (cached in it)."""
+    return hash(_SALT_PROBE)
+
+
+def _article_terms(side: Side) -> _ArticleTerms:
+    """The article's ``_ArticleTerms``, made on first use (in this process)."""
+
+    def make() -> _ArticleTerms:
+        flat = list(chain.from_iterable(side.terms))
+        counted = Counter(flat)
+        names = list(counted)
+        hashes = np.fromiter(map(hash, names), dtype=np.int64, count=len(names))
+        order = np.argsort(hashes, kind="stable")
+        names = [names[k] for k in order.tolist()]
+        counts = np.fromiter(counted.values(), dtype=np.intp, count=len(order))[order]
+        rank = np.empty(len(names), dtype=np.intp)
+        rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        index = dict(zip(names, range(len(names)), strict=True))
+        lengths = np.fromiter(map(len, side.terms), dtype=np.intp, count=len(side.terms))
+        return _ArticleTerms(
+            ids=hashes[order],
+            names=names,
+            counts=counts,
+            rank=rank,
+            rows=np.repeat(np.arange(len(side.terms), dtype=np.intp), lengths),
+            cols=np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
+        )
+
+    return side.cached_for("align_terms", _hash_salt(), make)
+
+
+def _corpus_factors(side: Side, corpus: TermStats) -> np.ndarray:
+    """The corpus weight factor of each of the article's terms (``_ArticleTerms``
+    order), kept with the article for the corpus (and term order) it was made for."""
+    return side.cached_for(
+        "align_corpus_factors",
+        (corpus.serial, _hash_salt()),
+        lambda: np.array(corpus.factors(_article_terms(side).names), dtype=np.float64),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """Where the terms of both articles sit in each one's ``_ArticleTerms``."""
+
+    in_a: np.ndarray
+    in_b: np.ndarray
+
+
+def _shared_terms(ta: _ArticleTerms, tb: _ArticleTerms) -> _Shared:
+    """The terms of both articles, in the order of their strings (the order the shared
+    columns of the score's matrix product take: its sums run in that order)."""
+    if not len(ta.ids) or not len(tb.ids):
+        empty = np.zeros(0, dtype=np.intp)
+        return _Shared(empty, empty)
+    at = np.searchsorted(tb.ids, ta.ids)
+    found = tb.ids[np.minimum(at, len(tb.ids) - 1)] == ta.ids
+    in_a, in_b = np.flatnonzero(found), at[found]
+    by_name = np.argsort(ta.rank[in_a])
+    return _Shared(in_a[by_name], in_b[by_name])
+
+
+def _pair_weights(
+    a: Side, b: Side, shared: _Shared, corpus: TermStats | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's term weights in this pair: inverse sentence frequency over both
+    articles, scaled to (0, 1]; with corpus statistics, times the term's corpus factor.
+    The log of each count is taken once with ``math.log``, as per term before."""
+    ta, tb = _article_terms(a), _article_terms(b)
+    counts_a, counts_b = ta.counts.copy(), tb.counts.copy()
+    counts_a[shared.in_a] += tb.counts[shared.in_b]
+    counts_b[shared.in_b] += ta.counts[shared.in_a]
+    n = len(a.terms) + len(b.terms)
+    top = math.log(1.0 + n)
+    most = max(counts_a.max(initial=0), counts_b.max(initial=0))
+    by_count = np.array([0.0] + [math.log(1.0 + n / c) / top for c in range(1, most + 1)])
+    wa, wb = by_count[counts_a], by_count[counts_b]
+    if corpus is not None and corpus.documents >= _MIN_CORPUS:
+        wa = wa * _corpus_factors(a, corpus)
+        wb = wb * _corpus_factors(b, corpus)
+    return wa, wb
+
+
 def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str, float]:
     """Inverse sentence frequency over both articles, scaled to (0, 1]; with corpus
     statistics, multiplied by the term's rarity in the corpus."""
-    df = dict(_sentence_counts(a))  # a copy: the kept counts stay A's alone
-    for t, c in _sentence_counts(b).items():
-        df[t] = df.get(t, 0) + c
-    n = len(a.terms) + len(b.terms)
-    if not df:
-        return {}
-    top = math.log(1.0 + n)
-    by_count = [0.0] + [math.log(1.0 + n / c) / top for c in range(1, n + 1)]
-    weights = {t: by_count[c] for t, c in df.items()}
-    if corpus is not None and corpus.documents >= _MIN_CORPUS:
-        weights = {
-            t: w * f for (t, w), f in zip(weights.items(), corpus.factors(weights), strict=True)
-        }
-    return weights
-
-
-def _sentence_counts(side: Side) -> Counter[str]:
-    """How many sentences of the article hold each term, in first-use order (kept with
-    the article: counted once in C, merged per pair over distinct terms only). The order
-    makes the merged counts list terms as one pass over A's then B's sentences would."""
-    return side.cached("align_sentence_counts", lambda: Counter(chain.from_iterable(side.terms)))
+    return score_matrix(a, b, corpus).weights
 
 
 def _weight_sum(weights: dict[str, float], terms: Iterable[str]) -> float:
@@ -108,56 +225,44 @@ def _weight_sum(weights: dict[str, float], terms: Iterable[str]) -> float:
 def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
     """Score every sentence pair (vectorised: one matrix product over the terms both
     articles use; a sentence's own weight is summed over all its terms)."""
-    weights = term_weights(a, b, corpus)
+    ta, tb = _article_terms(a), _article_terms(b)
+    shared = _shared_terms(ta, tb)
+    wa_terms, wb_terms = _pair_weights(a, b, shared, corpus)
+    names = (ta.names, tb.names)
     na, nb = len(a.terms), len(b.terms)
-    if not weights or na == 0 or nb == 0:
-        return Matrix(np.zeros((na, nb)), weights)
-    wa = _sentence_weights(a.terms, weights)
-    wb = _sentence_weights(b.terms, weights)
+    if na == 0 or nb == 0 or not (len(ta.ids) or len(tb.ids)):
+        return Matrix(np.zeros((na, nb)), names, (wa_terms, wb_terms))
+    wa = _sentence_weights(ta, wa_terms, na)
+    wb = _sentence_weights(tb, wb_terms, nb)
     # Only terms of both sides can be shared: the incidence matrices need no other
     # columns (far fewer for unrelated articles, and less memory for long ones).
-    both = a.vocabulary & b.vocabulary
-    shared = np.zeros((na, nb))
-    if both:
-        vocab = {t: k for k, t in enumerate(sorted(both))}
-        w = np.fromiter((weights[t] for t in vocab), dtype=np.float64, count=len(vocab))
-        shared = (_incidence(a, vocab) * w) @ _incidence(b, vocab).T
-    dice = 2.0 * shared / np.maximum(wa[:, None] + wb[None, :], 1e-9)
+    product = np.zeros((na, nb))
+    k = len(shared.in_a)
+    if k:
+        w = wa_terms[shared.in_a]
+        product = (_incidence(ta, shared.in_a, na) * w) @ _incidence(tb, shared.in_b, nb).T
+    dice = 2.0 * product / np.maximum(wa[:, None] + wb[None, :], 1e-9)
     small = np.minimum(wa[:, None], wb[None, :])
-    contain = shared / (small + _SHORT_PRIOR)
-    return Matrix(0.5 * dice + 0.5 * contain, weights)
+    contain = product / (small + _SHORT_PRIOR)
+    return Matrix(0.5 * dice + 0.5 * contain, names, (wa_terms, wb_terms))
 
 
-def _sentence_weights(term_sets: Sequence[frozenset[str]], weights: dict[str, float]) -> np.ndarray:
-    get = weights.__getitem__
-    return np.fromiter(
-        (sum(map(get, ts)) for ts in term_sets), dtype=np.float64, count=len(term_sets)
-    )
+def _sentence_weights(terms: _ArticleTerms, weights: np.ndarray, sentences: int) -> np.ndarray:
+    """Each sentence's summed term weights. ``bincount`` adds the occurrences one by one
+    in their order, as ``sum`` over each sentence's set did: the same float sums."""
+    return np.bincount(terms.rows, weights=weights[terms.cols], minlength=sentences)
 
 
-def _incidence(side: Side, vocab: dict[str, int]) -> np.ndarray:
-    """Sentence x term 0/1 matrix over ``vocab`` (terms outside it are ignored).
-
-    Every loop runs in C: the article's flattened (sentence, term) occurrences are kept
-    with it, and a pair only maps the terms through ``vocab`` (``map`` over
-    ``dict.get``) and lets numpy place the ones."""
-    rows, flat = _occurrences(side)
-    cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.intp, count=len(flat))
+def _incidence(terms: _ArticleTerms, columns: np.ndarray, sentences: int) -> np.ndarray:
+    """Sentence x shared-term 0/1 matrix; ``columns`` gives, per column, the term's
+    index in ``terms`` (terms outside it are ignored)."""
+    column_of = np.full(len(terms.ids), -1, dtype=np.intp)
+    column_of[columns] = np.arange(len(columns))
+    cols = column_of[terms.cols]
     keep = cols >= 0
-    m = np.zeros((len(side.terms), len(vocab)), dtype=np.float64)
-    m[rows[keep], cols[keep]] = 1.0
+    m = np.zeros((sentences, len(columns)), dtype=np.float64)
+    m[terms.rows[keep], cols[keep]] = 1.0
     return m
-
-
-def _occurrences(side: Side) -> tuple[np.ndarray, list[str]]:
-    """Every term of every sentence, flattened in order, and its sentence index."""
-
-    def make() -> tuple[np.ndarray, list[str]]:
-        lengths = np.fromiter(map(len, side.terms), dtype=np.intp, count=len(side.terms))
-        rows = np.repeat(np.arange(len(side.terms), dtype=np.intp), lengths)
-        return rows, list(chain.from_iterable(side.terms))
-
-    return side.cached("align_occurrences", make)
 
 
 def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int, int]]:
@@ -249,11 +354,14 @@ def _add_second_sources(
         mine_terms, other_terms = (a.terms, b.terms) if flip else (b.terms, a.terms)
         score = m.score if flip else m.score.T  # a row per sentence of "mine"
         close = score >= options.min_context_score  # one comparison for every pair
+        close_counts = np.count_nonzero(close, axis=1).tolist()
         by_mine: dict[int, list[int]] = {}
         for i, j in links:
             mine, theirs = (i, j) if flip else (j, i)
             by_mine.setdefault(mine, []).append(theirs)
         for k, partners in by_mine.items():
+            if _only_partners_close(close_counts[k], close[k], partners):
+                continue  # the usual case, told without listing the row
             others = _other_candidates(score[k], close[k], partners)
             if not others:  # the usual case: the only close sentences are partners
                 continue
@@ -266,6 +374,12 @@ def _add_second_sources(
                     partners.append(o)
                     covered |= extra
     links |= found_links
+
+
+def _only_partners_close(count: int, close: np.ndarray, partners: list[int]) -> bool:
+    """Whether every one of the ``count`` close sentences of a row is a partner (the
+    partners are distinct): then there is no second source to look for."""
+    return count <= len(partners) and count == sum(bool(close[o]) for o in partners)
 
 
 def _other_candidates(row: np.ndarray, close: np.ndarray, partners: list[int]) -> list[int]:
@@ -310,13 +424,7 @@ def _alignment(
     tb = frozenset().union(*(b.terms[j] for j in run_b))
     score = _set_score(ta, tb, m.weights)
     if len(run_a) == 1 and len(run_b) == 1:
-        ratio = (
-            fuzz.ratio(
-                normalise(a.text[span_a.start : span_a.end]),
-                normalise(b.text[span_b.start : span_b.end]),
-            )
-            / 100.0
-        )
+        ratio = fuzz.ratio(_normalised(a, run_a[0]), _normalised(b, run_b[0])) / 100.0
         kind = "verbatim" if ratio >= options.verbatim_score else "reworded"
         score = max(score, ratio)
     elif len(run_a) == 1:
@@ -328,6 +436,17 @@ def _alignment(
     return Alignment(
         span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block
     )
+
+
+def _normalised(side: Side, i: int) -> str:
+    """Sentence ``i``'s text normalised for comparison, kept with the article: a scan
+    compares the same sentence with those of many candidates."""
+    done: dict[int, str] = side.cached("align_normalised", dict)
+    text = done.get(i)
+    if text is None:
+        span = side.spans[i]
+        text = done[i] = normalise(side.text[span.start : span.end])
+    return text
 
 
 def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> float:

@@ -88,6 +88,19 @@ class Side:
         # One name, one maker: what is kept under ``name`` is what ``make`` returns.
         return cast(_T, value)
 
+    def cached_for(self, name: str, key: object, make: Callable[[], _T]) -> _T:
+        """A view that also depends on something outside the article (``key`` names
+        it, e.g. a corpus's serial): one value is kept per name, made again when asked
+        for another key, so that the memo does not grow with every key seen."""
+        held = self._memo.get(name)
+        if held is not None:
+            held_key, value = cast(tuple[object, _T], held)
+            if held_key == key:
+                return value
+        value = make()
+        self._memo[name] = (key, value)
+        return value
+
     @property
     def cased(self) -> bool:
         """Most letters have letter case (capitals mark names), or there are no letters."""
