@@ -64,7 +64,9 @@ class Containment:
 
 def containment(a: Side, b: Side) -> Containment:
     """The containment measures of the shorter body in the longer one."""
-    copy_is_a = len(a.tokens) <= len(b.tokens)
+    # Ties are broken by the texts themselves, never by argument order, so that
+    # compare(a, b) and compare(b, a) read the same side as the copy.
+    copy_is_a = (len(a.tokens), len(a.text), a.text) <= (len(b.tokens), len(b.text), b.text)
     copy, source = (a, b) if copy_is_a else (b, a)
     features = [
         *(_share(_ngrams(copy, "word", n), _ngrams(source, "word", n)) for n in WORD_NGRAMS),
