@@ -3,6 +3,7 @@ to one-line messages and exit codes (:data:`EXIT_CODES`)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from collections.abc import Callable
@@ -853,6 +854,185 @@ def _check_warc(path: str, db: str, fmt: str, options: Options) -> None:
             _check_one(archive, art, fmt)
     if errors:
         sys.exit(1)
+
+
+# --- watch: folders and feeds, alert on new copies --------------------------------------
+
+
+@main.command()
+@click.argument("targets", nargs=-1, metavar="DIR|FEED...")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Archive to check new articles against and add them to (created when missing).",
+)
+@click.option(
+    "--alerts",
+    "alerts",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Append alerts (JSON lines) to this file [default: stdout].",
+)
+@click.option(
+    "--webhook",
+    default=None,
+    metavar="URL",
+    help="Also POST each alert (the same JSON) to this URL; a failed post is one line "
+    "on stderr and the watch goes on.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Options().watch_poll,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between two reads of each feed.",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Options().watch_settle,
+    show_default=True,
+    metavar="SECONDS",
+    help="A file is read once its size and time have not changed for this long "
+    "(*.part, *.tmp, *~ and hidden files are never read: write, then rename).",
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Read what is there now (files once settled, feeds once), then stop.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=Options().check_candidates,
+    show_default=True,
+    help="Archive candidates verified per new article.",
+)
+@_id_prefix
+@_host_delay
+@guarded
+def watch(
+    targets: tuple[str, ...],
+    db: str,
+    alerts: str | None,
+    webhook: str | None,
+    poll: float,
+    settle: float,
+    once: bool,
+    top: int,
+    id_prefix: str,
+    host_delay: float | None,
+) -> None:
+    """Watch folders and feeds; alert on every new article that reuses an archived one.
+
+    DIR is a folder whose new files (text, HTML, JSONL, WARC) are read as they arrive;
+    FEED is the URL (or file) of an RSS or Atom feed, polled every --poll seconds. Each
+    new article is checked against the archive, then added to it; each one that
+    reuses (or is reused by) archived articles gives one alert line: the article, the
+    best match, relation, likely source, family, copy-tree parent (null until copy
+    trees are kept), changes (drifts), and whether it credits its source. What was
+    processed is in the archive, so a restart does not alert twice. Stop with Ctrl-C
+    or SIGTERM (exit 0, or 1 when some inputs failed).
+
+    \b
+    Examples:
+      newstrace watch incoming/ --db archive.db --alerts alerts.jsonl
+      newstrace watch https://example.com/rss.xml --db archive.db --poll 600
+      newstrace watch drop/ feeds/wire.xml --db archive.db --webhook http://127.0.0.1:9000/hook
+      newstrace watch incoming/ --db archive.db --once | jq .relation
+    """
+    folders, feeds = _watch_targets(targets)
+    if alerts:
+        check_file(alerts)
+    options = Options(check_candidates=top, watch_poll=poll, watch_settle=settle)
+    err = _stderr()
+    errors: list[InputError] = []
+    on_error = _collect_errors(err, errors)
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(_alerts_file(alerts)) if alerts else sys.stdout
+        watcher = _watcher(stack, db, folders, feeds, out, webhook, on_error, options, id_prefix)
+        watcher.fetcher = _Web((), (), host_delay).fetcher(options) if feeds else None
+        _run_watch(watcher, once, settle)
+    click.echo(
+        f"newstrace: watch stopped: {watcher.added:,} new articles, {watcher.alerts:,} alerts, "
+        f"{len(errors):,} failed",
+        err=True,
+    )
+    if errors:
+        sys.exit(1)
+
+
+def _watch_targets(targets: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Folders to watch and feeds to poll (URLs, or files that are not folders)."""
+    if not targets:
+        raise InputError("watch", "give at least one folder or feed")
+    folders, feeds = [], []
+    for t in targets:
+        if _is_url(t):
+            feeds.append(t.strip())
+        elif Path(t).is_dir():
+            folders.append(Path(t))
+        elif Path(t).is_file():
+            feeds.append(t)
+        else:
+            raise InputError(t, "no such folder or feed file")
+    return folders, feeds
+
+
+def _alerts_file(path: str) -> Any:
+    """The alerts file, opened to append (each alert is a line; earlier runs' stay)."""
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write ({exc.strerror or exc})") from None
+
+
+def _watcher(
+    stack: contextlib.ExitStack,
+    db: str,
+    folders: list[Path],
+    feeds: list[str],
+    out: Any,
+    webhook: str | None,
+    on_error: Callable[[InputError], None],
+    options: Options,
+    id_prefix: str,
+) -> Any:
+    from .archive import Archive
+    from .watch import AlertSink, Watcher, stderr_log
+
+    archive = stack.enter_context(Archive(db, options=options))
+    sink = AlertSink(out, webhook, log=stderr_log)
+    return Watcher(
+        archive, folders, feeds, sink, on_error, options, id_prefix=id_prefix, log=stderr_log
+    )
+
+
+def _run_watch(watcher: Any, once: bool, settle: float) -> None:
+    """Until Ctrl-C or SIGTERM (each lets the article at hand finish), or one pass."""
+    import signal
+
+    from .watch import file_events, ticks
+
+    stop = watcher.stop
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in handlers:
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        if once:
+            watcher.start()
+            if not stop.wait(settle):
+                watcher.look(())
+            return
+        folders = watcher.folders
+        wakes = file_events(folders, settle, stop) if folders else ticks(settle, stop)
+        watcher.run(wakes)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 @main.command()
