@@ -1248,13 +1248,15 @@ def distinct_ids(
                 SkippedInput(origin, f"id {art.id!r} with the same text as {first[0]}, read once")
             )
         else:
-            on_error(duplicate_id_error(origin, art.id))
+            on_error(duplicate_id_error(origin, art.id, first[0]))
 
 
-def duplicate_id_error(origin: str, art_id: str) -> InputError:
-    """The error for an article whose id an earlier input already has, worded as the
-    scan and the Spark engine word it (their reports must match line for line)."""
-    return InputError(origin, f"duplicate id {art_id!r}, skipped")
+def duplicate_id_error(origin: str, art_id: str, first: str | None = None) -> InputError:
+    """The error for an article whose id an earlier input (``first``) already has, naming
+    both; the local scan, the CLI and the Spark engine all word it here (their reports
+    must match line for line)."""
+    where = f" (first read from {first})" if first and first != origin else ""
+    return InputError(origin, f"duplicate id {art_id!r}{where}, skipped")
 
 
 def content_hash(text: str) -> str:

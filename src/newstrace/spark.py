@@ -54,6 +54,7 @@ from .ingest import (
     JSONL_SUFFIXES,
     article_from_file_bytes,
     article_from_record,
+    duplicate_id_error,
     jsonl_line_value,
 )
 from .model import Article, Family, PairResult, ScanResult
@@ -345,12 +346,13 @@ def read_articles(
     dupes = (
         ok.select("id", "origin", *position)
         .withColumn("rank", F.row_number().over(first))
+        .withColumn("first", F.first("origin").over(first))
         .where(F.col("rank") > 1)
         .orderBy(*position)
         .collect()
     )
     failed.extend(
-        InputError(r["origin"] or r["id"], f"duplicate id {r['id']!r}, skipped") for r in dupes
+        duplicate_id_error(r["origin"] or r["id"], r["id"], r["first"] or r["id"]) for r in dupes
     )
     if dupes:
         drop = spark.createDataFrame(
