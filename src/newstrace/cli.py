@@ -295,6 +295,49 @@ _host_delay = click.option(
     "robots.txt Crawl-delay wins].",
 )
 
+
+def _engine(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine, --master, --partitions: where a corpus command runs."""
+    fn = click.option(
+        "--partitions",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Spark partitions of the fingerprint and verify stages and of each "
+        "shuffle [default: 4 x local cores, or the cluster's parallelism].",
+    )(fn)
+    fn = click.option(
+        "--master",
+        default=None,
+        help="Spark master URL [default: local[*], or the one spark-submit sets].",
+    )(fn)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "spark"]),
+        default="local",
+        show_default=True,
+        help="Run on this machine, or on Spark (JSONL and Parquet "
+        "inputs, any Hadoop filesystem; pip install "
+        "'newstrace[spark]').",
+    )(fn)
+
+
+_jobs = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=_default_jobs(),
+    show_default=True,
+    help="Processes that verify candidate pairs (same answer for any number).",
+)
+
+_max_chars_skip = click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=Options().max_chars,
+    show_default=True,
+    help="Skip articles longer than this.",
+)
+
+
 _max_line_bytes = click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
@@ -328,13 +371,7 @@ _max_line_bytes = click.option(
     show_default=True,
     help="Summary tables, or the pairs as JSONL on stdout.",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=Options().max_chars,
-    show_default=True,
-    help="Skip articles longer than this.",
-)
+@_max_chars_skip
 @click.option(
     "--html",
     "html_out",
@@ -348,34 +385,8 @@ _max_line_bytes = click.option(
 @_feeds
 @_sitemaps
 @_host_delay
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=_default_jobs(),
-    show_default=True,
-    help="Processes that verify candidate pairs (same answer for any number).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Run on this machine, or on Spark (JSONL and Parquet "
-    "inputs, any Hadoop filesystem; pip install "
-    "'newstrace[spark]').",
-)
-@click.option(
-    "--master",
-    default=None,
-    help="Spark master URL [default: local[*], or the one spark-submit sets].",
-)
-@click.option(
-    "--partitions",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Spark partitions of the fingerprint and verify stages and of each "
-    "shuffle [default: 4 x local cores, or the cluster's parallelism].",
-)
+@_jobs
+@_engine
 @click.option(
     "--keep-one",
     type=click.Choice(["duplicate", "rewrite", "partial"]),
@@ -542,35 +553,15 @@ def _write_dedup(
     help="What counts as a copy to remove: duplicate (reprints only), rewrite (also "
     "rewrites of one story), partial (any reuse, also articles that took a passage).",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=Options().max_chars,
-    show_default=True,
-    help="Skip articles longer than this.",
-)
+@_max_chars_skip
 @_max_line_bytes
 @_follow_symlinks
 @_id_prefix
 @_feeds
 @_sitemaps
 @_host_delay
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=_default_jobs(),
-    show_default=True,
-    help="Processes that verify candidate pairs (same answer for any number).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Run on this machine, or on Spark (as scan --engine spark).",
-)
-@click.option("--master", default=None, help="Spark master URL [default: local[*]].")
-@click.option("--partitions", type=click.IntRange(min=1), default=None, help="Spark partitions.")
+@_jobs
+@_engine
 @guarded
 def dedup(
     inputs: tuple[str, ...],
@@ -904,13 +895,7 @@ def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
     required=True,
     help="Archive file (created when missing).",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=Options().max_chars,
-    show_default=True,
-    help="Skip articles longer than this.",
-)
+@_max_chars_skip
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
