@@ -98,7 +98,10 @@ def test_one_id_for_two_files_is_reported_not_merged(tmp_path: Path) -> None:
     arts, errors = collect([tmp_path])
     assert [a.origin for a in arts] == [str(tmp_path / "story.md")]
     assert [(e.source, e.message) for e in errors] == [
-        (str(tmp_path / "story.txt"), "duplicate id 'story', skipped")
+        (
+            str(tmp_path / "story.txt"),
+            f"duplicate id 'story' (first read from {tmp_path / 'story.md'}), skipped",
+        )
     ]
     assert not isinstance(errors[0], SkippedInput)  # a failure: exit code 1
 
@@ -148,5 +151,9 @@ def test_scan_reports_a_collision_and_exits_1(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("Second text, not the same.", encoding="utf-8")
     result = run("scan", str(tmp_path / "a" / "x.txt"), str(tmp_path / "x.txt"))
     assert result.exit_code == 1
-    assert f"skipped {tmp_path / 'x.txt'}: duplicate id 'x', skipped" in result.stderr
+    first = tmp_path / "a" / "x.txt"
+    assert (
+        f"skipped {tmp_path / 'x.txt'}: duplicate id 'x' (first read from {first}), skipped"
+        in result.stderr
+    )
     assert run("scan", str(tmp_path), "--format", "jsonl").exit_code == 0  # a/x and x

@@ -89,7 +89,7 @@ def test_spark_finds_the_same_pairs_and_families(
 def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     local_out, spark_out = tmp_path / "local", tmp_path / "spark"
-    res = runner.invoke(main, ["scan", str(corpus), "--out", str(local_out)])
+    res = runner.invoke(main, ["scan", str(corpus), "--out", str(local_out), "--keep-one=partial"])
     assert res.exit_code == 1, res.output  # 1: some inputs failed
     res = runner.invoke(
         main,
@@ -104,11 +104,26 @@ def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_p
             "4",
             "--out",
             str(spark_out),
+            "--keep-one=partial",
         ],
     )
     assert res.exit_code == 1, res.output
-    for name in ("pairs.jsonl", "families.jsonl", "errors.txt"):
+    for name in ("pairs.jsonl", "families.jsonl", "errors.txt", "removed.jsonl"):
         assert (spark_out / name).read_text() == (local_out / name).read_text(), name
+    # dedup: the same kept articles (local: input order, Spark: by id), one per family
+    kept = [json.loads(x) for x in (local_out / "kept.jsonl").read_text().splitlines()]
+    spark_kept = [json.loads(x) for x in (spark_out / "kept.jsonl").read_text().splitlines()]
+    assert sorted(spark_kept, key=lambda r: r["id"]) == sorted(kept, key=lambda r: r["id"])
+    families = [json.loads(x) for x in (local_out / "families.jsonl").read_text().splitlines()]
+    removed = [json.loads(x) for x in (local_out / "removed.jsonl").read_text().splitlines()]
+    assert {r["id"]: r["kept"] for r in removed} == {
+        m: f["original"] for f in families for m in f["members"] if m != f["original"]
+    }
+    kept_ids = {r["id"] for r in kept}
+    assert all(f["original"] in kept_ids for f in families)
+    assert (
+        len(kept) + len(removed) == json.loads((local_out / "summary.json").read_text())["articles"]
+    )
     assert json.loads((spark_out / "summary.json").read_text())["pairs"] == len(
         (local_out / "pairs.jsonl").read_text().splitlines()
     )

@@ -209,7 +209,7 @@ def test_a_url_captured_twice_is_read_once_and_said(tmp_path: Path) -> None:
     assert isinstance(same, SkippedInput) and same.source == f"{warc}:10"
     assert "same text" in same.message
     assert not isinstance(other, SkippedInput) and other.source == f"{warc}:11"
-    assert other.message == f"duplicate id '{SITE}/wire', skipped"
+    assert other.message == f"duplicate id '{SITE}/wire' (first read from {warc}:3), skipped"
 
 
 def test_scan_of_a_warc_finds_the_planted_reprints(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ to one-line messages and exit codes (:data:`EXIT_CODES`)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from collections.abc import Callable
@@ -294,6 +295,49 @@ _host_delay = click.option(
     "robots.txt Crawl-delay wins].",
 )
 
+
+def _engine(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine, --master, --partitions: where a corpus command runs."""
+    fn = click.option(
+        "--partitions",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Spark partitions of the fingerprint and verify stages and of each "
+        "shuffle [default: 4 x local cores, or the cluster's parallelism].",
+    )(fn)
+    fn = click.option(
+        "--master",
+        default=None,
+        help="Spark master URL [default: local[*], or the one spark-submit sets].",
+    )(fn)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "spark"]),
+        default="local",
+        show_default=True,
+        help="Run on this machine, or on Spark (JSONL and Parquet "
+        "inputs, any Hadoop filesystem; pip install "
+        "'newstrace[spark]').",
+    )(fn)
+
+
+_jobs = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=_default_jobs(),
+    show_default=True,
+    help="Processes that verify candidate pairs (same answer for any number).",
+)
+
+_max_chars_skip = click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=Options().max_chars,
+    show_default=True,
+    help="Skip articles longer than this.",
+)
+
+
 _max_line_bytes = click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
@@ -327,13 +371,7 @@ _max_line_bytes = click.option(
     show_default=True,
     help="Summary tables, or the pairs as JSONL on stdout.",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=Options().max_chars,
-    show_default=True,
-    help="Skip articles longer than this.",
-)
+@_max_chars_skip
 @click.option(
     "--html",
     "html_out",
@@ -347,33 +385,17 @@ _max_line_bytes = click.option(
 @_feeds
 @_sitemaps
 @_host_delay
+@_jobs
+@_engine
 @click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=_default_jobs(),
-    show_default=True,
-    help="Processes that verify candidate pairs (same answer for any number).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Run on this machine, or on Spark (JSONL and Parquet "
-    "inputs, any Hadoop filesystem; pip install "
-    "'newstrace[spark]').",
-)
-@click.option(
-    "--master",
+    "--keep-one",
+    type=click.Choice(["duplicate", "rewrite", "partial"]),
+    is_flag=False,
+    flag_value="rewrite",
     default=None,
-    help="Spark master URL [default: local[*], or the one spark-submit sets].",
-)
-@click.option(
-    "--partitions",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Spark partitions of the fingerprint and verify stages and of each "
-    "shuffle [default: 4 x local cores, or the cluster's parallelism].",
+    help="Also write kept.jsonl (one article per family: its original) and removed.jsonl "
+    "(each removed id and the id kept for it) into --out. =duplicate drops reprints "
+    "only, =partial any reuse [default level: rewrite].",
 )
 @guarded
 def scan(
@@ -393,6 +415,7 @@ def scan(
     engine: str,
     master: str | None,
     partitions: int | None,
+    keep_one: str | None,
 ) -> None:
     """Find every copy in a collection: reuse pairs and families.
 
@@ -411,22 +434,50 @@ def scan(
       newstrace scan --db archive.db --out results/
       cat corpus.jsonl | newstrace scan - --format jsonl > pairs.jsonl
       newstrace scan demo/corpus.jsonl --html scan.html
+      newstrace scan demo/corpus.jsonl --out results/ --keep-one=duplicate
     """
-    from .archive import Archive
-    from .ingest import distinct_ids
+    from .dedup import Spool
     from .report.scan_report import write_scan
-    from .scan import scan as scan_articles
 
     web = _Web(feeds, sitemaps, host_delay, keep=html_out is not None)
     if not inputs and not db and not web.sources:
         raise InputError("scan", "give at least one PATH, --feed, --sitemap, or --db FILE")
     options = _corpus_options(max_chars, max_line_bytes).with_(jobs=jobs)
     _check_outputs(out, html_out)
+    if keep_one and not out:
+        raise InputError("scan", "--keep-one writes kept.jsonl into --out: give --out DIR")
     if engine == "spark":
         if web.sources or any(_is_url(p) for p in inputs):
             raise InputError("scan", "--engine spark reads files; web pages need --engine local")
-        _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions)
+        _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions, keep_one)
         return
+    with contextlib.ExitStack() as stack:
+        spool = stack.enter_context(Spool()) if keep_one and inputs else None
+        result = _local_scan(inputs, db, options, follow_symlinks, id_prefix, web, spool)
+        if out:
+            write_scan(result, Path(out))
+        if keep_one and out:
+            _write_dedup(result, spool, db, keep_one, Path(out) / KEPT, Path(out) / REMOVED)
+    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks, id_prefix, web.kept)
+    if result.failed:
+        sys.exit(1)
+
+
+def _local_scan(
+    inputs: tuple[str, ...],
+    db: str | None,
+    options: Options,
+    follow_symlinks: bool,
+    id_prefix: str,
+    web: _Web,
+    spool: Any = None,
+) -> Any:
+    """The local engine over the inputs (and archive); with ``spool``, the articles read
+    are kept there for a deduplication after the scan."""
+    from .archive import Archive
+    from .ingest import distinct_ids
+    from .scan import scan as scan_articles
+
     err = _stderr()
     errors: list[InputError] = []
     on_error = _collect_errors(err, errors)
@@ -436,19 +487,152 @@ def scan(
                 result = archive.scan(progress=bar)
         else:
             stream = _input_articles(inputs, options, on_error, follow_symlinks, id_prefix, web)
-            if db:
-                with Archive(db, options=options, create=False) as archive:
-                    stream = distinct_ids(_chain(archive.articles(), stream), on_error)
-                    result = scan_articles(stream, options=options, progress=bar)
-            else:
+            with contextlib.ExitStack() as stack:
+                if db:
+                    archive = stack.enter_context(Archive(db, options=options, create=False))
+                    stream = _chain(archive.articles(), stream)
                 stream = distinct_ids(stream, on_error)
+                if spool is not None:
+                    stream = spool.tee(stream)
                 result = scan_articles(stream, options=options, progress=bar)
     result.failed = errors + result.failed
-    if out:
-        write_scan(result, Path(out))
-    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks, id_prefix, web.kept)
-    if result.failed:
+    return result
+
+
+KEPT, REMOVED = "kept.jsonl", "removed.jsonl"
+"""What ``scan --keep-one`` writes into ``--out``."""
+
+
+def _write_dedup(
+    result: Any, spool: Any, db: str | None, level: str, kept: Path, mapping: Path
+) -> Any:
+    """One article per family of ``level`` from a local scan: the kept articles (from
+    the spool, or the archive for ``scan --db`` alone) and the removed ids' mapping."""
+    from .archive import Archive
+    from .dedup import article_record, deduplicate, write_dedup
+
+    with contextlib.ExitStack() as stack:
+        if db and spool is None:
+            archive = stack.enter_context(Archive(db, create=False))
+
+            def records() -> Any:
+                return (article_record(a) for a in archive.articles())
+        else:
+            records = spool.records
+        ids, published = [], {}
+        for r in records():  # a first pass for ids and times: texts stay on disk
+            ids.append(r["id"])
+            published[r["id"]] = r.get("published")
+        dedup = deduplicate(ids, result.pairs, published, level)
+        write_dedup(records(), dedup, kept, mapping)
+    return dedup
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Write the kept articles here (JSONL: id, text, title, url, published, site, author).",
+)
+@click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write each removed id and the id kept for it here (JSONL) [default: next to "
+    "--out, kept.jsonl -> kept.removed.jsonl].",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["duplicate", "rewrite", "partial"]),
+    default="rewrite",
+    show_default=True,
+    help="What counts as a copy to remove: duplicate (reprints only), rewrite (also "
+    "rewrites of one story), partial (any reuse, also articles that took a passage).",
+)
+@_max_chars_skip
+@_max_line_bytes
+@_follow_symlinks
+@_id_prefix
+@_feeds
+@_sitemaps
+@_host_delay
+@_jobs
+@_engine
+@guarded
+def dedup(
+    inputs: tuple[str, ...],
+    out: str,
+    mapping: str | None,
+    level: str,
+    max_chars: int,
+    max_line_bytes: int,
+    follow_symlinks: bool,
+    id_prefix: str,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    host_delay: float | None,
+    jobs: int,
+    engine: str,
+    master: str | None,
+    partitions: int | None,
+) -> None:
+    """Deduplicate a collection: one article per reuse family, and where the rest went.
+
+    INPUT is as for scan (files, folders, globs, JSONL, WARC, page URLs, "-"). The
+    collection is scanned; in every family of articles joined by pairs of the --level
+    relations the original is kept (the member the pairs most often name as source,
+    then the earliest published, then the smallest id) and the others are removed.
+    Articles in no family are kept. The kept articles keep their input order (Spark:
+    sorted by id).
+
+    \b
+    Examples:
+      newstrace dedup demo/corpus.jsonl --out kept.jsonl
+      newstrace dedup crawl/ --out kept.jsonl --mapping removed.jsonl --level duplicate
+      newstrace dedup 'news/*.jsonl' --out kept.jsonl --level partial --engine spark
+    """
+    from .dedup import Spool, mapping_path
+
+    web = _Web(feeds, sitemaps, host_delay)
+    if not inputs and not web.sources:
+        raise InputError("dedup", "give at least one INPUT, --feed or --sitemap")
+    mapping = mapping or str(mapping_path(out))
+    for path in (out, mapping):
+        _check_outputs(None, path if local_dir_of(path) else None)
+    options = _corpus_options(max_chars, max_line_bytes).with_(jobs=jobs)
+    failed: list[Any]
+    if engine == "spark":
+        if web.sources or any(_is_url(p) for p in inputs) or "-" in inputs:
+            raise InputError("dedup", "--engine spark reads files; use --engine local")
+        from .spark import run_scan, spark_session
+
+        spark = spark_session(master, partitions=partitions)
+        scanned = run_scan(spark, list(inputs), options=options, partitions=partitions)
+        removed, families = _spark_dedup(scanned, level, out, mapping)
+        failed, articles = scanned.failed, scanned.articles
+    else:
+        with Spool() as spool:
+            result = _local_scan(inputs, None, options, follow_symlinks, id_prefix, web, spool)
+            done = _write_dedup(result, spool, None, level, Path(out), Path(mapping))
+        failed, articles = result.failed, result.articles
+        removed, families = len(done.removed), len(set(done.removed.values()))
+    click.echo(
+        f"kept {articles - removed:,} of {articles:,} articles; "
+        f"{removed:,} copies ({level} or closer) removed from {families:,} "
+        f"families: {visible(out)}, {visible(mapping)}",
+        err=True,
+    )
+    if failed:
         sys.exit(1)
+
+
+def local_dir_of(path: str) -> bool:
+    """Whether an output path is on this machine (else a Hadoop filesystem's)."""
+    return path.startswith("file:") or "://" not in path
 
 
 def _check_outputs(out: str | None, html_out: str | None) -> None:
@@ -497,6 +681,7 @@ def _scan_on_spark(
     options: Options,
     master: str | None,
     partitions: int | None,
+    keep_one: str | None = None,
 ) -> None:
     """scan --engine spark: the same stages as Spark jobs; Parquet under --out, plus the
     local engine's files and views when the result is small enough to collect."""
@@ -514,12 +699,35 @@ def _scan_on_spark(
         result = write_spark(scanned, out)
     else:
         result = scanned.collect() if scanned.pair_count <= JSONL_LIMIT else None
+    if keep_one and out:
+        _spark_dedup(scanned, keep_one, f"{out.rstrip('/')}/{KEPT}", f"{out.rstrip('/')}/{REMOVED}")
     if result is None:
         click.echo(summary_line(scanned, out), err=True)
     else:
         _show_scan(result, inputs, None, fmt, html_out, options)
     if scanned.failed:
         sys.exit(1)
+
+
+def _spark_dedup(scanned: Any, level: str, kept: str, mapping: str) -> tuple[int, int]:
+    """``dedup`` from a Spark scan: the kept articles streamed to the driver (sorted by
+    id) into a local file, or written by Spark as JSON under a Hadoop path."""
+    from .dedup import Dedup, write_dedup
+    from .spark import dedup_spark, local_dir
+
+    kept_df, removed_df = dedup_spark(scanned, level)
+    local_kept, local_map = local_dir(kept), local_dir(mapping)
+    if local_kept is None or local_map is None:
+        kept_df.write.mode("overwrite").json(kept)
+        removed_df.write.mode("overwrite").json(mapping)
+        return removed_df.count(), removed_df.select("kept").distinct().count()
+    removed = {r["id"]: r["kept"] for r in removed_df.collect()}
+    records = (
+        {k: v for k, v in r.asDict().items() if v is not None and k not in ("origin", "format")}
+        for r in kept_df.orderBy("id").toLocalIterator()
+    )
+    write_dedup(records, Dedup((), removed), local_kept, local_map)
+    return len(removed), len(set(removed.values()))
 
 
 _HTML_PAIR_VIEWS = 200
@@ -687,13 +895,7 @@ def _on_batch(bar: _Bar, progress_log: str | None) -> Callable[[Any], None]:
     required=True,
     help="Archive file (created when missing).",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=Options().max_chars,
-    show_default=True,
-    help="Skip articles longer than this.",
-)
+@_max_chars_skip
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -853,6 +1055,185 @@ def _check_warc(path: str, db: str, fmt: str, options: Options) -> None:
             _check_one(archive, art, fmt)
     if errors:
         sys.exit(1)
+
+
+# --- watch: folders and feeds, alert on new copies --------------------------------------
+
+
+@main.command()
+@click.argument("targets", nargs=-1, metavar="DIR|FEED...")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Archive to check new articles against and add them to (created when missing).",
+)
+@click.option(
+    "--alerts",
+    "alerts",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Append alerts (JSON lines) to this file [default: stdout].",
+)
+@click.option(
+    "--webhook",
+    default=None,
+    metavar="URL",
+    help="Also POST each alert (the same JSON) to this URL; a failed post is one line "
+    "on stderr and the watch goes on.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Options().watch_poll,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between two reads of each feed.",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Options().watch_settle,
+    show_default=True,
+    metavar="SECONDS",
+    help="A file is read once its size and time have not changed for this long "
+    "(*.part, *.tmp, *~ and hidden files are never read: write, then rename).",
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Read what is there now (files once settled, feeds once), then stop.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=Options().check_candidates,
+    show_default=True,
+    help="Archive candidates verified per new article.",
+)
+@_id_prefix
+@_host_delay
+@guarded
+def watch(
+    targets: tuple[str, ...],
+    db: str,
+    alerts: str | None,
+    webhook: str | None,
+    poll: float,
+    settle: float,
+    once: bool,
+    top: int,
+    id_prefix: str,
+    host_delay: float | None,
+) -> None:
+    """Watch folders and feeds; alert on every new article that reuses an archived one.
+
+    DIR is a folder whose new files (text, HTML, JSONL, WARC) are read as they arrive;
+    FEED is the URL (or file) of an RSS or Atom feed, polled every --poll seconds. Each
+    new article is checked against the archive, then added to it; each one that
+    reuses (or is reused by) archived articles gives one alert line: the article, the
+    best match, relation, likely source, family, copy-tree parent (null until copy
+    trees are kept), changes (drifts), and whether it credits its source. What was
+    processed is in the archive, so a restart does not alert twice. Stop with Ctrl-C
+    or SIGTERM (exit 0, or 1 when some inputs failed).
+
+    \b
+    Examples:
+      newstrace watch incoming/ --db archive.db --alerts alerts.jsonl
+      newstrace watch https://example.com/rss.xml --db archive.db --poll 600
+      newstrace watch drop/ feeds/wire.xml --db archive.db --webhook http://127.0.0.1:9000/hook
+      newstrace watch incoming/ --db archive.db --once | jq .relation
+    """
+    folders, feeds = _watch_targets(targets)
+    if alerts:
+        check_file(alerts)
+    options = Options(check_candidates=top, watch_poll=poll, watch_settle=settle)
+    err = _stderr()
+    errors: list[InputError] = []
+    on_error = _collect_errors(err, errors)
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(_alerts_file(alerts)) if alerts else sys.stdout
+        watcher = _watcher(stack, db, folders, feeds, out, webhook, on_error, options, id_prefix)
+        watcher.fetcher = _Web((), (), host_delay).fetcher(options) if feeds else None
+        _run_watch(watcher, once, settle)
+    click.echo(
+        f"newstrace: watch stopped: {watcher.added:,} new articles, {watcher.alerts:,} alerts, "
+        f"{len(errors):,} failed",
+        err=True,
+    )
+    if errors:
+        sys.exit(1)
+
+
+def _watch_targets(targets: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Folders to watch and feeds to poll (URLs, or files that are not folders)."""
+    if not targets:
+        raise InputError("watch", "give at least one folder or feed")
+    folders, feeds = [], []
+    for t in targets:
+        if _is_url(t):
+            feeds.append(t.strip())
+        elif Path(t).is_dir():
+            folders.append(Path(t))
+        elif Path(t).is_file():
+            feeds.append(t)
+        else:
+            raise InputError(t, "no such folder or feed file")
+    return folders, feeds
+
+
+def _alerts_file(path: str) -> Any:
+    """The alerts file, opened to append (each alert is a line; earlier runs' stay)."""
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write ({exc.strerror or exc})") from None
+
+
+def _watcher(
+    stack: contextlib.ExitStack,
+    db: str,
+    folders: list[Path],
+    feeds: list[str],
+    out: Any,
+    webhook: str | None,
+    on_error: Callable[[InputError], None],
+    options: Options,
+    id_prefix: str,
+) -> Any:
+    from .archive import Archive
+    from .watch import AlertSink, Watcher, stderr_log
+
+    archive = stack.enter_context(Archive(db, options=options))
+    sink = AlertSink(out, webhook, log=stderr_log)
+    return Watcher(
+        archive, folders, feeds, sink, on_error, options, id_prefix=id_prefix, log=stderr_log
+    )
+
+
+def _run_watch(watcher: Any, once: bool, settle: float) -> None:
+    """Until Ctrl-C or SIGTERM (each lets the article at hand finish), or one pass."""
+    import signal
+
+    from .watch import file_events, ticks
+
+    stop = watcher.stop
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in handlers:
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        if once:
+            watcher.start()
+            if not stop.wait(settle):
+                watcher.look(())
+            return
+        folders = watcher.folders
+        wakes = file_events(folders, settle, stop) if folders else ticks(settle, stop)
+        watcher.run(wakes)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 @main.command()

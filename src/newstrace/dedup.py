@@ -11,14 +11,29 @@ found to be the source, then the earliest published, then the smallest id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from .cluster import build_families
 from .errors import OptionsError
-from .model import PairResult, Relation
+from .model import Article, PairResult, Relation
+from .report.output import atomic_open
+from .report.safe import json_text
 
-__all__ = ["DEDUP_LEVELS", "Dedup", "deduplicate"]
+__all__ = [
+    "DEDUP_LEVELS",
+    "Dedup",
+    "Spool",
+    "article_record",
+    "check_level",
+    "deduplicate",
+    "mapping_path",
+    "write_dedup",
+]
 
 DEDUP_LEVELS: dict[str, frozenset[Relation]] = {
     "duplicate": frozenset({"duplicate"}),
@@ -45,12 +60,80 @@ def deduplicate(
 ) -> Dedup:
     """Keep the original of every family joined by pairs of ``level``'s relations, and
     every article in no such family; ``ids`` gives the input order."""
-    if level not in DEDUP_LEVELS:
-        raise OptionsError(f"dedup level must be one of {', '.join(DEDUP_LEVELS)}, not {level!r}")
-    relations = DEDUP_LEVELS[level]
+    relations = check_level(level)
     removed: dict[str, str] = {}
     for family in build_families((p for p in pairs if p.relation in relations), published):
         for member in family.members:
             if member != family.original:
                 removed[member] = family.original
     return Dedup(tuple(i for i in ids if i not in removed), removed)
+
+
+def check_level(level: str) -> frozenset[Relation]:
+    """The relations a level drops; an unknown level is an OptionsError."""
+    if level not in DEDUP_LEVELS:
+        raise OptionsError(f"dedup level must be one of {', '.join(DEDUP_LEVELS)}, not {level!r}")
+    return DEDUP_LEVELS[level]
+
+
+_RECORD_FIELDS = ("id", "text", "title", "url", "published", "site", "author")
+
+
+def article_record(art: Article) -> dict[str, Any]:
+    """An article as a JSONL input line (read back by every newstrace command)."""
+    return {f: getattr(art, f) for f in _RECORD_FIELDS if getattr(art, f) is not None}
+
+
+class Spool:
+    """The articles a scan reads, kept in a temporary JSONL file (not in memory) so the
+    kept ones can be written after the scan, also from stdin or fetched pages."""
+
+    def __init__(self) -> None:
+        # closed by close() / the with block: the spool lives as long as the scan
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
+        for art in articles:
+            self._file.write(json_text(article_record(art)) + "\n")
+            yield art
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield json.loads(line)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def mapping_path(out: str | Path) -> Path:
+    """Where the removed ids go when not said: next to ``out`` (kept.jsonl ->
+    kept.removed.jsonl)."""
+    out = Path(out)
+    stem = out.name.removesuffix(".jsonl")
+    return out.with_name(f"{stem}.removed.jsonl")
+
+
+def write_dedup(
+    records: Iterable[Mapping[str, Any]], dedup: Dedup, kept: str | Path, mapping: str | Path
+) -> int:
+    """The kept articles (JSONL records, in input order) and one ``{"id", "kept"}`` line
+    per removed article (sorted by id), each file written whole or not at all; returns
+    the articles kept."""
+    n = 0
+    with atomic_open(kept) as fh:
+        for rec in records:
+            if rec["id"] not in dedup.removed:
+                fh.write(json_text(rec) + "\n")
+                n += 1
+    with atomic_open(mapping) as fh:
+        for removed in sorted(dedup.removed):
+            fh.write(json_text({"id": removed, "kept": dedup.removed[removed]}) + "\n")
+    return n

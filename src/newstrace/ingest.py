@@ -50,6 +50,7 @@ __all__ = [
     "file_id",
     "input_byte_limit",
     "iter_articles",
+    "iter_file_articles",
     "iter_named_paths",
     "iter_paths",
     "iter_stdin_jsonl",
@@ -1180,18 +1181,31 @@ def iter_articles(
     """
     named = iter_named_paths(inputs, on_error=on_error, follow_symlinks=follow_symlinks)
     for path, name in named:
-        try:
-            lower = path.name.lower()
-            if lower.endswith(JSONL_SUFFIXES):
-                yield from _iter_jsonl(path, options, on_error)
-            elif lower.endswith(WARC_SUFFIXES):
-                from .warc import iter_warc
+        yield from iter_file_articles(path, name, options=options, on_error=on_error)
 
-                yield from iter_warc(path, options=options, on_error=on_error)
-            else:
-                yield read_article(path, options=options, name=name)
-        except InputError as exc:
-            on_error(exc)
+
+def iter_file_articles(
+    path: Path,
+    name: str,
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    on_error: Callable[[InputError], None] = _raise,
+) -> Iterator[Article]:
+    """The articles of one file found as ``name`` (its path inside the folder argument):
+    the lines of a JSONL file, the pages of a WARC, or the one article of a text or HTML
+    file (id: :func:`file_id` of ``name``). Errors go to ``on_error``."""
+    try:
+        lower = path.name.lower()
+        if lower.endswith(JSONL_SUFFIXES):
+            yield from _iter_jsonl(path, options, on_error)
+        elif lower.endswith(WARC_SUFFIXES):
+            from .warc import iter_warc
+
+            yield from iter_warc(path, options=options, on_error=on_error)
+        else:
+            yield read_article(path, options=options, name=name)
+    except InputError as exc:
+        on_error(exc)
 
 
 def with_id_prefix(
@@ -1234,13 +1248,15 @@ def distinct_ids(
                 SkippedInput(origin, f"id {art.id!r} with the same text as {first[0]}, read once")
             )
         else:
-            on_error(duplicate_id_error(origin, art.id))
+            on_error(duplicate_id_error(origin, art.id, first[0]))
 
 
-def duplicate_id_error(origin: str, art_id: str) -> InputError:
-    """The error for an article whose id an earlier input already has, worded as the
-    scan and the Spark engine word it (their reports must match line for line)."""
-    return InputError(origin, f"duplicate id {art_id!r}, skipped")
+def duplicate_id_error(origin: str, art_id: str, first: str | None = None) -> InputError:
+    """The error for an article whose id an earlier input (``first``) already has, naming
+    both; the local scan, the CLI and the Spark engine all word it here (their reports
+    must match line for line)."""
+    where = f" (first read from {first})" if first and first != origin else ""
+    return InputError(origin, f"duplicate id {art_id!r}{where}, skipped")
 
 
 def content_hash(text: str) -> str:

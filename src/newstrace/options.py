@@ -109,6 +109,14 @@ class Options:
     jobs: int = 1
     """Processes that verify a scan's candidate pairs (forked workers where the platform
     can fork; the answer does not depend on it)."""
+    watch_settle: float = 2.0
+    """``watch`` reads a new or changed file once its size and modification time have
+    stayed the same for this many seconds (a file still being written is not read; a
+    writer that pauses longer than this should write under a temporary name, *.part or
+    *.tmp, and rename)."""
+    watch_poll: float = 300.0
+    """Seconds between two reads of each feed ``watch`` follows (feeds are polled; five
+    minutes is polite to a news site and still finds a story while it is fresh)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -152,6 +160,9 @@ class Options:
                 f"containment_bands must be between 0 and 4 * num_perm, "
                 f"got {self.containment_bands!r}"
             )
+        for name in ("watch_settle", "watch_poll"):
+            if not getattr(self, name) > 0:
+                raise OptionsError(f"{name} must be positive seconds, got {getattr(self, name)!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
         if self.max_line_bytes < 1:

@@ -41,6 +41,7 @@ from .corpus import (
 )
 from .errors import InputError
 from .fingerprint import Fingerprints
+from .ingest import duplicate_id_error
 from .lsh import candidate_pairs
 from .model import Article, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
@@ -259,12 +260,12 @@ def _first_of_each_id(
 ) -> Iterator[Article]:
     """The articles whose id was not seen before, also appended to ``kept``; the others
     are reported in ``failed``."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for art in articles:
         if art.id in seen:
-            failed.append(InputError(art.origin or art.id, f"duplicate id {art.id!r}, skipped"))
+            failed.append(duplicate_id_error(art.origin or art.id, art.id, seen[art.id]))
             continue
-        seen.add(art.id)
+        seen[art.id] = art.origin or art.id
         kept.append(art)
         yield art
 

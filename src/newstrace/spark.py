@@ -54,6 +54,7 @@ from .ingest import (
     JSONL_SUFFIXES,
     article_from_file_bytes,
     article_from_record,
+    duplicate_id_error,
     jsonl_line_value,
 )
 from .model import Article, Family, PairResult, ScanResult
@@ -345,12 +346,13 @@ def read_articles(
     dupes = (
         ok.select("id", "origin", *position)
         .withColumn("rank", F.row_number().over(first))
+        .withColumn("first", F.first("origin").over(first))
         .where(F.col("rank") > 1)
         .orderBy(*position)
         .collect()
     )
     failed.extend(
-        InputError(r["origin"] or r["id"], f"duplicate id {r['id']!r}, skipped") for r in dupes
+        duplicate_id_error(r["origin"] or r["id"], r["id"], r["first"] or r["id"]) for r in dupes
     )
     if dupes:
         drop = spark.createDataFrame(
@@ -591,6 +593,8 @@ class SparkScan:
     pair_count: int
     failed: list[InputError] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    frame: DataFrame | None = None
+    """The articles read (``ARTICLE_FIELDS``), for a deduplication after the scan."""
 
     def collect(self) -> ScanResult:
         """The whole result on the driver, as the local engine returns it."""
@@ -698,7 +702,26 @@ def run_scan(
     families.count()
     seconds["cluster"] = time.perf_counter() - t3
     seconds["total"] = time.perf_counter() - t0
-    return SparkScan(pairs, families, n_articles, n_candidates, n_pairs, failed, seconds)
+    return SparkScan(pairs, families, n_articles, n_candidates, n_pairs, failed, seconds, articles)
+
+
+def dedup_spark(result: SparkScan, level: str = "rewrite") -> tuple[DataFrame, DataFrame]:
+    """``dedup.deduplicate`` on Spark: the kept articles (``ARTICLE_FIELDS``) and the
+    removed ids with the id kept for each (``id``, ``kept``), from the families of the
+    pairs of ``level``'s relations (the same originals as the local engine's)."""
+    from pyspark.sql import functions as F
+
+    from .dedup import check_level
+
+    relations = sorted(check_level(level))
+    assert result.frame is not None, "a SparkScan from run_scan keeps its articles"
+    pairs = result.pairs.where(F.col("relation").isin(relations))
+    families = families_df(pairs, result.frame)
+    removed = families.select(
+        F.explode("members").alias("id"), F.col("original").alias("kept")
+    ).where(F.col("id") != F.col("kept"))
+    kept = result.frame.join(removed.select("id"), "id", "left_anti").select(*ARTICLE_FIELDS)
+    return kept, removed
 
 
 def scan_spark(
@@ -719,7 +742,7 @@ def scan_spark(
     return run_scan(spark, inputs, options=options, partitions=partitions).collect()
 
 
-def _local_dir(out: str) -> Path | None:
+def local_dir(out: str) -> Path | None:
     """A local folder for ``out`` (plain path or ``file:`` URI), else None."""
     if out.startswith("file:"):
         return Path(unquote(out[5:]))
@@ -740,7 +763,7 @@ def write_spark(
     if result.pair_count > jsonl_limit:
         return None
     collected = result.collect()
-    local = _local_dir(base)
+    local = local_dir(base)
     if local is not None:
         write_scan(collected, local)
     return collected
