@@ -37,8 +37,7 @@ from reuse_data import METER, meter_pairs
 
 from newstrace.cluster import pick_original
 from newstrace.compare import compare_prepared, prepare
-from newstrace.model import REUSE, Article, Comparison, PairResult
-from newstrace.provenance_model import CopyTree
+from newstrace.model import REUSE, Article, Comparison, CopyTree, PairResult
 from newstrace.stemma import copy_tree
 from newstrace_synth.chains import chain_families
 

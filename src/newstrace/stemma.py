@@ -33,9 +33,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .credit import find_credit
-from .model import REUSE, Alignment, Article, Boilerplate, Comparison, Span
+from .model import (
+    REUSE,
+    Alignment,
+    Article,
+    Boilerplate,
+    Comparison,
+    CopyEdge,
+    CopyTree,
+    Credit,
+    Span,
+)
 from .options import DEFAULT_OPTIONS, Options
-from .provenance_model import CopyEdge, CopyTree, Credit
 from .source import _credit_votes, _time_vote, provenance
 from .text import tokens
 
