@@ -109,6 +109,15 @@ class Options:
     jobs: int = 1
     """Processes that verify a scan's candidate pairs (forked workers where the platform
     can fork; the answer does not depend on it)."""
+    tree_max_members: int = 30
+    """A family with at most this many members gets a copy tree (``lineage``), built from
+    full comparisons of its members: at most n(n-1)/2 of them (435 at 30), each about a
+    scan verification; a larger family is a star under its original ("too large to
+    order"). 0: no trees (families keep ``cluster.pick_original``'s original)."""
+    tree_extra_pairs: int = 2
+    """Besides a family's verified reuse pairs, each member is compared with at most this
+    many members it shares a reuse partner with (pairs the candidate stage missed, which
+    the tree needs to tell a copy's parent from its grandparent)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -152,6 +161,9 @@ class Options:
                 f"containment_bands must be between 0 and 4 * num_perm, "
                 f"got {self.containment_bands!r}"
             )
+        for name in ("tree_max_members", "tree_extra_pairs"):
+            if getattr(self, name) < 0:
+                raise OptionsError(f"{name} must not be negative, got {getattr(self, name)!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
         if self.max_line_bytes < 1:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..model import Family, Match, PairResult, ScanResult
-from .json_report import comparison_dict
+from .json_report import comparison_dict, tree_dict
 from .output import atomic_open, check_dir, remove_stale, write_atomic
 from .safe import json_text, markup, plain, visible
 
@@ -28,13 +28,17 @@ def pair_dict(p: PairResult) -> dict[str, Any]:
 
 
 def family_dict(f: Family, number: int) -> dict[str, Any]:
-    """One line of families.jsonl."""
-    return {
+    """One line of families.jsonl: the family, and its copy tree when it has one
+    (``json_report.tree_dict``: parent, edges, undecided, credit, credit_summary)."""
+    out: dict[str, Any] = {
         "family": number,
         "original": f.original,
         "size": len(f.members),
         "members": list(f.members),
     }
+    if f.tree is not None:
+        out.update(tree_dict(f.tree))
+    return out
 
 
 def summary_dict(result: ScanResult) -> dict[str, Any]:
