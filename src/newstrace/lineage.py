@@ -24,7 +24,16 @@ from .model import Article, Comparison, CopyEdge, CopyTree, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 from .stemma import copy_tree
 
-__all__ = ["family_tree", "star_tree", "too_large", "tree_pairs", "with_tree", "with_trees"]
+__all__ = [
+    "check_tree",
+    "family_tree",
+    "pair_of",
+    "star_tree",
+    "too_large",
+    "tree_pairs",
+    "with_tree",
+    "with_trees",
+]
 
 TOO_LARGE = "too large to order"
 """The reason on every edge of a family's star when it has more members than
@@ -92,6 +101,28 @@ def too_large(size: int, options: Options) -> str | None:
     if size <= options.tree_max_members:
         return None
     return f"{TOO_LARGE}: {size} members, more than {options.tree_max_members}"
+
+
+def pair_of(c: Comparison) -> PairResult:
+    """A comparison as a scan's pair (ids as given, ``source`` an id or None)."""
+    source = {"a": c.a.id, "b": c.b.id}.get(c.source or "")
+    return PairResult(c.a.id, c.b.id, c.relation, c.coverage.a, c.coverage.b, source, c.score)
+
+
+def check_tree(
+    article: Article, comparisons: Sequence[Comparison], options: Options = DEFAULT_OPTIONS
+) -> CopyTree | None:
+    """Where a checked article would sit: the tree of the family it makes with the
+    archived articles it matched (``comparisons``: the checked article against each),
+    their comparisons reused, the matches compared among themselves as a scan's
+    family would be (``tree_pairs``). None without matches, or when an archived match
+    has the checked article's id (two articles, one id: no tree can tell them apart)."""
+    others = [c.b if c.a.id == article.id else c.a for c in comparisons]
+    ids = {article.id, *(o.id for o in others)}
+    if not others or len(ids) != len(others) + 1:
+        return None
+    members = sorted([article, *others], key=lambda a: a.id)
+    return family_tree(members, [pair_of(c) for c in comparisons], options, known=comparisons)
 
 
 def with_tree(
