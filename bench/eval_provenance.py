@@ -37,8 +37,8 @@ from reuse_data import METER, meter_pairs
 
 from newstrace.cluster import pick_original
 from newstrace.compare import compare_prepared, prepare
-from newstrace.model import REUSE, Article, Comparison, PairResult
-from newstrace.provenance_model import CopyTree
+from newstrace.lineage import pair_of
+from newstrace.model import REUSE, Article, Comparison, CopyTree
 from newstrace.stemma import copy_tree
 from newstrace_synth.chains import chain_families
 
@@ -51,19 +51,7 @@ def compare_all(members: Sequence[Article]) -> list[Comparison]:
 
 def baseline_root(members: Sequence[Article], comparisons: Sequence[Comparison]) -> str:
     """``cluster.pick_original`` over the decided sources of the reuse pairs."""
-    pairs = [
-        PairResult(
-            c.a.id,
-            c.b.id,
-            c.relation,
-            c.coverage.a,
-            c.coverage.b,
-            None if c.source is None else (c.a.id if c.source == "a" else c.b.id),
-            c.score,
-        )
-        for c in comparisons
-        if c.relation in REUSE
-    ]
+    pairs = [pair_of(c) for c in comparisons if c.relation in REUSE]
     return pick_original([m.id for m in members], pairs, {m.id: m.published for m in members})
 
 

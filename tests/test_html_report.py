@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 from newstrace import Article, compare, iter_articles
 from newstrace.report.html import comparison_html, scan_html
@@ -53,10 +55,38 @@ def test_scan_report_lists_families_and_pair_views() -> None:
     result = scan(arts)
     by_id = {a.id: a for a in arts}
     views = [compare(by_id[p.a], by_id[p.b]) for p in result.pairs[:3]]
-    html = scan_html(result.pairs, result.families, views, articles=result.articles)
-    assert re.search(r"Family 1: original\s+<strong>01-wire</strong>", html)
-    assert html.count("<details") == 3
+    html = scan_html(result.pairs, result.families, views, articles=result.articles, known=by_id)
+    # the original is named by headline, site and time (the copy tree's root), not its id
+    wire = by_id["01-wire"]
+    assert re.search(rf"Family 1: original\s+<strong>{re.escape(wire.title or '')} ·", html)
+    assert html.count('<details id="pair-') == 3
     assert "<svg" in html
+
+
+def test_scan_report_draws_each_family_as_a_copy_tree() -> None:
+    """Nodes labelled with headline, site and time; uncredited copies marked in text;
+    each hop links to its side-by-side view; hostile headlines stay inert."""
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    evil = "<script>alert(1)</script>"
+    arts = [replace(a, title=evil) if a.id == "04-spin" else a for a in arts]
+    result = scan(arts)
+    by_id = {a.id: a for a in arts}
+    fam = result.families[0]
+    assert fam.tree is not None
+    hops = [(e.parent, e.child) for e in fam.tree.edges if e.parent is not None]
+    views = [compare(by_id[min(h)], by_id[max(h)]) for h in hops]
+    html = scan_html(result.pairs, result.families, views, articles=result.articles, known=by_id)
+    body = html.split("<body>", 1)[1].rsplit("<script>", 1)[0]
+    assert "<script" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    tree = body.split('<svg class="tree"', 1)[1].split("</svg>", 1)[0]
+    assert "Northgate Wire · 2026-03-04 08:30" in tree  # site and time of the original
+    assert ">04-spin<" not in tree and ">01-wire<" not in tree  # no ids where people read
+    uncredited = [e.child for e in fam.tree.edges if e.credit and e.credit.credited is False]
+    assert uncredited and tree.count("⚠ uncredited") == len(uncredited)
+    for parent, child in hops:
+        anchor = quote(f"pair-{min(parent, child)}--{max(parent, child)}", safe="")
+        assert f'<a href="#{anchor}"><path' in tree
+        assert f'<details id="pair-{min(parent, child)}--{max(parent, child)}">' in body
 
 
 def test_cli_writes_html(tmp_path: Path) -> None:

@@ -74,6 +74,9 @@ def _assert_same(spark_result: ScanResult, local: ScanResult) -> None:
         assert s.coverage_b == pytest.approx(lo.coverage_b, abs=1e-9)
         assert s.score == pytest.approx(lo.score, abs=1e-9)
     assert spark_result.families == local.families
+    # the copy trees too (Family equality holds them; said apart so a failure names them)
+    assert [f.tree for f in spark_result.families] == [f.tree for f in local.families]
+    assert all(f.tree is not None and f.tree.root == f.original for f in local.families)
 
 
 def test_spark_finds_the_same_pairs_and_families(
@@ -84,6 +87,7 @@ def test_spark_finds_the_same_pairs_and_families(
     _assert_same(result, local_result)
     assert [str(e) for e in result.failed] == [str(e) for e in local_result.failed]
     assert len(result.failed) == 3  # the broken line, the huge integer, the repeated id
+    assert any(len(f.tree.edges) > 2 for f in local_result.families if f.tree)  # real trees
 
 
 def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:

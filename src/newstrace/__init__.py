@@ -10,7 +10,21 @@ __version__ = "0.1.0"
 from .compare import compare, prepare
 from .errors import ArchiveError, InputError, MissingExtraError, NewstraceError, OptionsError
 from .ingest import article_from_html, article_from_text, iter_articles, read_article
-from .model import Alignment, Article, Boilerplate, Comparison, Coverage, Drift, Sentence, Span
+from .model import (
+    Alignment,
+    Article,
+    Boilerplate,
+    Comparison,
+    CopyEdge,
+    CopyTree,
+    Coverage,
+    Credit,
+    CreditSummary,
+    Drift,
+    Family,
+    Sentence,
+    Span,
+)
 from .options import Options
 
 __all__ = [
@@ -19,8 +33,13 @@ __all__ = [
     "Article",
     "Boilerplate",
     "Comparison",
+    "CopyEdge",
+    "CopyTree",
     "Coverage",
+    "Credit",
+    "CreditSummary",
     "Drift",
+    "Family",
     "InputError",
     "MissingExtraError",
     "NewstraceError",

@@ -731,6 +731,19 @@ def _spark_dedup(scanned: Any, level: str, kept: str, mapping: str) -> tuple[int
 
 
 _HTML_PAIR_VIEWS = 200
+_HTML_HOP_VIEWS = 300
+"""Side-by-side views of copy-tree hops in a scan's HTML report (families in order, each
+view a full compare, written into the one file), besides the strongest pairs."""
+
+
+def _hops(families: Any, limit: int) -> list[tuple[str, str]]:
+    """The (parent, copy) pairs of the families' trees, ids ordered, at most ``limit``."""
+    out: list[tuple[str, str]] = []
+    for fam in families:
+        for e in fam.tree.edges if fam.tree is not None else ():
+            if e.parent is not None:
+                out.append((min(e.parent, e.child), max(e.parent, e.child)))
+    return list(dict.fromkeys(out))[:limit]
 
 
 def _scan_html(
@@ -742,14 +755,16 @@ def _scan_html(
     id_prefix: str = "",
     fetched: dict[str, Article] | None = None,
 ) -> str:
-    """The scan overview, with side-by-side views of the strongest pairs (re-compared:
-    a scan keeps only verdicts, not passages)."""
+    """The scan overview, with side-by-side views of the strongest pairs and of the copy
+    trees' hops (re-compared: a scan keeps only verdicts, not passages), and the
+    families' members read again for their headlines, sites and times."""
     from .archive import Archive
     from .compare import compare_prepared, prepare
     from .report.html import scan_html
 
-    best = sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]
-    wanted = {x for p in best for x in (p.a, p.b)}
+    best = [(p.a, p.b) for p in sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]]
+    shown = list(dict.fromkeys([*best, *_hops(result.families, _HTML_HOP_VIEWS)]))
+    wanted = {x for p in shown for x in p} | {m for f in result.families for m in f.members}
     found = {i: a for i, a in (fetched or {}).items() if i in wanted}
     if db:
         with Archive(db, options=options, create=False) as archive:
@@ -757,13 +772,14 @@ def _scan_html(
     with warnings.catch_warnings():  # the inputs were reported on while scanned
         warnings.simplefilter("ignore", InputWarning)
         found.update(_wanted_articles(inputs, options, follow_symlinks, id_prefix, wanted, found))
-    prepared = {i: prepare(a, options) for i, a in found.items()}
+    viewed = {i for p in shown for i in p}
+    prepared = {i: prepare(a, options) for i, a in found.items() if i in viewed}
     views = [
-        compare_prepared(prepared[p.a], prepared[p.b], options)
-        for p in best
-        if p.a in prepared and p.b in prepared
+        compare_prepared(prepared[a], prepared[b], options)
+        for a, b in shown
+        if a in prepared and b in prepared
     ]
-    return scan_html(result.pairs, result.families, views, articles=result.articles)
+    return scan_html(result.pairs, result.families, views, articles=result.articles, known=found)
 
 
 def _wanted_articles(
@@ -1023,18 +1039,21 @@ def _check_one(archive: Any, art: Article, fmt: str, indent: int | None = None) 
     """One article checked against the archive, shown as text or one JSON object."""
     import time
 
-    from .report.scan_report import match_dict, render_matches
+    from .lineage import check_tree
+    from .report.scan_report import match_dict, place_dict, render_matches
 
     t0 = time.perf_counter()
     matches = archive.check(art)
     ms = (time.perf_counter() - t0) * 1000
     size = len(archive)
     if fmt == "json":
+        tree = check_tree(art, [m.comparison for m in matches], archive.options)
         found = {
             "article": art.origin or art.id,
             "archived": size,
             "milliseconds": round(ms, 2),
             "matches": [match_dict(m) for m in matches],
+            "family": None if tree is None else place_dict(tree, art.id),
         }
         if art.url:
             found["url"] = art.url

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Article, Boilerplate, Span
-from .provenance_model import Credit
+from .model import Article, Boilerplate, Credit, Span
 from .source import (
     _BYLINE_RE,
     _COPYRIGHT_RE,

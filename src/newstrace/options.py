@@ -117,6 +117,15 @@ class Options:
     watch_poll: float = 300.0
     """Seconds between two reads of each feed ``watch`` follows (feeds are polled; five
     minutes is polite to a news site and still finds a story while it is fresh)."""
+    tree_max_members: int = 30
+    """A family with at most this many members gets a copy tree (``lineage``), built from
+    full comparisons of its members: at most n(n-1)/2 of them (435 at 30), each about a
+    scan verification; a larger family is a star under its original ("too large to
+    order"). 0: no trees (families keep ``cluster.pick_original``'s original)."""
+    tree_extra_pairs: int = 2
+    """Besides a family's verified reuse pairs, each member is compared with at most this
+    many members it shares a reuse partner with (pairs the candidate stage missed, which
+    the tree needs to tell a copy's parent from its grandparent)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -163,6 +172,9 @@ class Options:
         for name in ("watch_settle", "watch_poll"):
             if not getattr(self, name) > 0:
                 raise OptionsError(f"{name} must be positive seconds, got {getattr(self, name)!r}")
+        for name in ("tree_max_members", "tree_extra_pairs"):
+            if getattr(self, name) < 0:
+                raise OptionsError(f"{name} must not be negative, got {getattr(self, name)!r}")
         if self.max_chars < 1:
             raise OptionsError(f"max_chars must be positive, got {self.max_chars!r}")
         if self.max_line_bytes < 1:

@@ -42,6 +42,7 @@ from .corpus import (
 from .errors import InputError
 from .fingerprint import Fingerprints
 from .ingest import duplicate_id_error
+from .lineage import with_trees
 from .lsh import candidate_pairs
 from .model import Article, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
@@ -270,6 +271,20 @@ def _first_of_each_id(
         yield art
 
 
+def _by_id(load: Callable[[int], Article], ids: Iterable[str]) -> Callable[[str], Article]:
+    """An article by id, from a loader by row and the ids in row order (a loader that
+    answers another id is a broken contract, not a wrong tree)."""
+    row = {i: k for k, i in enumerate(ids)}
+
+    def by_id(article_id: str) -> Article:
+        art = load(row[article_id])
+        if art.id != article_id:
+            raise RuntimeError(f"row {row[article_id]} holds {art.id!r}, not {article_id!r}")
+        return art
+
+    return by_id
+
+
 def find_reuse(
     keys: np.ndarray,
     load: Callable[[int], Article],
@@ -284,6 +299,8 @@ def find_reuse(
     ``fingerprints`` when given, verified, clustered.
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
+    ``published`` lists the articles' ids in row order (row k is ``load(k)``): the copy
+    trees of the families (``lineage.with_trees``) load members by id through it.
     """
     timings: dict[str, float] = {}
     t1 = time.perf_counter()
@@ -299,5 +316,9 @@ def find_reuse(
     t3 = time.perf_counter()
     families = build_families(found, published)
     timings["cluster"] = time.perf_counter() - t3
+
+    t4 = time.perf_counter()
+    families = with_trees(families, found, _by_id(load, published), options)
+    timings["trees"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t1
     return ScanResult(found, families, len(keys), [], len(pairs), timings)

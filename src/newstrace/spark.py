@@ -20,6 +20,7 @@ PySpark is an optional extra (``pip install 'newstrace[spark]'``) and needs Java
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -57,8 +58,11 @@ from .ingest import (
     duplicate_id_error,
     jsonl_line_value,
 )
-from .model import Article, Family, PairResult, ScanResult
+from .lineage import with_tree
+from .model import Article, CopyTree, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
+from .report.json_report import tree_dict, tree_from_dict
+from .report.safe import json_text
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -543,38 +547,53 @@ def connected_components(pairs: DataFrame, *, max_rounds: int = 100) -> DataFram
     return edges.select(F.col("u").alias("id"), F.col("v").alias("root")).union(roots)
 
 
-def _family(row: Any) -> tuple[str, list[str], str]:
-    members = sorted(m["id"] for m in row["members"])
-    published = {m["id"]: m["published"] for m in row["members"]}
+def _family(row: Any, options: Options) -> tuple[str, list[str], str, str | None]:
+    """(first member, members, original, copy tree as ``tree_dict`` JSON) of one
+    component: ``lineage.with_tree`` as in the local engine, on the component's own
+    articles (their texts are absent when the family is too large to order)."""
+    rows = {m["id"]: m for m in row["members"]}
+    members = sorted(rows)
+    published = {i: m["published"] for i, m in rows.items()}
     pairs = [PairResult(*(p[f] for f in PAIR_FIELDS)) for p in row["pairs"]]
-    return members[0], members, pick_original(members, pairs, published)
+    fam = Family(tuple(members), pick_original(members, pairs, published))
+    fam = with_tree(fam, lambda i: _article(rows[i]), pairs, options)
+    tree = None if fam.tree is None else json_text(tree_dict(fam.tree))
+    return members[0], members, fam.original, tree
 
 
-def families_df(pairs: DataFrame, articles: DataFrame) -> DataFrame:
-    """``(family, original, size, members)``: components of the reuse pairs, numbered in
-    the order of their smallest id, the original chosen by ``cluster.pick_original``."""
+def families_df(
+    pairs: DataFrame, articles: DataFrame, options: Options = DEFAULT_OPTIONS
+) -> DataFrame:
+    """``(family, original, size, members, tree)``: components of the reuse pairs,
+    numbered in the order of their smallest id, each with its copy tree (``tree``: the
+    families.jsonl tree fields as JSON, null when trees are off) and the tree's root as
+    its original, per component after the components are found."""
     from pyspark.sql import functions as F
 
     spark = pairs.sparkSession
     comp = connected_components(pairs)
+    sizes = comp.groupBy("root").agg(F.count("*").alias("n"))
+    small = F.col("n") <= F.lit(options.tree_max_members)
+    fields = [F.when(small, F.col(f)).alias(f) if f == "text" else F.col(f) for f in ARTICLE_FIELDS]
     members = (
-        comp.join(articles.select("id", "published"), "id")
+        comp.join(sizes, "root")
+        .join(articles.select(*ARTICLE_FIELDS), "id")
         .groupBy("root")
-        .agg(F.collect_list(F.struct("id", "published")).alias("members"))
+        .agg(F.collect_list(F.struct(*fields)).alias("members"))
     )
     inner = (
         pairs.join(comp.withColumnRenamed("id", "a"), "a")
         .groupBy("root")
         .agg(F.collect_list(F.struct(*PAIR_FIELDS)).alias("pairs"))
     )
-    picked = members.join(inner, "root").rdd.map(_family)
+    picked = members.join(inner, "root").rdd.map(partial(_family, options=options))
     numbered = (
         picked.sortBy(lambda f: f[0])
         .zipWithIndex()
-        .map(lambda x: (x[1] + 1, x[0][2], len(x[0][1]), x[0][1]))
+        .map(lambda x: (x[1] + 1, x[0][2], len(x[0][1]), x[0][1], x[0][3]))
     )
     return spark.createDataFrame(
-        numbered, "family long, original string, size int, members array<string>"
+        numbered, "family long, original string, size int, members array<string>, tree string"
     )
 
 
@@ -600,12 +619,16 @@ class SparkScan:
         """The whole result on the driver, as the local engine returns it."""
         pairs = [PairResult(*(r[f] for f in PAIR_FIELDS)) for r in self.pairs.collect()]
         families = [
-            Family(tuple(r["members"]), r["original"])
+            Family(tuple(r["members"]), r["original"], _tree(r["tree"], r["original"]))
             for r in self.families.orderBy("family").collect()
         ]
         return ScanResult(
             pairs, families, self.articles, list(self.failed), self.candidates, dict(self.seconds)
         )
+
+
+def _tree(text: str | None, root: str) -> CopyTree | None:
+    return None if text is None else tree_from_dict(json.loads(text), root)
 
 
 def _grid_size(partitions: int) -> int:
@@ -698,7 +721,7 @@ def run_scan(
     seconds["verify"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
-    families = families_df(pairs, articles).persist(StorageLevel.MEMORY_AND_DISK)
+    families = families_df(pairs, articles, options).persist(StorageLevel.MEMORY_AND_DISK)
     families.count()
     seconds["cluster"] = time.perf_counter() - t3
     seconds["total"] = time.perf_counter() - t0

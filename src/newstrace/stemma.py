@@ -8,9 +8,12 @@ sentences it keeps, and which readings it changed (the drifts: figures, dates, q
 names, merged sentences). A member Y was made from another copy X rather than from the
 root when
 
-* Y carries X's changes: the same new readings, material of X the root lacks, the
-  omissions of X that the other copies did not make, and X's new words (Y's words are
-  found in X more than in the root) ("shared errors");
+* Y carries X's changes: the same new readings, material of X the root lacks, and X's
+  new words (Y's words are found in X more than in the root) ("shared errors"), and
+  the omissions of X that the other copies did not make (capped: siblings condensing
+  one agency copy omit alike). What both kept of the root (retentions) proves nothing:
+  a member not linked to the root whose overlap with a copy is mostly that copy's
+  material from the root hangs from the root (``_edge_without_root``);
 * and Y keeps nothing of the root that X lost: no root sentence X dropped, no root
   reading X changed (a copy cannot restore what its parent dropped; one such conflict
   outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
@@ -33,9 +36,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .credit import find_credit
-from .model import REUSE, Alignment, Article, Boilerplate, Comparison, Span
+from .model import (
+    REUSE,
+    Alignment,
+    Article,
+    Boilerplate,
+    Comparison,
+    CopyEdge,
+    CopyTree,
+    Credit,
+    Span,
+)
 from .options import DEFAULT_OPTIONS, Options
-from .provenance_model import CopyEdge, CopyTree, Credit
 from .source import _credit_votes, _time_vote, provenance
 from .text import tokens
 
@@ -478,13 +490,21 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
         from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
         return len(link.my_sentences() - from_root)
 
+    def retained(x: str) -> int:
+        link = fam.links[(x, y)]
+        from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
+        return len(link.my_sentences() & from_root)
+
     best = max(partners, key=lambda x: (own_material(x), fam.links[(y, x)].cmp.score, x))
-    if own_material(best) == 0 and best in fam.changes:
+    if best in fam.changes and own_material(best) <= retained(best):
         return CopyEdge(
             y,
             fam.root,
             _confidence(0.0),
-            (f"shares with {best} only what {best} took from the original",),
+            (
+                f"shares with {best} mostly what {best} took from the original (retentions, "
+                "which siblings share as well)",
+            ),
         )
     return CopyEdge(
         y,

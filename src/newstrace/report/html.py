@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 from ..model import Article, Comparison, Family, Match, PairResult, Span
 from .safe import visible
+from .tree_view import tree_section
 
 __all__ = ["CSP", "comparison_body", "comparison_html", "page", "scan_html"]
 
@@ -117,6 +118,18 @@ button:hover { background: #005a8c; }
 ol.matches { list-style: none; padding: 0; display: grid; gap: .8rem; margin: 1.2rem 0; }
 .match { background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
          padding: .8rem 1rem; }
+.treebox { overflow-x: auto; margin: .4rem 0; }
+svg.tree .tnode rect { fill: var(--card); stroke: var(--al-strong); stroke-width: 1.5; }
+svg.tree .tnode.root rect { stroke-width: 3; }
+svg.tree .tnode.uncredited rect { stroke: var(--drift); stroke-dasharray: 6 3; }
+svg.tree text { font: 12px system-ui, sans-serif; fill: var(--fg); }
+svg.tree text.th { font-weight: 700; }
+svg.tree text.tm { fill: var(--muted); font-weight: 600; }
+svg.tree .tnode.uncredited text.tm { fill: #8f3500; }
+svg.tree .tedge { fill: none; stroke: var(--al-strong); stroke-width: 2; }
+svg.tree a .tedge { stroke-width: 3; cursor: pointer; }
+svg.tree a:hover .tedge, svg.tree a:focus .tedge { stroke: var(--drift); }
+ul.hops { font-size: .92rem; padding-left: 1.4rem; }
 .mhead { display: flex; gap: .8rem; align-items: baseline; flex-wrap: wrap; }
 .mid { font-weight: 700; font-size: 1.05rem; overflow-wrap: anywhere; }
 .meta { color: var(--muted); font-size: .92rem; overflow-wrap: anywhere; }
@@ -408,11 +421,17 @@ def _family_sections(
     pairs: Sequence[PairResult],
     families: Sequence[Family],
     href: Callable[[PairResult], str | None],
+    tree: Callable[[int, Family], str | None] = lambda k, fam: None,
 ) -> str:
     """One section per family: original, member count, graph, and its pairs (each linked
-    to its side-by-side view where ``href`` gives one)."""
+    to its side-by-side view where ``href`` gives one); where ``tree`` renders the
+    family's copy tree, that instead of the graph and the pairs."""
     rows = []
     for k, fam in enumerate(families, 1):
+        drawn = tree(k, fam)
+        if drawn is not None:
+            rows.append(drawn)
+            continue
         members = set(fam.members)
         inner = [p for p in pairs if p.a in members and p.b in members]
         links = []
@@ -444,18 +463,31 @@ def scan_html(
     comparisons: Iterable[Comparison] = (),
     *,
     articles: int = 0,
+    known: Mapping[str, Article] | None = None,
 ) -> str:
-    """A scan overview: families (original, copies, coverage bars, a small graph), and
-    the side-by-side view of each pair given in ``comparisons`` (collapsed)."""
+    """A scan overview: families (original, copies, coverage bars, a small graph, or the
+    copy tree where the family has one: see ``tree_section``), and the side-by-side view
+    of each pair given in ``comparisons`` (collapsed). ``known``: articles by id, whose
+    headlines, sites and times label the tree nodes."""
     by_pair = {(c.a.id, c.b.id): c for c in comparisons}
+
+    def view(a: str, b: str) -> str | None:
+        x, y = min(a, b), max(a, b)
+        return "#" + quote(_pair_anchor(x, y), safe="") if (x, y) in by_pair else None
+
+    meta = dict(known or {})
+    for c in by_pair.values():
+        meta.setdefault(c.a.id, c.a)
+        meta.setdefault(c.b.id, c.b)
     sections = _family_sections(
         pairs,
         families,
-        lambda p: "#" + quote(_pair_anchor(p.a, p.b), safe="") if (p.a, p.b) in by_pair else None,
+        lambda p: view(p.a, p.b),
+        lambda k, fam: tree_section(k, fam, meta, view),
     )
     views = "".join(
-        f'<details id="{escape(_pair_anchor(c.a.id, c.b.id))}"><summary>{escape(c.a.id)} &harr; '
-        f"{escape(c.b.id)} ({escape(c.relation)})</summary>{comparison_body(c)}</details>"
+        f'<details id="{escape(_pair_anchor(c.a.id, c.b.id))}"><summary>{escape(_name(c.a))} &harr; '
+        f"{escape(_name(c.b))} ({escape(c.relation)})</summary>{comparison_body(c)}</details>"
         for c in by_pair.values()
     )
     body = f"""<header><h1>newstrace scan</h1>

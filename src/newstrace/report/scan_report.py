@@ -9,8 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..model import Family, Match, PairResult, ScanResult
-from .json_report import comparison_dict
+from ..model import CopyTree, Family, Match, PairResult, ScanResult
+from .json_report import comparison_dict, credit_dict, tree_dict
 from .output import atomic_open, check_dir, remove_stale, write_atomic
 from .safe import json_text, markup, plain, visible
 
@@ -28,13 +28,17 @@ def pair_dict(p: PairResult) -> dict[str, Any]:
 
 
 def family_dict(f: Family, number: int) -> dict[str, Any]:
-    """One line of families.jsonl."""
-    return {
+    """One line of families.jsonl: the family, and its copy tree when it has one
+    (``json_report.tree_dict``: parent, edges, undecided, credit, credit_summary)."""
+    out: dict[str, Any] = {
         "family": number,
         "original": f.original,
         "size": len(f.members),
         "members": list(f.members),
     }
+    if f.tree is not None:
+        out.update(tree_dict(f.tree))
+    return out
 
 
 def summary_dict(result: ScanResult) -> dict[str, Any]:
@@ -113,6 +117,26 @@ def match_dict(m: Match) -> dict[str, Any]:
     d = comparison_dict(m.comparison)
     d.pop("articles", None)
     return {"id": m.id, "band_hits": m.band_hits, **d}
+
+
+def place_dict(tree: CopyTree, article_id: str) -> dict[str, Any]:
+    """Where a checked article sits in the tree of its family (``lineage.check_tree``):
+    its likely ``parent`` (null: it is the original, or undecided between
+    ``candidates``), the ``children`` made from it, its ``credit``, the ``members``, and
+    the whole ``tree`` (``tree_dict``'s fields, as in families.jsonl)."""
+    edge = tree.edge(article_id)
+    return {
+        "original": tree.root,
+        "is_original": tree.root == article_id,
+        "parent": edge.parent,
+        "confidence": edge.confidence,
+        "reasons": list(edge.reasons),
+        "candidates": list(edge.undecided),
+        "children": list(tree.children(article_id)),
+        "credit": None if tree.root == article_id else credit_dict(edge.credit),
+        "members": [e.child for e in tree.edges],
+        "tree": tree_dict(tree),
+    }
 
 
 def render_matches(

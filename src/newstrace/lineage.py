@@ -1,0 +1,165 @@
+"""Lineage stage: each reuse family's copy tree, at a bounded cost, the same on every engine.
+
+A scan verifies pairs without drifts (a verdict is all it needs), but the copy tree
+(``stemma.copy_tree``) reads what each copy changed. So the members of a family are
+compared again with the full pipeline, on a bounded set of pairs (``tree_pairs``): the
+family's verified reuse pairs, plus at most ``Options.tree_extra_pairs`` per member with
+members it shares a reuse partner with. A family of more than
+``Options.tree_max_members`` is a star under its original instead ("too large to
+order"). The local scan, the archive scan, the Spark job and ``check`` call
+``family_tree`` with a family's articles and verified pairs, and get the same tree.
+
+    tree = family_tree(articles, pairs, options)   # CopyTree
+    family = with_tree(family, articles, pairs, options)   # original = the tree's root
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from .cluster import pick_original
+from .compare import compare_prepared, prepare
+from .model import Article, Comparison, CopyEdge, CopyTree, Family, PairResult
+from .options import DEFAULT_OPTIONS, Options
+from .stemma import copy_tree
+
+__all__ = [
+    "check_tree",
+    "family_tree",
+    "pair_of",
+    "star_tree",
+    "too_large",
+    "tree_pairs",
+    "with_tree",
+    "with_trees",
+]
+
+TOO_LARGE = "too large to order"
+"""The reason on every edge of a family's star when it has more members than
+``Options.tree_max_members``."""
+
+
+def tree_pairs(
+    members: Iterable[str], pairs: Iterable[PairResult], extra: int
+) -> list[tuple[str, str]]:
+    """The member pairs (ids ordered) a family's tree is built from: its verified reuse
+    pairs, and for each member at most ``extra`` more with members that share a reuse
+    partner with it (most shared partners first, then by id): a copy of a copy whose
+    pair with its grandparent or parent the candidate stage missed still gets both."""
+    ids = set(members)
+    near: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        if p.a in ids and p.b in ids:
+            near[p.a].add(p.b)
+            near[p.b].add(p.a)
+    chosen = {(min(x, y), max(x, y)) for x in near for y in near[x]}
+    for m in sorted(ids):
+        shared = {
+            z: len(near[m] & near[z])
+            for y in near[m]
+            for z in near[y]
+            if z != m and z not in near[m]
+        }
+        for z in sorted(shared, key=lambda z: (-shared[z], z))[:extra]:
+            chosen.add((min(m, z), max(m, z)))
+    return sorted(chosen)
+
+
+def star_tree(members: Sequence[str], original: str, reason: str) -> CopyTree:
+    """Every member a copy of ``original``, each edge saying ``reason`` (no credit read:
+    nothing was compared)."""
+    edges = tuple(CopyEdge(m, None if m == original else original, 0.0, (reason,)) for m in members)
+    return CopyTree(original, edges, 0.0, (reason,))
+
+
+def family_tree(
+    articles: Sequence[Article],
+    pairs: Iterable[PairResult],
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    known: Iterable[Comparison] = (),
+) -> CopyTree:
+    """The copy tree of a family: its articles and its verified reuse pairs (others are
+    ignored). ``known``: full comparisons already made (``check`` has those of the
+    checked article), used instead of comparing those pairs again."""
+    pairs = list(pairs)
+    ids = [a.id for a in articles]
+    why = too_large(len(articles), options)
+    if why is not None:
+        return star_tree(ids, pick_original(ids, pairs, {a.id: a.published for a in articles}), why)
+    have = {(min(c.a.id, c.b.id), max(c.a.id, c.b.id)): c for c in known}
+    by_id = {a.id: a for a in articles}
+    wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
+    prepared = {i: prepare(by_id[i], options) for i in sorted({i for p in wanted for i in p})}
+    comparisons = [compare_prepared(prepared[x], prepared[y], options) for x, y in wanted]
+    return copy_tree(articles, [*have.values(), *comparisons], options)
+
+
+def too_large(size: int, options: Options) -> str | None:
+    """The reason a family of ``size`` members gets a star, or None."""
+    if size <= options.tree_max_members:
+        return None
+    return f"{TOO_LARGE}: {size} members, more than {options.tree_max_members}"
+
+
+def pair_of(c: Comparison) -> PairResult:
+    """A comparison as a scan's pair (ids as given, ``source`` an id or None)."""
+    source = {"a": c.a.id, "b": c.b.id}.get(c.source or "")
+    return PairResult(c.a.id, c.b.id, c.relation, c.coverage.a, c.coverage.b, source, c.score)
+
+
+def check_tree(
+    article: Article, comparisons: Sequence[Comparison], options: Options = DEFAULT_OPTIONS
+) -> CopyTree | None:
+    """Where a checked article would sit: the tree of the family it makes with the
+    archived articles it matched (``comparisons``: the checked article against each),
+    their comparisons reused, the matches compared among themselves as a scan's
+    family would be (``tree_pairs``). None without matches, or when an archived match
+    has the checked article's id (two articles, one id: no tree can tell them apart)."""
+    others = [c.b if c.a.id == article.id else c.a for c in comparisons]
+    ids = {article.id, *(o.id for o in others)}
+    if not others or len(ids) != len(others) + 1:
+        return None
+    members = sorted([article, *others], key=lambda a: a.id)
+    return family_tree(members, [pair_of(c) for c in comparisons], options, known=comparisons)
+
+
+def with_tree(
+    family: Family,
+    load: Callable[[str], Article],
+    pairs: Iterable[PairResult],
+    options: Options = DEFAULT_OPTIONS,
+) -> Family:
+    """The family with its copy tree; its original becomes the tree's root (the tree
+    reads more evidence than the pair votes of ``pick_original``). ``load``: an article
+    by id (called only for families small enough to order); ``pairs``: the verified
+    pairs (those among the members are read). Unchanged when trees are off
+    (``tree_max_members`` 0)."""
+    if not options.tree_max_members:
+        return family
+    why = too_large(len(family.members), options)
+    if why is not None:
+        return Family(
+            family.members, family.original, star_tree(family.members, family.original, why)
+        )
+    members = set(family.members)
+    inner = [p for p in pairs if p.a in members and p.b in members]
+    tree = family_tree([load(m) for m in family.members], inner, options)
+    return Family(family.members, tree.root or family.original, tree)
+
+
+def with_trees(
+    families: Iterable[Family],
+    pairs: Iterable[PairResult],
+    load: Callable[[str], Article],
+    options: Options = DEFAULT_OPTIONS,
+) -> list[Family]:
+    """``with_tree`` for every family, each reading only its own pairs."""
+    families = list(families)
+    family_of = {m: k for k, f in enumerate(families) for m in f.members}
+    inner: dict[int, list[PairResult]] = defaultdict(list)
+    for p in pairs:
+        if p.a in family_of:
+            inner[family_of[p.a]].append(p)
+    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]

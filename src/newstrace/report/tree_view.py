@@ -1,0 +1,200 @@
+"""A family's copy tree as inline SVG for the scan report: left to right in time.
+
+Each generation of copies is one column to the right of the article it was made from
+(a copy is never older than its parent); the copies of one article stack top to bottom
+by publication time. Nodes are labelled with headline, site and time, never ids (an id
+shows only where an article has no headline and was not read). Every hop links to the
+side-by-side view of that pair where the report has one, and is listed again below the
+drawing as text with its confidence and reasons (readable without the drawing, and
+without colour). Copies that do not credit their source carry the text marker
+"⚠ uncredited". All article text is escaped: it is hostile input; the drawing has no
+script and loads nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from html import escape
+
+from ..model import Article, CopyEdge, CopyTree, Family
+
+__all__ = ["tree_section"]
+
+_NODE_W = 230  # px: a node box, room for about 32 characters of headline
+_NODE_H = 62  # px: three lines (headline, site and time, marker)
+_GAP_X = 56  # px between generations: room for the hop's curve
+_GAP_Y = 12  # px between stacked copies
+_PAD = 8  # px around the drawing
+_HEADLINE_CHARS = 29  # a longer headline is cut (the full one is in the node's tooltip)
+_UNCREDITED = "⚠ uncredited"
+_UNDECIDED = "? parent undecided"
+
+View = Callable[[str, str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    member: str
+    depth: int
+    row: int
+
+
+def _headline(article: Article | None, member: str) -> str:
+    if article is None:
+        return member
+    if article.title:
+        return " ".join(article.title.split())
+    first = next((line for line in article.text.splitlines() if line.strip()), "")
+    return " ".join(first.split()) or member
+
+
+def label(article: Article | None, member: str) -> str:
+    """Headline, site, time: how a person tells two articles apart."""
+    parts = [_headline(article, member)]
+    if article is not None:
+        parts += [x for x in (article.site, _when(article)) if x]
+    return " · ".join(parts)
+
+
+def _when(article: Article | None) -> str:
+    published = (article.published if article else None) or ""
+    return published[:16].replace("T", " ")
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _layout(tree: CopyTree, meta: Mapping[str, Article]) -> list[_Node]:
+    """Depth-first from the root, children by publication time; members without a
+    parent (undecided) in the first generation after the tree."""
+    kids: dict[str, list[str]] = {}
+    for e in tree.edges:
+        if e.parent is not None:
+            kids.setdefault(e.parent, []).append(e.child)
+
+    def order(m: str) -> tuple[str, str]:
+        return (_when(meta.get(m)) or "\uffff", m)
+
+    out: list[_Node] = []
+    seen: set[str] = set()
+
+    def visit(m: str, depth: int) -> None:
+        if m in seen:
+            return
+        seen.add(m)
+        out.append(_Node(m, depth, len(out)))
+        for k in sorted(kids.get(m, ()), key=order):
+            visit(k, depth + 1)
+
+    if tree.root is not None:
+        visit(tree.root, 0)
+    for e in sorted(tree.edges, key=lambda e: order(e.child)):
+        if e.child not in seen:
+            visit(e.child, 1)
+    return out
+
+
+def _marker(edge: CopyEdge, root: str | None) -> str:
+    if edge.child == root:
+        return "original"
+    if edge.parent is None:
+        return _UNDECIDED
+    if edge.credit is not None and edge.credit.credited is False:
+        return _UNCREDITED
+    if edge.credit is not None and edge.credit.credited:
+        return "credits its source"
+    return ""
+
+
+def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Article | None) -> str:
+    head = _headline(article, edge.child)
+    mark = _marker(edge, root)
+    cls = (
+        "tnode"
+        + (" uncredited" if mark == _UNCREDITED else "")
+        + (" root" if mark == "original" else "")
+    )
+    sub = " · ".join(x for x in (article.site if article else None, _when(article)) if x)
+    return (
+        f'<g class="{cls}"><title>{escape(label(article, edge.child))}</title>'
+        f'<rect x="{x}" y="{y}" width="{_NODE_W}" height="{_NODE_H}" rx="6"/>'
+        f'<text x="{x + 8}" y="{y + 18}" class="th">{escape(_cut(head, _HEADLINE_CHARS))}</text>'
+        f'<text x="{x + 8}" y="{y + 36}">{escape(_cut(sub, _HEADLINE_CHARS + 4))}</text>'
+        f'<text x="{x + 8}" y="{y + 54}" class="tm">{escape(mark)}</text></g>'
+    )
+
+
+def _readable(reason: str, meta: Mapping[str, Article], members: tuple[str, ...]) -> str:
+    """A reason with member ids replaced by their labels (longest ids first)."""
+    for m in sorted(members, key=len, reverse=True):
+        if m in reason:
+            reason = reason.replace(m, f"“{label(meta.get(m), m)}”")
+    return reason
+
+
+def _hop(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> str:
+    """One hop as a list item: parent → copy, confidence, credit, reasons, link."""
+    assert e.parent is not None
+    href = view(e.parent, e.child)
+    link = f' <a href="{escape(href)}">side by side</a>' if href else ""
+    mark = f" <strong>{_UNCREDITED}</strong>" if _marker(e, fam.original) == _UNCREDITED else ""
+    credit = f" ({escape(_readable(e.credit.reason, meta, fam.members))})" if e.credit else ""
+    why = "; ".join(_readable(r, meta, fam.members) for r in e.reasons)
+    return (
+        f"<li>{escape(label(meta.get(e.parent), e.parent))} &rarr; "
+        f"{escape(label(meta.get(e.child), e.child))}: confidence {e.confidence:.2f}{mark}"
+        f'{credit}{link}<br><span class="hint">{escape(why)}</span></li>'
+    )
+
+
+def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Article], view: View) -> str:
+    nodes = _layout(tree, meta)
+    where = {
+        n.member: (_PAD + n.depth * (_NODE_W + _GAP_X), _PAD + n.row * (_NODE_H + _GAP_Y))
+        for n in nodes
+    }
+    edges = {e.child: e for e in tree.edges}
+    hops = []
+    for e in tree.edges:
+        if e.parent is None or e.parent not in where or e.child not in where:
+            continue
+        (px, py), (cx, cy) = where[e.parent], where[e.child]
+        x1, y1, x2, y2 = px + _NODE_W, py + _NODE_H // 2, cx, cy + _NODE_H // 2
+        mid = (x1 + x2) // 2
+        path = (
+            f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" class="tedge">'
+            f"<title>{escape(label(meta.get(e.parent), e.parent))} → "
+            f"{escape(label(meta.get(e.child), e.child))}: confidence {e.confidence:.2f}</title></path>"
+        )
+        href = view(e.parent, e.child)
+        hops.append(f'<a href="{escape(href)}">{path}</a>' if href else path)
+    boxes = "".join(
+        _box(*where[n.member], edges[n.member], tree.root, meta.get(n.member)) for n in nodes
+    )
+    width = _PAD * 2 + (max(n.depth for n in nodes) + 1) * (_NODE_W + _GAP_X) - _GAP_X
+    height = _PAD * 2 + len(nodes) * (_NODE_H + _GAP_Y) - _GAP_Y
+    return (
+        f'<svg class="tree" width="{width}" height="{height}" role="img" '
+        f'aria-label="copy tree, oldest on the left">{"".join(hops)}{boxes}</svg>'
+    )
+
+
+def tree_section(number: int, fam: Family, meta: Mapping[str, Article], view: View) -> str | None:
+    """Family ``number``'s section with its copy tree (None when it has none):
+    ``meta`` labels members, ``view(a, b)`` is the link to a pair's side-by-side view
+    (or None)."""
+    tree = fam.tree
+    if tree is None or not tree.edges:
+        return None
+    summary = tree.credit_summary()
+    placed = [e for e in tree.edges if e.parent is not None]
+    hops = "".join(_hop(e, meta, fam, view) for e in placed)
+    root = tree.root or fam.original
+    return f"""<section class="family"><h2>Family {number}: original
+      <strong>{escape(label(meta.get(root), root))}</strong>, {len(fam.members)} articles,
+      {summary.copies} copies, {summary.uncredited} uncredited</h2>
+      <div class="treebox">{_drawing(fam, tree, meta, view)}</div>
+      <details class="hops"><summary>How each copy was made ({len(placed)} hops)</summary>
+      <ul class="hops">{hops}</ul></details></section>"""
