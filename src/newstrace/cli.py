@@ -523,7 +523,8 @@ def _write_dedup(
         for r in records():  # a first pass for ids and times: texts stay on disk
             ids.append(r["id"])
             published[r["id"]] = r.get("published")
-        dedup = deduplicate(ids, result.pairs, published, level)
+        originals = [f.original for f in result.families]
+        dedup = deduplicate(ids, result.pairs, published, level, originals)
         write_dedup(records(), dedup, kept, mapping)
     return dedup
 

@@ -97,17 +97,35 @@ def _named(copy: Article, prov: Provenance) -> Iterator[_Named]:
     for key, line in prov.mentions:
         yield _located(text, key, line, True)
     mine = prov.identity or frozenset(k for k, _ in prov.own)
-    for pattern in _REPORTED_RES:
-        for m in pattern.finditer(text):
-            org = _org_key(m["org"])
-            if org is not None and not any(_same_org(org, n) for n in mine):
-                yield _Named(org, Span(m.start(), m.end()), m[0], "reported", True)
+    for start, end in _lines_with(text, _REPORTED_WORDS):
+        for pattern in _REPORTED_RES:
+            for m in pattern.finditer(text, start, end):
+                org = _org_key(m["org"])
+                if org is not None and not any(_same_org(org, n) for n in mine):
+                    yield _Named(org, Span(m.start(), m.end()), m[0], "reported", True)
     for m in _URL_RE.finditer(text):
         host = _host_key(m[0])
         if host is not None and not any(_same_org(host, n) for n in mine):
             yield _Named(host, Span(m.start(), m.end()), m[0], "link", True)
     for key, line in prov.own:
         yield _located(text, key, line, False)
+
+
+_REPORTED_WORDS = ("report", "broke")
+"""Every match of ``_REPORTED_RES`` holds one of these: only lines with one are searched
+(the organisation pattern, tried at every position of a whole article, cost more than
+the rest of the credit stage)."""
+
+
+def _lines_with(text: str, words: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text`` that contains one of ``words``."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if any(w in text[start:end] for w in words):
+            yield start, end
+        start = end + 1
 
 
 def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Named, Article]]:

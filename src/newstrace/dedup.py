@@ -5,15 +5,16 @@ family of copies and drops the rest. Which pairs make a family is the curator's 
 ``duplicate`` drops only reprints of the same wording, ``rewrite`` (the default) also
 drops rewrites of one story, ``partial`` also drops articles that took a passage (and so
 loses the reporting of their own that those articles added). The member kept is the
-family's original as the scan names it (``cluster.pick_original``: the member most often
-found to be the source, then the earliest published, then the smallest id).
+original the scan names for the whole family (the root of its copy tree) when it is in
+the family, else ``cluster.pick_original``'s (the member most often found to be the
+source, then the earliest published, then the smallest id).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,15 +58,22 @@ def deduplicate(
     pairs: Iterable[PairResult],
     published: Mapping[str, str | None],
     level: str = "rewrite",
+    originals: Collection[str] = (),
 ) -> Dedup:
-    """Keep the original of every family joined by pairs of ``level``'s relations, and
-    every article in no such family; ``ids`` gives the input order."""
+    """Keep one article of every family joined by pairs of ``level``'s relations, and
+    every article in no such family; ``ids`` gives the input order. The one kept is the
+    scan's original of the whole family (``originals``: the scan families' originals, the
+    roots of their copy trees) when it is a member, else ``cluster.pick_original``'s
+    (a family of the stricter levels is a part of a scan family: at most one such root
+    is in it)."""
     relations = check_level(level)
+    roots = set(originals)
     removed: dict[str, str] = {}
     for family in build_families((p for p in pairs if p.relation in relations), published):
+        kept = min((m for m in family.members if m in roots), default=family.original)
         for member in family.members:
-            if member != family.original:
-                removed[member] = family.original
+            if member != kept:
+                removed[member] = kept
     return Dedup(tuple(i for i in ids if i not in removed), removed)
 
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
+from .boilerplate import find_boilerplate
 from .cluster import pick_original
 from .compare import compare_prepared, prepare
-from .model import Article, Comparison, CopyEdge, CopyTree, Family, PairResult
+from .credit import find_credit
+from .model import Article, Boilerplate, Comparison, CopyEdge, CopyTree, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
 from .stemma import copy_tree
 
@@ -28,6 +31,7 @@ __all__ = [
     "check_tree",
     "family_tree",
     "pair_of",
+    "pair_tree",
     "star_tree",
     "too_large",
     "tree_pairs",
@@ -89,11 +93,52 @@ def family_tree(
     if why is not None:
         return star_tree(ids, pick_original(ids, pairs, {a.id: a.published for a in articles}), why)
     have = {(min(c.a.id, c.b.id), max(c.a.id, c.b.id)): c for c in known}
+    if len(articles) == 2 and not have:
+        pair = next((p for p in pairs if {p.a, p.b} == set(ids)), None)
+        if pair is not None:
+            return pair_tree(articles, pair)
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
     prepared = {i: prepare(by_id[i], options) for i in sorted({i for p in wanted for i in p})}
     comparisons = [compare_prepared(prepared[x], prepared[y], options) for x, y in wanted]
     return copy_tree(articles, [*have.values(), *comparisons], options)
+
+
+PAIR_CONFIDENCE = 0.5
+"""Confidence of the one edge of a family of two whose verified pair named a source: the
+verdict decided the direction; nothing else in the family could confirm or contest it."""
+
+
+def pair_tree(articles: Sequence[Article], pair: PairResult) -> CopyTree:
+    """The tree of a family of two from its verified pair, with no second comparison
+    (a scan's families are mostly pairs, and comparing them again with drifts cost more
+    than their verification): the pair's source is the root; without one, the original
+    that ``pick_original`` names (earliest published, then smallest id) is the root and
+    the other member's parent is left undecided."""
+    ids = [a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    decided = pair.source is not None
+    root = pair.source or pick_original(ids, [pair], {a.id: a.published for a in articles})
+    (copy,) = [i for i in ids if i != root]
+    if decided:
+        why = (f"the verdict on the pair names {root} as the source",)
+        edge = CopyEdge(copy, root, PAIR_CONFIDENCE, why)
+    else:
+        why = (f"either this or {root} is the original: the verdict named no source",)
+        edge = CopyEdge(copy, None, 0.0, why, (root,))
+    sources = [by_id[root]]
+    credit = find_credit(
+        by_id[copy], sources, removed=_removed(by_id[copy]), removed_sources=[_removed(sources[0])]
+    )
+    edge = replace(edge, credit=credit)
+    root_edge = CopyEdge(root, None, PAIR_CONFIDENCE if decided else 0.0, why)
+    edges = {root: root_edge, copy: edge}
+    return CopyTree(root, tuple(edges[i] for i in ids), root_edge.confidence, why)
+
+
+def _removed(article: Article) -> tuple[Boilerplate, ...]:
+    """The lines boilerplate removal takes out of an article (mastheads name publishers)."""
+    return find_boilerplate(article.text, title=article.title).removed
 
 
 def too_large(size: int, options: Options) -> str | None:

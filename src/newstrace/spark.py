@@ -739,10 +739,18 @@ def dedup_spark(result: SparkScan, level: str = "rewrite") -> tuple[DataFrame, D
     relations = sorted(check_level(level))
     assert result.frame is not None, "a SparkScan from run_scan keeps its articles"
     pairs = result.pairs.where(F.col("relation").isin(relations))
-    families = families_df(pairs, result.frame)
-    removed = families.select(
-        F.explode("members").alias("id"), F.col("original").alias("kept")
-    ).where(F.col("id") != F.col("kept"))
+    # The kept member as dedup.deduplicate keeps it: the scan family's original when it is
+    # in the family, else cluster.pick_original's (no copy trees for these families: they
+    # would cost a full comparison of their members again).
+    families = families_df(pairs, result.frame, DEFAULT_OPTIONS.with_(tree_max_members=0))
+    roots = result.families.select(F.col("original").alias("id"), F.lit(True).alias("root"))
+    members = families.select("family", "original", F.explode("members").alias("id"))
+    chosen = members.join(roots, "id").groupBy("family").agg(F.min("id").alias("scan_original"))
+    removed = (
+        members.join(chosen, "family", "left")
+        .select("id", F.coalesce("scan_original", "original").alias("kept"))
+        .where(F.col("id") != F.col("kept"))
+    )
     kept = result.frame.join(removed.select("id"), "id", "left_anti").select(*ARTICLE_FIELDS)
     return kept, removed
 
