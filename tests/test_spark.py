@@ -164,10 +164,15 @@ def test_folder_of_text_and_html_files_gives_the_same_result(spark: Any, tmp_pat
         encoding="utf-8",
     )
     (folder / "16-empty.txt").write_text("  \n", encoding="utf-8")  # fails alike in both
+    # A mirrored site: two index pages in nested folders keep their paths as ids.
+    for sub, source in (("a", "01-wire.txt"), ("b", "04-spin.txt")):
+        (folder / "site" / sub).mkdir(parents=True)
+        shutil.copy(folder / source, folder / "site" / sub / "index.txt")
     errors: list[InputError] = []
     local = scan(iter_articles([folder], on_error=errors.append))
     local.failed = errors + local.failed
     assert len(local.pairs) > 5 and any("15-wire-page" in (p.a, p.b) for p in local.pairs)
+    assert any("site/a/index" in (p.a, p.b) for p in local.pairs)
     result = nspark.scan_spark([str(folder)], spark=spark, partitions=4)
     _assert_same(result, local)
     assert [str(e) for e in result.failed] == [str(e) for e in local.failed]

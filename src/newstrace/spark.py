@@ -166,12 +166,34 @@ def _display(item: str, folder: str, uri: str) -> str:
     return str(Path(item) / inside) if "://" not in item else f"{item.rstrip('/')}/{inside}"
 
 
+def _inside(folder: str, uri: str) -> str:
+    """The path of ``uri`` inside ``folder`` (POSIX, unquoted): an article file's id as
+    the local engine gives it (``ingest.iter_named_paths``)."""
+    return unquote(uri)[len(unquote(folder).rstrip("/")) :].lstrip("/")
+
+
+def _glob_root(uri: str, item: str) -> str:
+    """The folder of a glob match that its id is relative to: the pattern's folders
+    before its first wildcard, as the local engine counts them, found in the match's
+    uri by its depth."""
+    pattern = [part for part in item.split("/") if part and part != "."]
+    fixed = 0
+    for part in pattern[:-1]:
+        if any(c in part for c in "*?["):
+            break
+        fixed += 1
+    parts = unquote(uri).split("/")
+    return "/".join(parts[: len(parts) - (len(pattern) - fixed)])
+
+
 def list_inputs(
     spark: SparkSession, inputs: Sequence[str]
-) -> tuple[list[tuple[str, str, str]], list[InputError]]:
+) -> tuple[list[tuple[str, str, str, str]], list[InputError]]:
     """The JSONL, Parquet and article files of the inputs, in the order the local engine
-    reads them: ``(uri, name for messages, "jsonl" | "parquet" | "file")``, and inputs
-    that failed.
+    reads them: ``(uri, name for messages, "jsonl" | "parquet" | "file", name for the
+    id)``, and inputs that failed. The id name of an article file is its path inside the
+    folder argument (or the glob's folder), or the file's name, as the local engine
+    names it.
 
     Inputs are files, folders (searched recursively) and globs, on any Hadoop filesystem.
     """
@@ -179,11 +201,11 @@ def list_inputs(
     if jvm is None:  # only once the session has been stopped
         raise SparkSetupError("the Spark session has been stopped")
     hconf = spark.sparkContext._jsc.hadoopConfiguration()
-    files: list[tuple[str, str, str]] = []
+    files: list[tuple[str, str, str, str]] = []
     failed: list[InputError] = []
     seen: set[str] = set()
 
-    def add(uri: str, name: str, *, named: bool) -> None:
+    def add(uri: str, name: str, *, named: bool, id_name: str) -> None:
         lower = uri.lower()
         if lower.endswith(JSONL_SUFFIXES):
             kind = "jsonl"
@@ -195,7 +217,7 @@ def list_inputs(
             return
         if uri not in seen:
             seen.add(uri)
-            files.append((uri, name, kind))
+            files.append((uri, name, kind, id_name))
 
     for item in inputs:
         path = jvm.org.apache.hadoop.fs.Path(item)
@@ -213,9 +235,12 @@ def list_inputs(
                 while it.hasNext():
                     found.append(it.next().getPath().toString())
                 for sub in sorted(found, key=_path_key):
-                    add(sub, _display(item, uri, sub), named=False)
+                    add(sub, _display(item, uri, sub), named=False, id_name=_inside(uri, sub))
+            elif glob:
+                root = _glob_root(uri, item)
+                add(uri, unquote(uri.removeprefix("file:")), named=True, id_name=_inside(root, uri))
             else:
-                add(uri, item if not glob else unquote(uri.removeprefix("file:")), named=True)
+                add(uri, item, named=True, id_name=_basename(uri))
     return files, failed
 
 
@@ -231,7 +256,7 @@ def _basename(uri: str) -> str:
 
 
 def _parse_rows(
-    rows: Iterable[Any], names: Mapping[str, tuple[int, str]], kind: str, options: Options
+    rows: Iterable[Any], names: Mapping[str, tuple[int, str, str]], kind: str, options: Options
 ) -> Iterator[tuple[Any, ...]]:
     """Articles (or errors) of JSONL lines or Parquet rows, with their input position.
 
@@ -240,7 +265,9 @@ def _parse_rows(
     """
     lines: Counter[tuple[str, int]] = Counter()
     for row in rows:
-        index, name = names.get(unquote(row["path"]), (-1, row["path"]))
+        index, name, id_name = names.get(
+            unquote(row["path"]), (-1, row["path"], _basename(row["path"]))
+        )
         block = row["block"]
         lines[row["path"], block] += 1
         k = lines[row["path"], block]
@@ -248,9 +275,7 @@ def _parse_rows(
         position = (index, block, row["row"])
         try:
             if kind == "file":
-                art = article_from_file_bytes(
-                    bytes(row["content"]), _basename(row["path"]), name, options=options
-                )
+                art = article_from_file_bytes(bytes(row["content"]), id_name, name, options=options)
                 yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
                 continue
             if kind == "jsonl":
@@ -294,10 +319,12 @@ def read_articles(
     from pyspark.sql import functions as F
 
     files, failed = list_inputs(spark, inputs)
-    names = {unquote(uri): (index, name) for index, (uri, name, _) in enumerate(files)}
+    names = {
+        unquote(uri): (index, name, id_name) for index, (uri, name, _, id_name) in enumerate(files)
+    }
     parsed = None
     for kind in ("jsonl", "parquet", "file"):
-        uris = [uri for uri, _, k in files if k == kind]
+        uris = [uri for uri, _, k, _ in files if k == kind]
         if not uris:
             continue
         if kind == "file":
