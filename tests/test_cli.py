@@ -401,3 +401,13 @@ def test_entry_point_stdin_and_errors(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["articles"]["a"]["origin"] == "<stdin>"
+
+
+def test_scan_no_trees_keeps_the_voted_original_only(tmp_path: Path) -> None:
+    with_trees, without = tmp_path / "trees", tmp_path / "plain"
+    assert run("scan", str(DEMO), "--out", str(with_trees)).exit_code == 0
+    assert run("scan", str(DEMO), "--out", str(without), "--no-trees").exit_code == 0
+    treed = [json.loads(x) for x in (with_trees / "families.jsonl").read_text().splitlines()]
+    plain = [json.loads(x) for x in (without / "families.jsonl").read_text().splitlines()]
+    assert [f["members"] for f in treed] == [f["members"] for f in plain]
+    assert all("parent" in f for f in treed) and not any("parent" in f for f in plain)
