@@ -83,7 +83,7 @@ def test_remove_of_an_unknown_id_changes_nothing(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as ar:
         ar.add(iter_articles([CORPUS]))
         n = len(ar)
-        with pytest.raises(InputError, match="nope.*no such article"):
+        with pytest.raises(InputError, match=r"nope.*no such article"):
             ar.remove(["01-wire", "nope"])
         assert len(ar) == n and ar.doctor() == []
 

@@ -901,6 +901,178 @@ def backup(out: str, db: str) -> None:
     click.echo(f"{visible(out)}: {size:,} articles copied from {visible(db)}")
 
 
+# --- archive management: list, show, remove, export, upgrade --------------------------
+
+
+def _db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file."
+    )(fn)
+
+
+@main.command("list")
+@_db_option
+@click.option("--site", default="", help="Only articles of this site (any letter case).")
+@click.option("--since", default="", help="Only articles published at or after this time.")
+@click.option(
+    "--until", default="", help="Only articles published up to this time (a date: that day too)."
+)
+@click.option(
+    "--q", "q", default="", help="Only articles whose headline or text holds these words."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="One JSON object per article, or a table for reading.",
+)
+@guarded
+def list_(db: str, site: str, since: str, until: str, q: str, fmt: str) -> None:
+    """List archived articles (headline, site, time, id), oldest first.
+
+    Times compare as written (ISO 8601: 2024-03-01, 2024-03-01T08:15:00Z).
+
+    \b
+    Examples:
+      newstrace list --db archive.db --site "Northgate Wire" --since 2024-03-01
+      newstrace list --db archive.db --q "ferry collision" --format table
+    """
+    from .archive import Archive
+    from .archive_store import ArticleQuery
+
+    query = ArticleQuery(site=site, since=since, until=until, q=q)
+    with Archive(db, create=False) as archive:
+        rows = archive.list_articles(query)
+        if fmt == "jsonl":
+            for row in rows:
+                click.echo(json_text(row.as_dict()))
+            return
+        _article_table(list(rows))
+
+
+def _article_table(rows: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table("published", "site", "headline", "id")
+    for row in rows:
+        table.add_row(*(plain(v or "") for v in (row.published, row.site, row.title, row.id)))
+    Console().print(table)
+    Console(stderr=True).print(f"{len(rows):,} articles")
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="For reading, or one JSON object (the article, its family and reuse pairs).",
+)
+@guarded
+def show(article_id: str, db: str, fmt: str) -> None:
+    """Show one archived article and the reuse family it belongs to.
+
+    \b
+    Example:
+      newstrace show 04-spin --db archive.db
+    """
+    from .archive import Archive
+
+    with Archive(db, create=False) as archive:
+        art = archive.get(article_id)
+        family = archive.family_of(article_id)
+    if fmt == "json":
+        from .archive_export import record
+
+        click.echo(json_text({**record(art), "family": family.as_dict() if family else None}))
+        return
+    console = Console()
+    console.print(plain(art.title or "(no headline)"), style="bold")
+    console.print(plain(" · ".join(v for v in (art.site, art.published, art.url) if v)))
+    console.print(plain(art.text))
+    if family is None:
+        console.print("\nIn no reuse family.")
+        return
+    console.print(f"\nReuse family of {family.size} articles (original first):")
+    for m in sorted(family.members, key=lambda m: m.id != family.original.id):
+        console.print(plain(f"  {m.published or '(no date)'}  {m.site or '?'}  {m.title or m.id}"))
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@_db_option
+@guarded
+def remove(ids: tuple[str, ...], db: str) -> None:
+    """Remove articles from an archive, with their band keys, term counts, text index
+    entries and reuse pairs; the families they were in are regrouped. All or nothing:
+    an unknown ID is an error (exit code 2) and nothing is removed.
+
+    \b
+    Example:
+      newstrace remove 04-spin 05-summary --db archive.db
+    """
+    from .archive import Archive
+
+    with Archive(db) as archive:
+        gone = archive.remove(ids)
+        left = len(archive)
+    click.echo(f"{visible(db)}: {len(gone):,} articles removed, {left:,} left")
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="JSONL, or Parquet (pip install 'newstrace[parquet]').",
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@guarded
+def export(db: str, fmt: str, out: str) -> None:
+    """Export every archived article (id, title, url, site, published, author, text),
+    the input format of `scan`; OUT is replaced only when complete.
+
+    \b
+    Examples:
+      newstrace export --db archive.db --out articles.jsonl
+      newstrace export --db archive.db --format parquet --out articles.parquet
+    """
+    from .archive import Archive
+    from .archive_export import export_articles
+
+    with Archive(db, create=False) as archive:
+        n = export_articles(archive.articles(), out, fmt)
+    click.echo(f"{visible(out)}: {n:,} articles exported from {visible(db)}")
+
+
+@main.command()
+@_db_option
+@guarded
+def upgrade(db: str) -> None:
+    """Upgrade an archive made by an older newstrace to the current schema (its reuse
+    families found by one scan of the archive; `add` upgrades it too).
+
+    \b
+    Example:
+      newstrace upgrade --db archive.db
+    """
+    from .archive import Archive
+
+    if not Path(db).is_file():
+        raise InputError(db, "no such archive")
+    with Archive(db) as archive:
+        size = len(archive)
+    click.echo(f"{visible(db)}: archive schema up to date ({size:,} articles)")
+
+
 # --- serve: local web UI and JSON API ---------------------------------------------------
 
 
