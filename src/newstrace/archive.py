@@ -475,19 +475,9 @@ class Archive:
         known = {base + j: fresh[j] for j in group}
         older = sorted({c for c, _ in pending} - known.keys())
         known.update(self._get_rowids(older) if older else {})
-        prepared = {r: prepare(known[r], self.options) for r in {x for p in pending for x in p}}
-        terms: set[str] = set()
-        for item in prepared.values():
-            terms.update(*item.side.terms)
-        corpus = self.term_stats(terms)
-        found = [
-            result
-            for c, r in pending
-            if (result := verify_pair(prepared[c], prepared[r], self.options, corpus))
-        ]
-        rowid = {known[r].id: r for r in prepared}
-        store.store_pairs(self._db, found, rowid)
-        store.regroup(self._db, {rowid[i] for p in found for i in (p.a, p.b)})
+        linker = _Linker(self, known)
+        for r in sorted({r for _, r in pending}):
+            linker.link(r, [c for c, new in pending if new == r])
 
     def _new_candidates(
         self,
@@ -865,6 +855,54 @@ class Archive:
             problems.append(f"{bad} articles have malformed signatures")
         problems += store.doctor(self._db)
         return problems
+
+
+class _Linker:
+    """Verifies new articles against their candidates and stores what it finds, one new
+    article at a time (its pairs stored and families regrouped before the next), with
+    the prepared articles and term statistics of one group of new articles held."""
+
+    def __init__(self, archive: Archive, known: dict[int, Article]) -> None:
+        self._ar = archive
+        self._known = known
+        self._prepared: dict[int, Prepared] = {}
+        self._corpus = TermStats({}, len(archive))
+
+    def link(self, new: int, candidates: Sequence[int]) -> None:
+        """Verify ``new`` against ``candidates`` (best first). In a family of at least
+        ``Options.link_family_size`` articles that ``new`` has joined already, further
+        members are not verified: the family stays what it is, and a wire story's
+        hundredth reprint costs one compare, not hundreds."""
+        options = self._ar.options
+        db = self._ar._db
+        joined: set[int] = set()
+        found: list[PairResult] = []
+        for c in candidates:
+            family = db.execute(
+                "SELECT f.family, f.size FROM members m JOIN families f ON f.family = m.family "
+                "WHERE m.article = ?",
+                (c,),
+            ).fetchone()
+            if family and family[0] in joined and family[1] >= options.link_family_size:
+                continue
+            result = verify_pair(self._get(c), self._get(new), options, self._corpus)
+            if result is not None:
+                found.append(result)
+                if family:
+                    joined.add(family[0])
+        if found:
+            rowid = {self._known[r].id: r for r in (new, *candidates)}
+            store.store_pairs(db, found, rowid)
+            store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
+
+    def _get(self, rowid: int) -> Prepared:
+        """The prepared article, its terms' document frequencies fetched once."""
+        item = self._prepared.get(rowid)
+        if item is None:
+            item = self._prepared[rowid] = prepare(self._known[rowid], self._ar.options)
+            terms = set().union(*item.side.terms) - self._corpus.df.keys()
+            self._corpus.df.update(self._ar.term_stats(terms).df)
+        return item
 
 
 class _RowLoader:

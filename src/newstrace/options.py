@@ -115,6 +115,12 @@ class Options:
     leaves out, so at a scan's 0.35 an add of 300 generated articles verified 3,658
     candidates (the scan 291); at 0.7 it verifies far fewer and its families equal the
     scan's (tests/test_archive_families.py)."""
+    link_family_size: int = 16
+    """In a family of at least this many articles, ``add`` verifies a new article
+    against one member that it reuses, not every candidate member: the family is the
+    same, with fewer stored pairs (a wire story's 3,000 reprints, tests/test_archive.py's
+    kill test, would cost 3,000 x 200 compares). Smaller families keep every pair, so
+    their originals are picked from the same evidence as a scan's."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -149,6 +155,7 @@ class Options:
             "check_candidates",
             "jobs",
             "common_skeleton_min",
+            "link_family_size",
             "passage_words",
             "passage_links",
         ):
