@@ -1136,6 +1136,12 @@ def upgrade(db: str) -> None:
     "network name); repeatable. Others than the bound address and loopback "
     "names get a 400 (DNS rebinding).",
 )
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Answer DELETE /api/articles/ID (remove an article); without it the server "
+    "only reads the archive (403).",
+)
 @guarded
 def serve(
     db: str,
@@ -1146,12 +1152,14 @@ def serve(
     timeout: float,
     workers: int,
     allow_hosts: tuple[str, ...],
+    allow_writes: bool,
 ) -> None:
     """Web UI and JSON API over an archive: check articles, compare, browse families.
 
     Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
     /articles/ID. API: POST /api/check, POST /api/compare, GET /api/articles/ID,
-    GET /api/families; OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
+    GET /api/articles?site=&q=&page=, GET /api/families?sort=&q=&site=&page=,
+    DELETE /api/articles/ID (with --allow-writes); OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
     Exit code 4 when the port is busy or the address cannot be used.
 
     \b
@@ -1159,6 +1167,7 @@ def serve(
       newstrace serve --db archive.db
       newstrace serve --db archive.db --port 8080
       newstrace serve --db archive.db --max-chars 300000 --timeout 60 --workers 4
+      newstrace serve --db archive.db --allow-writes   # curl -X DELETE .../api/articles/ID
       curl -s localhost:8000/api/check -H 'content-type: application/json' \\
            -d '{"text": "..."}' | jq .matches
     """
@@ -1173,6 +1182,7 @@ def serve(
         timeout=timeout,
         workers=workers,
         allow_hosts=allow_hosts,
+        allow_writes=allow_writes,
     )
 
 
