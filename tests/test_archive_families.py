@@ -142,3 +142,38 @@ def test_list_filters_by_site_time_and_text(tmp_path: Path) -> None:
         assert all(a.site == site for a in ar.list_articles(ArticleQuery(site=site)))
         page = list(ar.list_articles(ArticleQuery(page=2, per_page=5)))
         assert [a.id for a in page] == [a.id for a in every[5:10]]
+
+
+def test_cli_list_show_remove_export(tmp_path: Path) -> None:
+    import json
+
+    from .test_archive import _cli
+
+    db = str(tmp_path / "a.db")
+    assert _cli("add", str(CORPUS), "--db", db).returncode == 0
+    r = _cli("list", "--db", db, "--site", "northgate wire")
+    assert r.returncode == 0
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [
+        "01-wire",
+        "11-wire-second",
+    ]
+    r = _cli("show", "04-spin", "--db", db)
+    assert r.returncode == 0 and "Reuse family of" in r.stdout and "Northgate Wire" in r.stdout
+    shown = json.loads(_cli("show", "04-spin", "--db", db, "--format", "json").stdout)
+    assert shown["family"]["original"]["id"] == "01-wire"
+    r = _cli("remove", "04-spin", "nope", "--db", db)
+    assert r.returncode == 2 and "nope: no such article" in r.stderr
+    r = _cli("remove", "04-spin", "--db", db)
+    assert r.returncode == 0 and "1 articles removed, 13 left" in r.stdout
+    assert _cli("doctor", "--db", db).returncode == 0
+    out = tmp_path / "e.jsonl"
+    r = _cli("export", "--db", db, "--out", str(out))
+    assert r.returncode == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 13 and set(records[0]) >= {"id", "title", "site", "text"}
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        r = _cli("export", "--db", db, "--format", "parquet", "--out", str(tmp_path / "e.pq"))
+        assert r.returncode == 2 and "pip install 'newstrace[parquet]'" in r.stderr
+        assert not (tmp_path / "e.pq").exists()
