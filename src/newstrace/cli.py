@@ -930,7 +930,7 @@ def _db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 )
 @guarded
 def list_(db: str, site: str, since: str, until: str, q: str, fmt: str) -> None:
-    """List archived articles (headline, site, time, id), oldest first.
+    """List archived articles (headline, site, time, id), oldest first (undated first).
 
     Times compare as written (ISO 8601: 2024-03-01, 2024-03-01T08:15:00Z).
 
