@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .cluster import components, pick_original
@@ -249,13 +249,7 @@ class ArticleRow:
     url: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "site": self.site,
-            "published": self.published,
-            "url": self.url,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -910,6 +910,18 @@ def _db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def _format_option(choices: tuple[str, ...], help_text: str) -> Callable[..., Any]:
+    """``--format`` of the archive commands: the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
 @main.command("list")
 @_db_option
 @click.option("--site", default="", help="Only articles of this site (any letter case).")
@@ -920,14 +932,7 @@ def _db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--q", "q", default="", help="Only articles whose headline or text holds these words."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "table"]),
-    default="jsonl",
-    show_default=True,
-    help="One JSON object per article, or a table for reading.",
-)
+@_format_option(("jsonl", "table"), "One JSON object per article, or a table for reading.")
 @guarded
 def list_(db: str, site: str, since: str, until: str, q: str, fmt: str) -> None:
     """List archived articles (headline, site, time, id), oldest first (undated first).
@@ -965,13 +970,8 @@ def _article_table(rows: list[Any]) -> None:
 @main.command()
 @click.argument("article_id", metavar="ID")
 @_db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="For reading, or one JSON object (the article, its family and reuse pairs).",
+@_format_option(
+    ("text", "json"), "For reading, or one JSON object (the article, its family and reuse pairs)."
 )
 @guarded
 def show(article_id: str, db: str, fmt: str) -> None:
@@ -1026,14 +1026,7 @@ def remove(ids: tuple[str, ...], db: str) -> None:
 
 @main.command()
 @_db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "parquet"]),
-    default="jsonl",
-    show_default=True,
-    help="JSONL, or Parquet (pip install 'newstrace[parquet]').",
-)
+@_format_option(("jsonl", "parquet"), "JSONL, or Parquet (pip install 'newstrace[parquet]').")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @guarded
 def export(db: str, fmt: str, out: str) -> None:
