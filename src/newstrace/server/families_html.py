@@ -9,6 +9,8 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..archive_store import ArticleRow, FamilyQuery, FamilyRow
+from ..model import Family
+from ..report.html import _graph as family_graph  # the drawing the scan report uses
 from ..report.html import article_href, compare_href
 
 __all__ = ["families_body"]
@@ -58,11 +60,12 @@ def _family(row: FamilyRow) -> str:
         if p.a in by_id and p.b in by_id
     )
     newest = f", newest {escape(_date(row.newest))}" if row.newest else ""
+    fam = Family(tuple(m.id for m in row.members), row.original.id)
     uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
     return f"""<section class="family"><h2>{_label(row.original)}</h2>
   <p>{row.size} articles{newest}{uncredited}</p>
-  <ul class="members">{members}</ul>
-  <details><summary>{len(row.pairs)} reuse pairs</summary><ul class="pairs">{pairs}</ul></details>
+  <div class="famrow">{family_graph(fam, row.pairs)}<ul class="members">{members}</ul></div>
+  <h3>{len(row.pairs)} reuse pairs</h3><ul class="pairs">{pairs}</ul>
 </section>"""
 
 
