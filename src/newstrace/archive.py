@@ -869,13 +869,14 @@ class _Linker:
         self._corpus = TermStats({}, len(archive))
 
     def link(self, new: int, candidates: Sequence[int]) -> None:
-        """Verify ``new`` against ``candidates`` (best first). In a family of at least
-        ``Options.link_family_size`` articles that ``new`` has joined already, further
-        members are not verified: the family stays what it is, and a wire story's
-        hundredth reprint costs one compare, not hundreds."""
+        """Verify ``new`` against ``candidates`` (most band hits first). Of a family of
+        at least ``Options.link_family_size`` articles only the first candidate member is
+        verified: reuse of it joins the family, and when the best-hit member is no
+        reuse its copies are none either, so a wire story's hundredth reprint (and its
+        neighbours' hundredth) costs one compare per family, not hundreds."""
         options = self._ar.options
         db = self._ar._db
-        joined: set[int] = set()
+        tried: set[int] = set()
         found: list[PairResult] = []
         for c in candidates:
             family = db.execute(
@@ -883,13 +884,13 @@ class _Linker:
                 "WHERE m.article = ?",
                 (c,),
             ).fetchone()
-            if family and family[0] in joined and family[1] >= options.link_family_size:
-                continue
+            if family and family[1] >= options.link_family_size:
+                if family[0] in tried:
+                    continue
+                tried.add(family[0])
             result = verify_pair(self._get(c), self._get(new), options, self._corpus)
             if result is not None:
                 found.append(result)
-                if family:
-                    joined.add(family[0])
         if found:
             rowid = {self._known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)
