@@ -295,7 +295,7 @@ def test_another_schema_version_is_said_as_such(tmp_path: Path) -> None:
     before = _snapshot(path)
     for create in (False, True):
         with pytest.raises(
-            ArchiveError, match="schema version 1; this newstrace reads schema version 2"
+            ArchiveError, match="schema version 1; this newstrace reads schema version 3"
         ):
             Archive(path, create=create)
     r = _cli("doctor", "--db", str(path))

@@ -13,6 +13,10 @@ Tables:
   B-tree keyed by band key, so a ``check`` is a handful of index look-ups.
 * ``meta``: the fingerprint parameters the archive was built with (a later run with other
   parameters would compute keys that never match, so it is refused).
+* ``pairs``, ``families``, ``members``, ``articles_fts`` (schema 3): the verified reuse
+  pairs and families, kept up to date by every ``add`` and ``remove`` in the same
+  transaction, and a text index (see ``archive_store``). An archive of schema 2 is
+  upgraded when it is first opened for writing (its families found by one scan).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from . import archive_store as store
 from .align import TermStats
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
@@ -44,18 +49,22 @@ from .corpus import (
     no_progress,
     screen_stored,
     signed,
+    verify_pair,
 )
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION
+from .fingerprint import FINGERPRINT_VERSION, Fingerprints
 from .ingest import content_hash
 from .lsh import sorted_keys
-from .model import REUSE, Article, Match, ScanResult
+from .model import REUSE, Article, Family, Match, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 from .scan import find_reuse
 
 __all__ = ["AddReport", "Archive"]
 
-_SCHEMA_VERSION = "2"
+_SCHEMA_VERSION = "3"
+_UPGRADABLE = "2"
+"""The older schema a writer upgrades in place (the tables of schema 3 added, the
+families found by one scan of the archive)."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -101,6 +110,12 @@ _WAL_AUTOCHECKPOINT = 16384
 back once, and there are fewer fsyncs (commits themselves never fsync: synchronous=NORMAL)."""
 _CHECKPOINT_WAIT_MS = 1000
 """How long a closing writer waits for readers to let it finish its checkpoint."""
+_LINK_GROUP = 64
+"""New articles whose candidates ``add`` verifies together: their prepared articles and
+those of their candidates are held at once (a few MB each group), and their term
+statistics read in one query."""
+_SHINGLES, _SKELETON = 11, 12
+"""Positions of the signatures in an article row of ``_rows``."""
 _IN_CHUNK = 500
 """Ids per ``IN (...)`` look-up (well under SQLite's host-parameter limit)."""
 
@@ -176,6 +191,10 @@ class Archive:
                 if version is None:
                     self._create()
             self._check_meta()
+            if version == _UPGRADABLE:
+                self._upgrade()
+            self.fts = self._meta("fts") == "1"
+            """Whether text search uses the FTS5 index (else titles, with LIKE)."""
         except (sqlite3.Error, ArchiveError) as exc:
             if opened is not None:
                 opened.close()
@@ -209,7 +228,13 @@ class Archive:
                 f"{self.path}: not a newstrace archive (its meta table names no newstrace schema)"
             )
         version = str(row[0])
-        if version != _SCHEMA_VERSION:
+        if version == _UPGRADABLE and self.readonly:
+            raise ArchiveError(
+                f"{self.path}: made with newstrace archive schema version {version}; "
+                f"upgrade it once to version {_SCHEMA_VERSION} with "
+                f"`newstrace upgrade --db {self.path}` (any `add` upgrades it too)"
+            )
+        if version not in (_SCHEMA_VERSION, _UPGRADABLE):
             raise ArchiveError(
                 f"{self.path}: made with newstrace archive schema version "
                 f"{version}; this newstrace reads schema version "
@@ -230,10 +255,35 @@ class Archive:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            fts = store.create_v3(self._db)
             self._db.executemany(
                 "INSERT OR IGNORE INTO meta VALUES (?, ?)",
-                [*self._want().items(), *((k, "0") for k in _COUNTERS)],
+                [*self._want().items(), *((k, "0") for k in _COUNTERS), ("fts", str(int(fts)))],
             )
+
+    def _upgrade(self) -> None:
+        """Schema 2 -> 3 in one transaction: the new tables, the text index of every
+        article, and the reuse pairs and families of one scan of the archive (what
+        ``add`` keeps from then on). A kill leaves schema 2, upgraded again next time."""
+        with self._transaction():
+            if self._meta("schema") != _UPGRADABLE:  # another writer upgraded it meanwhile
+                return
+            fts = store.create_v3(self._db)
+            if fts:
+                self._db.executemany(
+                    "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    ((r, art.title or "", art.text) for r, art in self._rowid_articles()),
+                )
+            found = self.scan()
+            rowid = dict(self._db.execute("SELECT id, rowid FROM articles").fetchall())
+            store.store_pairs(self._db, found.pairs, rowid)
+            store.regroup(self._db, {rowid[i] for p in found.pairs for i in (p.a, p.b)})
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fts', ?)", (str(int(fts)),))
+            self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (_SCHEMA_VERSION,))
+
+    def _meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
 
     def _want(self) -> dict[str, str]:
         return {
@@ -248,7 +298,8 @@ class Archive:
     def _check_meta(self) -> None:
         want = self._want()
         have = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
-        wrong = [k for k in _META_KEYS if have.get(k) != want[k]]
+        # The schema version was read (and an older one accepted for upgrade) already.
+        wrong = [k for k in _META_KEYS if k != "schema" and have.get(k) != want[k]]
         if wrong:
             raise ArchiveError(
                 f"{self.path}: built with other fingerprint settings "
@@ -393,8 +444,65 @@ class Archive:
                 "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                 sorted(df.items()),
             )
+            if self.fts:
+                self._db.executemany(
+                    "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
+                )
             self._count(articles=len(rows), df_total=sum(df.values()))
+            for start in range(0, len(still), _LINK_GROUP):
+                group = range(start, min(start + _LINK_GROUP, len(still)))
+                self._link(base, still, rows, flat, owner, group)
         report.added += len(still)
+
+    def _link(
+        self,
+        base: int,
+        fresh: Sequence[Article],
+        rows: Sequence[Sequence[Any]],
+        flat: np.ndarray,
+        owner: np.ndarray,
+        group: range,
+    ) -> None:
+        """Verify the candidates of the new articles ``group`` (positions in ``fresh``,
+        row ids from ``base``, already inserted) among the articles before each, as a
+        scan verifies them (band hits, the scan's screen and pre-verdict, the compare
+        pipeline with the archive's term statistics), and store the reuse pairs and
+        regrouped families, inside the caller's transaction."""
+        pending = self._new_candidates(base, rows, flat, owner, group)
+        if not pending:
+            return
+        known = {base + j: fresh[j] for j in group}
+        older = sorted({c for c, _ in pending} - known.keys())
+        known.update(self._get_rowids(older) if older else {})
+        linker = _Linker(self, known)
+        for r in sorted({r for _, r in pending}):
+            linker.link(r, [c for c, new in pending if new == r])
+
+    def _new_candidates(
+        self,
+        base: int,
+        rows: Sequence[Sequence[Any]],
+        flat: np.ndarray,
+        owner: np.ndarray,
+        group: range,
+    ) -> list[tuple[int, int]]:
+        """(older row, new row) candidate pairs of the new articles ``group`` that the
+        scan's screen keeps; every pair is asked once, from its later article."""
+        bucket = self.options.max_bucket
+        out: list[tuple[int, int]] = []
+        for j in group:
+            keys = np.unique(flat[owner == j]).tolist()
+            if not keys:
+                continue
+            r = base + j
+            hits = self._db.execute(_hits_sql(len(keys)), [*keys, bucket + 1, bucket, -1])
+            before = [(c, n) for c, n in hits.fetchall() if c < r]
+            if before:
+                mine = (rows[j][_SHINGLES], rows[j][_SKELETON])
+                kept = self._screen(before, mine, share=self.options.link_screen_share)
+                out.extend((c, r) for c, _ in kept)
+        return out
 
     def _rows(
         self, fresh: Sequence[Article], hashes: Sequence[str]
@@ -460,7 +568,92 @@ class Archive:
             fresh_hashes.append(h)
         return fresh, fresh_hashes
 
+    def remove(self, ids: Sequence[str]) -> list[str]:
+        """Remove the articles ``ids`` in one transaction: their rows, band keys, text
+        index entries and term counts, their reuse pairs, and the families they were in
+        regrouped (split where they held one together). An unknown id is an InputError
+        and nothing is removed. Returns the ids removed, in the order given."""
+        if self.readonly:
+            raise ArchiveError(f"{self.path}: opened read-only; cannot remove")
+        wanted = list(dict.fromkeys(ids))
+        with self._transaction():
+            found = dict(self._select_in("SELECT id, rowid FROM articles WHERE id IN ({})", wanted))
+            unknown = [i for i in wanted if i not in found]
+            if unknown:
+                raise InputError(unknown[0], "no such article in the archive")
+            rowids = sorted(found.values())
+            for chunk in batches(rowids, _IN_CHUNK):
+                self._remove_rows(chunk)
+        return wanted
+
+    def _remove_rows(self, rowids: Sequence[int]) -> None:
+        """Everything of the articles ``rowids`` (inside the caller's transaction)."""
+        marks = ",".join("?" * len(rowids))
+        rows = self._db.execute(
+            f"SELECT rowid, shingles, skeleton, {_ARTICLE_COLUMNS} FROM articles "
+            f"WHERE rowid IN ({marks}) ORDER BY rowid",
+            list(rowids),
+        ).fetchall()
+        arts = [_article(row[3:]) for row in rows]
+        width = self.options.num_perm
+
+        def matrix(col: int) -> np.ndarray:
+            blob = b"".join(row[col] for row in rows)
+            return np.frombuffer(blob, dtype=np.uint32).reshape(len(rows), width)
+
+        fp = Fingerprints(matrix(1), matrix(2), np.zeros(len(rows), dtype=np.int32))
+        flat, owner = sorted_keys(band_keys_of(fp, self._index_options))
+        self._db.executemany(
+            "DELETE FROM bands WHERE key = ? AND article = ?",
+            zip(flat.tolist(), [rows[k][0] for k in owner.tolist()], strict=True),
+        )
+        df = article_parts(arts, self.options).frequencies
+        self._db.executemany(
+            "UPDATE terms SET df = df - ? WHERE term = ?", [(n, t) for t, n in sorted(df.items())]
+        )
+        self._db.execute("DELETE FROM terms WHERE df <= 0")
+        if self.fts:
+            self._db.executemany(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+                "VALUES ('delete', ?, ?, ?)",
+                [(row[0], art.title or "", art.text) for row, art in zip(rows, arts, strict=True)],
+            )
+        for column in ("a", "b"):
+            self._db.execute(f"DELETE FROM pairs WHERE {column} IN ({marks})", list(rowids))
+        self._db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", list(rowids))
+        self._count(articles=-len(rows), df_total=-sum(df.values()))
+        store.regroup(self._db, rowids)
+
     # --- reading ------------------------------------------------------------------------
+
+    def pairs(self) -> list[PairResult]:
+        """Every stored reuse pair (kept by ``add`` and ``remove``), ordered by ids."""
+        return store.stored_pairs(self._db)
+
+    def families(self) -> list[Family]:
+        """Every stored reuse family, ordered and shaped as a scan's."""
+        return store.stored_families(self._db)
+
+    def family_page(self, query: store.FamilyQuery) -> tuple[int, list[store.FamilyRow]]:
+        """How many stored families match ``query``, and its page of them."""
+        return store.family_page(self._db, query, fts=self.fts)
+
+    def family_of(self, article_id: str) -> store.FamilyRow | None:
+        """The stored family of an archived article, or None when it is in none."""
+        row = self._db.execute(
+            "SELECT f.family, f.size, f.newest, f.uncredited, f.original, f.extra "
+            "FROM articles a JOIN members m ON m.article = a.rowid "
+            "JOIN families f ON f.family = m.family WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else store.family_row(self._db, row)
+
+    def list_articles(self, query: store.ArticleQuery) -> Iterator[store.ArticleRow]:
+        """Archived articles matching ``query``, in publication order."""
+        yield from store.article_rows(self._db, query, fts=self.fts)
+
+    def count_articles(self, query: store.ArticleQuery) -> int:
+        return store.article_count(self._db, query, fts=self.fts)
 
     def get(self, article_id: str) -> Article:
         row = self._db.execute(
@@ -480,6 +673,12 @@ class Archive:
     def ids(self) -> Iterator[str]:
         for (article_id,) in self._db.execute("SELECT id FROM articles ORDER BY rowid"):
             yield article_id
+
+    def _rowid_articles(self) -> Iterator[tuple[int, Article]]:
+        for row in self._db.execute(
+            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"
+        ).fetchall():
+            yield row[0], _article(row[1:])
 
     def articles(self) -> Iterator[Article]:
         for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
@@ -565,11 +764,12 @@ class Archive:
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _screen(
-        self, hits: list[tuple[int, int]], mine: tuple[bytes, bytes]
+        self, hits: list[tuple[int, int]], mine: tuple[bytes, bytes], *, share: float | None = None
     ) -> list[tuple[int, int]]:
         """The candidates (rowid, hits), in order, that the scan's screen keeps at
-        ``Options.check_screen_share``, from their stored signatures (band keys hash
-        signature slots, so this is the same evidence, counted slot by slot)."""
+        ``share`` (default ``Options.check_screen_share``), from their stored signatures
+        (band keys hash signature slots, so this is the same evidence, counted slot by
+        slot)."""
         marks = ",".join("?" * len(hits))
         sigs = {
             r: (sh, sk)
@@ -583,7 +783,7 @@ class Archive:
             [mine] * len(known),
             [sigs[rowid] for rowid, _ in known],
             self._index_options,
-            share=self.options.check_screen_share,
+            share=self.options.check_screen_share if share is None else share,
         )
         return [known[k] for k in kept]
 
@@ -653,7 +853,57 @@ class Archive:
         ).fetchone()[0]
         if bad:
             problems.append(f"{bad} articles have malformed signatures")
+        problems += store.doctor(self._db)
         return problems
+
+
+class _Linker:
+    """Verifies new articles against their candidates and stores what it finds, one new
+    article at a time (its pairs stored and families regrouped before the next), with
+    the prepared articles and term statistics of one group of new articles held."""
+
+    def __init__(self, archive: Archive, known: dict[int, Article]) -> None:
+        self._ar = archive
+        self._known = known
+        self._prepared: dict[int, Prepared] = {}
+        self._corpus = TermStats({}, len(archive))
+
+    def link(self, new: int, candidates: Sequence[int]) -> None:
+        """Verify ``new`` against ``candidates`` (most band hits first). Of a family of
+        at least ``Options.link_family_size`` articles only the first candidate member is
+        verified: reuse of it joins the family, and when the best-hit member is no
+        reuse its copies are none either, so a wire story's hundredth reprint (and its
+        neighbours' hundredth) costs one compare per family, not hundreds."""
+        options = self._ar.options
+        db = self._ar._db
+        tried: set[int] = set()
+        found: list[PairResult] = []
+        for c in candidates:
+            family = db.execute(
+                "SELECT f.family, f.size FROM members m JOIN families f ON f.family = m.family "
+                "WHERE m.article = ?",
+                (c,),
+            ).fetchone()
+            if family and family[1] >= options.link_family_size:
+                if family[0] in tried:
+                    continue
+                tried.add(family[0])
+            result = verify_pair(self._get(c), self._get(new), options, self._corpus)
+            if result is not None:
+                found.append(result)
+        if found:
+            rowid = {self._known[r].id: r for r in (new, *candidates)}
+            store.store_pairs(db, found, rowid)
+            store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
+
+    def _get(self, rowid: int) -> Prepared:
+        """The prepared article, its terms' document frequencies fetched once."""
+        item = self._prepared.get(rowid)
+        if item is None:
+            item = self._prepared[rowid] = prepare(self._known[rowid], self._ar.options)
+            terms = set().union(*item.side.terms) - self._corpus.df.keys()
+            self._corpus.df.update(self._ar.term_stats(terms).df)
+        return item
 
 
 class _RowLoader:

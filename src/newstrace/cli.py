@@ -1313,6 +1313,171 @@ def backup(out: str, db: str) -> None:
     click.echo(f"{visible(out)}: {size:,} articles copied from {visible(db)}")
 
 
+# --- archive management: list, show, remove, export, upgrade --------------------------
+
+
+def _db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False), required=True, help="Archive file."
+    )(fn)
+
+
+def _format_option(choices: tuple[str, ...], help_text: str) -> Callable[..., Any]:
+    """``--format`` of the archive commands: the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
+@main.command("list")
+@_db_option
+@click.option("--site", default="", help="Only articles of this site (any letter case).")
+@click.option("--since", default="", help="Only articles published at or after this time.")
+@click.option(
+    "--until", default="", help="Only articles published up to this time (a date: that day too)."
+)
+@click.option(
+    "--q", "q", default="", help="Only articles whose headline or text holds these words."
+)
+@_format_option(("jsonl", "table"), "One JSON object per article, or a table for reading.")
+@guarded
+def list_(db: str, site: str, since: str, until: str, q: str, fmt: str) -> None:
+    """List archived articles (headline, site, time, id), oldest first (undated first).
+
+    Times compare as written (ISO 8601: 2024-03-01, 2024-03-01T08:15:00Z).
+
+    \b
+    Examples:
+      newstrace list --db archive.db --site "Northgate Wire" --since 2024-03-01
+      newstrace list --db archive.db --q "ferry collision" --format table
+    """
+    from .archive import Archive
+    from .archive_store import ArticleQuery
+
+    query = ArticleQuery(site=site, since=since, until=until, q=q)
+    with Archive(db, create=False) as archive:
+        rows = archive.list_articles(query)
+        if fmt == "jsonl":
+            for row in rows:
+                click.echo(json_text(row.as_dict()))
+            return
+        _article_table(list(rows))
+
+
+def _article_table(rows: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table("published", "site", "headline", "id")
+    for row in rows:
+        table.add_row(*(plain(v or "") for v in (row.published, row.site, row.title, row.id)))
+    Console().print(table)
+    Console(stderr=True).print(f"{len(rows):,} articles")
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@_db_option
+@_format_option(
+    ("text", "json"), "For reading, or one JSON object (the article, its family and reuse pairs)."
+)
+@guarded
+def show(article_id: str, db: str, fmt: str) -> None:
+    """Show one archived article and the reuse family it belongs to.
+
+    \b
+    Example:
+      newstrace show 04-spin --db archive.db
+    """
+    from .archive import Archive
+
+    with Archive(db, create=False) as archive:
+        art = archive.get(article_id)
+        family = archive.family_of(article_id)
+    if fmt == "json":
+        from .archive_export import record
+
+        click.echo(json_text({**record(art), "family": family.as_dict() if family else None}))
+        return
+    console = Console()
+    console.print(plain(art.title or "(no headline)"), style="bold")
+    console.print(plain(" · ".join(v for v in (art.site, art.published, art.url) if v)))
+    console.print(plain(art.text))
+    if family is None:
+        console.print("\nIn no reuse family.")
+        return
+    console.print(f"\nReuse family of {family.size} articles (original first):")
+    for m in sorted(family.members, key=lambda m: m.id != family.original.id):
+        console.print(plain(f"  {m.published or '(no date)'}  {m.site or '?'}  {m.title or m.id}"))
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@_db_option
+@guarded
+def remove(ids: tuple[str, ...], db: str) -> None:
+    """Remove articles from an archive, with their band keys, term counts, text index
+    entries and reuse pairs; the families they were in are regrouped. All or nothing:
+    an unknown ID is an error (exit code 2) and nothing is removed.
+
+    \b
+    Example:
+      newstrace remove 04-spin 05-summary --db archive.db
+    """
+    from .archive import Archive
+
+    with Archive(db) as archive:
+        gone = archive.remove(ids)
+        left = len(archive)
+    click.echo(f"{visible(db)}: {len(gone):,} articles removed, {left:,} left")
+
+
+@main.command()
+@_db_option
+@_format_option(("jsonl", "parquet"), "JSONL, or Parquet (pip install 'newstrace[parquet]').")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@guarded
+def export(db: str, fmt: str, out: str) -> None:
+    """Export every archived article (id, title, url, site, published, author, text),
+    the input format of `scan`; OUT is replaced only when complete.
+
+    \b
+    Examples:
+      newstrace export --db archive.db --out articles.jsonl
+      newstrace export --db archive.db --format parquet --out articles.parquet
+    """
+    from .archive import Archive
+    from .archive_export import export_articles
+
+    with Archive(db, create=False) as archive:
+        n = export_articles(archive.articles(), out, fmt)
+    click.echo(f"{visible(out)}: {n:,} articles exported from {visible(db)}")
+
+
+@main.command()
+@_db_option
+@guarded
+def upgrade(db: str) -> None:
+    """Upgrade an archive made by an older newstrace to the current schema (its reuse
+    families found by one scan of the archive; `add` upgrades it too).
+
+    \b
+    Example:
+      newstrace upgrade --db archive.db
+    """
+    from .archive import Archive
+
+    if not Path(db).is_file():
+        raise InputError(db, "no such archive")
+    with Archive(db) as archive:
+        size = len(archive)
+    click.echo(f"{visible(db)}: archive schema up to date ({size:,} articles)")
+
+
 # --- serve: local web UI and JSON API ---------------------------------------------------
 
 
@@ -1376,6 +1541,12 @@ def backup(out: str, db: str) -> None:
     "network name); repeatable. Others than the bound address and loopback "
     "names get a 400 (DNS rebinding).",
 )
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Answer DELETE /api/articles/ID (remove an article); without it the server "
+    "only reads the archive (403).",
+)
 @guarded
 def serve(
     db: str,
@@ -1386,12 +1557,14 @@ def serve(
     timeout: float,
     workers: int,
     allow_hosts: tuple[str, ...],
+    allow_writes: bool,
 ) -> None:
     """Web UI and JSON API over an archive: check articles, compare, browse families.
 
     Pages: / (paste or upload an article, see its matches), /families, /compare?a=ID&b=ID,
     /articles/ID. API: POST /api/check, POST /api/compare, GET /api/articles/ID,
-    GET /api/families; OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
+    GET /api/articles?site=&q=&page=, GET /api/families?sort=&q=&site=&page=,
+    DELETE /api/articles/ID (with --allow-writes); OpenAPI docs at /docs. Needs pip install 'newstrace[serve]'.
     Exit code 4 when the port is busy or the address cannot be used.
 
     \b
@@ -1399,6 +1572,7 @@ def serve(
       newstrace serve --db archive.db
       newstrace serve --db archive.db --port 8080
       newstrace serve --db archive.db --max-chars 300000 --timeout 60 --workers 4
+      newstrace serve --db archive.db --allow-writes   # curl -X DELETE .../api/articles/ID
       curl -s localhost:8000/api/check -H 'content-type: application/json' \\
            -d '{"text": "..."}' | jq .matches
     """
@@ -1413,6 +1587,7 @@ def serve(
         timeout=timeout,
         workers=workers,
         allow_hosts=allow_hosts,
+        allow_writes=allow_writes,
     )
 
 

@@ -126,6 +126,19 @@ class Options:
     """Besides a family's verified reuse pairs, each member is compared with at most this
     many members it shares a reuse partner with (pairs the candidate stage missed, which
     the tree needs to tell a copy's parent from its grandparent)."""
+    link_screen_share: float = 0.7
+    """``screen_share`` for the candidates ``add`` verifies to keep the archive's reuse
+    families: the archive's skeleton signatures keep the beat-common terms that a scan
+    leaves out, so at a scan's 0.35 an add of 300 generated articles verified 3,658
+    candidates (the scan 291); at 0.7 it verifies far fewer and its families equal the
+    scan's (tests/test_archive_families.py)."""
+    link_family_size: int = 16
+    """Of a family of at least this many articles, ``add`` verifies a new article
+    against one member only (its candidate with the most band hits): the family is the
+    same, with fewer stored pairs. Without it, a feed of a story's 140 copies each, as
+    tests/test_concurrency.py adds, cost 25 compares per article (20 articles/s).
+    Smaller families keep every pair, so their originals are picked from the same
+    evidence as a scan's."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -140,6 +153,7 @@ class Options:
             "common_skeleton_share",
             "screen_share",
             "check_screen_share",
+            "link_screen_share",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -159,6 +173,7 @@ class Options:
             "check_candidates",
             "jobs",
             "common_skeleton_min",
+            "link_family_size",
             "passage_words",
             "passage_links",
         ):

@@ -1,7 +1,7 @@
 """Local web UI and JSON API over an archive (``newstrace serve``).
 
 * ``app``: the FastAPI app, its pages, API and error handling (``create_app``, ``serve``);
-* ``workers``: the worker processes that run checks, compares and the families scan under
+* ``workers``: the worker processes that run checks and compares under
   a time limit and a memory cap;
 * ``limits``: what is let in at all: Host names, cross-site posts, connection count,
   request-read timeout, header size, and the one-line-per-burst refusal log.
@@ -13,7 +13,6 @@ from .app import (
     MAX_CHARS,
     MAX_SENTENCES,
     MAX_TOP,
-    SCAN_TIMEOUT,
     TIMEOUT,
     WORKERS,
     create_app,
@@ -25,7 +24,6 @@ __all__ = [
     "MAX_CHARS",
     "MAX_SENTENCES",
     "MAX_TOP",
-    "SCAN_TIMEOUT",
     "TIMEOUT",
     "WORKERS",
     "ConnectionLimits",

@@ -1,7 +1,6 @@
 """Local web UI and JSON API over an archive (``newstrace serve``).
 
-The app holds only the archive path, the options and a cache of the archive's reuse
-families; every request opens its own read connection to the SQLite file (cheap, and no
+The app holds only the archive path and the options; every request opens its own read connection to the SQLite file (cheap, and no
 connection is shared between threads). Nothing is ever read from disk but the archive:
 article ids are looked up in SQLite only. Article text is hostile input: pages are built
 by ``report.html``, which escapes everything, and a Content-Security-Policy header lets
@@ -18,25 +17,26 @@ one request can take minutes and gigabytes (see ``create_app``).
 from __future__ import annotations
 
 import json
-import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ..archive import Archive
+from ..archive_store import MAX_PAGE, ArticleQuery, FamilyQuery
 from ..compare import compare
 from ..errors import ArchiveError, InputError, MissingExtraError, NewstraceError
 from ..ingest import MAX_ID_CHARS, article_from_html, article_from_text, decode
-from ..model import Article, Family, PairResult
+from ..model import Article
 from ..options import DEFAULT_OPTIONS, Options
 from ..report import html as pages
 from ..report.json_report import comparison_dict
-from ..report.scan_report import family_dict, match_dict, pair_dict
+from ..report.scan_report import match_dict
 from ..sentences import split_sentences
+from . import families_html
 from .limits import ConnectionLimits, Hosts, RefusalLog, bind, cross_site
 from .limits import server as uvicorn_server
 from .workers import _NotFound, _Pool, _Refused
@@ -63,9 +63,46 @@ TIMEOUT = 20.0
 """Default seconds one check or compare may take before its worker is replaced."""
 WORKERS = 2
 """Default number of worker processes (each runs one job at a time)."""
-SCAN_TIMEOUT = 600.0
-"""Default seconds the background families scan may take (3,323 articles: 26 s)."""
+PER_PAGE = 50
+MAX_PAGE_NUMBER = 1_000_000
+"""Highest page asked for: beyond any archive's pages, and SQLite's OFFSET stays an int."""
+MAX_QUERY_CHARS = 500
+"""Longest search text or site name: longer is no search a person types."""
+MAX_TIME_CHARS = 40
+"""Longest time bound (an ISO 8601 time with zone is 25 characters)."""
+"""Default families or articles per page (``per_page`` may ask up to ``MAX_PAGE``)."""
 # --- request bodies ------------------------------------------------------------------------
+
+
+class FamiliesIn(BaseModel):
+    """A page of families: sorted, filtered by words of a member's text and by site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=MAX_PAGE_NUMBER)
+    per_page: int = Field(default=PER_PAGE, ge=1, le=MAX_PAGE)
+    sort: Literal["largest", "newest", "uncredited"] = "largest"
+    q: str = Field(default="", max_length=MAX_QUERY_CHARS)
+    site: str = Field(default="", max_length=MAX_QUERY_CHARS)
+
+    def store(self) -> FamilyQuery:
+        return FamilyQuery(self.sort, self.q, self.site, self.page, self.per_page)
+
+
+class ArticlesIn(BaseModel):
+    """A page of articles, filtered by site, words of headline or text, and time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=MAX_PAGE_NUMBER)
+    per_page: int = Field(default=PER_PAGE, ge=1, le=MAX_PAGE)
+    site: str = Field(default="", max_length=MAX_QUERY_CHARS)
+    q: str = Field(default="", max_length=MAX_QUERY_CHARS)
+    since: str = Field(default="", max_length=MAX_TIME_CHARS)
+    until: str = Field(default="", max_length=MAX_TIME_CHARS)
+
+    def store(self) -> ArticleQuery:
+        return ArticleQuery(self.site, self.since, self.until, self.q, self.page, self.per_page)
 
 
 class ArticleIn(BaseModel):
@@ -179,79 +216,6 @@ class _State:
             return _lookup(archive, article_id)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reuse:
-    """One completed scan of the archive: its size then, its pairs and families."""
-
-    size: int
-    pairs: list[PairResult]
-    families: list[Family]
-
-
-BEING_COMPUTED = "the archive's reuse families are being computed; try again shortly"
-
-
-class _Families:
-    """The archive's reuse families, scanned in a worker process (its time limit and
-    memory cap), never inside a request: a request gets the last completed scan, starts a
-    refresh in the background when the archive has changed since, and gets a 503 while
-    there is no completed scan yet. A scan that failed is not retried until the archive
-    changes again."""
-
-    def __init__(self, setup: _Setup, pool: _Pool) -> None:
-        self._setup, self._pool = setup, pool
-        self._lock = threading.Lock()
-        self._idle = threading.Event()
-        self._idle.set()
-        self.done: _Reuse | None = None
-        self._failed: tuple[int, str] | None = None
-
-    def get(self, size: int, wait: float = 0.0) -> tuple[_Reuse, bool]:
-        """The last completed scan and whether it is of the archive as it is now, after
-        waiting up to ``wait`` seconds for a scan in progress; a 503 when none has
-        completed."""
-        with self._lock:
-            done, failed = self.done, self._failed
-            current = done is not None and done.size == size
-            if not current and self._idle.is_set() and not (failed and failed[0] == size):
-                self._idle.clear()
-                threading.Thread(
-                    target=self._refresh, args=(size,), daemon=True, name="newstrace-families"
-                ).start()
-        if not current and wait > 0 and self._idle.wait(wait):
-            with self._lock:
-                done, failed = self.done, self._failed
-                current = done is not None and done.size == size
-        if done is not None:
-            return done, current
-        if failed is not None and failed[0] == size:
-            raise _Refused(503, failed[1])
-        raise _Refused(503, BEING_COMPUTED)
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until no refresh is running (tests; shutdown); False on timeout."""
-        return self._idle.wait(timeout)
-
-    @property
-    def pairs(self) -> list[PairResult]:
-        done = self.done
-        return done.pairs if done is not None else []
-
-    def _refresh(self, size: int) -> None:
-        try:
-            result: _Reuse = self._pool.run("families scan", _job_scan, self._setup)
-            with self._lock:
-                self.done, self._failed = result, None
-        except _Refused as exc:
-            with self._lock:
-                self._failed = (size, exc.message)
-        except Exception as exc:
-            with self._lock:
-                self._failed = (size, f"the families scan failed: {type(exc).__name__}: {exc}")
-        finally:
-            self._idle.set()
-
-
 def _lookup(archive: Archive, article_id: str) -> Article:
     try:
         return archive.get(article_id)
@@ -360,14 +324,6 @@ def _job_check_form(
         f"newstrace: {art.title or art.origin or art.id}",
         pages.matches_body(art, matches, archived=size, ms=ms),
     )
-
-
-def _job_scan(setup: _Setup) -> _Reuse:
-    """Every reuse pair and family of the archive (one process: no forked verifiers)."""
-    with Archive(setup.db_path, options=replace(setup.options, jobs=1), create=False) as archive:
-        size = len(archive)
-        result = archive.scan()
-    return _Reuse(size, list(result.pairs), list(result.families))
 
 
 def _job_compare_page(setup: _Setup, a: str, b: str) -> str:
@@ -510,11 +466,10 @@ def create_app(
     max_sentences: int = MAX_SENTENCES,
     timeout: float = TIMEOUT,
     workers: int = WORKERS,
-    scan_timeout: float = SCAN_TIMEOUT,
     host: str = "127.0.0.1",
     port: int | None = None,
     allow_hosts: Iterable[str] = (),
-    families_wait: float | None = None,
+    allow_writes: bool = False,
 ) -> FastAPI:
     """The web UI and JSON API over the archive at ``db_path`` (which must exist).
 
@@ -522,10 +477,10 @@ def create_app(
     413 unread; an article (submitted or archived) over ``max_chars`` characters or
     ``max_sentences`` sentences is refused with a 413 before it is compared; a check or
     compare runs in one of ``workers`` processes and gets a 503 after ``timeout`` seconds
-    (or after waiting that long for a free worker). The families scan runs in its own
-    worker process, in the background, with ``scan_timeout`` (see ``_Families``); a
-    families request waits up to ``families_wait`` seconds (default: ``timeout``) for a
-    scan in progress, then answers with the last completed one, or a 503.
+    (or after waiting that long for a free worker). Families and article lists are read
+    from what the archive stores (``add`` keeps them): a page is a few indexed queries,
+    never a scan. ``DELETE /api/articles/{id}`` is answered only with ``allow_writes``
+    (403 otherwise).
 
     Requests whose Host header is not the bound ``host`` or a loopback name with ``port``
     (any port when None), nor one of ``allow_hosts``, get a 400; cross-site POSTs a 403
@@ -541,7 +496,6 @@ def create_app(
         ("timeout", timeout),
         ("workers", workers),
         ("max_body_bytes", max_body_bytes),
-        ("scan_timeout", scan_timeout),
     ):
         if not value > 0:
             raise ValueError(f"{name} must be positive, got {value!r}")
@@ -549,14 +503,10 @@ def create_app(
     state.size()  # ArchiveError now, not on the first request, when the file is unusable
     setup = _Setup(state.db_path, state.options, _Limits(max_chars, max_sentences))
     hosts = Hosts.build(host, port, tuple(allow_hosts))
-    families_wait = timeout if families_wait is None else max(0.0, families_wait)
     pool = _Pool(workers, timeout)
-    scan_pool = _Pool(1, scan_timeout)  # started on the first families request
-    families = _Families(setup, scan_pool)
 
     def close() -> None:
         pool.close()
-        scan_pool.close()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -578,7 +528,6 @@ def create_app(
         "article, compare two, browse reuse families.",
     )
     weakref.finalize(app, close)  # apps used without their lifespan
-    app.state.families = families
 
     def archived() -> int | None:
         try:
@@ -650,18 +599,51 @@ def create_app(
         )
 
     @app.get("/api/families", tags=["api"], summary="Reuse families of the archive")
-    def api_families() -> Response:
-        """Every reuse pair and family among the archived articles (the format of
-        ``scan --out``'s pairs.jsonl and families.jsonl)."""
-        reuse, current = families.get(state.size(), families_wait)
+    def api_families(query: Annotated[FamiliesIn, Query()]) -> Response:
+        """A page of the archive's reuse families (kept by ``add``): each with its
+        original and members (headline, site, time, id) and its reuse pairs (the format
+        of ``scan --out``'s pairs.jsonl). ``sort``: ``largest``, ``newest`` or
+        ``uncredited`` (copies that credit no source; null until stored); ``q``: words
+        of a member's headline or text; ``site``: a member's site."""
+        with state.archive() as archive:
+            total, rows = archive.family_page(query.store())
+            size = len(archive)
         return _JSON(
             {
-                "archived": reuse.size,
-                "current": current,
-                "pairs": [pair_dict(p) for p in reuse.pairs],
-                "families": [family_dict(f, k) for k, f in enumerate(reuse.families, 1)],
+                "archived": size,
+                "total": total,
+                "page": query.page,
+                "per_page": query.per_page,
+                "sort": query.sort,
+                "families": [row.as_dict() for row in rows],
             }
         )
+
+    @app.get("/api/articles", tags=["api"], summary="Archived articles")
+    def api_articles(query: Annotated[ArticlesIn, Query()]) -> Response:
+        """A page of archived articles (headline, site, time, id, url), oldest first,
+        filtered by ``site``, words ``q`` of headline or text, and times ``since`` and
+        ``until``."""
+        with state.archive() as archive:
+            wanted = query.store()
+            total = archive.count_articles(wanted)
+            rows = [row.as_dict() for row in archive.list_articles(wanted)]
+        return _JSON(
+            {"total": total, "page": query.page, "per_page": query.per_page, "articles": rows}
+        )
+
+    @app.delete("/api/articles/{article_id:path}", tags=["api"], summary="Remove an article")
+    def api_remove(article_id: str) -> Response:
+        """Remove an archived article (its pairs, and its family regrouped), as
+        ``newstrace remove`` does; only on a server started with ``--allow-writes``."""
+        if not allow_writes:
+            raise _Refused(403, "this server is read-only (start it with --allow-writes)")
+        with Archive(state.db_path, options=state.options, create=False, readonly=False) as ar:
+            try:
+                ar.remove([article_id])
+            except InputError:
+                raise _NotFound(f"no article with id {article_id!r} in the archive") from None
+            return _JSON({"removed": article_id, "archived": len(ar)})
 
     # --- HTML pages ------------------------------------------------------------------------
 
@@ -699,19 +681,12 @@ def create_app(
         return html(page_title, body, active="check")
 
     @app.get("/families", include_in_schema=False)
-    def families_page() -> Response:
-        reuse, current = families.get(state.size(), families_wait)
-        note = (
-            ""
-            if current
-            else (
-                f'<p class="note" role="status">Families of the archive at {reuse.size:,} '
-                "articles; the archive has changed and they are being computed again.</p>"
-            )
-        )
+    def families_page(query: Annotated[FamiliesIn, Query()]) -> Response:
+        with state.archive() as archive:
+            total, rows = archive.family_page(query.store())
         return html(
             "newstrace: reuse families",
-            note + pages.families_body(reuse.pairs, reuse.families, archived=reuse.size),
+            families_html.families_body(query.store(), total, rows),
             active="families",
         )
 
@@ -726,10 +701,10 @@ def create_app(
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> Response:
-        art = state.get(article_id)
-        # Pairs of the last families scan, if one ran: opening an article must not start
-        # a scan of the whole archive.
-        related = [p for p in families.pairs if art.id in (p.a, p.b)]
+        with state.archive() as archive:
+            art = _lookup(archive, article_id)
+            family = archive.family_of(art.id)
+        related = [p for p in family.pairs if art.id in (p.a, p.b)] if family else []
         return html(f"newstrace: {art.title or art.id}", pages.article_body(art, related=related))
 
     app.add_middleware(_Guard, max_body_bytes=max_body_bytes, hosts=hosts)
@@ -754,6 +729,7 @@ def serve(
     workers: int = WORKERS,
     allow_hosts: Iterable[str] = (),
     limits: ConnectionLimits | None = None,
+    allow_writes: bool = False,
 ) -> None:
     """Run the web UI and API with uvicorn until interrupted (limits: see create_app and
     ``limits``). A busy port is a ServeError (exit code 4)."""
@@ -771,6 +747,7 @@ def serve(
         host=host,
         port=port,
         allow_hosts=allow_hosts,
+        allow_writes=allow_writes,
     )
     sock = bind(host, port)
     try:
