@@ -26,7 +26,7 @@ from ..model import Article, Comparison, Family, Match, PairResult, Span
 from .safe import visible
 from .tree_view import tree_section
 
-__all__ = ["CSP", "comparison_body", "comparison_html", "page", "scan_html"]
+__all__ = ["CSP", "comparison_body", "comparison_html", "family_graph", "page", "scan_html"]
 
 _CSS = """
 :root { --al: #56B4E9; --al-strong: #0072B2; --drift: #D55E00; --bp: #767676;
@@ -446,7 +446,7 @@ def _family_sections(
             )
         rows.append(f"""<section class="family"><h2>Family {k}: original
           <strong>{escape(fam.original)}</strong>, {len(fam.members)} articles</h2>
-          <div class="famrow">{_graph(fam, inner)}<ul class="pairs">{"".join(links)}</ul></div>
+          <div class="famrow">{family_graph(fam, inner)}<ul class="pairs">{"".join(links)}</ul></div>
           </section>""")
     return "".join(rows)
 
@@ -497,7 +497,7 @@ def scan_html(
     return page("newstrace scan", body)
 
 
-def _graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> str:
+def family_graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> str:
     """A small SVG: members on a circle, the original at the top, reuse pairs as lines."""
     import math
 

@@ -10,8 +10,11 @@ from urllib.parse import urlencode
 
 from ..archive_store import ArticleRow, FamilyQuery, FamilyRow
 from ..model import Family
-from ..report.html import _graph as family_graph  # the drawing the scan report uses
-from ..report.html import article_href, compare_href
+from ..report.html import (
+    article_href,
+    compare_href,
+    family_graph,  # the drawing the scan report uses
+)
 
 __all__ = ["families_body"]
 
