@@ -27,14 +27,14 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date
 from pathlib import Path
 from typing import IO, Any, cast, overload
 
 from .errors import InputError, InputWarning, SkippedInput
 from .model import Article
 from .options import DEFAULT_OPTIONS, Options
+from .source import parse_timestamp
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -466,7 +466,6 @@ def _first_time(*values: str | None) -> str | None:
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ZONE_DIGITS_RE = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
 def normalise_time(value: str) -> str | None:
@@ -480,26 +479,13 @@ def normalise_time(value: str) -> str | None:
             return date.fromisoformat(s).isoformat()
         except ValueError:
             return None
-    stamp = _parse_timestamp(s)
+    stamp = parse_timestamp(s)
     if stamp is None:
         return None
     if stamp.tzinfo is None:
         return stamp.isoformat(timespec="seconds")
     utc = stamp.astimezone(UTC).replace(tzinfo=None)
     return utc.isoformat(timespec="seconds") + "Z"
-
-
-def _parse_timestamp(s: str) -> datetime | None:
-    iso = s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s
-    iso = _ZONE_DIGITS_RE.sub(r"\1:\2", iso)
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(s)
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _ld_date(node: Any, key: str, depth: int = 0) -> str | None:

@@ -19,11 +19,8 @@ not fitted on. A pair below the cut-off is left out unverified.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +28,7 @@ import numpy.typing as npt
 from .errors import OptionsError
 from .fingerprint import Fingerprints, estimate_sizes
 from .lsh import containment_estimates
+from .models import read_model
 
 __all__ = ["PREVERDICT_FEATURES", "PreVerdict", "expand", "pair_features", "preverdict_model"]
 
@@ -137,14 +135,7 @@ class PreVerdict:
 @lru_cache(maxsize=4)
 def preverdict_model(path: str | None = None) -> PreVerdict:
     """The shipped pre-verdict (models/preverdict.json) or the one in the file ``path``."""
-    if path is None:
-        text = files("newstrace.models").joinpath("preverdict.json").read_text("utf-8")
-    else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as e:
-            raise OptionsError(f"preverdict_model: cannot read {path}: {e.strerror}") from None
-    data = json.loads(text)
+    data = read_model("preverdict.json", path, "preverdict_model")
     if tuple(data["features"]) != PREVERDICT_FEATURES:
         raise OptionsError(
             f"pre-verdict model {path or 'models/preverdict.json'} was trained on other "

@@ -159,8 +159,16 @@ def parse_published(value: str | None) -> datetime | date | None:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None
-    iso = s.replace("Z", "+00:00") if s.endswith("Z") else s
-    iso = regex.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # "+0100" -> "+01:00"
+    return parse_timestamp(s)
+
+
+_ZONE_DIGITS_RE = regex.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def parse_timestamp(s: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 timestamp ("Z" and "+0100" zones read), else None."""
+    iso = s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s
+    iso = _ZONE_DIGITS_RE.sub(r"\1:\2", iso)  # "+0100" -> "+01:00"
     try:
         return datetime.fromisoformat(iso)
     except ValueError:

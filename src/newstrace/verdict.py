@@ -12,17 +12,15 @@ facts in their own words stay apart. Which side is the source is the source stag
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 
 from .containment import CONTAINMENT_FEATURES, Containment, containment
 from .errors import OptionsError
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, SideName
+from .models import read_model
 from .options import Options
 from .side import Side
 from .source import decide_source
@@ -205,14 +203,7 @@ class RelationModel:
 def relation_model(script: str = "cased", path: str | None = None) -> RelationModel:
     """The relation model for ``cased`` or ``uncased`` scripts: the shipped one, or the
     one in the file ``path`` (``Options.relation_model``; read once)."""
-    if path is None:
-        text = files("newstrace.models").joinpath("relation.json").read_text("utf-8")
-    else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as e:
-            raise OptionsError(f"relation_model: cannot read {path}: {e.strerror}") from None
-    data = json.loads(text)
+    data = read_model("relation.json", path, "relation_model")
     if tuple(data["features"]) != RELATION_FEATURES or tuple(data["classes"]) != DERIVATIONS:
         raise OptionsError(
             f"relation model {path or 'models/relation.json'} was trained on "
