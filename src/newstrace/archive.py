@@ -693,7 +693,9 @@ class Archive:
         printer.add_all(self.articles(), progress)
         fp, keys = printer.finish()
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
-        published = dict(self._db.execute("SELECT id, published FROM articles").fetchall())
+        published = dict(
+            self._db.execute("SELECT id, published FROM articles ORDER BY rowid").fetchall()
+        )
         return find_reuse(
             keys,
             _RowLoader(self.path, self._reader_uri, rowids),

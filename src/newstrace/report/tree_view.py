@@ -134,6 +134,21 @@ def _readable(reason: str, meta: Mapping[str, Article], members: tuple[str, ...]
     return reason
 
 
+def _open(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> str:
+    """A member whose parent is undecided, as a list item: the candidates, each with its
+    side-by-side view, and why nothing decided."""
+    links = []
+    for c in e.undecided:
+        href = view(c, e.child)
+        name = escape(label(meta.get(c), c))
+        links.append(f'{name} (<a href="{escape(href)}">side by side</a>)' if href else name)
+    why = "; ".join(_readable(r, meta, fam.members) for r in e.reasons)
+    return (
+        f"<li>{escape(label(meta.get(e.child), e.child))}: {_UNDECIDED}, from "
+        f"{' or '.join(links)}. {escape(why)}</li>"
+    )
+
+
 def _hop(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> str:
     """One hop as a list item: parent → copy, confidence, credit, reasons, link."""
     assert e.parent is not None
@@ -191,6 +206,7 @@ def tree_section(number: int, fam: Family, meta: Mapping[str, Article], view: Vi
     summary = tree.credit_summary()
     placed = [e for e in tree.edges if e.parent is not None]
     hops = "".join(_hop(e, meta, fam, view) for e in placed)
+    hops += "".join(_open(e, meta, fam, view) for e in tree.edges if e.undecided)
     root = tree.root or fam.original
     return f"""<section class="family"><h2>Family {number}: original
       <strong>{escape(label(meta.get(root), root))}</strong>, {len(fam.members)} articles,
