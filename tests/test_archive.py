@@ -166,7 +166,7 @@ def test_cli_scan_reads_jsonl_from_stdin() -> None:
 
 def test_killed_add_leaves_a_consistent_archive_and_resumes(tmp_path: Path) -> None:
     """SIGKILL an add mid-way a few times; the archive must stay healthy and complete."""
-    N = 3000
+    N = 1500
     feed = tmp_path / "feed.jsonl"
     make_feed(feed, N)
     db = tmp_path / "k.db"

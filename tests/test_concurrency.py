@@ -39,7 +39,7 @@ def test_readers_while_writers_add(tmp_path: Path) -> None:
     with Archive(db) as ar:
         ar.add(iter_articles([CORPUS]))
     feeds = [tmp_path / "f1.jsonl", tmp_path / "f2.jsonl"]
-    sizes = [1500, 400]
+    sizes = [800, 400]
     for feed, n in zip(feeds, sizes, strict=True):
         make_feed(feed, n)
     # Both feeds hold the same ids for their first 400 lines: the second writer races the
@@ -125,7 +125,7 @@ def _added_and_present(stdout: str) -> tuple[int, int]:
 def test_overlapping_writers_both_finish(tmp_path: Path) -> None:
     """A default-batch ``add`` racing a small-batch ``add`` over the same ids: the ids
     the other committed first are counted as already archived, and both finish."""
-    n = 2000
+    n = 1000
     feed, db, log = tmp_path / "feed.jsonl", tmp_path / "w.db", tmp_path / "small.log"
     make_feed(feed, n)
     cmd = [sys.executable, "-m", "newstrace", "add", str(feed), "--db", str(db)]
