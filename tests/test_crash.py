@@ -205,7 +205,7 @@ def kill_cycle(
 
 def test_sigkill_add_at_random_moments(tmp_path: Path) -> None:
     seed = int(os.environ.get("NEWSTRACE_KILL_SEED", random.randrange(1 << 30)))
-    stats = kill_cycle(tmp_path, kills=20, n=2000, seed=seed)
+    stats = kill_cycle(tmp_path, kills=20, n=1500, seed=seed, max_commits=30)
     assert stats.kills == 20
     assert stats.mid_add >= 8, (seed, stats.sizes)  # the kills did land mid-add
 
