@@ -207,3 +207,11 @@ def test_missing_java_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
     with pytest.raises(nspark.SparkSetupError, match="needs Java"):
         nspark.spark_session("local[1]")
+
+
+def test_a_glob_match_is_named_from_the_folder_before_the_wildcard() -> None:
+    """As the local engine names it (ingest.iter_named_paths): the id of a glob match is
+    its path inside the pattern's folders before the first wildcard."""
+    assert nspark._glob_root("file:/t/x/a/b/c.txt", "/t/x/a/*/c.txt") == "file:/t/x/a"
+    assert nspark._glob_root("file:/t/x/a/b/c.txt", "/t/x/a/b/*.txt") == "file:/t/x/a/b"
+    assert nspark._glob_root("hdfs://h/d/e.txt", "hdfs://h/d/*.txt") == "hdfs://h/d"

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any, cast, overload
 
 from .errors import InputError, InputWarning, SkippedInput
@@ -1018,7 +1018,7 @@ def iter_named_paths(
         elif any(c in str(item) for c in "*?[") and not path.exists():
             base = Path(path.anchor) if path.is_absolute() else Path()
             pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else str(path)
-            fixed = base.joinpath(*_fixed_parts(Path(pattern)))
+            fixed = base.joinpath(*glob_fixed_parts(Path(pattern)))
             for match in sorted(base.glob(pattern)):
                 kind = _file_kind(match)
                 if kind == "file":
@@ -1029,7 +1029,7 @@ def iter_named_paths(
             yield path, path_name(path.name)
 
 
-def _fixed_parts(pattern: Path) -> tuple[str, ...]:
+def glob_fixed_parts(pattern: PurePath) -> tuple[str, ...]:
     """The folders of a glob pattern before its first wildcard ("a/*/x.txt" -> ("a",))."""
     parts = pattern.parts[:-1]
     for i, part in enumerate(parts):

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -56,6 +56,7 @@ from .ingest import (
     article_from_file_bytes,
     article_from_record,
     duplicate_id_error,
+    glob_fixed_parts,
     jsonl_line_value,
 )
 from .lineage import with_tree
@@ -177,11 +178,7 @@ def _glob_root(uri: str, item: str) -> str:
     before its first wildcard, as the local engine counts them, found in the match's
     uri by its depth."""
     pattern = [part for part in item.split("/") if part and part != "."]
-    fixed = 0
-    for part in pattern[:-1]:
-        if any(c in part for c in "*?["):
-            break
-        fixed += 1
+    fixed = len(glob_fixed_parts(PurePosixPath(*pattern))) if pattern else 0
     parts = unquote(uri).split("/")
     return "/".join(parts[: len(parts) - (len(pattern) - fixed)])
 
