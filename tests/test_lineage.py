@@ -140,3 +140,18 @@ def test_check_json_places_the_checked_article_in_its_family(tmp_path: Path) -> 
     assert set(family["members"]) == {"z-a", "m-b", "a-c"}
     assert family["tree"]["parent"]["m-b"] == "z-a"
     assert family["credit"]["credited"] in (True, False, None)
+
+
+def test_a_family_of_two_takes_its_tree_from_the_verified_pair() -> None:
+    """No second comparison: the pair's source is the root and the other's parent; with
+    no source the root is the earlier published and the other's parent is undecided."""
+    wire = Article(id="w", text="Ferries collided on the river.", published="2024-01-01T08:00")
+    copy = Article(
+        id="c", text="By Northgate Wire. Ferries collided.", published="2024-01-01T09:00"
+    )
+    decided = family_tree([wire, copy], [PairResult("c", "w", "rewrite", 1.0, 1.0, "w", 0.9)])
+    assert decided.root == "w" and decided.parents() == {"w": None, "c": "w"}
+    open_pair = family_tree([wire, copy], [PairResult("c", "w", "rewrite", 1.0, 1.0, None, 0.9)])
+    edge = open_pair.edge("c")
+    assert open_pair.root == "w"
+    assert edge.parent is None and edge.undecided == ("w",)
