@@ -159,7 +159,8 @@ def test_files_and_feed_items_alert_once_per_copy_across_a_restart(
     assert spin["matched"]["id"] == "01-wire" and spin["source"] == "01-wire"
     assert spin["relation"] == "rewrite"
     assert spin["family"] == {"original": "01-wire", "members": ["01-wire", "sub/spin"]}
-    assert spin["parent"] is None and spin["credited"] is False
+    assert spin["parent"] == "01-wire" and spin["parent_candidates"] == []
+    assert spin["credited"] is False
     assert any(d["kind"] == "number_changed" for d in spin["drifts"])
     assert "is a rewrite of" in alert_line(spin)
 
@@ -172,6 +173,10 @@ def test_files_and_feed_items_alert_once_per_copy_across_a_restart(
     herald = f"{site.base}/news/herald"
     assert [a["article"]["id"] for a in run.alerts] == ["sub/spin", herald]
     assert run.alerts[1]["relation"] == "duplicate"
+    tree_members = {"01-wire", "sub/spin", herald}
+    assert set(run.alerts[1]["family"]["members"]) == tree_members
+    assert run.alerts[1]["family"]["original"] == "01-wire"
+    assert run.alerts[1]["parent"] in tree_members - {herald} or run.alerts[1]["parent_candidates"]
     run.close()
 
     # restart: everything seen is in the archive, nothing is alerted again
@@ -188,6 +193,33 @@ def test_files_and_feed_items_alert_once_per_copy_across_a_restart(
     assert [a["article"]["id"] for a in again.alerts] == ["summary"]
     assert again.watcher.added == 2  # the summary and the science page (no alert)
     again.close()
+
+
+def test_a_failed_feed_item_is_tried_again_at_later_polls_then_given_up(
+    site: Site, tmp_path: Path
+) -> None:
+    from newstrace.watch import FEED_ITEM_TRIES
+
+    down, gone = (404, "text/plain", b"down"), (404, "text/plain", b"gone")
+    site.routes["/news/herald"] = [down, (200, HTML, page("02-reprint-herald"))]
+    site.routes["/news/gone"] = [gone]
+    feed = tmp_path / "feed.xml"
+    feed.write_text(rss(site.base, ["/news/herald", "/news/gone"]), encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    clock = FakeClock()
+    run = Run(tmp_path / "a.db", tmp_path / "in", [str(feed)], clock)
+    run.watcher.start()
+    assert run.watcher.added == 0 and len(run.errors) == 2
+    assert "try 1 of" in run.errors[0].message and "next poll" in run.errors[0].message
+    for _ in range(FEED_ITEM_TRIES + 2):
+        clock.now += OPTIONS.watch_poll
+        run.watcher.look(())
+    assert run.watcher.added == 1  # the herald came back at the next poll
+    hits = [path for path, _ in site.hits]
+    assert hits.count("/news/herald") == 2
+    assert hits.count("/news/gone") == FEED_ITEM_TRIES  # then given up until a restart
+    assert "after a restart" in run.errors[-1].message
+    run.close()
 
 
 def test_a_changed_archived_file_is_one_error_and_no_alert(tmp_path: Path) -> None:

@@ -1164,8 +1164,8 @@ def watch(
     FEED is the URL (or file) of an RSS or Atom feed, polled every --poll seconds. Each
     new article is checked against the archive, then added to it; each one that
     reuses (or is reused by) archived articles gives one alert line: the article, the
-    best match, relation, likely source, family, copy-tree parent (null until copy
-    trees are kept), changes (drifts), and whether it credits its source. What was
+    best match, relation, likely source, family, its parent in the family's copy
+    tree, changes (drifts), and whether it credits its source. What was
     processed is in the archive, so a restart does not alert twice. Stop with Ctrl-C
     or SIGTERM (exit 0, or 1 when some inputs failed).
 

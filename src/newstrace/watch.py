@@ -41,7 +41,8 @@ from .ingest import (
     iter_named_paths,
     path_name,
 )
-from .model import Article, Match, PairResult
+from .lineage import check_tree
+from .model import Article, CopyTree, Match, PairResult
 from .options import DEFAULT_OPTIONS, Options
 from .report.safe import json_text
 
@@ -66,15 +67,20 @@ WEBHOOK_BACKOFF = 1.0
 WEBHOOK_TIMEOUT = 10.0
 """Seconds to connect to, and then to wait for, a webhook receiver."""
 
+FEED_ITEM_TRIES = 3
+"""Polls at which a feed item that failed (a page down, a timeout after the fetcher's own
+retries) is fetched again before the watch gives up on it until a restart: an outage
+of a few polls is outlived, a page that is gone costs only a few requests."""
+
 OnError = Callable[[InputError], None]
-ParentOf = Callable[[Article, Sequence[Match]], str | None]
 
 
-def no_parent(article: Article, matches: Sequence[Match]) -> str | None:
-    """The copy-tree hook: the id of ``article``'s parent in its family's copy tree.
-    No tree is kept for the archive yet, so there is none; a stemma-backed function with
-    this signature can be passed to :class:`Watcher` as ``parent_of``."""
-    return None
+def family_place(
+    article: Article, matches: Sequence[Match], options: Options = DEFAULT_OPTIONS
+) -> CopyTree | None:
+    """The copy tree of the family a new article makes with the archived articles it
+    matched (``lineage.check_tree``: the same tree ``check --format json`` shows)."""
+    return check_tree(article, [m.comparison for m in matches], options)
 
 
 def is_temporary(path: Path) -> bool:
@@ -177,16 +183,24 @@ def _credit(m: Match) -> dict[str, Any]:
     return {"credited": credit.credited, "credit": credit.reason or None}
 
 
-def alert_dict(article: Article, matches: Sequence[Match], parent: str | None) -> dict[str, Any]:
+def alert_dict(
+    article: Article, matches: Sequence[Match], tree: CopyTree | None = None
+) -> dict[str, Any]:
     """One alert: the new article, the archived article it matches best, relation,
     likely source, the family as this check sees it (the article and every archived
-    article it shares reuse with), the copy-tree parent, drifts and credit."""
+    article it shares reuse with) with its original, the new article's parent in the
+    family's copy tree (``tree``; null when it is the original or the tree cannot
+    tell, then ``parent_candidates`` says between which), drifts and credit."""
     best = _best(matches)
     c = best.comparison
     members = sorted({article.id, *(m.id for m in matches)})
-    published = {article.id: article.published}
-    published.update({m.id: m.comparison.b.published for m in matches})
-    original = pick_original(members, [_pair(m) for m in matches], published)
+    edge = tree.edge(article.id) if tree is not None else None
+    if tree is not None and tree.root is not None:
+        original = tree.root
+    else:
+        published = {article.id: article.published}
+        published.update({m.id: m.comparison.b.published for m in matches})
+        original = pick_original(members, [_pair(m) for m in matches], published)
     return {
         "alert": "reuse",
         "article": _ref(article),
@@ -195,7 +209,8 @@ def alert_dict(article: Article, matches: Sequence[Match], parent: str | None) -
         "score": round(c.score, 4),
         "source": _source_id(best),
         "family": {"original": original, "members": members},
-        "parent": parent,
+        "parent": edge.parent if edge is not None else None,
+        "parent_candidates": list(edge.undecided) if edge is not None else [],
         **_credit(best),
         "drifts": [
             {"kind": d.kind, "note": d.note, "new": d.a_text, "archived": d.b_text}
@@ -302,7 +317,7 @@ class Watcher:
     fetcher: Fetcher | None = None
     id_prefix: str = ""
     clock: Callable[[], float] = time.monotonic
-    parent_of: ParentOf = no_parent
+    tree_of: Callable[[Article, Sequence[Match], Options], CopyTree | None] = family_place
     log: Callable[[str], None] = lambda line: None
     stop: threading.Event = field(default_factory=threading.Event)
     added: int = 0
@@ -310,7 +325,8 @@ class Watcher:
     _gate: FileGate = field(init=False)
     _archived: set[str] = field(init=False)
     _next_poll: dict[str, float] = field(init=False)
-    _failed_urls: set[str] = field(default_factory=set, init=False)
+    _failed_urls: dict[str, int] = field(default_factory=dict, init=False)
+    """Feed item URL -> polls at which it failed (given up at ``FEED_ITEM_TRIES``)."""
 
     def __post_init__(self) -> None:
         self.folders = [Path(f).absolute() for f in self.folders]
@@ -393,15 +409,26 @@ class Watcher:
         for url, listed in links:
             if self.stop.is_set():
                 return
-            if self._prefixed(url) in self._archived or url in self._failed_urls:
+            tries = self._failed_urls.get(url, 0)
+            if self._prefixed(url) in self._archived or tries >= FEED_ITEM_TRIES:
                 continue
             try:
                 art = article_from_url(url, self.fetcher, options=self.options, listed_time=listed)
             except InputError as exc:
-                self._failed_urls.add(url)  # said once; tried again after a restart
-                self.on_error(exc)
+                self._item_failed(url, exc)
                 continue
+            self._failed_urls.pop(url, None)
             self.process(art)
+
+    def _item_failed(self, url: str, exc: InputError) -> None:
+        """Count a feed item's failure and say it, with whether it will be tried again."""
+        tries = self._failed_urls[url] = self._failed_urls.get(url, 0) + 1
+        when = "at the next poll" if tries < FEED_ITEM_TRIES else "after a restart"
+        self.on_error(
+            InputError(
+                exc.source, f"{exc.message} (try {tries} of {FEED_ITEM_TRIES}; again {when})"
+            )
+        )
 
     def process(self, art: Article) -> None:
         """Check one article, alert if it is reuse, archive it (unless archived)."""
@@ -412,7 +439,7 @@ class Watcher:
             return
         matches = self.archive.check(art)
         if matches:
-            self.alert(alert_dict(art, matches, self.parent_of(art, matches)))
+            self.alert(alert_dict(art, matches, self.tree_of(art, matches, self.options)))
             self.alerts += 1
         self.archive.add([art])
         for exc in self.archive.errors:
