@@ -54,6 +54,7 @@ from .corpus import (
 from .errors import ArchiveError, InputError
 from .fingerprint import FINGERPRINT_VERSION, Fingerprints
 from .ingest import content_hash
+from .lineage import family_tree
 from .lsh import sorted_keys
 from .model import REUSE, Article, Family, Match, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
@@ -277,7 +278,9 @@ class Archive:
             found = self.scan()
             rowid = dict(self._db.execute("SELECT id, rowid FROM articles").fetchall())
             store.store_pairs(self._db, found.pairs, rowid)
-            store.regroup(self._db, {rowid[i] for p in found.pairs for i in (p.a, p.b)})
+            self._store_trees(
+                store.regroup(self._db, {rowid[i] for p in found.pairs for i in (p.a, p.b)})
+            )
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fts', ?)", (str(int(fts)),))
             self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (_SCHEMA_VERSION,))
 
@@ -450,9 +453,11 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
+            regrouped: set[int] = set()
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
-                self._link(base, still, rows, flat, owner, group)
+                regrouped |= self._link(base, still, rows, flat, owner, group)
+            self._store_trees(regrouped)
         report.added += len(still)
 
     def _link(
@@ -463,21 +468,38 @@ class Archive:
         flat: np.ndarray,
         owner: np.ndarray,
         group: range,
-    ) -> None:
+    ) -> set[int]:
         """Verify the candidates of the new articles ``group`` (positions in ``fresh``,
         row ids from ``base``, already inserted) among the articles before each, as a
         scan verifies them (band hits, the scan's screen and pre-verdict, the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
-        regrouped families, inside the caller's transaction."""
+        regrouped families, inside the caller's transaction. Returns the numbers of the
+        families made (some may be regrouped again by a later article)."""
         pending = self._new_candidates(base, rows, flat, owner, group)
         if not pending:
-            return
+            return set()
         known = {base + j: fresh[j] for j in group}
         older = sorted({c for c, _ in pending} - known.keys())
         known.update(self._get_rowids(older) if older else {})
         linker = _Linker(self, known)
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r])
+        return linker.regrouped
+
+    def _store_trees(self, families: Iterable[int]) -> None:
+        """Give each family still stored of ``families`` its copy tree
+        (``lineage.family_tree`` on its members and stored pairs, as a scan builds it),
+        inside the caller's transaction: once per family per write, however many new
+        articles joined it. Nothing when trees are off (``tree_max_members`` 0)."""
+        if not self.options.tree_max_members:
+            return
+        for family in sorted(families):
+            rowid, pairs = store.family_parts(self._db, family)
+            if not rowid:
+                continue
+            arts = self._get_rowids(sorted(rowid.values()))
+            members = sorted(arts.values(), key=lambda a: a.id)
+            store.store_tree(self._db, family, family_tree(members, pairs, self.options), rowid)
 
     def _new_candidates(
         self,
@@ -622,7 +644,7 @@ class Archive:
             self._db.execute(f"DELETE FROM pairs WHERE {column} IN ({marks})", list(rowids))
         self._db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", list(rowids))
         self._count(articles=-len(rows), df_total=-sum(df.values()))
-        store.regroup(self._db, rowids)
+        self._store_trees(store.regroup(self._db, rowids))
 
     # --- reading ------------------------------------------------------------------------
 
@@ -868,6 +890,8 @@ class _Linker:
         self._ar = archive
         self._known = known
         self._prepared: dict[int, Prepared] = {}
+        self.regrouped: set[int] = set()
+        """Numbers of the families this linker's articles regrouped."""
         self._corpus = TermStats({}, len(archive))
 
     def link(self, new: int, candidates: Sequence[int]) -> None:
@@ -896,7 +920,7 @@ class _Linker:
         if found:
             rowid = {self._known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)
-            store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
+            self.regrouped |= store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
     def _get(self, rowid: int) -> Prepared:
         """The prepared article, its terms' document frequencies fetched once."""

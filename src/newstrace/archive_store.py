@@ -11,9 +11,11 @@ Tables (schema 3, on top of those in ``archive``):
 
 * ``pairs``: one verified reuse pair, ends as article rowids in article-id order (``a``'s
   id sorts first, as in ``PairResult``), ``source`` the rowid of the likely original;
-* ``families``: number, original, size, newest publication time, ``uncredited`` (NULL
-  until copy trees are stored) and ``extra`` (a JSON object for later per-family fields,
-  such as a copy tree);
+* ``families``: number, original, size, newest publication time, ``uncredited`` (copies
+  that name no source, by the copy tree; NULL while a family has no tree) and ``extra``
+  (a JSON object: the copy tree's fields as families.jsonl writes them, ``{}`` without
+  a tree). ``regroup`` stores a family with the voted original and no tree; the
+  archive gives each regrouped family its tree (``store_tree``) once, before commit;
 * ``members``: which family an article belongs to (articles in no pair are in none);
 * ``articles_fts``: a contentless FTS5 index of titles and texts (``list --q``, search).
 """
@@ -27,7 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .cluster import components, pick_original
-from .model import Family, PairResult
+from .model import CopyTree, Family, PairResult
 
 __all__ = [
     "FAMILY_ORDERS",
@@ -138,17 +140,18 @@ def store_pairs(db: sqlite3.Connection, pairs: Iterable[PairResult], rowid: dict
     )
 
 
-def regroup(db: sqlite3.Connection, touched: Iterable[int]) -> None:
+def regroup(db: sqlite3.Connection, touched: Iterable[int]) -> set[int]:
     """Recompute the families of the ``touched`` article rowids: their old families are
     dropped, and the connected components of the pairs around them (merged when a new
-    pair joins two, split when a removed article held one together) are stored anew.
-    Families not touched keep their rows."""
+    pair joins two, split when a removed article held one together) are stored anew,
+    each with the voted original and no tree. Families not touched keep their rows.
+    Returns the numbers of the new families."""
     nodes = set(touched)
     old = _families_of(db, nodes)
     if old:
         nodes |= set(_column(db, "SELECT article FROM members WHERE family IN ({})", sorted(old)))
     if not nodes:
-        return
+        return set()
     _delete_in(db, "DELETE FROM families WHERE family IN ({})", sorted(old))
     _delete_in(db, "DELETE FROM members WHERE article IN ({})", sorted(nodes))
     edges = _pairs_around(db, nodes)
@@ -158,6 +161,7 @@ def regroup(db: sqlite3.Connection, touched: Iterable[int]) -> None:
     by_member: dict[str, list[PairResult]] = defaultdict(list)
     for p in results:
         by_member[p.a].append(p)
+    made: set[int] = set()
     for members in components((p.a, p.b) for p in results):
         inner = [p for m in members for p in by_member[m]]
         original = pick_original(members, inner, published)
@@ -166,9 +170,55 @@ def regroup(db: sqlite3.Connection, touched: Iterable[int]) -> None:
             "INSERT INTO families (original, size, newest) VALUES (?, ?, ?)",
             (rowid[original], len(members), max(times) if times else None),
         )
+        assert cur.lastrowid is not None
+        made.add(cur.lastrowid)
         db.executemany(
             "INSERT INTO members VALUES (?, ?)", [(rowid[m], cur.lastrowid) for m in members]
         )
+    return made
+
+
+def family_parts(db: sqlite3.Connection, family: int) -> tuple[dict[str, int], list[PairResult]]:
+    """A stored family's members (id -> rowid) and its reuse pairs: what its copy tree
+    is built from. Empty when the family is gone (regrouped again since)."""
+    rows = db.execute(
+        "SELECT a.id, a.rowid FROM members m JOIN articles a ON a.rowid = m.article "
+        "WHERE m.family = ?",
+        (family,),
+    ).fetchall()
+    rowid: dict[str, int] = dict(rows)
+    ids = {r: i for i, r in rowid.items()}
+    return rowid, [_pair_result(p, ids) for p in _pairs_around(db, set(ids))]
+
+
+def store_tree(db: sqlite3.Connection, family: int, tree: CopyTree, rowid: dict[str, int]) -> None:
+    """Keep a family's copy tree: its root becomes the family's original (as in a scan),
+    its uncredited copies are counted for the "most uncredited" order, and its fields
+    (families.jsonl's) go to ``extra``."""
+    from .report.json_report import tree_dict
+    from .report.safe import json_text
+
+    if tree.root is None:
+        return
+    db.execute(
+        "UPDATE families SET original = ?, uncredited = ?, extra = ? WHERE family = ?",
+        (
+            rowid[tree.root],
+            tree.credit_summary().uncredited,
+            json_text(tree_dict(tree)),
+            family,
+        ),
+    )
+
+
+def _tree_of(extra: str | None, original: str) -> CopyTree | None:
+    """The stored copy tree of a family (None when it has none)."""
+    import json
+
+    from .report.json_report import tree_from_dict
+
+    fields = json.loads(extra or "{}")
+    return tree_from_dict(fields, original) if "parent" in fields else None
 
 
 def _families_of(db: sqlite3.Connection, rowids: Iterable[int]) -> set[int]:
@@ -226,10 +276,16 @@ def stored_families(db: sqlite3.Connection) -> list[Family]:
         "SELECT m.family, a.id FROM members m JOIN articles a ON a.rowid = m.article"
     ):
         members[family].append(art_id)
-    originals = dict(
-        db.execute("SELECT f.family, a.id FROM families f JOIN articles a ON a.rowid = f.original")
-    )
-    out = [Family(tuple(sorted(members[f])), originals[f]) for f in originals]
+    originals: dict[int, tuple[str, str]] = {
+        f: (art_id, extra)
+        for f, art_id, extra in db.execute(
+            "SELECT f.family, a.id, f.extra FROM families f JOIN articles a ON a.rowid = f.original"
+        )
+    }
+    out = [
+        Family(tuple(sorted(members[f])), original, _tree_of(extra, original))
+        for f, (original, extra) in originals.items()
+    ]
     out.sort(key=lambda f: f.members[0])
     return out
 
