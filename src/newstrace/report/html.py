@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..model import Article, Comparison, Family, Match, PairResult, Span
-from .labels import Labelled, label
+from .labels import Labelled, describe, label
 from .safe import visible
 from .tree_view import tree_section
 
@@ -345,10 +345,10 @@ def _marks(c: Comparison, side: str) -> list[_Mark]:
 
 
 def _column_head(article: Article) -> str:
-    """Id, site and date: what tells two columns apart at a glance."""
-    parts = [f'<span class="aid">{escape(article.id)}</span>']
-    parts += [escape(x) for x in (article.site, (article.published or "")[:10]) if x]
-    return " &middot; ".join(parts)
+    """Id, site and time (``labels.describe``): what tells two columns apart at a glance."""
+    place = describe(article).place
+    head = f'<span class="aid">{escape(article.id)}</span>'
+    return f"{head} &middot; {escape(place)}" if place else head
 
 
 def _bar(share: float) -> str:
@@ -611,7 +611,7 @@ def matches_body(article: Article, matches: Sequence[Match], *, archived: int, m
   <a class="open" href="#match-{k}">Side by side &rarr;</a></li>""")
         views.append(
             f'<details id="match-{k}"><summary>Side by side: this article &harr; '
-            f"{escape(m.id)}</summary>{comparison_body(c)}</details>"
+            f"{escape(label(c.b))}</summary>{comparison_body(c)}</details>"
         )
     found = f"{len(matches)} match{'es' if len(matches) != 1 else ''}" if matches else "No match"
     return f"""<header><h1>{escape(label(article))}</h1>
