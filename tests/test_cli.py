@@ -22,8 +22,15 @@ from newstrace.cli import main
 from newstrace.model import RELATIONS
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+DEMO_JSONL = DEMO.with_suffix(".jsonl")
 WIRE = DEMO / "01-wire.txt"
 SPIN = DEMO / "04-spin.txt"
+# The headlines of the two demo files (their first lines: the text files have no title).
+WIRE_HEADLINE = "Two ferries collide in fog on Harrowmere’s Sallow river, 14 injured"
+SPIN_HEADLINE = "Two ferries crash in mist on Harrowmere's Sallow river, 14 hurt"
+# Their labels when read from the demo JSONL, which gives title, site and time.
+WIRE_LABEL = f"{WIRE_HEADLINE} · Northgate Wire · 2026-03-04 08:30"
+COPY_PREFIX = 40  # characters of a copy's headline that a table never cuts
 ENTRY_POINT = Path(sys.executable).with_name("newstrace")
 
 ALIGNMENT_KEYS = {"a_start", "a_end", "b_start", "b_end", "score"}
@@ -33,6 +40,13 @@ DRIFT_KEYS = {"kind", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text"
 def run(*args: str, input: bytes | None = None) -> Result:
     """Invoke the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(main, list(args), input=input)
+
+
+def wide(*args: str) -> Result:
+    """Invoke the CLI on a terminal wide enough that no label wraps (exit 0 asserted)."""
+    result = CliRunner().invoke(main, list(args), env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return result
 
 
 def compare_json(
@@ -82,7 +96,20 @@ def test_compare_text_output_prints_the_relation(wire_vs_spin: dict[str, Any]) -
     assert relation in RELATIONS and relation != "unrelated"
     assert "relation" in result.stdout
     assert relation in result.stdout
-    assert str(WIRE) in result.stdout
+    shown = wide("compare", str(WIRE), str(SPIN)).stdout
+    assert f"covered  {WIRE_HEADLINE} " in shown and f"covered  {SPIN_HEADLINE}" in shown
+    assert str(WIRE) not in shown  # the detected headlines, not the file names
+
+
+def test_compare_text_output_labels_by_headline_and_site(tmp_path: Path) -> None:
+    page = "<html><head><title>{}</title><meta property='og:site_name' content='{}'></head>"
+    body = "".join(f"<p>{line}</p>" for line in read_text(WIRE).splitlines()[2:] if line)
+    (tmp_path / "a.html").write_text(page.format("Ferries collide", "Wire Desk") + body)
+    (tmp_path / "b.html").write_text(page.format("Ferry crash", "Copy Desk") + body)
+    shown = wide("compare", str(tmp_path / "a.html"), str(tmp_path / "b.html")).stdout
+    assert "covered  Ferries collide · Wire Desk" in shown
+    assert "covered  Ferry crash · Copy Desk" in shown
+    assert "a.html" not in shown and "b.html" not in shown
 
 
 def test_compare_json_schema(wire_vs_spin: dict[str, Any]) -> None:
@@ -411,3 +438,30 @@ def test_scan_no_trees_keeps_the_voted_original_only(tmp_path: Path) -> None:
     plain = [json.loads(x) for x in (without / "families.jsonl").read_text().splitlines()]
     assert [f["members"] for f in treed] == [f["members"] for f in plain]
     assert all("parent" in f for f in treed) and not any("parent" in f for f in plain)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_scan_families_table_shows_headlines_sites_and_times() -> None:
+    shown = wide("scan", str(DEMO_JSONL)).stdout
+    assert f"│ {WIRE_LABEL} " in shown  # the original of the largest family
+    assert f"• {SPIN_HEADLINE[:COPY_PREFIX]}" in shown  # a copy: its headline may be cut
+    assert " · TrendPulse Daily Buzz · 2026-03-05 06:20" in shown
+    assert "corpus.jsonl:" not in shown and "04-spin" not in shown
+
+
+def test_scan_families_table_detects_headlines_of_untitled_files() -> None:
+    shown = wide("scan", str(DEMO)).stdout
+    assert f"│ {WIRE_HEADLINE} " in shown and f"• {SPIN_HEADLINE[:COPY_PREFIX]}" in shown
+    assert "01-wire" not in shown and "04-spin" not in shown
+
+
+def test_check_text_output_shows_headlines_sites_and_ids(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert run("add", str(DEMO_JSONL), "--db", db).exit_code == 0
+    shown = wide("check", str(SPIN), "--db", db).stdout
+    assert shown.startswith(f"{SPIN_HEADLINE}: 5 match(es) among 14 archived")
+    assert f"  {WIRE_LABEL}  id 01-wire\n" in shown  # the id: for `newstrace show ID`
+    assert "source: the archived one" in shown
+    assert str(SPIN) not in shown

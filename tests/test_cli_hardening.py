@@ -186,7 +186,8 @@ def test_check_view_of_hostile_ids_is_inert() -> None:
         for i in HOSTILE_IDS
     ]
     console, buf = terminal()
-    render_matches(matches, console, "in[/quote]\x1b[2K.txt", 1.0, 10)
+    titled = Article("incoming", MARKUP_BODY, title="in[/quote]\x1b[2K.txt")
+    render_matches(matches, console, titled, 1.0, 10)
     shown = buf.getvalue()
     assert_inert(shown)
     assert "in[/quote]\\x1b[2K.txt" in shown
@@ -285,7 +286,8 @@ def test_compare_html_and_json_with_a_name_that_is_not_utf8(
     html = tmp_path / "r.html"
     result = run("compare", name, "harbour.txt", "--html", str(html))
     assert result.exit_code == 0, result.output
-    assert "caf\\xe9.txt" in html.read_text("utf-8") and "caf\\xe9.txt" in result.stdout
+    # no headline, site or time: both views label the article by its id, the name escaped
+    assert "caf\\xe9" in html.read_text("utf-8") and "caf\\xe9" in result.stdout
     result = run("compare", name, "harbour.txt", "--format", "json")
     assert result.exit_code == 0, result.output
     origin = json.loads(result.stdout)["articles"]["a"]["origin"]

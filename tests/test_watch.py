@@ -292,7 +292,7 @@ def test_the_webhook_gets_the_alert_json(receiver: Receiver, tmp_path: Path) -> 
     assert receiver.bodies == [alert]
     assert json.loads((tmp_path / "alerts.jsonl").read_text()) == alert
     assert logged == [
-        "alert: \u201cFerry\u201d (Courier) and https://e.com/y: duplicate, source undecided; "
+        "alert: \u201cFerry · Courier\u201d and \u201ce.com\u201d: duplicate, source undecided; "
         "credit unclear; 0 change(s)"
     ]
 

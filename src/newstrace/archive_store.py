@@ -155,7 +155,7 @@ def regroup(db: sqlite3.Connection, touched: Iterable[int]) -> set[int]:
     _delete_in(db, "DELETE FROM families WHERE family IN ({})", sorted(old))
     _delete_in(db, "DELETE FROM members WHERE article IN ({})", sorted(nodes))
     edges = _pairs_around(db, nodes)
-    ids, published = _labels(db, {r for p in edges for r in (p[0], p[1])})
+    ids, published = _ids_and_times(db, {r for p in edges for r in (p[0], p[1])})
     rowid = {v: k for k, v in ids.items()}
     results = [_pair_result(p, ids) for p in edges]
     by_member: dict[str, list[PairResult]] = defaultdict(list)
@@ -236,7 +236,7 @@ def _pairs_around(db: sqlite3.Connection, nodes: set[int]) -> list[tuple[Any, ..
     return [found[k] for k in sorted(found)]
 
 
-def _labels(
+def _ids_and_times(
     db: sqlite3.Connection, rowids: Iterable[int]
 ) -> tuple[dict[int, str], dict[str, str | None]]:
     """Article ids by rowid, and publication times by id."""

@@ -21,6 +21,7 @@ from .ingest import read_article, read_stdin_article
 from .model import Article
 from .options import Options
 from .report.json_report import comparison_dict
+from .report.labels import label
 from .report.output import check_dir, check_file, write_atomic
 from .report.safe import json_text, plain, visible
 from .report.terminal import render_comparison
@@ -672,16 +673,21 @@ def _show_scan(
     fetched: dict[str, Article] | None = None,
 ) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
-    stderr when stdout carries JSONL)."""
-    from .report.scan_report import pair_dict, render_scan
+    stderr when stdout carries JSONL). The articles that the tables and the overview
+    label are read again once, for both (a scan keeps only ids and verdicts)."""
+    from .report.scan_report import listed_ids, pair_dict, render_scan
 
+    shown = _html_views(result) if html_out else []
+    wanted = listed_ids(result.families)
     if html_out:
-        html = _scan_html(result, inputs, db, options, follow_symlinks, id_prefix, fetched)
-        write_atomic(html_out, html)
+        wanted |= {x for p in shown for x in p} | {m for f in result.families for m in f.members}
+    found = _known_articles(wanted, inputs, db, options, follow_symlinks, id_prefix, fetched)
+    if html_out:
+        write_atomic(html_out, _scan_html(result, shown, found, options))
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json_text(pair_dict(p)))
-    render_scan(result, _stderr() if fmt == "jsonl" else Console())
+    render_scan(result, _stderr() if fmt == "jsonl" else Console(), known=found)
 
 
 def _scan_on_spark(
@@ -758,32 +764,50 @@ def _hops(families: Any, limit: int) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))[:limit]
 
 
-def _scan_html(
-    result: Any,
+def _html_views(result: Any) -> list[tuple[str, str]]:
+    """The pairs that the HTML overview shows side by side: the strongest pairs and the
+    copy trees' hops."""
+    best = [(p.a, p.b) for p in sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]]
+    return list(dict.fromkeys([*best, *_hops(result.families, _HTML_HOP_VIEWS)]))
+
+
+def _known_articles(
+    wanted: set[str],
     inputs: tuple[str, ...],
     db: str | None,
     options: Options,
     follow_symlinks: bool = False,
     id_prefix: str = "",
     fetched: dict[str, Article] | None = None,
-) -> str:
-    """The scan overview, with side-by-side views of the strongest pairs and of the copy
-    trees' hops (re-compared: a scan keeps only verdicts, not passages), and the
-    families' members read again for their headlines, sites and times."""
+) -> dict[str, Article]:
+    """The ``wanted`` articles of a scan by id: the web pages kept while fetched, then
+    the archive, then the inputs read again (stdin cannot be: those stay unknown)."""
     from .archive import Archive
+
+    found = {i: a for i, a in (fetched or {}).items() if i in wanted}
+    if db and wanted - found.keys():
+        with Archive(db, options=options, create=False) as archive:
+            for i in wanted - found.keys():
+                with contextlib.suppress(InputError):  # an input's, not the archive's
+                    found[i] = archive.get(i)
+    if wanted - found.keys():
+        with warnings.catch_warnings():  # the inputs were reported on while scanned
+            warnings.simplefilter("ignore", InputWarning)
+            found.update(
+                _wanted_articles(inputs, options, follow_symlinks, id_prefix, wanted, found)
+            )
+    return found
+
+
+def _scan_html(
+    result: Any, shown: list[tuple[str, str]], found: dict[str, Article], options: Options
+) -> str:
+    """The scan overview, with side-by-side views of the ``shown`` pairs (re-compared: a
+    scan keeps only verdicts, not passages), and the ``found`` articles' headlines,
+    sites and times as labels."""
     from .compare import compare_prepared, prepare
     from .report.html import scan_html
 
-    best = [(p.a, p.b) for p in sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]]
-    shown = list(dict.fromkeys([*best, *_hops(result.families, _HTML_HOP_VIEWS)]))
-    wanted = {x for p in shown for x in p} | {m for f in result.families for m in f.members}
-    found = {i: a for i, a in (fetched or {}).items() if i in wanted}
-    if db:
-        with Archive(db, options=options, create=False) as archive:
-            found.update({i: archive.get(i) for i in wanted if i not in found})
-    with warnings.catch_warnings():  # the inputs were reported on while scanned
-        warnings.simplefilter("ignore", InputWarning)
-        found.update(_wanted_articles(inputs, options, follow_symlinks, id_prefix, wanted, found))
     viewed = {i for p in shown for i in p}
     prepared = {i: prepare(a, options) for i, a in found.items() if i in viewed}
     views = [
@@ -812,9 +836,12 @@ def _wanted_articles(
         on_error=lambda exc: None,
         follow_symlinks=follow_symlinks,
     )
+    missing = wanted - found.keys()
     for art in with_id_prefix(stream, id_prefix, lambda exc: None):
-        if art.id in wanted and art.id not in found and art.id not in out:
+        if art.id in missing and art.id not in out:
             out[art.id] = art
+            if len(out) == len(missing):
+                break  # the rest of the inputs holds nothing wanted
     return out
 
 
@@ -1071,7 +1098,7 @@ def _check_one(archive: Any, art: Article, fmt: str, indent: int | None = None) 
             found["url"] = art.url
         click.echo(json_text(found, indent=indent))
     else:
-        render_matches(matches, Console(), art.origin or art.id, ms, size)
+        render_matches(matches, Console(), art, ms, size)
 
 
 def _check_warc(path: str, db: str, fmt: str, options: Options) -> None:
@@ -1412,7 +1439,7 @@ def show(article_id: str, db: str, fmt: str) -> None:
         return
     console.print(f"\nReuse family of {family.size} articles (original first):")
     for m in sorted(family.members, key=lambda m: m.id != family.original.id):
-        console.print(plain(f"  {m.published or '(no date)'}  {m.site or '?'}  {m.title or m.id}"))
+        console.print(plain(f"  {label(m)}  (id {m.id})"))
 
 
 @main.command()

@@ -44,6 +44,7 @@ from .ingest import (
 from .lineage import check_tree
 from .model import Article, CopyTree, Match, PairResult
 from .options import DEFAULT_OPTIONS, Options
+from .report.labels import label, label_of_record
 from .report.safe import json_text
 
 __all__ = [
@@ -224,10 +225,9 @@ def alert_dict(
 
 
 def _label(ref: dict[str, Any]) -> str:
-    """An article as a person knows it: headline, site and time (else its address)."""
-    head = f"\u201c{ref['title']}\u201d" if ref.get("title") else (ref.get("url") or ref["origin"])
-    extra = ", ".join(str(ref[k]) for k in ("site", "published") if ref.get(k))
-    return f"{head} ({extra})" if extra else str(head or ref["id"])
+    """An article of an alert as a person knows it (``labels.label_of_record``), quoted
+    so that the line reads as a sentence around it."""
+    return f"\u201c{label_of_record(ref)}\u201d"
 
 
 def alert_line(alert: dict[str, Any]) -> str:
@@ -447,7 +447,7 @@ class Watcher:
         self.archive.errors.clear()
         self._archived.add(art.id)
         self.added += 1
-        self.log(f"read: {_label(_ref(art))}")
+        self.log(f"read: {label(art)}")
 
     def _already(self, art: Article) -> None:
         """An archived id met again: nothing to do, unless its text changed."""

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..model import Article, Comparison, Family, Match, PairResult, Span
+from .labels import Labelled, describe, label
 from .safe import visible
 from .tree_view import tree_section
 
@@ -282,10 +283,6 @@ class _Mark:
     marker: str | None = None
 
 
-def _name(article: Article) -> str:
-    return article.title or article.origin or article.id
-
-
 def _render_text(text: str, marks: Sequence[_Mark]) -> str:
     """The text as flat <span>s: each elementary range carries the classes of every mark
     covering it; a drift marker badge is put where its drift starts."""
@@ -348,10 +345,10 @@ def _marks(c: Comparison, side: str) -> list[_Mark]:
 
 
 def _column_head(article: Article) -> str:
-    """Id, site and date: what tells two columns apart at a glance."""
-    parts = [f'<span class="aid">{escape(article.id)}</span>']
-    parts += [escape(x) for x in (article.site, (article.published or "")[:10]) if x]
-    return " &middot; ".join(parts)
+    """Id, site and time (``labels.describe``): what tells two columns apart at a glance."""
+    place = describe(article).place
+    head = f'<span class="aid">{escape(article.id)}</span>'
+    return f"{head} &middot; {escape(place)}" if place else head
 
 
 def _bar(share: float) -> str:
@@ -361,7 +358,7 @@ def _bar(share: float) -> str:
 
 def comparison_body(c: Comparison) -> str:
     """The report of one comparison, without the page around it (also used by serve)."""
-    source = {"a": _name(c.a), "b": _name(c.b)}.get(c.source or "", "undecided")
+    source = {"a": label(c.a), "b": label(c.b)}.get(c.source or "", "undecided")
     reasons = "".join(f"<li>{escape(r)}</li>" for r in c.reasons)
     drifts = "".join(
         f'<tr data-drift="{k}" tabindex="0"><td><span class="dm">D{k}</span></td>'
@@ -370,7 +367,7 @@ def comparison_body(c: Comparison) -> str:
     )
     return f"""<div class="cmp">
 <header>
-  <h1>{escape(_name(c.a))} &harr; {escape(_name(c.b))}</h1>
+  <h1>{escape(label(c.a))} &harr; {escape(label(c.b))}</h1>
   <div class="verdict">
     <span>relation
       <span class="badge {escape(c.relation)} relation">{escape(c.relation)}</span></span>
@@ -412,7 +409,7 @@ def page(title: str, body: str, *, nav: str = "") -> str:
 def comparison_html(c: Comparison) -> str:
     """A side-by-side report of one comparison as a complete page."""
     return page(
-        f"newstrace: {_name(c.a)} vs {_name(c.b)}",
+        f"newstrace: {label(c.a)} vs {label(c.b)}",
         f'<main class="bare">{comparison_body(c)}</main>',
     )
 
@@ -422,10 +419,13 @@ def _family_sections(
     families: Sequence[Family],
     href: Callable[[PairResult], str | None],
     tree: Callable[[int, Family], str | None] = lambda k, fam: None,
+    known: Mapping[str, Labelled] | None = None,
 ) -> str:
     """One section per family: original, member count, graph, and its pairs (each linked
     to its side-by-side view where ``href`` gives one); where ``tree`` renders the
-    family's copy tree, that instead of the graph and the pairs."""
+    family's copy tree, that instead of the graph and the pairs. ``known``: articles by
+    id, for their labels (an id shows only for an article not known)."""
+    known = known or {}
     rows = []
     for k, fam in enumerate(families, 1):
         drawn = tree(k, fam)
@@ -437,16 +437,18 @@ def _family_sections(
         links = []
         for p in inner:
             target = href(p)
-            label = f"{escape(p.a)} &harr; {escape(p.b)}: {escape(p.relation)}"
+            names = (escape(label(known.get(m), m)) for m in (p.a, p.b))
+            text = f"{' &harr; '.join(names)}: {escape(p.relation)}"
             cov = max(p.coverage_a, p.coverage_b)
             links.append(
-                f'<li>{_bar(cov)} <a href="{escape(target)}">{label}</a></li>'
+                f'<li>{_bar(cov)} <a href="{escape(target)}">{text}</a></li>'
                 if target
-                else f"<li>{_bar(cov)} {label}</li>"
+                else f"<li>{_bar(cov)} {text}</li>"
             )
         rows.append(f"""<section class="family"><h2>Family {k}: original
-          <strong>{escape(fam.original)}</strong>, {len(fam.members)} articles</h2>
-          <div class="famrow">{family_graph(fam, inner)}<ul class="pairs">{"".join(links)}</ul></div>
+          <strong>{escape(label(known.get(fam.original), fam.original))}</strong>,
+          {len(fam.members)} articles</h2>
+          <div class="famrow">{family_graph(fam, inner, known=known)}<ul class="pairs">{"".join(links)}</ul></div>
           </section>""")
     return "".join(rows)
 
@@ -484,10 +486,11 @@ def scan_html(
         families,
         lambda p: view(p.a, p.b),
         lambda k, fam: tree_section(k, fam, meta, view),
+        meta,
     )
     views = "".join(
-        f'<details id="{escape(_pair_anchor(c.a.id, c.b.id))}"><summary>{escape(_name(c.a))} &harr; '
-        f"{escape(_name(c.b))} ({escape(c.relation)})</summary>{comparison_body(c)}</details>"
+        f'<details id="{escape(_pair_anchor(c.a.id, c.b.id))}"><summary>{escape(label(c.a))} &harr; '
+        f"{escape(label(c.b))} ({escape(c.relation)})</summary>{comparison_body(c)}</details>"
         for c in by_pair.values()
     )
     body = f"""<header><h1>newstrace scan</h1>
@@ -497,8 +500,16 @@ def scan_html(
     return page("newstrace scan", body)
 
 
-def family_graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> str:
-    """A small SVG: members on a circle, the original at the top, reuse pairs as lines."""
+def family_graph(
+    fam: Family,
+    pairs: Sequence[PairResult],
+    size: int = 220,
+    *,
+    known: Mapping[str, Labelled] | None = None,
+) -> str:
+    """A small SVG: members on a circle, the original at the top, reuse pairs as lines;
+    each member's tooltip its label (``known``: articles by id)."""
+    known = known or {}
     import math
 
     members = [fam.original] + [m for m in fam.members if m != fam.original]
@@ -523,7 +534,7 @@ def family_graph(fam: Family, pairs: Sequence[PairResult], size: int = 220) -> s
     nodes = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if m == fam.original else 6}" '
         f'fill="{"#D55E00" if m == fam.original else "#56B4E9"}">'
-        f"<title>{escape(m)}</title></circle>"
+        f"<title>{escape(label(known.get(m), m))}</title></circle>"
         for m, (x, y) in pos.items()
     )
     return (
@@ -586,11 +597,11 @@ def matches_body(article: Article, matches: Sequence[Match], *, archived: int, m
     cards, views = [], []
     for k, m in enumerate(matches, 1):
         c = m.comparison
-        source = {"a": "this article", "b": m.id}.get(c.source or "", "undecided")
+        source = {"a": "this article", "b": label(c.b)}.get(c.source or "", "undecided")
         changes = "".join(f"<li>{escape(d.note)}</li>" for d in c.drifts[:5])
         more = f"<li>&hellip; {len(c.drifts) - 5} more</li>" if len(c.drifts) > 5 else ""
         cards.append(f"""<li class="match">
-  <div class="mhead"><a class="mid" href="#match-{k}">{escape(_name(c.b))}</a>
+  <div class="mhead"><a class="mid" href="#match-{k}">{escape(label(c.b))}</a>
     <span class="badge {escape(c.relation)}">{escape(c.relation)}</span></div>
   <div class="meta">archived as <a href="{escape(article_href(m.id))}">{escape(m.id)}</a>
     &middot; likely source: <strong>{escape(source)}</strong></div>
@@ -600,10 +611,10 @@ def matches_body(article: Article, matches: Sequence[Match], *, archived: int, m
   <a class="open" href="#match-{k}">Side by side &rarr;</a></li>""")
         views.append(
             f'<details id="match-{k}"><summary>Side by side: this article &harr; '
-            f"{escape(m.id)}</summary>{comparison_body(c)}</details>"
+            f"{escape(label(c.b))}</summary>{comparison_body(c)}</details>"
         )
     found = f"{len(matches)} match{'es' if len(matches) != 1 else ''}" if matches else "No match"
-    return f"""<header><h1>{escape(_name(article))}</h1>
+    return f"""<header><h1>{escape(label(article))}</h1>
 <p class="lead"><span class="found">{found}</span> among {archived:,} archived articles
 ({ms:.0f} ms). <a href="/">Check another article</a></p></header>
 <main>{
@@ -644,7 +655,7 @@ def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str
         f"{escape(p.b if p.a == article.id else p.a)}</a>: {escape(p.relation)}</li>"
         for p in related
     )
-    return f"""<header><h1>{escape(_name(article))}</h1></header>
+    return f"""<header><h1>{escape(label(article))}</h1></header>
 <main><table class="meta">{meta}</table>
 {f'<h2>Reuse pairs</h2><ul class="pairs">{links}</ul>' if links else ""}
 <h2>Text</h2><div class="text article">{escape(article.text)}</div></main>"""

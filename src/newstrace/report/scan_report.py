@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from ..model import CopyTree, Family, Match, PairResult, ScanResult
+from ..model import Article, CopyTree, Family, Match, PairResult, ScanResult
 from .json_report import comparison_dict, credit_dict, tree_dict
+from .labels import Labelled, label
 from .output import atomic_open, check_dir, remove_stale, write_atomic
 from .safe import json_text, markup, plain, visible
 
@@ -77,8 +80,59 @@ def write_scan(result: ScanResult, out: Path) -> list[Path]:
     return written
 
 
-def render_scan(result: ScanResult, console: Console, *, top: int = 20) -> None:
-    """Summary table, the largest families, and failed inputs (first few)."""
+_COPIES_SHOWN = 6  # copies listed per family in the terminal; the rest are counted
+_COPY_HEADLINE = 60  # characters of a copy's headline in the families table
+TOP_FAMILIES = 20  # families shown in the terminal, largest first
+
+
+def _ranked(families: Sequence[Family], top: int) -> list[tuple[int, Family]]:
+    """The ``top`` largest families with their numbers in families.jsonl (ties: in
+    file order)."""
+    return sorted(enumerate(families, 1), key=lambda x: (-len(x[1].members), x[0]))[:top]
+
+
+def _copies(f: Family) -> list[str]:
+    return [m for m in f.members if m != f.original]
+
+
+def listed_ids(families: Sequence[Family], top: int = TOP_FAMILIES) -> set[str]:
+    """The articles that :func:`render_scan` labels: the callers that can read them
+    again (the CLI) look up only these."""
+    return {m for _, f in _ranked(families, top) for m in (f.original, *_copies(f)[:_COPIES_SHOWN])}
+
+
+def _families_table(families: Sequence[Family], top: int, known: Mapping[str, Labelled]) -> Table:
+    """The largest families, each article by its label (an id only where the article
+    was not read again): the original, then the first copies one a line."""
+    fam = Table(title=f"Largest families (of {len(families)})", expand=False)
+    fam.add_column("#", justify="right")
+    fam.add_column("original")
+    fam.add_column("size", justify="right")
+    fam.add_column("copies")
+    for k, f in _ranked(families, top):
+        copies = _copies(f)
+        shown = [label(known.get(m), m, _COPY_HEADLINE) for m in copies[:_COPIES_SHOWN]]
+        if len(copies) > _COPIES_SHOWN:
+            shown.append(f"… (+{len(copies) - _COPIES_SHOWN})")
+        original = label(known.get(f.original), f.original)
+        fam.add_row(
+            str(k),
+            plain(original),
+            str(len(f.members)),
+            Text("\n").join(plain(f"• {x}") for x in shown),
+        )
+    return fam
+
+
+def render_scan(
+    result: ScanResult,
+    console: Console,
+    *,
+    top: int = TOP_FAMILIES,
+    known: Mapping[str, Labelled] | None = None,
+) -> None:
+    """Summary table, the largest families, and failed inputs (first few). ``known``:
+    articles by id (``listed_ids`` says which are shown), for their labels."""
     s = summary_dict(result)
     table = Table(title="newstrace scan", show_header=False, expand=False)
     table.add_column(style="bold")
@@ -94,17 +148,7 @@ def render_scan(result: ScanResult, console: Console, *, top: int = 20) -> None:
     table.add_row("time", f"{total:.2f} s ({rate:,.0f} articles/s)")
     console.print(table)
     if result.families:
-        fam = Table(title=f"Largest families (of {len(result.families)})", expand=False)
-        fam.add_column("#", justify="right")
-        fam.add_column("original")
-        fam.add_column("size", justify="right")
-        fam.add_column("copies")
-        ranked = sorted(enumerate(result.families, 1), key=lambda x: (-len(x[1].members), x[0]))
-        for k, f in ranked[:top]:
-            copies = [m for m in f.members if m != f.original]
-            shown = ", ".join(copies[:6]) + (f", … (+{len(copies) - 6})" if len(copies) > 6 else "")
-            fam.add_row(str(k), plain(f.original), str(len(f.members)), plain(shown))
-        console.print(fam)
+        console.print(_families_table(result.families, top, known or {}))
     for e in result.failed[:10]:
         console.print(f"[yellow]skipped[/yellow] {markup(e)}", highlight=False, markup=True)
     if len(result.failed) > 10:
@@ -140,19 +184,21 @@ def place_dict(tree: CopyTree, article_id: str) -> dict[str, Any]:
 
 
 def render_matches(
-    matches: list[Match], console: Console, name: str, ms: float, archived: int
+    matches: list[Match], console: Console, article: Article, ms: float, archived: int
 ) -> None:
-    """One line per match (relation, coverage, source), its drifts indented below."""
+    """The checked ``article``'s label, then one line per match: its label and id (for
+    ``newstrace show ID``), relation, coverage, source; its drifts indented below."""
     head = (
-        f"{name}: {len(matches) or 'no'} match(es) among {archived:,} archived articles "
-        f"({ms:.1f} ms)"
+        f"{label(article)}: {len(matches) or 'no'} match(es) among {archived:,} archived "
+        f"articles ({ms:.1f} ms)"
     )
     console.print(plain(head), highlight=False)
     for m in matches:
         c = m.comparison
-        source = {"a": "this article", "b": m.id}.get(c.source or "", "undecided")
+        source = {"a": "this article", "b": "the archived one"}.get(c.source or "", "undecided")
         console.print(
-            f"  [bold]{markup(m.id)}[/bold]  {c.relation}  coverage this "
+            f"  [bold]{markup(label(c.b))}[/bold]  [dim]id {markup(m.id)}[/dim]\n"
+            f"    {c.relation}  coverage this "
             f"{c.coverage.a:.0%} / archived {c.coverage.b:.0%}  "
             f"source: {markup(source)}",
             highlight=False,

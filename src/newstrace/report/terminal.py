@@ -7,7 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Article, Comparison
+from ..model import Comparison
+from .labels import label
 from .safe import plain, visible
 
 _RELATION_STYLE = {
@@ -17,10 +18,6 @@ _RELATION_STYLE = {
     "same-story": "bold cyan",
     "unrelated": "bold green",
 }
-
-
-def _name(article: Article) -> str:
-    return visible(article.origin or article.id)
 
 
 def _bar(share: float, width: int = 20) -> str:
@@ -40,10 +37,10 @@ def render_comparison(c: Comparison, console: Console) -> None:
     head.append("relation  ")
     head.append(c.relation, style=_RELATION_STYLE.get(c.relation, "bold"))
     head.append(f"   score {c.score:.2f}\n")
-    src = {"a": _name(c.a), "b": _name(c.b)}.get(c.source or "", "undecided")
+    src = {"a": label(c.a), "b": label(c.b)}.get(c.source or "", "undecided")
     head.append(f"source    {src}\n")
-    head.append(f"A {_bar(c.coverage.a)} {c.coverage.a:5.0%} covered  {_name(c.a)}\n")
-    head.append(f"B {_bar(c.coverage.b)} {c.coverage.b:5.0%} covered  {_name(c.b)}")
+    head.append(f"A {_bar(c.coverage.a)} {c.coverage.a:5.0%} covered  {label(c.a)}\n")
+    head.append(f"B {_bar(c.coverage.b)} {c.coverage.b:5.0%} covered  {label(c.b)}")
     parts: list[Text] = [head]
     if c.reasons:
         parts.append(Text("\n").join(plain(f"• {r}", style="dim") for r in c.reasons))
@@ -81,12 +78,12 @@ def render_comparison(c: Comparison, console: Console) -> None:
             )
         console.print(table)
 
-    for label, article, removed in (("A", c.a, c.boilerplate_a), ("B", c.b, c.boilerplate_b)):
+    for side, article, removed in (("A", c.a, c.boilerplate_a), ("B", c.b, c.boilerplate_b)):
         if removed:
             lines = Text()
             for bp in removed:
                 lines.append(f"  {visible(bp.reason):<38} ", style="dim")
                 lines.append(_snippet(article.text[bp.span.start : bp.span.end], 70, "dim strike"))
                 lines.append("\n")
-            console.print(Text(f"Boilerplate removed from {label} ({len(removed)})", style="bold"))
+            console.print(Text(f"Boilerplate removed from {side} ({len(removed)})", style="bold"))
             console.print(lines, end="")

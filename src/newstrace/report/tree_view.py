@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..model import Article, CopyEdge, CopyTree, Family
+from .labels import cut, describe, label
 
 __all__ = ["tree_section"]
 
@@ -40,30 +41,9 @@ class _Node:
     row: int
 
 
-def _headline(article: Article | None, member: str) -> str:
-    if article is None:
-        return member
-    if article.title:
-        return " ".join(article.title.split())
-    first = next((line for line in article.text.splitlines() if line.strip()), "")
-    return " ".join(first.split()) or member
-
-
-def label(article: Article | None, member: str) -> str:
-    """Headline, site, time: how a person tells two articles apart."""
-    parts = [_headline(article, member)]
-    if article is not None:
-        parts += [x for x in (article.site, _when(article)) if x]
-    return " · ".join(parts)
-
-
-def _when(article: Article | None) -> str:
-    published = (article.published if article else None) or ""
-    return published[:16].replace("T", " ")
-
-
-def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _published(article: Article | None) -> str:
+    """The publication time as given, for ordering copies (undated last)."""
+    return (article.published if article else None) or "\uffff"
 
 
 def _layout(tree: CopyTree, meta: Mapping[str, Article]) -> list[_Node]:
@@ -75,7 +55,7 @@ def _layout(tree: CopyTree, meta: Mapping[str, Article]) -> list[_Node]:
             kids.setdefault(e.parent, []).append(e.child)
 
     def order(m: str) -> tuple[str, str]:
-        return (_when(meta.get(m)) or "\uffff", m)
+        return (_published(meta.get(m)), m)
 
     out: list[_Node] = []
     seen: set[str] = set()
@@ -109,19 +89,19 @@ def _marker(edge: CopyEdge, root: str | None) -> str:
 
 
 def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Article | None) -> str:
-    head = _headline(article, edge.child)
+    named = describe(article, edge.child)
+    head = named.headline or named.id
     mark = _marker(edge, root)
     cls = (
         "tnode"
         + (" uncredited" if mark == _UNCREDITED else "")
         + (" root" if mark == "original" else "")
     )
-    sub = " · ".join(x for x in (article.site if article else None, _when(article)) if x)
     return (
-        f'<g class="{cls}"><title>{escape(label(article, edge.child))}</title>'
+        f'<g class="{cls}"><title>{escape(named.text())}</title>'
         f'<rect x="{x}" y="{y}" width="{_NODE_W}" height="{_NODE_H}" rx="6"/>'
-        f'<text x="{x + 8}" y="{y + 18}" class="th">{escape(_cut(head, _HEADLINE_CHARS))}</text>'
-        f'<text x="{x + 8}" y="{y + 36}">{escape(_cut(sub, _HEADLINE_CHARS + 4))}</text>'
+        f'<text x="{x + 8}" y="{y + 18}" class="th">{escape(cut(head, _HEADLINE_CHARS))}</text>'
+        f'<text x="{x + 8}" y="{y + 36}">{escape(cut(named.place, _HEADLINE_CHARS + 4))}</text>'
         f'<text x="{x + 8}" y="{y + 54}" class="tm">{escape(mark)}</text></g>'
     )
 

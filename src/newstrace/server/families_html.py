@@ -15,6 +15,7 @@ from ..report.html import (
     compare_href,
     family_graph,  # the drawing the scan report uses
 )
+from ..report.labels import describe, label, short_time
 
 __all__ = ["families_body"]
 
@@ -22,15 +23,10 @@ _SORTS = {"largest": "largest first", "newest": "newest first", "uncredited": "m
 
 
 def _label(article: ArticleRow) -> str:
-    """Headline, site and date of an article (its id only when it has no headline)."""
-    head = escape(article.title or article.id)
-    meta = " · ".join(escape(v) for v in (article.site, _date(article.published)) if v)
-    return f'{head} <span class="hint">{meta}</span>' if meta else head
-
-
-def _date(published: str | None) -> str:
-    """The day of a publication time, for reading (the time itself is in the API)."""
-    return (published or "")[: len("2024-01-01")]
+    """An article's label (``labels.describe``), its site and date set in a hint."""
+    named = describe(article)
+    head = escape(named.headline or named.id)
+    return f'{head} <span class="hint">{escape(named.place)}</span>' if named.place else head
 
 
 def _form(query: FamilyQuery) -> str:
@@ -57,17 +53,17 @@ def _family(row: FamilyRow) -> str:
     )
     pairs = "".join(
         f'<li><a href="{escape(compare_href(p.a, p.b))}">'
-        f"{escape(by_id[p.a].site or by_id[p.a].title or p.a)} &harr; "
-        f"{escape(by_id[p.b].site or by_id[p.b].title or p.b)}</a>: {escape(p.relation)}</li>"
+        f"{escape(label(by_id[p.a]))} &harr; {escape(label(by_id[p.b]))}</a>: "
+        f"{escape(p.relation)}</li>"
         for p in row.pairs
         if p.a in by_id and p.b in by_id
     )
-    newest = f", newest {escape(_date(row.newest))}" if row.newest else ""
+    newest = f", newest {escape(short_time(row.newest))}" if row.newest else ""
     fam = Family(tuple(m.id for m in row.members), row.original.id)
     uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
     return f"""<section class="family"><h2>{_label(row.original)}</h2>
   <p>{row.size} articles{newest}{uncredited}</p>
-  <div class="famrow">{family_graph(fam, row.pairs)}<ul class="members">{members}</ul></div>
+  <div class="famrow">{family_graph(fam, row.pairs, known=by_id)}<ul class="members">{members}</ul></div>
   <h3>{len(row.pairs)} reuse pairs</h3><ul class="pairs">{pairs}</ul>
 </section>"""
 
