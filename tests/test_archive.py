@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from newstrace import Article, iter_articles, read_article
 from newstrace.archive import Archive
+from newstrace.cli import main
 from newstrace.errors import ArchiveError
 from newstrace.options import Options
 from newstrace.scan import scan
@@ -295,7 +297,7 @@ def test_another_schema_version_is_said_as_such(tmp_path: Path) -> None:
     before = _snapshot(path)
     for create in (False, True):
         with pytest.raises(
-            ArchiveError, match="schema version 1; this newstrace reads schema version 3"
+            ArchiveError, match="schema version 1; this newstrace reads schema version 4"
         ):
             Archive(path, create=create)
     r = _cli("doctor", "--db", str(path))
@@ -483,3 +485,130 @@ def test_file_size_limit_during_add_is_reported_as_such(tmp_path: Path) -> None:
     r = _add_until_full(db, tmp_path, limit=1_700_000)
     _one_line_error(r, 3, "cannot write to the archive (")
     _kept_intact(db, r)
+
+
+# --- the modified time (schema 4) ----------------------------------------------------------
+
+MODIFIED_RECORDS = [
+    {
+        "id": "updated",
+        "text": "The harbour ferry resumed its winter timetable on Monday, the operator said.",
+        "published": "2024-05-06T08:00:00Z",
+        "modified": "2024-05-07T09:30:00Z",
+    },
+    {"id": "never-updated", "text": "A second, unrelated note about library opening hours."},
+]
+
+
+def _invoke(*args: str) -> Result:
+    """A command run in this process (a subprocess would cost a second of imports)."""
+    return CliRunner().invoke(main, list(args))
+
+
+def test_modified_round_trips_through_add_list_show_and_export(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in MODIFIED_RECORDS), encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    assert _invoke("add", str(feed), "--db", db).exit_code == 0
+    want = {r["id"]: r.get("modified") for r in MODIFIED_RECORDS}
+    listed = [json.loads(line) for line in _invoke("list", "--db", db).output.splitlines()]
+    assert {r["id"]: r["modified"] for r in listed} == want
+    for art_id, modified in want.items():
+        shown = json.loads(_invoke("show", art_id, "--db", db, "--format", "json").output)
+        assert (shown["modified"], shown["published"]) == (
+            modified,
+            MODIFIED_RECORDS[0]["published"] if modified else None,
+        )
+    out = tmp_path / "e.jsonl"
+    assert _invoke("export", "--db", db, "--out", str(out)).exit_code == 0
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["id"]: r["modified"] for r in exported} == want
+    # The export is an input again: the modified time survives a second round.
+    with Archive(tmp_path / "b.db") as again:
+        again.add(iter_articles([out]))
+        assert {i: again.get(i).modified for i in want} == want
+
+
+def test_parquet_export_has_the_modified_column(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from newstrace.archive_export import export_articles, rows_of
+
+    arts = [Article(id="a", text="Words.", modified="2024-05-07T09:30:00Z"), Article("b", "More.")]
+    export_articles(arts, tmp_path / "e.parquet", "parquet")
+    rows = list(rows_of(tmp_path / "e.parquet"))
+    assert [r["modified"] for r in rows] == ["2024-05-07T09:30:00Z", None]
+
+
+def _as_schema_3(path: Path) -> None:
+    """Turn a schema-4 archive into the schema-3 file an older newstrace wrote: the same
+    tables without the modified column (the last one of ``articles``), families without
+    copy trees."""
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE articles DROP COLUMN modified")
+    db.execute("UPDATE families SET extra = '{}', uncredited = NULL")
+    db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+
+
+def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the archive's tables (the text index aside), to compare."""
+    db = sqlite3.connect(path)
+    names = [
+        n
+        for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not n.startswith("articles_fts")
+    ]
+    rows = {n: db.execute(f"SELECT * FROM {n} ORDER BY 1, 2").fetchall() for n in names}
+    db.close()
+    return rows
+
+
+def test_schema_3_archive_is_refused_read_only_and_upgraded_to_4_intact(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+        families = ar.families()
+    _as_schema_3(path)
+    before, snapshot = _tables(path), _snapshot(path)
+    with pytest.raises(ArchiveError, match="schema version 3; upgrade it once to version 4"):
+        Archive(path, create=False)
+    r = _invoke("list", "--db", str(path))
+    assert r.exit_code == 3 and f"newstrace upgrade --db {path}" in r.output
+    assert _snapshot(path) == snapshot
+    r = _invoke("upgrade", "--db", str(path))
+    assert r.exit_code == 0 and "up to date (14 articles)" in r.output
+    after = _tables(path)
+    assert after["articles"] == [(*row, None) for row in before["articles"]]
+    assert [row[:-2] for row in after["families"]] == [row[:-2] for row in before["families"]]
+    for name in ("meta", "articles", "families"):
+        del before[name], after[name]
+    assert after == before
+    with Archive(path, create=False) as ar:
+        # the families got their copy trees back, as their writes had given them
+        assert ar._meta("schema") == "4" and ar.doctor() == [] and ar.families() == families
+        assert all(f.tree is not None for f in families)
+        assert ar.fts and ar.get("01-wire").modified is None
+
+
+def test_a_failed_upgrade_from_schema_3_leaves_it_whole(tmp_path: Path) -> None:
+    """One transaction: when the last step fails (here a trigger refuses the new schema
+    number) the column added before it is rolled back too, and a later upgrade works."""
+    path = tmp_path / "old.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+    _as_schema_3(path)
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TRIGGER no_upgrade BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'no'); END"
+    )
+    db.commit()
+    before = _tables(path)
+    with pytest.raises(ArchiveError):
+        Archive(path)
+    assert _tables(path) == before
+    db.execute("DROP TRIGGER no_upgrade")
+    db.commit()
+    db.close()
+    with Archive(path) as ar:
+        assert ar._meta("schema") == "4" and ar.doctor() == []

@@ -811,3 +811,62 @@ def test_html_publication_time_keeps_time_of_day() -> None:
         page = f"<html><head>{head}<title>T</title></head><body><article>{body}</article></body></html>"
         art = article_from_html(page, id="p")
         assert art.published == "2024-03-01T08:15:00Z"
+
+
+PUBLISHED_AT = "2024-03-01T09:15:00+01:00"
+MODIFIED_AT = "2024-03-02T18:40:00+01:00"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f'<meta property="article:modified_time" content="{MODIFIED_AT}">'
+        f'<meta property="article:published_time" content="{PUBLISHED_AT}">',
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"dateModified": "{MODIFIED_AT}", "datePublished": "{PUBLISHED_AT}"}}</script>',
+    ],
+)
+def test_html_publication_and_modified_times_are_kept_apart(head: str) -> None:
+    """Both times found, each in its own field and in UTC; the modified time, given
+    first on the page, never stands in for the publication time."""
+    body = "".join(f"<p>{p}</p>" for p in PAGE_BODY)
+    page = f"<html><head>{head}<title>T</title></head><body><article>{body}</article></body></html>"
+    art = article_from_html(page, id="p")
+    assert (art.published, art.modified) == ("2024-03-01T08:15:00Z", "2024-03-02T17:40:00Z")
+
+
+def test_html_given_modified_time_wins_over_the_page() -> None:
+    art = article_from_html(PAGE, id="p", modified="2024-01-01T00:00:00Z")
+    assert art.modified == "2024-01-01T00:00:00Z"
+
+
+def test_jsonl_modified_is_kept_for_text_and_html_records(tmp_path: Path) -> None:
+    lines = [
+        {"id": "t", "text": STORY, "published": "2024-05-06", "modified": "2024-05-07T10:00Z"},
+        {"id": "h", "html": PAGE, "modified": "2024-05-08"},
+        {"id": "none", "text": STORY},
+    ]
+    path = write(tmp_path, "feed.jsonl", "".join(json.dumps(r) + "\n" for r in lines))
+    by_id = {a.id: a for a in iter_articles([path])}
+    assert (by_id["t"].published, by_id["t"].modified) == ("2024-05-06", "2024-05-07T10:00Z")
+    assert by_id["h"].modified == "2024-05-08"
+    assert by_id["none"].modified is None
+    assert article_from_text("Words.", id="x", modified="2024-05-09").modified == "2024-05-09"
+
+
+def test_jsonl_modified_of_the_wrong_type_is_a_one_line_error_and_skipped(
+    tmp_path: Path,
+) -> None:
+    """As for ``published``: a value that is not a string refuses the line, named
+    FILE:LINE, and the lines around it are read."""
+    lines = [
+        {"id": "before", "text": STORY},
+        {"id": "bad", "text": STORY, "modified": 20240507},
+        {"id": "after", "text": STORY},
+    ]
+    path = write(tmp_path, "feed.jsonl", "".join(json.dumps(r) + "\n" for r in lines))
+    articles, errors = collect([path])
+    assert [a.id for a in articles] == ["before", "after"]
+    assert [str(e) for e in errors] == [
+        f"{path}:2: field 'modified' must be a string, not a number"
+    ]

@@ -492,6 +492,7 @@ def test_html_nested_past_the_parser_limit_still_gives_its_text(depth: int) -> N
         ({"id": "t", "text": 12345}, "text"),
         ({"id": "t", "html": False}, "html"),
         ({"id": "t", "text": "Some words.", "published": 2024}, "published"),
+        ({"id": "t", "text": "Some words.", "modified": ["2024"]}, "modified"),
         ({"id": "t", "text": "Some words.", "title": {"x": 1}}, "title"),
     ],
 )

@@ -156,8 +156,9 @@ def test_compare_ids_and_text(client: TestClient, db: Path) -> None:
 def test_article_and_unknown_ids(client: TestClient) -> None:
     r = client.get("/api/articles/01-wire")
     assert r.status_code == 200
-    assert set(r.json()) >= {"id", "title", "url", "published", "site", "text"}
+    assert set(r.json()) >= {"id", "title", "url", "published", "modified", "site", "text"}
     assert r.json()["text"].startswith("HARROWMERE, March 4")
+    assert r.json()["modified"] is None  # the demo corpus gives no modified times
     for bad in (
         "nope",
         "..%2F..%2Fetc%2Fpasswd",
@@ -241,6 +242,7 @@ def test_article_list_and_delete_only_with_allow_writes(tmp_path: Path) -> None:
             "01-wire",
             "11-wire-second",
         }
+        assert all(a["modified"] is None for a in listed["articles"])
         paged = c.get("/api/articles", params={"per_page": 5, "page": 3}).json()
         assert paged["total"] == 14 and len(paged["articles"]) == 4
         r = c.delete("/api/articles/04-spin")

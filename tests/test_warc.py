@@ -156,6 +156,23 @@ def test_publication_time_is_the_pages_own_else_the_capture_time(tmp_path: Path)
     assert by_id["https://herald.example/reprint"].published == "2024-05-02T06:00:00Z"  # WARC-Date
 
 
+def test_a_pages_modified_time_is_kept_apart_from_its_publication_time(tmp_path: Path) -> None:
+    modified = '<meta property="article:modified_time" content="2024-05-01T15:00:00+02:00">'
+    extra = [
+        (
+            "response",
+            f"{SITE}/updated",
+            "200 text/html",
+            page(story("03-reprint-daily"), modified + PUBLISHED_HEAD),
+        )
+    ]
+    articles, _, _ = read(write_warc(tmp_path / "pages.warc.gz", extra=extra))
+    by_id = {a.id: a for a in articles}
+    updated = by_id[f"{SITE}/updated"]
+    assert (updated.published, updated.modified) == ("2024-05-01T07:30:00Z", "2024-05-01T13:00:00Z")
+    assert by_id[f"{SITE}/wire"].modified is None  # none on the page: not the WARC-Date
+
+
 def test_a_single_gzip_member_warc_is_read_whole(tmp_path: Path) -> None:
     plain = write_warc(tmp_path / "plain.warc", compress=False)
     whole = tmp_path / "whole.warc.gz"

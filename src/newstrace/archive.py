@@ -15,8 +15,12 @@ Tables:
   parameters would compute keys that never match, so it is refused).
 * ``pairs``, ``families``, ``members``, ``articles_fts`` (schema 3): the verified reuse
   pairs and families, kept up to date by every ``add`` and ``remove`` in the same
-  transaction, and a text index (see ``archive_store``). An archive of schema 2 is
-  upgraded when it is first opened for writing (its families found by one scan).
+  transaction, and a text index (see ``archive_store``).
+* ``articles.modified`` (schema 4): when the page says it was last changed, kept apart
+  from ``published``.
+
+An archive of an older schema (2 or 3) is upgraded when it is first opened for writing
+(``newstrace upgrade``); read-only it is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -62,10 +66,18 @@ from .scan import find_reuse
 
 __all__ = ["AddReport", "Archive"]
 
-_SCHEMA_VERSION = "3"
-_UPGRADABLE = "2"
-"""The older schema a writer upgrades in place (the tables of schema 3 added, the
-families found by one scan of the archive)."""
+_SCHEMA_VERSION = "4"
+_WITHOUT_FAMILIES = "2"
+"""The schema before the stored families: its upgrade adds the tables of schema 3 and
+finds the families by one scan of the archive."""
+_WITHOUT_MODIFIED = "3"
+"""The schema before ``articles.modified``: its upgrade adds the column (NULL for the
+articles already archived, whose modified times were never kept)."""
+_UPGRADABLE = (_WITHOUT_FAMILIES, _WITHOUT_MODIFIED)
+"""The older schemas a writer upgrades in place (each lacks the modified column)."""
+_ADD_MODIFIED = "ALTER TABLE articles ADD COLUMN modified TEXT"
+"""Schema 3 -> 4. Appended last, as in ``_SCHEMA``, so an upgraded table and a new one
+have the same columns in the same order; SQLite rewrites no row to add it."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -77,7 +89,8 @@ CREATE TABLE IF NOT EXISTS articles (
     text BLOB NOT NULL,
     shingles BLOB NOT NULL,
     skeleton BLOB NOT NULL,
-    added REAL NOT NULL
+    added REAL NOT NULL,
+    modified TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(hash);
 CREATE TABLE IF NOT EXISTS bands (
@@ -192,7 +205,9 @@ class Archive:
                 if version is None:
                     self._create()
             self._check_meta()
-            if version == _UPGRADABLE:
+            self._columns = _OLD_ARTICLE_COLUMNS if version in _UPGRADABLE else _ARTICLE_COLUMNS
+            """What ``_article`` reads: an archive before schema 4 has no modified column."""
+            if version in _UPGRADABLE:
                 self._upgrade()
             self.fts = self._meta("fts") == "1"
             """Whether text search uses the FTS5 index (else titles, with LIKE)."""
@@ -229,13 +244,13 @@ class Archive:
                 f"{self.path}: not a newstrace archive (its meta table names no newstrace schema)"
             )
         version = str(row[0])
-        if version == _UPGRADABLE and self.readonly:
+        if version in _UPGRADABLE and self.readonly:
             raise ArchiveError(
                 f"{self.path}: made with newstrace archive schema version {version}; "
                 f"upgrade it once to version {_SCHEMA_VERSION} with "
                 f"`newstrace upgrade --db {self.path}` (any `add` upgrades it too)"
             )
-        if version not in (_SCHEMA_VERSION, _UPGRADABLE):
+        if version not in (_SCHEMA_VERSION, *_UPGRADABLE):
             raise ArchiveError(
                 f"{self.path}: made with newstrace archive schema version "
                 f"{version}; this newstrace reads schema version "
@@ -263,26 +278,38 @@ class Archive:
             )
 
     def _upgrade(self) -> None:
-        """Schema 2 -> 3 in one transaction: the new tables, the text index of every
-        article, and the reuse pairs and families of one scan of the archive (what
-        ``add`` keeps from then on). A kill leaves schema 2, upgraded again next time."""
+        """Schema 2 or 3 -> 4 in one transaction, so a kill leaves the old schema whole,
+        upgraded again next time. The 2 -> 3 step comes first: its scan reads articles
+        through a second connection too, which sees the committed tables only (no
+        modified column until this transaction commits)."""
         with self._transaction():
-            if self._meta("schema") != _UPGRADABLE:  # another writer upgraded it meanwhile
-                return
-            fts = store.create_v3(self._db)
-            if fts:
-                self._db.executemany(
-                    "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                    ((r, art.title or "", art.text) for r, art in self._rowid_articles()),
+            version = self._meta("schema")
+            if version in _UPGRADABLE:  # else another writer upgraded it meanwhile
+                if version == _WITHOUT_FAMILIES:
+                    self._add_families()
+                self._db.execute(_ADD_MODIFIED)
+                # Schema 3 kept families without copy trees: each gets its tree now.
+                self._store_trees([f for (f,) in self._db.execute("SELECT family FROM families")])
+                self._db.execute(
+                    "UPDATE meta SET value = ? WHERE name = 'schema'", (_SCHEMA_VERSION,)
                 )
-            found = self.scan()
-            rowid = dict(self._db.execute("SELECT id, rowid FROM articles").fetchall())
-            store.store_pairs(self._db, found.pairs, rowid)
-            self._store_trees(
-                store.regroup(self._db, {rowid[i] for p in found.pairs for i in (p.a, p.b)})
+        self._columns = _ARTICLE_COLUMNS
+
+    def _add_families(self) -> None:
+        """Schema 2 -> 3 (inside the caller's transaction): the new tables, the text
+        index of every article, and the reuse pairs and families of one scan of the
+        archive (what ``add`` keeps from then on)."""
+        fts = store.create_v3(self._db)
+        if fts:
+            self._db.executemany(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                ((r, art.title or "", art.text) for r, art in self._rowid_articles()),
             )
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fts', ?)", (str(int(fts)),))
-            self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (_SCHEMA_VERSION,))
+        found = self.scan()
+        rowid = dict(self._db.execute("SELECT id, rowid FROM articles").fetchall())
+        store.store_pairs(self._db, found.pairs, rowid)
+        store.regroup(self._db, {rowid[i] for p in found.pairs for i in (p.a, p.b)})
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fts', ?)", (str(int(fts)),))
 
     def _meta(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -435,8 +462,8 @@ class Archive:
                 row[0] = base + j
             self._db.executemany(
                 "INSERT INTO articles (rowid, id, hash, title, url, site, published, author, "
-                "origin, format, text, shingles, skeleton, added) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "origin, format, text, shingles, skeleton, added, modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             self._db.executemany(
@@ -552,6 +579,7 @@ class Archive:
                 sh.tobytes(),
                 sk.tobytes(),
                 now,
+                art.modified,
             ]
             for art, h, sh, sk in zip(fresh, hashes, fp.shingles, fp.skeleton, strict=True)
         ]
@@ -612,7 +640,7 @@ class Archive:
         """Everything of the articles ``rowids`` (inside the caller's transaction)."""
         marks = ",".join("?" * len(rowids))
         rows = self._db.execute(
-            f"SELECT rowid, shingles, skeleton, {_ARTICLE_COLUMNS} FROM articles "
+            f"SELECT rowid, shingles, skeleton, {self._columns} FROM articles "
             f"WHERE rowid IN ({marks}) ORDER BY rowid",
             list(rowids),
         ).fetchall()
@@ -679,7 +707,7 @@ class Archive:
 
     def get(self, article_id: str) -> Article:
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {self._columns} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             raise InputError(article_id, "no such article in the archive")
@@ -688,7 +716,7 @@ class Archive:
     def _get_rowids(self, rowids: Sequence[int]) -> dict[int, Article]:
         marks = ",".join("?" * len(rowids))
         rows = self._db.execute(
-            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", list(rowids)
+            f"SELECT rowid, {self._columns} FROM articles WHERE rowid IN ({marks})", list(rowids)
         ).fetchall()
         return {r[0]: _article(r[1:]) for r in rows}
 
@@ -698,12 +726,12 @@ class Archive:
 
     def _rowid_articles(self) -> Iterator[tuple[int, Article]]:
         for row in self._db.execute(
-            f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"
+            f"SELECT rowid, {self._columns} FROM articles ORDER BY rowid"
         ).fetchall():
             yield row[0], _article(row[1:])
 
     def articles(self) -> Iterator[Article]:
-        for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
+        for row in self._db.execute(f"SELECT {self._columns} FROM articles ORDER BY rowid"):
             yield _article(row)
 
     def scan(self, *, progress: Progress = no_progress) -> ScanResult:
@@ -720,7 +748,7 @@ class Archive:
         )
         return find_reuse(
             keys,
-            _RowLoader(self.path, self._reader_uri, rowids),
+            _RowLoader(self.path, self._reader_uri, rowids, self._columns),
             published,
             options=self.options,
             corpus=printer.corpus(),
@@ -937,10 +965,11 @@ class _RowLoader:
     calling process's own: SQLite connections must not cross a fork, and a scan's
     verification workers are forked."""
 
-    def __init__(self, path: Path, uri: str, rowids: Sequence[int]) -> None:
+    def __init__(self, path: Path, uri: str, rowids: Sequence[int], columns: str) -> None:
         self._path = path
         self._uri = uri
         self._rowids = rowids
+        self._columns = columns
         self._pid = -1
         self._db: sqlite3.Connection | None = None
 
@@ -949,7 +978,7 @@ class _RowLoader:
             self._db = sqlite3.connect(self._uri, uri=True, timeout=30.0, check_same_thread=False)
             self._pid = os.getpid()
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid = ?", (self._rowids[k],)
+            f"SELECT {self._columns} FROM articles WHERE rowid = ?", (self._rowids[k],)
         ).fetchone()
         if row is None:
             raise ArchiveError(
@@ -1067,12 +1096,14 @@ def _hits_sql(n_keys: int) -> str:
     )
 
 
-_ARTICLE_COLUMNS = "id, text, title, url, site, published, author, origin, format"
+_ARTICLE_COLUMNS = "id, text, title, url, site, published, author, origin, format, modified"
 """What ``_article`` reads, in its order."""
+_OLD_ARTICLE_COLUMNS = _ARTICLE_COLUMNS.removesuffix("modified") + "NULL"
+"""The same from an archive not yet upgraded to schema 4 (its upgrade scans it)."""
 
 
 def _article(row: Sequence[Any]) -> Article:
-    art_id, blob, title, url, site, published, author, origin, fmt = row
+    art_id, blob, title, url, site, published, author, origin, fmt, modified = row
     text = zlib.decompress(blob).decode("utf-8", "surrogatepass")
     return Article(
         id=art_id,
@@ -1084,4 +1115,5 @@ def _article(row: Sequence[Any]) -> Article:
         author=author,
         origin=origin,
         format=fmt,
+        modified=modified,
     )

@@ -1,6 +1,6 @@
 """Export an archive's articles as JSONL or Parquet: the columns every engine reads
-(``id``, ``title``, ``url``, ``site``, ``published``, ``author``, ``text``), so an export
-is a corpus that ``scan`` (also ``--engine spark``) takes back as it is."""
+(``id``, ``title``, ``url``, ``site``, ``published``, ``modified``, ``author``, ``text``),
+so an export is a corpus that ``scan`` (also ``--engine spark``) takes back as it is."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .report.safe import json_text
 __all__ = ["FORMATS", "export_articles"]
 
 FORMATS = ("jsonl", "parquet")
-COLUMNS = ("id", "title", "url", "site", "published", "author", "text")
+COLUMNS = ("id", "title", "url", "site", "published", "modified", "author", "text")
 _ROWS_PER_GROUP = 4096
 """Articles per Parquet row group (and per batch held in memory while writing): a few
 tens of MB of text, and a reader can skip by group."""

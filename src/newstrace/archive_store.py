@@ -303,6 +303,7 @@ class ArticleRow:
     site: str | None
     published: str | None
     url: str | None
+    modified: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -350,11 +351,11 @@ class FamilyQuery:
     per_page: int = 50
 
 
-_ROW_COLUMNS = "a.rowid, a.id, a.title, a.site, a.published, a.url"
+_ROW_COLUMNS = "a.rowid, a.id, a.title, a.site, a.published, a.url, a.modified"
 
 
 def _article_row(row: Sequence[Any]) -> ArticleRow:
-    return ArticleRow(row[1], row[2], row[3], row[4], row[5])
+    return ArticleRow(*row[1:])
 
 
 def family_page(

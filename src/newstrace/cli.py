@@ -548,7 +548,8 @@ def _write_dedup(
     "out",
     type=click.Path(dir_okay=False),
     required=True,
-    help="Write the kept articles here (JSONL: id, text, title, url, published, site, author).",
+    help="Write the kept articles here (JSONL: id, text, title, url, published, modified, site, "
+    "author).",
 )
 @click.option(
     "--mapping",
@@ -1469,7 +1470,7 @@ def remove(ids: tuple[str, ...], db: str) -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @guarded
 def export(db: str, fmt: str, out: str) -> None:
-    """Export every archived article (id, title, url, site, published, author, text),
+    """Export every archived article (id, title, url, site, published, modified, author, text),
     the input format of `scan`; OUT is replaced only when complete.
 
     \b
@@ -1489,7 +1490,8 @@ def export(db: str, fmt: str, out: str) -> None:
 @_db_option
 @guarded
 def upgrade(db: str) -> None:
-    """Upgrade an archive made by an older newstrace to the current schema (its reuse
+    """Upgrade an archive made by an older newstrace to the current schema, in one
+    transaction (schema 3: the modified-time column added; schema 2: also its reuse
     families found by one scan of the archive; `add` upgrades it too).
 
     \b

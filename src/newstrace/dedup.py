@@ -84,7 +84,7 @@ def check_level(level: str) -> frozenset[Relation]:
     return DEDUP_LEVELS[level]
 
 
-_RECORD_FIELDS = ("id", "text", "title", "url", "published", "site", "author")
+_RECORD_FIELDS = ("id", "text", "title", "url", "published", "modified", "site", "author")
 
 
 def article_record(art: Article) -> dict[str, Any]:

@@ -88,7 +88,7 @@ MIN_INPUT_BYTES = 16 << 20
 ordinary HTML page (whose markup is much larger than its text)."""
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than \t\n\v\f\r
-_JSONL_FIELDS = ("id", "text", "html", "url", "title", "published", "site", "author")
+_JSONL_FIELDS = ("id", "text", "html", "url", "title", "published", "modified", "site", "author")
 
 
 def input_byte_limit(options: Options) -> int:
@@ -259,6 +259,7 @@ def article_from_text(
     published: str | None = None,
     author: str | None = None,
     options: Options = DEFAULT_OPTIONS,
+    modified: str | None = None,
 ) -> Article:
     """An article from a string of text, kept exactly as given (offsets point into it),
     except that lone surrogates become U+FFFD (see ``_valid``)."""
@@ -275,6 +276,7 @@ def article_from_text(
         author=_valid(author),
         origin=_valid(origin or id),
         format="string",
+        modified=_valid(modified),
     )
 
 
@@ -322,14 +324,16 @@ def article_from_html(
 ) -> Article:
     """An article from an HTML page: body text and metadata through trafilatura.
 
-    Metadata given in ``meta`` (title, site, published, author) wins over what the page
-    says. ``Article.text`` is the extracted text; offsets point into it. The publication
+    Metadata given in ``meta`` (title, site, published, modified, author) wins over what
+    the page says. ``Article.text`` is the extracted text; offsets point into it. The publication
     time is, first found: ``meta["published"]``, the page's own timestamp (time of day
     kept, see :func:`page_times`), ``listed_time`` (a feed's or news sitemap's time for
     the page), the page's own date (trafilatura: the day only), ``capture_time`` (when a
     crawler fetched it, e.g. WARC-Date: the latest it can have been published). Times
     found here are normalised (:func:`normalise_time`); a time given in ``meta`` is kept
-    as given. A modified time is never taken for the publication time.
+    as given. A modified time is never taken for the publication time; it is kept apart
+    in ``Article.modified`` (``meta["modified"]``, else the page's own, see
+    :func:`page_times`).
     """
     name = _valid(origin or id)
     html = _valid(html)
@@ -345,6 +349,7 @@ def article_from_html(
     doc = _extract(html, url, name)
     text = doc.get("text") or ""
     _require_text(text, name, options)
+    times = page_times(html)
     return Article(
         id=id,
         text=text,
@@ -353,7 +358,7 @@ def article_from_html(
         site=meta.get("site") or doc.get("sitename") or doc.get("hostname"),
         published=meta.get("published")
         or _first_time(
-            page_times(html).published,
+            times.published,
             listed_time,
             _not_after(doc.get("date"), capture_time),
             capture_time,
@@ -361,6 +366,7 @@ def article_from_html(
         author=meta.get("author") or doc.get("author"),
         origin=name,
         format="html",
+        modified=meta.get("modified") or times.modified,
     )
 
 
@@ -847,7 +853,7 @@ def article_from_record(record: Any, origin: str, *, options: Options = DEFAULT_
     art_id = meta["id"]
     if art_id is None or art_id.strip() == "":
         raise InputError(origin, "missing 'id'")
-    fields = {k: meta[k] for k in ("url", "title", "published", "site", "author")}
+    fields = {k: meta[k] for k in ("url", "title", "published", "modified", "site", "author")}
     if meta["text"] is not None:
         article = article_from_text(
             meta["text"], id=art_id, origin=origin, options=options, **fields

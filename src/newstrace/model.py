@@ -49,6 +49,10 @@ class Article:
     author: str | None = None
     origin: str | None = None  # path, "<stdin>" or "file.jsonl:LINE": what error messages name
     format: Literal["text", "html", "jsonl", "string"] = "string"
+    modified: str | None = None
+    """When the page says it was last changed (ISO 8601, as ``published``); never taken
+    for the publication time: an update is no evidence of who wrote first. Last, so that
+    positional construction of the fields above keeps working."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,9 +80,20 @@ __all__ = [
     "write_spark",
 ]
 
-ARTICLE_FIELDS = ("id", "text", "title", "url", "site", "published", "author", "origin", "format")
+ARTICLE_FIELDS = (
+    "id",
+    "text",
+    "title",
+    "url",
+    "site",
+    "published",
+    "author",
+    "origin",
+    "format",
+    "modified",
+)
 PAIR_FIELDS = ("a", "b", "relation", "coverage_a", "coverage_b", "source", "score")
-_RECORD_FIELDS = ("id", "text", "html", "url", "title", "published", "site", "author")
+_RECORD_FIELDS = ("id", "text", "html", "url", "title", "published", "modified", "site", "author")
 PARQUET_SUFFIXES = (".parquet",)
 JSONL_LIMIT = 1_000_000
 """Up to this many pairs, results are also collected and written as JSONL like the local
@@ -241,11 +252,12 @@ def list_inputs(
     return files, failed
 
 
-_LINE_SCHEMA = (
-    "ok boolean, id string, text string, title string, url string, site string, "
-    "published string, author string, origin string, format string, "
-    "error string, file int, block long, row long"
+_POSITION_SCHEMA = ("file int", "block long", "row long")
+_LINE_SCHEMA = ", ".join(
+    ("ok boolean", *(f"{f} string" for f in ARTICLE_FIELDS), "error string", *_POSITION_SCHEMA)
 )
+"""One parsed input row: an article's fields (the failed input's name in ``origin`` when
+``ok`` is false) and its position in the input."""
 
 
 def _basename(uri: str) -> str:
@@ -283,20 +295,8 @@ def _parse_rows(
                 record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
             art = article_from_record(record, where, options=options)
         except InputError as exc:
-            yield (
-                False,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                exc.source,
-                None,
-                exc.message,
-                *position,
-            )
+            failed = (exc.source if f == "origin" else None for f in ARTICLE_FIELDS)
+            yield (False, *failed, exc.message, *position)
             continue
         yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
 
@@ -384,7 +384,7 @@ def read_articles(
     )
     if dupes:
         drop = spark.createDataFrame(
-            [tuple(r[c] for c in position) for r in dupes], "file int, block long, row long"
+            [tuple(r[c] for c in position) for r in dupes], ", ".join(_POSITION_SCHEMA)
         )
         ok = ok.join(F.broadcast(drop), position, "left_anti")
     articles = ok.select(*ARTICLE_FIELDS).repartition(partitions)

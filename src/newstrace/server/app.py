@@ -70,6 +70,9 @@ MAX_QUERY_CHARS = 500
 """Longest search text or site name: longer is no search a person types."""
 MAX_TIME_CHARS = 40
 """Longest time bound (an ISO 8601 time with zone is 25 characters)."""
+MAX_TIME_FIELD_CHARS = 100
+"""Longest publication or modified time an article may carry (kept as given, so looser
+than a time bound)."""
 """Default families or articles per page (``per_page`` may ask up to ``MAX_PAGE``)."""
 # --- request bodies ------------------------------------------------------------------------
 
@@ -116,7 +119,8 @@ class ArticleIn(BaseModel):
     id: str | None = Field(default=None, max_length=MAX_ID_CHARS)
     title: str | None = Field(default=None, max_length=10_000)
     url: str | None = Field(default=None, max_length=10_000)
-    published: str | None = Field(default=None, max_length=100)
+    published: str | None = Field(default=None, max_length=MAX_TIME_FIELD_CHARS)
+    modified: str | None = Field(default=None, max_length=MAX_TIME_FIELD_CHARS)
     site: str | None = Field(default=None, max_length=1000)
     author: str | None = Field(default=None, max_length=1000)
 
@@ -235,6 +239,7 @@ def _from_body(body: ArticleIn, *, default_id: str, options: Options) -> Article
         "title": body.title,
         "site": body.site,
         "published": body.published,
+        "modified": body.modified,
         "author": body.author,
     }
     if body.html is not None:
@@ -592,6 +597,7 @@ def create_app(
                 "title": art.title,
                 "url": art.url,
                 "published": art.published,
+                "modified": art.modified,
                 "site": art.site,
                 "author": art.author,
                 "text": art.text,
@@ -621,7 +627,8 @@ def create_app(
 
     @app.get("/api/articles", tags=["api"], summary="Archived articles")
     def api_articles(query: Annotated[ArticlesIn, Query()]) -> Response:
-        """A page of archived articles (headline, site, time, id, url), oldest first,
+        """A page of archived articles (headline, site, time, id, url, modified time),
+        oldest first,
         filtered by ``site``, words ``q`` of headline or text, and times ``since`` and
         ``until``."""
         with state.archive() as archive:
