@@ -214,7 +214,7 @@ def test_upload_check_and_open_comparison(page: Any, base_url: str, shots: Path)
     for _ in range(3):  # keyboard: step to the third passage
         page.keyboard.press("j")
     assert _active(page) == ({"3"}, {"3"})
-    page.locator("details[open]").evaluate("d => d.scrollIntoView()")
+    view.locator(".cols").evaluate("d => d.scrollIntoView()")  # the two texts, below the notes
     page.mouse.move(2, 2)  # no hover effects in the picture
     px = _shot(page, shots / "compare.png")
     assert _near(px, DRIFT, 12) > 20  # drift markers and wavy underlines
@@ -314,11 +314,29 @@ def _assert_inert(page: Any, visible: str) -> None:
     assert not page.errors
 
 
-def test_families_page_links_to_comparisons(page: Any, base_url: str) -> None:
+def test_families_page_draws_copy_trees_linking_to_comparisons(
+    page: Any, base_url: str, shots: Path
+) -> None:
+    """Each stored family is drawn as its copy tree, left to right in time: one node
+    per member labelled with its headline, the original's box on the left, each hop a
+    link to the side-by-side view of that pair."""
     page.goto(base_url + "/families")
-    assert page.locator("section.family").count() >= 3
-    assert page.locator("section.family svg circle").count() >= 6
-    page.locator("section.family a[href^='/compare']").first.click()
+    families = page.locator("section.family")
+    assert families.count() >= 3
+    first = families.first
+    nodes = first.locator("svg.tree g.tnode")
+    members = first.locator("ul.members li").count()
+    assert nodes.count() == members >= 3
+    boxes = [nodes.nth(k).locator("rect").bounding_box() for k in range(nodes.count())]
+    root = first.locator("svg.tree g.tnode.root rect").bounding_box()
+    assert root["x"] == min(b["x"] for b in boxes)  # the original leftmost
+    assert max(b["x"] for b in boxes) > root["x"]  # its copies to its right
+    heads = first.locator("svg.tree text.th").all_text_contents()
+    assert heads and all(h.strip() for h in heads) and "01-wire" not in heads
+    first.locator("svg.tree").scroll_into_view_if_needed()
+    px = _shot(page, shots / "families.png")
+    assert _near(px, (0x00, 0x72, 0xB2), 12) > 300  # node outlines and hop curves
+    first.locator("svg.tree a").first.click()
     page.wait_for_selector(".cols .text-a .al")
     assert page.url.startswith(base_url + "/compare?a=")
     assert not page.errors

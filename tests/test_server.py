@@ -234,6 +234,24 @@ def test_families_page_is_paginated_sorted_and_searchable(client: TestClient) ->
     assert "Northgate Wire" in page.text and "page 1 of" in page.text
 
 
+def test_families_show_their_stored_copy_trees(client: TestClient) -> None:
+    """Each family of the API carries its copy tree; the page draws it left to right
+    (labelled nodes, hops linking to side-by-side views) instead of the pair graph."""
+    families = client.get("/api/families", params={"sort": "uncredited"}).json()["families"]
+    for f in families:
+        members = {m["id"] for m in f["members"]}
+        assert set(f["parent"]) == members and f["parent"][f["original"]["id"]] is None
+        assert f["uncredited"] == f["credit_summary"]["uncredited"]
+    page = client.get("/families", params={"q": "ferries", "per_page": 1}).text
+    assert 'class="tree"' in page and "How each copy was made" in page
+    svg = page.split('<svg class="tree"', 1)[1].split("</svg>", 1)[0]
+    assert "Two ferries collide" in svg and "/compare?" in svg  # headlines; hops link
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert texts and not {t.strip() for t in texts} & {
+        m["id"] for f in families for m in f["members"]
+    }
+
+
 def test_article_list_and_delete_only_with_allow_writes(tmp_path: Path) -> None:
     db = build_archive(tmp_path / "a.db", hostile=False)
     with _local(create_app(db)) as c:

@@ -322,6 +322,10 @@ class FamilyRow:
     pairs: list[PairResult]
     extra: str
 
+    def tree(self) -> CopyTree | None:
+        """The family's stored copy tree (None when trees were off)."""
+        return _tree_of(self.extra, self.original.id)
+
     def as_dict(self) -> dict[str, Any]:
         import json
 

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-from ..model import Article, CopyEdge, CopyTree, Family
-from .labels import cut, describe, label
+from ..model import CopyEdge, CopyTree, Family
+from .labels import Labelled, cut, describe, label
 
-__all__ = ["tree_section"]
+__all__ = ["tree_drawing", "tree_section"]
 
 _NODE_W = 230  # px: a node box, room for about 32 characters of headline
 _NODE_H = 62  # px: three lines (headline, site and time, marker)
@@ -41,12 +41,12 @@ class _Node:
     row: int
 
 
-def _published(article: Article | None) -> str:
+def _published(article: Labelled | None) -> str:
     """The publication time as given, for ordering copies (undated last)."""
     return (article.published if article else None) or "\uffff"
 
 
-def _layout(tree: CopyTree, meta: Mapping[str, Article]) -> list[_Node]:
+def _layout(tree: CopyTree, meta: Mapping[str, Labelled]) -> list[_Node]:
     """Depth-first from the root, children by publication time; members without a
     parent (undecided) in the first generation after the tree."""
     kids: dict[str, list[str]] = {}
@@ -88,7 +88,7 @@ def _marker(edge: CopyEdge, root: str | None) -> str:
     return ""
 
 
-def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Article | None) -> str:
+def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Labelled | None) -> str:
     named = describe(article, edge.child)
     head = named.headline or named.id
     mark = _marker(edge, root)
@@ -106,7 +106,7 @@ def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Article | No
     )
 
 
-def _readable(reason: str, meta: Mapping[str, Article], members: tuple[str, ...]) -> str:
+def _readable(reason: str, meta: Mapping[str, Labelled], members: tuple[str, ...]) -> str:
     """A reason with member ids replaced by their labels (longest ids first)."""
     for m in sorted(members, key=len, reverse=True):
         if m in reason:
@@ -114,7 +114,7 @@ def _readable(reason: str, meta: Mapping[str, Article], members: tuple[str, ...]
     return reason
 
 
-def _open(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> str:
+def _open(e: CopyEdge, meta: Mapping[str, Labelled], fam: Family, view: View) -> str:
     """A member whose parent is undecided, as a list item: the candidates, each with its
     side-by-side view, and why nothing decided."""
     links = []
@@ -129,7 +129,7 @@ def _open(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> 
     )
 
 
-def _hop(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> str:
+def _hop(e: CopyEdge, meta: Mapping[str, Labelled], fam: Family, view: View) -> str:
     """One hop as a list item: parent → copy, confidence, credit, reasons, link."""
     assert e.parent is not None
     href = view(e.parent, e.child)
@@ -144,7 +144,7 @@ def _hop(e: CopyEdge, meta: Mapping[str, Article], fam: Family, view: View) -> s
     )
 
 
-def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Article], view: View) -> str:
+def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Labelled], view: View) -> str:
     nodes = _layout(tree, meta)
     where = {
         n.member: (_PAD + n.depth * (_NODE_W + _GAP_X), _PAD + n.row * (_NODE_H + _GAP_Y))
@@ -176,21 +176,31 @@ def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Article], view: Vie
     )
 
 
-def tree_section(number: int, fam: Family, meta: Mapping[str, Article], view: View) -> str | None:
-    """Family ``number``'s section with its copy tree (None when it has none):
-    ``meta`` labels members, ``view(a, b)`` is the link to a pair's side-by-side view
-    (or None)."""
+def tree_drawing(fam: Family, meta: Mapping[str, Labelled], view: View) -> str | None:
+    """A family's copy tree drawn, with its hops listed below as text (None when it
+    has no tree): ``meta`` labels members, ``view(a, b)`` is the link to a pair's
+    side-by-side view (or None). The scan report and the server's families page both
+    show trees through this."""
     tree = fam.tree
     if tree is None or not tree.edges:
         return None
-    summary = tree.credit_summary()
     placed = [e for e in tree.edges if e.parent is not None]
     hops = "".join(_hop(e, meta, fam, view) for e in placed)
     hops += "".join(_open(e, meta, fam, view) for e in tree.edges if e.undecided)
-    root = tree.root or fam.original
+    return f"""<div class="treebox">{_drawing(fam, tree, meta, view)}</div>
+      <details class="hops"><summary>How each copy was made ({len(placed)} hops)</summary>
+      <ul class="hops">{hops}</ul></details>"""
+
+
+def tree_section(number: int, fam: Family, meta: Mapping[str, Labelled], view: View) -> str | None:
+    """Family ``number``'s section of the scan report, with its copy tree (None when it
+    has none)."""
+    drawing = tree_drawing(fam, meta, view)
+    if fam.tree is None or drawing is None:
+        return None
+    summary = fam.tree.credit_summary()
+    root = fam.tree.root or fam.original
     return f"""<section class="family"><h2>Family {number}: original
       <strong>{escape(label(meta.get(root), root))}</strong>, {len(fam.members)} articles,
       {summary.copies} copies, {summary.uncredited} uncredited</h2>
-      <div class="treebox">{_drawing(fam, tree, meta, view)}</div>
-      <details class="hops"><summary>How each copy was made ({len(placed)} hops)</summary>
-      <ul class="hops">{hops}</ul></details></section>"""
+      {drawing}</section>"""

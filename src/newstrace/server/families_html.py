@@ -16,6 +16,7 @@ from ..report.html import (
     family_graph,  # the drawing the scan report uses
 )
 from ..report.labels import describe, label, short_time
+from ..report.tree_view import tree_drawing
 
 __all__ = ["families_body"]
 
@@ -59,11 +60,13 @@ def _family(row: FamilyRow) -> str:
         if p.a in by_id and p.b in by_id
     )
     newest = f", newest {escape(short_time(row.newest))}" if row.newest else ""
-    fam = Family(tuple(m.id for m in row.members), row.original.id)
+    fam = Family(tuple(m.id for m in row.members), row.original.id, row.tree())
     uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
+    drawn = tree_drawing(fam, by_id, compare_href) if fam.tree is not None else None
+    shape = drawn or f'<div class="famrow">{family_graph(fam, row.pairs, known=by_id)}</div>'
     return f"""<section class="family"><h2>{_label(row.original)}</h2>
   <p>{row.size} articles{newest}{uncredited}</p>
-  <div class="famrow">{family_graph(fam, row.pairs, known=by_id)}<ul class="members">{members}</ul></div>
+  {shape}<ul class="members">{members}</ul>
   <h3>{len(row.pairs)} reuse pairs</h3><ul class="pairs">{pairs}</ul>
 </section>"""
 
