@@ -461,7 +461,9 @@ def scan(
     if engine == "spark":
         if web.sources or any(_is_url(p) for p in inputs):
             raise InputError("scan", "--engine spark reads files; web pages need --engine local")
-        _scan_on_spark(inputs, db, out, fmt, html_out, options, master, partitions, keep_one)
+        _scan_on_spark(
+            inputs, db, out, fmt, html_out, options, master, partitions, keep_one, id_prefix
+        )
         return
     with contextlib.ExitStack() as stack:
         spool = stack.enter_context(Spool()) if keep_one and inputs else None
@@ -625,7 +627,9 @@ def dedup(
         from .spark import run_scan, spark_session
 
         spark = spark_session(master, partitions=partitions)
-        scanned = run_scan(spark, list(inputs), options=options, partitions=partitions)
+        scanned = run_scan(
+            spark, list(inputs), options=options, partitions=partitions, id_prefix=id_prefix
+        )
         removed, families = _spark_dedup(scanned, level, out, mapping)
         failed, articles = scanned.failed, scanned.articles
     else:
@@ -701,6 +705,7 @@ def _scan_on_spark(
     master: str | None,
     partitions: int | None,
     keep_one: str | None = None,
+    id_prefix: str = "",
 ) -> None:
     """scan --engine spark: the same stages as Spark jobs; Parquet under --out, plus the
     local engine's files and views when the result is small enough to collect."""
@@ -713,7 +718,9 @@ def _scan_on_spark(
             "--db and '-' need --engine local",
         )
     spark = spark_session(master, partitions=partitions)
-    scanned = run_scan(spark, list(inputs), options=options, partitions=partitions)
+    scanned = run_scan(
+        spark, list(inputs), options=options, partitions=partitions, id_prefix=id_prefix
+    )
     if out:
         result = write_spark(scanned, out)
     else:
@@ -723,7 +730,7 @@ def _scan_on_spark(
     if result is None:
         click.echo(summary_line(scanned, out), err=True)
     else:
-        _show_scan(result, inputs, None, fmt, html_out, options)
+        _show_scan(result, inputs, None, fmt, html_out, options, id_prefix=id_prefix)
     if scanned.failed:
         sys.exit(1)
 

@@ -7,7 +7,8 @@ Spark only moves records; every decision is made by the functions the local engi
 ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``), so both engines give the
 same answers:
 
-    read JSONL/Parquet lines -> first article of each id (input order, like the local scan)
+    read JSONL/Parquet lines, article files, WARC records (one task per WARC)
+      -> first article of each id (input order, like the local scan)
       -> per partition, in batches: shingle signatures, skeleton terms, frequencies
       -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
       -> band keys
@@ -26,12 +27,13 @@ import re
 import shutil
 import sys
 import time
+import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
 
 import numpy as np
@@ -49,21 +51,30 @@ from .corpus import (
     signed,
     verify_pair,
 )
-from .errors import InputError, MissingExtraError, NewstraceError, SparkSetupError
+from .errors import (
+    InputError,
+    InputWarning,
+    MissingExtraError,
+    NewstraceError,
+    SparkSetupError,
+)
 from .ingest import (
     ARTICLE_SUFFIXES,
     JSONL_SUFFIXES,
+    WARC_SUFFIXES,
     article_from_file_bytes,
     article_from_record,
     duplicate_id_error,
     glob_fixed_parts,
     jsonl_line_value,
+    with_id_prefix,
 )
 from .lineage import with_tree
 from .model import Article, CopyTree, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 from .report.json_report import tree_dict, tree_from_dict
 from .report.safe import json_text
+from .warc import counts_note, read_warc
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -197,11 +208,11 @@ def _glob_root(uri: str, item: str) -> str:
 def list_inputs(
     spark: SparkSession, inputs: Sequence[str]
 ) -> tuple[list[tuple[str, str, str, str]], list[InputError]]:
-    """The JSONL, Parquet and article files of the inputs, in the order the local engine
-    reads them: ``(uri, name for messages, "jsonl" | "parquet" | "file", name for the
-    id)``, and inputs that failed. The id name of an article file is its path inside the
-    folder argument (or the glob's folder), or the file's name, as the local engine
-    names it.
+    """The JSONL, Parquet, WARC and article files of the inputs, in the order the local
+    engine reads them: ``(uri, name for messages, "jsonl" | "parquet" | "warc" | "file",
+    name for the id)``, and inputs that failed. The id name of an article file is its
+    path inside the folder argument (or the glob's folder), or the file's name, as the
+    local engine names it.
 
     Inputs are files, folders (searched recursively) and globs, on any Hadoop filesystem.
     """
@@ -219,6 +230,8 @@ def list_inputs(
             kind = "jsonl"
         elif lower.endswith(PARQUET_SUFFIXES):
             kind = "parquet"
+        elif lower.endswith(WARC_SUFFIXES):
+            kind = "warc"  # read whole by one task, record by record (``_warc_rows``)
         elif named or lower.endswith(ARTICLE_SUFFIXES):
             kind = "file"  # one text or HTML article, read as the local engine reads it
         else:
@@ -254,20 +267,69 @@ def list_inputs(
 
 _POSITION_SCHEMA = ("file int", "block long", "row long")
 _LINE_SCHEMA = ", ".join(
-    ("ok boolean", *(f"{f} string" for f in ARTICLE_FIELDS), "error string", *_POSITION_SCHEMA)
+    (
+        "ok boolean",
+        *(f"{f} string" for f in ARTICLE_FIELDS),
+        "error string",
+        "note string",
+        *_POSITION_SCHEMA,
+    )
 )
-"""One parsed input row: an article's fields (the failed input's name in ``origin`` when
-``ok`` is false) and its position in the input."""
+"""One row per article read (``ok``), failed input (``error``) or note on an input read
+(``note``, e.g. a WARC's record counts), with its place in the input order; a failed
+input's or a note's name is in ``origin``."""
+
+_ROW_KINDS = ("jsonl", "parquet", "file")
+"""Input kinds read by Spark's own readers and parsed a row at a time (a WARC is not)."""
+
+Position = tuple[int, int, int]
+"""(input index, byte where its block starts, row in the block): the input order."""
 
 
 def _basename(uri: str) -> str:
     return unquote(uri).rstrip("/").rsplit("/", 1)[-1]
 
 
+def _article_row(art: Article, position: Position) -> tuple[Any, ...]:
+    """An article read, as a ``_LINE_SCHEMA`` row."""
+    return (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, None, *position)
+
+
+def _problem_row(
+    source: str, position: Position, *, error: str | None = None, note: str | None = None
+) -> tuple[Any, ...]:
+    """A failed input (``error``) or a note (``note``) as a ``_LINE_SCHEMA`` row, the
+    input's name in ``origin``: executors cannot warn or raise to the driver, so both
+    travel as rows and are said there in input order."""
+    fields = (source if f == "origin" else None for f in ARTICLE_FIELDS)
+    return (False, *fields, error, note, *position)
+
+
+def _row_article(
+    row: Any, kind: str, where: str, id_name: str, name: str, options: Options
+) -> Article | None:
+    """The article of one input row, made by the local engine's own functions (None: a
+    blank JSONL line)."""
+    if kind == "file":
+        return article_from_file_bytes(bytes(row["content"]), id_name, name, options=options)
+    if kind == "jsonl":
+        record = jsonl_line_value(bytes(row["raw"]), where, options)
+        if record is None:
+            return None
+    else:
+        record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
+    return article_from_record(record, where, options=options)
+
+
 def _parse_rows(
-    rows: Iterable[Any], names: Mapping[str, tuple[int, str, str]], kind: str, options: Options
+    rows: Iterable[Any],
+    names: Mapping[str, tuple[int, str, str]],
+    kind: str,
+    options: Options,
+    id_prefix: str = "",
 ) -> Iterator[tuple[Any, ...]]:
-    """Articles (or errors) of JSONL lines or Parquet rows, with their input position.
+    """Articles (or errors) of JSONL lines, Parquet rows or article files, with their
+    input position.
 
     JSONL lines arrive as raw bytes and go through the local engine's own decoding and
     ``article_from_record``, so ids, texts and errors are those of a local scan.
@@ -283,22 +345,171 @@ def _parse_rows(
         where = f"{name}:{k}" if block == 0 else f"{name}:{k} after byte {block}"
         position = (index, block, row["row"])
         try:
-            if kind == "file":
-                art = article_from_file_bytes(bytes(row["content"]), id_name, name, options=options)
-                yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
-                continue
-            if kind == "jsonl":
-                record = jsonl_line_value(bytes(row["raw"]), where, options)
-                if record is None:
-                    continue
-            else:
-                record = {k: row[k] for k in _RECORD_FIELDS if row[k] is not None}
-            art = article_from_record(record, where, options=options)
+            art = _row_article(row, kind, where, id_name, name, options)
+            if art is not None:
+                yield _article_row(_prefixed(art, id_prefix), position)
         except InputError as exc:
-            failed = (exc.source if f == "origin" else None for f in ARTICLE_FIELDS)
-            yield (False, *failed, exc.message, *position)
-            continue
-        yield (True, *(getattr(art, f) for f in ARTICLE_FIELDS), None, *position)
+            yield _problem_row(exc.source, position, error=exc.message)
+
+
+def _prefixed(art: Article, id_prefix: str) -> Article:
+    """``art`` with ``--id-prefix`` put before its id by the local engine's own
+    ``with_id_prefix`` (an id grown past the limit is its InputError)."""
+    failed: list[InputError] = []
+    for out in with_id_prefix([art], id_prefix, failed.append):
+        return out
+    raise failed[0]
+
+
+# --- web archives -------------------------------------------------------------------------
+
+_ARROW_SCHEMES = {"s3a": "s3", "s3n": "s3"}
+"""Hadoop's names of filesystems that pyarrow knows under another name."""
+
+
+def _local_path(uri: str) -> str | None:
+    """The local path of a ``file:`` URI or plain path, else None."""
+    if uri.startswith("file:"):
+        return uri.removeprefix("file:")
+    return None if "://" in uri else uri
+
+
+def _remote_stream(uri: str, name: str) -> IO[bytes]:
+    """A byte stream of a file on a Hadoop filesystem (HDFS through libhdfs, S3, GCS),
+    opened with pyarrow on the executor: Spark hands a Python worker a file only whole,
+    and a WARC may be gigabytes. Compression is left to the WARC reader."""
+    try:
+        from pyarrow import fs
+    except ImportError:
+        raise InputError(
+            name,
+            "a WARC outside the local filesystem is read with pyarrow on the executors "
+            "(pip install 'newstrace[parquet]')",
+        ) from None
+    scheme, rest = uri.split("://", 1)
+    try:
+        filesystem, path = fs.FileSystem.from_uri(f"{_ARROW_SCHEMES.get(scheme, scheme)}://{rest}")
+    except ValueError as exc:  # pyarrow's ArrowInvalid: a filesystem it does not know
+        raise InputError(name, f"cannot open ({exc})") from None
+    return cast(IO[bytes], filesystem.open_input_stream(path, compression=None))
+
+
+def _opener(uri: str, name: str) -> Callable[[], IO[bytes]]:
+    """Opens the WARC at ``uri`` for ``warc.read_warc`` (which may open it twice),
+    streamed: a local path with ``open``, any other filesystem with pyarrow."""
+    local = _local_path(uri)
+
+    def open_stream() -> IO[bytes]:
+        if local is not None:
+            return open(local, "rb")
+        return _remote_stream(uri, name)
+
+    return open_stream
+
+
+def _positions(index: int) -> Iterator[Position]:
+    """Positions of a WARC's rows: one block (the file is one task's stream), rows
+    numbered in the order the local engine meets them."""
+    number = 0
+    while True:
+        yield index, 0, number
+        number += 1
+
+
+def _warc_rows(
+    item: tuple[int, str, str], options: Options, id_prefix: str
+) -> Iterator[tuple[Any, ...]]:
+    """Articles, errors and the record-count note of one WARC (``(input index, uri,
+    name)``), in the local engine's order: ``warc.read_warc`` reads it on this executor
+    a record at a time (bounded memory), and ``with_id_prefix`` names its articles."""
+    index, uri, name = item
+    positions = _positions(index)
+    pending: list[InputError] = []
+    counts: Counter[str] = Counter()
+    read = read_warc(_opener(uri, name), name, options, pending.append, counts)
+    finished = False
+    try:
+        for art in with_id_prefix(read, id_prefix, pending.append):
+            yield from _error_rows(pending, positions)
+            yield _article_row(art, next(positions))
+        finished = True
+    except InputError as exc:  # the file itself cannot be opened or read: no note
+        pending.append(exc)
+    yield from _error_rows(pending, positions)
+    if finished:
+        yield _problem_row(name, next(positions), note=counts_note(name, counts).message)
+
+
+def _error_rows(pending: list[InputError], positions: Iterator[Position]) -> list[tuple[Any, ...]]:
+    """The errors met so far as rows (``pending`` emptied), placed before what follows."""
+    rows = [_problem_row(e.source, next(positions), error=e.message) for e in pending]
+    pending.clear()
+    return rows
+
+
+def _warc_frame(
+    spark: SparkSession, warcs: list[tuple[int, str, str]], options: Options, id_prefix: str
+) -> DataFrame:
+    """The rows of the WARCs, one task each: a WARC is a stream of (often gzipped)
+    records that cannot be split at a byte offset, so each is read whole, in order, at
+    bounded memory, by the task that holds it."""
+    tasks = spark.sparkContext.parallelize(warcs, len(warcs))
+    rows = tasks.flatMap(partial(_warc_rows, options=options, id_prefix=id_prefix))
+    return spark.createDataFrame(rows, _LINE_SCHEMA)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _kind_frame(
+    spark: SparkSession,
+    kind: str,
+    uris: list[str],
+    names: Mapping[str, tuple[int, str, str]],
+    options: Options,
+    id_prefix: str,
+) -> DataFrame:
+    """The ``_LINE_SCHEMA`` rows of the inputs of one kind (not WARC)."""
+    from pyspark.sql import functions as F
+
+    parse = partial(_parse_rows, names=names, kind=kind, options=options, id_prefix=id_prefix)
+    if kind == "file":
+        df = (
+            spark.read.format("binaryFile")
+            .load(uris)
+            .select("path", "content")
+            .withColumn("block", F.lit(0).cast("long"))
+            .withColumn("row", F.lit(0).cast("long"))
+        )
+        return spark.createDataFrame(df.rdd.mapPartitions(parse), _LINE_SCHEMA)
+    if kind == "jsonl":
+        df = spark.read.text(uris).select(F.col("value").cast("binary").alias("raw"))
+    else:
+        df = spark.read.parquet(*uris)
+        present = set(df.columns)
+        df = df.select(
+            *[
+                (F.col(c).cast("string") if c in present else F.lit(None).cast("string")).alias(c)
+                for c in _RECORD_FIELDS
+            ]
+        )
+    df = df.select(
+        "*",
+        F.col("_metadata.file_path").alias("path"),
+        F.col("_metadata.file_block_start").alias("block"),
+        F.monotonically_increasing_id().alias("row"),
+    )
+    return spark.createDataFrame(df.rdd.mapPartitions(parse), _LINE_SCHEMA)
+
+
+def _say_problems(rows: Iterable[Any], failed: list[InputError]) -> None:
+    """The executors' errors into ``failed`` and their notes said as the local engine
+    says them (an :class:`InputWarning` each), in input order."""
+    for r in rows:
+        if r["note"] is not None:
+            warnings.warn(InputWarning(r["origin"], r["note"]), stacklevel=3)
+        else:
+            failed.append(InputError(r["origin"], r["error"]))
 
 
 def read_articles(
@@ -307,10 +518,12 @@ def read_articles(
     *,
     options: Options = DEFAULT_OPTIONS,
     partitions: int,
+    id_prefix: str = "",
 ) -> tuple[DataFrame, int, list[InputError]]:
     """Every article of the inputs, the first of each id only (later ones are reported,
     as the local scan does): a cached DataFrame over ``partitions`` partitions, its size,
-    and the failed inputs in input order."""
+    and the failed inputs in input order. ``id_prefix`` goes before every id
+    (``--id-prefix``); notes on inputs (a WARC's record counts) are warnings, as locally."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -319,54 +532,23 @@ def read_articles(
     names = {
         unquote(uri): (index, name, id_name) for index, (uri, name, _, id_name) in enumerate(files)
     }
-    parsed = None
-    for kind in ("jsonl", "parquet", "file"):
+    frames = []
+    for kind in _ROW_KINDS:
         uris = [uri for uri, _, k, _ in files if k == kind]
-        if not uris:
-            continue
-        if kind == "file":
-            df = (
-                spark.read.format("binaryFile")
-                .load(uris)
-                .select("path", "content")
-                .withColumn("block", F.lit(0).cast("long"))
-                .withColumn("row", F.lit(0).cast("long"))
-            )
-            part = df.rdd.mapPartitions(
-                partial(_parse_rows, names=names, kind=kind, options=options)
-            )
-            part_df = spark.createDataFrame(part, _LINE_SCHEMA)
-            parsed = part_df if parsed is None else parsed.unionByName(part_df)
-            continue
-        if kind == "jsonl":
-            df = spark.read.text(uris).select(F.col("value").cast("binary").alias("raw"))
-        else:
-            df = spark.read.parquet(*uris)
-            present = set(df.columns)
-            df = df.select(
-                *[
-                    (F.col(c).cast("string") if c in present else F.lit(None).cast("string")).alias(
-                        c
-                    )
-                    for c in _RECORD_FIELDS
-                ]
-            )
-        df = df.select(
-            "*",
-            F.col("_metadata.file_path").alias("path"),
-            F.col("_metadata.file_block_start").alias("block"),
-            F.monotonically_increasing_id().alias("row"),
-        )
-        part = df.rdd.mapPartitions(partial(_parse_rows, names=names, kind=kind, options=options))
-        part_df = spark.createDataFrame(part, _LINE_SCHEMA)
-        parsed = part_df if parsed is None else parsed.unionByName(part_df)
-    if parsed is None:
+        if uris:
+            frames.append(_kind_frame(spark, kind, uris, names, options, id_prefix))
+    warcs = [(i, uri, name) for i, (uri, name, kind, _) in enumerate(files) if kind == "warc"]
+    if warcs:
+        frames.append(_warc_frame(spark, warcs, options, id_prefix))
+    if not frames:
         empty = spark.createDataFrame([], ", ".join(f"{f} string" for f in ARTICLE_FIELDS))
         return empty, 0, failed
+    parsed = frames[0]
+    for frame in frames[1:]:
+        parsed = parsed.unionByName(frame)
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
     position = ["file", "block", "row"]
-    errors = parsed.where(~F.col("ok")).orderBy(*position).collect()
-    failed.extend(InputError(r["origin"], r["error"]) for r in errors)
+    _say_problems(parsed.where(~F.col("ok")).orderBy(*position).collect(), failed)
 
     # Later articles of an id are found on a narrow projection; only they are dropped.
     ok = parsed.where(F.col("ok"))
@@ -675,9 +857,10 @@ def run_scan(
     *,
     options: Options = DEFAULT_OPTIONS,
     partitions: int | None = None,
+    id_prefix: str = "",
 ) -> SparkScan:
     """Read, fingerprint, band, verify and cluster on Spark; each stage is materialised
-    (cached) once, which also times it."""
+    (cached) once, which also times it. ``id_prefix`` goes before every id read."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -685,7 +868,9 @@ def run_scan(
     sc = spark.sparkContext
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    articles, n_articles, failed = read_articles(spark, inputs, options=options, partitions=parts)
+    articles, n_articles, failed = read_articles(
+        spark, inputs, options=options, partitions=parts, id_prefix=id_prefix
+    )
 
     fps = articles.rdd.mapPartitions(partial(_fingerprint_partition, options=options))
     fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
@@ -787,14 +972,17 @@ def scan_spark(
     partitions: int | None = None,
     spark: SparkSession | None = None,
     conf: Mapping[str, str] | None = None,
+    id_prefix: str = "",
 ) -> ScanResult:
     """``scan.scan`` on Spark: the same pairs and families, collected on the driver.
 
-    ``inputs`` are JSONL/Parquet files, folders or globs (any Hadoop filesystem URI).
-    ``master`` defaults to ``local[*]``, or to what spark-submit set.
+    ``inputs`` are JSONL/Parquet files, WARCs, article files, folders or globs (any
+    Hadoop filesystem URI). ``master`` defaults to ``local[*]``, or to what spark-submit
+    set. ``id_prefix`` goes before every id, as ``--id-prefix`` does locally.
     """
     spark = spark or spark_session(master, partitions=partitions, conf=conf)
-    return run_scan(spark, inputs, options=options, partitions=partitions).collect()
+    result = run_scan(spark, inputs, options=options, partitions=partitions, id_prefix=id_prefix)
+    return result.collect()
 
 
 def local_dir(out: str) -> Path | None:

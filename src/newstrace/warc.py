@@ -29,7 +29,7 @@ from .ingest import (
 from .model import Article
 from .options import DEFAULT_OPTIONS, Options
 
-__all__ = ["HTML_TYPES", "iter_warc", "iter_warc_stream"]
+__all__ = ["HTML_TYPES", "counts_note", "iter_warc", "iter_warc_stream", "read_warc"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 """Content types read as pages; a record without one is read when its bytes look like HTML."""
@@ -55,23 +55,47 @@ def iter_warc(
     options: Options = DEFAULT_OPTIONS,
     on_error: Callable[[InputError], None],
 ) -> Iterator[Article]:
-    """The articles of one WARC file; bad records go to ``on_error``. A gzipped WARC
-    compressed as one gzip member (not one per record, as the standard asks) is read
-    too, through a plain gzip stream."""
+    """The articles of one WARC file; bad records go to ``on_error``, and one
+    :class:`InputWarning` counts what was read and skipped."""
     origin = path_name(path)
     counts: Counter[str] = Counter()
+    yield from read_warc(_file_opener(path), origin, options, on_error, counts)
+    _say_counts(origin, counts)
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    """Opens ``path`` for :func:`read_warc`, which may open it twice."""
+
+    def open_file() -> IO[bytes]:
+        return path.open("rb")
+
+    return open_file
+
+
+def read_warc(
+    open_stream: Callable[[], IO[bytes]],
+    origin: str,
+    options: Options,
+    on_error: Callable[[InputError], None],
+    counts: Counter[str],
+) -> Iterator[Article]:
+    """The articles of the WARC that ``open_stream`` opens (a local file, or a Hadoop
+    filesystem's stream on a Spark executor), records counted into ``counts``: every
+    engine reads a WARC here, so its articles and errors are the same on each. A
+    gzipped WARC compressed as one gzip member (not one per record, as the standard
+    asks) is read too, opened a second time through a plain gzip stream. An input
+    that cannot be opened or read is an :class:`InputError` naming ``origin``."""
     try:
-        with open(path, "rb") as fh:
+        with open_stream() as fh:
             done = yield from iter_warc_stream(fh, origin, options, on_error, counts)
         if done is not None:  # one gzip member for the whole file
-            with gzip.open(path, "rb") as gz:
+            with open_stream() as raw, gzip.GzipFile(fileobj=raw, mode="rb") as gz:
                 stream = cast(IO[bytes], gz)
                 yield from iter_warc_stream(stream, origin, options, on_error, counts, skip=done)
     except FileNotFoundError:
         raise InputError(origin, "no such file") from None
     except OSError as exc:
         raise InputError(origin, f"cannot read ({exc.strerror or exc})") from None
-    _say_counts(origin, counts)
 
 
 def iter_warc_stream(
@@ -179,11 +203,14 @@ def _content_type(record: Any) -> str:
     return ""
 
 
-def _say_counts(origin: str, counts: Counter[str]) -> None:
-    """One note per WARC file: how many records of each kind were read or skipped."""
+def counts_note(origin: str, counts: Counter[str]) -> InputWarning:
+    """The note of one WARC file: how many records of each kind were read or skipped
+    (a Spark executor's counts are said on the driver with this same wording)."""
     total = sum(counts.values())
     parts = [f"{counts[k]:,} {label}" for k, label in _COUNT_NAMES.items() if counts[k]]
-    warnings.warn(
-        InputWarning(origin, f"{total:,} records: " + (", ".join(parts) or "none")),
-        stacklevel=2,
-    )
+    return InputWarning(origin, f"{total:,} records: " + (", ".join(parts) or "none"))
+
+
+def _say_counts(origin: str, counts: Counter[str]) -> None:
+    """One note per WARC file: how many records of each kind were read or skipped."""
+    warnings.warn(counts_note(origin, counts), stacklevel=2)
