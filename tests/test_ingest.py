@@ -835,6 +835,18 @@ def test_html_publication_and_modified_times_are_kept_apart(head: str) -> None:
     assert (art.published, art.modified) == ("2024-03-01T08:15:00Z", "2024-03-02T17:40:00Z")
 
 
+def test_a_page_with_only_a_modified_time_has_no_publication_time_from_it() -> None:
+    """trafilatura's date falls back to the modified day: that day is not taken for the
+    publication time (the capture time, the latest it can be, is taken when known)."""
+    body = "".join(f"<p>{p}</p>" for p in PAGE_BODY)
+    head = f'<meta property="article:modified_time" content="{MODIFIED_AT}">'
+    page = f"<html><head>{head}<title>T</title></head><body><article>{body}</article></body></html>"
+    art = article_from_html(page, id="p")
+    assert (art.published, art.modified) == (None, "2024-03-02T17:40:00Z")
+    captured = article_from_html(page, id="p", capture_time="2024-03-05T10:00:00Z")
+    assert captured.published == "2024-03-05T10:00:00Z"
+
+
 def test_html_given_modified_time_wins_over_the_page() -> None:
     art = article_from_html(PAGE, id="p", modified="2024-01-01T00:00:00Z")
     assert art.modified == "2024-01-01T00:00:00Z"

@@ -360,7 +360,7 @@ def article_from_html(
         or _first_time(
             times.published,
             listed_time,
-            _not_after(doc.get("date"), capture_time),
+            _not_modified(_not_after(doc.get("date"), capture_time), times),
             capture_time,
         ),
         author=meta.get("author") or doc.get("author"),
@@ -461,6 +461,22 @@ def _not_after(day: str | None, capture_time: str | None) -> str | None:
     if day and captured and day.strip()[:10] > captured[:10]:
         return None
     return day
+
+
+def _not_modified(day: str | None, times: PageTimes) -> str | None:
+    """trafilatura's date for a page, unless the page states only a modified time and
+    this date is that time's day (trafilatura falls back to the modified date when a
+    page gives no publication date): a modified time is never a publication time.
+    "That day" is within one day of the modified time in UTC, the widest a local day
+    can differ; a true publication date that close is lost, an unknown time is said."""
+    if not day or times.published is not None or times.modified is None:
+        return day
+    try:
+        found = date.fromisoformat(day.strip()[:10])
+        changed = date.fromisoformat(times.modified[:10])
+    except ValueError:
+        return day
+    return None if abs((found - changed).days) <= 1 else day
 
 
 def _first_time(*values: str | None) -> str | None:
