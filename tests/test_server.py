@@ -408,8 +408,13 @@ def test_pages_render(client: TestClient) -> None:
     r = client.get("/compare", params={"a": "01-wire", "b": "04-spin"})
     assert r.status_code == 200
     assert r.text.count('data-al="1"') >= 2 and 'class="dm"' in r.text and 'class="bp"' in r.text
+    title = re.search(r"<title>(.*?)</title>", r.text)
+    assert title and "Two ferries collide" in title.group(1) and "04-spin" not in title.group(1)
     r = client.get("/articles/01-wire")
-    assert r.status_code == 200 and "Reuse pairs" in r.text
+    assert r.status_code == 200 and "Reuse pairs" in r.text and "Copy tree" in r.text
+    pairs = r.text.split('<ul class="pairs">', 1)[1].split("</ul>", 1)[0]
+    named = re.findall(r'<a href="/compare[^"]*">([^<]*)</a>', pairs)
+    assert named and not {n.strip() for n in named} & {"02-reprint-herald", "04-spin"}
     assert client.get("/compare", params={"a": "01-wire"}).status_code == 422
 
 

@@ -634,8 +634,17 @@ archived articles. The original is drawn in orange.</p></header>
 <main>{sections or "<p>No reuse found in the archive.</p>"}</main>"""
 
 
-def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str:
-    """One archived article: metadata and text (links only for http(s) URLs)."""
+def article_body(
+    article: Article,
+    *,
+    related: Sequence[PairResult] = (),
+    known: Mapping[str, Labelled] | None = None,
+    family: str = "",
+) -> str:
+    """One archived article: metadata and text (links only for http(s) URLs), its reuse
+    pairs labelled by ``known`` (headline, site, time of the other article), and
+    ``family``: its family's copy tree, drawn (HTML, or empty)."""
+    known = known or {}
     url = article.url or ""
     if url.lower().startswith(("http://", "https://")):
         url_html = f'<a href="{escape(url)}" rel="noopener noreferrer nofollow">{escape(url)}</a>'
@@ -645,6 +654,7 @@ def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str
         ("id", escape(article.id)),
         ("site", escape(article.site or "")),
         ("published", escape(article.published or "")),
+        ("modified", escape(article.modified or "")),
         ("author", escape(article.author or "")),
         ("url", url_html),
         ("length", f"{len(article.text):,} characters"),
@@ -652,12 +662,14 @@ def article_body(article: Article, *, related: Sequence[PairResult] = ()) -> str
     meta = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
     links = "".join(
         f'<li>{_bar(max(p.coverage_a, p.coverage_b))} <a href="{escape(compare_href(p.a, p.b))}">'
-        f"{escape(p.b if p.a == article.id else p.a)}</a>: {escape(p.relation)}</li>"
+        f"{escape(label(known.get(other), other))}</a>: {escape(p.relation)}</li>"
         for p in related
+        for other in [p.b if p.a == article.id else p.a]
     )
     return f"""<header><h1>{escape(label(article))}</h1></header>
 <main><table class="meta">{meta}</table>
 {f'<h2>Reuse pairs</h2><ul class="pairs">{links}</ul>' if links else ""}
+{f"<h2>Copy tree of its family</h2>{family}" if family else ""}
 <h2>Text</h2><div class="text article">{escape(article.text)}</div></main>"""
 
 

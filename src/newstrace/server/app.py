@@ -30,11 +30,13 @@ from ..archive_store import MAX_PAGE, ArticleQuery, FamilyQuery
 from ..compare import compare
 from ..errors import ArchiveError, InputError, MissingExtraError, NewstraceError
 from ..ingest import MAX_ID_CHARS, article_from_html, article_from_text, decode
-from ..model import Article
+from ..model import Article, Family
 from ..options import DEFAULT_OPTIONS, Options
 from ..report import html as pages
 from ..report.json_report import comparison_dict
+from ..report.labels import label
 from ..report.scan_report import match_dict
+from ..report.tree_view import tree_drawing
 from ..sentences import split_sentences
 from . import families_html
 from .limits import ConnectionLimits, Hosts, RefusalLog, bind, cross_site
@@ -326,17 +328,19 @@ def _job_check_form(
         raise InputError("form", "paste an article or choose a file")
     matches, size, ms = _matches(setup, art, None)
     return (
-        f"newstrace: {art.title or art.origin or art.id}",
+        f"newstrace: {label(art, art.origin or art.id)}",
         pages.matches_body(art, matches, archived=size, ms=ms),
     )
 
 
-def _job_compare_page(setup: _Setup, a: str, b: str) -> str:
+def _job_compare_page(setup: _Setup, a: str, b: str) -> tuple[str, str]:
+    """The page title (both articles' labels) and body of a side-by-side view."""
     with setup.archive() as archive:
         art_a, art_b = _lookup(archive, a), _lookup(archive, b)
     art_a, art_b = setup.limits.admit(art_a), setup.limits.admit(art_b)
     c = compare(art_a, art_b, options=setup.options)
-    return f'<main class="bare">{pages.comparison_body(c)}</main>'
+    title = f"newstrace: {label(art_a)} vs {label(art_b)}"
+    return title, f'<main class="bare">{pages.comparison_body(c)}</main>'
 
 
 # --- middleware ------------------------------------------------------------------------------
@@ -702,17 +706,21 @@ def create_app(
         a: Annotated[str, Query(max_length=MAX_ID_CHARS)],
         b: Annotated[str, Query(max_length=MAX_ID_CHARS)],
     ) -> Response:
-        return html(
-            f"newstrace: {a} vs {b}", pool.run("comparison", _job_compare_page, setup, a, b)
-        )
+        return html(*pool.run("comparison", _job_compare_page, setup, a, b))
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> Response:
         with state.archive() as archive:
             art = _lookup(archive, article_id)
             family = archive.family_of(art.id)
-        related = [p for p in family.pairs if art.id in (p.a, p.b)] if family else []
-        return html(f"newstrace: {art.title or art.id}", pages.article_body(art, related=related))
+        if family is None:
+            return html(f"newstrace: {label(art)}", pages.article_body(art))
+        related = [p for p in family.pairs if art.id in (p.a, p.b)]
+        known = {m.id: m for m in family.members}
+        fam = Family(tuple(known), family.original.id, family.tree())
+        drawn = tree_drawing(fam, known, pages.compare_href) or ""
+        body = pages.article_body(art, related=related, known=known, family=drawn)
+        return html(f"newstrace: {label(art)}", body)
 
     app.add_middleware(_Guard, max_body_bytes=max_body_bytes, hosts=hosts)
     return app
