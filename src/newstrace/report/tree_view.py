@@ -106,45 +106,61 @@ def _box(x: int, y: int, edge: CopyEdge, root: str | None, article: Labelled | N
     )
 
 
-def _readable(reason: str, meta: Mapping[str, Labelled], members: tuple[str, ...]) -> str:
+class _Names:
+    """Members' labels, each made once per drawing (a large family's reasons name the
+    same members again and again)."""
+
+    def __init__(self, meta: Mapping[str, Labelled]) -> None:
+        self._meta = meta
+        self._made: dict[str, str] = {}
+
+    def __call__(self, member: str) -> str:
+        made = self._made.get(member)
+        if made is None:
+            made = self._made[member] = label(self._meta.get(member), member)
+        return made
+
+
+def _readable(reason: str, names: _Names, members: tuple[str, ...]) -> str:
     """A reason with member ids replaced by their labels (longest ids first)."""
     for m in sorted(members, key=len, reverse=True):
         if m in reason:
-            reason = reason.replace(m, f"“{label(meta.get(m), m)}”")
+            reason = reason.replace(m, f"“{names(m)}”")
     return reason
 
 
-def _open(e: CopyEdge, meta: Mapping[str, Labelled], fam: Family, view: View) -> str:
+def _open(e: CopyEdge, names: _Names, fam: Family, view: View) -> str:
     """A member whose parent is undecided, as a list item: the candidates, each with its
     side-by-side view, and why nothing decided."""
     links = []
     for c in e.undecided:
         href = view(c, e.child)
-        name = escape(label(meta.get(c), c))
+        name = escape(names(c))
         links.append(f'{name} (<a href="{escape(href)}">side by side</a>)' if href else name)
-    why = "; ".join(_readable(r, meta, fam.members) for r in e.reasons)
+    why = "; ".join(_readable(r, names, fam.members) for r in e.reasons)
     return (
-        f"<li>{escape(label(meta.get(e.child), e.child))}: {_UNDECIDED}, from "
-        f"{' or '.join(links)}. {escape(why)}</li>"
+        f"<li>{escape(names(e.child))}: {_UNDECIDED}, from {' or '.join(links)}. {escape(why)}</li>"
     )
 
 
-def _hop(e: CopyEdge, meta: Mapping[str, Labelled], fam: Family, view: View) -> str:
+def _hop(e: CopyEdge, names: _Names, fam: Family, view: View) -> str:
     """One hop as a list item: parent → copy, confidence, credit, reasons, link."""
     assert e.parent is not None
     href = view(e.parent, e.child)
     link = f' <a href="{escape(href)}">side by side</a>' if href else ""
     mark = f" <strong>{_UNCREDITED}</strong>" if _marker(e, fam.original) == _UNCREDITED else ""
-    credit = f" ({escape(_readable(e.credit.reason, meta, fam.members))})" if e.credit else ""
-    why = "; ".join(_readable(r, meta, fam.members) for r in e.reasons)
+    credit = f" ({escape(_readable(e.credit.reason, names, fam.members))})" if e.credit else ""
+    why = "; ".join(_readable(r, names, fam.members) for r in e.reasons)
     return (
-        f"<li>{escape(label(meta.get(e.parent), e.parent))} &rarr; "
-        f"{escape(label(meta.get(e.child), e.child))}: confidence {e.confidence:.2f}{mark}"
+        f"<li>{escape(names(e.parent))} &rarr; "
+        f"{escape(names(e.child))}: confidence {e.confidence:.2f}{mark}"
         f'{credit}{link}<br><span class="hint">{escape(why)}</span></li>'
     )
 
 
-def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Labelled], view: View) -> str:
+def _drawing(
+    fam: Family, tree: CopyTree, meta: Mapping[str, Labelled], names: _Names, view: View
+) -> str:
     nodes = _layout(tree, meta)
     where = {
         n.member: (_PAD + n.depth * (_NODE_W + _GAP_X), _PAD + n.row * (_NODE_H + _GAP_Y))
@@ -160,8 +176,8 @@ def _drawing(fam: Family, tree: CopyTree, meta: Mapping[str, Labelled], view: Vi
         mid = (x1 + x2) // 2
         path = (
             f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" class="tedge">'
-            f"<title>{escape(label(meta.get(e.parent), e.parent))} → "
-            f"{escape(label(meta.get(e.child), e.child))}: confidence {e.confidence:.2f}</title></path>"
+            f"<title>{escape(names(e.parent))} → "
+            f"{escape(names(e.child))}: confidence {e.confidence:.2f}</title></path>"
         )
         href = view(e.parent, e.child)
         hops.append(f'<a href="{escape(href)}">{path}</a>' if href else path)
@@ -184,10 +200,11 @@ def tree_drawing(fam: Family, meta: Mapping[str, Labelled], view: View) -> str |
     tree = fam.tree
     if tree is None or not tree.edges:
         return None
+    names = _Names(meta)
     placed = [e for e in tree.edges if e.parent is not None]
-    hops = "".join(_hop(e, meta, fam, view) for e in placed)
-    hops += "".join(_open(e, meta, fam, view) for e in tree.edges if e.undecided)
-    return f"""<div class="treebox">{_drawing(fam, tree, meta, view)}</div>
+    hops = "".join(_hop(e, names, fam, view) for e in placed)
+    hops += "".join(_open(e, names, fam, view) for e in tree.edges if e.undecided)
+    return f"""<div class="treebox">{_drawing(fam, tree, meta, names, view)}</div>
       <details class="hops"><summary>How each copy was made ({len(placed)} hops)</summary>
       <ul class="hops">{hops}</ul></details>"""
 

@@ -66,6 +66,11 @@ TIMEOUT = 20.0
 WORKERS = 2
 """Default number of worker processes (each runs one job at a time)."""
 PER_PAGE = 50
+"""Default articles per page (``per_page`` may ask up to ``MAX_PAGE``)."""
+FAMILIES_PER_PAGE = 20
+"""Default families per page: each is drawn as its copy tree (a family of a dozen is a
+screen tall), so twenty is several screens already, and the page renders in well under
+the 300 ms asked for on a 100k-article archive (``bench/bench_families.py``)."""
 MAX_PAGE_NUMBER = 1_000_000
 """Highest page asked for: beyond any archive's pages, and SQLite's OFFSET stays an int."""
 MAX_QUERY_CHARS = 500
@@ -75,7 +80,6 @@ MAX_TIME_CHARS = 40
 MAX_TIME_FIELD_CHARS = 100
 """Longest publication or modified time an article may carry (kept as given, so looser
 than a time bound)."""
-"""Default families or articles per page (``per_page`` may ask up to ``MAX_PAGE``)."""
 # --- request bodies ------------------------------------------------------------------------
 
 
@@ -85,7 +89,7 @@ class FamiliesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     page: int = Field(default=1, ge=1, le=MAX_PAGE_NUMBER)
-    per_page: int = Field(default=PER_PAGE, ge=1, le=MAX_PAGE)
+    per_page: int = Field(default=FAMILIES_PER_PAGE, ge=1, le=MAX_PAGE)
     sort: Literal["largest", "newest", "uncredited"] = "largest"
     q: str = Field(default="", max_length=MAX_QUERY_CHARS)
     site: str = Field(default="", max_length=MAX_QUERY_CHARS)

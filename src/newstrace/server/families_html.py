@@ -46,29 +46,38 @@ def _form(query: FamilyQuery) -> str:
 
 
 def _family(row: FamilyRow) -> str:
+    """One family: its copy tree drawn (every hop listed, each with its side-by-side
+    view), or, for a family stored without a tree, the graph of its reuse pairs and
+    their list (a tree's hops already say which pairs matter: listing every pair of a
+    large family of reprints made the page megabytes long)."""
     by_id = {m.id: m for m in row.members}
     members = "".join(
         f'<li><a href="{escape(article_href(m.id))}">{_label(m)}</a>'
         f"{' <strong>original</strong>' if m.id == row.original.id else ''}</li>"
         for m in row.members
     )
-    pairs = "".join(
+    newest = f", newest {escape(short_time(row.newest))}" if row.newest else ""
+    fam = Family(tuple(m.id for m in row.members), row.original.id, row.tree())
+    uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
+    drawn = tree_drawing(fam, by_id, compare_href) if fam.tree is not None else None
+    shape = drawn or (
+        f'<div class="famrow">{family_graph(fam, row.pairs, known=by_id)}</div>'
+        f'<h3>{len(row.pairs)} reuse pairs</h3><ul class="pairs">{_pairs(row, by_id)}</ul>'
+    )
+    return f"""<section class="family"><h2>{_label(row.original)}</h2>
+  <p>{row.size} articles{newest}{uncredited}</p>
+  {shape}<ul class="members">{members}</ul>
+</section>"""
+
+
+def _pairs(row: FamilyRow, by_id: dict[str, ArticleRow]) -> str:
+    return "".join(
         f'<li><a href="{escape(compare_href(p.a, p.b))}">'
         f"{escape(label(by_id[p.a]))} &harr; {escape(label(by_id[p.b]))}</a>: "
         f"{escape(p.relation)}</li>"
         for p in row.pairs
         if p.a in by_id and p.b in by_id
     )
-    newest = f", newest {escape(short_time(row.newest))}" if row.newest else ""
-    fam = Family(tuple(m.id for m in row.members), row.original.id, row.tree())
-    uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
-    drawn = tree_drawing(fam, by_id, compare_href) if fam.tree is not None else None
-    shape = drawn or f'<div class="famrow">{family_graph(fam, row.pairs, known=by_id)}</div>'
-    return f"""<section class="family"><h2>{_label(row.original)}</h2>
-  <p>{row.size} articles{newest}{uncredited}</p>
-  {shape}<ul class="members">{members}</ul>
-  <h3>{len(row.pairs)} reuse pairs</h3><ul class="pairs">{pairs}</ul>
-</section>"""
 
 
 def _pages(query: FamilyQuery, total: int) -> str:
