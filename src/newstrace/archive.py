@@ -128,6 +128,9 @@ _LINK_GROUP = 64
 """New articles whose candidates ``add`` verifies together: their prepared articles and
 those of their candidates are held at once (a few MB each group), and their term
 statistics read in one query."""
+_TREE_GROUP = 200
+"""Families given their copy trees per transaction at the end of an ``add``: a few
+seconds of work, so a kill loses little and the write lock is not held for long."""
 _SHINGLES, _SKELETON = 11, 12
 """Positions of the signatures in an article row of ``_rows``."""
 _IN_CHUNK = 500
@@ -427,6 +430,7 @@ class Archive:
                 self._add_batch(batch, report)
                 if on_batch:
                     on_batch(report)
+            self._finish_trees()
         except ArchiveError as exc:
             raise ArchiveError(
                 f"{exc}; the archive keeps the {report.added:,} articles this add committed before"
@@ -480,11 +484,9 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
-            regrouped: set[int] = set()
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
-                regrouped |= self._link(base, still, rows, flat, owner, group)
-            self._store_trees(regrouped)
+                self._link(base, still, rows, flat, owner, group)
         report.added += len(still)
 
     def _link(
@@ -495,23 +497,34 @@ class Archive:
         flat: np.ndarray,
         owner: np.ndarray,
         group: range,
-    ) -> set[int]:
+    ) -> None:
         """Verify the candidates of the new articles ``group`` (positions in ``fresh``,
         row ids from ``base``, already inserted) among the articles before each, as a
         scan verifies them (band hits, the scan's screen and pre-verdict, the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
-        regrouped families, inside the caller's transaction. Returns the numbers of the
-        families made (some may be regrouped again by a later article)."""
+        regrouped families, inside the caller's transaction."""
         pending = self._new_candidates(base, rows, flat, owner, group)
         if not pending:
-            return set()
+            return
         known = {base + j: fresh[j] for j in group}
         older = sorted({c for c, _ in pending} - known.keys())
         known.update(self._get_rowids(older) if older else {})
         linker = _Linker(self, known)
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r])
-        return linker.regrouped
+
+    def _finish_trees(self) -> None:
+        """Give every family that has no copy tree yet its tree, once, at the end of an
+        ``add``: a family that grows in every batch of a long add (a wire story's
+        reprints arriving over the day) is ordered once, not once per batch. In
+        transactions of ``_TREE_GROUP`` families, so a killed add keeps the trees made;
+        what is left (a family without a tree) is made by the next write."""
+        if not self.options.tree_max_members:
+            return
+        pending = [f for (f,) in self._db.execute("SELECT family FROM families WHERE extra = '{}'")]
+        for start in range(0, len(pending), _TREE_GROUP):
+            with self._transaction():
+                self._store_trees(pending[start : start + _TREE_GROUP])
 
     def _store_trees(self, families: Iterable[int]) -> None:
         """Give each family still stored of ``families`` its copy tree
@@ -918,8 +931,6 @@ class _Linker:
         self._ar = archive
         self._known = known
         self._prepared: dict[int, Prepared] = {}
-        self.regrouped: set[int] = set()
-        """Numbers of the families this linker's articles regrouped."""
         self._corpus = TermStats({}, len(archive))
 
     def link(self, new: int, candidates: Sequence[int]) -> None:
@@ -948,7 +959,7 @@ class _Linker:
         if found:
             rowid = {self._known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)
-            self.regrouped |= store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
+            store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
     def _get(self, rowid: int) -> Prepared:
         """The prepared article, its terms' document frequencies fetched once."""

@@ -15,7 +15,8 @@ Tables (schema 3, on top of those in ``archive``):
   that name no source, by the copy tree; NULL while a family has no tree) and ``extra``
   (a JSON object: the copy tree's fields as families.jsonl writes them, ``{}`` without
   a tree). ``regroup`` stores a family with the voted original and no tree; the
-  archive gives each regrouped family its tree (``store_tree``) once, before commit;
+  archive gives each family without one its tree (``store_tree``): ``add`` once at its
+  end, ``remove`` and ``upgrade`` before they commit;
 * ``members``: which family an article belongs to (articles in no pair are in none);
 * ``articles_fts``: a contentless FTS5 index of titles and texts (``list --q``, search).
 """
