@@ -128,9 +128,10 @@ _LINK_GROUP = 64
 """New articles whose candidates ``add`` verifies together: their prepared articles and
 those of their candidates are held at once (a few MB each group), and their term
 statistics read in one query."""
-_TREE_GROUP = 200
-"""Families given their copy trees per transaction at the end of an ``add``: a few
-seconds of work, so a kill loses little and the write lock is not held for long."""
+_TREE_SECONDS = 1.0
+"""How long one transaction of the end of an ``add`` gives families their copy trees
+before it commits: a kill loses at most this much work, and another writer waits for
+the lock this long at most (far below its 30 s busy timeout, even on a loaded machine)."""
 _SHINGLES, _SKELETON = 11, 12
 """Positions of the signatures in an article row of ``_rows``."""
 _IN_CHUNK = 500
@@ -522,9 +523,12 @@ class Archive:
         if not self.options.tree_max_members:
             return
         pending = [f for (f,) in self._db.execute("SELECT family FROM families WHERE extra = '{}'")]
-        for start in range(0, len(pending), _TREE_GROUP):
+        pending.reverse()
+        while pending:
             with self._transaction():
-                self._store_trees(pending[start : start + _TREE_GROUP])
+                deadline = time.perf_counter() + _TREE_SECONDS
+                while pending and time.perf_counter() < deadline:
+                    self._store_trees([pending.pop()])
 
     def _store_trees(self, families: Iterable[int]) -> None:
         """Give each family still stored of ``families`` its copy tree
