@@ -77,6 +77,13 @@ _MIN_SUPPORT = 3.0
 # condense alike (the lead, the quotes), so shared omissions say less than shared new
 # readings.
 _OMISSION_CAP = 3.0
+# Choosing the root, one pair's publication times (when they tell the order) count as
+# this many credit-line votes: a timestamp is the plainest evidence of who came first.
+_TIME_VOTES = 3
+# ... and a member that names the other as its source (``credit.find_credit``: its
+# outlet, site or URL) as many: a copy names its source, never its copies, and a
+# verbatim reprint that credits the original is otherwise told from it by times alone.
+_NAMED_SOURCE_VOTES = 3
 # Scores closer than this are a tie: the evidence cannot tell the candidates apart.
 _TIE = 0.5
 # Confidence is margin / (margin + _CONFIDENCE_SCALE): a margin of one shared change
@@ -185,11 +192,15 @@ class _Standing:
 
 
 def _metadata_vote(c: Comparison) -> int:
-    """> 0: the metadata (times 3 votes, credit lines) make a the source; < 0: b."""
+    """> 0: the metadata (times 3 votes, credit lines, a member naming the other as its
+    source) make a the source; < 0: b."""
     vote = _time_vote(c.a.published, c.b.published)
-    total = 3 * vote[0] if vote is not None else 0
+    total = _TIME_VOTES * vote[0] if vote is not None else 0
     credits = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
-    return total + sum(v for v, _ in credits)
+    total += sum(v for v, _ in credits)
+    a_names_b = find_credit(c.a, [c.b], removed=c.boilerplate_a, removed_sources=[c.boilerplate_b])
+    b_names_a = find_credit(c.b, [c.a], removed=c.boilerplate_b, removed_sources=[c.boilerplate_a])
+    return total + _NAMED_SOURCE_VOTES * (bool(b_names_a.credited) - bool(a_names_b.credited))
 
 
 def _standings(
@@ -331,6 +342,62 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
     return out
 
 
+def _closer(to_x: _Link, to_root: _Link) -> float:
+    """How much closer y's wording is to x's than to the root's, read on the same words:
+    y's words in passages it shares with both, against x's and the root's words in
+    those passages. The share of them that x holds and the root lacks (y carries x's
+    rewording), minus the share that the root holds and x lacks (y keeps the root's
+    reading where x changed it: siblings that each condensed the root)."""
+    y = to_x.me
+
+    def spans(link: _Link) -> list[tuple[Span, Span]]:
+        return [(link.mine(al)[0], link.theirs(al)[0]) for al in link.cmp.alignments]
+
+    sx, sr = spans(to_x), spans(to_root)
+    both = [
+        tok.form
+        for m, _ in sx
+        for tok in tokens(y.text, m.start, m.end)
+        if any(r.start <= tok.start and tok.end <= r.end for r, _ in sr)
+    ]
+    if not both:
+        return 0.0
+
+    def words(
+        pairs: list[tuple[Span, Span]], other: Article, also: list[tuple[Span, Span]]
+    ) -> set[str]:
+        out: set[str] = set()
+        for m, t in pairs:
+            if any(_overlap(m, a) for a, _ in also):
+                out.update(tok.form for tok in tokens(other.text, t.start, t.end))
+        return out
+
+    wx, wr = words(sx, to_x.other, sr), words(sr, to_root.other, sx)
+    mine = set(both)
+    return (len(mine & (wx - wr)) - len(mine & (wr - wx))) / len(mine)
+
+
+def _holders_reading(fam: _Family, y: str, r: _Reading) -> int:
+    """How many copies other than y carry the changed reading ``r``: a change that k
+    copies share says y's parent is one of them, so each counts 1/k (parsimony: a
+    reading common to many copies, like a house style or a second source, picks none)."""
+    return max(1, sum(r in c.readings for m, c in fam.changes.items() if m != y))
+
+
+def _holders_sentence(fam: _Family, y: str, j: int) -> int:
+    """How many members other than the root share y's sentence ``j`` (material the root
+    lacks): the same 1/k split as ``_holders_reading``; papers that drew on one other
+    source (a second agency story, a court statement) all carry it."""
+    return max(
+        1,
+        sum(
+            j in link.my_sentences()
+            for (me, z), link in fam.links.items()
+            if me == y and z != fam.root
+        ),
+    )
+
+
 def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     """How well "y was made from x" (x another copy) explains y, against "from the root"."""
     cy, cx, link = fam.changes[y], fam.changes[x], fam.links[(y, x)]
@@ -344,16 +411,22 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     ]
     shared = cx.readings & cy.readings
     added = with_x - cy.from_root
-    closer = link.wording() - cy.link.flipped().wording()
+    closer = _closer(link, cy.link.flipped())
     wording = max(-_WORDING_CAP, min(_WORDING_CAP, closer / _WORDING_UNIT))
     if abs(closer) < _WORDING_UNIT:
         wording = 0.0
+    # Shared omissions count only as far as y's own omissions do not explain them: a
+    # copy that keeps a tenth of the root lacks nearly all that any sibling dropped.
+    kept_share = len(cy.kept) / max(fam.root_sentences, 1)
     omitted = min(
         _OMISSION_CAP,
-        sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
+        kept_share
+        * sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
     )
     s = _Score(x, 0.0)
-    s.score = len(shared) + len(added) + wording + omitted
+    shared_w = sum(1 / _holders_reading(fam, y, r) for r in shared)
+    added_w = sum(1 / _holders_sentence(fam, y, j) for j in added)
+    s.score = shared_w + added_w + wording + omitted
     s.score -= _CONFLICT_WEIGHT * (len(lost) + len(restored))
     if credit.credited:
         s.score += _CREDIT_WEIGHT
