@@ -61,10 +61,13 @@ _CONFLICT_WEIGHT = 3.0
 # Naming a member as the source counts as this many shared changes: strong, but a copy
 # of a copy may name the original rather than its parent.
 _CREDIT_WEIGHT = 3.0
-# Wording closer to the candidate than to the root by this much (mean passage score)
-# counts as one shared change: a copy keeps its parent's synonyms and rephrasing.
-_WORDING_UNIT = 0.02
-# ... up to this many: wording says "closer", shared readings say "carried".
+# Where the candidate x reworded the root, y having x's word counts for x and y having
+# the root's word against (a copy of x cannot restore a word x replaced: a conflict,
+# weighed like the others, ``_CONFLICT_WEIGHT``); this many such words make one shared
+# change: single common words coincide by chance (siblings share about two of x's new
+# words, a copy of x about eleven, in generated chains).
+_WORDS_PER_CHANGE = 2.0
+# ... up to this many either way: wording says "closer", shared readings say "carried".
 _WORDING_CAP = 3.0
 # A copy condenses: it lies inside its source more than its source inside it. Coverage
 # differences below this (two points) are alignment noise.
@@ -128,19 +131,6 @@ class _Link:
 
     def flipped(self) -> _Link:
         return _Link(self.cmp, not self.me_is_a)
-
-    def wording(self) -> float:
-        """The share of my words in the reused passages that the other's passages hold:
-        a copy keeps its parent's new words (synonyms, rephrasing), while a condensed
-        copy's words are all still in a longer source, so condensing alike says
-        nothing."""
-        mine: set[str] = set()
-        theirs: set[str] = set()
-        for al in self.cmp.alignments:
-            m, t = self.mine(al)[0], self.theirs(al)[0]
-            mine.update(tok.form for tok in tokens(self.me.text, m.start, m.end))
-            theirs.update(tok.form for tok in tokens(self.other.text, t.start, t.end))
-        return len(mine & theirs) / len(mine) if mine else 0.0
 
     def source(self) -> str | None:
         """The side the comparison named as the source (an id), or None."""
@@ -342,26 +332,24 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
     return out
 
 
-def _closer(to_x: _Link, to_root: _Link) -> float:
-    """How much closer y's wording is to x's than to the root's, read on the same words:
-    y's words in passages it shares with both, against x's and the root's words in
-    those passages. The share of them that x holds and the root lacks (y carries x's
-    rewording), minus the share that the root holds and x lacks (y keeps the root's
-    reading where x changed it: siblings that each condensed the root)."""
+def _word_agreement(to_x: _Link, to_root: _Link) -> tuple[int, int]:
+    """Where x reworded the root, whose words does y have? Read on y's words in passages
+    it shares with both: (x's words that the root lacks which y has: y carries x's
+    rewording; the root's words that x lacks which y has: y keeps the root's reading
+    where x changed it, as a sibling that rewrote the root on its own does, and a copy
+    of x cannot)."""
     y = to_x.me
 
     def spans(link: _Link) -> list[tuple[Span, Span]]:
         return [(link.mine(al)[0], link.theirs(al)[0]) for al in link.cmp.alignments]
 
     sx, sr = spans(to_x), spans(to_root)
-    both = [
+    mine = {
         tok.form
         for m, _ in sx
         for tok in tokens(y.text, m.start, m.end)
         if any(r.start <= tok.start and tok.end <= r.end for r, _ in sr)
-    ]
-    if not both:
-        return 0.0
+    }
 
     def words(
         pairs: list[tuple[Span, Span]], other: Article, also: list[tuple[Span, Span]]
@@ -373,8 +361,7 @@ def _closer(to_x: _Link, to_root: _Link) -> float:
         return out
 
     wx, wr = words(sx, to_x.other, sr), words(sr, to_root.other, sx)
-    mine = set(both)
-    return (len(mine & (wx - wr)) - len(mine & (wr - wx))) / len(mine)
+    return len(mine & (wx - wr)), len(mine & (wr - wx))
 
 
 def _holders_reading(fam: _Family, y: str, r: _Reading) -> int:
@@ -411,10 +398,9 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     ]
     shared = cx.readings & cy.readings
     added = with_x - cy.from_root
-    closer = _closer(link, cy.link.flipped())
-    wording = max(-_WORDING_CAP, min(_WORDING_CAP, closer / _WORDING_UNIT))
-    if abs(closer) < _WORDING_UNIT:
-        wording = 0.0
+    agree, against = _word_agreement(link, cy.link.flipped())
+    wording = (agree - _CONFLICT_WEIGHT * against) / _WORDS_PER_CHANGE
+    wording = max(-_WORDING_CAP, min(_WORDING_CAP, wording))
     # Shared omissions count only as far as y's own omissions do not explain them: a
     # copy that keeps a tenth of the root lacks nearly all that any sibling dropped.
     kept_share = len(cy.kept) / max(fam.root_sentences, 1)
@@ -438,9 +424,15 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     if omitted:
         s.reasons.append(f"lacks what {x} dropped of the original, which others kept")
     if wording > 0:
-        s.reasons.append(f"its wording is closer to {x}'s than to the original's (+{closer:.2f})")
+        s.reasons.append(
+            f"where {x} reworded the original it has {x}'s words ({agree}) "
+            f"more than the original's ({against})"
+        )
     if wording < 0:
-        s.reasons.append(f"its wording is closer to the original's than to {x}'s ({closer:.2f})")
+        s.reasons.append(
+            f"where {x} reworded the original it keeps the original's words ({against}) "
+            f"against {x}'s ({agree})"
+        )
     if lost:
         s.reasons.append(f"keeps {len(lost)} sentences of the original that {x} lacks")
     if restored:
