@@ -315,6 +315,7 @@ class _Score:
     id: str
     score: float
     reasons: list[str] = field(default_factory=list)
+    credited: bool | None = None  # whether the member names the candidate as its source
 
 
 def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
@@ -409,7 +410,7 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
         kept_share
         * sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
     )
-    s = _Score(x, 0.0)
+    s = _Score(x, 0.0, credited=credit.credited)
     shared_w = sum(1 / _holders_reading(fam, y, r) for r in shared)
     added_w = sum(1 / _holders_sentence(fam, y, j) for j in added)
     s.score = shared_w + added_w + wording + omitted
@@ -478,10 +479,14 @@ class _Family:
 
 
 def _ordered(fam: _Family, x: str, y: str) -> int:
-    """+1 when the metadata or the comparison says x came before y, -1 after, 0 unknown."""
+    """+1 when the metadata (times, then one naming the other as its source) or the
+    comparison says x came before y, -1 after, 0 unknown."""
     vote = _time_vote(fam.articles[x].published, fam.articles[y].published)
     if vote is not None:
         return vote[0]
+    names = int(bool(fam.score(y, x).credited)) - int(bool(fam.score(x, y).credited))
+    if names:
+        return names
     src = fam.links[(x, y)].source()
     return 0 if src is None else (1 if src == x else -1)
 
