@@ -514,7 +514,11 @@ def _edge(fam: _Family, y: str) -> CopyEdge:
             if order < 0:
                 continue
             if order == 0:
-                mutual.append(x)
+                # Nothing orders them: x made from y explains x better than y from x
+                # explains y (y keeps root readings x changed), so x is no candidate;
+                # as good either way, neither can be told from the other.
+                if back.score - s.score < _TIE:
+                    mutual.append(x)
                 continue
         cands.append(s)
     cands.sort(key=lambda s: -s.score)
