@@ -66,9 +66,9 @@ _CREDIT_WEIGHT = 3.0
 # weighed like the others, ``_CONFLICT_WEIGHT``); this many such words make one shared
 # change: single common words coincide by chance (siblings share about two of x's new
 # words, a copy of x about eleven, in generated chains).
+# Not capped: a copy of x has all of x's new words and x's parent fewer, so the count
+# itself tells a parent from a grandparent.
 _WORDS_PER_CHANGE = 2.0
-# ... up to this many either way: wording says "closer", shared readings say "carried".
-_WORDING_CAP = 3.0
 # A copy condenses: it lies inside its source more than its source inside it. Coverage
 # differences below this (two points) are alignment noise.
 _ASYMMETRY = 0.02
@@ -401,7 +401,6 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     added = with_x - cy.from_root
     agree, against = _word_agreement(link, cy.link.flipped())
     wording = (agree - _CONFLICT_WEIGHT * against) / _WORDS_PER_CHANGE
-    wording = max(-_WORDING_CAP, min(_WORDING_CAP, wording))
     # Shared omissions count only as far as y's own omissions do not explain them: a
     # copy that keeps a tenth of the root lacks nearly all that any sibling dropped.
     kept_share = len(cy.kept) / max(fam.root_sentences, 1)
