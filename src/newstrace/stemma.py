@@ -177,8 +177,10 @@ class _Standing:
     lacks: int = 0
     inside: int = 0
 
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.losses, self.lacks, self.inside, -self.wins)
+    minority: int = 0
+
+    def key(self) -> tuple[int, int, int, int, int]:
+        return (self.losses, self.lacks, self.inside, self.minority, -self.wins)
 
 
 def _metadata_vote(c: Comparison) -> int:
@@ -214,19 +216,41 @@ def _standings(
     return out
 
 
+def _majority(st: dict[str, _Standing], links: Mapping[tuple[str, str], _Link]) -> None:
+    """Among members that nothing else tells apart as the original (same losses, lacks
+    and insides), the majority reading: each copy rewrites the original its own way, so
+    where two candidates differ, the other members side with the original's words.
+    ``minority`` counts the members that side with another candidate against it."""
+    groups: dict[tuple[int, int, int], list[str]] = defaultdict(list)
+    for m, s in st.items():
+        groups[(s.losses, s.lacks, s.inside)].append(m)
+    for group in groups.values():
+        for r, o in ((r, o) for r in group for o in group if r < o):
+            for z in st:
+                if z in (r, o) or (z, r) not in links or (z, o) not in links:
+                    continue
+                with_r, with_o = _word_agreement(links[(z, r)], links[(z, o)])
+                if with_r > with_o:
+                    st[o].minority += 1
+                elif with_o > with_r:
+                    st[r].minority += 1
+
+
 def _choose_root(
     members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
 ) -> tuple[str, float, tuple[str, ...], tuple[str, ...]]:
     """The family's original: the member that the fewest others precede by their
-    publication time or credit lines, then that lacks the least material the others
-    share, then that lies inside the others least, then the earliest published, the
-    longest and the smallest id. Returns (root, confidence, reasons, members that no
+    publication time or credit lines (or that name it as their source), then that
+    lacks the least material the others share, then that lies inside the others least,
+    then whose words the others side with where it differs from an equal candidate
+    (``_majority``), then the earliest published, the longest and the smallest id. Returns (root, confidence, reasons, members that no
     evidence tells from it).
 
     Not ``cluster.pick_original``: it counts every decided source, and the text votes
     that decide pairs without metadata are a coin toss between an original and its
     light edit; here text weighs only through the material each side holds."""
     st = _standings(members, links)
+    _majority(st, links)
     published = {m.id: m.published or "\uffff" for m in members}
     size = {m.id: len(m.text) for m in members}
     root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
@@ -239,7 +263,7 @@ def _choose_root(
         and _time_vote(m.published, next(a.published for a in members if a.id == root)) is None
     )
     others = len(members) - 1
-    beaten = sum(st[m].key()[:3] > mine[:3] for m in st if m != root)
+    beaten = sum(st[m].key()[:4] > mine[:4] for m in st if m != root)
     reasons = [
         f"no member precedes it by time or credit ({st[root].wins} pairs say it came first)"
         if not st[root].losses
