@@ -546,6 +546,9 @@ def _edge(fam: _Family, y: str) -> CopyEdge:
         cands.append(s)
     cands.sort(key=lambda s: -s.score)
     best = cands[0]
+    # A copy with the same changes as y counts only where it would be y's parent: a
+    # candidate that explains y clearly better decides whichever of the two came first.
+    mutual = [x for x in mutual if fam.score(y, x).score > best.score - _TIE]
     if mutual:
         return CopyEdge(
             y,
