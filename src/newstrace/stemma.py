@@ -606,6 +606,18 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
                 "which siblings share as well)",
             ),
         )
+    if best in fam.changes and own_material(best) < _MIN_SUPPORT:
+        # The same bar as for a member read against the root: a sentence or two of
+        # shared material can be a second source that both used.
+        return CopyEdge(
+            y,
+            fam.root,
+            _confidence(0.0),
+            (
+                f"shares only {own_material(best)} sentences with {best} that the original "
+                "lacks: too little to hang it under that copy",
+            ),
+        )
     return CopyEdge(
         y,
         best,
