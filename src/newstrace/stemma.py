@@ -580,10 +580,19 @@ def _best_rejected(fam: _Family, y: str) -> float:
 def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
     """A member without a reuse comparison with the root: made from the partner it
     shares material with, unless all it shares is what that partner took from the root
-    (then both copied the root: siblings)."""
+    (then both copied the root: siblings) or too little to tell (``_MIN_SUPPORT``).
+    A member without any reuse comparison hangs from the root (confidence 0)."""
     partners = sorted(x for (yy, x) in fam.links if yy == y)
     if not partners:
-        return CopyEdge(y, None, 0.0, ("no reuse comparison with any member",))
+        # A member of the family that no comparison links (the full comparison did not
+        # confirm the scan's verdict): nothing argues for a copy parent, so the default
+        # holds, as for a family too large to order (``lineage.star_tree``).
+        return CopyEdge(
+            y,
+            fam.root,
+            0.0,
+            ("no reuse comparison with any member: a copy of the original for want of evidence",),
+        )
 
     def own_material(x: str) -> int:
         link = fam.links[(x, y)]
