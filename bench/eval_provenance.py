@@ -143,6 +143,7 @@ def eval_meter(half: str = "all") -> dict[str, float]:
             counts["base_parent"] += base == pa.id
             counts["linked"] += a.id in linked
             counts["linked_parent"] += a.id in linked and e.parent == pa.id
+            counts["linked_base_parent"] += a.id in linked and base == pa.id
     n, families = counts["articles"], counts["families"]
     return {
         "families": families,
@@ -154,6 +155,8 @@ def eval_meter(half: str = "all") -> dict[str, float]:
         "parent_is_agency_among_linked": counts["linked_parent"] / max(counts["linked"], 1),
         "baseline_parent_is_agency": counts["base_parent"] / n,
         "baseline_root_is_agency": counts["base_root"] / families,
+        "baseline_parent_is_agency_among_linked": counts["linked_base_parent"]
+        / max(counts["linked"], 1),
     }
 
 
