@@ -1,29 +1,32 @@
 """Stemma stage: inside a reuse family, who was copied from whom (a copy tree).
 
 Textual criticism's method on news copy. The root is the family's likely original: the
-member that no other precedes by publication time or credit line, then the one that
-lacks the least material the others share (an original drops nothing; see
-``_choose_root``). Every other member is read against the root: which of the root's
-sentences it keeps, and which readings it changed (the drifts: figures, dates, quotes,
-names, merged sentences). A member Y was made from another copy X rather than from the
-root when
+member that no other precedes by publication time, credit line or by being named as
+its source, then the one that lacks the least material the others share (an original
+drops nothing), then the one whose words the others side with (the majority reading;
+see ``_choose_root``). Every other member is read against the root: which of the
+root's sentences it keeps, and which readings it changed (the drifts: figures, dates,
+quotes, names, merged sentences). A member Y was made from another copy X rather than
+from the root when
 
-* Y carries X's changes: the same new readings, material of X the root lacks, and X's
-  new words (Y's words are found in X more than in the root) ("shared errors"), and
-  the omissions of X that the other copies did not make (capped: siblings condensing
-  one agency copy omit alike). What both kept of the root (retentions) proves nothing:
-  a member not linked to the root whose overlap with a copy is mostly that copy's
-  material from the root hangs from the root (``_edge_without_root``);
+* Y carries X's changes ("shared errors"): the same new readings and material of X the
+  root lacks, each split among the copies that carry it (a change common to many says
+  little about which of them Y came from); X's new words where X reworded the root;
+  and the omissions of X that the other copies did not make, as far as Y's own
+  omissions do not explain them (capped: siblings condensing one agency copy omit
+  alike). What both kept of the root (retentions) proves nothing: a member not linked
+  to the root whose overlap with a copy is mostly that copy's material from the root
+  hangs from the root (``_edge_without_root``);
 * and Y keeps nothing of the root that X lost: no root sentence X dropped, no root
-  reading X changed (a copy cannot restore what its parent dropped; one such conflict
-  outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
+  reading or word X changed (a copy cannot restore what its parent dropped; one such
+  conflict outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
 * and X was not published after Y; naming X as the source counts for X.
 
 Without enough such evidence (``_MIN_SUPPORT``) the parent is the root: two papers that
 each rewrote the agency copy are siblings under it. Equal evidence for two candidates,
-two copies with the same changes and nothing to order them, or two members that could
-each be the original give no parent and the candidates (``CopyEdge.undecided``)
-instead of a guess.
+two copies with the same changes and nothing to order them (by time or by one naming
+the other), or two members that could each be the original give no parent and the
+candidates (``CopyEdge.undecided``) instead of a guess.
 
     tree = copy_tree(members, comparisons)   # comparisons: compare() results in the family
     tree.root, tree.parents(), tree.edge(id).reasons, tree.credit_summary()
