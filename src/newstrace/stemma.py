@@ -34,6 +34,7 @@ candidates (``CopyEdge.undecided``) instead of a guess.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -186,20 +187,40 @@ class _Standing:
         return (self.losses, self.lacks, self.inside, self.minority, -self.wins)
 
 
-def _metadata_vote(c: Comparison) -> int:
+def _metadata_vote(c: Comparison, credits: _Credits) -> int:
     """> 0: the metadata (times 3 votes, credit lines, a member naming the other as its
     source) make a the source; < 0: b."""
     vote = _time_vote(c.a.published, c.b.published)
     total = _TIME_VOTES * vote[0] if vote is not None else 0
-    credits = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
-    total += sum(v for v, _ in credits)
-    a_names_b = find_credit(c.a, [c.b], removed=c.boilerplate_a, removed_sources=[c.boilerplate_b])
-    b_names_a = find_credit(c.b, [c.a], removed=c.boilerplate_b, removed_sources=[c.boilerplate_a])
-    return total + _NAMED_SOURCE_VOTES * (bool(b_names_a.credited) - bool(a_names_b.credited))
+    lines = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
+    total += sum(v for v, _ in lines)
+    a_names_b = credits.find(c.a.id, (c.b.id,)).credited
+    b_names_a = credits.find(c.b.id, (c.a.id,)).credited
+    return total + _NAMED_SOURCE_VOTES * (bool(b_names_a) - bool(a_names_b))
+
+
+@dataclass(slots=True)
+class _Credits:
+    """``find_credit`` for the members, each question asked once (the root choice and
+    the edges ask the same pairs)."""
+
+    articles: Mapping[str, Article]
+    removed: Mapping[str, tuple[Boilerplate, ...]]
+    found: dict[tuple[str, tuple[str, ...]], Credit] = field(default_factory=dict)
+
+    def find(self, y: str, sources: tuple[str, ...]) -> Credit:
+        if (y, sources) not in self.found:
+            self.found[(y, sources)] = find_credit(
+                self.articles[y],
+                [self.articles[s] for s in sources],
+                removed=self.removed.get(y, ()),
+                removed_sources=[self.removed.get(s, ()) for s in sources],
+            )
+        return self.found[(y, sources)]
 
 
 def _standings(
-    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+    members: Sequence[Article], links: Mapping[tuple[str, str], _Link], credits: _Credits
 ) -> dict[str, _Standing]:
     ids = {m.id for m in members}
     out = {m.id: _Standing(lacks=_lacks(m.id, ids, links)) for m in members}
@@ -207,7 +228,7 @@ def _standings(
         if not link.me_is_a:
             continue  # each comparison once
         c = link.cmp
-        vote = _metadata_vote(c)
+        vote = _metadata_vote(c, credits)
         if vote:
             win, lose = (x, y) if vote > 0 else (y, x)
             out[win].wins += 1
@@ -219,41 +240,45 @@ def _standings(
     return out
 
 
-def _majority(st: dict[str, _Standing], links: Mapping[tuple[str, str], _Link]) -> None:
-    """Among members that nothing else tells apart as the original (same losses, lacks
-    and insides), the majority reading: each copy rewrites the original its own way, so
-    where two candidates differ, the other members side with the original's words.
-    ``minority`` counts the members that side with another candidate against it."""
-    groups: dict[tuple[int, int, int], list[str]] = defaultdict(list)
-    for m, s in st.items():
-        groups[(s.losses, s.lacks, s.inside)].append(m)
-    for group in groups.values():
-        for r, o in ((r, o) for r in group for o in group if r < o):
-            for z in st:
-                if z in (r, o) or (z, r) not in links or (z, o) not in links:
-                    continue
-                with_r, with_o = _word_agreement(links[(z, r)], links[(z, o)])
-                if with_r > with_o:
-                    st[o].minority += 1
-                elif with_o > with_r:
-                    st[r].minority += 1
+def _majority(
+    st: dict[str, _Standing], links: Mapping[tuple[str, str], _Link], words: _Words
+) -> None:
+    """Among the members that nothing else tells apart as the original (the fewest
+    losses, lacks and insides), the majority reading: each copy rewrites the original
+    its own way, so where two candidates differ, the other members side with the
+    original's words. ``minority`` counts the members that side with another candidate
+    against it."""
+    best = min((s.losses, s.lacks, s.inside) for s in st.values())
+    group = sorted(m for m, s in st.items() if (s.losses, s.lacks, s.inside) == best)
+    for r, o in ((r, o) for r in group for o in group if r < o):
+        for z in st:
+            if z in (r, o) or (z, r) not in links or (z, o) not in links:
+                continue
+            with_r, with_o = _word_agreement(words, links[(z, r)], links[(z, o)])
+            if with_r > with_o:
+                st[o].minority += 1
+            elif with_o > with_r:
+                st[r].minority += 1
 
 
 def _choose_root(
-    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+    members: Sequence[Article],
+    links: Mapping[tuple[str, str], _Link],
+    credits: _Credits,
+    words: _Words,
 ) -> tuple[str, float, tuple[str, ...], tuple[str, ...]]:
     """The family's original: the member that the fewest others precede by their
     publication time or credit lines (or that name it as their source), then that
     lacks the least material the others share, then that lies inside the others least,
     then whose words the others side with where it differs from an equal candidate
-    (``_majority``), then the earliest published, the longest and the smallest id. Returns (root, confidence, reasons, members that no
-    evidence tells from it).
+    (``_majority``), then the earliest published, the longest and the smallest id.
+    Returns (root, confidence, reasons, members that no evidence tells from it).
 
     Not ``cluster.pick_original``: it counts every decided source, and the text votes
     that decide pairs without metadata are a coin toss between an original and its
     light edit; here text weighs only through the material each side holds."""
-    st = _standings(members, links)
-    _majority(st, links)
+    st = _standings(members, links, credits)
+    _majority(st, links, words)
     published = {m.id: m.published or "\uffff" for m in members}
     size = {m.id: len(m.text) for m in members}
     root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
@@ -360,35 +385,85 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
     return out
 
 
-def _word_agreement(to_x: _Link, to_root: _Link) -> tuple[int, int]:
+class _Words:
+    """Each member's tokens, read once, and per comparison side each reused passage's
+    span, token positions and the other side's words: ``_word_agreement`` reads them
+    for every triple of members it is asked about."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
+        self._passages: dict[tuple[str, str], list[tuple[Span, range, frozenset[str]]]] = {}
+        self._positions: dict[tuple[str, str], frozenset[int]] = {}
+
+    def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
+        if a.id not in self._tokens:
+            toks = tokens(a.text)
+            self._tokens[a.id] = (
+                [t.start for t in toks],
+                [t.end for t in toks],
+                [t.form for t in toks],
+            )
+        return self._tokens[a.id]
+
+    def _inside(self, a: Article, span: Span) -> range:
+        starts, ends, _ = self._read(a)
+        return range(bisect_left(starts, span.start), bisect_right(ends, span.end))
+
+    def forms(self, a: Article) -> list[str]:
+        return self._read(a)[2]
+
+    def positions(self, link: _Link) -> frozenset[int]:
+        """My token positions inside the reused passages."""
+        key = (link.me.id, link.other.id)
+        if key not in self._positions:
+            self._positions[key] = frozenset(i for _, at, _ in self.passages(link) for i in at)
+        return self._positions[key]
+
+    def passages(self, link: _Link) -> list[tuple[Span, range, frozenset[str]]]:
+        """Per reused passage: my span, my token positions in it, the other's words."""
+        key = (link.me.id, link.other.id)
+        if key not in self._passages:
+            out = []
+            for al in link.cmp.alignments:
+                mine, theirs = link.mine(al)[0], link.theirs(al)[0]
+                forms = self.forms(link.other)
+                at = self._inside(link.other, theirs)
+                out.append((mine, self._inside(link.me, mine), frozenset(forms[i] for i in at)))
+            self._passages[key] = out
+        return self._passages[key]
+
+
+def _word_agreement(words: _Words, to_x: _Link, to_root: _Link) -> tuple[int, int]:
     """Where x reworded the root, whose words does y have? Read on y's words in passages
     it shares with both: (x's words that the root lacks which y has: y carries x's
     rewording; the root's words that x lacks which y has: y keeps the root's reading
     where x changed it, as a sibling that rewrote the root on its own does, and a copy
     of x cannot)."""
-    y = to_x.me
+    px, pr = words.passages(to_x), words.passages(to_root)
+    at_x, at_r = words.positions(to_x), words.positions(to_root)
+    forms = words.forms(to_x.me)
+    mine = {forms[i] for i in at_x & at_r}
 
-    def spans(link: _Link) -> list[tuple[Span, Span]]:
-        return [(link.mine(al)[0], link.theirs(al)[0]) for al in link.cmp.alignments]
-
-    sx, sr = spans(to_x), spans(to_root)
-    mine = {
-        tok.form
-        for m, _ in sx
-        for tok in tokens(y.text, m.start, m.end)
-        if any(r.start <= tok.start and tok.end <= r.end for r, _ in sr)
-    }
-
-    def words(
-        pairs: list[tuple[Span, Span]], other: Article, also: list[tuple[Span, Span]]
+    def theirs(
+        ps: list[tuple[Span, range, frozenset[str]]],
+        also: list[tuple[Span, range, frozenset[str]]],
     ) -> set[str]:
+        """The other's words of the passages in ``ps`` that overlap one in ``also``."""
+        merged: list[list[int]] = []
+        for a in sorted((a.start, a.end) for a, _, _ in also):
+            if merged and a[0] <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], a[1])
+            else:
+                merged.append([a[0], a[1]])
+        ends = [e for _, e in merged]
         out: set[str] = set()
-        for m, t in pairs:
-            if any(_overlap(m, a) for a, _ in also):
-                out.update(tok.form for tok in tokens(other.text, t.start, t.end))
+        for m, _, ws in ps:
+            k = bisect_right(ends, m.start)  # the first merged span ending after m starts
+            if k < len(merged) and merged[k][0] < m.end:
+                out.update(ws)
         return out
 
-    wx, wr = words(sx, to_x.other, sr), words(sr, to_root.other, sx)
+    wx, wr = theirs(px, pr), theirs(pr, px)
     return len(mine & (wx - wr)), len(mine & (wr - wx))
 
 
@@ -426,7 +501,7 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     ]
     shared = cx.readings & cy.readings
     added = with_x - cy.from_root
-    agree, against = _word_agreement(link, cy.link.flipped())
+    agree, against = _word_agreement(fam.words, link, cy.link.flipped())
     wording = (agree - _CONFLICT_WEIGHT * against) / _WORDS_PER_CHANGE
     # Shared omissions count only as far as y's own omissions do not explain them: a
     # copy that keeps a tenth of the root lacks nearly all that any sibling dropped.
@@ -486,17 +561,13 @@ class _Family:
     articles: dict[str, Article]
     links: dict[tuple[str, str], _Link]
     changes: dict[str, _Changes]
-    removed: dict[str, tuple[Boilerplate, ...]]
     root_sentences: int
+    credits: _Credits
+    words: _Words
     scores: dict[tuple[str, str], _Score] = field(default_factory=dict)
 
     def credit(self, y: str, sources: Sequence[str]) -> Credit:
-        return find_credit(
-            self.articles[y],
-            [self.articles[s] for s in sources],
-            removed=self.removed.get(y, ()),
-            removed_sources=[self.removed.get(s, ()) for s in sources],
-        )
+        return self.credits.find(y, tuple(sources))
 
     def score(self, y: str, x: str) -> _Score:
         if (y, x) not in self.scores:
@@ -705,10 +776,11 @@ def copy_tree(
     articles = {m.id: m for m in members}
     ids = set(articles)
     links = _links(comparisons, ids)
-    root, root_confidence, root_reasons, tied = _choose_root(members, links)
+    words, credits = _Words(), _Credits(articles, _removed(comparisons))
+    root, root_confidence, root_reasons, tied = _choose_root(members, links, credits, words)
     changes = {y: _changes(links[(root, y)]) for y in ids if (root, y) in links}
     seen = [i for c in changes.values() for i in c.kept]
-    fam = _Family(root, articles, links, changes, _removed(comparisons), max(seen, default=-1) + 1)
+    fam = _Family(root, articles, links, changes, max(seen, default=-1) + 1, credits, words)
     edges = {root: CopyEdge(root, None, root_confidence, root_reasons)}
     for y in sorted(ids - {root}):
         edges[y] = _edge(fam, y)
