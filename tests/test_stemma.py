@@ -125,3 +125,31 @@ def test_empty_and_single_member_families() -> None:
     tree = copy_tree([article("solo", a)], [])
     assert tree.root == "solo"
     assert tree.parents() == {"solo": None}
+
+
+def test_a_reprint_that_credits_the_original_is_not_the_root() -> None:
+    """A verbatim reprint without times is told from its original by its credit line:
+    a copy names its source, never its copies."""
+    rng, a = original(13)
+    b = tg.reprint(a, rng)
+    b = tg.replace(b, footer=(*b.footer, f"{a.site} first reported the story."))
+    members = [article("y", b), article("x", a)]
+    tree = copy_tree(members, compare_all(members))
+    assert tree.root == "x"
+    assert tree.edge("y").parent == "x"
+
+
+def test_a_member_no_comparison_links_hangs_from_the_root_without_confidence() -> None:
+    rng, a = original(12)
+    b = tg.spin(a, rng, rate=0.3, drop=0.1)
+    _, unrelated = original(99)
+    members = [
+        article("a", a, "2024-05-01T08:00+00:00"),
+        article("b", b, "2024-05-01T10:00+00:00"),
+        article("u", unrelated, "2024-05-01T12:00+00:00"),
+    ]
+    tree = copy_tree(members, compare_all(members))
+    assert tree.root == "a"
+    assert tree.edge("u").parent == "a"
+    assert tree.edge("u").confidence == 0.0
+    assert any("no reuse comparison" in r for r in tree.edge("u").reasons)

@@ -1,29 +1,32 @@
 """Stemma stage: inside a reuse family, who was copied from whom (a copy tree).
 
 Textual criticism's method on news copy. The root is the family's likely original: the
-member that no other precedes by publication time or credit line, then the one that
-lacks the least material the others share (an original drops nothing; see
-``_choose_root``). Every other member is read against the root: which of the root's
-sentences it keeps, and which readings it changed (the drifts: figures, dates, quotes,
-names, merged sentences). A member Y was made from another copy X rather than from the
-root when
+member that no other precedes by publication time, credit line or by being named as
+its source, then the one that lacks the least material the others share (an original
+drops nothing), then the one whose words the others side with (the majority reading;
+see ``_choose_root``). Every other member is read against the root: which of the
+root's sentences it keeps, and which readings it changed (the drifts: figures, dates,
+quotes, names, merged sentences). A member Y was made from another copy X rather than
+from the root when
 
-* Y carries X's changes: the same new readings, material of X the root lacks, and X's
-  new words (Y's words are found in X more than in the root) ("shared errors"), and
-  the omissions of X that the other copies did not make (capped: siblings condensing
-  one agency copy omit alike). What both kept of the root (retentions) proves nothing:
-  a member not linked to the root whose overlap with a copy is mostly that copy's
-  material from the root hangs from the root (``_edge_without_root``);
+* Y carries X's changes ("shared errors"): the same new readings and material of X the
+  root lacks, each split among the copies that carry it (a change common to many says
+  little about which of them Y came from); X's new words where X reworded the root;
+  and the omissions of X that the other copies did not make, as far as Y's own
+  omissions do not explain them (capped: siblings condensing one agency copy omit
+  alike). What both kept of the root (retentions) proves nothing: a member not linked
+  to the root whose overlap with a copy is mostly that copy's material from the root
+  hangs from the root (``_edge_without_root``);
 * and Y keeps nothing of the root that X lost: no root sentence X dropped, no root
-  reading X changed (a copy cannot restore what its parent dropped; one such conflict
-  outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
+  reading or word X changed (a copy cannot restore what its parent dropped; one such
+  conflict outweighs several shared changes, see ``_CONFLICT_WEIGHT``);
 * and X was not published after Y; naming X as the source counts for X.
 
 Without enough such evidence (``_MIN_SUPPORT``) the parent is the root: two papers that
 each rewrote the agency copy are siblings under it. Equal evidence for two candidates,
-two copies with the same changes and nothing to order them, or two members that could
-each be the original give no parent and the candidates (``CopyEdge.undecided``)
-instead of a guess.
+two copies with the same changes and nothing to order them (by time or by one naming
+the other), or two members that could each be the original give no parent and the
+candidates (``CopyEdge.undecided``) instead of a guess.
 
     tree = copy_tree(members, comparisons)   # comparisons: compare() results in the family
     tree.root, tree.parents(), tree.edge(id).reasons, tree.credit_summary()
@@ -31,6 +34,7 @@ instead of a guess.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,11 +65,14 @@ _CONFLICT_WEIGHT = 3.0
 # Naming a member as the source counts as this many shared changes: strong, but a copy
 # of a copy may name the original rather than its parent.
 _CREDIT_WEIGHT = 3.0
-# Wording closer to the candidate than to the root by this much (mean passage score)
-# counts as one shared change: a copy keeps its parent's synonyms and rephrasing.
-_WORDING_UNIT = 0.02
-# ... up to this many: wording says "closer", shared readings say "carried".
-_WORDING_CAP = 3.0
+# Where the candidate x reworded the root, y having x's word counts for x and y having
+# the root's word against (a copy of x cannot restore a word x replaced: a conflict,
+# weighed like the others, ``_CONFLICT_WEIGHT``); this many such words make one shared
+# change: single common words coincide by chance (siblings share about two of x's new
+# words, a copy of x about eleven, in generated chains).
+# Not capped: a copy of x has all of x's new words and x's parent fewer, so the count
+# itself tells a parent from a grandparent.
+_WORDS_PER_CHANGE = 2.0
 # A copy condenses: it lies inside its source more than its source inside it. Coverage
 # differences below this (two points) are alignment noise.
 _ASYMMETRY = 0.02
@@ -77,6 +84,13 @@ _MIN_SUPPORT = 3.0
 # condense alike (the lead, the quotes), so shared omissions say less than shared new
 # readings.
 _OMISSION_CAP = 3.0
+# Choosing the root, one pair's publication times (when they tell the order) count as
+# this many credit-line votes: a timestamp is the plainest evidence of who came first.
+_TIME_VOTES = 3
+# ... and a member that names the other as its source (``credit.find_credit``: its
+# outlet, site or URL) as many: a copy names its source, never its copies, and a
+# verbatim reprint that credits the original is otherwise told from it by times alone.
+_NAMED_SOURCE_VOTES = 3
 # Scores closer than this are a tie: the evidence cannot tell the candidates apart.
 _TIE = 0.5
 # Confidence is margin / (margin + _CONFIDENCE_SCALE): a margin of one shared change
@@ -121,19 +135,6 @@ class _Link:
 
     def flipped(self) -> _Link:
         return _Link(self.cmp, not self.me_is_a)
-
-    def wording(self) -> float:
-        """The share of my words in the reused passages that the other's passages hold:
-        a copy keeps its parent's new words (synonyms, rephrasing), while a condensed
-        copy's words are all still in a longer source, so condensing alike says
-        nothing."""
-        mine: set[str] = set()
-        theirs: set[str] = set()
-        for al in self.cmp.alignments:
-            m, t = self.mine(al)[0], self.theirs(al)[0]
-            mine.update(tok.form for tok in tokens(self.me.text, m.start, m.end))
-            theirs.update(tok.form for tok in tokens(self.other.text, t.start, t.end))
-        return len(mine & theirs) / len(mine) if mine else 0.0
 
     def source(self) -> str | None:
         """The side the comparison named as the source (an id), or None."""
@@ -180,20 +181,46 @@ class _Standing:
     lacks: int = 0
     inside: int = 0
 
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.losses, self.lacks, self.inside, -self.wins)
+    minority: int = 0
+
+    def key(self) -> tuple[int, int, int, int, int]:
+        return (self.losses, self.lacks, self.inside, self.minority, -self.wins)
 
 
-def _metadata_vote(c: Comparison) -> int:
-    """> 0: the metadata (times 3 votes, credit lines) make a the source; < 0: b."""
+def _metadata_vote(c: Comparison, credits: _Credits) -> int:
+    """> 0: the metadata (times 3 votes, credit lines, a member naming the other as its
+    source) make a the source; < 0: b."""
     vote = _time_vote(c.a.published, c.b.published)
-    total = 3 * vote[0] if vote is not None else 0
-    credits = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
-    return total + sum(v for v, _ in credits)
+    total = _TIME_VOTES * vote[0] if vote is not None else 0
+    lines = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
+    total += sum(v for v, _ in lines)
+    a_names_b = credits.find(c.a.id, (c.b.id,)).credited
+    b_names_a = credits.find(c.b.id, (c.a.id,)).credited
+    return total + _NAMED_SOURCE_VOTES * (bool(b_names_a) - bool(a_names_b))
+
+
+@dataclass(slots=True)
+class _Credits:
+    """``find_credit`` for the members, each question asked once (the root choice and
+    the edges ask the same pairs)."""
+
+    articles: Mapping[str, Article]
+    removed: Mapping[str, tuple[Boilerplate, ...]]
+    found: dict[tuple[str, tuple[str, ...]], Credit] = field(default_factory=dict)
+
+    def find(self, y: str, sources: tuple[str, ...]) -> Credit:
+        if (y, sources) not in self.found:
+            self.found[(y, sources)] = find_credit(
+                self.articles[y],
+                [self.articles[s] for s in sources],
+                removed=self.removed.get(y, ()),
+                removed_sources=[self.removed.get(s, ()) for s in sources],
+            )
+        return self.found[(y, sources)]
 
 
 def _standings(
-    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+    members: Sequence[Article], links: Mapping[tuple[str, str], _Link], credits: _Credits
 ) -> dict[str, _Standing]:
     ids = {m.id for m in members}
     out = {m.id: _Standing(lacks=_lacks(m.id, ids, links)) for m in members}
@@ -201,7 +228,7 @@ def _standings(
         if not link.me_is_a:
             continue  # each comparison once
         c = link.cmp
-        vote = _metadata_vote(c)
+        vote = _metadata_vote(c, credits)
         if vote:
             win, lose = (x, y) if vote > 0 else (y, x)
             out[win].wins += 1
@@ -213,19 +240,45 @@ def _standings(
     return out
 
 
+def _majority(
+    st: dict[str, _Standing], links: Mapping[tuple[str, str], _Link], words: _Words
+) -> None:
+    """Among the members that nothing else tells apart as the original (the fewest
+    losses, lacks and insides), the majority reading: each copy rewrites the original
+    its own way, so where two candidates differ, the other members side with the
+    original's words. ``minority`` counts the members that side with another candidate
+    against it."""
+    best = min((s.losses, s.lacks, s.inside) for s in st.values())
+    group = sorted(m for m, s in st.items() if (s.losses, s.lacks, s.inside) == best)
+    for r, o in ((r, o) for r in group for o in group if r < o):
+        for z in st:
+            if z in (r, o) or (z, r) not in links or (z, o) not in links:
+                continue
+            with_r, with_o = _word_agreement(words, links[(z, r)], links[(z, o)])
+            if with_r > with_o:
+                st[o].minority += 1
+            elif with_o > with_r:
+                st[r].minority += 1
+
+
 def _choose_root(
-    members: Sequence[Article], links: Mapping[tuple[str, str], _Link]
+    members: Sequence[Article],
+    links: Mapping[tuple[str, str], _Link],
+    credits: _Credits,
+    words: _Words,
 ) -> tuple[str, float, tuple[str, ...], tuple[str, ...]]:
     """The family's original: the member that the fewest others precede by their
-    publication time or credit lines, then that lacks the least material the others
-    share, then that lies inside the others least, then the earliest published, the
-    longest and the smallest id. Returns (root, confidence, reasons, members that no
-    evidence tells from it).
+    publication time or credit lines (or that name it as their source), then that
+    lacks the least material the others share, then that lies inside the others least,
+    then whose words the others side with where it differs from an equal candidate
+    (``_majority``), then the earliest published, the longest and the smallest id.
+    Returns (root, confidence, reasons, members that no evidence tells from it).
 
     Not ``cluster.pick_original``: it counts every decided source, and the text votes
     that decide pairs without metadata are a coin toss between an original and its
     light edit; here text weighs only through the material each side holds."""
-    st = _standings(members, links)
+    st = _standings(members, links, credits)
+    _majority(st, links, words)
     published = {m.id: m.published or "\uffff" for m in members}
     size = {m.id: len(m.text) for m in members}
     root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
@@ -238,7 +291,7 @@ def _choose_root(
         and _time_vote(m.published, next(a.published for a in members if a.id == root)) is None
     )
     others = len(members) - 1
-    beaten = sum(st[m].key()[:3] > mine[:3] for m in st if m != root)
+    beaten = sum(st[m].key()[:4] > mine[:4] for m in st if m != root)
     reasons = [
         f"no member precedes it by time or credit ({st[root].wins} pairs say it came first)"
         if not st[root].losses
@@ -314,6 +367,7 @@ class _Score:
     id: str
     score: float
     reasons: list[str] = field(default_factory=list)
+    credited: bool | None = None  # whether the member names the candidate as its source
 
 
 def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
@@ -331,6 +385,109 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
     return out
 
 
+class _Words:
+    """Each member's tokens, read once, and per comparison side each reused passage's
+    span, token positions and the other side's words: ``_word_agreement`` reads them
+    for every triple of members it is asked about."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
+        self._passages: dict[tuple[str, str], list[tuple[Span, range, frozenset[str]]]] = {}
+        self._positions: dict[tuple[str, str], frozenset[int]] = {}
+
+    def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
+        if a.id not in self._tokens:
+            toks = tokens(a.text)
+            self._tokens[a.id] = (
+                [t.start for t in toks],
+                [t.end for t in toks],
+                [t.form for t in toks],
+            )
+        return self._tokens[a.id]
+
+    def _inside(self, a: Article, span: Span) -> range:
+        starts, ends, _ = self._read(a)
+        return range(bisect_left(starts, span.start), bisect_right(ends, span.end))
+
+    def forms(self, a: Article) -> list[str]:
+        return self._read(a)[2]
+
+    def positions(self, link: _Link) -> frozenset[int]:
+        """My token positions inside the reused passages."""
+        key = (link.me.id, link.other.id)
+        if key not in self._positions:
+            self._positions[key] = frozenset(i for _, at, _ in self.passages(link) for i in at)
+        return self._positions[key]
+
+    def passages(self, link: _Link) -> list[tuple[Span, range, frozenset[str]]]:
+        """Per reused passage: my span, my token positions in it, the other's words."""
+        key = (link.me.id, link.other.id)
+        if key not in self._passages:
+            out = []
+            for al in link.cmp.alignments:
+                mine, theirs = link.mine(al)[0], link.theirs(al)[0]
+                forms = self.forms(link.other)
+                at = self._inside(link.other, theirs)
+                out.append((mine, self._inside(link.me, mine), frozenset(forms[i] for i in at)))
+            self._passages[key] = out
+        return self._passages[key]
+
+
+def _word_agreement(words: _Words, to_x: _Link, to_root: _Link) -> tuple[int, int]:
+    """Where x reworded the root, whose words does y have? Read on y's words in passages
+    it shares with both: (x's words that the root lacks which y has: y carries x's
+    rewording; the root's words that x lacks which y has: y keeps the root's reading
+    where x changed it, as a sibling that rewrote the root on its own does, and a copy
+    of x cannot)."""
+    px, pr = words.passages(to_x), words.passages(to_root)
+    at_x, at_r = words.positions(to_x), words.positions(to_root)
+    forms = words.forms(to_x.me)
+    mine = {forms[i] for i in at_x & at_r}
+
+    def theirs(
+        ps: list[tuple[Span, range, frozenset[str]]],
+        also: list[tuple[Span, range, frozenset[str]]],
+    ) -> set[str]:
+        """The other's words of the passages in ``ps`` that overlap one in ``also``."""
+        merged: list[list[int]] = []
+        for a in sorted((a.start, a.end) for a, _, _ in also):
+            if merged and a[0] <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], a[1])
+            else:
+                merged.append([a[0], a[1]])
+        ends = [e for _, e in merged]
+        out: set[str] = set()
+        for m, _, ws in ps:
+            k = bisect_right(ends, m.start)  # the first merged span ending after m starts
+            if k < len(merged) and merged[k][0] < m.end:
+                out.update(ws)
+        return out
+
+    wx, wr = theirs(px, pr), theirs(pr, px)
+    return len(mine & (wx - wr)), len(mine & (wr - wx))
+
+
+def _holders_reading(fam: _Family, y: str, r: _Reading) -> int:
+    """How many copies other than y carry the changed reading ``r``: a change that k
+    copies share says y's parent is one of them, so each counts 1/k (parsimony: a
+    reading common to many copies, like a house style or a second source, picks none)."""
+    return max(1, sum(r in c.readings for m, c in fam.changes.items() if m != y))
+
+
+def _holders_sentence(fam: _Family, y: str, j: int) -> int:
+    """How many members other than the root share y's sentence ``j`` (material the root
+    lacks): the same 1/k split as ``_holders_reading``; papers that drew on one other
+    source (a second agency story, a court statement) all carry it."""
+    return max(
+        1,
+        sum(
+            j in link.my_sentences()
+            for (me, z), link in fam.links.items()
+            if me == y and z != fam.root
+        ),
+    )
+
+
 def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     """How well "y was made from x" (x another copy) explains y, against "from the root"."""
     cy, cx, link = fam.changes[y], fam.changes[x], fam.links[(y, x)]
@@ -344,16 +501,20 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     ]
     shared = cx.readings & cy.readings
     added = with_x - cy.from_root
-    closer = link.wording() - cy.link.flipped().wording()
-    wording = max(-_WORDING_CAP, min(_WORDING_CAP, closer / _WORDING_UNIT))
-    if abs(closer) < _WORDING_UNIT:
-        wording = 0.0
+    agree, against = _word_agreement(fam.words, link, cy.link.flipped())
+    wording = (agree - _CONFLICT_WEIGHT * against) / _WORDS_PER_CHANGE
+    # Shared omissions count only as far as y's own omissions do not explain them: a
+    # copy that keeps a tenth of the root lacks nearly all that any sibling dropped.
+    kept_share = len(cy.kept) / max(fam.root_sentences, 1)
     omitted = min(
         _OMISSION_CAP,
-        sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
+        kept_share
+        * sum(keep[i] for i in range(fam.root_sentences) if i not in cx.kept and i not in cy.kept),
     )
-    s = _Score(x, 0.0)
-    s.score = len(shared) + len(added) + wording + omitted
+    s = _Score(x, 0.0, credited=credit.credited)
+    shared_w = sum(1 / _holders_reading(fam, y, r) for r in shared)
+    added_w = sum(1 / _holders_sentence(fam, y, j) for j in added)
+    s.score = shared_w + added_w + wording + omitted
     s.score -= _CONFLICT_WEIGHT * (len(lost) + len(restored))
     if credit.credited:
         s.score += _CREDIT_WEIGHT
@@ -365,9 +526,15 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     if omitted:
         s.reasons.append(f"lacks what {x} dropped of the original, which others kept")
     if wording > 0:
-        s.reasons.append(f"its wording is closer to {x}'s than to the original's (+{closer:.2f})")
+        s.reasons.append(
+            f"where {x} reworded the original it has {x}'s words ({agree}) "
+            f"more than the original's ({against})"
+        )
     if wording < 0:
-        s.reasons.append(f"its wording is closer to the original's than to {x}'s ({closer:.2f})")
+        s.reasons.append(
+            f"where {x} reworded the original it keeps the original's words ({against}) "
+            f"against {x}'s ({agree})"
+        )
     if lost:
         s.reasons.append(f"keeps {len(lost)} sentences of the original that {x} lacks")
     if restored:
@@ -394,17 +561,13 @@ class _Family:
     articles: dict[str, Article]
     links: dict[tuple[str, str], _Link]
     changes: dict[str, _Changes]
-    removed: dict[str, tuple[Boilerplate, ...]]
     root_sentences: int
+    credits: _Credits
+    words: _Words
     scores: dict[tuple[str, str], _Score] = field(default_factory=dict)
 
     def credit(self, y: str, sources: Sequence[str]) -> Credit:
-        return find_credit(
-            self.articles[y],
-            [self.articles[s] for s in sources],
-            removed=self.removed.get(y, ()),
-            removed_sources=[self.removed.get(s, ()) for s in sources],
-        )
+        return self.credits.find(y, tuple(sources))
 
     def score(self, y: str, x: str) -> _Score:
         if (y, x) not in self.scores:
@@ -413,10 +576,14 @@ class _Family:
 
 
 def _ordered(fam: _Family, x: str, y: str) -> int:
-    """+1 when the metadata or the comparison says x came before y, -1 after, 0 unknown."""
+    """+1 when the metadata (times, then one naming the other as its source) or the
+    comparison says x came before y, -1 after, 0 unknown."""
     vote = _time_vote(fam.articles[x].published, fam.articles[y].published)
     if vote is not None:
         return vote[0]
+    names = int(bool(fam.score(y, x).credited)) - int(bool(fam.score(x, y).credited))
+    if names:
+        return names
     src = fam.links[(x, y)].source()
     return 0 if src is None else (1 if src == x else -1)
 
@@ -444,11 +611,18 @@ def _edge(fam: _Family, y: str) -> CopyEdge:
             if order < 0:
                 continue
             if order == 0:
-                mutual.append(x)
+                # Nothing orders them: x made from y explains x better than y from x
+                # explains y (y keeps root readings x changed), so x is no candidate;
+                # as good either way, neither can be told from the other.
+                if back.score - s.score < _TIE:
+                    mutual.append(x)
                 continue
         cands.append(s)
     cands.sort(key=lambda s: -s.score)
     best = cands[0]
+    # A copy with the same changes as y counts only where it would be y's parent: a
+    # candidate that explains y clearly better decides whichever of the two came first.
+    mutual = [x for x in mutual if fam.score(y, x).score > best.score - _TIE]
     if mutual:
         return CopyEdge(
             y,
@@ -480,10 +654,19 @@ def _best_rejected(fam: _Family, y: str) -> float:
 def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
     """A member without a reuse comparison with the root: made from the partner it
     shares material with, unless all it shares is what that partner took from the root
-    (then both copied the root: siblings)."""
+    (then both copied the root: siblings) or too little to tell (``_MIN_SUPPORT``).
+    A member without any reuse comparison hangs from the root (confidence 0)."""
     partners = sorted(x for (yy, x) in fam.links if yy == y)
     if not partners:
-        return CopyEdge(y, None, 0.0, ("no reuse comparison with any member",))
+        # A member of the family that no comparison links (the full comparison did not
+        # confirm the scan's verdict): nothing argues for a copy parent, so the default
+        # holds, as for a family too large to order (``lineage.star_tree``).
+        return CopyEdge(
+            y,
+            fam.root,
+            0.0,
+            ("no reuse comparison with any member: a copy of the original for want of evidence",),
+        )
 
     def own_material(x: str) -> int:
         link = fam.links[(x, y)]
@@ -504,6 +687,18 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
             (
                 f"shares with {best} mostly what {best} took from the original (retentions, "
                 "which siblings share as well)",
+            ),
+        )
+    if best in fam.changes and own_material(best) < _MIN_SUPPORT:
+        # The same bar as for a member read against the root: a sentence or two of
+        # shared material can be a second source that both used.
+        return CopyEdge(
+            y,
+            fam.root,
+            _confidence(0.0),
+            (
+                f"shares only {own_material(best)} sentences with {best} that the original "
+                "lacks: too little to hang it under that copy",
             ),
         )
     return CopyEdge(
@@ -581,10 +776,11 @@ def copy_tree(
     articles = {m.id: m for m in members}
     ids = set(articles)
     links = _links(comparisons, ids)
-    root, root_confidence, root_reasons, tied = _choose_root(members, links)
+    words, credits = _Words(), _Credits(articles, _removed(comparisons))
+    root, root_confidence, root_reasons, tied = _choose_root(members, links, credits, words)
     changes = {y: _changes(links[(root, y)]) for y in ids if (root, y) in links}
     seen = [i for c in changes.values() for i in c.kept]
-    fam = _Family(root, articles, links, changes, _removed(comparisons), max(seen, default=-1) + 1)
+    fam = _Family(root, articles, links, changes, max(seen, default=-1) + 1, credits, words)
     edges = {root: CopyEdge(root, None, root_confidence, root_reasons)}
     for y in sorted(ids - {root}):
         edges[y] = _edge(fam, y)
