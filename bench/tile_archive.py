@@ -27,9 +27,7 @@ def _renamed(value: Any, suffix: str, ids: set[str]) -> Any:
     if isinstance(value, list):
         return [_renamed(v, suffix, ids) for v in value]
     if isinstance(value, dict):
-        return {
-            (k + suffix if k in ids else k): _renamed(v, suffix, ids) for k, v in value.items()
-        }
+        return {(k + suffix if k in ids else k): _renamed(v, suffix, ids) for k, v in value.items()}
     return value
 
 
@@ -77,9 +75,7 @@ def tile(db: sqlite3.Connection, times: int) -> None:
             "INSERT INTO members SELECT article + ?, family + ? FROM members WHERE article <= ?",
             (off, foff, top),
         )
-    db.execute(
-        "UPDATE meta SET value = (SELECT COUNT(*) FROM articles) WHERE name = 'articles'"
-    )
+    db.execute("UPDATE meta SET value = (SELECT COUNT(*) FROM articles) WHERE name = 'articles'")
 
 
 def main() -> None:
