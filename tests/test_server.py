@@ -113,7 +113,7 @@ def test_check_matches_archive_check(client: TestClient, db: Path) -> None:
     r = client.post("/api/check", json={"text": _text("04-spin.txt"), "title": "spin"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"article", "archived", "milliseconds", "matches"}
+    assert set(body) == {"article", "archived", "milliseconds", "matches", "family"}
     assert body["archived"] == 15
     ids = [m["id"] for m in body["matches"]]
     assert {"01-wire", "02-reprint-herald", "04-spin"} <= set(ids)
@@ -124,6 +124,9 @@ def test_check_matches_archive_check(client: TestClient, db: Path) -> None:
     assert ids == [m.id for m in direct]
     want = json.loads(json.dumps(match_dict(direct[0]), ensure_ascii=False))
     assert body["matches"][0] == want  # the shape and values of `check --format json`
+    place = body["family"]  # where the checked spin would sit in its family's copy tree
+    assert set(place["members"]) == {"submitted", *ids} and not place["is_original"]
+    assert place["parent"] in ids or place["candidates"]
 
 
 def test_check_html_and_top(client: TestClient) -> None:

@@ -1086,24 +1086,14 @@ def _check_one(archive: Any, art: Article, fmt: str, indent: int | None = None) 
     """One article checked against the archive, shown as text or one JSON object."""
     import time
 
-    from .lineage import check_tree
-    from .report.scan_report import match_dict, place_dict, render_matches
+    from .report.scan_report import check_dict, render_matches
 
     t0 = time.perf_counter()
     matches = archive.check(art)
     ms = (time.perf_counter() - t0) * 1000
     size = len(archive)
     if fmt == "json":
-        tree = check_tree(art, [m.comparison for m in matches], archive.options)
-        found = {
-            "article": art.origin or art.id,
-            "archived": size,
-            "milliseconds": round(ms, 2),
-            "matches": [match_dict(m) for m in matches],
-            "family": None if tree is None else place_dict(tree, art.id),
-        }
-        if art.url:
-            found["url"] = art.url
+        found = check_dict(art, matches, size, ms, archive.options)
         click.echo(json_text(found, indent=indent))
     else:
         render_matches(matches, Console(), art, ms, size)

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Article, CopyTree, Family, Match, PairResult, ScanResult
+from ..options import Options
 from .json_report import comparison_dict, credit_dict, tree_dict
 from .labels import Labelled, label
 from .output import atomic_open, check_dir, remove_stale, write_atomic
@@ -161,6 +162,28 @@ def match_dict(m: Match) -> dict[str, Any]:
     d = comparison_dict(m.comparison)
     d.pop("articles", None)
     return {"id": m.id, "band_hits": m.band_hits, **d}
+
+
+def check_dict(
+    article: Article, matches: Sequence[Match], archived: int, ms: float, options: Options
+) -> dict[str, Any]:
+    """What ``check --format json`` and ``POST /api/check`` answer: the article, the
+    archive's size, the time taken, the matches, and where the article would sit in
+    the copy tree of the family it makes with them (``family``, null without matches;
+    ``lineage.check_tree``), with its URL when it has one."""
+    from ..lineage import check_tree
+
+    tree = check_tree(article, [m.comparison for m in matches], options)
+    found: dict[str, Any] = {
+        "article": article.origin or article.id,
+        "archived": archived,
+        "milliseconds": round(ms, 2),
+        "matches": [match_dict(m) for m in matches],
+        "family": None if tree is None else place_dict(tree, article.id),
+    }
+    if article.url:
+        found["url"] = article.url
+    return found
 
 
 def place_dict(tree: CopyTree, article_id: str) -> dict[str, Any]:

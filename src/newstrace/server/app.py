@@ -35,7 +35,7 @@ from ..options import DEFAULT_OPTIONS, Options
 from ..report import html as pages
 from ..report.json_report import comparison_dict
 from ..report.labels import label
-from ..report.scan_report import match_dict
+from ..report.scan_report import check_dict
 from ..report.tree_view import tree_drawing
 from ..sentences import split_sentences
 from . import families_html
@@ -303,12 +303,7 @@ def _matches(setup: _Setup, art: Article, top: int | None) -> tuple[list[Any], i
 def _job_api_check(setup: _Setup, body: CheckIn) -> dict[str, Any]:
     art = _from_body(body, default_id="submitted", options=setup.options)
     matches, size, ms = _matches(setup, art, body.top)
-    return {
-        "article": art.origin or art.id,
-        "archived": size,
-        "milliseconds": round(ms, 2),
-        "matches": [match_dict(m) for m in matches],
-    }
+    return check_dict(art, matches, size, ms, setup.options)
 
 
 def _job_api_compare(setup: _Setup, body: CompareIn) -> dict[str, Any]:
