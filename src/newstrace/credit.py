@@ -36,7 +36,7 @@ from .source import (
     provenance,
 )
 
-__all__ = ["find_credit"]
+__all__ = ["CreditReader", "find_credit"]
 
 # "The Harbour Times first reported the story", "as reported by Meridian Press".
 _REPORTED_RES = (
@@ -172,23 +172,70 @@ def find_credit(
     """Whether ``copy`` credits one of ``sources`` (its parent first, then the older
     articles of its chain), with the evidence span (see ``Credit``). ``removed`` and
     ``removed_sources``: the boilerplate found in each (mastheads name publishers)."""
-    prov = provenance(copy, removed)
-    rm = removed_sources if removed_sources is not None else [()] * len(sources)
-    known = [(s, provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
-    named = list(_named(copy, prov))
-    for n in named:
-        for s, sp in known:
-            if sp.is_org(n.key):
-                return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
-    for n, s in _by_site_name(copy.text, sources):
-        return _credit(True, n, f"names {s.site} ({n.form}), which is {s.id}")
-    others = [n for n in named if n.credits]
-    if not others:
-        return Credit(False, reason="names no source")
-    first = others[0]
-    if not any(sp.identity or sp.own for _, sp in known):
-        return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
-    return _credit(False, first, f"names {_show(first.key)}, not its source")
+    return CreditReader().credit(copy, sources, removed=removed, removed_sources=removed_sources)
+
+
+_Key = tuple[str, tuple[Boilerplate, ...]]
+
+
+class CreditReader:
+    """``find_credit`` for many questions about one set of articles (a family's tree
+    asks it of each copy against each candidate parent, then against its chain), with
+    what it reads of each article kept: what a copy names (its credit lines, "reported"
+    phrases, links: a scan of the whole text, most of the stage's cost) and each
+    source's provenance are read once per article, and a source's site name is looked
+    for once per copy. Articles are told apart by id (and boilerplate): ids must be
+    unique among the articles asked about."""
+
+    def __init__(self) -> None:
+        self._prov: dict[_Key, Provenance] = {}
+        self._named: dict[_Key, list[_Named]] = {}
+        self._by_site: dict[tuple[str, str], list[_Named]] = {}
+
+    def credit(
+        self,
+        copy: Article,
+        sources: Sequence[Article],
+        *,
+        removed: Sequence[Boilerplate] = (),
+        removed_sources: Sequence[Sequence[Boilerplate]] | None = None,
+    ) -> Credit:
+        """``find_credit(copy, sources, removed=..., removed_sources=...)``."""
+        rm = removed_sources if removed_sources is not None else [()] * len(sources)
+        known = [(s, self._provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
+        named = self._names(copy, removed)
+        for n in named:
+            for s, sp in known:
+                if sp.is_org(n.key):
+                    return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
+        for s in sources:
+            for n in self._site_names(copy, s):
+                return _credit(True, n, f"names {s.site} ({n.form}), which is {s.id}")
+        others = [n for n in named if n.credits]
+        if not others:
+            return Credit(False, reason="names no source")
+        first = others[0]
+        if not any(sp.identity or sp.own for _, sp in known):
+            return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
+        return _credit(False, first, f"names {_show(first.key)}, not its source")
+
+    def _provenance(self, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
+        key = (article.id, tuple(removed))
+        if key not in self._prov:
+            self._prov[key] = provenance(article, removed)
+        return self._prov[key]
+
+    def _names(self, copy: Article, removed: Sequence[Boilerplate]) -> list[_Named]:
+        key = (copy.id, tuple(removed))
+        if key not in self._named:
+            self._named[key] = list(_named(copy, self._provenance(copy, removed)))
+        return self._named[key]
+
+    def _site_names(self, copy: Article, source: Article) -> list[_Named]:
+        key = (copy.id, source.id)
+        if key not in self._by_site:
+            self._by_site[key] = [n for n, _ in _by_site_name(copy.text, [source])]
+        return self._by_site[key]
 
 
 def _credit(credited: bool | None, n: _Named, reason: str) -> Credit:
