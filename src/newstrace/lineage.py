@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from .boilerplate import find_boilerplate
 from .cluster import pick_original
-from .compare import compare_prepared, prepare
+from .compare import compare_prepared, prepare, with_drifts
 from .credit import find_credit
 from .model import Article, Boilerplate, Comparison, CopyEdge, CopyTree, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
@@ -100,8 +100,17 @@ def family_tree(
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
     prepared = {i: prepare(by_id[i], options) for i in sorted({i for p in wanted for i in p})}
-    comparisons = [compare_prepared(prepared[x], prepared[y], options) for x, y in wanted]
-    return copy_tree(articles, [*have.values(), *comparisons], options)
+    comparisons = [
+        compare_prepared(prepared[x], prepared[y], options, drifts=False) for x, y in wanted
+    ]
+
+    def drifts(c: Comparison) -> Comparison:
+        """The drifts of a pair compared here (those of ``known`` came with theirs)."""
+        if (min(c.a.id, c.b.id), max(c.a.id, c.b.id)) in have:
+            return c
+        return with_drifts(c, prepared[c.a.id], prepared[c.b.id])
+
+    return copy_tree(articles, [*have.values(), *comparisons], options, drifts=drifts)
 
 
 PAIR_CONFIDENCE = 0.5

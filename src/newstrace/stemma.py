@@ -32,10 +32,10 @@ instead of a guess.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .credit import find_credit
+from .credit import CreditReader
 from .model import (
     REUSE,
     Alignment,
@@ -122,18 +122,15 @@ class _Link:
     def flipped(self) -> _Link:
         return _Link(self.cmp, not self.me_is_a)
 
-    def wording(self) -> float:
-        """The share of my words in the reused passages that the other's passages hold:
-        a copy keeps its parent's new words (synonyms, rephrasing), while a condensed
-        copy's words are all still in a longer source, so condensing alike says
-        nothing."""
+    def words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(my words, the other's words) in the reused passages."""
         mine: set[str] = set()
         theirs: set[str] = set()
         for al in self.cmp.alignments:
             m, t = self.mine(al)[0], self.theirs(al)[0]
             mine.update(tok.form for tok in tokens(self.me.text, m.start, m.end))
             theirs.update(tok.form for tok in tokens(self.other.text, t.start, t.end))
-        return len(mine & theirs) / len(mine) if mine else 0.0
+        return frozenset(mine), frozenset(theirs)
 
     def source(self) -> str | None:
         """The side the comparison named as the source (an id), or None."""
@@ -344,7 +341,7 @@ def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
     ]
     shared = cx.readings & cy.readings
     added = with_x - cy.from_root
-    closer = link.wording() - cy.link.flipped().wording()
+    closer = fam.wording(y, x) - fam.wording(y, fam.root)
     wording = max(-_WORDING_CAP, min(_WORDING_CAP, closer / _WORDING_UNIT))
     if abs(closer) < _WORDING_UNIT:
         wording = 0.0
@@ -397,14 +394,33 @@ class _Family:
     removed: dict[str, tuple[Boilerplate, ...]]
     root_sentences: int
     scores: dict[tuple[str, str], _Score] = field(default_factory=dict)
+    credits: CreditReader = field(default_factory=CreditReader)
+    words: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
 
     def credit(self, y: str, sources: Sequence[str]) -> Credit:
-        return find_credit(
+        """Whether y credits one of ``sources``; what each member names is read once
+        (every member is asked about against each candidate parent, then its chain)."""
+        return self.credits.credit(
             self.articles[y],
             [self.articles[s] for s in sources],
             removed=self.removed.get(y, ()),
             removed_sources=[self.removed.get(s, ()) for s in sources],
         )
+
+    def wording(self, me: str, other: str) -> float:
+        """The share of me's words in the passages reused between me and other that
+        other's passages hold: a copy keeps its parent's new words (synonyms,
+        rephrasing), while a condensed copy's words are all still in a longer source, so
+        condensing alike says nothing. The words of a pair are read once: both
+        directions of a pair are asked for, the copy-to-root one for every candidate
+        parent of the copy."""
+        key = (min(me, other), max(me, other))
+        if key not in self.words:
+            self.words[key] = self.links[key].words()
+        mine, theirs = self.words[key] if me == key[0] else self.words[key][::-1]
+        return len(mine & theirs) / len(mine) if mine else 0.0
 
     def score(self, y: str, x: str) -> _Score:
         if (y, x) not in self.scores:
@@ -569,11 +585,16 @@ def copy_tree(
     members: Sequence[Article],
     comparisons: Iterable[Comparison],
     options: Options = DEFAULT_OPTIONS,
+    *,
+    drifts: Callable[[Comparison], Comparison] | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its members (articles) and the ``compare`` results
     between them (any subset of the pairs; pairs judged reuse are read, others ignored).
     ``options`` is accepted for the stages' common signature (the evidence weights are
-    this module's constants, each with its reason)."""
+    this module's constants, each with its reason). ``drifts``: when given, the
+    comparisons came without their drifts and this adds them to one; only the root's
+    comparisons are read for drifts (what each copy changed of the original), so only
+    those are asked for (finding drifts costs a third of a comparison)."""
     del options
     if not members:
         return CopyTree(None, ())
@@ -582,7 +603,12 @@ def copy_tree(
     ids = set(articles)
     links = _links(comparisons, ids)
     root, root_confidence, root_reasons, tied = _choose_root(members, links)
-    changes = {y: _changes(links[(root, y)]) for y in ids if (root, y) in links}
+    complete = drifts or (lambda c: c)
+    changes = {
+        y: _changes(_Link(complete(link.cmp), link.me_is_a))
+        for y in ids
+        if (link := links.get((root, y))) is not None
+    }
     seen = [i for c in changes.values() for i in c.kept]
     fam = _Family(root, articles, links, changes, _removed(comparisons), max(seen, default=-1) + 1)
     edges = {root: CopyEdge(root, None, root_confidence, root_reasons)}
