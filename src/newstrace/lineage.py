@@ -29,6 +29,7 @@ from .stemma import copy_tree
 
 __all__ = [
     "check_tree",
+    "family_pairs",
     "family_tree",
     "pair_of",
     "pair_tree",
@@ -211,9 +212,16 @@ def with_trees(
 ) -> list[Family]:
     """``with_tree`` for every family, each reading only its own pairs."""
     families = list(families)
+    inner = family_pairs(families, pairs)
+    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]
+
+
+def family_pairs(families: Sequence[Family], pairs: Iterable[PairResult]) -> list[list[PairResult]]:
+    """The pairs of each family (by its position): a pair belongs to the family of its
+    first article (both are in one family, or in none)."""
     family_of = {m: k for k, f in enumerate(families) for m in f.members}
-    inner: dict[int, list[PairResult]] = defaultdict(list)
+    inner: list[list[PairResult]] = [[] for _ in families]
     for p in pairs:
         if p.a in family_of:
             inner[family_of[p.a]].append(p)
-    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]
+    return inner
