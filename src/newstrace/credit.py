@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -138,11 +139,7 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
         if not name or ("." in name and " " not in name):
             continue  # none, or a host name (links cover those)
         bare = _THE_RE.sub("", name).casefold()
-        for m in regex.finditer(
-            rf"(?<![\p{{L}}\p{{N}}]){regex.escape(bare)}(?![\p{{L}}\p{{N}}])",
-            text,
-            regex.IGNORECASE,
-        ):
+        for m in _site_name_re(bare).finditer(text):
             start = text.rfind("\n", 0, m.start()) + 1
             end = text.find("\n", m.end())
             line = text[start : end if end >= 0 else len(text)]
@@ -150,6 +147,19 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
                 for pm in pattern.finditer(line):
                     if bare in " ".join(pm["org"].split()).casefold():
                         yield _Named(bare, *_evidence(text, start, line, pm), form, True), s
+
+
+_SITE_NAMES_KEPT = 1024
+"""Site-name patterns kept compiled (``_site_name_re``): a family's tree asks about the
+same few sources for every copy, and compiling one costs more than searching with it."""
+
+
+@lru_cache(maxsize=_SITE_NAMES_KEPT)
+def _site_name_re(bare: str) -> regex.Pattern[str]:
+    """The pattern of a site name standing as a whole word (any case)."""
+    return regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}]){regex.escape(bare)}(?![\p{{L}}\p{{N}}])", regex.IGNORECASE
+    )
 
 
 def _evidence(text: str, start: int, line: str, m: regex.Match[str]) -> tuple[Span, str]:

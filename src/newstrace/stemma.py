@@ -49,7 +49,7 @@ from .model import (
 )
 from .options import DEFAULT_OPTIONS, Options
 from .source import _credit_votes, _time_vote, provenance
-from .text import tokens
+from .text import token_forms
 
 __all__ = ["copy_tree"]
 
@@ -128,8 +128,8 @@ class _Link:
         theirs: set[str] = set()
         for al in self.cmp.alignments:
             m, t = self.mine(al)[0], self.theirs(al)[0]
-            mine.update(tok.form for tok in tokens(self.me.text, m.start, m.end))
-            theirs.update(tok.form for tok in tokens(self.other.text, t.start, t.end))
+            mine |= token_forms(self.me.text, m.start, m.end)
+            theirs |= token_forms(self.other.text, t.start, t.end)
         return frozenset(mine), frozenset(theirs)
 
     def source(self) -> str | None:
