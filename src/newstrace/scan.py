@@ -263,11 +263,23 @@ def copy_trees(
     families (each family's tree is independent of the others, and the trees cost about
     as much as the verification), else in this process; the same families either way.
     Fork start, as for verification: the workers inherit the loader (and the articles
-    or the archive behind it) instead of receiving copies."""
-    if not options.tree_max_members or len(families) < _PARALLEL_MIN_FAMILIES:
-        return with_trees(families, pairs, load, options)
-    if options.jobs <= 1 or not _can_fork():
-        return with_trees(families, pairs, load, options)
+    or the archive behind it) instead of receiving copies, and the frozen state of the
+    garbage collector (``_quiet_gc``)."""
+    if not options.tree_max_members:  # trees off
+        return families
+    with _quiet_gc():  # the trees allocate as verification does, over the same heap
+        if options.jobs <= 1 or len(families) < _PARALLEL_MIN_FAMILIES or not _can_fork():
+            return with_trees(families, pairs, load, options)
+        return _trees_parallel(families, pairs, load, options)
+
+
+def _trees_parallel(
+    families: list[Family],
+    pairs: list[PairResult],
+    load: Callable[[str], Article],
+    options: Options,
+) -> list[Family]:
+    """The families' trees over forked workers, the largest families first."""
     inner = family_pairs(families, pairs)
     tasks = sorted(
         ((k, f, inner[k]) for k, f in enumerate(families)), key=lambda t: -len(t[1].members)
