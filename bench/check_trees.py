@@ -3,7 +3,8 @@
 Usage (from the repository root)::
 
     . .venv/bin/activate
-    mkdir -p /tmp/nt-old && git archive main src | tar -x -C /tmp/nt-old   # the old code
+    # the old code: the commit before the trees were made cheaper (issue 15)
+    mkdir -p /tmp/nt-old && git archive 80ce718 src | tar -x -C /tmp/nt-old
     python bench/check_trees.py --old /tmp/nt-old/src
     python bench/check_trees.py --old /tmp/nt-old/src --jobs 1 2   # serial and pooled trees
 
