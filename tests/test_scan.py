@@ -138,15 +138,19 @@ def test_scan_is_independent_of_input_order_and_batching() -> None:
     assert one.families == other.families
 
 
-def test_parallel_verification_gives_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_verification_and_trees_give_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
 
     from newstrace import scan as scan_module
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
     one = scan(arts, options=Options(screen_share=0.0))
     monkeypatch.setattr(scan_module, "_PARALLEL_MIN_PAIRS", 1)  # fork even for a tiny corpus
+    monkeypatch.setattr(scan_module, "_PARALLEL_MIN_FAMILIES", 1)  # trees in workers too
     two = scan(arts, options=Options(screen_share=0.0, jobs=2))
     assert one.pairs and one.pairs == two.pairs and one.families == two.families
+    assert all(f.tree is not None for f in two.families)
 
 
 def test_screening_drops_accidental_candidates_only() -> None:

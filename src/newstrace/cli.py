@@ -394,7 +394,7 @@ _max_line_bytes = click.option(
     show_default=True,
     help="Order each family into a copy tree (parent, edges, credit in families.jsonl). "
     "--no-trees keeps the voted original only and saves the trees' comparisons (about "
-    "half of a scan's CPU on generated news).",
+    "a third of a scan's CPU on generated news).",
 )
 @click.option(
     "--keep-one",

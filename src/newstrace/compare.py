@@ -128,12 +128,23 @@ def judge_prepared(
 
 
 def compare_prepared(
-    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+    pa: Prepared,
+    pb: Prepared,
+    options: Options = DEFAULT_OPTIONS,
+    corpus: TermStats | None = None,
+    *,
+    drifts: bool = True,
 ) -> Comparison:
     """Compare two prepared articles (the scan reuses preparation across many pairs):
-    the verdict, its passages, and what the copy changed in them."""
+    the verdict, its passages, and what the copy changed in them. ``drifts`` False
+    leaves the changes out (a copy tree reads them only for pairs with its root, known
+    after all pairs are compared: ``with_drifts`` adds them then)."""
     verdict, alignments = judge_prepared(pa, pb, options, corpus)
-    drifts = find_drifts(pa.side, pb.side, alignments, source=verdict.source) if alignments else []
+    found = (
+        find_drifts(pa.side, pb.side, alignments, source=verdict.source)
+        if alignments and drifts
+        else []
+    )
     if verdict.source == "b":
         alignments = [_reverse_kind(al) for al in alignments]
     return Comparison(
@@ -145,12 +156,22 @@ def compare_prepared(
         coverage=verdict.coverage,
         score=verdict.score,
         alignments=tuple(alignments),
-        drifts=tuple(drifts),
+        drifts=tuple(found),
         boilerplate_a=pa.layout.removed,
         boilerplate_b=pb.layout.removed,
         title_a=pa.layout.title,
         title_b=pb.layout.title,
     )
+
+
+def with_drifts(c: Comparison, pa: Prepared, pb: Prepared) -> Comparison:
+    """A comparison made with ``drifts=False`` (of ``pa`` and ``pb``, in that order) as
+    ``compare_prepared`` makes it: the drifts found in its passages (read before their
+    kinds were named from b's side, as ``compare_prepared`` reads them)."""
+    if not c.alignments:
+        return c
+    read = [_reverse_kind(al) for al in c.alignments] if c.source == "b" else list(c.alignments)
+    return replace(c, drifts=tuple(find_drifts(pa.side, pb.side, read, source=c.source)))
 
 
 def _reverse_kind(al: Alignment) -> Alignment:

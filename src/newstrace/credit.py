@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -36,7 +37,7 @@ from .source import (
     provenance,
 )
 
-__all__ = ["find_credit"]
+__all__ = ["CreditReader", "find_credit"]
 
 # "The Harbour Times first reported the story", "as reported by Meridian Press".
 _REPORTED_RES = (
@@ -138,11 +139,7 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
         if not name or ("." in name and " " not in name):
             continue  # none, or a host name (links cover those)
         bare = _THE_RE.sub("", name).casefold()
-        for m in regex.finditer(
-            rf"(?<![\p{{L}}\p{{N}}]){regex.escape(bare)}(?![\p{{L}}\p{{N}}])",
-            text,
-            regex.IGNORECASE,
-        ):
+        for m in _site_name_re(bare).finditer(text):
             start = text.rfind("\n", 0, m.start()) + 1
             end = text.find("\n", m.end())
             line = text[start : end if end >= 0 else len(text)]
@@ -150,6 +147,19 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
                 for pm in pattern.finditer(line):
                     if bare in " ".join(pm["org"].split()).casefold():
                         yield _Named(bare, *_evidence(text, start, line, pm), form, True), s
+
+
+_SITE_NAMES_KEPT = 1024
+"""Site-name patterns kept compiled (``_site_name_re``): a family's tree asks about the
+same few sources for every copy, and compiling one costs more than searching with it."""
+
+
+@lru_cache(maxsize=_SITE_NAMES_KEPT)
+def _site_name_re(bare: str) -> regex.Pattern[str]:
+    """The pattern of a site name standing as a whole word (any case)."""
+    return regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}]){regex.escape(bare)}(?![\p{{L}}\p{{N}}])", regex.IGNORECASE
+    )
 
 
 def _evidence(text: str, start: int, line: str, m: regex.Match[str]) -> tuple[Span, str]:
@@ -172,23 +182,70 @@ def find_credit(
     """Whether ``copy`` credits one of ``sources`` (its parent first, then the older
     articles of its chain), with the evidence span (see ``Credit``). ``removed`` and
     ``removed_sources``: the boilerplate found in each (mastheads name publishers)."""
-    prov = provenance(copy, removed)
-    rm = removed_sources if removed_sources is not None else [()] * len(sources)
-    known = [(s, provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
-    named = list(_named(copy, prov))
-    for n in named:
-        for s, sp in known:
-            if sp.is_org(n.key):
-                return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
-    for n, s in _by_site_name(copy.text, sources):
-        return _credit(True, n, f"names {s.site} ({n.form}), which is {s.id}")
-    others = [n for n in named if n.credits]
-    if not others:
-        return Credit(False, reason="names no source")
-    first = others[0]
-    if not any(sp.identity or sp.own for _, sp in known):
-        return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
-    return _credit(False, first, f"names {_show(first.key)}, not its source")
+    return CreditReader().credit(copy, sources, removed=removed, removed_sources=removed_sources)
+
+
+_Key = tuple[str, tuple[Boilerplate, ...]]
+
+
+class CreditReader:
+    """``find_credit`` for many questions about one set of articles (a family's tree
+    asks it of each copy against each candidate parent, then against its chain), with
+    what it reads of each article kept: what a copy names (its credit lines, "reported"
+    phrases, links: a scan of the whole text, most of the stage's cost) and each
+    source's provenance are read once per article, and a source's site name is looked
+    for once per copy. Articles are told apart by id (and boilerplate): ids must be
+    unique among the articles asked about."""
+
+    def __init__(self) -> None:
+        self._prov: dict[_Key, Provenance] = {}
+        self._named: dict[_Key, list[_Named]] = {}
+        self._by_site: dict[tuple[str, str], list[_Named]] = {}
+
+    def credit(
+        self,
+        copy: Article,
+        sources: Sequence[Article],
+        *,
+        removed: Sequence[Boilerplate] = (),
+        removed_sources: Sequence[Sequence[Boilerplate]] | None = None,
+    ) -> Credit:
+        """``find_credit(copy, sources, removed=..., removed_sources=...)``."""
+        rm = removed_sources if removed_sources is not None else [()] * len(sources)
+        known = [(s, self._provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
+        named = self._names(copy, removed)
+        for n in named:
+            for s, sp in known:
+                if sp.is_org(n.key):
+                    return _credit(True, n, f"names {_show(n.key)} ({n.form}), which is {s.id}")
+        for s in sources:
+            for n in self._site_names(copy, s):
+                return _credit(True, n, f"names {s.site} ({n.form}), which is {s.id}")
+        others = [n for n in named if n.credits]
+        if not others:
+            return Credit(False, reason="names no source")
+        first = others[0]
+        if not any(sp.identity or sp.own for _, sp in known):
+            return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
+        return _credit(False, first, f"names {_show(first.key)}, not its source")
+
+    def _provenance(self, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
+        key = (article.id, tuple(removed))
+        if key not in self._prov:
+            self._prov[key] = provenance(article, removed)
+        return self._prov[key]
+
+    def _names(self, copy: Article, removed: Sequence[Boilerplate]) -> list[_Named]:
+        key = (copy.id, tuple(removed))
+        if key not in self._named:
+            self._named[key] = list(_named(copy, self._provenance(copy, removed)))
+        return self._named[key]
+
+    def _site_names(self, copy: Article, source: Article) -> list[_Named]:
+        key = (copy.id, source.id)
+        if key not in self._by_site:
+            self._by_site[key] = [n for n, _ in _by_site_name(copy.text, [source])]
+        return self._by_site[key]
 
 
 def _credit(credited: bool | None, n: _Named, reason: str) -> Credit:

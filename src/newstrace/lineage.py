@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from .boilerplate import find_boilerplate
 from .cluster import pick_original
-from .compare import compare_prepared, prepare
+from .compare import compare_prepared, prepare, with_drifts
 from .credit import find_credit
 from .model import Article, Boilerplate, Comparison, CopyEdge, CopyTree, Family, PairResult
 from .options import DEFAULT_OPTIONS, Options
@@ -29,6 +29,7 @@ from .stemma import copy_tree
 
 __all__ = [
     "check_tree",
+    "family_pairs",
     "family_tree",
     "pair_of",
     "pair_tree",
@@ -100,8 +101,17 @@ def family_tree(
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
     prepared = {i: prepare(by_id[i], options) for i in sorted({i for p in wanted for i in p})}
-    comparisons = [compare_prepared(prepared[x], prepared[y], options) for x, y in wanted]
-    return copy_tree(articles, [*have.values(), *comparisons], options)
+    comparisons = [
+        compare_prepared(prepared[x], prepared[y], options, drifts=False) for x, y in wanted
+    ]
+
+    def drifts(c: Comparison) -> Comparison:
+        """The drifts of a pair compared here (those of ``known`` came with theirs)."""
+        if (min(c.a.id, c.b.id), max(c.a.id, c.b.id)) in have:
+            return c
+        return with_drifts(c, prepared[c.a.id], prepared[c.b.id])
+
+    return copy_tree(articles, [*have.values(), *comparisons], options, drifts=drifts)
 
 
 PAIR_CONFIDENCE = 0.5
@@ -202,9 +212,16 @@ def with_trees(
 ) -> list[Family]:
     """``with_tree`` for every family, each reading only its own pairs."""
     families = list(families)
+    inner = family_pairs(families, pairs)
+    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]
+
+
+def family_pairs(families: Sequence[Family], pairs: Iterable[PairResult]) -> list[list[PairResult]]:
+    """The pairs of each family (by its position): a pair belongs to the family of its
+    first article (both are in one family, or in none)."""
     family_of = {m: k for k, f in enumerate(families) for m in f.members}
-    inner: dict[int, list[PairResult]] = defaultdict(list)
+    inner: list[list[PairResult]] = [[] for _ in families]
     for p in pairs:
         if p.a in family_of:
             inner[family_of[p.a]].append(p)
-    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]
+    return inner

@@ -22,6 +22,8 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from multiprocessing.pool import Pool
+from typing import TypeVar
 
 import numpy as np
 
@@ -42,9 +44,9 @@ from .corpus import (
 from .errors import InputError
 from .fingerprint import Fingerprints
 from .ingest import duplicate_id_error
-from .lineage import with_trees
+from .lineage import family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
-from .model import Article, PairResult, ScanResult
+from .model import Article, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 
 # The corpus steps and the result type that bench scripts import from here, where they
@@ -55,6 +57,7 @@ __all__ = [
     "ScanResult",
     "band_keys_of",
     "clean_bodies",
+    "copy_trees",
     "find_reuse",
     "fingerprint_bodies",
     "scan",
@@ -126,6 +129,8 @@ def verify_candidates(
     return found
 
 
+_R = TypeVar("_R")
+
 _PARALLEL_MIN_PAIRS = 2000
 """Fewer candidate pairs than this are verified in one process (forking costs more)."""
 
@@ -144,11 +149,16 @@ def _init_worker(
     cache: PreparedCache[int], options: Options, corpus: TermStats | None, parent: int
 ) -> None:
     global _worker_state
-    _end_with_parent(parent)
-    # Ctrl-C reaches the whole process group: the parent alone handles it (and ends
-    # the workers), so no worker dies mid-chunk with a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_setup(parent)
     _worker_state = (cache, options, corpus)
+
+
+def _worker_setup(parent: int) -> None:
+    """What every forked worker of a scan does first: end with the parent, and leave
+    Ctrl-C to it (it reaches the whole process group: the parent alone handles it and
+    ends the workers, so no worker dies mid-task with a traceback of its own)."""
+    _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -193,31 +203,120 @@ def _verify_parallel(
     frozen garbage-collector state of ``_quiet_gc``). Their articles prepared are added
     to ``cache.prepares``. Any
     interruption (Ctrl-C, an error) ends the workers at once, not after their chunks."""
-    import multiprocessing
-
     n_chunks = max(options.jobs * 8, len(pairs) // 4096)
     chunks = np.array_split(pairs, n_chunks)
     found: list[PairResult] = []
     done = 0
-    ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(
+
+    def take(result: tuple[int, list[PairResult], int]) -> None:
+        nonlocal done
+        size, part, prepares = result
+        found.extend(part)
+        cache.prepares += prepares
+        done += size
+        progress("verify", done, len(pairs))
+
+    _run_pool(
+        _init_worker,
+        (cache.fresh(), options, corpus, os.getpid()),
         options.jobs,
-        initializer=_init_worker,
-        initargs=(cache.fresh(), options, corpus, os.getpid()),
+        lambda pool: pool.imap_unordered(_verify_chunk, chunks),
+        take,
     )
+    return found
+
+
+_PARALLEL_MIN_FAMILIES = 16
+"""Fewer families than this get their trees in the parent process (forking costs more
+than a few trees: a family of three to twenty members takes tens of milliseconds)."""
+
+_TREES_PER_TASK = 4
+"""Families sent to a tree worker at once: few, so that the largest families, sent
+first, spread over the workers."""
+
+_tree_state: tuple[Callable[[str], Article], Options] | None = None
+"""What a forked tree worker loads articles and orders families with (set once per
+worker process by ``_init_tree_worker``; never set in the parent)."""
+
+
+def _init_tree_worker(load: Callable[[str], Article], options: Options, parent: int) -> None:
+    global _tree_state
+    _worker_setup(parent)
+    _tree_state = (load, options)
+
+
+def _tree_task(task: tuple[int, Family, list[PairResult]]) -> tuple[int, Family]:
+    """One family (by position) with its tree (``lineage.with_tree``)."""
+    assert _tree_state is not None, "not a tree worker"
+    load, options = _tree_state
+    k, family, inner = task
+    return k, with_tree(family, load, inner, options)
+
+
+def copy_trees(
+    families: list[Family],
+    pairs: list[PairResult],
+    load: Callable[[str], Article],
+    options: Options,
+) -> list[Family]:
+    """``lineage.with_trees``: on ``options.jobs`` forked workers when there are enough
+    families (each family's tree is independent of the others, and the trees cost about
+    as much as the verification), else in this process; the same families either way.
+    Fork start, as for verification: the workers inherit the loader (and the articles
+    or the archive behind it) instead of receiving copies, and the frozen state of the
+    garbage collector (``_quiet_gc``)."""
+    if not options.tree_max_members:  # trees off
+        return families
+    with _quiet_gc():  # the trees allocate as verification does, over the same heap
+        if options.jobs <= 1 or len(families) < _PARALLEL_MIN_FAMILIES or not _can_fork():
+            return with_trees(families, pairs, load, options)
+        return _trees_parallel(families, pairs, load, options)
+
+
+def _trees_parallel(
+    families: list[Family],
+    pairs: list[PairResult],
+    load: Callable[[str], Article],
+    options: Options,
+) -> list[Family]:
+    """The families' trees over forked workers, the largest families first."""
+    inner = family_pairs(families, pairs)
+    tasks = sorted(
+        ((k, f, inner[k]) for k, f in enumerate(families)), key=lambda t: -len(t[1].members)
+    )
+    out: list[Family] = list(families)
+    _run_pool(
+        _init_tree_worker,
+        (load, options, os.getpid()),
+        options.jobs,
+        lambda pool: pool.imap_unordered(_tree_task, tasks, chunksize=_TREES_PER_TASK),
+        lambda done: out.__setitem__(*done),
+    )
+    return out
+
+
+def _run_pool(
+    init: Callable[..., None],
+    initargs: tuple[object, ...],
+    jobs: int,
+    start: Callable[[Pool], Iterable[_R]],
+    take: Callable[[_R], None],
+) -> None:
+    """Forked workers (``init(*initargs)`` in each) whose results, from ``start(pool)``,
+    are handed to ``take`` as they come. Any interruption (Ctrl-C, an error) ends the
+    workers at once, not after their tasks."""
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=init, initargs=initargs)
     try:
-        for size, part, prepares in pool.imap_unordered(_verify_chunk, chunks):
-            found.extend(part)
-            cache.prepares += prepares
-            done += size
-            progress("verify", done, len(pairs))
+        for result in start(pool):
+            take(result)
         pool.close()
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
-    return found
 
 
 def scan(
@@ -318,7 +417,7 @@ def find_reuse(
     timings["cluster"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
-    families = with_trees(families, found, _by_id(load, published), options)
+    families = copy_trees(families, found, _by_id(load, published), options)
     timings["trees"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t1
     return ScanResult(found, families, len(keys), [], len(pairs), timings)

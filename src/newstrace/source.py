@@ -327,10 +327,17 @@ _COPYRIGHT_RE = regex.compile(
 _FACT_CREDIT_RE = regex.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<org>{_ORG})")
 
 
+_ORG_WORDS_RE = regex.compile(r"[\p{L}\p{N}&]+(?:[.'’-][\p{L}\p{N}]+)*")
+_ORG_KEYS_KEPT = 4096
+"""Organisation names whose keys are kept (``_org_key``): a family's tree and a scan's
+verification read the same bylines, sites and credit lines again and again."""
+
+
+@lru_cache(maxsize=_ORG_KEYS_KEPT)
 def _org_key(name: str) -> str | None:
     """A comparable key for an organisation name; None when it is no news organisation
     (an agency alias, or a capitalised name ending in a news word: "The Daily Courier")."""
-    words = regex.findall(r"[\p{L}\p{N}&]+(?:[.'’-][\p{L}\p{N}]+)*", name)
+    words = _ORG_WORDS_RE.findall(name)
     if not words:
         return None
     joined = " ".join(w.casefold() for w in words)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .credit import find_credit
@@ -764,11 +764,16 @@ def copy_tree(
     members: Sequence[Article],
     comparisons: Iterable[Comparison],
     options: Options = DEFAULT_OPTIONS,
+    *,
+    drifts: Callable[[Comparison], Comparison] | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its members (articles) and the ``compare`` results
     between them (any subset of the pairs; pairs judged reuse are read, others ignored).
     ``options`` is accepted for the stages' common signature (the evidence weights are
-    this module's constants, each with its reason)."""
+    this module's constants, each with its reason). ``drifts``: when given, the
+    comparisons came without their drifts and this adds them to one; only the root's
+    comparisons are read for drifts (what each copy changed of the original), so only
+    those are asked for (finding drifts costs a third of a comparison)."""
     del options
     if not members:
         return CopyTree(None, ())
@@ -778,7 +783,12 @@ def copy_tree(
     links = _links(comparisons, ids)
     words, credits = _Words(), _Credits(articles, _removed(comparisons))
     root, root_confidence, root_reasons, tied = _choose_root(members, links, credits, words)
-    changes = {y: _changes(links[(root, y)]) for y in ids if (root, y) in links}
+    complete = drifts or (lambda c: c)
+    changes = {
+        y: _changes(_Link(complete(link.cmp), link.me_is_a))
+        for y in ids
+        if (link := links.get((root, y))) is not None
+    }
     seen = [i for c in changes.values() for i in c.kept]
     fam = _Family(root, articles, links, changes, max(seen, default=-1) + 1, credits, words)
     edges = {root: CopyEdge(root, None, root_confidence, root_reasons)}
