@@ -26,7 +26,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +37,11 @@ import numpy as np
 
 from . import archive_store as store
 from .align import TermStats
+from .archive_link import ScanView, common_skeleton
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
     CorpusFingerprinter,
+    PreparedCache,
     Progress,
     article_parts,
     band_keys_of,
@@ -115,6 +117,10 @@ _LINK_GROUP = 64
 """New articles whose candidates ``add`` verifies together: their prepared articles and
 those of their candidates are held at once (a few MB each group), and their term
 statistics read in one query."""
+_LINK_PREPARED_MEMORY = 128 * 2**20
+"""Memory the prepared articles held by one ``add`` batch's linker may take (about
+600 generated news articles): enough that an older article, a candidate of several link
+groups, is mostly prepared once per batch, small beside a scan's 512 MB."""
 _SHINGLES, _SKELETON = 11, 12
 """Positions of the signatures in an article row of ``_rows``."""
 _IN_CHUNK = 500
@@ -453,11 +459,11 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
-            regrouped: set[int] = set()
+            linker = _Linker(self, common_skeleton(self._db, len(self), self.options))
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
-                regrouped |= self._link(base, still, rows, flat, owner, group)
-            self._store_trees(regrouped)
+                self._link(base, still, rows, (flat, owner), group, linker)
+            self._store_trees(linker.regrouped)
         report.added += len(still)
 
     def _link(
@@ -465,26 +471,27 @@ class Archive:
         base: int,
         fresh: Sequence[Article],
         rows: Sequence[Sequence[Any]],
-        flat: np.ndarray,
-        owner: np.ndarray,
+        keys: tuple[np.ndarray, np.ndarray],
         group: range,
-    ) -> set[int]:
+        linker: _Linker,
+    ) -> None:
         """Verify the candidates of the new articles ``group`` (positions in ``fresh``,
         row ids from ``base``, already inserted) among the articles before each, as a
-        scan verifies them (band hits, the scan's screen and pre-verdict, the compare
+        scan verifies them (band hits, then, signed as a scan signs them, a shared band,
+        the scan's screen and pre-verdict: ``archive_link.ScanView``; the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
-        regrouped families, inside the caller's transaction. Returns the numbers of the
-        families made (some may be regrouped again by a later article)."""
-        pending = self._new_candidates(base, rows, flat, owner, group)
+        regrouped families, inside the caller's transaction; ``linker.regrouped``
+        collects the numbers of the families made (some may be regrouped again by a
+        later article)."""
+        pending = self._new_candidates(base, rows, *keys, group)
         if not pending:
-            return set()
+            return
         known = {base + j: fresh[j] for j in group}
         older = sorted({c for c, _ in pending} - known.keys())
         known.update(self._get_rowids(older) if older else {})
-        linker = _Linker(self, known)
+        pending = linker.view.candidates(pending, known)
         for r in sorted({r for _, r in pending}):
-            linker.link(r, [c for c, new in pending if new == r])
-        return linker.regrouped
+            linker.link(r, [c for c, new in pending if new == r], known)
 
     def _store_trees(self, families: Iterable[int]) -> None:
         """Give each family still stored of ``families`` its copy tree
@@ -509,8 +516,10 @@ class Archive:
         owner: np.ndarray,
         group: range,
     ) -> list[tuple[int, int]]:
-        """(older row, new row) candidate pairs of the new articles ``group`` that the
-        scan's screen keeps; every pair is asked once, from its later article."""
+        """(older row, new row) candidate pairs of the new articles ``group`` whose
+        stored signatures pass the scan's screen (``Options.link_screen_share``, no
+        pre-verdict yet: a cheap first cut before the articles are signed again); every
+        pair is asked once, from its later article."""
         bucket = self.options.max_bucket
         out: list[tuple[int, int]] = []
         for j in group:
@@ -522,7 +531,9 @@ class Archive:
             before = [(c, n) for c, n in hits.fetchall() if c < r]
             if before:
                 mine = (rows[j][_SHINGLES], rows[j][_SKELETON])
-                kept = self._screen(before, mine, share=self.options.link_screen_share)
+                kept = self._screen(
+                    before, mine, share=self.options.link_screen_share, preverdict=False
+                )
                 out.extend((c, r) for c, _ in kept)
         return out
 
@@ -788,12 +799,17 @@ class Archive:
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _screen(
-        self, hits: list[tuple[int, int]], mine: tuple[bytes, bytes], *, share: float | None = None
+        self,
+        hits: list[tuple[int, int]],
+        mine: tuple[bytes, bytes],
+        *,
+        share: float | None = None,
+        preverdict: bool = True,
     ) -> list[tuple[int, int]]:
         """The candidates (rowid, hits), in order, that the scan's screen keeps at
         ``share`` (default ``Options.check_screen_share``), from their stored signatures
         (band keys hash signature slots, so this is the same evidence, counted slot by
-        slot)."""
+        slot), and the learned pre-verdict too unless ``preverdict`` is False."""
         marks = ",".join("?" * len(hits))
         sigs = {
             r: (sh, sk)
@@ -806,7 +822,7 @@ class Archive:
         kept = screen_stored(
             [mine] * len(known),
             [sigs[rowid] for rowid, _ in known],
-            self._index_options,
+            self._index_options.with_(preverdict=self.options.preverdict and preverdict),
             share=self.options.check_screen_share if share is None else share,
         )
         return [known[k] for k in kept]
@@ -883,18 +899,26 @@ class Archive:
 
 class _Linker:
     """Verifies new articles against their candidates and stores what it finds, one new
-    article at a time (its pairs stored and families regrouped before the next), with
-    the prepared articles and term statistics of one group of new articles held."""
+    article at a time (its pairs stored and families regrouped before the next), for
+    one ``add`` batch: the articles signed as a scan signs them (``view``), the
+    prepared articles (within ``_LINK_PREPARED_MEMORY``) and the term statistics are
+    kept from one link group to the next, since an older article is a candidate of
+    many groups (held per group, an add of 1,000 generated articles prepared 5.8 per
+    article)."""
 
-    def __init__(self, archive: Archive, known: dict[int, Article]) -> None:
+    def __init__(self, archive: Archive, common: np.ndarray) -> None:
         self._ar = archive
-        self._known = known
-        self._prepared: dict[int, Prepared] = {}
+        self.view = ScanView(common, archive.options)
+        """The batch's articles and candidates signed without the ``common`` terms."""
+        self._prepared: PreparedCache[int] = PreparedCache(
+            None, archive.options, memory=_LINK_PREPARED_MEMORY
+        )
+        self._counted: set[int] = set()
         self.regrouped: set[int] = set()
         """Numbers of the families this linker's articles regrouped."""
         self._corpus = TermStats({}, len(archive))
 
-    def link(self, new: int, candidates: Sequence[int]) -> None:
+    def link(self, new: int, candidates: Sequence[int], known: Mapping[int, Article]) -> None:
         """Verify ``new`` against ``candidates`` (most band hits first). Of a family of
         at least ``Options.link_family_size`` articles only the first candidate member is
         verified: reuse of it joins the family, and when the best-hit member is no
@@ -914,19 +938,19 @@ class _Linker:
                 if family[0] in tried:
                     continue
                 tried.add(family[0])
-            result = verify_pair(self._get(c), self._get(new), options, self._corpus)
+            result = verify_pair(self._get(c, known), self._get(new, known), options, self._corpus)
             if result is not None:
                 found.append(result)
         if found:
-            rowid = {self._known[r].id: r for r in (new, *candidates)}
+            rowid = {known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)
             self.regrouped |= store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
-    def _get(self, rowid: int) -> Prepared:
+    def _get(self, rowid: int, known: Mapping[int, Article]) -> Prepared:
         """The prepared article, its terms' document frequencies fetched once."""
-        item = self._prepared.get(rowid)
-        if item is None:
-            item = self._prepared[rowid] = prepare(self._known[rowid], self._ar.options)
+        item = self._prepared.get(rowid, known[rowid])
+        if rowid not in self._counted:
+            self._counted.add(rowid)
             terms = set().union(*item.side.terms) - self._corpus.df.keys()
             self._corpus.df.update(self._ar.term_stats(terms).df)
         return item
