@@ -114,12 +114,11 @@ back once, and there are fewer fsyncs (commits themselves never fsync: synchrono
 _CHECKPOINT_WAIT_MS = 1000
 """How long a closing writer waits for readers to let it finish its checkpoint."""
 _LINK_GROUP = 64
-"""New articles whose candidates ``add`` verifies together: their prepared articles and
-those of their candidates are held at once (a few MB each group), and their term
-statistics read in one query."""
+"""New articles whose candidates ``add`` verifies together: their candidates' articles
+are read, and signed again (``archive_link.ScanView``), in one go."""
 _LINK_PREPARED_MEMORY = 128 * 2**20
 """Memory the prepared articles held by one ``add`` batch's linker may take (about
-600 generated news articles): enough that an older article, a candidate of several link
+650 generated news articles): enough that an older article, a candidate of several link
 groups, is mostly prepared once per batch, small beside a scan's 512 MB."""
 _SHINGLES, _SKELETON = 11, 12
 """Positions of the signatures in an article row of ``_rows``."""
