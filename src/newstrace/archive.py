@@ -165,6 +165,8 @@ class Archive:
         # 54 -> 86 MiB, check p50 12 -> 16 ms); a scan (also `scan --db`) finds a short
         # copy of a long source with them.
         self._index_options = options.with_(containment_bands=0)
+        self._view: ScanView | None = None
+        """Articles signed as a scan signs them, kept from one ``add`` batch to the next."""
         self.errors: list[InputError] = []
         """Inputs refused by ``add`` (id clashes), for the caller to report."""
         if (self.readonly or not create) and not self.path.exists():
@@ -458,12 +460,21 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
-            linker = _Linker(self, common_skeleton(self._db, len(self), self.options))
+            linker = _Linker(self, self._scan_view())
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
                 self._link(base, still, rows, (flat, owner), group, linker)
             self._store_trees(linker.regrouped)
         report.added += len(still)
+
+    def _scan_view(self) -> ScanView:
+        """The view that signs articles without the skeleton terms common in the
+        archive now: the last batch's while those are the same (small batches rarely
+        change them), else a new one."""
+        common = common_skeleton(self._db, len(self), self.options)
+        if self._view is None or not self._view.holds(common):
+            self._view = ScanView(common, self.options)
+        return self._view
 
     def _link(
         self,
@@ -905,10 +916,10 @@ class _Linker:
     many groups (held per group, an add of 1,000 generated articles prepared 5.8 per
     article)."""
 
-    def __init__(self, archive: Archive, common: np.ndarray) -> None:
+    def __init__(self, archive: Archive, view: ScanView) -> None:
         self._ar = archive
-        self.view = ScanView(common, archive.options)
-        """The batch's articles and candidates signed without the ``common`` terms."""
+        self.view = view
+        """The batch's articles and candidates signed as a scan signs them."""
         self._prepared: PreparedCache[int] = PreparedCache(
             None, archive.options, memory=_LINK_PREPARED_MEMORY
         )

@@ -45,16 +45,27 @@ def common_skeleton(db: sqlite3.Connection, documents: int, options: Options) ->
     return skeleton_term_hashes(term for (term,) in rows)
 
 
+_MAX_SIGNED = 20_000
+"""Signed articles a ``ScanView`` holds (about 3.5 KB each) before it starts afresh."""
+
+
 class ScanView:
     """Archived articles signed as a scan would sign them now (without the ``common``
-    skeleton terms), each once per ``add`` batch however many of its link groups it is
-    a candidate in: signing means reading an article's words again (0.3 ms), and an
-    older article is a candidate of many groups."""
+    skeleton terms), each once while the common terms stay the same, however many link
+    groups and batches it is a candidate in: signing means reading an article's words
+    again (0.3 ms), and an older article is a candidate of many (with batches of 2, a
+    view per batch made an add of copies of a few stories 16% slower than before the
+    view). An article is known by its row id and its text's hash, so a row id reused
+    after a ``remove`` (by any writer) is signed again."""
 
     def __init__(self, common: np.ndarray, options: Options) -> None:
         self._common = common
         self._options = options
-        self._signed: dict[int, Signed] = {}
+        self._signed: dict[tuple[int, int], Signed] = {}
+
+    def holds(self, common: np.ndarray) -> bool:
+        """Whether this view signs without exactly the ``common`` terms."""
+        return np.array_equal(self._common, common)
 
     def candidates(self, pending: Sequence[Link], articles: Mapping[int, Article]) -> list[Link]:
         """The pairs of ``pending`` (in their order) that a scan would verify: the two
@@ -64,9 +75,10 @@ class ScanView:
         if not pending:
             return []
         rowids = sorted({r for pair in pending for r in pair})
-        self._sign([r for r in rowids if r not in self._signed], articles)
+        named = [(r, hash(articles[r].text)) for r in rowids]
+        self._sign([n for n in named if n not in self._signed], articles)
         row = {r: k for k, r in enumerate(rowids)}
-        fp, keys = self._matrices(rowids)
+        fp, keys = self._matrices(named)
         pairs = np.array([(row[c], row[r]) for c, r in pending], dtype=np.int64)
         older, newer = keys[pairs[:, 0]], keys[pairs[:, 1]]
         banded = ((older == newer) & (older != -1)).any(axis=1)
@@ -74,18 +86,20 @@ class ScanView:
         wanted = {(rowids[a], rowids[b]) for a, b in kept.tolist()}
         return [pair for pair in pending if pair in wanted]
 
-    def _sign(self, rowids: Sequence[int], articles: Mapping[int, Article]) -> None:
-        if not rowids:
+    def _sign(self, named: Sequence[tuple[int, int]], articles: Mapping[int, Article]) -> None:
+        if not named:
             return
-        bodies = clean_bodies([articles[r] for r in rowids], self._options)
+        if len(self._signed) + len(named) > _MAX_SIGNED:
+            self._signed.clear()
+        bodies = clean_bodies([articles[r] for r, _ in named], self._options)
         parts = body_parts(bodies, self._options, frequencies=False)
         fp = signed(parts, self._options, self._common)
         keys = band_keys_of(fp, self._options)
-        for k, r in enumerate(rowids):
-            self._signed[r] = (fp.shingles[k], fp.skeleton[k], fp.sizes[k], keys[k])
+        for k, name in enumerate(named):
+            self._signed[name] = (fp.shingles[k], fp.skeleton[k], fp.sizes[k], keys[k])
 
-    def _matrices(self, rowids: Sequence[int]) -> tuple[Fingerprints, np.ndarray]:
-        rows = [self._signed[r] for r in rowids]
+    def _matrices(self, named: Sequence[tuple[int, int]]) -> tuple[Fingerprints, np.ndarray]:
+        rows = [self._signed[n] for n in named]
         fp = Fingerprints(
             np.stack([x[0] for x in rows]),
             np.stack([x[1] for x in rows]),
