@@ -30,7 +30,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,9 +41,11 @@ import numpy as np
 
 from . import archive_store as store
 from .align import TermStats
+from .archive_link import ScanView, common_skeleton
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
     CorpusFingerprinter,
+    PreparedCache,
     Progress,
     article_parts,
     band_keys_of,
@@ -125,9 +127,12 @@ back once, and there are fewer fsyncs (commits themselves never fsync: synchrono
 _CHECKPOINT_WAIT_MS = 1000
 """How long a closing writer waits for readers to let it finish its checkpoint."""
 _LINK_GROUP = 64
-"""New articles whose candidates ``add`` verifies together: their prepared articles and
-those of their candidates are held at once (a few MB each group), and their term
-statistics read in one query."""
+"""New articles whose candidates ``add`` verifies together: their candidates' articles
+are read, and signed again (``archive_link.ScanView``), in one go."""
+_LINK_PREPARED_MEMORY = 128 * 2**20
+"""Memory the prepared articles held by one ``add`` batch's linker may take (about
+650 generated news articles): enough that an older article, a candidate of several link
+groups, is mostly prepared once per batch, small beside a scan's 512 MB."""
 _TREE_SECONDS = 1.0
 """How long one transaction of the end of an ``add`` gives families their copy trees
 before it commits: a kill loses at most this much work, and another writer waits for
@@ -177,6 +182,8 @@ class Archive:
         # 54 -> 86 MiB, check p50 12 -> 16 ms); a scan (also `scan --db`) finds a short
         # copy of a long source with them.
         self._index_options = options.with_(containment_bands=0)
+        self._view: ScanView | None = None
+        """Articles signed as a scan signs them, kept from one ``add`` batch to the next."""
         self.errors: list[InputError] = []
         """Inputs refused by ``add`` (id clashes), for the caller to report."""
         if (self.readonly or not create) and not self.path.exists():
@@ -485,41 +492,53 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
+            linker = _Linker(self, self._scan_view())
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
-                self._link(base, still, rows, flat, owner, group)
+                self._link(base, still, rows, (flat, owner), group, linker)
         report.added += len(still)
+
+    def _scan_view(self) -> ScanView:
+        """The view that signs articles without the skeleton terms common in the
+        archive now: the last batch's while those are the same (small batches rarely
+        change them), else a new one."""
+        common = common_skeleton(self._db, len(self), self.options)
+        if self._view is None or not self._view.holds(common):
+            self._view = ScanView(common, self.options)
+        return self._view
 
     def _link(
         self,
         base: int,
         fresh: Sequence[Article],
         rows: Sequence[Sequence[Any]],
-        flat: np.ndarray,
-        owner: np.ndarray,
+        keys: tuple[np.ndarray, np.ndarray],
         group: range,
+        linker: _Linker,
     ) -> None:
         """Verify the candidates of the new articles ``group`` (positions in ``fresh``,
         row ids from ``base``, already inserted) among the articles before each, as a
-        scan verifies them (band hits, the scan's screen and pre-verdict, the compare
+        scan verifies them (band hits, then, signed as a scan signs them, a shared band,
+        the scan's screen and pre-verdict: ``archive_link.ScanView``; the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
         regrouped families, inside the caller's transaction."""
-        pending = self._new_candidates(base, rows, flat, owner, group)
+        pending = self._new_candidates(base, rows, *keys, group)
         if not pending:
             return
         known = {base + j: fresh[j] for j in group}
         older = sorted({c for c, _ in pending} - known.keys())
         known.update(self._get_rowids(older) if older else {})
-        linker = _Linker(self, known)
+        pending = linker.view.candidates(pending, known)
         for r in sorted({r for _, r in pending}):
-            linker.link(r, [c for c, new in pending if new == r])
+            linker.link(r, [c for c, new in pending if new == r], known)
 
     def _finish_trees(self) -> None:
         """Give every family that has no copy tree yet its tree, once, at the end of an
         ``add``: a family that grows in every batch of a long add (a wire story's
         reprints arriving over the day) is ordered once, not once per batch. In
-        transactions of ``_TREE_GROUP`` families, so a killed add keeps the trees made;
-        what is left (a family without a tree) is made by the next write."""
+        transactions of about ``_TREE_SECONDS``, so a killed add keeps the trees made
+        and another writer is not locked out for long; what is left (a family without a
+        tree) is made by the next write."""
         if not self.options.tree_max_members:
             return
         pending = [f for (f,) in self._db.execute("SELECT family FROM families WHERE extra = '{}'")]
@@ -553,8 +572,10 @@ class Archive:
         owner: np.ndarray,
         group: range,
     ) -> list[tuple[int, int]]:
-        """(older row, new row) candidate pairs of the new articles ``group`` that the
-        scan's screen keeps; every pair is asked once, from its later article."""
+        """(older row, new row) candidate pairs of the new articles ``group`` whose
+        stored signatures pass the scan's screen (``Options.link_screen_share``, no
+        pre-verdict yet: a cheap first cut before the articles are signed again); every
+        pair is asked once, from its later article."""
         bucket = self.options.max_bucket
         out: list[tuple[int, int]] = []
         for j in group:
@@ -566,7 +587,9 @@ class Archive:
             before = [(c, n) for c, n in hits.fetchall() if c < r]
             if before:
                 mine = (rows[j][_SHINGLES], rows[j][_SKELETON])
-                kept = self._screen(before, mine, share=self.options.link_screen_share)
+                kept = self._screen(
+                    before, mine, share=self.options.link_screen_share, preverdict=False
+                )
                 out.extend((c, r) for c, _ in kept)
         return out
 
@@ -833,12 +856,17 @@ class Archive:
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _screen(
-        self, hits: list[tuple[int, int]], mine: tuple[bytes, bytes], *, share: float | None = None
+        self,
+        hits: list[tuple[int, int]],
+        mine: tuple[bytes, bytes],
+        *,
+        share: float | None = None,
+        preverdict: bool = True,
     ) -> list[tuple[int, int]]:
         """The candidates (rowid, hits), in order, that the scan's screen keeps at
         ``share`` (default ``Options.check_screen_share``), from their stored signatures
         (band keys hash signature slots, so this is the same evidence, counted slot by
-        slot)."""
+        slot), and the learned pre-verdict too unless ``preverdict`` is False."""
         marks = ",".join("?" * len(hits))
         sigs = {
             r: (sh, sk)
@@ -851,7 +879,7 @@ class Archive:
         kept = screen_stored(
             [mine] * len(known),
             [sigs[rowid] for rowid, _ in known],
-            self._index_options,
+            self._index_options.with_(preverdict=self.options.preverdict and preverdict),
             share=self.options.check_screen_share if share is None else share,
         )
         return [known[k] for k in kept]
@@ -928,16 +956,24 @@ class Archive:
 
 class _Linker:
     """Verifies new articles against their candidates and stores what it finds, one new
-    article at a time (its pairs stored and families regrouped before the next), with
-    the prepared articles and term statistics of one group of new articles held."""
+    article at a time (its pairs stored and families regrouped before the next), for
+    one ``add`` batch: the articles signed as a scan signs them (``view``), the
+    prepared articles (within ``_LINK_PREPARED_MEMORY``) and the term statistics are
+    kept from one link group to the next, since an older article is a candidate of
+    many groups (held per group, an add of 1,000 generated articles prepared 5.8 per
+    article)."""
 
-    def __init__(self, archive: Archive, known: dict[int, Article]) -> None:
+    def __init__(self, archive: Archive, view: ScanView) -> None:
         self._ar = archive
-        self._known = known
-        self._prepared: dict[int, Prepared] = {}
+        self.view = view
+        """The batch's articles and candidates signed as a scan signs them."""
+        self._prepared: PreparedCache[int] = PreparedCache(
+            None, archive.options, memory=_LINK_PREPARED_MEMORY
+        )
+        self._counted: set[int] = set()
         self._corpus = TermStats({}, len(archive))
 
-    def link(self, new: int, candidates: Sequence[int]) -> None:
+    def link(self, new: int, candidates: Sequence[int], known: Mapping[int, Article]) -> None:
         """Verify ``new`` against ``candidates`` (most band hits first). Of a family of
         at least ``Options.link_family_size`` articles only the first candidate member is
         verified: reuse of it joins the family, and when the best-hit member is no
@@ -957,19 +993,19 @@ class _Linker:
                 if family[0] in tried:
                     continue
                 tried.add(family[0])
-            result = verify_pair(self._get(c), self._get(new), options, self._corpus)
+            result = verify_pair(self._get(c, known), self._get(new, known), options, self._corpus)
             if result is not None:
                 found.append(result)
         if found:
-            rowid = {self._known[r].id: r for r in (new, *candidates)}
+            rowid = {known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)
             store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
-    def _get(self, rowid: int) -> Prepared:
+    def _get(self, rowid: int, known: Mapping[int, Article]) -> Prepared:
         """The prepared article, its terms' document frequencies fetched once."""
-        item = self._prepared.get(rowid)
-        if item is None:
-            item = self._prepared[rowid] = prepare(self._known[rowid], self._ar.options)
+        item = self._prepared.get(rowid, known[rowid])
+        if rowid not in self._counted:
+            self._counted.add(rowid)
             terms = set().union(*item.side.terms) - self._corpus.df.keys()
             self._corpus.df.update(self._ar.term_stats(terms).df)
         return item

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -47,6 +47,7 @@ __all__ = [
     "signatures",
     "skeleton_frequencies",
     "skeleton_signatures",
+    "skeleton_term_hashes",
     "word_features",
     "words_of",
 ]
@@ -483,6 +484,14 @@ def common_terms(
     stories of one beat look alike in the skeleton channel."""
     limit = max(floor, share * documents)
     return np.sort(hashes[counts > limit]).astype(np.uint64)
+
+
+def skeleton_term_hashes(terms: Iterable[str]) -> np.ndarray:
+    """The sorted skeleton term hashes of matching terms (``text.term``), as
+    ``fingerprint_parts`` hashes them: the archive, which counts the document frequency
+    of every matching term, names its common skeleton terms with it."""
+    hashes = {_stable_hash("\x00" + t) for t in terms}
+    return np.array(sorted(hashes), dtype=np.uint64)
 
 
 def skeleton_signatures(
