@@ -316,9 +316,8 @@ def _engine(fn: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Choice(["local", "spark"]),
         default="local",
         show_default=True,
-        help="Run on this machine, or on Spark (JSONL and Parquet "
-        "inputs, any Hadoop filesystem; pip install "
-        "'newstrace[spark]').",
+        help="Run on this machine, or on Spark (JSONL, Parquet, WARC and article "
+        "files, on any Hadoop filesystem; pip install 'newstrace[spark]').",
     )(fn)
 
 
@@ -348,6 +347,26 @@ _max_line_bytes = click.option(
 )
 
 
+def _corpus_inputs(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that reads a corpus (``scan``, ``dedup``): input
+    limits, folder walk, ids, web sources, workers and the engine."""
+    for option in reversed(
+        (
+            _max_chars_skip,
+            _max_line_bytes,
+            _follow_symlinks,
+            _id_prefix,
+            _feeds,
+            _sitemaps,
+            _host_delay,
+            _jobs,
+            _engine,
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, metavar="PATH...")
 @click.option(
@@ -372,7 +391,6 @@ _max_line_bytes = click.option(
     show_default=True,
     help="Summary tables, or the pairs as JSONL on stdout.",
 )
-@_max_chars_skip
 @click.option(
     "--html",
     "html_out",
@@ -380,14 +398,7 @@ _max_line_bytes = click.option(
     default=None,
     help="Also write an HTML overview (families, pairs side by side).",
 )
-@_max_line_bytes
-@_follow_symlinks
-@_id_prefix
-@_feeds
-@_sitemaps
-@_host_delay
-@_jobs
-@_engine
+@_corpus_inputs
 @click.option(
     "--trees/--no-trees",
     default=True,
@@ -569,15 +580,7 @@ def _write_dedup(
     help="What counts as a copy to remove: duplicate (reprints only), rewrite (also "
     "rewrites of one story), partial (any reuse, also articles that took a passage).",
 )
-@_max_chars_skip
-@_max_line_bytes
-@_follow_symlinks
-@_id_prefix
-@_feeds
-@_sitemaps
-@_host_delay
-@_jobs
-@_engine
+@_corpus_inputs
 @guarded
 def dedup(
     inputs: tuple[str, ...],
