@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .credit import find_credit
+from .credit import CreditReader
 from .model import (
     REUSE,
     Alignment,
@@ -202,15 +202,17 @@ def _metadata_vote(c: Comparison, credits: _Credits) -> int:
 @dataclass(slots=True)
 class _Credits:
     """``find_credit`` for the members, each question asked once (the root choice and
-    the edges ask the same pairs)."""
+    the edges ask the same pairs), and what each member names read once
+    (``credit.CreditReader``: the scan of a copy's text is most of a question's cost)."""
 
     articles: Mapping[str, Article]
     removed: Mapping[str, tuple[Boilerplate, ...]]
     found: dict[tuple[str, tuple[str, ...]], Credit] = field(default_factory=dict)
+    reader: CreditReader = field(default_factory=CreditReader)
 
     def find(self, y: str, sources: tuple[str, ...]) -> Credit:
         if (y, sources) not in self.found:
-            self.found[(y, sources)] = find_credit(
+            self.found[(y, sources)] = self.reader.credit(
                 self.articles[y],
                 [self.articles[s] for s in sources],
                 removed=self.removed.get(y, ()),
