@@ -323,9 +323,11 @@ class FamilyRow:
     pairs: list[PairResult]
     extra: str
 
-    def tree(self) -> CopyTree | None:
-        """The family's stored copy tree (None when trees were off)."""
-        return _tree_of(self.extra, self.original.id)
+    def as_family(self) -> Family:
+        """The family as a scan gives it: members, original and stored copy tree (None
+        when trees were off), for the views that draw it."""
+        members = tuple(m.id for m in self.members)
+        return Family(members, self.original.id, _tree_of(self.extra, self.original.id))
 
     def as_dict(self) -> dict[str, Any]:
         import json

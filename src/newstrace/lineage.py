@@ -23,7 +23,16 @@ from .boilerplate import find_boilerplate
 from .cluster import pick_original
 from .compare import compare_prepared, prepare, with_drifts
 from .credit import find_credit
-from .model import Article, Boilerplate, Comparison, CopyEdge, CopyTree, Family, PairResult
+from .model import (
+    Article,
+    Boilerplate,
+    Comparison,
+    CopyEdge,
+    CopyTree,
+    Family,
+    Match,
+    PairResult,
+)
 from .options import DEFAULT_OPTIONS, Options
 from .stemma import copy_tree
 
@@ -165,13 +174,16 @@ def pair_of(c: Comparison) -> PairResult:
 
 
 def check_tree(
-    article: Article, comparisons: Sequence[Comparison], options: Options = DEFAULT_OPTIONS
+    article: Article, matches: Sequence[Match], options: Options = DEFAULT_OPTIONS
 ) -> CopyTree | None:
     """Where a checked article would sit: the tree of the family it makes with the
-    archived articles it matched (``comparisons``: the checked article against each),
-    their comparisons reused, the matches compared among themselves as a scan's
-    family would be (``tree_pairs``). None without matches, or when an archived match
-    has the checked article's id (two articles, one id: no tree can tell them apart)."""
+    archived articles it matched (``matches``: ``Archive.check``'s, their comparisons of
+    the checked article against each reused), the matches compared among themselves as
+    a scan's family would be (``tree_pairs``). ``check --format json``, ``POST
+    /api/check`` and ``watch`` alerts all place an article by this. None without
+    matches, or when an archived match has the checked article's id (two articles, one
+    id: no tree can tell them apart)."""
+    comparisons = [m.comparison for m in matches]
     others = [c.b if c.a.id == article.id else c.a for c in comparisons]
     ids = {article.id, *(o.id for o in others)}
     if not others or len(ids) != len(others) + 1:

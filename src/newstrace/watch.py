@@ -76,14 +76,6 @@ of a few polls is outlived, a page that is gone costs only a few requests."""
 OnError = Callable[[InputError], None]
 
 
-def family_place(
-    article: Article, matches: Sequence[Match], options: Options = DEFAULT_OPTIONS
-) -> CopyTree | None:
-    """The copy tree of the family a new article makes with the archived articles it
-    matched (``lineage.check_tree``: the same tree ``check --format json`` shows)."""
-    return check_tree(article, [m.comparison for m in matches], options)
-
-
 def is_temporary(path: Path) -> bool:
     """Whether a file name says the file is still being written (or is hidden)."""
     name = path.name.lower()
@@ -317,7 +309,8 @@ class Watcher:
     fetcher: Fetcher | None = None
     id_prefix: str = ""
     clock: Callable[[], float] = time.monotonic
-    tree_of: Callable[[Article, Sequence[Match], Options], CopyTree | None] = family_place
+    tree_of: Callable[[Article, Sequence[Match], Options], CopyTree | None] = check_tree
+    """Places a new article in its family's copy tree (the tree ``check`` shows)."""
     log: Callable[[str], None] = lambda line: None
     stop: threading.Event = field(default_factory=threading.Event)
     added: int = 0

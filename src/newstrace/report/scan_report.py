@@ -173,7 +173,7 @@ def check_dict(
     ``lineage.check_tree``), with its URL when it has one."""
     from ..lineage import check_tree
 
-    tree = check_tree(article, [m.comparison for m in matches], options)
+    tree = check_tree(article, matches, options)
     found: dict[str, Any] = {
         "article": article.origin or article.id,
         "archived": archived,

@@ -30,7 +30,7 @@ from ..archive_store import MAX_PAGE, ArticleQuery, FamilyQuery
 from ..compare import compare
 from ..errors import ArchiveError, InputError, MissingExtraError, NewstraceError
 from ..ingest import MAX_ID_CHARS, article_from_html, article_from_text, decode
-from ..model import Article, Family
+from ..model import Article
 from ..options import DEFAULT_OPTIONS, Options
 from ..report import html as pages
 from ..report.json_report import comparison_dict
@@ -716,8 +716,7 @@ def create_app(
             return html(f"newstrace: {label(art)}", pages.article_body(art))
         related = [p for p in family.pairs if art.id in (p.a, p.b)]
         known = {m.id: m for m in family.members}
-        fam = Family(tuple(known), family.original.id, family.tree())
-        drawn = tree_drawing(fam, known, pages.compare_href) or ""
+        drawn = tree_drawing(family.as_family(), known, pages.compare_href) or ""
         body = pages.article_body(art, related=related, known=known, family=drawn)
         return html(f"newstrace: {label(art)}", body)
 

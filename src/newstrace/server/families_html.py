@@ -9,7 +9,6 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..archive_store import ArticleRow, FamilyQuery, FamilyRow
-from ..model import Family
 from ..report.html import (
     article_href,
     compare_href,
@@ -57,7 +56,7 @@ def _family(row: FamilyRow) -> str:
         for m in row.members
     )
     newest = f", newest {escape(short_time(row.newest))}" if row.newest else ""
-    fam = Family(tuple(m.id for m in row.members), row.original.id, row.tree())
+    fam = row.as_family()
     uncredited = f", {row.uncredited} uncredited" if row.uncredited is not None else ""
     drawn = tree_drawing(fam, by_id, compare_href) if fam.tree is not None else None
     shape = drawn or (
