@@ -134,15 +134,6 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     ]
 
 
-def token_forms(text: str, start: int = 0, end: int | None = None) -> set[str]:
-    """The forms of ``tokens(text, start, end)``, without their offsets (a copy tree
-    compares the words of passages as sets: no token tuple needs to be made)."""
-    stop = len(text) if end is None else end
-    pattern = _ASCII_TOKEN_SPLIT if _ascii_tokens_only(text, start, stop) else _TOKEN_SPLIT
-    get = _FOLDED.get
-    return {get(f) or _fold(f) for f in pattern.split(text[start:stop])[1::2]}
-
-
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
     """Whether every character of ``text[start:stop]`` that a token may hold is ASCII
     (dashes, currency and other symbols outside ASCII are fine): then ``_ASCII_TOKEN_RE``
