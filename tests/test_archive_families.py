@@ -74,6 +74,21 @@ def test_stored_families_carry_the_scans_copy_trees(tmp_path: Path) -> None:
         assert ar.doctor() == []
 
 
+def test_families_left_without_trees_get_them_at_the_next_add(tmp_path: Path) -> None:
+    """A family an add left without a tree (trees off here; a kill does the same) gets
+    it at the next add, even one that brings nothing new."""
+    arts = list(iter_articles([CORPUS]))
+    db = tmp_path / "a.db"
+    with Archive(db, options=Options(tree_max_members=0)) as ar:
+        ar.add(arts)
+        assert ar.families() and all(f.tree is None for f in ar.families())
+    with Archive(db) as ar:
+        report = ar.add(arts[:1])
+        assert report.added == 0
+        assert all(f.tree is not None for f in ar.families())
+        assert ar.families() == ar.scan().families and ar.doctor() == []
+
+
 def test_families_merge_across_adds(tmp_path: Path) -> None:
     arts = list(iter_articles([CORPUS]))
     with Archive(tmp_path / "a.db") as whole:

@@ -93,7 +93,10 @@ def test_spark_finds_the_same_pairs_and_families(
 def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     local_out, spark_out = tmp_path / "local", tmp_path / "spark"
-    res = runner.invoke(main, ["scan", str(corpus), "--out", str(local_out), "--keep-one=partial"])
+    prefix = ["--id-prefix", "run1/"]  # reaches both engines alike
+    res = runner.invoke(
+        main, ["scan", str(corpus), "--out", str(local_out), "--keep-one=partial", *prefix]
+    )
     assert res.exit_code == 1, res.output  # 1: some inputs failed
     res = runner.invoke(
         main,
@@ -109,9 +112,12 @@ def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_p
             "--out",
             str(spark_out),
             "--keep-one=partial",
+            *prefix,
         ],
     )
     assert res.exit_code == 1, res.output
+    pairs = [json.loads(x) for x in (spark_out / "pairs.jsonl").read_text().splitlines()]
+    assert pairs and all(p["a"].startswith("run1/") and p["b"].startswith("run1/") for p in pairs)
     for name in ("pairs.jsonl", "families.jsonl", "errors.txt", "removed.jsonl"):
         assert (spark_out / name).read_text() == (local_out / name).read_text(), name
     # dedup: the same kept articles (local: input order, Spark: by id), one per family
