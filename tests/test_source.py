@@ -82,6 +82,15 @@ def test_bare_date_never_ranks_before_a_timestamp_of_the_same_day() -> None:
     assert vote is not None and vote[0] == 1
 
 
+def test_bare_date_is_read_against_a_zoned_timestamp_in_its_zone_and_in_utc() -> None:
+    # 01:13 at +08:00 on 1 March is 17:13 UTC on 29 February: a page dated 29 February
+    # (zone unknown) may be from after it, so the dates tell no order.
+    assert _time_vote("2024-02-29", "2024-03-01T01:13:00+08:00") is None
+    assert _time_vote("2024-03-01T20:00:00-05:00", "2024-03-01") is None
+    vote = _time_vote("2024-02-28", "2024-03-01T01:13:00+08:00")
+    assert vote is not None and vote[0] == 1
+
+
 def test_naive_timestamps_need_more_than_a_zone_apart() -> None:
     assert _time_vote("2024-03-01T10:00:00", "2024-03-01T09:00:00+00:00") is None
     vote = _time_vote("2024-03-01T10:00:00", "2024-03-03T09:00:00+00:00")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -182,6 +182,24 @@ def parse_timestamp(s: str) -> datetime | None:
 _NAIVE_SLACK = timedelta(hours=14)  # a timestamp without a zone may be in any zone
 
 
+def _days(ta: date | datetime, tb: date | datetime) -> list[tuple[date, date]]:
+    """The calendar days to compare when one side is a bare date: a bare date's zone is
+    unknown, so a zoned timestamp is read both on its own day and on its UTC day."""
+
+    def readings(t: date | datetime) -> list[date]:
+        if not isinstance(t, datetime):
+            return [t]
+        if t.tzinfo is None:
+            return [t.date()]
+        return [t.date(), t.astimezone(timezone.utc).date()]
+
+    return [(x, y) for x in readings(ta) for y in readings(tb)]
+
+
+def _day_order(x: date, y: date) -> int:
+    return (x > y) - (x < y)
+
+
 def _time_vote(pa: str | None, pb: str | None) -> tuple[int, str] | None:
     """+1 when a was published earlier, -1 when b was, with the reason; None when the
     times say nothing. A bare date is never ranked against a timestamp of the same
@@ -205,11 +223,10 @@ def _time_vote(pa: str | None, pb: str | None) -> tuple[int, str] | None:
         earlier = diff < timedelta(0)
         what = "published earlier"
     else:
-        da = ta.date() if isinstance(ta, datetime) else ta
-        db = tb.date() if isinstance(tb, datetime) else tb
-        if da == db:
-            return None  # a bare date against the same day: no order
-        earlier = da < db
+        order = {_day_order(x, y) for x, y in _days(ta, tb)}
+        if len(order) != 1 or 0 in order:
+            return None  # a bare date against the same day (in some zone): no order
+        earlier = order == {-1}
         what = "published on an earlier day"
     side, first, then = ("a", pa, pb) if earlier else ("b", pb, pa)
     return (1 if earlier else -1), f"{side} was {what} ({first} vs {then})"

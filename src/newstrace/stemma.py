@@ -38,6 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from .credit import CreditReader
 from .model import (
@@ -91,6 +92,13 @@ _TIME_VOTES = 3
 # outlet, site or URL) as many: a copy names its source, never its copies, and a
 # verbatim reprint that credits the original is otherwise told from it by times alone.
 _NAMED_SOURCE_VOTES = 3
+# Variant readings (where two candidates for the original word a passage differently)
+# are differing stretches of at most this many words; longer ones are material one has
+# and the other lacks, which ``_lacks`` weighs.
+_READING_WORDS = 4
+# The majority is read among at most this many distinct candidate texts (pairs grow as
+# its square; real families rarely tie more than two or three on all else).
+_MAJORITY_TEXTS = 12
 # Scores closer than this are a tie: the evidence cannot tell the candidates apart.
 _TIE = 0.5
 # Confidence is margin / (margin + _CONFIDENCE_SCALE): a margin of one shared change
@@ -243,24 +251,49 @@ def _standings(
 
 
 def _majority(
-    st: dict[str, _Standing], links: Mapping[tuple[str, str], _Link], words: _Words
+    st: dict[str, _Standing],
+    members: Sequence[Article],
+    links: Mapping[tuple[str, str], _Link],
+    words: _Words,
 ) -> None:
     """Among the members that nothing else tells apart as the original (the fewest
     losses, lacks and insides), the majority reading: each copy rewrites the original
-    its own way, so where two candidates differ, the other members side with the
-    original's words. ``minority`` counts the members that side with another candidate
-    against it."""
+    its own way, so where two candidates word a passage differently, the other members
+    side with the original's reading (``_reading_agreement``). ``minority`` counts the
+    members that side with another candidate against it. Candidates with the same words
+    have the same readings: one of each text is read, and speaks for the others."""
     best = min((s.losses, s.lacks, s.inside) for s in st.values())
-    group = sorted(m for m, s in st.items() if (s.losses, s.lacks, s.inside) == best)
-    for r, o in ((r, o) for r in group for o in group if r < o):
+    texts: dict[tuple[str, ...], list[Article]] = defaultdict(list)
+    for m in sorted(members, key=lambda m: m.id):
+        if (st[m.id].losses, st[m.id].lacks, st[m.id].inside) == best:
+            texts[tuple(words.forms(m))].append(m)
+    heads = [same[0] for same in texts.values()][:_MAJORITY_TEXTS]
+    for r, o in ((r, o) for i, r in enumerate(heads) for o in heads[i + 1 :]):
         for z in st:
-            if z in (r, o) or (z, r) not in links or (z, o) not in links:
+            if z in (r.id, o.id) or (z, r.id) not in links or (z, o.id) not in links:
                 continue
-            with_r, with_o = _word_agreement(words, links[(z, r)], links[(z, o)])
+            with_r, with_o = _reading_agreement(words, links[(z, r.id)].me, r, o)
             if with_r > with_o:
-                st[o].minority += 1
+                st[o.id].minority += 1
             elif with_o > with_r:
-                st[r].minority += 1
+                st[r.id].minority += 1
+    for head, *same in texts.values():
+        for m in same:
+            st[m.id].minority = st[head.id].minority
+
+
+def _reading_agreement(words: _Words, z: Article, r: Article, o: Article) -> tuple[int, int]:
+    """Where r and o word a passage differently, whose reading has z? Each variant
+    reading is the differing words with one word of context each side (``_variants``),
+    looked for word for word in z: (readings of r that z has and o's not, the reverse).
+    Read in place, not as bags of words: a word that occurs elsewhere in z says nothing
+    about this passage."""
+    with_r = with_o = 0
+    for reading_r, reading_o in words.variants(r, o):
+        has_r, has_o = words.has(z, reading_r), words.has(z, reading_o)
+        with_r += has_r and not has_o
+        with_o += has_o and not has_r
+    return with_r, with_o
 
 
 def _choose_root(
@@ -280,7 +313,7 @@ def _choose_root(
     that decide pairs without metadata are a coin toss between an original and its
     light edit; here text weighs only through the material each side holds."""
     st = _standings(members, links, credits)
-    _majority(st, links, words)
+    _majority(st, members, links, words)
     published = {m.id: m.published or "\uffff" for m in members}
     size = {m.id: len(m.text) for m in members}
     root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
@@ -396,6 +429,8 @@ class _Words:
         self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
         self._passages: dict[tuple[str, str], list[tuple[Span, range, frozenset[str]]]] = {}
         self._positions: dict[tuple[str, str], frozenset[int]] = {}
+        self._variants: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self._runs: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
 
     def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
         if a.id not in self._tokens:
@@ -413,6 +448,32 @@ class _Words:
 
     def forms(self, a: Article) -> list[str]:
         return self._read(a)[2]
+
+    def variants(self, r: Article, o: Article) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Where r and o differ by at most ``_READING_WORDS`` words on each side: (r's
+        reading, o's reading), each with one word of the context they share either side."""
+        key = (r.id, o.id)
+        if key not in self._variants:
+            fr, fo = self.forms(r), self.forms(o)
+            out = []
+            opcodes = SequenceMatcher(None, fr, fo, autojunk=False).get_opcodes()
+            for tag, i1, i2, j1, j2 in opcodes:
+                if tag == "equal" or max(i2 - i1, j2 - j1) > _READING_WORDS:
+                    continue
+                if min(i1, j1) < 1 or i2 >= len(fr) or j2 >= len(fo):
+                    continue  # at an edge: no shared context on that side
+                out.append((tuple(fr[i1 - 1 : i2 + 1]), tuple(fo[j1 - 1 : j2 + 1])))
+            self._variants[key] = out
+        return self._variants[key]
+
+    def has(self, z: Article, reading: tuple[str, ...]) -> bool:
+        """Whether z has the words of ``reading`` in a row."""
+        key = (z.id, len(reading))
+        if key not in self._runs:
+            fz = self.forms(z)
+            n = len(reading)
+            self._runs[key] = frozenset(tuple(fz[i : i + n]) for i in range(len(fz) - n + 1))
+        return reading in self._runs[key]
 
     def positions(self, link: _Link) -> frozenset[int]:
         """My token positions inside the reused passages."""
