@@ -153,3 +153,48 @@ def test_a_member_no_comparison_links_hangs_from_the_root_without_confidence() -
     assert tree.edge("u").parent == "a"
     assert tree.edge("u").confidence == 0.0
     assert any("no reuse comparison" in r for r in tree.edge("u").reasons)
+
+
+_LINES = (
+    "The harbour board approved a new ferry timetable on Tuesday after a long meeting.",
+    "A report from the council found that 412 passengers missed connections last winter.",
+    "Union leaders said the talks with the operator had been difficult but useful.",
+    "The operator will add two early sailings from the north pier in March.",
+    "Residents of the island had asked for the change for more than three years.",
+    "The plan also moves the last evening sailing forward by twenty minutes.",
+    "Councillor Mara Tellis said the board had listened to families and workers.",
+    "The new timetable is due to start on the first Monday of April.",
+)
+_EDITS = (("report", "study"), ("talks", "negotiations"), ("plan", "proposal"))
+
+
+def _text(lines: Sequence[str]) -> str:
+    return "Ferry timetable changed\n\n" + "\n\n".join(lines)
+
+
+def test_the_original_is_the_member_whose_readings_the_other_copies_keep() -> None:
+    """A light edit replaced three words of the original; two other copies keep the
+    original's words in those places (and reword elsewhere). Nothing else tells the
+    original from the edit (no times, no credit, nothing dropped), and the edit is the
+    longer text, which the last tie-break would prefer: the readings decide, each read in
+    its place (the copies use the edit's new words elsewhere too)."""
+    edited = list(_LINES)
+    for k, (old, new) in zip((1, 2, 5), _EDITS, strict=True):
+        edited[k] = edited[k].replace(old, new)
+    sibling_1 = list(_LINES)
+    sibling_1[0] = sibling_1[0].replace("long meeting", "lengthy session")
+    sibling_1[6] = sibling_1[6].replace("listened to", "heard")
+    # The copies use the edit's new words elsewhere: a word counts only in its place.
+    sibling_1[4] = sibling_1[4].replace("the change", "a study and negotiations on the change")
+    sibling_2 = list(_LINES)
+    sibling_2[4] = sibling_2[4].replace("the change", "a proposal and a study of the change")
+    sibling_2[3] = sibling_2[3].replace("early sailings", "morning crossings")
+    sibling_2[7] = sibling_2[7].replace("is due to start", "begins")
+    members = [
+        Article(id="a-edit", text=_text(edited)),
+        Article(id="b-copy", text=_text(sibling_1)),
+        Article(id="c-copy", text=_text(sibling_2)),
+        Article(id="z-original", text=_text(_LINES)),
+    ]
+    tree = copy_tree(members, compare_all(members))
+    assert tree.root == "z-original"
