@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -191,7 +191,7 @@ def _days(ta: date | datetime, tb: date | datetime) -> list[tuple[date, date]]:
             return [t]
         if t.tzinfo is None:
             return [t.date()]
-        return [t.date(), t.astimezone(timezone.utc).date()]
+        return [t.date(), t.astimezone(UTC).date()]
 
     return [(x, y) for x in readings(ta) for y in readings(tb)]
 
