@@ -83,6 +83,42 @@ def test_candidate_buckets_over_the_limit_are_skipped() -> None:
     assert len(candidate_pairs(keys, max_bucket=5)) == 0
 
 
+def test_candidates_made_in_chunks_equal_all_pairs_of_every_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Key columns sorted in blocks and bucket pairs deduplicated in chunks (tiny ones
+    here, so that every merge path runs) give the distinct pairs of every bucket."""
+    import newstrace.lsh as lsh
+
+    rng = np.random.default_rng(7)
+    keys = np.stack([rng.integers(0, 40, 300) + 1_000 * c for c in range(9)], axis=1).astype(
+        np.int64
+    )  # each column its own keys, as band_keys makes them
+    keys[rng.random(keys.shape) < 0.1] = -1
+    expected = set()
+    for c in range(keys.shape[1]):
+        for key in set(keys[:, c].tolist()) - {-1}:
+            rows = np.flatnonzero(keys[:, c] == key).tolist()
+            if len(rows) <= 12:
+                expected |= {(i, j) for i in rows for j in rows if i < j}
+    monkeypatch.setattr(lsh, "_PAIR_CHUNK", 50)
+    monkeypatch.setattr(lsh, "_KEY_COLUMNS", 2)
+    got = candidate_pairs(keys, max_bucket=12)
+    assert [tuple(p) for p in got.tolist()] == sorted(expected)
+
+
+def test_band_keys_made_in_row_blocks_equal_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newstrace.lsh as lsh
+
+    rng = np.random.default_rng(5)
+    sig = signatures([_random_sets(rng, 200, 0.5)[0] for _ in range(50)], 128)
+    whole = band_keys(sig, Banding(32, 4))
+    pairs_whole = lsh.pair_band_keys(sig, 64, 2)
+    monkeypatch.setattr(lsh, "_BAND_ROWS", 7)
+    assert np.array_equal(band_keys(sig, Banding(32, 4)), whole)
+    assert np.array_equal(lsh.pair_band_keys(sig, 64, 2), pairs_whole)
+
+
 def test_components_and_original() -> None:
     assert components([("b", "c"), ("a", "b"), ("x", "y")]) == [["a", "b", "c"], ["x", "y"]]
     pairs = [

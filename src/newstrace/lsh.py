@@ -82,8 +82,20 @@ def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     """(n, bands) int64 keys: each band's slots hashed together with channel and band.
 
     Rows that are all-empty (an article without features) get key -1 in every band:
-    they must never become candidates of each other.
+    they must never become candidates of each other. Made ``_BAND_ROWS`` rows at a
+    time: the hashing's (rows, bands, slots) tables stay small whatever the corpus.
     """
+    out = np.empty((sig.shape[0], banding.bands), dtype=np.int64)
+    for start in range(0, sig.shape[0], _BAND_ROWS):
+        out[start : start + _BAND_ROWS] = _band_keys(sig[start : start + _BAND_ROWS], banding)
+    return out
+
+
+_BAND_ROWS = 4096
+"""Signatures hashed into band keys at once (``band_keys``)."""
+
+
+def _band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     n = sig.shape[0]
     b, r = banding.bands, banding.rows
     # Band i takes slots i, i + b, i + 2b, ...: far-apart bins, independent estimates.
@@ -120,8 +132,13 @@ def pair_band_keys(sig: np.ndarray, bands: int, channel: int) -> np.ndarray:
     alone propose must pass the containment screen (``screen_pairs``).
     """
     first, second = pair_slots(bands, sig.shape[1])
-    both = np.concatenate([sig[:, first], sig[:, second]], axis=1)
-    return band_keys(both, Banding(bands, 2, channel))
+    banding = Banding(bands, 2, channel)
+    out = np.empty((sig.shape[0], bands), dtype=np.int64)
+    for start in range(0, sig.shape[0], _BAND_ROWS):
+        part = sig[start : start + _BAND_ROWS]
+        both = np.concatenate([part[:, first], part[:, second]], axis=1)
+        out[start : start + _BAND_ROWS] = _band_keys(both, banding)
+    return out
 
 
 def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,30 +162,75 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
 
     ``keys`` is (n, k) over any number of channels and bands. Buckets larger than
     ``max_bucket`` (a template sentence shared by thousands of pages) are skipped: they
-    carry no evidence about any one pair.
+    carry no evidence about any one pair. A key hashes its channel and band in
+    (``band_keys``), so buckets never span two columns: the columns are read a block at
+    a time (``_KEY_COLUMNS``), which bounds the memory of the sort.
     """
-    flat, rows = sorted_keys(keys)
-    if len(flat) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
-    sizes = np.diff(np.concatenate([starts, [len(flat)]]))
-    pairs: list[np.ndarray] = []
-    for size in np.unique(sizes):
-        if size < 2 or size > max_bucket:
-            continue
-        group_starts = starts[sizes == size]
-        members = rows[group_starts[:, None] + np.arange(size)[None, :]]  # (g, size)
-        ii, jj = np.triu_indices(size, 1)
-        pairs.append(np.stack([members[:, ii].reshape(-1), members[:, jj].reshape(-1)], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    allp = np.concatenate(pairs)
-    lo, hi = allp.min(axis=1), allp.max(axis=1)
     n = np.int64(keys.shape[0])
-    code = lo[lo != hi] * n + hi[lo != hi]  # one sortable int per pair
-    code.sort()  # sort + neighbour test: several times faster than np.unique here
-    code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+    found = _DistinctCodes()
+    for c in range(0, keys.shape[1], _KEY_COLUMNS):
+        flat, rows = sorted_keys(keys[:, c : c + _KEY_COLUMNS])
+        if len(flat) == 0:
+            continue
+        starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [len(flat)]]))
+        for size in np.unique(sizes):
+            if size < 2 or size > max_bucket:
+                continue
+            group_starts = starts[sizes == size]
+            ii, jj = np.triu_indices(size, 1)
+            step = max(1, _PAIR_CHUNK // len(ii))  # buckets whose pairs make one chunk
+            for k in range(0, len(group_starts), step):
+                members = rows[group_starts[k : k + step, None] + np.arange(size)[None, :]]
+                a, b = members[:, ii].reshape(-1), members[:, jj].reshape(-1)
+                lo, hi = np.minimum(a, b), np.maximum(a, b)
+                found.add(lo[lo != hi] * n + hi[lo != hi])  # one sortable int per pair
+    code = found.result()
     return np.stack([code // n, code % n], axis=1)
+
+
+_KEY_COLUMNS = 32
+"""Key columns (bands) sorted together by ``candidate_pairs``."""
+_PAIR_CHUNK = 1 << 20
+"""Bucket pairs made at once by ``candidate_pairs``: a pair that shares many bands is
+made once per band, so the pairs of all buckets together can outnumber the distinct ones
+many times over (about 14 million at 30,000 generated articles); chunks keep only the
+distinct pairs and one chunk in memory."""
+
+
+class _DistinctCodes:
+    """Sorted distinct int64 codes gathered chunk by chunk: each chunk is reduced to its
+    distinct codes, and the chunks are merged whenever the pending ones outgrow the
+    merged result, so memory stays near the distinct codes, not all codes made."""
+
+    def __init__(self) -> None:
+        self._merged = np.empty(0, dtype=np.int64)
+        self._pending: list[np.ndarray] = []
+        self._pending_size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        codes = _distinct(codes)
+        self._pending.append(codes)
+        self._pending_size += len(codes)
+        if self._pending_size > max(len(self._merged), _PAIR_CHUNK):
+            self._merge()
+
+    def result(self) -> np.ndarray:
+        self._merge()
+        return self._merged
+
+    def _merge(self) -> None:
+        if self._pending:
+            self._merged = _distinct(np.concatenate([self._merged, *self._pending]))
+            self._pending, self._pending_size = [], 0
+
+
+def _distinct(code: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (sort + neighbour test: several times faster than
+    ``np.unique`` here)."""
+    code = np.sort(code)
+    out: np.ndarray = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+    return out
 
 
 _SCREEN_CHUNK = 1 << 15

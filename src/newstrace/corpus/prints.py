@@ -5,6 +5,7 @@ job), so that they compute the same keys for the same article."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -152,8 +153,10 @@ class CorpusFingerprinter:
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
         parts = body_parts(bodies, self.options)
-        self._parts.append(parts)
         self.terms.add(parts)
+        # The batch's term frequencies are counted now; the parts wait for ``finish``
+        # without them (a dict of every word of the batch, most of a part's memory).
+        self._parts.append(replace(parts, frequencies={}))
 
     def corpus(self) -> TermStats:
         """Document frequencies of matching terms (for the verifier's term weights)."""
