@@ -779,22 +779,23 @@ class Archive:
         articles as files gives the same answer (fingerprints are recomputed from the
         stored texts, since a scan leaves out skeleton terms common in the whole corpus;
         the articles themselves are read back one at a time for verification)."""
+        t0 = time.perf_counter()
         printer = CorpusFingerprinter(self.options)
         printer.add_all(self.articles(), progress)
-        fp, keys = printer.finish()
+        reading = time.perf_counter() - t0
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(
             self._db.execute("SELECT id, published FROM articles ORDER BY rowid").fetchall()
         )
-        return find_reuse(
-            keys,
+        result = find_reuse(
+            printer,
             _RowLoader(self.path, self._reader_uri, rowids, self._columns),
             published,
             options=self.options,
-            corpus=printer.corpus(),
-            fingerprints=fp,
             progress=progress,
         )
+        result.seconds["fingerprint"] += reading
+        return result
 
     def check(
         self, article: Article, *, limit: int | None = None, screen: bool = True

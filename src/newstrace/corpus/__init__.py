@@ -7,7 +7,8 @@ the Spark job), so that they cannot drift apart:
   corpus fingerprinter of a whole scan;
 * ``terms``: term statistics (document frequencies, corpus-common skeleton terms);
 * ``screen``: the candidate screen, on a signature matrix or on stored signatures;
-* ``prepared``: the prepared-article store and the verification of one pair.
+* ``prepared``: the prepared-article store and the verification of one pair;
+* ``spool``: a local scan's articles on disk, read back by row.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from .prints import (
     signed,
 )
 from .screen import StoredSignatures, screen_candidates, screen_stored
+from .spool import ArticleSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
 __all__ = [
+    "ArticleSpool",
     "CorpusFingerprinter",
     "PreparedCache",
     "Progress",

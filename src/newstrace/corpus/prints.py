@@ -167,8 +167,12 @@ class CorpusFingerprinter:
         return self.terms.common(self.options)
 
     def finish(self) -> tuple[Fingerprints, np.ndarray]:
-        """Signatures of every article added, and their band keys (row k: k-th article)."""
+        """Signatures of every article added, and their band keys (row k: k-th article).
+        Called once: each batch's parts are let go as it is signed (``corpus()`` and
+        ``common()`` still answer)."""
         common = self.common()
-        prints = [signed(p, self.options, common) for p in self._parts]
+        prints = []
+        while self._parts:
+            prints.append(signed(self._parts.pop(0), self.options, common))
         fp = _concatenated(prints, self.options.num_perm)
         return fp, band_keys_of(fp, self.options)
