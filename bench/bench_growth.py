@@ -77,6 +77,32 @@ within 2-7% while wall time grew by half, which is why CPU is the figure. 30k an
 were not run on that day (at that load a 100k scan would have taken about an hour), so
 the 10k -> 100k exponent and the 100k peak RSS are still open.
 
+Figures, 2026-12-05 (later, commit cdd6a0d: articles spooled to disk, candidates
+screened chunk by chunk, a 256 MB verification cache), machine quiet (load 1.0), one
+cold run each, ``PYTHONPATH=/tmp/nt-head/src python bench/bench_growth.py --sizes 10000
+30000 100000 --peers datasketch``:
+
+    corpus        tool               cand  verified acc%   CPU s  wall s  RSS MiB  ns/peer  score
+    gen 10,000    newstrace scan    10,809   5,582  51.6    50.5    50.6    241            F1 0.966
+                  datasketch       176,395                  10.5    10.6    241      4.8
+    gen 30,000    newstrace scan    49,110  16,698  34.0   192.7   192.9    578            F1 0.965
+                  datasketch     1,627,316                  32.2    32.2    849      6.0
+    gen 100,000   newstrace scan   315,177  56,015  17.8  1236.0  1237.8  1,173            F1 0.965
+                  datasketch    17,637,756                 174.5   175.4  5,821      7.1
+
+    newstrace CPU by stage (s)  fingerprint  candidates  verify  trees  outside
+    gen 10,000                         4.4         1.4     22.3   20.9     1.5
+    gen 30,000                        15.5         7.0    101.5   65.1     3.5
+    gen 100,000                       49.9        42.7    858.0  273.5    11.2
+
+    growth of newstrace CPU: 10k -> 30k exponent 1.22, 30k -> 100k 1.54, 10k -> 100k 1.39
+
+The same commit's predecessor (51e5e62) at 10k and 30k: 56.9 s / 419 MiB and 217.6 s /
+1,266 MiB. What grows faster than the corpus is the candidates that verification
+rejects: 5,227 at 10k, 32,412 at 30k, 259,162 at 100k (their pre-verdict probability
+sits just above its cut-off: at 30k, 20,701 candidates lie between the cut-off 0.023
+and 0.05, of which 55 are reuse).
+
 Verification is 84-96% of newstrace's CPU. Its candidate pass alone (fingerprint +
 candidates, JSONL reading included: 7.6 s at 10k, 8.0 s on the web corpus) costs less
 than datasketch's whole run (10.3 s, 14.3 s) and 2-2.5x rensa's; at 10k it proposes 6x
