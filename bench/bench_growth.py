@@ -97,6 +97,10 @@ cold run each, ``PYTHONPATH=/tmp/nt-head/src python bench/bench_growth.py --size
 
     growth of newstrace CPU: 10k -> 30k exponent 1.22, 30k -> 100k 1.54, 10k -> 100k 1.39
 
+Web corpus, same commit, ``--sizes --web --peers datasketch``: newstrace 365.7 s CPU
+(fingerprint 7.4, candidates 2.1, verify 133.8, trees 220.3), 386 MiB, copy R 1.000;
+datasketch 12.2 s, 165 MiB (30x). Trees are most of it: long documents, compared again.
+
 The same commit's predecessor (51e5e62) at 10k and 30k: 56.9 s / 419 MiB and 217.6 s /
 1,266 MiB. What grows faster than the corpus is the candidates that verification
 rejects: 5,227 at 10k, 32,412 at 30k, 259,162 at 100k (their pre-verdict probability
