@@ -100,6 +100,8 @@ cold run each, ``PYTHONPATH=/tmp/nt-head/src python bench/bench_growth.py --size
 Web corpus, same commit, ``--sizes --web --peers datasketch``: newstrace 365.7 s CPU
 (fingerprint 7.4, candidates 2.1, verify 133.8, trees 220.3), 386 MiB, copy R 1.000;
 datasketch 12.2 s, 165 MiB (30x). Trees are most of it: long documents, compared again.
+At defa88b (variant readings from rapidfuzz instead of difflib): 333.3 s (verify 125.4,
+trees 197.3), 381 MiB; datasketch 12.6 s (26x).
 
 The same commit's predecessor (51e5e62) at 10k and 30k: 56.9 s / 419 MiB and 217.6 s /
 1,266 MiB. What grows faster than the corpus is the candidates that verification
