@@ -282,3 +282,29 @@ def test_visit_order_is_a_permutation() -> None:
     order = visit_order(pairs)
     assert sorted(order.tolist()) == list(range(len(pairs)))
     assert len(visit_order(np.empty((0, 2), dtype=np.int64))) == 0
+
+
+def test_a_full_temporary_folder_is_a_scratch_error_that_says_where(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scan's articles wait in a temporary file: no room there is an error naming
+    the folder and the way out (TMPDIR), in one line from the CLI, never a crash."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from newstrace import ScratchError
+    from newstrace.cli import main
+    from newstrace.corpus import spool
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.os, "pwrite", full)
+    articles = [Article(id="a", text="One sentence here. And another one.")]
+    with pytest.raises(ScratchError, match="TMPDIR"):
+        scan(articles)
+    result = CliRunner().invoke(main, ["scan", str(ROOT / "demo" / "corpus.jsonl")])
+    assert result.exit_code == 2
+    (line,) = [x for x in result.stderr.splitlines() if x.strip()]
+    assert "No space left on device" in line and "TMPDIR" in line

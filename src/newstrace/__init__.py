@@ -8,7 +8,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .compare import compare, prepare
-from .errors import ArchiveError, InputError, MissingExtraError, NewstraceError, OptionsError
+from .errors import (
+    ArchiveError,
+    InputError,
+    MissingExtraError,
+    NewstraceError,
+    OptionsError,
+    ScratchError,
+)
 from .ingest import article_from_html, article_from_text, iter_articles, read_article
 from .model import (
     Alignment,
@@ -45,6 +52,7 @@ __all__ = [
     "NewstraceError",
     "Options",
     "OptionsError",
+    "ScratchError",
     "Sentence",
     "Span",
     "__version__",

@@ -52,6 +52,13 @@ class OptionsError(NewstraceError, ValueError):
     exit_code = 2
 
 
+class ScratchError(NewstraceError):
+    """The scratch space a run needs cannot be written: a scan keeps its articles in a
+    temporary file (``$TMPDIR``, else the system's temporary folder) while it runs."""
+
+    exit_code = 2
+
+
 class ArchiveError(NewstraceError):
     """The archive cannot be opened, read or written."""
 

@@ -7,8 +7,10 @@ news: about 8.7 KB per article in Python strings, 870 MB at 100,000 articles); t
 keeps a few bytes per article instead and reads one back with a positioned read (a few
 microseconds), which forked workers can share: ``os.pread`` and ``os.pwrite`` move no
 file offset.
-The file is anonymous (``tempfile.TemporaryFile``): the system deletes it however the
-scan ends.
+The file is anonymous (``tempfile.TemporaryFile``, in ``$TMPDIR`` when set): the system
+deletes it however the scan ends. It takes about half the JSONL's size; a temporary
+folder without room (or a ``tmpfs`` in memory) is reported as a ``ScratchError`` that
+says where, never as a crash.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 from array import array
 from types import TracebackType
 
+from ..errors import ScratchError
 from ..model import Article
 
 __all__ = ["ArticleSpool"]
@@ -28,8 +31,11 @@ class ArticleSpool:
     """Articles appended in order, each read back by its row (``spool[k]``)."""
 
     def __init__(self) -> None:
-        # Closed by close() / the with block of its owner, like a file it wraps.
-        self._file = tempfile.TemporaryFile(prefix="newstrace-spool-")  # noqa: SIM115
+        try:
+            # Closed by close() / the with block of its owner, like a file it wraps.
+            self._file = tempfile.TemporaryFile(prefix="newstrace-spool-")  # noqa: SIM115
+        except OSError as exc:
+            raise _scratch_error(exc) from exc
         self._starts = array("q", [0])
 
     def append(self, article: Article) -> None:
@@ -38,7 +44,10 @@ class ArticleSpool:
         data = memoryview(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
         end = self._starts[-1]
         while data:
-            written = os.pwrite(self._file.fileno(), data, end)
+            try:
+                written = os.pwrite(self._file.fileno(), data, end)
+            except OSError as exc:
+                raise _scratch_error(exc) from exc
             data, end = data[written:], end + written
         self._starts.append(end)
 
@@ -67,3 +76,11 @@ class ArticleSpool:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _scratch_error(exc: OSError) -> ScratchError:
+    where = tempfile.gettempdir()
+    return ScratchError(
+        f"cannot keep the scan's articles in the temporary folder {where}: "
+        f"{exc.strerror or exc} (set TMPDIR to a folder with room)"
+    )
