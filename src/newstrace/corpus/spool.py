@@ -8,7 +8,7 @@ keeps a few bytes per article instead and reads one back with a positioned read 
 microseconds), which forked workers can share: ``os.pread`` and ``os.pwrite`` move no
 file offset.
 The file is anonymous (``tempfile.TemporaryFile``, in ``$TMPDIR`` when set): the system
-deletes it however the scan ends. It takes about half the JSONL's size; a temporary
+deletes it however the scan ends. It takes about the size of the JSONL; a temporary
 folder without room (or a ``tmpfs`` in memory) is reported as a ``ScratchError`` that
 says where, never as a crash.
 """
