@@ -85,14 +85,21 @@ def band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
     they must never become candidates of each other. Made ``_BAND_ROWS`` rows at a
     time: the hashing's (rows, bands, slots) tables stay small whatever the corpus.
     """
-    out = np.empty((sig.shape[0], banding.bands), dtype=np.int64)
-    for start in range(0, sig.shape[0], _BAND_ROWS):
-        out[start : start + _BAND_ROWS] = _band_keys(sig[start : start + _BAND_ROWS], banding)
-    return out
+    return _in_row_blocks(sig, banding.bands, lambda part: _band_keys(part, banding))
 
 
 _BAND_ROWS = 4096
-"""Signatures hashed into band keys at once (``band_keys``)."""
+"""Signatures hashed into band keys at once (``band_keys``, ``pair_band_keys``)."""
+
+
+def _in_row_blocks(
+    sig: np.ndarray, bands: int, keys_of: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """(n, bands) keys made ``_BAND_ROWS`` signature rows at a time by ``keys_of``."""
+    out = np.empty((sig.shape[0], bands), dtype=np.int64)
+    for start in range(0, sig.shape[0], _BAND_ROWS):
+        out[start : start + _BAND_ROWS] = keys_of(sig[start : start + _BAND_ROWS])
+    return out
 
 
 def _band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
@@ -133,12 +140,11 @@ def pair_band_keys(sig: np.ndarray, bands: int, channel: int) -> np.ndarray:
     """
     first, second = pair_slots(bands, sig.shape[1])
     banding = Banding(bands, 2, channel)
-    out = np.empty((sig.shape[0], bands), dtype=np.int64)
-    for start in range(0, sig.shape[0], _BAND_ROWS):
-        part = sig[start : start + _BAND_ROWS]
-        both = np.concatenate([part[:, first], part[:, second]], axis=1)
-        out[start : start + _BAND_ROWS] = _band_keys(both, banding)
-    return out
+
+    def keys_of(part: np.ndarray) -> np.ndarray:
+        return _band_keys(np.concatenate([part[:, first], part[:, second]], axis=1), banding)
+
+    return _in_row_blocks(sig, bands, keys_of)
 
 
 def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,8 +218,8 @@ distinct pairs and one chunk in memory."""
 
 
 class _DistinctCodes:
-    """Sorted distinct int64 codes gathered chunk by chunk: each chunk is reduced to its
-    distinct codes, and the chunks are merged whenever the pending ones outgrow the
+    """Sorted distinct int64 codes gathered chunk by chunk: each chunk comes reduced to
+    its distinct codes, and the chunks are merged whenever the pending ones outgrow the
     merged result, so memory stays near the distinct codes, not all codes made."""
 
     def __init__(self) -> None:
@@ -222,7 +228,7 @@ class _DistinctCodes:
         self._pending_size = 0
 
     def add(self, codes: np.ndarray) -> None:
-        codes = _distinct(codes)
+        """Codes already sorted and distinct (``_distinct``)."""
         self._pending.append(codes)
         self._pending_size += len(codes)
         if self._pending_size > max(len(self._merged), _PAIR_CHUNK):

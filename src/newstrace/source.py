@@ -203,8 +203,9 @@ def _day_order(x: date, y: date) -> int:
 def _time_vote(pa: str | None, pb: str | None) -> tuple[int, str] | None:
     """+1 when a was published earlier, -1 when b was, with the reason; None when the
     times say nothing. A bare date is never ranked against a timestamp of the same
-    calendar day (the day is all it says); timestamps without a zone count only when
-    they differ by more than any zone offset could explain."""
+    calendar day (the day is all it says), read both in the timestamp's zone and in
+    UTC (the bare date's zone is unknown: ``_days``); timestamps without a zone count
+    only when they differ by more than any zone offset could explain."""
     ta, tb = parse_published(pa), parse_published(pb)
     if ta is None or tb is None:
         return None

@@ -264,10 +264,12 @@ def _majority(
     members that side with another candidate against it. Candidates with the same words
     have the same readings: one of each text is read, and speaks for the others."""
     best = min((s.losses, s.lacks, s.inside) for s in st.values())
+    group = [m for m in members if (st[m.id].losses, st[m.id].lacks, st[m.id].inside) == best]
+    if len(group) < 2:
+        return  # one candidate: no reading to side with
     texts: dict[tuple[str, ...], list[Article]] = defaultdict(list)
-    for m in sorted(members, key=lambda m: m.id):
-        if (st[m.id].losses, st[m.id].lacks, st[m.id].inside) == best:
-            texts[tuple(words.forms(m))].append(m)
+    for m in sorted(group, key=lambda m: m.id):
+        texts[tuple(words.forms(m))].append(m)
     heads = [same[0] for same in texts.values()][:_MAJORITY_TEXTS]
     for r, o in ((r, o) for i, r in enumerate(heads) for o in heads[i + 1 :]):
         for z in st:
@@ -422,9 +424,11 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
 
 
 class _Words:
-    """Each member's tokens, read once, and per comparison side each reused passage's
-    span, token positions and the other side's words: ``_word_agreement`` reads them
-    for every triple of members it is asked about."""
+    """Each member's tokens, read once; per comparison side each reused passage's span,
+    token positions and the other side's words (``_word_agreement`` reads them for every
+    triple of members it is asked about); and per pair of candidates for the original
+    their variant readings, with each member's runs of words to look them up in
+    (``_reading_agreement``)."""
 
     def __init__(self) -> None:
         self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
