@@ -308,3 +308,38 @@ def test_a_full_temporary_folder_is_a_scratch_error_that_says_where(
     assert result.exit_code == 2
     (line,) = [x for x in result.stderr.splitlines() if x.strip()]
     assert "No space left on device" in line and "TMPDIR" in line
+
+
+def test_candidates_screened_chunk_by_chunk_equal_the_screen_of_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The screen applied to each chunk of bucket pairs as it is made (``keep=``, tiny
+    chunks here) keeps exactly the pairs the screen keeps of the whole candidate list."""
+    from functools import partial
+
+    import newstrace.lsh as lsh
+    from newstrace.corpus import CorpusFingerprinter, screen_candidates
+
+    options = Options()
+    printer = CorpusFingerprinter(options)
+    printer.add_all(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    fp, keys = printer.finish()
+    whole = screen_candidates(candidate_pairs(keys, options.max_bucket), fp, options)
+    monkeypatch.setattr(lsh, "_PAIR_CHUNK", 3)
+    monkeypatch.setattr(lsh, "_KEY_COLUMNS", 5)
+    screen = partial(screen_candidates, fp=fp, options=options)
+    chunked = candidate_pairs(keys, options.max_bucket, keep=screen)
+    assert len(whole) and chunked.tolist() == whole.tolist()
+
+
+def test_article_spool_reads_back_each_row_as_written() -> None:
+    from newstrace.corpus import ArticleSpool
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    with ArticleSpool() as spool:
+        for a in arts:
+            spool.append(a)
+        assert len(spool) == len(arts)
+        assert [spool[k] for k in reversed(range(len(arts)))] == list(reversed(arts))
+        with pytest.raises(IndexError):
+            spool[len(arts)]
