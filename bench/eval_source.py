@@ -14,7 +14,8 @@ instead, to show that the answer does not depend on the argument order. ``--reas
 counts the first reason given for each decided pair.
 
 The plain-text files carry no publication times; METER's agency copy carries its own
-byline ("By ..., PA News"), COUNTER carries no credit lines at all.
+byline ("By ..., PA News"), COUNTER's its dateline (place, date and the agency's name
+in Urdu script, in brackets).
 
     python bench/eval_source.py [--swap] [--reasons] [meter|counter ...]
 """

@@ -35,6 +35,7 @@ from reuse_data import RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
 from newstrace.align import align
 from newstrace.compare import prepare
 from newstrace.model import Article
+from newstrace.source import decide_source
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_features
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +66,15 @@ class Row:
 
 
 def features(source: Article, copy: Article) -> tuple[float, ...]:
-    a, b = prepare(source).side, prepare(copy).side
-    return relation_features(a, b, align(a, b))[1]
+    """The relation model's inputs for the pair, as ``compare`` reads them (the copy's
+    containment in the side that the source stage names, not in the known source)."""
+    pa, pb = prepare(source), prepare(copy)
+    a, b = pa.side, pb.side
+    alignments = align(a, b)
+    side, _ = decide_source(
+        pa.article, pb.article, a, b, alignments, pa.layout.removed, pb.layout.removed
+    )
+    return relation_features(a, b, alignments, side)[1]
 
 
 def real_rows(pairs: Sequence[LabelledPair], script: str) -> list[Row]:

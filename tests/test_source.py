@@ -139,6 +139,16 @@ def test_dateline_counts_as_the_agency_s_own() -> None:
     assert first == second == "agency"
 
 
+def test_dateline_in_a_script_without_capitals_names_the_agency() -> None:
+    """Urdu (written for this test): "Lahore, 3 March (APP) The city council approved a
+    new bus service." The agency's name in its own script, in brackets after a place
+    and a date, is the agency's dateline; a bracketed word that is no agency is not."""
+    text = "لاہور ۔ 3 مارچ (اے پی پی) شہر کی کونسل نے نئی بس سروس کی منظوری دے دی۔"
+    assert [k for k, _ in provenance(art(text, "x")).own] == ["app"]
+    desk = text.replace("اے پی پی", "نمائندہ خصوصی")  # "special correspondent"
+    assert provenance(art(desk, "y")).own == ()
+
+
 def test_reprint_crediting_the_agency_is_the_copy_of_the_agency_site() -> None:
     original = art(BARE, "original", site="Reuters", url="https://www.reuters.com/world/x")
     reprint = art("THE DAILY COURIER\nHome | World | Sport | Business\n" + AGENCY, "reprint")
@@ -203,6 +213,7 @@ def test_balanced_metadata_gives_no_source_with_reasons() -> None:
 # --- real data ---------------------------------------------------------------------------
 
 METER = Path(__file__).resolve().parents[2] / "shared" / "data" / "meter-dev"
+COUNTER = METER.parent / "counter-half"
 
 
 @pytest.mark.skipif(not (METER / "labels.json").is_file(), reason="METER-dev not present")
@@ -222,3 +233,21 @@ def test_meter_dev_source_names_the_agency() -> None:
             right += c.source == "a"
     assert total >= 50
     assert right / total >= 0.95, (right, total)
+
+
+@pytest.mark.skipif(not (COUNTER / "labels.json").is_file(), reason="COUNTER-half not present")
+def test_counter_half_source_names_the_agency() -> None:
+    """Urdu agency copy against the newspapers: the agency's dateline names it on most
+    derived pairs called reuse (0.89 measured; bench/eval_source.py counter), and the
+    newspaper is never named."""
+    labels = json.loads((COUNTER / "labels.json").read_text(encoding="utf-8"))
+    named: list[str | None] = []
+    for key, label in sorted(labels.items()):
+        if label == "ND":
+            continue
+        c = newstrace.compare(COUNTER / "txt" / f"{key}.txt", COUNTER / "txt" / f"{key}p.txt")
+        if c.relation in newstrace.model.REUSE:
+            named.append(c.source)
+    assert len(named) >= 100
+    assert named.count("b") == 0
+    assert named.count("a") / len(named) >= 0.85, named.count("a") / len(named)

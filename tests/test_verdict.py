@@ -98,8 +98,26 @@ def test_a_reprint_inside_a_longer_article_is_reuse_with_reasons() -> None:
     longer = _story(4, 500) + "\n\n" + COURT
     result = compare(Article(id="a", text=COURT), Article(id="b", text=longer))
     assert result.relation in ("rewrite", "partial")
-    assert result.reasons[0].startswith("a (the shorter) has 100% of its words")
+    assert result.reasons[0].startswith("a (the copy) has 100% of its words")
     assert result.alignments
+
+
+def test_a_newspaper_longer_than_its_agency_copy_is_measured_as_the_copy() -> None:
+    """The whole agency story inside a newspaper article many times its length: the
+    publication times decide the direction, so the newspaper's share in the agency copy
+    is measured (a small part), not the agency's share in the newspaper (all of it)."""
+    agency = Article(id="a", text=COURT, published="2024-03-01T09:00:00Z")
+    paper = Article(
+        id="b",
+        text=_story(6, 300) + "\n\n" + COURT + "\n\n" + _story(7, 300),
+        published="2024-03-01T15:00:00Z",
+    )
+    result = compare(agency, paper)
+    assert result.source == "a"
+    assert result.reasons[0].startswith("b (the copy) has ")
+    assert result.relation == "partial"
+    undirected = containment(_side(agency.text), _side(paper.text))
+    assert undirected.copy == "a" and undirected.get("word3") > 0.9
 
 
 def test_a_passage_taken_inside_long_documents_is_partial() -> None:

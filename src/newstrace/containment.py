@@ -9,8 +9,9 @@ of k words, which sees fragments merged from several source sentences). Characte
 n-grams were measured and left out: they moved neither corpus's story-grouped F1 beyond
 its noise and cost more than all the word measures together (bench/eval_relation.py).
 
-Which side is the copy is not known when the verdict is asked; the shorter body is taken
-as the copy, so that compare(a, b) and compare(b, a) measure the same thing.
+The verdict names the copy when the source stage decided the direction; otherwise the
+shorter body is taken as the copy, so that compare(a, b) and compare(b, a) measure the
+same thing either way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .model import SideName
 from .side import Side
 from .text import STOPWORDS
 
@@ -62,11 +64,15 @@ class Containment:
         return self.features[CONTAINMENT_FEATURES.index(name)]
 
 
-def containment(a: Side, b: Side) -> Containment:
-    """The containment measures of the shorter body in the longer one."""
-    # Ties are broken by the texts themselves, never by argument order, so that
-    # compare(a, b) and compare(b, a) read the same side as the copy.
-    copy_is_a = (len(a.tokens), len(a.text), a.text) <= (len(b.tokens), len(b.text), b.text)
+def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containment:
+    """The containment measures of the copy in the source: ``copy_side`` names it ("a"
+    or "b") when the direction is known, else the shorter body is taken as the copy."""
+    if copy_side is None:
+        # Ties are broken by the texts themselves, never by argument order, so that
+        # compare(a, b) and compare(b, a) read the same side as the copy.
+        copy_is_a = (len(a.tokens), len(a.text), a.text) <= (len(b.tokens), len(b.text), b.text)
+    else:
+        copy_is_a = copy_side == "a"
     copy, source = (a, b) if copy_is_a else (b, a)
     features = [
         *(_share(_ngrams(copy, "word", n), _ngrams(source, "word", n)) for n in WORD_NGRAMS),

@@ -235,26 +235,27 @@ def _time_vote(pa: str | None, pb: str | None) -> tuple[int, str] | None:
 
 # --- credit lines and who each side is ----------------------------------------------------
 
-# News agencies, each with the names it goes by (matched case-insensitively as words).
+# News agencies, each with the names it goes by (matched case-insensitively as words),
+# also as written in the scripts of their home and largest markets.
 _AGENCIES: tuple[tuple[str, ...], ...] = (
     ("PA", "PA News", "PA Media", "Press Association"),
     ("AP", "Associated Press", "The Associated Press"),
-    ("AFP", "Agence France-Presse", "Agence France Presse"),
-    ("Reuters", "Thomson Reuters"),
+    ("AFP", "Agence France-Presse", "Agence France Presse", "اے ایف پی"),
+    ("Reuters", "Thomson Reuters", "رائٹرز"),
     ("Bloomberg",),
     ("dpa", "Deutsche Presse-Agentur"),
     ("EFE",),
     ("ANSA",),
-    ("Xinhua",),
+    ("Xinhua", "新华社", "شنہوا"),
     ("TASS", "ITAR-TASS"),
     ("RIA Novosti", "RIA"),
     ("Interfax",),
     ("Kyodo", "Kyodo News"),
     ("Yonhap",),
-    ("PTI", "Press Trust of India"),
+    ("PTI", "Press Trust of India", "पीटीआई"),
     ("ANI", "Asian News International"),
     ("IANS",),
-    ("APP", "Associated Press of Pakistan"),
+    ("APP", "Associated Press of Pakistan", "اے پی پی"),
     ("AAP", "Australian Associated Press"),
     ("CP", "Canadian Press", "The Canadian Press"),
     ("UPI", "United Press International"),
@@ -281,6 +282,8 @@ _AGENCIES: tuple[tuple[str, ...], ...] = (
     ("PNA",),
     ("CNA",),
     ("NAN",),
+    ("NNI", "News Network International", "این این آئی"),
+    ("INP", "Independent News Pakistan", "آئی این پی"),
 )
 _AGENCY_KEY = {
     " ".join(alias.casefold().split()): names[0] for names in _AGENCIES for alias in names
@@ -305,10 +308,14 @@ _BYLINE_RE = regex.compile(
     rf"^\s*By\s+(?:(?P<who>[^,|\n]{{2,80}}?)\s*(?:,|\||\s-\s|\s–\s|\s—\s)\s*)?"
     rf"(?P<org>{_ORG})\s*\.?\s*$"
 )
-# "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "Islamabad (APP):".
+# "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "Islamabad (APP):", and in a
+# script without capitals a place and date with an agency's name in brackets: there the
+# agency's name, not a capital letter and a dash, tells the dateline from a sentence.
 _DATELINE_RE = regex.compile(
-    r"^\s*\p{Lu}[\p{L} .,'’/-]{1,40}?(?:,\s*[\p{L}\p{N} .]{1,25})?\s*"
+    r"^\s*(?:\p{Lu}[\p{L} .,'’/-]{1,40}?(?:,\s*[\p{L}\p{N} .]{1,25})?\s*"
     rf"\((?P<org>{_ORG})\)\s*[-–—:]"
+    r"|[\p{Lo}\p{M}][\p{Lo}\p{M}\p{N} ]{0,40}?(?:[,،۔.-]\s*[\p{Lo}\p{M}\p{N} ]{1,25})?\s*"
+    rf"\((?P<org>(?i:{_AGENCY_ALT}))\)(?!\s*[\p{{Ll}}]))"
 )
 # A credit in the closing line: "(Reuters)", "- AFP", "Source: AP".
 _TAIL_RE = regex.compile(

@@ -5,9 +5,11 @@ derived (``duplicate`` when both bodies are near-verbatim the same, else ``rewri
 partially derived (``partial``: the source is one ingredient of the copy) or not derived
 (``same-story`` when the two share the event's names and figures, else ``unrelated``).
 A learned model (models/relation.json, multinomial logistic regression rebuilt by
-bench/train_relation.py) reads the containment of the shorter body in the longer
-(``containment.py``) — wording kept, not facts shared, so two reporters telling the same
-facts in their own words stay apart. Which side is the source is the source stage's.
+bench/train_relation.py) reads how much of the copy's wording the source holds
+(``containment.py``): wording kept, not facts shared, so two reporters telling the same
+facts in their own words stay apart. The source stage speaks first, because which side
+is the copy matters: a newspaper that adds its own reporting to agency copy is often
+the longer, so "the shorter is the copy" holds only when nothing decides the direction.
 """
 
 from __future__ import annotations
@@ -75,11 +77,14 @@ def decide(
     source."""
     if not (a.spans and b.spans):
         return Verdict("unrelated", None, ("an article has no body text",), Coverage(0.0, 0.0), 0.0)
-    evidence, cov = containment(a, b), covered(a, b, alignments)
+    source, source_reasons = decide_source(
+        a_article, b_article, a, b, alignments, removed_a, removed_b
+    )
+    evidence, cov = containment(a, b, _copy_side(source)), covered(a, b, alignments)
     features = _model_inputs(evidence, cov)
     probs = relation_model(script_kind(a, b), options.relation_model).probabilities(features)
     derivation = max(DERIVATIONS, key=lambda k: probs[k])
-    why = _evidence_reasons(evidence, probs)
+    why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
     if derivation == "ND":
         taken = _reused_passage(evidence, alignments, options)
         if taken is None:
@@ -99,8 +104,7 @@ def decide(
                 ),
             )
     score = round(1.0 - probs["ND"], 4)
-    source, reasons = decide_source(a_article, b_article, a, b, alignments, removed_a, removed_b)
-    return Verdict(relation, source, why + tuple(reasons), cov, score)
+    return Verdict(relation, source, why + tuple(source_reasons), cov, score)
 
 
 def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
@@ -111,11 +115,18 @@ def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
 
 
 def relation_features(
-    a: Side, b: Side, alignments: Sequence[Alignment]
+    a: Side, b: Side, alignments: Sequence[Alignment], source: SideName | None
 ) -> tuple[Containment, tuple[float, ...]]:
-    """The containment evidence and the model's inputs (``RELATION_FEATURES``)."""
-    evidence = containment(a, b)
+    """The containment evidence and the model's inputs (``RELATION_FEATURES``): the
+    share of the copy found in the source when the source stage decided which is which
+    (a newspaper that adds its own reporting to agency copy is often the longer), else
+    of the shorter in the longer."""
+    evidence = containment(a, b, _copy_side(source))
     return evidence, _model_inputs(evidence, covered(a, b, alignments))
+
+
+def _copy_side(source: SideName | None) -> SideName | None:
+    return None if source is None else ("b" if source == "a" else "a")
 
 
 def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
@@ -145,13 +156,14 @@ def _near_verbatim(evidence: Containment, options: Options) -> bool:
     )
 
 
-def _evidence_reasons(evidence: Containment, probs: dict[str, float]) -> tuple[str, ...]:
-    """The containment figures that the relation rests on, in words."""
+def _evidence_reasons(evidence: Containment, probs: dict[str, float], role: str) -> tuple[str, ...]:
+    """The containment figures that the relation rests on, in words; ``role`` says why
+    that side is measured ("the copy" of the decided source, or "the shorter")."""
     copy, source = evidence.copy, "b" if evidence.copy == "a" else "a"
     own = 1.0 - evidence.get("tile3")
     return (
         (
-            f"{copy} (the shorter) has {evidence.get('word1'):.0%} of its words, "
+            f"{copy} ({role}) has {evidence.get('word1'):.0%} of its words, "
             f"{evidence.get('word3'):.0%} of its 3-word phrases and {evidence.get('word5'):.0%} "
             f"of its 5-word phrases in {source}; {own:.0%} of its words lie in no phrase of 3 "
             f"words shared with {source}"
