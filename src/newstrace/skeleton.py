@@ -48,7 +48,13 @@ _RELATIVE_TIME_RE = regex.compile(
     r"|(?:a|one|two|three|several|few)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later))\b",
     regex.IGNORECASE,
 )
-_NAME_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:\p{Lu}[\p{L}\p{M}'’.-]*))*")
+# A name runs over capitalised words on one line ("Harbour Crown Court", "J. K. Doe",
+# "U.S. Army"), but not past a full stop after a word of four letters or more: there a
+# sentence ends ("... in Lethorpe Row. More ..."), where an abbreviation or an initial
+# ("Mr.", "St.", "U.S.") goes on.
+_NAME_RE = regex.compile(
+    r"\p{Lu}[\p{L}\p{M}'’.-]*(?:(?<![\p{L}\p{M}]{4}\.)[^\S\n]+\p{Lu}[\p{L}\p{M}'’.-]*)*"
+)
 _SENTENCE_START_RE = regex.compile(r"(?:^|[.!?…]\s+|[\n\"“”«»(\[–—-]\s*)$")
 
 
