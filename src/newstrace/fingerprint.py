@@ -206,6 +206,22 @@ class _Vocabulary:
 
 
 _VOCAB = _Vocabulary()
+_VOCAB_WORDS_KEPT = 500_000
+"""Distinct raw words the shared vocabulary holds before it starts afresh, at about 330
+bytes a word (traced: 221,139 words, 73 MB, for the 9,372-document web corpus), so
+about 165 MB. A server or a feed watch that runs for months would otherwise grow it
+without end. A fresh vocabulary gives the same hashes (they are stable); it only learns
+its words again."""
+
+
+def _vocabulary() -> _Vocabulary:
+    """The shared vocabulary, replaced by an empty one once it holds more than
+    ``_VOCAB_WORDS_KEPT`` words. Word ids are only valid inside one call, so each public
+    function takes the vocabulary once, here, and keeps it to the end of the call."""
+    global _VOCAB
+    if len(_VOCAB._word) > _VOCAB_WORDS_KEPT:
+        _VOCAB = _Vocabulary()
+    return _VOCAB
 
 
 def words_of(text: str) -> list[str]:
@@ -217,29 +233,31 @@ def words_of(text: str) -> list[str]:
 def document_frequencies(texts: Sequence[str]) -> dict[str, int]:
     """In how many of the texts each matching term occurs (corpus statistics for the
     term weights of the aligner; summed over batches, and over partitions on Spark)."""
+    vocab = _vocabulary()
     table = None
     counts = np.zeros(0, dtype=np.int64)
     for text in texts:
-        ids = _VOCAB.ids(text)
-        if table is None or len(table) < len(_VOCAB._content):
-            table = _VOCAB.content_table()
+        ids = vocab.ids(text)
+        if table is None or len(table) < len(vocab._content):
+            table = vocab.content_table()
         cids = np.unique(table[ids[ids > 0]])
         cids = cids[cids > 0]
         if len(cids) and cids[-1] >= len(counts):
             counts = np.concatenate([counts, np.zeros(cids[-1] + 1 - len(counts), np.int64)])
         counts[cids] += 1
-    names = _VOCAB.content_terms
+    names = vocab.content_terms
     return {names[k]: int(c) for k in np.flatnonzero(counts).tolist() for c in (counts[k],)}
 
 
 def word_features(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Stable hashes of a text's words (in order) and of its matching terms (a multiset:
     repeats do not change a MinHash)."""
-    ids = _VOCAB.ids(text)
-    word_table, term_table, _ = _VOCAB.tables()
+    vocab = _vocabulary()
+    ids = vocab.ids(text)
+    word_table, term_table, _ = vocab.tables()
     ids = ids[ids != 0]
     terms = term_table[ids]
-    terms = np.concatenate([terms[terms != 0], _VOCAB.multi_terms(ids)])
+    terms = np.concatenate([terms[terms != 0], vocab.multi_terms(ids)])
     return word_table[ids], terms
 
 
@@ -391,8 +409,9 @@ def fingerprint_parts(
     n = len(texts)
     # One casefold/split/look-up pass over the whole batch; a separator token (id 0,
     # never a word) marks where each article ends.
-    all_ids = _VOCAB.ids(_SEPARATOR.join(texts)) if n else np.empty(0, np.int64)
-    word_table, term_table, cased_table = _VOCAB.tables()
+    vocab = _vocabulary()
+    all_ids = vocab.ids(_SEPARATOR.join(texts)) if n else np.empty(0, np.int64)
+    word_table, term_table, cased_table = vocab.tables()
     ends = np.flatnonzero(all_ids == _SEPARATOR_ID)
     lengths = np.diff(np.concatenate([[-1], ends, [len(all_ids)]])) - 1
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
@@ -418,7 +437,7 @@ def fingerprint_parts(
     sizes = np.bincount(sh_rows, minlength=n).astype(np.int32)
     empty = np.empty(0, dtype=np.uint64)
     terms = (
-        _skeleton_terms(ids, rows, term_table, cased_table, n)
+        _skeleton_terms(vocab, ids, rows, term_table, cased_table, n)
         if skeleton
         else SkeletonTerms(empty, np.empty(0, np.int64), np.empty(0, bool), n)
     )
@@ -426,14 +445,14 @@ def fingerprint_parts(
         _signatures(sh_feat, sh_rows, n, num_perm),
         sizes,
         terms,
-        _batch_frequencies(ids, rows) if frequencies else {},
+        _batch_frequencies(vocab, ids, rows) if frequencies else {},
     )
 
 
-def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
+def _batch_frequencies(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
     """In how many articles of the batch each matching term occurs, from the word ids
     already looked up (``document_frequencies`` without a second pass over the words)."""
-    table = _VOCAB.content_table()
+    table = vocab.content_table()
     cids = table[ids]
     ok = cids > 0
     size = np.int64(len(table))
@@ -442,22 +461,27 @@ def _batch_frequencies(ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
     if len(pairs):
         pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
     counts = np.bincount(pairs % size, minlength=len(table))
-    names = _VOCAB.content_terms
+    names = vocab.content_terms
     return {names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()}
 
 
 def _skeleton_terms(
-    ids: np.ndarray, rows: np.ndarray, term_table: np.ndarray, cased_table: np.ndarray, n: int
+    vocab: _Vocabulary,
+    ids: np.ndarray,
+    rows: np.ndarray,
+    term_table: np.ndarray,
+    cased_table: np.ndarray,
+    n: int,
 ) -> SkeletonTerms:
     """Skeleton term hashes of a batch, once per article; words of scripts without
     spaces add their character bigrams (only those words are visited one by one)."""
     terms = term_table[ids]
     has_term = terms != 0
     t_feat, t_rows, t_cased = terms[has_term], rows[has_term], cased_table[ids][has_term]
-    if _VOCAB.has_multi:
-        multi = np.flatnonzero(np.isin(ids, _VOCAB.multi_ids()))
+    if vocab.has_multi:
+        multi = np.flatnonzero(np.isin(ids, vocab.multi_ids()))
         if len(multi):
-            parts = [_VOCAB.multi_terms(ids[k : k + 1]) for k in multi.tolist()]
+            parts = [vocab.multi_terms(ids[k : k + 1]) for k in multi.tolist()]
             sizes = [len(x) for x in parts]
             t_feat = np.concatenate([t_feat, *parts])
             t_rows = np.concatenate([t_rows, np.repeat(rows[multi], sizes)])
