@@ -36,6 +36,13 @@ phrases still align)."""
 SAME_STORY_OVERLAP = 0.2
 """Share of the smaller skeleton (names, numbers, dates) two articles must share for an
 underived pair to be the same story rather than unrelated."""
+SAME_STORY_MIN_FACTS = 3
+"""Fewer shared names, numbers and dates than this are chance (a weekday, a city), not
+the same event, whatever share of a short skeleton they make."""
+UNDERIVED_SCORE_SCALE = 0.3
+"""An underived pair's score is its skeleton overlap times this, so at most 0.3: below
+the score of every pair the relation model calls derived (1 - P(not derived), above 0.5
+when not derived is not the likeliest class)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,8 @@ def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
     """No reuse: the same story when the two share the event's names and figures."""
     overlap = _skeleton_overlap(a, b)
     relation: Relation = "same-story" if overlap >= SAME_STORY_OVERLAP else "unrelated"
-    return Verdict(relation, None, reasons, Coverage(0.0, 0.0), round(overlap * 0.3, 4))
+    score = round(overlap * UNDERIVED_SCORE_SCALE, 4)
+    return Verdict(relation, None, reasons, Coverage(0.0, 0.0), score)
 
 
 def relation_features(
@@ -233,6 +241,6 @@ def script_kind(a: Side, b: Side) -> str:
 def _skeleton_overlap(a: Side, b: Side) -> float:
     """Shared names/numbers/dates over the smaller skeleton (same event, other words)."""
     ka, kb = a.skeleton_keys, b.skeleton_keys
-    if len(ka & kb) < 3:
+    if len(ka & kb) < SAME_STORY_MIN_FACTS:
         return 0.0
     return len(ka & kb) / min(len(ka), len(kb))
