@@ -16,14 +16,17 @@ Two test beds:
   families whose root is the PA copy. The files carry no publication times.
   ``--meter-half a`` or ``b`` keeps one half of the stories (split by a hash of the story
   id, fixed across runs): develop on one half and report the other, so that no figure is
-  measured on the stories the weights were tuned on.
+  measured on the stories the weights were tuned on. The shipped relation model was
+  fitted on every METER-dev story; ``--held-out-relation`` compares the stories of each
+  half with a model fitted without them (as bench/train_relation.py fits, the other
+  half's stories and all else), so the trees are out of sample for it too.
 
 Each pair of a family is compared (``compare_prepared``, all pairs), then the tree is
 built from the members and the comparisons. Baseline: ``cluster.pick_original`` over
 the pairs' decided sources as the root and every other member its child (a star).
 
     python bench/eval_provenance.py [--families 200] [--seed 1] [--no-meter] [--show 10]
-        [--meter-half {a,b,all}]
+        [--meter-half {a,b,all}] [--held-out-relation]
 
 Out of sample: the stemma weights were developed on ``--seed 1`` and one METER half;
 report seeds 2 and 3 and the other half.
@@ -35,26 +38,31 @@ import argparse
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import combinations
+from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
-from reuse_data import METER, meter_pairs
+from reuse_data import METER, counter_pairs, meter_pairs
 
 from newstrace.cluster import pick_original
 from newstrace.compare import compare_prepared, prepare
 from newstrace.lineage import pair_of
 from newstrace.model import REUSE, Article, Comparison, CopyTree
+from newstrace.options import DEFAULT_OPTIONS, Options
 from newstrace.stemma import copy_tree
 from newstrace_synth.chains import chain_families
 
 
-def compare_all(members: Sequence[Article]) -> list[Comparison]:
+def compare_all(members: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[Comparison]:
     """Every pair of the family compared once."""
-    prepared = {m.id: prepare(m) for m in members}
-    return [compare_prepared(prepared[x], prepared[y]) for x, y in combinations(prepared, 2)]
+    prepared = {m.id: prepare(m, options) for m in members}
+    return [
+        compare_prepared(prepared[x], prepared[y], options) for x, y in combinations(prepared, 2)
+    ]
 
 
 def baseline_root(members: Sequence[Article], comparisons: Sequence[Comparison]) -> str:
@@ -108,24 +116,54 @@ def meter_half(story: str) -> str:
     return "ab"[hashlib.sha256(story.encode()).digest()[0] % 2]
 
 
-def meter_families(half: str = "all") -> list[tuple[Article, list[Article]]]:
-    """(PA copy, derived articles) per METER-dev story with at least one derived article,
-    in the given half of the stories ("a", "b" or "all")."""
+def meter_families(half: str = "all") -> list[tuple[str, Article, list[Article]]]:
+    """(story, PA copy, derived articles) per METER-dev story with at least one derived
+    article, in the given half of the stories ("a", "b" or "all")."""
     groups: dict[str, list[Article]] = defaultdict(list)
     agency: dict[str, Article] = {}
     for p in meter_pairs():
         if p.label in ("WD", "PD") and half in ("all", meter_half(p.group)):
             groups[p.group].append(p.copy)
             agency[p.group] = p.source
-    return [(agency[g], groups[g]) for g in sorted(groups)]
+    return [(g, agency[g], groups[g]) for g in sorted(groups)]
 
 
-def eval_meter(half: str = "all") -> dict[str, float]:
+def held_out_relation(half: str, folder: Path) -> Options:
+    """Options whose relation model was fitted as bench/train_relation.py fits the shipped
+    one, but without the METER stories of ``half``: the trees of that half are then out
+    of sample for the relation model too (the shipped model saw every METER-dev story)."""
+    from train_relation import (
+        CROSS_PAIRS,
+        SYNTHETIC_PER_KIND,
+        cross_rows,
+        model_file,
+        real_rows,
+        synthetic_rows,
+    )
+
+    kept = [p for p in meter_pairs() if meter_half(p.group) != half]
+    counter = counter_pairs()
+    rows = (
+        real_rows(kept, "cased")
+        + cross_rows(kept, "cased", CROSS_PAIRS, 5)
+        + real_rows(counter, "uncased")
+        + cross_rows(counter, "uncased", CROSS_PAIRS, 5)
+        + synthetic_rows(5, SYNTHETIC_PER_KIND)
+    )
+    path = folder / f"relation-without-{half}.json"
+    path.write_text(json.dumps(model_file(rows)), encoding="utf-8")
+    return Options(relation_model=str(path))
+
+
+def eval_meter(half: str = "all", held_out: bool = False) -> dict[str, float]:
     counts: Counter[str] = Counter()
-    for pa, articles in meter_families(half):
+    folder = Path(tempfile.mkdtemp())
+    options = {h: held_out_relation(h, folder) if held_out else DEFAULT_OPTIONS for h in ("a", "b")}
+    for story, pa, articles in meter_families(half):
         members = [pa, *articles]
-        comparisons = compare_all(members)
-        tree: CopyTree = copy_tree(members, comparisons)
+        chosen = options[meter_half(story)]
+        comparisons = compare_all(members, chosen)
+        tree: CopyTree = copy_tree(members, comparisons, chosen)
         base = baseline_root(members, comparisons)
         linked = {
             c.b.id if c.a.id == pa.id else c.a.id
@@ -167,6 +205,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-meter", action="store_true")
     ap.add_argument("--show", type=int, default=0, help="print this many wrong parents")
     ap.add_argument(
+        "--held-out-relation",
+        action="store_true",
+        help="compare each METER half with a relation model fitted without its stories",
+    )
+    ap.add_argument(
         "--meter-half",
         choices=("a", "b", "all"),
         default="all",
@@ -175,6 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     cmd = f"python bench/eval_provenance.py --families {args.families} --seed {args.seed}"
     meter = " --no-meter" if args.no_meter else f" --meter-half {args.meter_half}"
+    meter += " --held-out-relation" if args.held_out_relation and not args.no_meter else ""
     print(f"reproduce: {cmd}{meter}")
     t = time.perf_counter()
     gen = eval_generated(args.families, args.seed, args.show)
@@ -185,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"METER-dev not found at {METER}: skipped", file=sys.stderr)
             return
         t = time.perf_counter()
-        scores = eval_meter(args.meter_half)
+        scores = eval_meter(args.meter_half, args.held_out_relation)
         half = "" if args.meter_half == "all" else f", half {args.meter_half}"
         took = time.perf_counter() - t
         print(f"METER-dev{half}, PA copy + derived articles per story ({took:.0f} s):")
