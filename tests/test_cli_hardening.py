@@ -12,6 +12,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -456,3 +458,19 @@ def test_internal_error_says_it_is_a_bug(monkeypatch: pytest.MonkeyPatch) -> Non
     result = CliRunner().invoke(main, ["compare", str(README), str(README)])
     assert result.exit_code == 70
     assert "a bug" in result.stderr and "please report" in result.stderr
+
+
+def test_the_command_line_reads_the_server_defaults_without_the_web_stack() -> None:
+    """``newstrace serve``'s defaults come from ``server.defaults`` (one place), and
+    loading the command line does not load the app, FastAPI or the archive."""
+    code = (
+        "import sys, newstrace.cli as c, newstrace.server.defaults as d; "
+        "p = {o.name: o.default for o in c.main.commands['serve'].params}; "
+        "print(p['host'] == d.HOST and p['port'] == d.PORT and p['workers'] == d.WORKERS "
+        "and p['max_chars'] == d.MAX_CHARS and p['timeout'] == d.TIMEOUT, "
+        "any(m in sys.modules for m in ('fastapi', 'newstrace.server.app')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr

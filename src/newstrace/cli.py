@@ -25,6 +25,7 @@ from .report.labels import label
 from .report.output import check_dir, check_file, write_atomic
 from .report.safe import json_text, plain, visible
 from .report.terminal import render_comparison
+from .server import defaults as server_defaults
 
 EXIT_INTERNAL = 70
 
@@ -1520,28 +1521,28 @@ def upgrade(db: str) -> None:
 )
 @click.option(
     "--host",
-    default="127.0.0.1",
+    default=server_defaults.HOST,
     show_default=True,
     help="Address to listen on (the default is reachable from this machine only).",
 )
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8000,
+    default=server_defaults.PORT,
     show_default=True,
     help="Port to listen on.",
 )
 @click.option(
     "--max-chars",
     type=click.IntRange(min=1),
-    default=100_000,
+    default=server_defaults.MAX_CHARS,
     show_default=True,
     help="Longest article (submitted or archived) the server compares; longer ones get a 413.",
 )
 @click.option(
     "--max-sentences",
     type=click.IntRange(min=1),
-    default=1_000,
+    default=server_defaults.MAX_SENTENCES,
     show_default=True,
     help="Most sentences per article the server compares (cost grows with the "
     "product of both articles' counts).",
@@ -1549,7 +1550,7 @@ def upgrade(db: str) -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=20.0,
+    default=server_defaults.TIMEOUT,
     show_default=True,
     help="Seconds a check or compare may run; then it gets a 503 and its worker "
     "process is replaced.",
@@ -1557,7 +1558,7 @@ def upgrade(db: str) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=2,
+    default=server_defaults.WORKERS,
     show_default=True,
     help="Worker processes that run checks and compares (one request each at a time).",
 )

@@ -39,6 +39,7 @@ from ..report.scan_report import check_dict
 from ..report.tree_view import tree_drawing
 from ..sentences import split_sentences
 from . import families_html
+from .defaults import HOST, MAX_CHARS, MAX_SENTENCES, PORT, TIMEOUT, WORKERS
 from .limits import ConnectionLimits, Hosts, RefusalLog, bind, cross_site
 from .limits import server as uvicorn_server
 from .workers import _NotFound, _Pool, _Refused
@@ -56,15 +57,6 @@ __all__ = ["create_app", "serve"]
 
 MAX_TOP = 50
 """Most archive candidates one ``/api/check`` may ask to verify (each is a full compare)."""
-MAX_CHARS = 100_000
-"""Default for the longest article the server compares, in characters. Long news features
-run to 60,000; at 100,000 the worst compare measured (random words) took ~2 s, 400 MB."""
-MAX_SENTENCES = 1_000
-"""Default for the most sentences per article: compare costs grow with their product."""
-TIMEOUT = 20.0
-"""Default seconds one check or compare may take before its worker is replaced."""
-WORKERS = 2
-"""Default number of worker processes (each runs one job at a time)."""
 PER_PAGE = 50
 """Default articles per page (``per_page`` may ask up to ``MAX_PAGE``)."""
 FAMILIES_PER_PAGE = 20
@@ -474,7 +466,7 @@ def create_app(
     max_sentences: int = MAX_SENTENCES,
     timeout: float = TIMEOUT,
     workers: int = WORKERS,
-    host: str = "127.0.0.1",
+    host: str = HOST,
     port: int | None = None,
     allow_hosts: Iterable[str] = (),
     allow_writes: bool = False,
@@ -733,8 +725,8 @@ def _version() -> str:
 def serve(
     db_path: str | Path,
     *,
-    host: str = "127.0.0.1",
-    port: int = 8000,
+    host: str = HOST,
+    port: int = PORT,
     options: Options | None = None,
     max_chars: int = MAX_CHARS,
     max_sentences: int = MAX_SENTENCES,
