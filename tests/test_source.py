@@ -147,6 +147,8 @@ def test_dateline_in_a_script_without_capitals_names_the_agency() -> None:
     assert [k for k, _ in provenance(art(text, "x")).own] == ["app"]
     desk = text.replace("اے پی پی", "نمائندہ خصوصی")  # "special correspondent"
     assert provenance(art(desk, "y")).own == ()
+    chinese = "北京 (新华社) 市议会批准了新的公交线路。"  # Beijing (Xinhua): a new bus route
+    assert [k for k, _ in provenance(art(chinese, "z")).own] == ["xinhua"]
 
 
 def test_reprint_crediting_the_agency_is_the_copy_of_the_agency_site() -> None:

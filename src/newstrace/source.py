@@ -370,7 +370,11 @@ def _org_key(name: str) -> str | None:
         for i in range(len(words) - k + 1):
             alias = " ".join(w.casefold() for w in words[i : i + k])
             if alias in _AGENCY_KEY and (
-                k > 1 or words[i].isupper() or len(alias) > 3 or alias == "dpa"
+                k > 1
+                or words[i].isupper()
+                or len(alias) > 3
+                or alias == "dpa"
+                or not alias.isascii()  # 新华社: no capitals to tell a name by
             ):
                 return _AGENCY_KEY[alias].casefold()
     if _OUTLET_END_RE.search(" ".join(words)):
