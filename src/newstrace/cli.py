@@ -684,15 +684,23 @@ def _show_scan(
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
     stderr when stdout carries JSONL). The articles that the tables and the overview
     label are read again once, for both (a scan keeps only ids and verdicts)."""
+    from .report.html import overview_pairs
     from .report.scan_report import listed_ids, pair_dict, render_scan
 
-    shown = _html_views(result) if html_out else []
+    shown = overview_pairs(result.pairs, result.families) if html_out else []
     wanted = listed_ids(result.families)
     if html_out:
         wanted |= {x for p in shown for x in p} | {m for f in result.families for m in f.members}
     found = _known_articles(wanted, inputs, db, options, follow_symlinks, id_prefix, fetched)
     if html_out:
-        write_atomic(html_out, _scan_html(result, shown, found, options))
+        from .compare import compare_pairs
+        from .report.html import scan_html
+
+        views = compare_pairs(shown, found, options)
+        page = scan_html(
+            result.pairs, result.families, views, articles=result.articles, known=found
+        )
+        write_atomic(html_out, page)
     if fmt == "jsonl":
         for p in result.pairs:
             click.echo(json_text(pair_dict(p)))
@@ -760,29 +768,6 @@ def _spark_dedup(scanned: Any, level: str, kept: str, mapping: str) -> tuple[int
     return len(removed), len(set(removed.values()))
 
 
-_HTML_PAIR_VIEWS = 200
-_HTML_HOP_VIEWS = 300
-"""Side-by-side views of copy-tree hops in a scan's HTML report (families in order, each
-view a full compare, written into the one file), besides the strongest pairs."""
-
-
-def _hops(families: Any, limit: int) -> list[tuple[str, str]]:
-    """The (parent, copy) pairs of the families' trees, ids ordered, at most ``limit``."""
-    out: list[tuple[str, str]] = []
-    for fam in families:
-        for e in fam.tree.edges if fam.tree is not None else ():
-            if e.parent is not None:
-                out.append((min(e.parent, e.child), max(e.parent, e.child)))
-    return list(dict.fromkeys(out))[:limit]
-
-
-def _html_views(result: Any) -> list[tuple[str, str]]:
-    """The pairs that the HTML overview shows side by side: the strongest pairs and the
-    copy trees' hops."""
-    best = [(p.a, p.b) for p in sorted(result.pairs, key=lambda p: -p.score)[:_HTML_PAIR_VIEWS]]
-    return list(dict.fromkeys([*best, *_hops(result.families, _HTML_HOP_VIEWS)]))
-
-
 def _known_articles(
     wanted: set[str],
     inputs: tuple[str, ...],
@@ -809,25 +794,6 @@ def _known_articles(
                 _wanted_articles(inputs, options, follow_symlinks, id_prefix, wanted, found)
             )
     return found
-
-
-def _scan_html(
-    result: Any, shown: list[tuple[str, str]], found: dict[str, Article], options: Options
-) -> str:
-    """The scan overview, with side-by-side views of the ``shown`` pairs (re-compared: a
-    scan keeps only verdicts, not passages), and the ``found`` articles' headlines,
-    sites and times as labels."""
-    from .compare import compare_prepared, prepare
-    from .report.html import scan_html
-
-    viewed = {i for p in shown for i in p}
-    prepared = {i: prepare(a, options) for i, a in found.items() if i in viewed}
-    views = [
-        compare_prepared(prepared[a], prepared[b], options)
-        for a, b in shown
-        if a in prepared and b in prepared
-    ]
-    return scan_html(result.pairs, result.families, views, articles=result.articles, known=found)
 
 
 def _wanted_articles(

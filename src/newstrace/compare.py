@@ -8,6 +8,7 @@ call the same functions on batches.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -162,6 +163,19 @@ def compare_prepared(
         title_a=pa.layout.title,
         title_b=pb.layout.title,
     )
+
+
+def compare_pairs(
+    pairs: Iterable[tuple[str, str]],
+    articles: Mapping[str, Article],
+    options: Options = DEFAULT_OPTIONS,
+) -> list[Comparison]:
+    """``compare`` of each pair of ids (in order) whose two articles are in
+    ``articles``, each article prepared once however many pairs it is in (a report
+    shows a scan's pairs side by side: a scan keeps verdicts, not passages)."""
+    pairs = [(a, b) for a, b in pairs if a in articles and b in articles]
+    prepared = {i: prepare(articles[i], options) for i in sorted({i for p in pairs for i in p})}
+    return [compare_prepared(prepared[a], prepared[b], options) for a, b in pairs]
 
 
 def with_drifts(c: Comparison, pa: Prepared, pb: Prepared) -> Comparison:

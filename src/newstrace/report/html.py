@@ -459,6 +459,26 @@ def _pair_anchor(a: str, b: str) -> str:
     return f"pair-{visible(a)}--{visible(b)}"
 
 
+OVERVIEW_PAIR_VIEWS = 200
+OVERVIEW_HOP_VIEWS = 300
+"""Side-by-side views in a scan's HTML overview: the strongest pairs, and the hops of
+the copy trees (families in order), each a full compare written into the one file."""
+
+
+def overview_pairs(
+    pairs: Sequence[PairResult], families: Sequence[Family]
+) -> list[tuple[str, str]]:
+    """The pairs (ids) that the scan overview shows side by side: the strongest pairs,
+    then the (parent, copy) hops of the families' trees, ids ordered, each once."""
+    best = [(p.a, p.b) for p in sorted(pairs, key=lambda p: -p.score)[:OVERVIEW_PAIR_VIEWS]]
+    hops: list[tuple[str, str]] = []
+    for fam in families:
+        for e in fam.tree.edges if fam.tree is not None else ():
+            if e.parent is not None:
+                hops.append((min(e.parent, e.child), max(e.parent, e.child)))
+    return list(dict.fromkeys([*best, *list(dict.fromkeys(hops))[:OVERVIEW_HOP_VIEWS]]))
+
+
 def scan_html(
     pairs: Sequence[PairResult],
     families: Sequence[Family],
