@@ -129,6 +129,14 @@ def test_agency_byline_against_uncredited_rewrite_names_the_agency() -> None:
     assert any("byline" in r and "Reuters" in r for r in reasons)
 
 
+def test_a_byline_with_the_writer_s_title_names_the_agency() -> None:
+    text = BARE.replace(
+        "The harbour council on Tuesday",
+        "By Jane Doe, Harbour Correspondent, Reuters\n\nThe harbour council on Tuesday",
+    )
+    assert [k for k, _ in provenance(art(text, "x")).own] == ["reuters"]
+
+
 def test_dateline_counts_as_the_agency_s_own() -> None:
     text = BARE.replace(
         "The harbour council on Tuesday", "VELMO, Norway (AP) - The harbour council on Tuesday"

@@ -303,9 +303,10 @@ _ORG = (
     rf"(?:(?i:{_AGENCY_ALT})(?![\p{{L}}\p{{N}}])"
     rf"|{_CAP}(?:\s+(?:of\s+)?\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*){{0,4}})"
 )
-# "By Stephen Howard, PA News", "By Jane Doe and John Roe | Reuters", "By AP".
+# "By Stephen Howard, PA News", "By Jane Doe and John Roe | Reuters", "By AP", and with
+# the writer's title: "By James Doe, Showbusiness Correspondent, PA News".
 _BYLINE_RE = regex.compile(
-    rf"^\s*By\s+(?:(?P<who>[^,|\n]{{2,80}}?)\s*(?:,|\||\s-\s|\s–\s|\s—\s)\s*)?"
+    rf"^\s*By\s+(?:(?P<who>[^,|\n]{{2,80}}?(?:,[^,|\n]{{2,60}}?)?)\s*(?:,|\||\s-\s|\s–\s|\s—\s)\s*)?"
     rf"(?P<org>{_ORG})\s*\.?\s*$"
 )
 # "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "Islamabad (APP):", and in a
@@ -380,6 +381,14 @@ def _org_key(name: str) -> str | None:
     if _OUTLET_END_RE.search(" ".join(words)):
         return " ".join(w for w in joined.split() if w != "the")
     return None
+
+
+_AGENCY_KEYS = frozenset(name.casefold() for name in _AGENCY_KEY.values())
+
+
+def is_agency(key: str) -> bool:
+    """Whether an organisation key (``_org_key``) names a news agency."""
+    return key in _AGENCY_KEYS
 
 
 def _host_key(url: str | None) -> str | None:

@@ -54,7 +54,7 @@ from .model import (
     Span,
 )
 from .options import DEFAULT_OPTIONS, Options
-from .source import _credit_votes, _time_vote, provenance
+from .source import _credit_votes, _time_vote, is_agency, provenance
 from .text import tokens
 
 __all__ = ["copy_tree"]
@@ -309,7 +309,8 @@ def _choose_root(
     publication time or credit lines (or that name it as their source), then that
     lacks the least material the others share, then that lies inside the others least,
     then whose words the others side with where it differs from an equal candidate
-    (``_majority``), then the earliest published, the longest and the smallest id.
+    (``_majority``), then the earliest published, then a news agency's own copy
+    (``_agency_copy``), the longest and the smallest id.
     Returns (root, confidence, reasons, members that no evidence tells from it).
 
     Not ``cluster.pick_original``: it counts every decided source, and the text votes
@@ -319,7 +320,8 @@ def _choose_root(
     _majority(st, members, links, words)
     published = {m.id: m.published or "\uffff" for m in members}
     size = {m.id: len(m.text) for m in members}
-    root = min(st, key=lambda m: (st[m].key(), published[m], -size[m], m))
+    wire = {m.id: _agency_copy(m, credits) for m in members}
+    root = min(st, key=lambda m: (st[m].key(), published[m], not wire[m], -size[m], m))
     mine = st[root].key()
     tied = tuple(
         m.id
@@ -340,6 +342,15 @@ def _choose_root(
         reasons.append(f"nothing tells it from {', '.join(tied)} as the original")
     confidence = 0.0 if tied or not others else round(beaten / others, 3)
     return root, confidence, tuple(reasons), tied
+
+
+def _agency_copy(member: Article, credits: _Credits) -> bool:
+    """Whether the member carries a news agency's own byline or dateline and credits no
+    one: where nothing else tells two members apart as the original, the agency's copy
+    is the likelier one (agencies write for papers, rarely the reverse), as a pair's
+    credit lines say for two linked members (``source._credit_votes``)."""
+    p = provenance(member, credits.removed.get(member.id, ()))
+    return not p.credits and any(is_agency(key) for key, _ in p.own)
 
 
 # --- changes of a copy against the root ---------------------------------------------------
