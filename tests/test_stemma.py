@@ -90,7 +90,7 @@ def test_identical_texts_without_metadata_leave_the_original_undecided() -> None
 def test_where_nothing_else_tells_the_agency_s_own_copy_is_the_original() -> None:
     """Two members that no reuse link joins (a rewrite too deep for the verdict): the
     one carrying a news agency's byline, with the writer's title, is taken as the
-    original before the longer one."""
+    original before the longer one, and the other hangs from it for want of evidence."""
     _, a = original(21)
     b, _ = grammar_story(random.Random(22), words=900, stock=0)
     wire = Article(id="z-wire", text="By Jane Doe, Harbour Correspondent, Reuters\n\n" + a.text)
@@ -98,6 +98,8 @@ def test_where_nothing_else_tells_the_agency_s_own_copy_is_the_original() -> Non
     assert len(paper.text) > len(wire.text)
     tree = copy_tree([wire, paper], compare_all([wire, paper]))
     assert tree.root == "z-wire"
+    edge = tree.edge("a-paper")  # told apart from the root, so not left undecided
+    assert edge.parent == "z-wire" and not edge.undecided and edge.confidence == 0.0
 
 
 def test_credited_copy_reports_its_credit_on_the_edge() -> None:

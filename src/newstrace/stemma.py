@@ -329,6 +329,7 @@ def _choose_root(
         if m.id != root
         and st[m.id].key() == mine
         and _time_vote(m.published, next(a.published for a in members if a.id == root)) is None
+        and wire[m.id] == wire[root]  # an agency's own copy against a paper's is told apart
     )
     others = len(members) - 1
     beaten = sum(st[m].key()[:4] > mine[:4] for m in st if m != root)
