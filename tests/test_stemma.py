@@ -98,6 +98,7 @@ def test_where_nothing_else_tells_the_agency_s_own_copy_is_the_original() -> Non
     assert len(paper.text) > len(wire.text)
     tree = copy_tree([wire, paper], compare_all([wire, paper]))
     assert tree.root == "z-wire"
+    assert any("news agency's own copy" in r for r in tree.root_reasons)
     edge = tree.edge("a-paper")  # told apart from the root, so not left undecided
     assert edge.parent == "z-wire" and not edge.undecided and edge.confidence == 0.0
 

@@ -339,6 +339,12 @@ def _choose_root(
         else f"preceded in {st[root].losses} pairs, fewer than any other member",
         f"lacks {st[root].lacks} sentences that other members share",
     ]
+    by_wire = [m.id for m in members if m.id != root and st[m.id].key() == mine and not wire[m.id]]
+    if wire[root] and by_wire:
+        reasons.append(
+            f"a news agency's own copy (its byline or dateline), taken as the original "
+            f"before {', '.join(by_wire)}, which nothing else tells from it"
+        )
     if tied:
         reasons.append(f"nothing tells it from {', '.join(tied)} as the original")
     confidence = 0.0 if tied or not others else round(beaten / others, 3)
