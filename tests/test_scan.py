@@ -119,6 +119,32 @@ def test_band_keys_made_in_row_blocks_equal_one_block(monkeypatch: pytest.Monkey
     assert np.array_equal(lsh.pair_band_keys(sig, 64, 2), pairs_whole)
 
 
+def test_band_keys_written_into_one_table_equal_each_channel_s_keys() -> None:
+    """``band_keys_of`` writes each channel's keys into its columns of one table: the
+    same keys, in the same columns, as each channel's own key table."""
+    import newstrace.lsh as lsh
+    from newstrace.corpus.prints import _CONTAINMENT_CHANNEL, band_keys_of, bandings_of
+    from newstrace.fingerprint import Fingerprints
+
+    rng = np.random.default_rng(6)
+    sig = signatures([_random_sets(rng, 200, 0.5)[0] for _ in range(40)], 128)
+    other = signatures([_random_sets(rng, 120, 0.4)[0] for _ in range(40)], 128)
+    fp = Fingerprints(sig, other, np.full(40, 10, dtype=np.int32))
+    options = Options()
+    shingles, skeleton = bandings_of(options)
+    expected = np.concatenate(
+        [
+            band_keys(sig, shingles),
+            band_keys(other, skeleton),
+            lsh.pair_band_keys(other, options.containment_bands, _CONTAINMENT_CHANNEL),
+        ],
+        axis=1,
+    )
+    assert np.array_equal(band_keys_of(fp, options), expected)
+    with pytest.raises(ValueError, match="out must be"):
+        band_keys(sig, shingles, out=np.empty((40, shingles.bands + 1), dtype=np.int64))
+
+
 def test_components_and_original() -> None:
     assert components([("b", "c"), ("a", "b"), ("x", "y")]) == [["a", "b", "c"], ["x", "y"]]
     pairs = [
