@@ -21,7 +21,7 @@ Two test beds:
   half with a model fitted without them (as bench/train_relation.py fits, the other
   half's stories and all else), so the trees are out of sample for it too.
 
-Each pair of a family is compared (``compare_prepared``, all pairs), then the tree is
+Each pair of a family is compared (``compare.compare_pairs``, all pairs), then the tree is
 built from the members and the comparisons. Baseline: ``cluster.pick_original`` over
 the pairs' decided sources as the root and every other member its child (a star).
 
@@ -49,7 +49,7 @@ import _setup  # noqa: F401  (one BLAS thread; newstrace from the working tree)
 from reuse_data import METER, counter_pairs, meter_pairs
 
 from newstrace.cluster import pick_original
-from newstrace.compare import compare_prepared, prepare
+from newstrace.compare import compare_pairs
 from newstrace.lineage import pair_of
 from newstrace.model import REUSE, Article, Comparison, CopyTree
 from newstrace.options import DEFAULT_OPTIONS, Options
@@ -59,10 +59,8 @@ from newstrace_synth.chains import chain_families
 
 def compare_all(members: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[Comparison]:
     """Every pair of the family compared once."""
-    prepared = {m.id: prepare(m, options) for m in members}
-    return [
-        compare_prepared(prepared[x], prepared[y], options) for x, y in combinations(prepared, 2)
-    ]
+    by_id = {m.id: m for m in members}
+    return compare_pairs(combinations(by_id, 2), by_id, options)
 
 
 def baseline_root(members: Sequence[Article], comparisons: Sequence[Comparison]) -> str:

@@ -87,8 +87,7 @@ def decide(
     source, source_reasons = decide_source(
         a_article, b_article, a, b, alignments, removed_a, removed_b
     )
-    evidence, cov = containment(a, b, _copy_side(source)), covered(a, b, alignments)
-    features = _model_inputs(evidence, cov)
+    evidence, cov, features = _inputs(a, b, alignments, source)
     probs = relation_model(script_kind(a, b), options.relation_model).probabilities(features)
     derivation = max(DERIVATIONS, key=lambda k: probs[k])
     why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
@@ -129,12 +128,18 @@ def relation_features(
     share of the copy found in the source when the source stage decided which is which
     (a newspaper that adds its own reporting to agency copy is often the longer), else
     of the shorter in the longer."""
-    evidence = containment(a, b, _copy_side(source))
-    return evidence, _model_inputs(evidence, covered(a, b, alignments))
+    evidence, _, features = _inputs(a, b, alignments, source)
+    return evidence, features
 
 
-def _copy_side(source: SideName | None) -> SideName | None:
-    return None if source is None else ("b" if source == "a" else "a")
+def _inputs(
+    a: Side, b: Side, alignments: Sequence[Alignment], source: SideName | None
+) -> tuple[Containment, Coverage, tuple[float, ...]]:
+    """Containment of the copy (the side not named the source, else the shorter), the
+    aligned coverage of both sides, and the model's inputs made of them."""
+    copy: SideName | None = None if source is None else ("b" if source == "a" else "a")
+    evidence, cov = containment(a, b, copy), covered(a, b, alignments)
+    return evidence, cov, _model_inputs(evidence, cov)
 
 
 def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
