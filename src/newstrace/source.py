@@ -44,15 +44,37 @@ def _unaligned_sharing(
 ) -> int:
     """Sentences outside every reused passage that still carry a name, number, date or
     time of the other article: source detail that the copy condensed into other words."""
-    found = 0
-    for k, span in enumerate(side.spans):
-        if k not in aligned and any(
-            (f.kind, f.key) in other_keys
-            for f in side.facts_in(span.start, span.end)
-            if f.kind in _SKELETON_KINDS
-        ):
-            found += 1
-    return found
+    return sum(
+        1
+        for k, keys in enumerate(_sentence_skeletons(side))
+        if k not in aligned and not keys.isdisjoint(other_keys)
+    )
+
+
+def _sentence_skeletons(side: Side) -> tuple[frozenset[tuple[str, str]], ...]:
+    """(kind, key) of each sentence's names, numbers, dates and times, made once per
+    article (a scan asks for them with every candidate partner)."""
+
+    def make() -> tuple[frozenset[tuple[str, str]], ...]:
+        return tuple(
+            frozenset(
+                (f.kind, f.key)
+                for f in side.facts_in(span.start, span.end)
+                if f.kind in _SKELETON_KINDS
+            )
+            for span in side.spans
+        )
+
+    return side.cached("source-sentence-skeletons", make)
+
+
+def _provenance_of(side: Side, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
+    """``provenance`` of the article whose body ``side`` is, kept with it: a scan judges
+    one article against many partners, and reading its lines each time was half of
+    deciding the source."""
+    return side.cached_for(
+        "provenance", (article, tuple(removed)), lambda: provenance(article, removed)
+    )
 
 
 def _text_votes(a: Side, b: Side, alignments: Sequence[Alignment]) -> list[tuple[int, str]]:
@@ -121,7 +143,9 @@ def decide_source(
     if when is not None:
         votes += 3 * when[0]
         reasons.append(when[1])
-    for v, r in _credit_votes(provenance(a_article, removed_a), provenance(b_article, removed_b)):
+    for v, r in _credit_votes(
+        _provenance_of(a, a_article, removed_a), _provenance_of(b, b_article, removed_b)
+    ):
         votes += v
         reasons.append(r)
     if reasons and votes == 0:
@@ -353,6 +377,26 @@ _COPYRIGHT_RE = regex.compile(
 _FACT_CREDIT_RE = regex.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<org>{_ORG})")
 
 
+_GATED_CREDIT_RES = tuple(
+    zip(
+        (
+            ("first", "originally"),
+            ("appeared",),
+            ("originally",),
+            ("republished",),
+            ("source", "courtesy", "via", "credit"),
+            ("reporting",),
+        ),
+        _CREDIT_RES,
+        strict=True,
+    )
+)
+"""Each credit pattern with the words (case-folded) one of which every match holds: a
+substring test per line skips the patterns that cannot match (the regex scans were
+most of reading an article's lines)."""
+_GATED_FACT_CREDIT_RES = ((("according",), _FACT_CREDIT_RE),)
+
+
 _ORG_WORDS_RE = regex.compile(r"[\p{L}\p{N}&]+(?:[.'’-][\p{L}\p{N}]+)*")
 _ORG_KEYS_KEPT = 4096
 """Organisation names whose keys are kept (``_org_key``): a family's tree and a scan's
@@ -473,8 +517,11 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
             m = _COPYRIGHT_RE.search(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
                 own.append((key, line))
-        for patterns, into in ((_CREDIT_RES, credits), ((_FACT_CREDIT_RE,), mentions)):
-            for pattern in patterns:
+        folded = line.casefold()
+        for gated, into in ((_GATED_CREDIT_RES, credits), (_GATED_FACT_CREDIT_RES, mentions)):
+            for words, pattern in gated:
+                if not any(w in folded for w in words):
+                    continue  # the pattern needs one of these words: no match here
                 for m in pattern.finditer(line):
                     key = _org_key(m["org"])
                     if key is not None:
