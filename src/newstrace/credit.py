@@ -22,6 +22,8 @@ import regex
 
 from .model import Article, Boilerplate, Credit, Span
 from .source import (
+    _AGENCY_ALT,
+    _AGENCY_KEY,
     _BYLINE_RE,
     _COPYRIGHT_RE,
     _CREDIT_RES,
@@ -48,6 +50,33 @@ _REPORTED_RES = (
         rf"\breported\s+(?:first\s+|earlier\s+|originally\s+)?(?:by|in|on)\s+(?P<org>{_ORG})"
     ),
 )
+_REPORTED_VERB_RE = regex.compile(
+    r"\s+(?:(first|earlier|originally)\s+)?(?:reported|reports|broke)\b"
+)
+"""Where the first of ``_REPORTED_RES`` can end: its verb, after the organisation."""
+_ORG_CHAR_RE = regex.compile(r"[\p{L}\p{N}&'’.-]")
+_AGENCY_END_RE = regex.compile(rf"(?i:{_AGENCY_ALT})\Z")
+_AGENCY_CHARS = max(map(len, _AGENCY_KEY))
+
+
+def _may_name_reporter(text: str, start: int, end: int) -> bool:
+    """Whether an organisation can end right before a "reported" verb (or its adverb)
+    in ``text[start:end]``: the word there holds a capital or ends with an agency's
+    name. The first of ``_REPORTED_RES`` tries its organisation pattern at every
+    position of the line, most of what reading a copy's credits cost; a line where no
+    verb passes this test has no match, and is not searched."""
+    for m in _REPORTED_VERB_RE.finditer(text, start, end):
+        for at in (m.start(), m.end(1)) if m.group(1) else (m.start(),):
+            first = at
+            while first > start and _ORG_CHAR_RE.match(text[first - 1]):
+                first -= 1
+            if any(c.isupper() for c in text[first:at]):
+                return True
+            if _AGENCY_END_RE.search(text, max(start, at - _AGENCY_CHARS), at):
+                return True
+    return False
+
+
 _LINE_CHARS = 200  # a longer line is a paragraph, not a credit line (as source._scan_lines)
 _THE_RE = regex.compile(r"^the\s+", regex.IGNORECASE)
 _URL_RE = regex.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+")
@@ -99,7 +128,9 @@ def _named(copy: Article, prov: Provenance) -> Iterator[_Named]:
         yield _located(text, key, line, True)
     mine = prov.identity or frozenset(k for k, _ in prov.own)
     for start, end in _lines_with(text, _REPORTED_WORDS):
-        for pattern in _REPORTED_RES:
+        for k, pattern in enumerate(_REPORTED_RES):
+            if k == 0 and not _may_name_reporter(text, start, end):
+                continue
             for m in pattern.finditer(text, start, end):
                 org = _org_key(m["org"])
                 if org is not None and not any(_same_org(org, n) for n in mine):
