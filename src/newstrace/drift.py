@@ -818,8 +818,9 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     """The same statement credited to someone else ("the port authority said" became
     "Ilse Brandvik said")."""
     out: list[_Raw] = []
-    dst_speakers = _speakers(dst)
-    for s_span, s_who, s_claim in _speakers(src):
+    src_speakers = _speakers(src)
+    dst_speakers = _speakers(dst) if src_speakers else []
+    for s_span, s_who, s_claim in src_speakers:
         for d_span, d_who, d_claim in dst_speakers:
             if len(s_claim & d_claim) < 2:
                 continue

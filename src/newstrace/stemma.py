@@ -116,6 +116,13 @@ class _Link:
 
     cmp: Comparison
     me_is_a: bool
+    _mine: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Asked for again and again while a family's edges are scored: made once.
+        side = "a_sentences" if self.me_is_a else "b_sentences"
+        mine = frozenset(i for al in self.cmp.alignments for i in getattr(al, side))
+        object.__setattr__(self, "_mine", mine)
 
     @property
     def me(self) -> Article:
@@ -133,7 +140,7 @@ class _Link:
 
     def my_sentences(self) -> frozenset[int]:
         """My sentences inside the reused passages."""
-        return frozenset(i for al in self.cmp.alignments for i in self.mine(al)[1])
+        return self._mine
 
     def pairs(self) -> Iterable[tuple[int, int]]:
         """(my sentence, its sentence) for every linked sentence pair."""
