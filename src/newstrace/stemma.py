@@ -35,7 +35,7 @@ candidates (``CopyEdge.undecided``) instead of a guess.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -503,14 +503,15 @@ class _Words:
         if key not in self._runs:
             fz = self.forms(z)
             n = len(reading)
-            self._runs[key] = frozenset(tuple(fz[i : i + n]) for i in range(len(fz) - n + 1))
+            # n shifted views zipped: the runs as tuples, made in C.
+            self._runs[key] = frozenset(zip(*(fz[k:] for k in range(n)), strict=False))
         return reading in self._runs[key]
 
     def positions(self, link: _Link) -> frozenset[int]:
         """My token positions inside the reused passages."""
         key = (link.me.id, link.other.id)
         if key not in self._positions:
-            self._positions[key] = frozenset(i for _, at, _ in self.passages(link) for i in at)
+            self._positions[key] = frozenset().union(*(at for _, at, _ in self.passages(link)))
         return self._positions[key]
 
     def passages(self, link: _Link) -> list[tuple[Span, range, frozenset[str]]]:
@@ -522,7 +523,9 @@ class _Words:
                 mine, theirs = link.mine(al)[0], link.theirs(al)[0]
                 forms = self.forms(link.other)
                 at = self._inside(link.other, theirs)
-                out.append((mine, self._inside(link.me, mine), frozenset(forms[i] for i in at)))
+                out.append(
+                    (mine, self._inside(link.me, mine), frozenset(forms[at.start : at.stop]))
+                )
             self._passages[key] = out
         return self._passages[key]
 
@@ -587,14 +590,15 @@ def _holders_sentence(fam: _Family, y: str, j: int) -> int:
     """How many members other than the root share y's sentence ``j`` (material the root
     lacks): the same 1/k split as ``_holders_reading``; papers that drew on one other
     source (a second agency story, a court statement) all carry it."""
-    return max(
-        1,
-        sum(
-            j in link.my_sentences()
+    counts = fam.holders.get(y)
+    if counts is None:  # asked for each of y's sentences with each candidate: made once
+        counts = fam.holders[y] = Counter(
+            i
             for (me, z), link in fam.links.items()
             if me == y and z != fam.root
-        ),
-    )
+            for i in link.my_sentences()
+        )
+    return max(1, counts[j])
 
 
 def _candidate(fam: _Family, y: str, x: str, credit: Credit) -> _Score:
@@ -674,6 +678,9 @@ class _Family:
     credits: _Credits
     words: _Words
     scores: dict[tuple[str, str], _Score] = field(default_factory=dict)
+    holders: dict[str, Counter[int]] = field(default_factory=dict)
+    """Per member, how many of its links to members other than the root hold each of its
+    sentences (``_holders_sentence``)."""
 
     def credit(self, y: str, sources: Sequence[str]) -> Credit:
         return self.credits.find(y, tuple(sources))
