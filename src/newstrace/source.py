@@ -44,28 +44,26 @@ def _unaligned_sharing(
 ) -> int:
     """Sentences outside every reused passage that still carry a name, number, date or
     time of the other article: source detail that the copy condensed into other words."""
-    return sum(
-        1
-        for k, keys in enumerate(_sentence_skeletons(side))
-        if k not in aligned and not keys.isdisjoint(other_keys)
-    )
+    found = 0
+    for k in range(len(side.spans)):
+        if k not in aligned and not _sentence_skeleton(side, k).isdisjoint(other_keys):
+            found += 1
+    return found
 
 
-def _sentence_skeletons(side: Side) -> tuple[frozenset[tuple[str, str]], ...]:
-    """(kind, key) of each sentence's names, numbers, dates and times, made once per
-    article (a scan asks for them with every candidate partner)."""
-
-    def make() -> tuple[frozenset[tuple[str, str]], ...]:
-        return tuple(
-            frozenset(
-                (f.kind, f.key)
-                for f in side.facts_in(span.start, span.end)
-                if f.kind in _SKELETON_KINDS
-            )
-            for span in side.spans
+def _sentence_skeleton(side: Side, k: int) -> frozenset[tuple[str, str]]:
+    """(kind, key) of sentence ``k``'s names, numbers, dates and times, kept with the
+    article once read (a scan asks with every candidate partner)."""
+    kept: dict[int, frozenset[tuple[str, str]]] = side.cached("source-sentence-skeletons", dict)
+    keys = kept.get(k)
+    if keys is None:
+        span = side.spans[k]
+        keys = kept[k] = frozenset(
+            (f.kind, f.key)
+            for f in side.facts_in(span.start, span.end)
+            if f.kind in _SKELETON_KINDS
         )
-
-    return side.cached("source-sentence-skeletons", make)
+    return keys
 
 
 def _provenance_of(side: Side, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
