@@ -518,14 +518,16 @@ class _Words:
         """Per reused passage: my span, my token positions in it, the other's words."""
         key = (link.me.id, link.other.id)
         if key not in self._passages:
+            my_starts, my_ends, _ = self._read(link.me)
+            their_starts, their_ends, forms = self._read(link.other)
             out = []
             for al in link.cmp.alignments:
-                mine, theirs = link.mine(al)[0], link.theirs(al)[0]
-                forms = self.forms(link.other)
-                at = self._inside(link.other, theirs)
-                out.append(
-                    (mine, self._inside(link.me, mine), frozenset(forms[at.start : at.stop]))
-                )
+                mine, theirs = (al.a, al.b) if link.me_is_a else (al.b, al.a)
+                # ``_inside`` of each side, on the token bounds read once per link
+                at = range(bisect_left(my_starts, mine.start), bisect_right(my_ends, mine.end))
+                lo = bisect_left(their_starts, theirs.start)
+                hi = bisect_right(their_ends, theirs.end)
+                out.append((mine, at, frozenset(forms[lo:hi])))
             self._passages[key] = out
         return self._passages[key]
 

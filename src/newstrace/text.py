@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import regex
@@ -127,11 +127,15 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     pattern = _ASCII_TOKEN_SPLIT if _ascii_tokens_only(text, start, stop) else _TOKEN_SPLIT
     pieces = pattern.split(text[start:stop])
     bounds = list(accumulate(map(len, pieces), initial=start))
-    get, new = _FOLDED.get, tuple.__new__
-    return [
-        new(Token, (s, e, get(f) or _fold(f)))
-        for s, e, f in zip(bounds[1::2], bounds[2::2], pieces[1::2], strict=False)
-    ]
+    words = pieces[1::2]
+    forms = list(map(_FOLDED.get, words))  # the forms seen before, None for the others
+    if None in forms:
+        forms = [f if f is not None else _fold(w) for f, w in zip(forms, words, strict=True)]
+    # Each Token made by C calls alone (``tuple.__new__`` over zipped fields): no
+    # bytecode runs per token.
+    return list(
+        map(tuple.__new__, repeat(Token), zip(bounds[1::2], bounds[2::2], forms, strict=False))
+    )
 
 
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
