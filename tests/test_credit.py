@@ -116,3 +116,39 @@ def test_generated_credits_match_their_truth() -> None:
                 chain.append(fam.member(p).article)
                 p = parents[p]
             assert find_credit(m.article, chain).credited == m.credited, m.article.id
+
+
+_REPORTED_LINES = (
+    "The Harbour Times first reported the closure on Monday.",
+    "reuters reported the figures late on Tuesday.",
+    "A spokesman said the council reported a loss, as xAFP reported.",
+    "Officials reported nothing; the ferry operator earlier reported delays.",
+    "Meridian Press of Lethorpe originally reported that the quay would shut.",
+    "the bbc   broke the story before anyone else.",
+    "Ǆemal reported it first, then Élan Média reports again.",
+    "Nobody reported anything and no one broke ranks.",
+    "It was reportedly closed.",
+)
+
+
+def test_reporter_gate_never_hides_a_match() -> None:
+    """The cheap test that skips the costly "X reported" pattern on a line only skips
+    lines where that pattern finds nothing."""
+    from newstrace.credit import _REPORTED_RES, _may_name_reporter
+
+    matched = 0
+    for line in _REPORTED_LINES:
+        text = f"Opening paragraph.\n{line}\nClosing paragraph."
+        start, end = text.index(line), text.index(line) + len(line)
+        found = list(_REPORTED_RES[0].finditer(text, start, end))
+        assert not found or _may_name_reporter(text, start, end), line
+        matched += bool(found)
+    assert matched >= 5  # the lines exercise the pattern, not only its absence
+
+
+def test_reporter_gate_skips_lines_without_an_organisation() -> None:
+    from newstrace.credit import _may_name_reporter
+
+    line = "the ferry operator earlier reported delays and someone reports more"
+    assert not _may_name_reporter(line, 0, len(line))
+    assert _may_name_reporter("Reuters reported delays", 0, 23)
