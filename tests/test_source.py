@@ -261,3 +261,30 @@ def test_counter_half_source_names_the_agency() -> None:
     assert len(named) >= 100
     assert named.count("b") == 0
     assert named.count("a") / len(named) >= 0.85, named.count("a") / len(named)
+
+
+def test_credit_pattern_gates_hold_every_match() -> None:
+    """Each credit pattern is tried only on lines holding one of its gate words: every
+    line a pattern matches holds one (so the gate never hides a credit)."""
+    from newstrace.source import _GATED_CREDIT_RES, _GATED_FACT_CREDIT_RES
+
+    lines = (
+        "This story was first published on The Harbour Times.",
+        "The post Ferry fares rise appeared first on Lethorpe Daily.",
+        "It first appeared in Meridian Press.",
+        "This article was originally published by the Pellmoor Gazette.",
+        "It is republished with permission of Calder News.",
+        "SOURCE: Reuters",
+        "Via: Harbour Wire",
+        "Courtesy Lethorpe Herald",
+        "Additional reporting by AFP.",
+        "with reporting from Reuters",
+        "The price rose, according to the Lethorpe Ledger.",
+    )
+    matched = 0
+    for words, pattern in (*_GATED_CREDIT_RES, *_GATED_FACT_CREDIT_RES):
+        for line in lines:
+            if pattern.search(line):
+                matched += 1
+                assert any(w in line.casefold() for w in words), (pattern.pattern[:40], line)
+    assert matched >= len(lines)  # every line is a credit some pattern reads
