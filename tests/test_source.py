@@ -272,7 +272,7 @@ def test_credit_pattern_gates_hold_every_match() -> None:
         "This story was first published on The Harbour Times.",
         "The post Ferry fares rise appeared first on Lethorpe Daily.",
         "It first appeared in Meridian Press.",
-        "This article was originally published by the Pellmoor Gazette.",
+        "This article was originally published by The Pellmoor Gazette.",
         "It is republished with permission of Calder News.",
         "SOURCE: Reuters",
         "Via: Harbour Wire",
