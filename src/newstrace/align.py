@@ -399,12 +399,17 @@ def group_links(
     """Group links into passages: runs of consecutive sentences on each side."""
     out: list[Alignment] = []
     for comp_a, comp_b, comp_links in _components(links):
-        for run_a in _runs(sorted(comp_a)):
-            for run_b in _runs(sorted(comp_b)):
-                if not any((i, j) in comp_links for i in run_a for j in run_b):
-                    continue
-                block = tuple(sorted((i, j) for i in run_a for j in run_b if (i, j) in comp_links))
-                out.append(_alignment(a, b, m, run_a, run_b, block, options))
+        runs_a, runs_b = _runs(sorted(comp_a)), _runs(sorted(comp_b))
+        run_of_a = {i: k for k, run in enumerate(runs_a) for i in run}
+        run_of_b = {j: k for k, run in enumerate(runs_b) for j in run}
+        # Each pair of runs that a link joins is one passage, with the links it holds:
+        # read off the links themselves, not by trying every pair of runs.
+        blocks: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for i, j in comp_links:
+            blocks.setdefault((run_of_a[i], run_of_b[j]), []).append((i, j))
+        for (ka, kb), held in blocks.items():
+            block = tuple(sorted(held))
+            out.append(_alignment(a, b, m, runs_a[ka], runs_b[kb], block, options))
     out.sort(key=lambda al: (al.b.start, al.a.start))
     return out
 
