@@ -41,18 +41,16 @@ from .source import (
 
 __all__ = ["CreditReader", "find_credit"]
 
+_REPORTED_VERB = r"\s+(?:(first|earlier|originally)\s+)?(?:reported|reports|broke)\b"
+"""What follows the organisation in "<org> (first) reported": the adverb is a group."""
 # "The Harbour Times first reported the story", "as reported by Meridian Press".
 _REPORTED_RES = (
-    regex.compile(
-        rf"(?P<org>{_ORG})\s+(?:first\s+|earlier\s+|originally\s+)?(?:reported|reports|broke)\b"
-    ),
+    regex.compile(rf"(?P<org>{_ORG}){_REPORTED_VERB}"),
     regex.compile(
         rf"\breported\s+(?:first\s+|earlier\s+|originally\s+)?(?:by|in|on)\s+(?P<org>{_ORG})"
     ),
 )
-_REPORTED_VERB_RE = regex.compile(
-    r"\s+(?:(first|earlier|originally)\s+)?(?:reported|reports|broke)\b"
-)
+_REPORTED_VERB_RE = regex.compile(_REPORTED_VERB)
 """Where the first of ``_REPORTED_RES`` can end: its verb, after the organisation."""
 _ORG_CHAR_RE = regex.compile(r"[\p{L}\p{N}&'’.-]")
 _AGENCY_END_RE = regex.compile(rf"(?i:{_AGENCY_ALT})\Z")

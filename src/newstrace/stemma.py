@@ -120,8 +120,7 @@ class _Link:
 
     def __post_init__(self) -> None:
         # Asked for again and again while a family's edges are scored: made once.
-        side = "a_sentences" if self.me_is_a else "b_sentences"
-        mine = frozenset(i for al in self.cmp.alignments for i in getattr(al, side))
+        mine = frozenset(i for al in self.cmp.alignments for i in self.mine(al)[1])
         object.__setattr__(self, "_mine", mine)
 
     @property
@@ -474,7 +473,7 @@ class _Words:
 
     def _inside(self, a: Article, span: Span) -> range:
         starts, ends, _ = self._read(a)
-        return range(bisect_left(starts, span.start), bisect_right(ends, span.end))
+        return _within(starts, ends, span)
 
     def forms(self, a: Article) -> list[str]:
         return self._read(a)[2]
@@ -522,14 +521,22 @@ class _Words:
             their_starts, their_ends, forms = self._read(link.other)
             out = []
             for al in link.cmp.alignments:
-                mine, theirs = (al.a, al.b) if link.me_is_a else (al.b, al.a)
-                # ``_inside`` of each side, on the token bounds read once per link
-                at = range(bisect_left(my_starts, mine.start), bisect_right(my_ends, mine.end))
-                lo = bisect_left(their_starts, theirs.start)
-                hi = bisect_right(their_ends, theirs.end)
-                out.append((mine, at, frozenset(forms[lo:hi])))
+                mine, theirs = link.mine(al)[0], link.theirs(al)[0]
+                words = _within(their_starts, their_ends, theirs)
+                out.append(
+                    (
+                        mine,
+                        _within(my_starts, my_ends, mine),
+                        frozenset(forms[words.start : words.stop]),
+                    )
+                )
             self._passages[key] = out
         return self._passages[key]
+
+
+def _within(starts: list[int], ends: list[int], span: Span) -> range:
+    """Positions of the tokens (given by their starts and ends) lying inside ``span``."""
+    return range(bisect_left(starts, span.start), bisect_right(ends, span.end))
 
 
 def _stretches(opcodes: Iterable[Opcode]) -> Iterator[tuple[int, int, int, int]]:
