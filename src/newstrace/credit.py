@@ -241,7 +241,7 @@ class CreditReader:
     ) -> Credit:
         """``find_credit(copy, sources, removed=..., removed_sources=...)``."""
         rm = removed_sources if removed_sources is not None else [()] * len(sources)
-        known = [(s, self._provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
+        known = [(s, self.provenance(s, r)) for s, r in zip(sources, rm, strict=True)]
         named = self._names(copy, removed)
         for n in named:
             for s, sp in known:
@@ -258,7 +258,8 @@ class CreditReader:
             return _credit(None, first, f"names {_show(first.key)}, but no source says who it is")
         return _credit(False, first, f"names {_show(first.key)}, not its source")
 
-    def _provenance(self, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
+    def provenance(self, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
+        """``source.provenance`` of the article, read once per article and boilerplate."""
         key = (article.id, tuple(removed))
         if key not in self._prov:
             self._prov[key] = provenance(article, removed)
@@ -267,7 +268,7 @@ class CreditReader:
     def _names(self, copy: Article, removed: Sequence[Boilerplate]) -> list[_Named]:
         key = (copy.id, tuple(removed))
         if key not in self._named:
-            self._named[key] = list(_named(copy, self._provenance(copy, removed)))
+            self._named[key] = list(_named(copy, self.provenance(copy, removed)))
         return self._named[key]
 
     def _site_names(self, copy: Article, source: Article) -> list[_Named]:

@@ -54,7 +54,7 @@ from .model import (
     Span,
 )
 from .options import DEFAULT_OPTIONS, Options
-from .source import _credit_votes, _time_vote, is_agency, provenance
+from .source import _credit_votes, _time_vote, is_agency
 from .text import tokens
 
 __all__ = ["copy_tree"]
@@ -207,7 +207,10 @@ def _metadata_vote(c: Comparison, credits: _Credits) -> int:
     source) make a the source; < 0: b."""
     vote = _time_vote(c.a.published, c.b.published)
     total = _TIME_VOTES * vote[0] if vote is not None else 0
-    lines = _credit_votes(provenance(c.a, c.boilerplate_a), provenance(c.b, c.boilerplate_b))
+    lines = _credit_votes(
+        credits.reader.provenance(c.a, c.boilerplate_a),
+        credits.reader.provenance(c.b, c.boilerplate_b),
+    )
     total += sum(v for v, _ in lines)
     a_names_b = credits.find(c.a.id, (c.b.id,)).credited
     b_names_a = credits.find(c.b.id, (c.a.id,)).credited
@@ -362,7 +365,7 @@ def _agency_copy(member: Article, credits: _Credits) -> bool:
     one: where nothing else tells two members apart as the original, the agency's copy
     is the likelier one (agencies write for papers, rarely the reverse), as a pair's
     credit lines say for two linked members (``source._credit_votes``)."""
-    p = provenance(member, credits.removed.get(member.id, ()))
+    p = credits.reader.provenance(member, credits.removed.get(member.id, ()))
     return not p.credits and any(is_agency(key) for key, _ in p.own)
 
 
