@@ -1,9 +1,12 @@
 """Train the relation model: multinomial logistic regression over containment features.
 
 Classes are METER's: WD (wholly derived), PD (partially derived), ND (not derived);
-inputs are ``newstrace.verdict.RELATION_FEATURES``: containment of the copy in the
-source, as ``compare`` reads them (the copy of the side the source stage names, else the
-shorter body), and how much of the copy the aligner linked. One model for scripts with
+inputs are ``newstrace.verdict.RELATION_FEATURES``: containment of the copy in its
+source, and how much of the copy the aligner linked. A labelled pair is measured in its
+known direction (the model learns what a copy looks like beside its source; reading the
+side the source stage names instead cost COUNTER-half 0.650 -> 0.664 in
+bench/eval_relation.py, where that stage leaves 19 of 301 pairs undecided); ``compare``
+reads the copy of the side the source stage names, else the shorter body. One model for scripts with
 letter case and one for scripts without (names and inflection behave differently).
 
 Training data (none of it is shipped, only the fitted weights in models/relation.json):
@@ -35,7 +38,7 @@ from reuse_data import RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
 
 from newstrace.align import align
 from newstrace.compare import prepare
-from newstrace.model import Article
+from newstrace.model import Article, SideName
 from newstrace.source import decide_source
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_features
 
@@ -68,15 +71,18 @@ class Row:
     script: str
 
 
-def features(source: Article, copy: Article) -> tuple[float, ...]:
-    """The relation model's inputs for the pair, as ``compare`` reads them (the copy's
-    containment in the side that the source stage names, not in the known source)."""
+def features(source: Article, copy: Article, known: bool = True) -> tuple[float, ...]:
+    """The relation model's inputs for the pair: the copy's containment in its known
+    source (``known``), else in the side that the source stage names, as ``compare``
+    reads them when it has no label to go by."""
     pa, pb = prepare(source), prepare(copy)
     a, b = pa.side, pb.side
     alignments = align(a, b)
-    side, _ = decide_source(
-        pa.article, pb.article, a, b, alignments, pa.layout.removed, pb.layout.removed
-    )
+    side: SideName | None = "a"
+    if not known:
+        side, _ = decide_source(
+            pa.article, pb.article, a, b, alignments, pa.layout.removed, pb.layout.removed
+        )
     return relation_features(a, b, alignments, side)[1]
 
 
@@ -110,7 +116,7 @@ def cross_rows(pairs: Sequence[LabelledPair], script: str, n: int, seed: int) ->
         if len(out) >= n:
             break
         (a, ga), (b, gb) = texts[x], texts[y]
-        row = Row(features(a, b), "ND", f"{ga}|{gb}", pairs[0].corpus, script)
+        row = Row(features(a, b, known=False), "ND", f"{ga}|{gb}", pairs[0].corpus, script)
         if row.features[word3] < CROSS_NEAR_COPY:
             out.append(row)
     return out

@@ -11,7 +11,7 @@ import pytest
 
 from newstrace import compare
 from newstrace.compare import prepare
-from newstrace.containment import CONTAINMENT_FEATURES, containment
+from newstrace.containment import CONTAINMENT_FEATURES, PASSAGE_RUN, containment
 from newstrace.errors import OptionsError
 from newstrace.ingest import article_from_text
 from newstrace.model import Article
@@ -162,3 +162,42 @@ def test_bodies_of_equal_length_read_the_same_copy_both_ways() -> None:
     a = article_from_text("Monday police .", id="a")
     b = article_from_text("\x00 . Monday police .", id="b")
     assert compare(a, b).relation == compare(b, a).relation
+
+
+QUOTE = (
+    '"We will not rest until every family on the estuary knows what happened that night, '
+    "and we will keep asking the company the same questions in court, in parliament and "
+    "in the street for as long as it takes to hear a straight answer from the people who "
+    'ran the ferry," said the chair of the families group.'
+)
+
+
+def test_a_shared_quote_is_not_a_taken_passage() -> None:
+    """Two reporters quote the same speaker word for word: the quote's words are not a
+    passage taken from the other text, but the same words told in narrative are."""
+    first, second = f"{COURT} {QUOTE}", f"{INDEPENDENT} {QUOTE}"
+    c = containment(_side(first), _side(second))
+    assert c.passage_words < PASSAGE_RUN  # only the attribution after the quote
+    assert c.get("quoted") > 0.2
+    plain = QUOTE.replace('"', "")
+    told = containment(_side(f"{COURT} {plain}"), _side(f"{INDEPENDENT} {plain}"))
+    assert told.passage_words >= 40
+    assert told.get("quoted") == 0.0
+
+
+def test_only_passages_reused_on_their_own_strength_leave_no_material_of_its_own() -> None:
+    """The wholly-derived rule counts the copy's sentences in alignments that score as
+    reuse links by themselves, not those joined through weaker pairs."""
+    from newstrace.model import Alignment, Span
+    from newstrace.verdict import _closely_aligned
+
+    side = _side(INDEPENDENT)
+    every = tuple(range(len(side.spans)))
+    options = Options()
+
+    def passage(score: float) -> Alignment:
+        return Alignment(Span(0, 1), Span(0, 1), score, "reworded", every, every)
+
+    assert _closely_aligned(side, "b", [passage(options.min_link_score)], options) == 1.0
+    weak = options.min_link_score - 0.01
+    assert _closely_aligned(side, "b", [passage(weak)], options) == 0.0

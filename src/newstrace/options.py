@@ -45,9 +45,10 @@ class Options:
     """A wholly derived copy is a ``duplicate`` when at least this share of its words lie
     in shared runs of 6 words and the source holds this share of the copy's phrases."""
     wholly_aligned: float = 0.9
-    """A copy with at least this share of its body in aligned passages has no material of
-    its own, so it is wholly derived (``rewrite``) even when it keeps few phrases (a deep
-    spin); ``partial`` needs material from elsewhere."""
+    """A copy with at least this share of its body in aligned passages that score as reuse
+    on their own (``min_link_score``) has no material of its own, so it is wholly derived
+    (``rewrite``) even when it keeps few phrases (a deep spin); ``partial`` needs material
+    from elsewhere."""
     passage_words: int = 40
     """A pair the relation model calls not derived is ``partial`` all the same when this
     many words of the shorter lie in runs of 10 words the other has (a passage taken

@@ -69,6 +69,20 @@ def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
     return Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
 
 
+def _closely_aligned(
+    copy: Side, copy_name: str, alignments: Sequence[Alignment], options: Options
+) -> float:
+    """Share of the copy's body in passages that score as reuse on their own
+    (``min_link_score``): a deep spin rewords every sentence and keeps each one's
+    structure; a report that merely shares an event's facts is linked, if at all, only
+    through weaker pairs beside stronger ones."""
+    strong = [al for al in alignments if al.score >= options.min_link_score]
+    sentences = {
+        k for al in strong for k in (al.a_sentences if copy_name == "a" else al.b_sentences)
+    }
+    return coverage(copy, sentences)
+
+
 def decide(
     a_article: Article,
     b_article: Article,
@@ -97,7 +111,7 @@ def decide(
             return not_derived(a, b, why)
         why += (f"yet a passage was taken: {taken}",)
     relation: Relation
-    aligned = features[-1]
+    aligned = _closely_aligned(a if evidence.copy == "a" else b, evidence.copy, alignments, options)
     if derivation != "WD" and aligned < options.wholly_aligned:
         relation = "partial"
     else:
@@ -105,8 +119,8 @@ def decide(
         if derivation != "WD":
             why += (
                 (
-                    f"{aligned:.0%} of {evidence.copy} lies in aligned passages: no material "
-                    f"of its own, so wholly derived"
+                    f"{aligned:.0%} of {evidence.copy} lies in passages that are reused on "
+                    f"their own strength: no material of its own, so wholly derived"
                 ),
             )
     score = round(1.0 - probs["ND"], 4)
