@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +224,40 @@ def test_seed_pair(seeds: tuple[Path, Path]) -> None:
     b_removed = " ".join(c.b.text[bp.span.start : bp.span.end] for bp in c.boilerplate_b)
     assert "Check Also" in a_removed and "About Wendy Hall" in a_removed
     assert "appeared first on" in b_removed and "Leave a reply" in b_removed
+
+
+_SCORE_DIGEST = """
+import hashlib, random
+from newstrace.align import _weight_sum, score_matrix
+from newstrace.compare import prepare
+from newstrace.model import Article
+from newstrace_synth import textgen
+h = hashlib.sha256()
+rng = random.Random(4)
+for kind in ("spun", "partial", "verbatim"):
+    first, second = textgen.make_pair(kind, rng)
+    a = prepare(Article(id="a", text=first.text)).side
+    b = prepare(Article(id="b", text=second.text)).side
+    m = score_matrix(a, b)
+    h.update(m.score.tobytes())
+    h.update(repr([_weight_sum(m.weights, t) for t in a.terms]).encode())
+print(h.hexdigest())
+"""
+
+
+def test_scores_are_the_same_in_every_process() -> None:
+    """Sentence scores and weight sums do not depend on the string-hash salt (set order):
+    the same pair scores the same, bit for bit, in any process (a scan's workers, Spark's
+    executors, tomorrow's rerun)."""
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", _SCORE_DIGEST],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1

@@ -118,8 +118,8 @@ class _ArticleTerms:
     counts: np.ndarray  # sentences holding each term
     rank: np.ndarray  # each term's place in the article's terms sorted as strings
     rows: np.ndarray  # sentence of each (sentence, term) occurrence
-    cols: np.ndarray  # its term, as an index into ``ids``; sentence by sentence, in each
-    # sentence's set iteration order (the order that summing the set's weights takes)
+    cols: np.ndarray  # its term, as an index into ``ids``; sentence by sentence, each
+    # sentence's terms in string order (the order its weight is summed in)
 
 
 _SALT_PROBE = "newstrace.align"
@@ -135,7 +135,10 @@ def _article_terms(side: Side) -> _ArticleTerms:
     """The article's ``_ArticleTerms``, made on first use (in this process)."""
 
     def make() -> _ArticleTerms:
-        flat = list(chain.from_iterable(side.terms))
+        # Each sentence's terms in the order of their strings, not in set order (which
+        # follows the process's string-hash salt): its weight is summed in this order,
+        # so the scores are the same in every process, bit for bit.
+        flat = list(chain.from_iterable(map(sorted, side.terms)))
         counted = Counter(flat)
         names = list(counted)
         hashes = np.fromiter(map(hash, names), dtype=np.int64, count=len(names))
@@ -217,9 +220,10 @@ def term_weights(a: Side, b: Side, corpus: TermStats | None = None) -> dict[str,
 
 
 def _weight_sum(weights: dict[str, float], terms: Iterable[str]) -> float:
-    """Summed weights of ``terms`` (0 for a term without one), in their iteration order;
-    ``map`` over ``dict.get`` runs the loop in C."""
-    return sum(map(weights.get, terms, repeat(0.0)))
+    """Summed weights of ``terms`` (0 for a term without one), correctly rounded
+    (``math.fsum``), so the sum of a set does not depend on its iteration order, which
+    follows the process's string-hash salt; ``map`` over ``dict.get`` runs the loop in C."""
+    return math.fsum(map(weights.get, terms, repeat(0.0)))
 
 
 def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
@@ -249,7 +253,8 @@ def score_matrix(a: Side, b: Side, corpus: TermStats | None = None) -> Matrix:
 
 def _sentence_weights(terms: _ArticleTerms, weights: np.ndarray, sentences: int) -> np.ndarray:
     """Each sentence's summed term weights. ``bincount`` adds the occurrences one by one
-    in their order, as ``sum`` over each sentence's set did: the same float sums."""
+    in their order (each sentence's terms in string order): the same sums in every
+    process."""
     return np.bincount(terms.rows, weights=weights[terms.cols], minlength=sentences)
 
 
