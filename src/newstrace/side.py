@@ -18,12 +18,10 @@ from typing import TypeVar, cast
 import regex
 
 from .model import Span
-from .skeleton import Fact, facts, names_inside_sentences
+from .skeleton import SKELETON_KINDS, Fact, facts, names_inside_sentences
 from .text import Token, terms_of_tokens, tokens
 
 __all__ = ["Side"]
-
-_SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
 
 _T = TypeVar("_T")
 
@@ -128,7 +126,7 @@ class Side:
         """(kind, key) of the names, numbers, dates and times."""
         return self.cached(
             "skeleton_keys",
-            lambda: frozenset((f.kind, f.key) for f in self.facts if f.kind in _SKELETON_KINDS),
+            lambda: frozenset((f.kind, f.key) for f in self.facts if f.kind in SKELETON_KINDS),
         )
 
     def _forms(self) -> list[str]:

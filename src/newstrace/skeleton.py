@@ -58,6 +58,10 @@ _NAME_RE = regex.compile(
 _SENTENCE_START_RE = regex.compile(r"(?:^|[.!?…]\s+|[\n\"“”«»(\[–—-]\s*)$")
 
 
+SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
+"""The fact kinds that make an event's skeleton (quotes are compared as wording)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One skeleton element of a passage."""

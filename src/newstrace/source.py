@@ -23,9 +23,9 @@ import regex
 from .boilerplate import NAVIGATION_LABELS, R_MASTHEAD
 from .model import Alignment, Article, Boilerplate, SideName
 from .side import Side
+from .skeleton import SKELETON_KINDS
 
 _DETAIL_KINDS = ("time", "date", "number", "quote", "name")
-_SKELETON_KINDS = frozenset({"name", "number", "date", "time"})
 
 
 def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
@@ -59,9 +59,7 @@ def _sentence_skeleton(side: Side, k: int) -> frozenset[tuple[str, str]]:
     if keys is None:
         span = side.spans[k]
         keys = kept[k] = frozenset(
-            (f.kind, f.key)
-            for f in side.facts_in(span.start, span.end)
-            if f.kind in _SKELETON_KINDS
+            (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in SKELETON_KINDS
         )
     return keys
 
