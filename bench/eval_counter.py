@@ -4,7 +4,7 @@ Pair level: each agency story NNNN against its newspaper article NNNNp through t
 compare pipeline; derived = WD or PD, not derived = ND. Scan level: all 602 articles
 scanned as one corpus; a labelled pair counts when the scan reports it.
 
-The shipped relation model (models/relation.json) was fitted on this same half among
+The shipped relation model (weights/relation.json) was fitted on this same half among
 other data (bench/train_relation.py): the pair-level figures here are in-sample; the
 out-of-sample ones, story-split, come from bench/eval_relation.py.
 

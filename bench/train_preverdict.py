@@ -16,7 +16,7 @@ cut-off keeps ``--keep`` of their reuse pairs, and the held-out corpus reports t
 reuse pairs kept (what the pre-verdict costs in recall) and the candidates skipped
 (what it saves). The shipped model is then fitted on all of them.
 
-    python bench/train_preverdict.py [--out src/newstrace/models/preverdict.json]
+    python bench/train_preverdict.py [--out src/newstrace/weights/preverdict.json]
     python bench/train_preverdict.py --no-write     # the out-of-sample table only
 """
 
@@ -43,7 +43,7 @@ from newstrace.options import DEFAULT_OPTIONS
 from newstrace.preverdict import PREVERDICT_FEATURES, expand, pair_features
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "src" / "newstrace" / "models" / "preverdict.json"
+MODEL = ROOT / "src" / "newstrace" / "weights" / "preverdict.json"
 KEEP = 0.999
 """Share of the training corpora's reuse pairs the cut-off keeps (0.995 lost 2-6% of
 the reuse of a held-out real corpus; 0.999 at most 1%)."""

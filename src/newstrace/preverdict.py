@@ -28,7 +28,7 @@ import numpy.typing as npt
 from .errors import OptionsError
 from .fingerprint import Fingerprints, estimate_sizes
 from .lsh import containment_estimates
-from .models import read_model
+from .weights import read_model
 
 __all__ = ["PREVERDICT_FEATURES", "PreVerdict", "expand", "pair_features", "preverdict_model"]
 
@@ -134,11 +134,11 @@ class PreVerdict:
 
 @lru_cache(maxsize=4)
 def preverdict_model(path: str | None = None) -> PreVerdict:
-    """The shipped pre-verdict (models/preverdict.json) or the one in the file ``path``."""
+    """The shipped pre-verdict (weights/preverdict.json) or the one in the file ``path``."""
     data = read_model("preverdict.json", path, "preverdict_model")
     if tuple(data["features"]) != PREVERDICT_FEATURES:
         raise OptionsError(
-            f"pre-verdict model {path or 'models/preverdict.json'} was trained on other "
+            f"pre-verdict model {path or 'weights/preverdict.json'} was trained on other "
             "features; rebuild it with bench/train_preverdict.py"
         )
     return PreVerdict.from_json(data)

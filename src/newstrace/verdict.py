@@ -4,7 +4,7 @@ The relation follows how newsrooms reuse copy (METER's and COUNTER's labels): wh
 derived (``duplicate`` when both bodies are near-verbatim the same, else ``rewrite``),
 partially derived (``partial``: the source is one ingredient of the copy) or not derived
 (``same-story`` when the two share the event's names and figures, else ``unrelated``).
-A learned model (models/relation.json, multinomial logistic regression rebuilt by
+A learned model (weights/relation.json, multinomial logistic regression rebuilt by
 bench/train_relation.py) reads how much of the copy's wording the source holds
 (``containment.py``): wording kept, not facts shared, so two reporters telling the same
 facts in their own words stay apart. The source stage speaks first, because which side
@@ -22,10 +22,10 @@ from functools import lru_cache
 from .containment import CONTAINMENT_FEATURES, Containment, containment
 from .errors import OptionsError
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, SideName
-from .models import read_model
 from .options import Options
 from .side import Side
 from .source import decide_source
+from .weights import read_model
 
 DERIVATIONS = ("WD", "PD", "ND")
 """The relation model's classes: wholly, partially and not derived (METER's labels)."""
@@ -205,7 +205,7 @@ def _evidence_reasons(evidence: Containment, probs: dict[str, float], role: str)
 @dataclass(frozen=True, slots=True)
 class RelationModel:
     """Multinomial logistic regression over ``RELATION_FEATURES`` (weights in
-    models/relation.json, fitted by bench/train_relation.py); inference is three dot
+    weights/relation.json, fitted by bench/train_relation.py); inference is three dot
     products, no scikit-learn needed."""
 
     mean: tuple[float, ...]
@@ -245,7 +245,7 @@ def relation_model(script: str = "cased", path: str | None = None) -> RelationMo
     data = read_model("relation.json", path, "relation_model")
     if tuple(data["features"]) != RELATION_FEATURES or tuple(data["classes"]) != DERIVATIONS:
         raise OptionsError(
-            f"relation model {path or 'models/relation.json'} was trained on "
+            f"relation model {path or 'weights/relation.json'} was trained on "
             "other features or classes; rebuild it with bench/train_relation.py"
         )
     return RelationModel.from_json(data[script])

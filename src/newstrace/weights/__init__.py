@@ -1,4 +1,5 @@
-"""Small model files shipped with newstrace (JSON; rebuilt by scripts under bench/)."""
+"""The learned weights shipped with newstrace: small JSON model files, each rebuilt by a
+script under bench/ (``model.py`` holds the data model, the result types)."""
 
 from __future__ import annotations
 
