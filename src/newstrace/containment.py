@@ -59,11 +59,13 @@ that ``Containment.passage_words`` counts."""
 class Containment:
     """Containment of the copy (the shorter body) in the source, and which side is which."""
 
-    copy: str  # "a" or "b"
+    copy: SideName
     features: tuple[float, ...]
     passage_words: int
-    """Words of the copy inside runs of ``PASSAGE_RUN`` words that the source also has: a
-    passage taken word for word, however long the two documents around it are."""
+    """Words of the copy, outside quotation marks, inside runs of ``PASSAGE_RUN`` words
+    that the source also has: a passage taken word for word, however long the two
+    documents around it are (a quote both carry is the speaker's words, not a taken
+    passage)."""
 
     def get(self, name: str) -> float:
         return self.features[CONTAINMENT_FEATURES.index(name)]

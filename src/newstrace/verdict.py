@@ -70,7 +70,7 @@ def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
 
 
 def _closely_aligned(
-    copy: Side, copy_name: str, alignments: Sequence[Alignment], options: Options
+    copy: Side, copy_name: SideName, alignments: Sequence[Alignment], options: Options
 ) -> float:
     """Share of the copy's body in passages that score as reuse on their own
     (``min_link_score``): a deep spin rewords every sentence and keeps each one's
