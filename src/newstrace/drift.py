@@ -53,6 +53,11 @@ _VALUE_KINDS = ("time", "date", "number")
 _RANGE_GAP_RE = regex.compile(r"^\s*(?:-|–|—|to|and|till|until|through)?\s*$")
 _MIN_FRAGMENT_TOKENS = 6
 _MAX_SWAP_CHUNK = 8
+_SWAP_SLACK = 1
+"""How far (in words) the two names may sit from the same place in their changed chunks
+(an article or a title before one of them): a swap puts one name in the other's place
+("Russia objected" / "Putin objected"); a name elsewhere in a reworded chunk ("owed to
+Pinochet" / "owed to the former Chilean dictator") is no swap."""
 _PARAPHRASE_SHARE = 0.4  # share of a quote's content terms that a retelling keeps
 _QUOTE_TAIL = 3  # words after a quote that a local comparison looks at
 _MAX_ANCHOR_GAP = 3  # words between a quote and the word before it that anchors it
@@ -755,7 +760,13 @@ def _actor_drifts(
             continue
         gone = [n for n in gone if _actor(ctx, src.side, n)]
         came = [m for m in came if _actor(ctx, dst.side, m)]
-        pairs = [(n, m) for n in gone for m in came if not _one_name(ctx, n.key, m.key)]
+        pairs = [
+            (n, m)
+            for n in gone
+            for m in came
+            if _in_place_of(_place(src, n, s0, s1), _place(dst, m, d0, d1))
+            and not _one_name(ctx, n.key, m.key)
+        ]
         if pairs:
             old, new = pairs[0]
             note = (
@@ -765,6 +776,21 @@ def _actor_drifts(
             )
             out.append(("actor_swapped", old.span, new.span, old.text, new.text, note))
     return out
+
+
+def _place(p: _Passage, name: Fact, first: int, end: int) -> tuple[int, int]:
+    """Words before and after the name inside its changed chunk (``first``/``end``:
+    indexes into ``p.tokens``)."""
+    base = p.side.token_index(p.tokens[0].start)
+    lo = p.side.token_index(name.span.start) - base
+    hi = p.side.token_index(name.span.end) - base
+    return lo - first, end - hi
+
+
+def _in_place_of(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """The two names open their chunks alike (within ``_SWAP_SLACK`` words: a title or
+    an article before one) or close them alike."""
+    return abs(x[0] - y[0]) <= _SWAP_SLACK or x[1] == y[1]
 
 
 def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
