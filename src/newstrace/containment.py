@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from .model import SideName
 from .side import Side
-from .text import STOPWORDS
+from .text import term
 
 __all__ = ["CONTAINMENT_FEATURES", "Containment", "containment"]
 
@@ -146,12 +146,15 @@ _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
 
 
 def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
-    """The side's sequence of words or content words as unsigned ids."""
+    """The side's sequence of words or content words as unsigned ids. Content words are
+    the words the aligner matches (``text.term`` is not None): not the function words of
+    the helper lists, nor the one- and two-letter words of scripts other than Latin
+    (the commonest postpositions of Urdu, which no list has to name)."""
 
     def make() -> npt.NDArray[np.uint64]:
         forms = side.cached("containment-forms", lambda: [t.form for t in side.tokens])
         if unit == "content":  # the word ids without function words: hashed once
-            stop = np.fromiter(map(STOPWORDS.__contains__, forms), dtype=bool, count=len(forms))
+            stop = np.fromiter((term(f) is None for f in forms), dtype=bool, count=len(forms))
             content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
             return content
         return np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
