@@ -159,6 +159,24 @@ def test_dateline_in_a_script_without_capitals_names_the_agency() -> None:
     assert [k for k, _ in provenance(art(chinese, "z")).own] == ["xinhua"]
 
 
+def test_the_dated_dateline_is_the_wire_s_own_copy() -> None:
+    """Both carry the agency's dateline; the wire dates its own ("VELMO, March 3 (AP)"),
+    the reprint does not ("VELMO (AP)"): the dated one reads as the original, in either
+    order, here in English and in Urdu (written for this test: "Lahore, 3 March (APP)")."""
+    lead = "The harbour council on Tuesday"
+    wire = BARE.replace(lead, f"VELMO, March 3 (AP) - {lead}")
+    reprint = NEWSPAPER.replace("The harbour council has", "VELMO (AP) - The harbour council has")
+    first, second, reasons = both_orders(art(wire, "wire"), art(reprint, "reprint"))
+    assert first == second == "wire"
+    assert any("carries a date" in r for r in reasons), reasons
+    body = "شہر کی کونسل نے نئی بس سروس کی منظوری دے دی اور کرایہ کم کر دیا۔"
+    dated = art(f"لاہور ۔ 3 مارچ (اے پی پی) {body} " * 3, "wire")
+    undated = art(f"لاہور (اے پی پی) {body} " * 3, "reprint")
+    assert provenance(dated).own and provenance(undated).own
+    one = newstrace.compare(undated, dated)
+    assert one.source == "b", one.reasons
+
+
 def test_reprint_crediting_the_agency_is_the_copy_of_the_agency_site() -> None:
     original = art(BARE, "original", site="Reuters", url="https://www.reuters.com/world/x")
     reprint = art("THE DAILY COURIER\nHome | World | Sport | Business\n" + AGENCY, "reprint")
