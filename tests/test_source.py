@@ -177,6 +177,20 @@ def test_the_dated_dateline_is_the_wire_s_own_copy() -> None:
     assert one.source == "b", one.reasons
 
 
+def test_a_dateline_naming_several_sources_credits_them() -> None:
+    """A dateline like "VELMO (AP/Reuters) -", or in Urdu (written for this test) "Lahore
+    (INP + NNI)": a text compiled from several wires names them as its sources, not as
+    its authors, so it reads as the copy of an uncredited text."""
+    p = provenance(art("VELMO (AP/Reuters) - The harbour council met on Tuesday.", "x"))
+    assert p.own == () and [k for k, _ in p.credits] == ["ap", "reuters"]
+    urdu = provenance(art("لاہور (آئی این پی+ این این آئی) شہر کی کونسل نے منظوری دی۔", "y"))
+    assert [k for k, _ in urdu.credits] == ["inp", "nni"]
+    lead = "The harbour council has"
+    compiled = NEWSPAPER.replace(lead, f"VELMO (AP/Reuters) - {lead}")
+    first, second, _ = both_orders(art(BARE, "plain"), art(compiled, "compiled"))
+    assert first == second == "plain"
+
+
 def test_reprint_crediting_the_agency_is_the_copy_of_the_agency_site() -> None:
     original = art(BARE, "original", site="Reuters", url="https://www.reuters.com/world/x")
     reprint = art("THE DAILY COURIER\nHome | World | Sport | Business\n" + AGENCY, "reprint")

@@ -338,6 +338,14 @@ _DATELINE_RE = regex.compile(
     r"|[\p{Lo}\p{M}][\p{Lo}\p{M}\p{N} ]{0,40}?(?:[,،۔.-]\s*[\p{Lo}\p{M}\p{N} ]{1,25})?\s*"
     rf"\((?P<org>(?i:{_AGENCY_ALT}))\)(?!\s*[\p{{Ll}}]))"
 )
+# A dateline naming several sources, "LONDON (AP/Reuters) -" or, in a script without
+# capitals, a place and "(INP + Online)": a text compiled from their copy, so each
+# organisation it names is a credit, not the author.
+_MULTI_DATELINE_RE = regex.compile(
+    r"^\s*(?:\p{Lu}[\p{L} .,'’-]{1,40}?|[\p{Lo}\p{M}][\p{Lo}\p{M}\p{N} ]{0,40}?)\s*"
+    r"\((?P<orgs>[^()\n]{2,80}?[+/،,][^()\n]{2,120}?)\)"
+)
+_SOURCES_SPLIT_RE = regex.compile(r"\s*[+/،,]\s*")
 # A credit in the closing line: "(Reuters)", "- AFP", "Source: AP".
 _TAIL_RE = regex.compile(
     rf"(?:\(\s*(?P<org>(?i:{_AGENCY_ALT}))\s*\)|[-–—]\s*(?P<org>(?i:"
@@ -505,6 +513,10 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
             m = _DATELINE_RE.match(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
                 own.append((key, line[: m.end()]))
+            elif (m := _MULTI_DATELINE_RE.match(line)) is not None:
+                for part in _SOURCES_SPLIT_RE.split(m["orgs"]):
+                    if (key := _org_key(part)) is not None:
+                        credits.append((key, line[: m.end()]))
         if i == last or short:
             m = _TAIL_RE.search(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
@@ -565,6 +577,7 @@ def _credit_votes(pa: Provenance, pb: Provenance) -> list[tuple[int, str]]:
       (3 votes);
     * else one side credits an outlet and the other credits none: the crediting side
       reads as the copy (2);
+    * (a dateline naming several sources, "LONDON (AP/Reuters)", credits each of them)
     * else both carry one organisation's dateline, dated on one side only: the dated
       one reads as the wire's own copy (2; ``_dated_votes``);
     * else one side carries an agency's own byline or dateline and the other names no
