@@ -4,10 +4,11 @@ Classes are METER's: WD (wholly derived), PD (partially derived), ND (not derive
 inputs are ``newstrace.verdict.RELATION_FEATURES``: containment of the copy in its
 source, and how much of the copy the aligner linked. A labelled pair is measured in its
 known direction (the model learns what a copy looks like beside its source; reading the
-side the source stage names instead cost COUNTER-half 0.650 -> 0.664 in
-bench/eval_relation.py, where that stage leaves 19 of 301 pairs undecided); ``compare``
-reads the copy of the side the source stage names, else the shorter body. One model for scripts with
-letter case and one for scripts without (names and inflection behave differently).
+side the source stage names instead cost COUNTER-half 0.664 -> 0.650 in
+bench/eval_relation.py, where that stage left 19 of 301 pairs undecided); ``compare``
+reads the copy of the side the source stage names, else the shorter body. One model for
+scripts with letter case and one for scripts without (names and inflection behave
+differently).
 
 Training data (none of it is shipped, only the fitted weights in weights/relation.json):
   * cased: METER-dev (../shared/data/meter-dev: Press Association copy vs British

@@ -638,13 +638,12 @@ def _dated_votes(pa: Provenance, pb: Provenance) -> list[tuple[int, str]]:
     is not, the dated one is the agency's)."""
     if pa.credits or pb.credits:
         return []
-    da = {k for k, line in pa.own if _is_dated(line)}
-    db = {k for k, line in pb.own if _is_dated(line)}
-    ua = {k for k, line in pa.own if not _is_dated(line) and _DATELINE_RE.match(line)}
-    ub = {k for k, line in pb.own if not _is_dated(line) and _DATELINE_RE.match(line)}
+    (da, ua), (db, ub) = _datelines(pa), _datelines(pb)
+    if da & db:
+        return []
     for dated, undated, sign, xs, ys in ((da, ub, 1, "a", "b"), (db, ua, -1, "b", "a")):
         shared = sorted(k for k in dated if any(_same_org(k, u) for u in undated))
-        if shared and not (da & db):
+        if shared:
             who = _show(shared[0])
             return [
                 (
@@ -659,10 +658,16 @@ def _dated_votes(pa: Provenance, pb: Provenance) -> list[tuple[int, str]]:
     return []
 
 
-def _is_dated(line: str) -> bool:
-    """A dateline with a figure before its organisation's name (a day of the month)."""
-    m = _DATELINE_RE.match(line)
-    return m is not None and any(c.isdigit() for c in line[: m.start("org")])
+def _datelines(p: Provenance) -> tuple[set[str], set[str]]:
+    """The organisations the article's own datelines name: those dated (a figure, a day
+    of the month, before the organisation's name) and those not."""
+    dated: set[str] = set()
+    undated: set[str] = set()
+    for key, line in p.own:
+        m = _DATELINE_RE.match(line)
+        if m is not None:
+            (dated if any(c.isdigit() for c in line[: m.start("org")]) else undated).add(key)
+    return dated, undated
 
 
 _SHOW = {names[0].casefold(): names[0] for names in _AGENCIES}

@@ -64,9 +64,15 @@ def coverage(side: Side, sentences: set[int]) -> float:
 
 def covered(a: Side, b: Side, alignments: Sequence[Alignment]) -> Coverage:
     """Coverage of each side by the aligned passages."""
-    in_a = {i for al in alignments for i in al.a_sentences}
-    in_b = {j for al in alignments for j in al.b_sentences}
-    return Coverage(round(coverage(a, in_a), 4), round(coverage(b, in_b), 4))
+    return Coverage(
+        round(coverage(a, _sentences(alignments, "a")), 4),
+        round(coverage(b, _sentences(alignments, "b")), 4),
+    )
+
+
+def _sentences(alignments: Sequence[Alignment], side: SideName) -> set[int]:
+    """The sentences of one side that the passages cover."""
+    return {k for al in alignments for k in (al.a_sentences if side == "a" else al.b_sentences)}
 
 
 def _closely_aligned(
@@ -77,10 +83,7 @@ def _closely_aligned(
     structure; a report that merely shares an event's facts is linked, if at all, only
     through weaker pairs beside stronger ones."""
     strong = [al for al in alignments if al.score >= options.min_link_score]
-    sentences = {
-        k for al in strong for k in (al.a_sentences if copy_name == "a" else al.b_sentences)
-    }
-    return coverage(copy, sentences)
+    return coverage(copy, _sentences(strong, copy_name))
 
 
 def decide(
