@@ -201,3 +201,14 @@ def test_only_passages_reused_on_their_own_strength_leave_no_material_of_its_own
     assert _closely_aligned(side, "b", [passage(options.min_link_score)], options) == 1.0
     weak = options.min_link_score - 0.01
     assert _closely_aligned(side, "b", [passage(weak)], options) == 0.0
+
+
+def test_short_words_of_scripts_without_latin_letters_are_no_content_words() -> None:
+    """Two Urdu sentences (written for this test) that share only their postpositions
+    (کے، کی، نے، سے: two letters, the words the aligner leaves out too) share words but no
+    content words."""
+    source = "شہر کی کونسل نے دریا کے پل سے متعلق منصوبہ منظور کر لیا۔"
+    copy = "ٹیم کی کپتان نے میچ کے بعد سے مسلسل تربیت جاری رکھی۔"
+    c = containment(_side(source), _side(copy), "b")
+    assert c.get("word1") > 0
+    assert c.get("content1") == 0.0
