@@ -185,6 +185,102 @@ def test_two_parts_of_one_name_or_a_respelling_are_not_a_swap() -> None:
     assert not [d for d in drifts if d.kind == "actor_swapped"], _kinds(drifts)
 
 
+def _swaps(a: str, b: str) -> list[Drift]:
+    return [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
+
+
+def test_a_copy_describing_a_speaker_it_names_is_no_swap() -> None:
+    """ "Mr Vennick said" / "The skipper said" in a copy that names Vennick: one
+    speaker told two ways, not a statement credited to someone else."""
+    a = (
+        "Captain Tomas Vennick steered the trawler back into Osterholm harbour on Sunday.\n\n"
+        "Mr Vennick said the crew had fought the ice for three days before the engine failed."
+    )
+    b = (
+        "Captain Tomas Vennick steered the trawler back into Osterholm harbour on Sunday.\n\n"
+        "The skipper said the crew had fought the ice for three days before the engine failed."
+    )
+    assert not _swaps(a, b)
+
+
+def test_parts_of_one_name_are_one_speaker() -> None:
+    a = (
+        "The inquiry into the Tarnby flood heard from Heather Ardley on Monday.\n\n"
+        "Ms Ardley said the warning sirens in the lower town never sounded that night."
+    )
+    b = (
+        "The inquiry into the Tarnby flood heard from Heather Ardley on Monday.\n\n"
+        "Heather said the warning sirens in the lower town never sounded that night."
+    )
+    assert not _swaps(a, b)
+
+
+def test_who_was_told_is_no_speaker() -> None:
+    """ "The jury was told": the jury heard the statement; no one else made it."""
+    a = (
+        "Prosecutor Oskar Lund told the jury the two men had planned the raid on the depot "
+        "for months.\n\nThe trial continues on Thursday."
+    )
+    b = (
+        "The jury was told the two men had planned the raid on the depot for months.\n\n"
+        "The trial continues on Thursday."
+    )
+    assert not _swaps(a, b)
+
+
+def test_owners_and_addresses_are_not_actors() -> None:
+    a = (
+        "The Harbour Board's chairman approved the dredging contract on Monday.\n\n"
+        "A fisherman from Kestle Drive was fined for blocking the slipway at Tarnby."
+    )
+    b = (
+        "Ines Calloway approved the dredging contract on Monday.\n\n"
+        "A fisherman from Osterholm was fined for blocking the slipway at Tarnby."
+    )
+    assert not _swaps(a, b)
+
+
+def test_a_lead_in_capitals_is_no_actor() -> None:
+    """ "A WOMAN was fined": a newspaper's lead in capitals, not a name."""
+    a = (
+        "A WOMAN was fined on Monday for blocking the slipway at Tarnby with a trailer.\n\n"
+        "The harbour board welcomed the fine."
+    )
+    b = (
+        "A PENSIONER was fined on Monday for blocking the slipway at Tarnby with a trailer.\n\n"
+        "The harbour board welcomed the fine."
+    )
+    assert not _swaps(a, b)
+
+
+def test_a_statement_given_a_name_stays_a_change() -> None:
+    """The copy credits to a named person what the source's institution said: a change
+    of speaker even though the source names that person elsewhere."""
+    a = (
+        "Ines Calloway leads the Tarnby harbour board.\n\n"
+        "The harbour board said the quay would stay closed for at least six weeks."
+    )
+    b = (
+        "Ines Calloway leads the Tarnby harbour board.\n\n"
+        "Ines Calloway said the quay would stay closed for at least six weeks."
+    )
+    swaps = _swaps(a, b)
+    assert swaps and "Calloway" in swaps[0].b_text, _kinds(_drifts(a, b))
+
+
+def test_a_speaker_is_shown_without_the_words_before_the_verb() -> None:
+    a = (
+        "Ines Calloway also said the quay would stay closed for at least six weeks.\n\n"
+        "The harbour board meets again in the spring."
+    )
+    b = (
+        "Halvard Brekke said the quay would stay closed for at least six weeks.\n\n"
+        "The harbour board meets again in the spring."
+    )
+    swaps = _swaps(a, b)  # one swap: the name, not also "Ines Calloway also" beside it
+    assert [d.a_text for d in swaps] == ["Ines Calloway"], swaps
+
+
 # --- qualifiers -----------------------------------------------------------------------
 
 

@@ -65,6 +65,16 @@ _MAX_QUALIFIERS_PER_PASSAGE = 2
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
 _REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
 _SPEAKER_STOPS = _words("and but that as while when which who he she they it we i")
+_POSSESSIVE = ("'s", "’s")
+_ADDRESS_WORDS = _words(
+    "road street lane drive avenue close crescent grove terrace square gardens way"
+)
+"""Optional English helper: the last word of a street name (an address, not an actor)."""
+_CAPITALS_LEAD_WORDS = 2
+"""Words in capitals that open a sentence for it to be a lead's typography ("A WOMAN
+was jailed"): one capitalised word alone may be an acronym."""
+_PASSIVE_AUX = _words("was were is are be been being")
+"""Before a reporting verb they make it passive ("X was told"): X heard, nobody spoke."""
 _SPEAKER_BREAK_RE = regex.compile(r"[,;:.!?()\[\]\"“”«»—–]")
 _MAX_SPEAKER_TOKENS = 5
 _CLAUSE_END_RE = regex.compile(r"[.!?;:]")
@@ -309,6 +319,13 @@ def _in_dateline(side: Side, span: Span) -> bool:
     return m is not None and span.end <= m.end()
 
 
+def _capitals_lead(text: str, sentence: Span, name: Span) -> bool:
+    """The name lies in a run of words in capitals that opens its sentence, as a
+    newspaper's lead opens ("AN OFFICIAL at the ..."): typography, not a name."""
+    words = text[sentence.start : name.end].split()
+    return len(words) >= _CAPITALS_LEAD_WORDS and all(w.isupper() for w in words)
+
+
 def _headline_like(text: str, span: Span) -> bool:
     """A title-cased line (most words capitalised): its capitals do not mark names."""
     words = [w for w in text[span.start : span.end].split() if w[:1].isalpha()]
@@ -334,12 +351,18 @@ def _is_agency(key: str) -> bool:
 
 def _actor(ctx: _Ctx, side: Side, name: Fact) -> bool:
     """Whether a name fact can be an actor of the story: not a news agency, not in a
-    dateline or a title-cased line, and a name in these articles (not a word that is
+    dateline or a title-cased line, not an owner ("the PGA's chief executive": the
+    actor is the executive), not an address ("Kestrel Drive"), not a lead's capitals
+    ("A WOMAN was jailed"), and a name in these articles (not a word that is
     capitalised only because it opens a sentence: "Roughly", "Overall")."""
     if _is_agency(name.key) or _in_dateline(side, name.span):
         return False
+    if name.key.endswith(_POSSESSIVE) or name.key.split()[-1] in _ADDRESS_WORDS:
+        return False
     sentence = _sentence_of(side, name.span.start)
-    if sentence is not None and _headline_like(side.text, sentence):
+    if sentence is not None and (
+        _headline_like(side.text, sentence) or _capitals_lead(side.text, sentence, name.span)
+    ):
         return False
     if " " in name.text.strip():
         return True
@@ -823,6 +846,8 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     for at in verbs[bisect_left(verbs, first + 1) : bisect_left(verbs, first + len(toks))]:
         k = at - first
         t = toks[k]
+        if k and toks[k - 1].form in _PASSIVE_AUX:
+            continue
         who: list[Token] = []
         for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1) : k]):
             gap = text[prev.end : (who[-1] if who else t).start]
@@ -830,6 +855,7 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
                 break
             who.append(prev)
         who.reverse()
+        who = _without_trailing_lowercase(text, who) if p.side.cased else who
         words = " ".join(w.form for w in who)
         if not who or all(term(w.form) is None for w in who) or len(who) > _MAX_SPEAKER_TOKENS:
             continue
@@ -840,9 +866,56 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     return out
 
 
+def _without_trailing_lowercase(text: str, who: list[Token]) -> list[Token]:
+    """A capitalised speaker without the lowercase words between it and the verb
+    ("Ferguson also said": Ferguson); a speaker of lowercase words stays whole."""
+    end = len(who)
+    while end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1]):
+        end -= 1
+    return who[:end]
+
+
+def _capitalised(text: str, words: Sequence[Token]) -> bool:
+    """Some word other than an opening function word ("The judge") has a capital."""
+    return any(
+        text[w.start].isupper() and not (k == 0 and term(w.form) is None)
+        for k, w in enumerate(words)
+    )
+
+
+def _described(side: Side, span: Span) -> bool:
+    """A speaker told by description ("the judge", "The 41-year-old goalkeeper"), not by
+    name, in a script with letter case (elsewhere there is no telling)."""
+    return side.cased and not _capitalised(side.text, side.tokens_in(span.start, span.end))
+
+
+def _named_in(side: Side, who: str) -> bool:
+    """The article names this speaker somewhere (its last word, the surname, is one of
+    the article's words)."""
+    forms = side.cached("drift-forms", lambda: frozenset(t.form for t in side.tokens))
+    return who.split()[-1] in forms
+
+
+def _one_speaker(ctx: _Ctx, s: tuple[Span, str], d: tuple[Span, str]) -> bool:
+    """Two ways of naming one speaker: parts of one longer name ("Ms Brown" / "Heather"
+    of "Heather Brown"), or the copy telling by description a speaker it names
+    elsewhere ("Mr Vincent said" / "The sportsman said" in a copy that names Vincent):
+    coreference, not a statement credited to someone else. The other way round ("the
+    port authority said" / "Ilse Brandvik said") the copy puts a name to the statement
+    that the source did not: that stays a change."""
+    (s_span, s_who), (d_span, d_who) = s, d
+    if _one_name(ctx, s_who, d_who):
+        return True
+    return (
+        _described(ctx.dst, d_span)
+        and not _described(ctx.src, s_span)
+        and _named_in(ctx.dst, s_who)
+    )
+
+
 def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     """The same statement credited to someone else ("the port authority said" became
-    "Ilse Brandvik said")."""
+    "Ilse Brandvik said"), not the same speaker named two ways (``_one_speaker``)."""
     out: list[_Raw] = []
     src_speakers = _speakers(src)
     dst_speakers = _speakers(dst) if src_speakers else []
@@ -852,7 +925,11 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
                 continue
             s_terms = {term(w) for w in s_who.split()} - {None}
             d_terms = {term(w) for w in d_who.split()} - {None}
-            if s_terms & d_terms or _same_name(s_who, d_who):
+            if (
+                s_terms & d_terms
+                or _same_name(s_who, d_who)
+                or _one_speaker(ctx, (s_span, s_who), (d_span, d_who))
+            ):
                 break
             old, new = (
                 src.side.text[s_span.start : s_span.end],
