@@ -109,6 +109,34 @@ def test_quote_words_left_out_or_replaced_at_its_end() -> None:
     assert "fair" in d.a_text and "a fair" not in d.a_text and d.b_text == "lasting", d
 
 
+def _quote_kinds(a: str, b: str) -> list[tuple[str, str, str]]:
+    return [(d.kind, d.a_text, d.b_text) for d in _drifts(a, b) if d.kind.startswith("quote")]
+
+
+def test_a_quote_left_out_is_dropped_not_changed() -> None:
+    """The copy leaves the quoted word out: what stands in its place is the story's
+    own words (told elsewhere in the source), or nothing at all."""
+    a = (
+        "The report said the ferry crew knew of the fault in the steering gear.\n\n"
+        "Ms Ardley was “devastated” by the report, the tribunal in Tarnby heard on Monday."
+    )
+    b = (
+        "The report said the ferry crew knew of the fault in the steering gear.\n\n"
+        "Ms Ardley knew of the fault in the steering gear, the tribunal in Tarnby heard on "
+        "Monday."
+    )
+    assert _quote_kinds(a, b) == [("quote_dropped", "“devastated”", "")]
+    a = (
+        "The harbour board accepted “substantial” damages from the shipping company in the "
+        "High Court at Tarnby on Monday, its lawyer said.\n\nThe board will repair the quay."
+    )
+    b = (
+        "The harbour board accepted damages from the shipping company in the High Court at "
+        "Tarnby on Monday, its lawyer said.\n\nThe board will repair the quay."
+    )
+    assert _quote_kinds(a, b) == [("quote_dropped", "“substantial”", "")]
+
+
 # --- actors ---------------------------------------------------------------------------
 
 

@@ -532,6 +532,8 @@ def _quote_drifts(
         change = _local_change(src, q, q_toks, dst, allowed) or _paraphrase_change(
             q_toks, dst, allowed
         )
+        if change is not None and _left_out(src, q, q_toks, dst.side, change):
+            change = None
         if change is None:
             out.append(
                 (
@@ -558,6 +560,22 @@ def _quote_drifts(
             note = f"quote {_clip(q.text, 80)} differs: {_q(old)} in a, {_q(new)} in b"
         out.append(("quote_changed", s_span, d_span, old, new, note))
     return out
+
+
+def _left_out(
+    src: _Passage, q: Fact, q_toks: list[Token], dst: Side, change: tuple[Span, Span]
+) -> bool:
+    """Whether the copy left the quote out rather than changed it: what stands in its
+    place are words the source passage has outside the quote ("Ms Price was
+    “devastated”" / "Ms Price knew that the guests", the guests being the source's
+    too), or the whole quote gave way to no content word at all ("accepted “large”
+    damages, he said" / "accepted damages, he said")."""
+    old, new = change
+    said = {term(t.form) for t in dst.tokens_in(new.start, new.end)} - {None}
+    if not said:
+        return old.start <= q_toks[0].start and q_toks[-1].end <= old.end
+    outside = {term(t.form) for t in src.tokens if not q.span.start <= t.start < q.span.end}
+    return said <= outside
 
 
 def _linked_tokens(
