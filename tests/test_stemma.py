@@ -214,3 +214,33 @@ def test_the_original_is_the_member_whose_readings_the_other_copies_keep() -> No
     ]
     tree = copy_tree(members, compare_all(members))
     assert tree.root == "z-original"
+
+
+def test_a_quote_left_out_is_no_reading_a_changed_one_is() -> None:
+    """Newspapers cut quotes alike, so two copies that both leave one out share an
+    omission, not a reading that shows descent; a quote changed is a reading."""
+    from newstrace.stemma import _changes, _Link
+
+    a = Article(
+        id="a",
+        text="The harbour board met in Tarnby on Monday.\n\n"
+        "Board chairman Ines Calloway called the storm damage “the worst in forty years” "
+        "and promised a full review of the sea wall.",
+    )
+    b = Article(
+        id="b",
+        text="The harbour board met in Tarnby on Monday.\n\n"
+        "Board chairman Ines Calloway promised a full review of the sea wall.",
+    )
+    c = Article(
+        id="c",
+        text="The harbour board met in Tarnby on Monday.\n\n"
+        "Board chairman Ines Calloway called the storm damage “the worst in fifty years” "
+        "and promised a full review of the sea wall.",
+    )
+    (left_out,) = compare_all([a, b])
+    (changed,) = compare_all([a, c])
+    assert "quote_dropped" in [d.kind for d in left_out.drifts]
+    assert "quote_changed" in [d.kind for d in changed.drifts]
+    assert not [r for r in _changes(_Link(left_out, True)).readings if r[0] == "quote"]
+    assert [r for r in _changes(_Link(changed, True)).readings if r[0] == "quote"]

@@ -408,6 +408,8 @@ def _changes(link: _Link) -> _Changes:
     for d in link.cmp.drifts:
         root_span, new = (d.a, d.b_text) if link.me_is_a else (d.b, d.a_text)
         kind = d.kind.split("_")[0]
+        if d.kind == "quote_dropped":
+            continue  # copies cut quotes alike: a quote left out is no reading of theirs
         if kind in ("merged", "split"):
             readings.add(("structure", root_span, ""))
         else:
