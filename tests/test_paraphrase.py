@@ -28,6 +28,7 @@ from newstrace.paraphrase import (
     features,
     iter_pairs,
     load_model,
+    score_pairs,
 )
 
 MRPC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mrpc" / "msr_paraphrase_train.txt"
@@ -96,6 +97,25 @@ def test_negation_is_a_feature() -> None:
         dict(zip(LEXICAL_FEATURES, features(BASE, REWORDED), strict=True))["negation_mismatch"]
         == 0.0
     )
+
+
+def test_a_changed_number_or_negation_in_the_same_words_is_no_paraphrase() -> None:
+    """The same sentence with another figure, or negated, states another fact: not a
+    paraphrase, however alike the words (the model alone scores them near 1); a
+    rewording that keeps the figure still is one."""
+    model = load_model()
+    assert model.score(BASE, NUMBER_CHANGED) > 0.5 and model.score(BASE, NEGATED) > 0.5
+    changed, negated, reworded = score_pairs(
+        [(BASE, NUMBER_CHANGED), (BASE, NEGATED), (BASE, REWORDED)]
+    )
+    assert changed < 0.5 and negated < 0.5 and reworded > 0.5
+
+
+def test_cli_pairs_says_a_changed_figure_is_no_paraphrase() -> None:
+    lines = "\n".join(json.dumps({"a": BASE, "b": b}) for b in (NUMBER_CHANGED, REWORDED))
+    result = run("pairs", "-", input=lines + "\n")
+    assert result.exit_code == 0, result.output
+    assert [r["paraphrase"] for r in rows(result)] == [False, True]
 
 
 @pytest.mark.parametrize("name", ["lexical", "semantic"])
