@@ -76,7 +76,11 @@ def screen_stored(
     ``screen_candidates`` keeps. A pair with a signature of another width than
     ``options.num_perm`` (written with other settings) cannot be compared: dropped."""
     width = options.num_perm * _SLOT.itemsize
-    known = [k for k in range(len(a)) if all(len(sig) == width for sig in (*a[k], *b[k]))]
+    known = [
+        k
+        for k, ((x0, x1), (y0, y1)) in enumerate(zip(a, b, strict=True))
+        if len(x0) == len(x1) == len(y0) == len(y1) == width
+    ]
     m = len(known)
     if not m:
         return []
