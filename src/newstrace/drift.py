@@ -17,7 +17,13 @@ only in a"). Offsets always say a/b.
 Precision rules (what an editor should not have to wade through):
 - a name is an actor only if it is a name somewhere in the body (capitalised inside a
   sentence, not only where it opens one or in a title-cased headline line) and is not a
-  news agency credited for the story (``AGENCIES``);
+  news agency credited for the story (``AGENCIES``), an owner ("the PGA's"), a street
+  address or a lead's capitals ("A WOMAN was jailed");
+- a statement credited to someone else needs another speaker, not the same one named
+  two ways (parts of one longer name; a description in a copy that names the speaker
+  elsewhere), and "X was told" names no speaker;
+- a quote whose place in the copy holds other words of the source, or no content word,
+  was left out (``quote_dropped``), not changed;
 - numbers, dates and times inside a dateline or credit line ("LONDON, March 3
   (Reuters) -", "Islamabad (APP):", "By X, PA News") are not drifts;
 - a qualifier change is a one- or two-word substitution between identical words on
