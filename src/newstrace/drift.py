@@ -72,10 +72,9 @@ _MAX_QUALIFIERS_PER_PASSAGE = 2
 _REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
 _SPEAKER_STOPS = _words("and but that as while when which who he she they it we i")
 _POSSESSIVE = ("'s", "’s")
-_ADDRESS_WORDS = _words(
-    "road street lane drive avenue close crescent grove terrace square gardens way"
-)
-"""Optional English helper: the last word of a street name (an address, not an actor)."""
+_ADDRESS_WORDS = _words("road street drive avenue crescent terrace")
+"""Optional English helper: the last word of a street name (an address, not an actor);
+not "Lane", "Close" or "Grove", which are surnames too (Nathan Lane, Glenn Close)."""
 _CAPITALS_LEAD_WORDS = 2
 """Words in capitals that open a sentence for it to be a lead's typography ("A WOMAN
 was jailed"): one capitalised word alone may be an acronym."""
