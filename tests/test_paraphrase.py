@@ -24,6 +24,7 @@ from newstrace.errors import InputError, MissingExtraError
 from newstrace.paraphrase import (
     LEXICAL_FEATURES,
     ParaphraseModel,
+    contradicts,
     feature_names,
     features,
     iter_pairs,
@@ -109,6 +110,9 @@ def test_a_changed_number_or_negation_in_the_same_words_is_no_paraphrase() -> No
         [(BASE, NUMBER_CHANGED), (BASE, NEGATED), (BASE, REWORDED)]
     )
     assert changed < 0.5 and negated < 0.5 and reworded > 0.5
+    with_, without = "The ferry left the harbour with", "The ferry left the harbour without"
+    assert contradicts(f"{with_} its cargo on Monday.", f"{without} its cargo on Monday.")
+    assert not contradicts(BASE, BASE)
 
 
 def test_cli_pairs_says_a_changed_figure_is_no_paraphrase() -> None:

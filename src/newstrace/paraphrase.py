@@ -169,8 +169,8 @@ def _side(sentence: str) -> _Side:
         negated=any(map(_negation, words)),
         plain=tuple(
             t
-            for t in map(term, words)
-            if t is not None and not (_negation(t) or _DIGITS_RE.fullmatch(t))
+            for t in map(term, (w for w in words if not (_negation(w) or _DIGITS_RE.fullmatch(w))))
+            if t is not None
         ),
     )
 
