@@ -137,6 +137,16 @@ def test_a_quote_left_out_is_dropped_not_changed() -> None:
     assert _quote_kinds(a, b) == [("quote_dropped", "“substantial”", "")]
 
 
+def test_one_number_in_two_scripts_of_digits_is_no_drift() -> None:
+    """A paper that writes figures in Eastern Arabic digits ("۱۵") keeps the number 15."""
+    a = (
+        "Officials in Tarnby said 15 people were hurt when the fire spread to the harbour "
+        "warehouses on Monday night.\n\nThe cause of the fire is not yet known."
+    )
+    b = a.replace("15", "۱۵")
+    assert not [d for d in _drifts(a, b) if d.kind.startswith("number")], _kinds(_drifts(a, b))
+
+
 # --- actors ---------------------------------------------------------------------------
 
 

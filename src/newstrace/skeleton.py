@@ -7,6 +7,7 @@ English helper; digits, quotes and capitalised names work in any cased script.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -200,9 +201,17 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
 
 
 def _key(kind: str, raw: str) -> str:
-    s = normalise(raw).casefold()
+    s = _ascii_digits(normalise(raw).casefold())
     if kind == "time":
         return s.replace(" ", "").replace(".", "")
     if kind == "number":
         return s.replace(",", "").replace(" ", "")
     return s.replace(".", "").replace(",", "")
+
+
+def _ascii_digits(s: str) -> str:
+    """Decimal digits of any script as ASCII digits: "۱۵" (Urdu, Persian) and "15" are
+    one number, however a paper writes it (NFKC leaves them apart)."""
+    if s.isascii():
+        return s
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in s)
