@@ -20,8 +20,8 @@ WD/PD pair is put in one of
 * a band candidate removed by the screen (estimated Jaccard below the floor),
 * verified and rejected (a candidate, but the verdict said same-story/unrelated).
 
-For every miss the verdict on the pair (``verify_pair`` with the scan's corpus
-statistics) is also shown, so a candidate-stage miss that the verdict would accept is
+For every miss the verdict on the pair (``verify_pair``, as the scan verifies) is also
+shown, so a candidate-stage miss that the verdict would accept is
 told apart from one it would reject anyway; and the PA/article length ratio, since a PA
 copy 2-6x longer than the article keeps Jaccard (what the bands and the screen estimate)
 low even when most of the article is PA text.
@@ -244,14 +244,13 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
     index = {a: k for k, a in enumerate(ids)}
     raw_set = {key(ids[i], ids[j]) for i, j in raw.tolist()}
     scr_set = {key(ids[i], ids[j]) for i, j in screened.tolist()}
-    corpus = printer.corpus()
     cache = PreparedCache(lambda k: articles[k], options)
 
     def est(channel, a, b) -> float:
         return float((channel[index[a]] == channel[index[b]]).mean())
 
     def verdict(a, b):
-        return verify_pair(cache.get(index[a]), cache.get(index[b]), options, corpus)
+        return verify_pair(cache.get(index[a]), cache.get(index[b]), options)
 
     print(
         f"\ncandidate stage (rebuilt): {len(raw):,} band candidates, {len(screened):,} "
@@ -281,7 +280,7 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
             from newstrace.compare import compare_prepared
 
             pa_, pb_ = cache.get(index[a]), cache.get(index[b])
-            c = compare_prepared(pa_, pb_, options, corpus)
+            c = compare_prepared(pa_, pb_, options)
             rel, score = c.relation, c.score
         else:
             rel, score = v.relation, v.score

@@ -824,7 +824,6 @@ class Archive:
             return []
         found = self._get_rowids([r for r, _ in hits])
         mine: Prepared | None = None
-        corpus: TermStats | None = None
         out = []
         for rowid, n in hits:
             other = found.get(rowid)
@@ -832,10 +831,7 @@ class Archive:
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
-                corpus = self.term_stats(
-                    set().union(*mine.side.terms) if mine.side.terms else set()
-                )
-            c = compare_prepared(mine, prepare(other, self.options), self.options, corpus)
+            c = compare_prepared(mine, prepare(other, self.options), self.options)
             if c.relation in REUSE:
                 out.append(Match(other.id, c, n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
@@ -971,8 +967,6 @@ class _Linker:
         self._prepared: PreparedCache[int] = PreparedCache(
             None, archive.options, memory=_LINK_PREPARED_MEMORY
         )
-        self._counted: set[int] = set()
-        self._corpus = TermStats({}, len(archive))
 
     def link(self, new: int, candidates: Sequence[int], known: Mapping[int, Article]) -> None:
         """Verify ``new`` against ``candidates`` (most band hits first). Of a family of
@@ -994,7 +988,7 @@ class _Linker:
                 if family[0] in tried:
                     continue
                 tried.add(family[0])
-            result = verify_pair(self._get(c, known), self._get(new, known), options, self._corpus)
+            result = verify_pair(self._get(c, known), self._get(new, known), options)
             if result is not None:
                 found.append(result)
         if found:
@@ -1003,13 +997,8 @@ class _Linker:
             store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
     def _get(self, rowid: int, known: Mapping[int, Article]) -> Prepared:
-        """The prepared article, its terms' document frequencies fetched once."""
-        item = self._prepared.get(rowid, known[rowid])
-        if rowid not in self._counted:
-            self._counted.add(rowid)
-            terms = set().union(*item.side.terms) - self._corpus.df.keys()
-            self._corpus.df.update(self._ar.term_stats(terms).df)
-        return item
+        """The prepared article (kept from one link group to the next)."""
+        return self._prepared.get(rowid, known[rowid])
 
 
 class _RowLoader:

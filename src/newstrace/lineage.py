@@ -2,7 +2,9 @@
 
 A scan verifies pairs without drifts (a verdict is all it needs), but the copy tree
 (``stemma.copy_tree``) reads what each copy changed. So the members of a family are
-compared again with the full pipeline, on a bounded set of pairs (``tree_pairs``): the
+compared with the full pipeline, on a bounded set of pairs (``tree_pairs``; a local
+scan hands over the comparisons its verification made, and only the drifts the tree
+reads and the pairs verification never saw are compared here): the
 family's verified reuse pairs, plus at most ``Options.tree_extra_pairs`` per member with
 members it shares a reuse partner with. A family of more than
 ``Options.tree_max_members`` is a star under its original instead ("too large to
@@ -21,7 +23,7 @@ from dataclasses import replace
 
 from .boilerplate import find_boilerplate
 from .cluster import pick_original
-from .compare import compare_prepared, prepare, with_drifts
+from .compare import Prepared, compare_prepared, prepare, with_drifts
 from .credit import find_credit
 from .model import (
     Article,
@@ -37,6 +39,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .stemma import copy_tree
 
 __all__ = [
+    "Judged",
     "check_tree",
     "family_pairs",
     "family_tree",
@@ -87,16 +90,24 @@ def star_tree(members: Sequence[str], original: str, reason: str) -> CopyTree:
     return CopyTree(original, edges, 0.0, (reason,))
 
 
+Judged = Callable[[Article, Article], Comparison | None]
+"""The comparison (without drifts) that verification made of two articles, in that
+order, or None (``corpus.ComparisonSpool.get``)."""
+
+
 def family_tree(
     articles: Sequence[Article],
     pairs: Iterable[PairResult],
     options: Options = DEFAULT_OPTIONS,
     *,
     known: Iterable[Comparison] = (),
+    judged: Judged | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its articles and its verified reuse pairs (others are
     ignored). ``known``: full comparisons already made (``check`` has those of the
-    checked article), used instead of comparing those pairs again."""
+    checked article), used instead of comparing those pairs again; ``judged``: the
+    comparisons a scan's verification made without drifts, which are what this would
+    compare (the drifts are read when a pair needs them)."""
     pairs = list(pairs)
     ids = [a.id for a in articles]
     why = too_large(len(articles), options)
@@ -109,16 +120,28 @@ def family_tree(
             return pair_tree(articles, pair)
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
-    prepared = {i: prepare(by_id[i], options) for i in sorted({i for p in wanted for i in p})}
-    comparisons = [
-        compare_prepared(prepared[x], prepared[y], options, drifts=False) for x, y in wanted
-    ]
+    prepared: dict[str, Prepared] = {}
+
+    def prepared_of(i: str) -> Prepared:
+        """A member prepared on first need (none when every pair was judged already and
+        no drift is read)."""
+        if i not in prepared:
+            prepared[i] = prepare(by_id[i], options)
+        return prepared[i]
+
+    def compared(x: str, y: str) -> Comparison:
+        c = judged(by_id[x], by_id[y]) if judged is not None else None
+        if c is None:
+            c = compare_prepared(prepared_of(x), prepared_of(y), options, drifts=False)
+        return c
+
+    comparisons = [compared(x, y) for x, y in wanted]
 
     def drifts(c: Comparison) -> Comparison:
         """The drifts of a pair compared here (those of ``known`` came with theirs)."""
         if (min(c.a.id, c.b.id), max(c.a.id, c.b.id)) in have:
             return c
-        return with_drifts(c, prepared[c.a.id], prepared[c.b.id])
+        return with_drifts(c, prepared_of(c.a.id), prepared_of(c.b.id))
 
     return copy_tree(articles, [*have.values(), *comparisons], options, drifts=drifts)
 
@@ -169,8 +192,7 @@ def too_large(size: int, options: Options) -> str | None:
 
 def pair_of(c: Comparison) -> PairResult:
     """A comparison as a scan's pair (ids as given, ``source`` an id or None)."""
-    source = {"a": c.a.id, "b": c.b.id}.get(c.source or "")
-    return PairResult(c.a.id, c.b.id, c.relation, c.coverage.a, c.coverage.b, source, c.score)
+    return PairResult.of(c)
 
 
 def check_tree(
@@ -197,6 +219,7 @@ def with_tree(
     load: Callable[[str], Article],
     pairs: Iterable[PairResult],
     options: Options = DEFAULT_OPTIONS,
+    judged: Judged | None = None,
 ) -> Family:
     """The family with its copy tree; its original becomes the tree's root (the tree
     reads more evidence than the pair votes of ``pick_original``). ``load``: an article
@@ -212,7 +235,7 @@ def with_tree(
         )
     members = set(family.members)
     inner = [p for p in pairs if p.a in members and p.b in members]
-    tree = family_tree([load(m) for m in family.members], inner, options)
+    tree = family_tree([load(m) for m in family.members], inner, options, judged=judged)
     return Family(family.members, tree.root or family.original, tree)
 
 
@@ -221,11 +244,12 @@ def with_trees(
     pairs: Iterable[PairResult],
     load: Callable[[str], Article],
     options: Options = DEFAULT_OPTIONS,
+    judged: Judged | None = None,
 ) -> list[Family]:
     """``with_tree`` for every family, each reading only its own pairs."""
     families = list(families)
     inner = family_pairs(families, pairs)
-    return [with_tree(f, load, inner[k], options) for k, f in enumerate(families)]
+    return [with_tree(f, load, inner[k], options, judged) for k, f in enumerate(families)]
 
 
 def family_pairs(families: Sequence[Family], pairs: Iterable[PairResult]) -> list[list[PairResult]]:

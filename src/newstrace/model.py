@@ -136,6 +136,12 @@ class PairResult:
     source: str | None
     score: float
 
+    @classmethod
+    def of(cls, c: Comparison) -> PairResult:
+        """A comparison as a scan's pair (ids as given, ``source`` an id or None)."""
+        source = {"a": c.a.id, "b": c.b.id}.get(c.source or "")
+        return cls(c.a.id, c.b.id, c.relation, c.coverage.a, c.coverage.b, source, c.score)
+
 
 # --- provenance: a family's copy tree and each copy's credit ---------------------------
 

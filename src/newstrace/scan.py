@@ -28,16 +28,17 @@ from typing import TypeVar
 
 import numpy as np
 
-from .align import TermStats
 from .cluster import build_families
 from .corpus import (
     ArticleSpool,
+    ComparisonSpool,
     CorpusFingerprinter,
     PreparedCache,
     Progress,
     band_keys_of,
     clean_bodies,
     fingerprint_bodies,
+    judge_pair,
     no_progress,
     screen_candidates,
     verify_pair,
@@ -45,7 +46,7 @@ from .corpus import (
 )
 from .errors import InputError
 from .ingest import duplicate_id_error
-from .lineage import family_pairs, with_tree, with_trees
+from .lineage import Judged, family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
 from .model import Article, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
@@ -101,9 +102,10 @@ def verify_candidates(
     cache: PreparedCache[int],
     options: Options,
     progress: Progress = no_progress,
-    corpus: TermStats | None = None,
+    keep: ComparisonSpool | None = None,
 ) -> list[PairResult]:
-    """Verify candidate index pairs with the compare pipeline; reuse pairs come back.
+    """Verify candidate index pairs with the compare pipeline; reuse pairs come back
+    (and their comparisons go to ``keep``, for the copy trees, when given).
 
     The pairs are visited in ``visit_order``, each article prepared about once and held
     until its last pair (``PreparedCache.planned``), with the cyclic garbage collector
@@ -116,13 +118,15 @@ def verify_candidates(
     pairs = pairs[visit_order(pairs)]
     with _quiet_gc():
         if options.jobs > 1 and total >= _PARALLEL_MIN_PAIRS and _can_fork():
-            found = _verify_parallel(pairs, cache, options, progress, corpus)
+            found = _verify_parallel(pairs, cache, options, progress, keep)
         else:
             found = []
             for k, (pa, pb) in enumerate(cache.planned(pairs, freeze=True)):
-                result = verify_pair(pa, pb, options, corpus)
-                if result is not None:
-                    found.append(result)
+                c = judge_pair(pa, pb, options)
+                if c is not None:
+                    found.append(PairResult.of(c))
+                    if keep is not None:
+                        keep.add(c)
                 if k % 64 == 0:
                     progress("verify", k, total)
     progress("verify", total, total)
@@ -135,7 +139,7 @@ _R = TypeVar("_R")
 _PARALLEL_MIN_PAIRS = 2000
 """Fewer candidate pairs than this are verified in one process (forking costs more)."""
 
-_worker_state: tuple[PreparedCache[int], Options, TermStats | None] | None = None
+_worker_state: tuple[PreparedCache[int], Options, bool] | None = None
 """What a forked verification worker verifies with (set once per worker process by
 ``_init_worker``; never set in the parent)."""
 
@@ -146,12 +150,10 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_worker(
-    cache: PreparedCache[int], options: Options, corpus: TermStats | None, parent: int
-) -> None:
+def _init_worker(cache: PreparedCache[int], options: Options, keep: bool, parent: int) -> None:
     global _worker_state
     _worker_setup(parent)
-    _worker_state = (cache, options, corpus)
+    _worker_state = (cache, options, keep)
 
 
 def _worker_setup(parent: int) -> None:
@@ -177,19 +179,21 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult], int]:
-    """The chunk's size (for progress), the reuse pairs found in it and the articles
-    prepared for it. The worker's cache keeps articles for later chunks, within its
-    budget."""
+def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult], list[bytes], int]:
+    """The chunk's size (for progress), the reuse pairs found in it, their comparisons
+    as ``ComparisonSpool`` records (when the scan keeps them) and the articles prepared
+    for it. The worker's cache keeps articles for later chunks, within its budget."""
     assert _worker_state is not None, "not a verification worker"
-    cache, options, corpus = _worker_state
+    cache, options, keep = _worker_state
     before = cache.prepares
-    out = []
+    out, records = [], []
     for pa, pb in cache.planned(chunk, final=False, freeze=True):
-        result = verify_pair(pa, pb, options, corpus)
-        if result is not None:
-            out.append(result)
-    return len(chunk), out, cache.prepares - before
+        c = judge_pair(pa, pb, options)
+        if c is not None:
+            out.append(PairResult.of(c))
+            if keep:
+                records.append(ComparisonSpool.record(c))
+    return len(chunk), out, records, cache.prepares - before
 
 
 def _verify_parallel(
@@ -197,29 +201,33 @@ def _verify_parallel(
     cache: PreparedCache[int],
     options: Options,
     progress: Progress,
-    corpus: TermStats | None,
+    keep: ComparisonSpool | None,
 ) -> list[PairResult]:
-    """Chunks of pairs over forked workers. Fork start: the workers inherit the loader,
-    options and corpus statistics in memory instead of receiving pickled copies (and the
-    frozen garbage-collector state of ``_quiet_gc``). Their articles prepared are added
-    to ``cache.prepares``. Any
-    interruption (Ctrl-C, an error) ends the workers at once, not after their chunks."""
+    """Chunks of pairs over forked workers. Fork start: the workers inherit the loader
+    and options in memory instead of receiving pickled copies (and the frozen
+    garbage-collector state of ``_quiet_gc``). Their articles prepared are added to
+    ``cache.prepares``; the comparisons they keep come back pickled and go to ``keep``.
+    Any interruption (Ctrl-C, an error) ends the workers at once, not after their
+    chunks."""
     n_chunks = max(options.jobs * 8, len(pairs) // 4096)
     chunks = np.array_split(pairs, n_chunks)
     found: list[PairResult] = []
     done = 0
 
-    def take(result: tuple[int, list[PairResult], int]) -> None:
+    def take(result: tuple[int, list[PairResult], list[bytes], int]) -> None:
         nonlocal done
-        size, part, prepares = result
+        size, part, records, prepares = result
         found.extend(part)
+        if keep is not None:
+            for record in records:
+                keep.add_record(record)
         cache.prepares += prepares
         done += size
         progress("verify", done, len(pairs))
 
     _run_pool(
         _init_worker,
-        (cache.fresh(), options, corpus, os.getpid()),
+        (cache.fresh(), options, keep is not None, os.getpid()),
         options.jobs,
         lambda pool: pool.imap_unordered(_verify_chunk, chunks),
         take,
@@ -235,23 +243,26 @@ _TREES_PER_TASK = 4
 """Families sent to a tree worker at once: few, so that the largest families, sent
 first, spread over the workers."""
 
-_tree_state: tuple[Callable[[str], Article], Options] | None = None
-"""What a forked tree worker loads articles and orders families with (set once per
-worker process by ``_init_tree_worker``; never set in the parent)."""
+_tree_state: tuple[Callable[[str], Article], Options, Judged | None] | None = None
+"""What a forked tree worker loads articles, reads verification's comparisons and
+orders families with (set once per worker process by ``_init_tree_worker``; never set
+in the parent)."""
 
 
-def _init_tree_worker(load: Callable[[str], Article], options: Options, parent: int) -> None:
+def _init_tree_worker(
+    load: Callable[[str], Article], options: Options, judged: Judged | None, parent: int
+) -> None:
     global _tree_state
     _worker_setup(parent)
-    _tree_state = (load, options)
+    _tree_state = (load, options, judged)
 
 
 def _tree_task(task: tuple[int, Family, list[PairResult]]) -> tuple[int, Family]:
     """One family (by position) with its tree (``lineage.with_tree``)."""
     assert _tree_state is not None, "not a tree worker"
-    load, options = _tree_state
+    load, options, judged = _tree_state
     k, family, inner = task
-    return k, with_tree(family, load, inner, options)
+    return k, with_tree(family, load, inner, options, judged)
 
 
 def copy_trees(
@@ -259,19 +270,21 @@ def copy_trees(
     pairs: list[PairResult],
     load: Callable[[str], Article],
     options: Options,
+    judged: Judged | None = None,
 ) -> list[Family]:
     """``lineage.with_trees``: on ``options.jobs`` forked workers when there are enough
-    families (each family's tree is independent of the others, and the trees cost about
-    as much as the verification), else in this process; the same families either way.
-    Fork start, as for verification: the workers inherit the loader (and the articles
-    or the archive behind it) instead of receiving copies, and the frozen state of the
+    families (each family's tree is independent of the others), else in this process;
+    the same families either way. ``judged``: verification's comparisons of the reuse
+    pairs (a ``ComparisonSpool``), which the trees need not make again. Fork start, as
+    for verification: the workers inherit the loader (and the articles or the archive
+    behind it, and the spool) instead of receiving copies, and the frozen state of the
     garbage collector (``_quiet_gc``)."""
     if not options.tree_max_members:  # trees off
         return families
     with _quiet_gc():  # the trees allocate as verification does, over the same heap
         if options.jobs <= 1 or len(families) < _PARALLEL_MIN_FAMILIES or not _can_fork():
-            return with_trees(families, pairs, load, options)
-        return _trees_parallel(families, pairs, load, options)
+            return with_trees(families, pairs, load, options, judged)
+        return _trees_parallel(families, pairs, load, options, judged)
 
 
 def _trees_parallel(
@@ -279,6 +292,7 @@ def _trees_parallel(
     pairs: list[PairResult],
     load: Callable[[str], Article],
     options: Options,
+    judged: Judged | None,
 ) -> list[Family]:
     """The families' trees over forked workers, the largest families first."""
     inner = family_pairs(families, pairs)
@@ -288,7 +302,7 @@ def _trees_parallel(
     out: list[Family] = list(families)
     _run_pool(
         _init_tree_worker,
-        (load, options, os.getpid()),
+        (load, options, judged, os.getpid()),
         options.jobs,
         lambda pool: pool.imap_unordered(_tree_task, tasks, chunksize=_TREES_PER_TASK),
         lambda done: out.__setitem__(*done),
@@ -401,7 +415,6 @@ def find_reuse(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     fingerprints, keys = printer.finish()
-    corpus = printer.corpus()
     timings["fingerprint"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -411,15 +424,17 @@ def find_reuse(
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    found = verify_candidates(pairs, PreparedCache(load, options), options, progress, corpus)
-    timings["verify"] = time.perf_counter() - t2
+    with ComparisonSpool() as judged:
+        keep = judged if options.tree_max_members else None
+        found = verify_candidates(pairs, PreparedCache(load, options), options, progress, keep)
+        timings["verify"] = time.perf_counter() - t2
 
-    t3 = time.perf_counter()
-    families = build_families(found, published)
-    timings["cluster"] = time.perf_counter() - t3
+        t3 = time.perf_counter()
+        families = build_families(found, published)
+        timings["cluster"] = time.perf_counter() - t3
 
-    t4 = time.perf_counter()
-    families = copy_trees(families, found, _by_id(load, published), options)
-    timings["trees"] = time.perf_counter() - t4
+        t4 = time.perf_counter()
+        families = copy_trees(families, found, _by_id(load, published), options, judged.get)
+        timings["trees"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t1
     return ScanResult(found, families, len(published), [], len(pairs), timings)

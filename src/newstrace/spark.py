@@ -13,7 +13,7 @@ same answers:
       -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
       -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
-      -> articles joined onto pairs -> verified per partition with corpus term statistics
+      -> articles joined onto pairs -> verified per partition (no corpus statistics)
       -> connected components (large-star / small-star joins) -> original per family
 
 PySpark is an optional extra (``pip install 'newstrace[spark]'``) and needs Java 17+.
@@ -38,7 +38,6 @@ from urllib.parse import unquote
 
 import numpy as np
 
-from .align import TermStats
 from .cluster import pick_original
 from .corpus import (
     PreparedCache,
@@ -585,14 +584,14 @@ def _article(row: Any, prefix: str = "") -> Article:
 
 def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[Any]:
     """Shingle signatures and skeleton terms of a partition's articles, a batch at a time
-    (the vectorised code of the local engine), then the partition's document frequencies
-    and skeleton-term frequencies as one ``(None, (df, skeleton_df))``."""
+    (the vectorised code of the local engine), then the partition's skeleton-term
+    frequencies as one ``(None, (hashes, counts))``."""
     terms = TermCounts()
     for batch in batches((_article(row) for row in rows), options.batch_size):
-        parts = article_parts(batch, options)
+        parts = article_parts(batch, options, frequencies=False)
         terms.add(parts)
         yield [a.id for a in batch], parts
-    yield None, (terms.frequencies(), terms.skeleton())
+    yield None, terms.skeleton()
 
 
 def _print_rows(
@@ -614,9 +613,9 @@ def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray
     """The corpus-common skeleton terms from the partitions' skeleton-term frequencies:
     summed by key, and only terms over the floor reach the driver."""
     floor = options.common_skeleton_min
-    # A record of ``stats`` is (None, (df, (hashes, counts))).
+    # A record of ``stats`` is (None, (hashes, counts)).
     summed = (
-        stats.flatMap(lambda st: zip(st[1][1][0].tolist(), st[1][1][1].tolist(), strict=True))
+        stats.flatMap(lambda st: zip(st[1][0].tolist(), st[1][1].tolist(), strict=True))
         .reduceByKey(lambda x, y: x + y)
         .filter(lambda kv: kv[1] > floor)
         .collect()
@@ -669,15 +668,14 @@ _TASK_PREPARED = 4096
 
 
 def _verify_partition(
-    rows: Iterable[Any], options: Options, corpus: Any
+    rows: Iterable[Any], options: Options
 ) -> Iterator[tuple[str, str, str, float, float, str | None, float]]:
-    """Verified reuse pairs of a partition's candidates (``corpus``: broadcast TermStats).
-    The rows carry their articles, so the store never loads one."""
-    stats: TermStats = corpus.value
+    """Verified reuse pairs of a partition's candidates. The rows carry their articles,
+    so the store never loads one."""
     cache: PreparedCache[str] = PreparedCache(None, options, size=_TASK_PREPARED)
     for row in rows:
         a, b = _article(row, "a_"), _article(row, "b_")
-        p = verify_pair(cache.get(a.id, a), cache.get(b.id, b), options, stats)
+        p = verify_pair(cache.get(a.id, a), cache.get(b.id, b), options)
         if p is not None:
             yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
 
@@ -875,8 +873,6 @@ def run_scan(
     fps = articles.rdd.mapPartitions(partial(_fingerprint_partition, options=options))
     fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
     stats = fps.filter(lambda r: r[0] is None)
-    df = stats.flatMap(lambda r: r[1][0].items()).reduceByKey(lambda x, y: x + y).collectAsMap()
-    corpus = sc.broadcast(TermStats(dict(df), n_articles))
     common = sc.broadcast(_common_skeleton(stats, n_articles, options))
     rows = fps.flatMap(partial(_print_rows, options=options, common=common))
     prints = spark.createDataFrame(
@@ -919,7 +915,7 @@ def run_scan(
         .repartition(grid * (grid + 1) // 2, "cell")
         .sortWithinPartitions("a", "b")
     )
-    verified = joined.rdd.mapPartitions(partial(_verify_partition, options=options, corpus=corpus))
+    verified = joined.rdd.mapPartitions(partial(_verify_partition, options=options))
     pairs = (
         spark.createDataFrame(verified, _PAIR_SCHEMA)
         .orderBy("a", "b")

@@ -8,13 +8,14 @@ the Spark job), so that they cannot drift apart:
 * ``terms``: term statistics (document frequencies, corpus-common skeleton terms);
 * ``screen``: the candidate screen, on a signature matrix or on stored signatures;
 * ``prepared``: the prepared-article store and the verification of one pair;
-* ``spool``: a local scan's articles on disk, read back by row.
+* ``spool``: a local scan's articles, and its reuse comparisons for the copy trees, on
+  disk, read back by row.
 """
 
 from __future__ import annotations
 
 from .batches import Progress, batches, no_progress
-from .prepared import PreparedCache, verify_pair, visit_order
+from .prepared import PreparedCache, judge_pair, verify_pair, visit_order
 from .prints import (
     CorpusFingerprinter,
     article_parts,
@@ -26,11 +27,12 @@ from .prints import (
     signed,
 )
 from .screen import StoredSignatures, screen_candidates, screen_stored
-from .spool import ArticleSpool
+from .spool import ArticleSpool, ComparisonSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
 __all__ = [
     "ArticleSpool",
+    "ComparisonSpool",
     "CorpusFingerprinter",
     "PreparedCache",
     "Progress",
@@ -44,6 +46,7 @@ __all__ = [
     "clean_bodies",
     "common_skeleton_terms",
     "fingerprint_bodies",
+    "judge_pair",
     "merge_frequencies",
     "no_progress",
     "screen_candidates",

@@ -13,33 +13,36 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from ..align import TermStats
-from ..compare import Prepared, judge_prepared, prepare
-from ..model import REUSE, Article, PairResult
+from ..compare import Prepared, compare_prepared, prepare
+from ..model import REUSE, Article, Comparison, PairResult
 from ..options import DEFAULT_OPTIONS, Options
 
-__all__ = ["PreparedCache", "verify_pair", "visit_order"]
+__all__ = ["PreparedCache", "judge_pair", "verify_pair", "visit_order"]
 
 K = TypeVar("K", bound=Hashable)
 
 
 def verify_pair(
-    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, corpus: TermStats | None = None
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS
 ) -> PairResult | None:
     """Run the compare pipeline on a candidate pair; a PairResult when it is reuse.
 
     The pair is always compared in id order, so the answer does not depend on which
-    engine or partition produced the candidate.
+    engine or partition produced the candidate; and without corpus statistics, so it is
+    the verdict ``newstrace compare`` gives the two, whatever else the corpus holds.
     """
+    c = judge_pair(pa, pb, options)
+    return None if c is None else PairResult.of(c)
+
+
+def judge_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -> Comparison | None:
+    """``verify_pair``'s comparison (ids in order, no drifts: a scan reads none), or
+    None when the pair is no reuse: exactly what a copy tree compares the pair for
+    (``lineage.family_tree``), so a local scan keeps it for the trees."""
     if pb.article.id < pa.article.id:
         pa, pb = pb, pa
-    v, _ = judge_prepared(pa, pb, options, corpus)  # a scan keeps no drifts: none found
-    if v.relation not in REUSE:
-        return None
-    source = {"a": pa.article.id, "b": pb.article.id}.get(v.source or "")
-    return PairResult(
-        pa.article.id, pb.article.id, v.relation, v.coverage.a, v.coverage.b, source, v.score
-    )
+    c = compare_prepared(pa, pb, options, drifts=False)
+    return c if c.relation in REUSE else None
 
 
 _PREPARED_MEMORY = 256 * 2**20

@@ -5,11 +5,9 @@ job), so that they compute the same keys for the same article."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 import numpy as np
 
-from ..align import TermStats
 from ..boilerplate import find_boilerplate
 from ..fingerprint import FingerprintParts, Fingerprints, fingerprint_parts, skeleton_signatures
 from ..lsh import Banding, band_keys, optimal_banding, pair_band_keys
@@ -56,10 +54,11 @@ def body_parts(
 
 
 def article_parts(
-    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS
+    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS, *, frequencies: bool = True
 ) -> FingerprintParts:
-    """Signature parts and term frequencies of a batch of articles."""
-    return body_parts(clean_bodies(articles, options), options)
+    """Signature parts and (unless ``frequencies`` is False) term frequencies of a batch
+    of articles (an archive keeps the frequencies for ``Archive.term_stats``)."""
+    return body_parts(clean_bodies(articles, options), options, frequencies=frequencies)
 
 
 def signed(
@@ -149,15 +148,9 @@ class CorpusFingerprinter:
 
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
-        parts = body_parts(bodies, self.options)
+        parts = body_parts(bodies, self.options, frequencies=False)
         self.terms.add(parts)
-        # The batch's term frequencies are counted now; the parts wait for ``finish``
-        # without them (a dict of every word of the batch, most of a part's memory).
-        self._parts.append(replace(parts, frequencies={}))
-
-    def corpus(self) -> TermStats:
-        """Document frequencies of matching terms (for the verifier's term weights)."""
-        return self.terms.stats()
+        self._parts.append(parts)
 
     def common(self) -> np.ndarray:
         """The skeleton terms left out as too common in this corpus."""

@@ -1,4 +1,4 @@
-"""The article spool: a scan's articles on disk, read back by row.
+"""Spools: a scan's articles (and its reuse comparisons) on disk, read back by row.
 
 A local scan streams its inputs once to fingerprint them, then reads articles again by
 row: to prepare the candidates' articles for verification and the families' members for
@@ -10,7 +10,8 @@ file offset.
 The file is anonymous (``tempfile.TemporaryFile``, in ``$TMPDIR`` when set): the system
 deletes it however the scan ends. It takes about the size of the JSONL; a temporary
 folder without room (or a ``tmpfs`` in memory) is reported as a ``ScratchError`` that
-says where, never as a crash.
+says where, never as a crash. The comparisons that verification finds reuse are
+spooled the same way for the copy trees (``ComparisonSpool``).
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ import os
 import pickle
 import tempfile
 from array import array
+from dataclasses import fields as dataclass_fields
 from types import TracebackType
+from typing import Any, Self, cast
 
 from ..errors import ScratchError
-from ..model import Article
+from ..model import Article, Comparison
 
-__all__ = ["ArticleSpool"]
+__all__ = ["ArticleSpool", "ComparisonSpool", "Spool"]
 
 
-class ArticleSpool:
-    """Articles appended in order, each read back by its row (``spool[k]``)."""
+class Spool:
+    """Picklable records appended in order, each read back by its row (``spool[k]``)."""
 
     def __init__(self) -> None:
         try:
@@ -38,35 +41,36 @@ class ArticleSpool:
             raise _scratch_error(exc) from exc
         self._starts = array("q", [0])
 
-    def append(self, article: Article) -> None:
+    def append(self, record: object) -> None:
+        self.append_pickled(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def append_pickled(self, data: bytes) -> None:
+        """Append a record pickled already (by a forked worker, say)."""
         # Positioned, unbuffered writes: nothing waits in a buffer that a forked worker
         # would inherit, and no shared file offset moves.
-        data = memoryview(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+        view = memoryview(data)
         end = self._starts[-1]
-        while data:
+        while view:
             try:
-                written = os.pwrite(self._file.fileno(), data, end)
+                written = os.pwrite(self._file.fileno(), view, end)
             except OSError as exc:
                 raise _scratch_error(exc) from exc
-            data, end = data[written:], end + written
+            view, end = view[written:], end + written
         self._starts.append(end)
 
     def __len__(self) -> int:
         return len(self._starts) - 1
 
-    def __getitem__(self, row: int) -> Article:
+    def __getitem__(self, row: int) -> object:
         if not 0 <= row < len(self):
-            raise IndexError(f"no article at row {row} of {len(self)}")
+            raise IndexError(f"no record at row {row} of {len(self)}")
         start, end = self._starts[row], self._starts[row + 1]
-        article = pickle.loads(os.pread(self._file.fileno(), end - start, start))
-        if not isinstance(article, Article):
-            raise TypeError(f"row {row} of the spool holds no article")
-        return article
+        return pickle.loads(os.pread(self._file.fileno(), end - start, start))
 
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> ArticleSpool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -76,6 +80,73 @@ class ArticleSpool:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class ArticleSpool(Spool):
+    """Articles appended in order, each read back by its row (``spool[k]``)."""
+
+    def __getitem__(self, row: int) -> Article:
+        article = super().__getitem__(row)
+        if not isinstance(article, Article):
+            raise TypeError(f"row {row} of the spool holds no article")
+        return article
+
+
+class ComparisonSpool:
+    """Reuse comparisons of a scan's verification (``corpus.judge_pair``: no drifts), by
+    pair of ids, for the copy trees, which compare a family's pairs just so: a tree
+    reads them back instead of comparing again. Kept on disk without their articles
+    (a scan of 100,000 articles finds some 56,000 reuse pairs: held in memory, their
+    passages alone would break the scan's memory bound), read back with the articles
+    the tree holds."""
+
+    def __init__(self) -> None:
+        self._spool = Spool()
+        self._rows: dict[tuple[str, str], int] = {}
+
+    @staticmethod
+    def record(c: Comparison) -> bytes:
+        """A comparison's record: every field but its two articles, pickled."""
+        fields = {f: getattr(c, f) for f in _COMPARISON_FIELDS}
+        return pickle.dumps((c.a.id, c.b.id, fields), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def add(self, c: Comparison) -> None:
+        self.add_record(self.record(c))
+
+    def add_record(self, data: bytes) -> None:
+        """Keep a record that ``record`` made (in a forked worker, say)."""
+        a, b = pickle.loads(data)[:2]
+        self._rows[(a, b)] = len(self._spool)
+        self._spool.append_pickled(data)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, a: Article, b: Article) -> Comparison | None:
+        """The comparison of ``a`` and ``b`` (in that order) kept, or None."""
+        row = self._rows.get((a.id, b.id))
+        if row is None:
+            return None
+        _, _, fields = cast(tuple[str, str, dict[str, Any]], self._spool[row])
+        return Comparison(a=a, b=b, **fields)
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> ComparisonSpool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_COMPARISON_FIELDS = tuple(f.name for f in dataclass_fields(Comparison) if f.name not in ("a", "b"))
+"""What a ``ComparisonSpool`` keeps of a comparison: all but its articles."""
 
 
 def _scratch_error(exc: OSError) -> ScratchError:

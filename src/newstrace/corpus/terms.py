@@ -1,15 +1,14 @@
-"""Term statistics of a corpus: document frequencies of matching terms (the verifier's
-term weights) and of skeleton terms (to leave out the corpus-common ones), counted batch
-by batch and summed over batches or partitions, so no engine's batching changes them."""
+"""Term statistics of a corpus: document frequencies of skeleton terms (to leave out the
+corpus-common ones), counted batch by batch and summed over batches or partitions, so no
+engine's batching changes them. Verification reads no corpus statistics: a pair's
+verdict is the one ``newstrace compare`` gives it, whatever else the corpus holds."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
 
-from ..align import TermStats
 from ..fingerprint import FingerprintParts, common_terms, skeleton_frequencies
 from ..options import DEFAULT_OPTIONS, Options
 
@@ -20,26 +19,16 @@ Frequencies = tuple[np.ndarray, np.ndarray]
 
 
 class TermCounts:
-    """Document frequencies of the batches added so far."""
+    """Skeleton-term document frequencies of the batches added so far."""
 
     def __init__(self) -> None:
         self.documents = 0
-        self._df: Counter[str] = Counter()
         self._skeleton: list[Frequencies] = []
 
     def add(self, parts: FingerprintParts) -> None:
         """Count one fingerprinted batch."""
-        self._df.update(parts.frequencies)
         self._skeleton.append(skeleton_frequencies(parts.skeleton))
         self.documents += len(parts.sizes)
-
-    def frequencies(self) -> dict[str, int]:
-        """Document frequency of each matching term."""
-        return dict(self._df)
-
-    def stats(self) -> TermStats:
-        """The verifier's term statistics over the documents counted."""
-        return TermStats(self.frequencies(), self.documents)
 
     def skeleton(self) -> Frequencies:
         """Skeleton-term frequencies summed over the batches."""
