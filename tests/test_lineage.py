@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from newstrace.archive import Archive
 from newstrace.cli import main
 from newstrace.lineage import TOO_LARGE, family_tree, tree_pairs, with_tree
-from newstrace.model import Article, CopyTree, Family, PairResult
+from newstrace.model import Article, Comparison, CopyTree, Family, PairResult
 from newstrace.options import Options
 from newstrace.report.json_report import tree_dict, tree_from_dict
 from newstrace.scan import scan
@@ -155,3 +155,45 @@ def test_a_family_of_two_takes_its_tree_from_the_verified_pair() -> None:
     edge = open_pair.edge("c")
     assert open_pair.root == "w"
     assert edge.parent is None and edge.undecided == ("w",)
+
+
+def test_a_tree_built_from_verifications_comparisons_is_the_tree_compared_afresh() -> None:
+    from newstrace.compare import prepare
+    from newstrace.corpus import ComparisonSpool, judge_pair
+
+    members = chain()
+    by_id = {a.id: a for a in members}
+    verified = [("m-b", "z-a"), ("a-c", "m-b")]
+    hits: set[tuple[str, str]] = set()
+    with ComparisonSpool() as spool:
+        for x, y in verified:
+            c = judge_pair(prepare(by_id[x]), prepare(by_id[y]), Options())
+            assert c is not None and not c.drifts  # what verification keeps: no drifts
+            spool.add(c)
+
+        def judged(a: Article, b: Article) -> Comparison | None:
+            got = spool.get(a, b)
+            if got is not None:
+                hits.add((a.id, b.id))
+            return got
+
+        pairs = [pair(*sorted(p)) for p in verified]
+        assert family_tree(members, pairs, judged=judged) == family_tree(members, pairs)
+    # both verified pairs were read back (in id order), not compared again
+    assert hits == {("m-b", "z-a"), ("a-c", "m-b")}
+
+
+def test_the_comparison_spool_gives_nothing_for_other_text_under_an_id() -> None:
+    from newstrace.compare import prepare
+    from newstrace.corpus import ComparisonSpool, judge_pair
+
+    a, b, _ = chain()
+    c = judge_pair(prepare(a), prepare(b), Options())
+    assert c is not None
+    with ComparisonSpool() as spool:
+        spool.add(c)
+        first, second = (c.a, c.b)
+        assert spool.get(first, second) == c
+        assert spool.get(second, first) is None  # kept in id order only
+        other = Article(id=second.id, text=second.text + " A new last sentence was added.")
+        assert spool.get(first, other) is None  # the id was given to other text

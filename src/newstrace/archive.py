@@ -44,6 +44,7 @@ from .align import TermStats
 from .archive_link import ScanView, common_skeleton
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
+    ComparisonSpool,
     CorpusFingerprinter,
     PreparedCache,
     Progress,
@@ -52,10 +53,10 @@ from .corpus import (
     batches,
     clean_bodies,
     fingerprint_bodies,
+    judge_pair,
     no_progress,
     screen_stored,
     signed,
-    verify_pair,
 )
 from .errors import ArchiveError, InputError
 from .fingerprint import FINGERPRINT_VERSION, Fingerprints
@@ -434,11 +435,13 @@ class Archive:
         report = AddReport()
         t0 = time.perf_counter()
         try:
-            for batch in batches(articles, self.options.batch_size):
-                self._add_batch(batch, report)
-                if on_batch:
-                    on_batch(report)
-            self._finish_trees()
+            # The reuse comparisons made while linking, for the trees made at the end.
+            with ComparisonSpool() as judged:
+                for batch in batches(articles, self.options.batch_size):
+                    self._add_batch(batch, report, judged)
+                    if on_batch:
+                        on_batch(report)
+                self._finish_trees(judged)
         except ArchiveError as exc:
             raise ArchiveError(
                 f"{exc}; the archive keeps the {report.added:,} articles this add committed before"
@@ -446,7 +449,9 @@ class Archive:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _add_batch(self, batch: Sequence[Article], report: AddReport) -> None:
+    def _add_batch(
+        self, batch: Sequence[Article], report: AddReport, judged: ComparisonSpool
+    ) -> None:
         """One batch, one transaction. The ids are looked up, and the new articles
         fingerprinted, before the write lock is taken; with the lock held they are looked
         up again, so ids that another writer committed meanwhile are skipped as already
@@ -492,7 +497,7 @@ class Archive:
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
-            linker = _Linker(self, self._scan_view())
+            linker = _Linker(self, self._scan_view(), judged)
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
                 self._link(base, still, rows, (flat, owner), group, linker)
@@ -532,10 +537,11 @@ class Archive:
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r], known)
 
-    def _finish_trees(self) -> None:
+    def _finish_trees(self, judged: ComparisonSpool | None = None) -> None:
         """Give every family that has no copy tree yet its tree, once, at the end of an
         ``add``: a family that grows in every batch of a long add (a wire story's
-        reprints arriving over the day) is ordered once, not once per batch. In
+        reprints arriving over the day) is ordered once, not once per batch, reading
+        the comparisons the add's linking made (``judged``) instead of making them again. In
         transactions of about ``_TREE_SECONDS``, so a killed add keeps the trees made
         and another writer is not locked out for long; what is left (a family without a
         tree) is made by the next write."""
@@ -547,9 +553,9 @@ class Archive:
             with self._transaction():
                 deadline = time.perf_counter() + _TREE_SECONDS
                 while pending and time.perf_counter() < deadline:
-                    self._store_trees([pending.pop()])
+                    self._store_trees([pending.pop()], judged)
 
-    def _store_trees(self, families: Iterable[int]) -> None:
+    def _store_trees(self, families: Iterable[int], judged: ComparisonSpool | None = None) -> None:
         """Give each family still stored of ``families`` its copy tree
         (``lineage.family_tree`` on its members and stored pairs, as a scan builds it),
         inside the caller's transaction: once per family per write, however many new
@@ -562,7 +568,10 @@ class Archive:
                 continue
             arts = self._get_rowids(sorted(rowid.values()))
             members = sorted(arts.values(), key=lambda a: a.id)
-            store.store_tree(self._db, family, family_tree(members, pairs, self.options), rowid)
+            tree = family_tree(
+                members, pairs, self.options, judged=judged.get if judged is not None else None
+            )
+            store.store_tree(self._db, family, tree, rowid)
 
     def _new_candidates(
         self,
@@ -960,9 +969,11 @@ class _Linker:
     many groups (held per group, an add of 1,000 generated articles prepared 5.8 per
     article)."""
 
-    def __init__(self, archive: Archive, view: ScanView) -> None:
+    def __init__(self, archive: Archive, view: ScanView, judged: ComparisonSpool) -> None:
         self._ar = archive
         self.view = view
+        self._judged = judged
+        """Where the reuse comparisons go, for the copy trees made at the end of the add."""
         """The batch's articles and candidates signed as a scan signs them."""
         self._prepared: PreparedCache[int] = PreparedCache(
             None, archive.options, memory=_LINK_PREPARED_MEMORY
@@ -988,9 +999,11 @@ class _Linker:
                 if family[0] in tried:
                     continue
                 tried.add(family[0])
-            result = verify_pair(self._get(c, known), self._get(new, known), options)
-            if result is not None:
-                found.append(result)
+            judged = judge_pair(self._get(c, known), self._get(new, known), options)
+            if judged is not None:
+                found.append(PairResult.of(judged))
+                if options.tree_max_members:  # trees on: they will read it
+                    self._judged.add(judged)
         if found:
             rowid = {known[r].id: r for r in (new, *candidates)}
             store.store_pairs(db, found, rowid)

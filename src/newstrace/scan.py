@@ -31,6 +31,7 @@ import numpy as np
 from .cluster import build_families
 from .corpus import (
     ArticleSpool,
+    ComparisonRecord,
     ComparisonSpool,
     CorpusFingerprinter,
     PreparedCache,
@@ -179,7 +180,7 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult], list[bytes], int]:
+def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult], list[ComparisonRecord], int]:
     """The chunk's size (for progress), the reuse pairs found in it, their comparisons
     as ``ComparisonSpool`` records (when the scan keeps them) and the articles prepared
     for it. The worker's cache keeps articles for later chunks, within its budget."""
@@ -214,7 +215,7 @@ def _verify_parallel(
     found: list[PairResult] = []
     done = 0
 
-    def take(result: tuple[int, list[PairResult], list[bytes], int]) -> None:
+    def take(result: tuple[int, list[PairResult], list[ComparisonRecord], int]) -> None:
         nonlocal done
         size, part, records, prepares = result
         found.extend(part)

@@ -27,11 +27,12 @@ from .prints import (
     signed,
 )
 from .screen import StoredSignatures, screen_candidates, screen_stored
-from .spool import ArticleSpool, ComparisonSpool
+from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
 __all__ = [
     "ArticleSpool",
+    "ComparisonRecord",
     "ComparisonSpool",
     "CorpusFingerprinter",
     "PreparedCache",

@@ -27,7 +27,7 @@ from typing import Any, Self, cast
 from ..errors import ScratchError
 from ..model import Article, Comparison
 
-__all__ = ["ArticleSpool", "ComparisonSpool", "Spool"]
+__all__ = ["ArticleSpool", "ComparisonRecord", "ComparisonSpool", "Spool"]
 
 
 class Spool:
@@ -92,6 +92,11 @@ class ArticleSpool(Spool):
         return article
 
 
+ComparisonRecord = tuple[tuple[str, str, int, int], bytes]
+"""A ``ComparisonSpool`` record: (id a, id b, hash of a's text, hash of b's text) and the
+comparison's other fields, pickled."""
+
+
 class ComparisonSpool:
     """Reuse comparisons of a scan's verification (``corpus.judge_pair``: no drifts), by
     pair of ids, for the copy trees, which compare a family's pairs just so: a tree
@@ -102,32 +107,37 @@ class ComparisonSpool:
 
     def __init__(self) -> None:
         self._spool = Spool()
-        self._rows: dict[tuple[str, str], int] = {}
+        self._rows: dict[tuple[str, str], tuple[int, int, int]] = {}
+        """(id a, id b) -> (row, hash of a's text, hash of b's text)."""
 
     @staticmethod
-    def record(c: Comparison) -> bytes:
-        """A comparison's record: every field but its two articles, pickled."""
+    def record(c: Comparison) -> ComparisonRecord:
+        """A comparison's record: its articles' ids and texts' hashes (this process's
+        and its forks' string hash), and every field but the two articles, pickled."""
         fields = {f: getattr(c, f) for f in _COMPARISON_FIELDS}
-        return pickle.dumps((c.a.id, c.b.id, fields), protocol=pickle.HIGHEST_PROTOCOL)
+        key = (c.a.id, c.b.id, hash(c.a.text), hash(c.b.text))
+        return key, pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
 
     def add(self, c: Comparison) -> None:
         self.add_record(self.record(c))
 
-    def add_record(self, data: bytes) -> None:
+    def add_record(self, record: ComparisonRecord) -> None:
         """Keep a record that ``record`` made (in a forked worker, say)."""
-        a, b = pickle.loads(data)[:2]
-        self._rows[(a, b)] = len(self._spool)
+        (a, b, text_a, text_b), data = record
+        self._rows[(a, b)] = (len(self._spool), text_a, text_b)
         self._spool.append_pickled(data)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def get(self, a: Article, b: Article) -> Comparison | None:
-        """The comparison of ``a`` and ``b`` (in that order) kept, or None."""
-        row = self._rows.get((a.id, b.id))
-        if row is None:
+        """The comparison of ``a`` and ``b`` (in that order) kept, or None (also when an
+        id was given to other text since: an archive may remove an article and take
+        its id again)."""
+        held = self._rows.get((a.id, b.id))
+        if held is None or held[1:] != (hash(a.text), hash(b.text)):
             return None
-        _, _, fields = cast(tuple[str, str, dict[str, Any]], self._spool[row])
+        fields = cast(dict[str, Any], self._spool[held[0]])
         return Comparison(a=a, b=b, **fields)
 
     def close(self) -> None:
