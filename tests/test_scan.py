@@ -369,3 +369,23 @@ def test_article_spool_reads_back_each_row_as_written() -> None:
         assert [spool[k] for k in reversed(range(len(arts)))] == list(reversed(arts))
         with pytest.raises(IndexError):
             spool[len(arts)]
+
+
+def test_a_scan_s_verdict_on_a_pair_is_the_one_compare_gives() -> None:
+    """No statistics of the rest of the corpus enter a verdict: the same pair gets the
+    same relation, score and source in a scan of 200 articles as from ``compare``."""
+    from newstrace.compare import compare
+    from newstrace_synth.corpus import build_corpus
+
+    articles = [
+        Article(
+            id=r["id"], text=r["text"], title=r["title"], site=r["site"], published=r["published"]
+        )
+        for r in build_corpus(200, 5).records()
+    ]
+    by_id = {a.id: a for a in articles}
+    result = scan(articles, options=Options(tree_max_members=0))
+    assert len(result.pairs) >= 20
+    for p in result.pairs:
+        c = compare(by_id[p.a], by_id[p.b])
+        assert PairResult.of(c) == p
