@@ -30,7 +30,25 @@ from ..model import Article, Comparison
 __all__ = ["ArticleSpool", "ComparisonRecord", "ComparisonSpool", "Spool"]
 
 
-class Spool:
+class _Closing:
+    """A ``with`` block closes it (``close``), however the block ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class Spool(_Closing):
     """Picklable records appended in order, each read back by its row (``spool[k]``)."""
 
     def __init__(self) -> None:
@@ -70,17 +88,6 @@ class Spool:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 class ArticleSpool(Spool):
     """Articles appended in order, each read back by its row (``spool[k]``)."""
@@ -97,7 +104,7 @@ ComparisonRecord = tuple[tuple[str, str, int, int], bytes]
 comparison's other fields, pickled."""
 
 
-class ComparisonSpool:
+class ComparisonSpool(_Closing):
     """Reuse comparisons of a scan's verification (``corpus.judge_pair``: no drifts), by
     pair of ids, for the copy trees, which compare a family's pairs just so: a tree
     reads them back instead of comparing again. Kept on disk without their articles
@@ -142,17 +149,6 @@ class ComparisonSpool:
 
     def close(self) -> None:
         self._spool.close()
-
-    def __enter__(self) -> ComparisonSpool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 _COMPARISON_FIELDS = tuple(f.name for f in dataclass_fields(Comparison) if f.name not in ("a", "b"))
