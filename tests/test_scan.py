@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from newstrace import Options, iter_articles
 from newstrace.cluster import build_families, components
 from newstrace.fingerprint import estimate_jaccard, fingerprint_texts, signatures
 from newstrace.lsh import Banding, band_keys, candidate_pairs, optimal_banding
-from newstrace.model import Article, PairResult
+from newstrace.model import Article, PairResult, ScanResult
 from newstrace.scan import scan
 
 from .conftest import ROOT
@@ -389,3 +390,46 @@ def test_a_scan_s_verdict_on_a_pair_is_the_one_compare_gives() -> None:
     for p in result.pairs:
         c = compare(by_id[p.a], by_id[p.b])
         assert PairResult.of(c) == p
+
+
+def test_over_limit_keeps_each_article_s_best_candidates_ties_by_id() -> None:
+    from newstrace.corpus import over_limit
+
+    # article 0 has four candidates; 1 and 2 tie on score, and id rank breaks the tie
+    pairs = np.array([[0, 1], [0, 2], [0, 3], [0, 4], [3, 4]])
+    scores = np.array([0.5, 0.5, 0.9, 0.1, 0.2])
+    ranks = np.array([0, 2, 1, 3, 4])  # article 2's id sorts before article 1's
+    assert over_limit(pairs, scores, ranks, 2).tolist() == [True, False, False, True, False]
+    assert not over_limit(pairs, scores, ranks, 4).any()
+
+
+def test_a_hub_document_is_verified_against_its_best_candidates_only(tmp_path: Path) -> None:
+    """A round-up that takes three paragraphs from each of ten stories reuses most of
+    them; with ``max_candidates`` 3 it is verified against three at most, the same in a
+    scan of files and of an archive."""
+    import random
+
+    from newstrace.archive import Archive
+    from newstrace_synth.corpus import grammar_story
+
+    rng = random.Random(3)
+    stories = [grammar_story(rng, words=400, stock=0)[0] for _ in range(10)]
+    articles = [Article(id=f"s{k:02d}", text=s.text) for k, s in enumerate(stories)]
+    taken = [p for s in stories for p in s.text.split("\n\n")[4:7]]
+    hub = Article(id="hub", text="Today's round-up\n\n" + "\n\n".join(taken))
+    everything = [*articles, hub]
+
+    def hub_pairs(result: ScanResult) -> set[str]:
+        return {p.a if p.b == "hub" else p.b for p in result.pairs if "hub" in (p.a, p.b)}
+
+    unbounded = scan(everything, options=Options(max_candidates=0, tree_max_members=0))
+    assert len(hub_pairs(unbounded)) >= 6  # the hub reuses most of them
+    options = Options(max_candidates=3, tree_max_members=0)
+    bounded = scan(everything, options=options)
+    assert len(hub_pairs(bounded)) <= 3 and hub_pairs(bounded) <= hub_pairs(unbounded)
+    assert bounded.candidates < unbounded.candidates
+    with Archive(tmp_path / "a.db", options=options) as ar:
+        ar.add(everything)
+        assert ar.scan().pairs == bounded.pairs
+        stored = ScanResult(ar.pairs(), [], len(everything), [], 0, {})
+        assert 1 <= len(hub_pairs(stored)) <= 3  # add bounds the new hub's candidates too

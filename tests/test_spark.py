@@ -21,6 +21,7 @@ from newstrace.cli import main
 from newstrace.cluster import components
 from newstrace.errors import InputError, MissingExtraError
 from newstrace.model import ScanResult
+from newstrace.options import Options
 from newstrace.scan import scan
 
 from .conftest import ROOT
@@ -88,6 +89,19 @@ def test_spark_finds_the_same_pairs_and_families(
     assert [str(e) for e in result.failed] == [str(e) for e in local_result.failed]
     assert len(result.failed) == 3  # the broken line, the huge integer, the repeated id
     assert any(len(f.tree.edges) > 2 for f in local_result.families if f.tree)  # real trees
+
+
+def test_spark_bounds_each_article_s_candidates_as_the_local_engine(
+    spark: Any, corpus: Path, local_result: ScanResult
+) -> None:
+    options = Options(max_candidates=2)
+    local = scan(iter_articles([corpus], on_error=lambda e: None), options=options)
+    assert local.candidates < local_result.candidates  # the bound binds here
+    result = nspark.scan_spark([str(corpus)], spark=spark, partitions=4, options=options)
+    assert result.candidates == local.candidates
+    assert [(p.a, p.b, p.relation) for p in result.pairs] == [
+        (p.a, p.b, p.relation) for p in local.pairs
+    ]
 
 
 def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_path: Path) -> None:

@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from .corpus import band_keys_of, body_parts, clean_bodies, screen_candidates, signed
+from .corpus import (
+    band_keys_of,
+    body_parts,
+    bound_candidates,
+    clean_bodies,
+    id_ranks,
+    screen_candidates,
+    signed,
+)
 from .fingerprint import Fingerprints, skeleton_term_hashes
 from .model import Article
 from .options import Options
@@ -71,7 +79,10 @@ class ScanView:
         """The pairs of ``pending`` (in their order) that a scan would verify: the two
         articles share a band key (of either channel, or a containment band, as the
         scan's candidate pairs do) and pass the scan's screen and pre-verdict
-        (``screen_candidates``). ``articles`` holds every row id of ``pending``."""
+        (``screen_candidates``), and rank among the ``Options.max_candidates`` best of
+        both articles among these pairs (``bound_candidates``: a new hub document is
+        verified against its best candidates). ``articles`` holds every row id of
+        ``pending``."""
         if not pending:
             return []
         rowids = sorted({r for pair in pending for r in pair})
@@ -83,6 +94,8 @@ class ScanView:
         older, newer = keys[pairs[:, 0]], keys[pairs[:, 1]]
         banded = ((older == newer) & (older != -1)).any(axis=1)
         kept = screen_candidates(pairs[banded], fp, self._options)
+        ranks = id_ranks([articles[r].id for r in rowids])
+        kept = bound_candidates(kept, fp, ranks, self._options)
         wanted = {(rowids[a], rowids[b]) for a, b in kept.tolist()}
         return [pair for pair in pending if pair in wanted]
 

@@ -37,8 +37,10 @@ from .corpus import (
     PreparedCache,
     Progress,
     band_keys_of,
+    bound_candidates,
     clean_bodies,
     fingerprint_bodies,
+    id_ranks,
     judge_pair,
     no_progress,
     screen_candidates,
@@ -421,6 +423,7 @@ def find_reuse(
     t1 = time.perf_counter()
     screen = partial(screen_candidates, fp=fingerprints, options=options)
     pairs = candidate_pairs(keys, options.max_bucket, keep=screen)
+    pairs = bound_candidates(pairs, fingerprints, id_ranks(list(published)), options)
     del keys, fingerprints, screen
     timings["candidates"] = time.perf_counter() - t1
 

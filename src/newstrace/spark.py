@@ -4,7 +4,7 @@ one machine.
 Spark only moves records; every decision is made by the functions the local engine runs
 (``ingest.article_from_record``; from the ``corpus`` layer ``batches``, ``article_parts``,
 ``TermCounts``, ``common_skeleton_terms``, ``signed``, ``band_keys_of``, ``screen_stored``,
-``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``), so both engines give the
+``stored_scores``, ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``), so both engines give the
 same answers:
 
     read JSONL/Parquet lines, article files, WARC records (one task per WARC)
@@ -13,6 +13,7 @@ same answers:
       -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
       -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
+      -> screened on their signatures -> at most ``max_candidates`` per article (window)
       -> articles joined onto pairs -> verified per partition (no corpus statistics)
       -> connected components (large-star / small-star joins) -> original per family
 
@@ -48,6 +49,7 @@ from .corpus import (
     common_skeleton_terms,
     screen_stored,
     signed,
+    stored_scores,
     verify_pair,
 )
 from .errors import (
@@ -629,13 +631,36 @@ _SCREEN_BATCH = 4096
 """Candidate pairs screened at once."""
 
 
-def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[str, str]]:
-    """The candidates of a partition that the corpus screen keeps, in batches."""
+def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[str, str, float]]:
+    """The candidates of a partition that the corpus screen keeps, in batches, with the
+    pre-verdict's probability that ``_bounded`` ranks them by (0 when there is no bound)."""
     for batch in batches(rows, _SCREEN_BATCH):
         a = [(r["a_sh"], r["a_sk"]) for r in batch]
         b = [(r["b_sh"], r["b_sk"]) for r in batch]
-        for k in screen_stored(a, b, options):
-            yield batch[k]["a"], batch[k]["b"]
+        kept = screen_stored(a, b, options)
+        scores = (
+            stored_scores([a[k] for k in kept], [b[k] for k in kept], options)
+            if options.max_candidates
+            else [0.0] * len(kept)
+        )
+        for k, p in zip(kept, scores, strict=True):
+            yield batch[k]["a"], batch[k]["b"], p
+
+
+def _bounded(candidates: DataFrame, limit: int) -> DataFrame:
+    """The candidates ``(a, b, p)`` among the ``limit`` most promising of both their
+    articles: ``corpus.bound_candidates``'s order (probability, highest first, then the
+    partner's id) as a window over each article's candidates."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    directed = candidates.select(F.col("a").alias("x"), F.col("b").alias("y"), "p").union(
+        candidates.select(F.col("b").alias("x"), F.col("a").alias("y"), "p")
+    )
+    place = F.row_number().over(Window.partitionBy("x").orderBy(F.desc("p"), F.asc("y")))
+    over = directed.withColumn("place", place).where(F.col("place") > limit)
+    dropped = over.select(F.least("x", "y").alias("a"), F.greatest("x", "y").alias("b"))
+    return candidates.join(dropped.distinct(), ["a", "b"], "left_anti")
 
 
 def candidate_pairs_df(keys: DataFrame, max_bucket: int) -> DataFrame:
@@ -896,8 +921,10 @@ def run_scan(
         .join(sig_b, "b")
         .rdd.mapPartitions(partial(_screen_partition, options=options))
     )
-    candidates = spark.createDataFrame(screened, "a string, b string")
-    candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
+    candidates = spark.createDataFrame(screened, "a string, b string, p double")
+    if options.max_candidates:
+        candidates = _bounded(candidates, options.max_candidates)
+    candidates = candidates.select("a", "b").persist(StorageLevel.MEMORY_AND_DISK)
     n_candidates = candidates.count()
     prints.unpersist()
     seconds["candidates"] = time.perf_counter() - t1

@@ -6,7 +6,8 @@ the Spark job), so that they cannot drift apart:
 * ``prints``: fingerprint assembly (bodies -> parts -> signatures -> band keys) and the
   corpus fingerprinter of a whole scan;
 * ``terms``: term statistics (document frequencies, corpus-common skeleton terms);
-* ``screen``: the candidate screen, on a signature matrix or on stored signatures;
+* ``screen``: the candidate screen, on a signature matrix or on stored signatures, and
+  the bound on each article's candidates;
 * ``prepared``: the prepared-article store and the verification of one pair;
 * ``spool``: a local scan's articles, and its reuse comparisons for the copy trees, on
   disk, read back by row.
@@ -26,7 +27,15 @@ from .prints import (
     fingerprint_bodies,
     signed,
 )
-from .screen import StoredSignatures, screen_candidates, screen_stored
+from .screen import (
+    StoredSignatures,
+    bound_candidates,
+    id_ranks,
+    over_limit,
+    screen_candidates,
+    screen_stored,
+    stored_scores,
+)
 from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
@@ -44,15 +53,19 @@ __all__ = [
     "bandings_of",
     "batches",
     "body_parts",
+    "bound_candidates",
     "clean_bodies",
     "common_skeleton_terms",
     "fingerprint_bodies",
+    "id_ranks",
     "judge_pair",
     "merge_frequencies",
     "no_progress",
+    "over_limit",
     "screen_candidates",
     "screen_stored",
     "signed",
+    "stored_scores",
     "verify_pair",
     "visit_order",
 ]

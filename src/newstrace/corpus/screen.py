@@ -11,10 +11,18 @@ import numpy as np
 from ..fingerprint import Fingerprints, estimate_sizes
 from ..lsh import screen_pairs
 from ..options import DEFAULT_OPTIONS, Options
-from ..preverdict import preverdict_model
+from ..preverdict import pair_features, preverdict_model
 from .prints import bandings_of
 
-__all__ = ["StoredSignatures", "screen_candidates", "screen_stored"]
+__all__ = [
+    "StoredSignatures",
+    "bound_candidates",
+    "id_ranks",
+    "over_limit",
+    "screen_candidates",
+    "screen_stored",
+    "stored_scores",
+]
 
 StoredSignatures = tuple[bytes, bytes]
 """An article's shingle and skeleton signatures as stored (``ndarray.tobytes``)."""
@@ -65,6 +73,54 @@ def _screen_signatures(
     )
 
 
+def bound_candidates(
+    pairs: np.ndarray, fp: Fingerprints, ranks: np.ndarray, options: Options = DEFAULT_OPTIONS
+) -> np.ndarray:
+    """The candidate pairs (rows of ``pairs`` index rows of ``fp``) that rank among the
+    ``options.max_candidates`` most promising of both their articles (``over_limit``;
+    ``ranks``: each row's place in the order of the articles' ids, the tie-break). Only
+    pairs of articles over the bound are scored, so a corpus without hubs pays one
+    count of candidates per article."""
+    limit = options.max_candidates
+    if limit <= 0 or len(pairs) == 0:
+        return pairs
+    heavy = np.bincount(pairs.ravel(), minlength=len(ranks)) > limit
+    touched = np.flatnonzero(heavy[pairs[:, 0]] | heavy[pairs[:, 1]])
+    if not len(touched):
+        return pairs
+    scores = preverdict_model(options.preverdict_model).probabilities(
+        pair_features(fp, pairs[touched])
+    )
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[touched[over_limit(pairs[touched], scores, ranks, limit)]] = False
+    return pairs[keep]
+
+
+def id_ranks(ids: Sequence[str]) -> np.ndarray:
+    """Each row's place in the order of the ids (row k has ``ids[k]``): the tie-break of
+    ``bound_candidates``, the same whatever order the articles came in."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    return ranks
+
+
+def over_limit(pairs: np.ndarray, scores: np.ndarray, ranks: np.ndarray, limit: int) -> np.ndarray:
+    """Which pairs fall beyond the ``limit`` best candidates of one of their articles:
+    each article's pairs ordered by score, highest first, then by the partner's rank.
+    The Spark job applies the same order with a window function."""
+    n = len(pairs)
+    mine = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    theirs = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    which = np.tile(np.arange(n), 2)
+    order = np.lexsort((ranks[theirs], -np.tile(scores, 2), mine))
+    grouped = mine[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    place = np.arange(2 * n) - np.repeat(starts, np.diff(np.r_[starts, 2 * n]))
+    out = np.zeros(n, dtype=bool)
+    out[which[order][place >= limit]] = True
+    return out
+
+
 def screen_stored(
     a: Sequence[StoredSignatures],
     b: Sequence[StoredSignatures],
@@ -75,6 +131,32 @@ def screen_stored(
     """The positions k, ascending, of the pairs ``(a[k], b[k])`` that
     ``screen_candidates`` keeps. A pair with a signature of another width than
     ``options.num_perm`` (written with other settings) cannot be compared: dropped."""
+    known, fp, pairs = _stored(a, b, options)
+    if not known:
+        return []
+    kept = screen_candidates(pairs, fp, options, share=share)
+    return [known[k] for k in kept[:, 0].tolist()]
+
+
+def stored_scores(
+    a: Sequence[StoredSignatures], b: Sequence[StoredSignatures], options: Options = DEFAULT_OPTIONS
+) -> list[float]:
+    """The pre-verdict's probability for each pair ``(a[k], b[k])`` (what
+    ``bound_candidates`` ranks by), 0 for a pair that cannot be compared."""
+    known, fp, pairs = _stored(a, b, options)
+    out = [0.0] * len(a)
+    if known:
+        scores = preverdict_model(options.preverdict_model).probabilities(pair_features(fp, pairs))
+        for k, p in zip(known, scores.tolist(), strict=True):
+            out[k] = p
+    return out
+
+
+def _stored(
+    a: Sequence[StoredSignatures], b: Sequence[StoredSignatures], options: Options
+) -> tuple[list[int], Fingerprints, np.ndarray]:
+    """The positions of the pairs of stored signatures of the right width, and those
+    signatures as one matrix of 2 m rows (pair k: rows k and m + k)."""
     width = options.num_perm * _SLOT.itemsize
     known = [
         k
@@ -82,8 +164,6 @@ def screen_stored(
         if len(x0) == len(x1) == len(y0) == len(y1) == width
     ]
     m = len(known)
-    if not m:
-        return []
 
     def rows(channel: int) -> np.ndarray:
         blob = b"".join([a[k][channel] for k in known] + [b[k][channel] for k in known])
@@ -91,5 +171,4 @@ def screen_stored(
 
     fp = Fingerprints(rows(0), rows(1), np.zeros(2 * m, dtype=np.int32))
     pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1)
-    kept = screen_candidates(pairs, fp, options, share=share)
-    return [known[k] for k in kept[:, 0].tolist()]
+    return known, fp, pairs
