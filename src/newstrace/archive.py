@@ -55,6 +55,7 @@ from .corpus import (
     fingerprint_bodies,
     judge_pair,
     no_progress,
+    one_blas_thread,
     screen_stored,
     signed,
 )
@@ -436,7 +437,7 @@ class Archive:
         t0 = time.perf_counter()
         try:
             # The reuse comparisons made while linking, for the trees made at the end.
-            with ComparisonSpool() as judged:
+            with ComparisonSpool() as judged, one_blas_thread():
                 for batch in batches(articles, self.options.batch_size):
                     self._add_batch(batch, report, judged)
                     if on_batch:

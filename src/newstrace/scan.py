@@ -43,6 +43,7 @@ from .corpus import (
     id_ranks,
     judge_pair,
     no_progress,
+    one_blas_thread,
     screen_candidates,
     verify_pair,
     visit_order,
@@ -428,7 +429,7 @@ def find_reuse(
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    with ComparisonSpool() as judged:
+    with ComparisonSpool() as judged, one_blas_thread():
         keep = judged if options.tree_max_members else None
         found = verify_candidates(pairs, PreparedCache(load, options), options, progress, keep)
         timings["verify"] = time.perf_counter() - t2

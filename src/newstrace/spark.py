@@ -47,6 +47,7 @@ from .corpus import (
     band_keys_of,
     batches,
     common_skeleton_terms,
+    one_blas_thread,
     screen_stored,
     signed,
     stored_scores,
@@ -698,11 +699,12 @@ def _verify_partition(
     """Verified reuse pairs of a partition's candidates. The rows carry their articles,
     so the store never loads one."""
     cache: PreparedCache[str] = PreparedCache(None, options, size=_TASK_PREPARED)
-    for row in rows:
-        a, b = _article(row, "a_"), _article(row, "b_")
-        p = verify_pair(cache.get(a.id, a), cache.get(b.id, b), options)
-        if p is not None:
-            yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
+    with one_blas_thread():  # the executor's parallelism is its tasks
+        for row in rows:
+            a, b = _article(row, "a_"), _article(row, "b_")
+            p = verify_pair(cache.get(a.id, a), cache.get(b.id, b), options)
+            if p is not None:
+                yield p.a, p.b, p.relation, p.coverage_a, p.coverage_b, p.source, p.score
 
 
 _PAIR_SCHEMA = (
@@ -785,7 +787,8 @@ def _family(row: Any, options: Options) -> tuple[str, list[str], str, str | None
     published = {i: m["published"] for i, m in rows.items()}
     pairs = [PairResult(*(p[f] for f in PAIR_FIELDS)) for p in row["pairs"]]
     fam = Family(tuple(members), pick_original(members, pairs, published))
-    fam = with_tree(fam, lambda i: _article(rows[i]), pairs, options)
+    with one_blas_thread():
+        fam = with_tree(fam, lambda i: _article(rows[i]), pairs, options)
     tree = None if fam.tree is None else json_text(tree_dict(fam.tree))
     return members[0], members, fam.original, tree
 

@@ -16,7 +16,7 @@ the Spark job), so that they cannot drift apart:
 from __future__ import annotations
 
 from .batches import Progress, batches, no_progress
-from .prepared import PreparedCache, judge_pair, verify_pair, visit_order
+from .prepared import PreparedCache, judge_pair, one_blas_thread, verify_pair, visit_order
 from .prints import (
     CorpusFingerprinter,
     article_parts,
@@ -61,6 +61,7 @@ __all__ = [
     "judge_pair",
     "merge_frequencies",
     "no_progress",
+    "one_blas_thread",
     "over_limit",
     "screen_candidates",
     "screen_stored",
