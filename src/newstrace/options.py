@@ -99,10 +99,12 @@ class Options:
     promising candidates of both its articles (by the pre-verdict's probability, then
     the partner's id): a hub document (an index page, a round-up of the day's stories)
     that shares names with hundreds of articles is verified against its best partners,
-    not all of them, however many buckets join it to others. No article of the generated
-    100,000 or of the 9,372 web documents has more than 50 candidates, so the bound
-    changes nothing there. 0: no bound. The archive bounds each new article's
-    candidates as it adds it."""
+    not all of them, however many buckets join it to others. Of 100,000 generated
+    articles (candidates per article: 99th percentile 41, largest 549) it leaves out
+    5,372 of 329,303 candidates, 2 of them among the 54,641 planted reuse pairs they
+    hold (at 50: 16,894, the same 2); no article of the 9,372 web documents has more
+    than 50. 0: no bound. The archive bounds each new article's candidates as it adds
+    it."""
     batch_size: int = 512
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8
