@@ -20,12 +20,11 @@ import os
 import pickle
 import tempfile
 from array import array
-from dataclasses import fields as dataclass_fields
 from types import TracebackType
 from typing import Any, Self, cast
 
 from ..errors import ScratchError
-from ..model import Article, Comparison
+from ..model import Alignment, Article, Boilerplate, Comparison, Coverage, Span
 
 __all__ = ["ArticleSpool", "ComparisonRecord", "ComparisonSpool", "Spool"]
 
@@ -120,8 +119,22 @@ class ComparisonSpool(_Closing):
     @staticmethod
     def record(c: Comparison) -> ComparisonRecord:
         """A comparison's record: its articles' ids and texts' hashes (this process's
-        and its forks' string hash), and every field but the two articles, pickled."""
-        fields = {f: getattr(c, f) for f in _COMPARISON_FIELDS}
+        and its forks' string hash), and every field but the two articles, pickled;
+        passages and boilerplate as plain tuples (pickling them as dataclasses took
+        three quarters of a record's 0.18 ms)."""
+        fields = (
+            c.relation,
+            c.source,
+            c.reasons,
+            (c.coverage.a, c.coverage.b),
+            c.score,
+            tuple(_pack_alignment(al) for al in c.alignments),
+            c.drifts,
+            _pack_removed(c.boilerplate_a),
+            _pack_removed(c.boilerplate_b),
+            _pack_span(c.title_a),
+            _pack_span(c.title_b),
+        )
         key = (c.a.id, c.b.id, hash(c.a.text), hash(c.b.text))
         return key, pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -144,15 +157,60 @@ class ComparisonSpool(_Closing):
         held = self._rows.get((a.id, b.id))
         if held is None or held[1:] != (hash(a.text), hash(b.text)):
             return None
-        fields = cast(dict[str, Any], self._spool[held[0]])
-        return Comparison(a=a, b=b, **fields)
+        relation, source, reasons, cov, score, passages, drifts, rem_a, rem_b, title_a, title_b = (
+            cast(tuple[Any, ...], self._spool[held[0]])
+        )
+        return Comparison(
+            a=a,
+            b=b,
+            relation=relation,
+            source=source,
+            reasons=reasons,
+            coverage=Coverage(*cov),
+            score=score,
+            alignments=tuple(
+                Alignment(Span(p[0], p[1]), Span(p[2], p[3]), *p[4:]) for p in passages
+            ),
+            drifts=drifts,
+            boilerplate_a=_unpack_removed(rem_a),
+            boilerplate_b=_unpack_removed(rem_b),
+            title_a=_unpack_span(title_a),
+            title_b=_unpack_span(title_b),
+        )
 
     def close(self) -> None:
         self._spool.close()
 
 
-_COMPARISON_FIELDS = tuple(f.name for f in dataclass_fields(Comparison) if f.name not in ("a", "b"))
-"""What a ``ComparisonSpool`` keeps of a comparison: all but its articles."""
+def _pack_alignment(al: Alignment) -> tuple[object, ...]:
+    a, b = al.a, al.b
+    return (
+        a.start,
+        a.end,
+        b.start,
+        b.end,
+        al.score,
+        al.kind,
+        al.a_sentences,
+        al.b_sentences,
+        al.links,
+    )
+
+
+def _pack_span(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.start, span.end)
+
+
+def _unpack_span(packed: tuple[int, int] | None) -> Span | None:
+    return None if packed is None else Span(*packed)
+
+
+def _pack_removed(removed: tuple[Boilerplate, ...]) -> tuple[tuple[int, int, str], ...]:
+    return tuple((b.span.start, b.span.end, b.reason) for b in removed)
+
+
+def _unpack_removed(packed: tuple[tuple[int, int, str], ...]) -> tuple[Boilerplate, ...]:
+    return tuple(Boilerplate(Span(s, e), reason) for s, e, reason in packed)
 
 
 def _scratch_error(exc: OSError) -> ScratchError:
