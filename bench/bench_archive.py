@@ -765,6 +765,8 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, {platform.machine()}",
         flush=True,
     )
+    if args.dir:
+        Path(args.dir).mkdir(parents=True, exist_ok=True)
     for n in sizes:
         with tempfile.TemporaryDirectory(dir=args.dir, prefix="bench-archive-") as tmp:
             db = Path(tmp) / f"archive-{n}.db"
