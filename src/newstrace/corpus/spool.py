@@ -107,9 +107,9 @@ class ComparisonSpool(_Closing):
     """Reuse comparisons of a scan's verification (``corpus.judge_pair``: no drifts), by
     pair of ids, for the copy trees, which compare a family's pairs just so: a tree
     reads them back instead of comparing again. Kept on disk without their articles
-    (a scan of 100,000 articles finds some 56,000 reuse pairs: held in memory, their
-    passages alone would break the scan's memory bound), read back with the articles
-    the tree holds."""
+    (in memory a comparison of two generated 600-word articles takes about 16 KB without
+    them: the 56,000 reuse pairs of 100,000 articles would take 0.9 GB), read back with
+    the articles the tree holds."""
 
     def __init__(self) -> None:
         self._spool = Spool()
