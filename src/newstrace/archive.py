@@ -538,7 +538,7 @@ class Archive:
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r], known)
 
-    def _finish_trees(self, judged: ComparisonSpool | None = None) -> None:
+    def _finish_trees(self, judged: ComparisonSpool) -> None:
         """Give every family that has no copy tree yet its tree, once, at the end of an
         ``add``: a family that grows in every batch of a long add (a wire story's
         reprints arriving over the day) is ordered once, not once per batch, reading

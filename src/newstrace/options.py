@@ -103,8 +103,8 @@ class Options:
     articles (candidates per article: 99th percentile 41, largest 549) it leaves out
     5,372 of 329,303 candidates, 2 of them among the 54,641 planted reuse pairs they
     hold (at 50: 16,894, the same 2); no article of the 9,372 web documents has more
-    than 50 (bench/eval_bound.py). 0: no bound. The archive bounds each new article's candidates as it adds
-    it."""
+    than 50 (bench/eval_bound.py). 0: no bound. The archive bounds each new article's
+    candidates as it adds it."""
     batch_size: int = 512
     """Articles per batch in scan/add (memory vs. numpy efficiency)."""
     check_candidates: int = 8

@@ -106,13 +106,19 @@ class PreVerdict:
         out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-logit))
         return out
 
+    def pair_scores(
+        self, fp: Fingerprints, pairs: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        """The probability for each candidate pair (rows of ``pairs`` index rows of
+        ``fp``), read from the signatures: what ``keep`` cuts and what
+        ``corpus.bound_candidates`` ranks by."""
+        return self.probabilities(pair_features(fp, pairs))
+
     def keep(self, fp: Fingerprints, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The candidate pairs worth verifying."""
         if not len(pairs):
             return pairs
-        kept: npt.NDArray[np.int64] = pairs[
-            self.probabilities(pair_features(fp, pairs)) >= self.cutoff
-        ]
+        kept: npt.NDArray[np.int64] = pairs[self.pair_scores(fp, pairs) >= self.cutoff]
         return kept
 
     @classmethod

@@ -4,8 +4,8 @@ one machine.
 Spark only moves records; every decision is made by the functions the local engine runs
 (``ingest.article_from_record``; from the ``corpus`` layer ``batches``, ``article_parts``,
 ``TermCounts``, ``common_skeleton_terms``, ``signed``, ``band_keys_of``, ``screen_stored``,
-``stored_scores``, ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``), so both engines give the
-same answers:
+``screen_stored_scored``, ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``),
+so both engines give the same answers:
 
     read JSONL/Parquet lines, article files, WARC records (one task per WARC)
       -> first article of each id (input order, like the local scan)
@@ -49,8 +49,8 @@ from .corpus import (
     common_skeleton_terms,
     one_blas_thread,
     screen_stored,
+    screen_stored_scored,
     signed,
-    stored_scores,
     verify_pair,
 )
 from .errors import (
@@ -638,13 +638,12 @@ def _screen_partition(rows: Iterable[Any], options: Options) -> Iterator[tuple[s
     for batch in batches(rows, _SCREEN_BATCH):
         a = [(r["a_sh"], r["a_sk"]) for r in batch]
         b = [(r["b_sh"], r["b_sk"]) for r in batch]
-        kept = screen_stored(a, b, options)
-        scores = (
-            stored_scores([a[k] for k in kept], [b[k] for k in kept], options)
+        kept = (
+            screen_stored_scored(a, b, options)
             if options.max_candidates
-            else [0.0] * len(kept)
+            else [(k, 0.0) for k in screen_stored(a, b, options)]
         )
-        for k, p in zip(kept, scores, strict=True):
+        for k, p in kept:
             yield batch[k]["a"], batch[k]["b"], p
 
 

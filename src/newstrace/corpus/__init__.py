@@ -34,7 +34,7 @@ from .screen import (
     over_limit,
     screen_candidates,
     screen_stored,
-    stored_scores,
+    screen_stored_scored,
 )
 from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
@@ -65,8 +65,8 @@ __all__ = [
     "over_limit",
     "screen_candidates",
     "screen_stored",
+    "screen_stored_scored",
     "signed",
-    "stored_scores",
     "verify_pair",
     "visit_order",
 ]

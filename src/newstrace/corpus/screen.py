@@ -11,7 +11,7 @@ import numpy as np
 from ..fingerprint import Fingerprints, estimate_sizes
 from ..lsh import screen_pairs
 from ..options import DEFAULT_OPTIONS, Options
-from ..preverdict import pair_features, preverdict_model
+from ..preverdict import preverdict_model
 from .prints import bandings_of
 
 __all__ = [
@@ -21,7 +21,7 @@ __all__ = [
     "over_limit",
     "screen_candidates",
     "screen_stored",
-    "stored_scores",
+    "screen_stored_scored",
 ]
 
 StoredSignatures = tuple[bytes, bytes]
@@ -88,9 +88,7 @@ def bound_candidates(
     touched = np.flatnonzero(heavy[pairs[:, 0]] | heavy[pairs[:, 1]])
     if not len(touched):
         return pairs
-    scores = preverdict_model(options.preverdict_model).probabilities(
-        pair_features(fp, pairs[touched])
-    )
+    scores = preverdict_model(options.preverdict_model).pair_scores(fp, pairs[touched])
     keep = np.ones(len(pairs), dtype=bool)
     keep[touched[over_limit(pairs[touched], scores, ranks, limit)]] = False
     return pairs[keep]
@@ -131,32 +129,29 @@ def screen_stored(
     """The positions k, ascending, of the pairs ``(a[k], b[k])`` that
     ``screen_candidates`` keeps. A pair with a signature of another width than
     ``options.num_perm`` (written with other settings) cannot be compared: dropped."""
-    known, fp, pairs = _stored(a, b, options)
-    if not known:
-        return []
-    kept = screen_candidates(pairs, fp, options, share=share)
-    return [known[k] for k in kept[:, 0].tolist()]
+    return _screened(a, b, options, share)[0]
 
 
-def stored_scores(
+def screen_stored_scored(
     a: Sequence[StoredSignatures], b: Sequence[StoredSignatures], options: Options = DEFAULT_OPTIONS
-) -> list[float]:
-    """The pre-verdict's probability for each pair ``(a[k], b[k])`` (what
-    ``bound_candidates`` ranks by), 0 for a pair that cannot be compared."""
-    known, fp, pairs = _stored(a, b, options)
-    out = [0.0] * len(a)
-    if known:
-        scores = preverdict_model(options.preverdict_model).probabilities(pair_features(fp, pairs))
-        for k, p in zip(known, scores.tolist(), strict=True):
-            out[k] = p
-    return out
+) -> list[tuple[int, float]]:
+    """``screen_stored``'s positions, each with the pre-verdict's probability for its
+    pair (what ``bound_candidates`` ranks by), read from the same signature matrix."""
+    positions, fp, kept = _screened(a, b, options, None)
+    if not positions:
+        return []
+    scores = preverdict_model(options.preverdict_model).pair_scores(fp, kept)
+    return list(zip(positions, scores.tolist(), strict=True))
 
 
-def _stored(
-    a: Sequence[StoredSignatures], b: Sequence[StoredSignatures], options: Options
+def _screened(
+    a: Sequence[StoredSignatures],
+    b: Sequence[StoredSignatures],
+    options: Options,
+    share: float | None,
 ) -> tuple[list[int], Fingerprints, np.ndarray]:
-    """The positions of the pairs of stored signatures of the right width, and those
-    signatures as one matrix of 2 m rows (pair k: rows k and m + k)."""
+    """The positions of the pairs kept, the stored signatures as one matrix of 2 m rows
+    (pair k of the comparable ones: rows k and m + k), and the kept rows' pairs."""
     width = options.num_perm * _SLOT.itemsize
     known = [
         k
@@ -171,4 +166,5 @@ def _stored(
 
     fp = Fingerprints(rows(0), rows(1), np.zeros(2 * m, dtype=np.int32))
     pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1)
-    return known, fp, pairs
+    kept = screen_candidates(pairs, fp, options, share=share) if m else pairs
+    return [known[k] for k in kept[:, 0].tolist()], fp, kept
