@@ -224,3 +224,29 @@ def test_cli_list_show_remove_export(tmp_path: Path) -> None:
         r = _cli("export", "--db", db, "--format", "parquet", "--out", str(tmp_path / "e.pq"))
         assert r.returncode == 2 and "pip install 'newstrace[parquet]'" in r.stderr
         assert not (tmp_path / "e.pq").exists()
+
+
+def test_an_add_without_temporary_space_still_makes_the_same_trees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparisons an add keeps for its trees wait in a temporary file; with no room
+    there the add compares again instead, and stores the same families and trees."""
+    import errno
+
+    from newstrace.corpus import spool
+
+    articles = _generated(120)
+    with Archive(tmp_path / "roomy.db") as ar:
+        ar.add(articles)
+        roomy = [(f.members, f.original, f.tree) for f in ar.families()]
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.os, "pwrite", full)
+    with Archive(tmp_path / "full.db") as ar:
+        report = ar.add(articles)
+        assert report.added == len(articles)
+        assert [(f.members, f.original, f.tree) for f in ar.families()] == roomy
+        assert ar.doctor() == []
+    assert any(len(members) > 2 for members, _, _ in roomy)  # real trees were compared

@@ -109,10 +109,15 @@ class ComparisonSpool(_Closing):
     reads them back instead of comparing again. Kept on disk without their articles
     (in memory a comparison of two generated 600-word articles takes about 16 KB without
     them: the 56,000 reuse pairs of 100,000 articles would take 0.9 GB), read back with
-    the articles the tree holds."""
+    the articles the tree holds. It only saves work: when the temporary folder has no
+    room for it, it keeps nothing more and the trees compare what it lacks (an ``add``
+    needs no temporary space for its articles, and must not fail for want of it)."""
 
     def __init__(self) -> None:
-        self._spool = Spool()
+        try:
+            self._spool: Spool | None = Spool()
+        except ScratchError:
+            self._spool = None
         self._rows: dict[tuple[str, str], tuple[int, int, int]] = {}
         """(id a, id b) -> (row, hash of a's text, hash of b's text)."""
 
@@ -143,9 +148,18 @@ class ComparisonSpool(_Closing):
 
     def add_record(self, record: ComparisonRecord) -> None:
         """Keep a record that ``record`` made (in a forked worker, say)."""
+        if self._spool is None:
+            return
         (a, b, text_a, text_b), data = record
-        self._rows[(a, b)] = (len(self._spool), text_a, text_b)
-        self._spool.append_pickled(data)
+        row = len(self._spool)
+        try:
+            self._spool.append_pickled(data)
+        except ScratchError:  # no room: keep nothing, the trees compare afresh
+            self._spool.close()
+            self._spool = None
+            self._rows.clear()
+            return
+        self._rows[(a, b)] = (row, text_a, text_b)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -155,7 +169,7 @@ class ComparisonSpool(_Closing):
         id was given to other text since: an archive may remove an article and take
         its id again)."""
         held = self._rows.get((a.id, b.id))
-        if held is None or held[1:] != (hash(a.text), hash(b.text)):
+        if held is None or self._spool is None or held[1:] != (hash(a.text), hash(b.text)):
             return None
         relation, source, reasons, cov, score, passages, drifts, rem_a, rem_b, title_a, title_b = (
             cast(tuple[Any, ...], self._spool[held[0]])
@@ -179,7 +193,8 @@ class ComparisonSpool(_Closing):
         )
 
     def close(self) -> None:
-        self._spool.close()
+        if self._spool is not None:
+            self._spool.close()
 
 
 def _pack_alignment(al: Alignment) -> tuple[object, ...]:
@@ -216,6 +231,6 @@ def _unpack_removed(packed: tuple[tuple[int, int, str], ...]) -> tuple[Boilerpla
 def _scratch_error(exc: OSError) -> ScratchError:
     where = tempfile.gettempdir()
     return ScratchError(
-        f"cannot keep the scan's articles in the temporary folder {where}: "
+        f"cannot keep the scan's working files in the temporary folder {where}: "
         f"{exc.strerror or exc} (set TMPDIR to a folder with room)"
     )
