@@ -69,7 +69,6 @@ def labelled(name: str, articles: Sequence[Article]) -> Labelled:
     printer.add(articles)
     fp, keys = printer.finish()
     pairs = screen_candidates(candidate_pairs(keys, UNSKIPPED.max_bucket), fp, UNSKIPPED)
-    corpus = printer.corpus()
     prepared: dict[int, Prepared] = {}
 
     def get(k: int) -> Prepared:
@@ -78,7 +77,7 @@ def labelled(name: str, articles: Sequence[Article]) -> Labelled:
         return prepared[k]
 
     reuse = np.array(
-        [verify_pair(get(i), get(j), UNSKIPPED, corpus) is not None for i, j in pairs.tolist()],
+        [verify_pair(get(i), get(j), UNSKIPPED) is not None for i, j in pairs.tolist()],
         dtype=bool,
     )
     print(

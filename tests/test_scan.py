@@ -433,3 +433,35 @@ def test_a_hub_document_is_verified_against_its_best_candidates_only(tmp_path: P
         assert ar.scan().pairs == bounded.pairs
         stored = ScanResult(ar.pairs(), [], len(everything), [], 0, {})
         assert 1 <= len(hub_pairs(stored)) <= 3  # add bounds the new hub's candidates too
+
+
+def test_a_family_s_tree_reads_the_members_verification_prepared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each article of a scan is prepared once: a family's copy tree is built as soon as
+    the family is final, from the members verification still holds, not preparing them
+    again; and the trees are those built after the whole verification."""
+    from collections import Counter
+
+    from newstrace import lineage
+    from newstrace.corpus import prepared as prepared_module
+    from newstrace.corpus.families import FamilyTracker
+
+    made: Counter[str] = Counter()
+    real = prepared_module.prepare
+
+    def counting(article: Article, options: Options) -> object:
+        made[article.id] += 1
+        return real(article, options)
+
+    monkeypatch.setattr(prepared_module, "prepare", counting)
+    monkeypatch.setattr(lineage, "prepare", counting)
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    early = scan(arts)
+    assert any(len(f.members) > 2 and f.tree is not None for f in early.families)
+    assert made and max(made.values()) == 1
+    # Every tree built after verification instead: the same families and trees.
+    monkeypatch.setattr(FamilyTracker, "_finish", lambda *_: None)
+    late = scan(arts)
+    assert late.pairs == early.pairs and late.families == early.families
+    assert max(made.values()) > 1  # the trees prepared members again

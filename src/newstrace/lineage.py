@@ -40,6 +40,7 @@ from .stemma import copy_tree
 
 __all__ = [
     "Judged",
+    "Prepare",
     "check_tree",
     "family_pairs",
     "family_tree",
@@ -94,6 +95,9 @@ Judged = Callable[[Article, Article], Comparison | None]
 """The comparison (without drifts) that verification made of two articles, in that
 order, or None (``corpus.ComparisonSpool.get``)."""
 
+Prepare = Callable[[Article], Prepared]
+"""An article prepared for comparison (``compare.prepare`` with the tree's options)."""
+
 
 def family_tree(
     articles: Sequence[Article],
@@ -102,12 +106,15 @@ def family_tree(
     *,
     known: Iterable[Comparison] = (),
     judged: Judged | None = None,
+    prepared: Prepare | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its articles and its verified reuse pairs (others are
     ignored). ``known``: full comparisons already made (``check`` has those of the
     checked article), used instead of comparing those pairs again; ``judged``: the
     comparisons a scan's verification made without drifts, which are what this would
-    compare (the drifts are read when a pair needs them)."""
+    compare (the drifts are read when a pair needs them); ``prepared``: a member
+    prepared (default ``compare.prepare``), which a scan may still hold from
+    verification."""
     pairs = list(pairs)
     ids = [a.id for a in articles]
     why = too_large(len(articles), options)
@@ -120,14 +127,15 @@ def family_tree(
             return pair_tree(articles, pair)
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
-    prepared: dict[str, Prepared] = {}
+    made: dict[str, Prepared] = {}
+    make = prepared or (lambda art: prepare(art, options))
 
     def prepared_of(i: str) -> Prepared:
         """A member prepared on first need (none when every pair was judged already and
         no drift is read)."""
-        if i not in prepared:
-            prepared[i] = prepare(by_id[i], options)
-        return prepared[i]
+        if i not in made:
+            made[i] = make(by_id[i])
+        return made[i]
 
     def compared(x: str, y: str) -> Comparison:
         c = judged(by_id[x], by_id[y]) if judged is not None else None
@@ -220,12 +228,13 @@ def with_tree(
     pairs: Iterable[PairResult],
     options: Options = DEFAULT_OPTIONS,
     judged: Judged | None = None,
+    prepared: Prepare | None = None,
 ) -> Family:
     """The family with its copy tree; its original becomes the tree's root (the tree
     reads more evidence than the pair votes of ``pick_original``). ``load``: an article
     by id (called only for families small enough to order); ``pairs``: the verified
-    pairs (those among the members are read). Unchanged when trees are off
-    (``tree_max_members`` 0)."""
+    pairs (those among the members are read); ``judged``, ``prepared``: as for
+    ``family_tree``. Unchanged when trees are off (``tree_max_members`` 0)."""
     if not options.tree_max_members:
         return family
     why = too_large(len(family.members), options)
@@ -235,7 +244,8 @@ def with_tree(
         )
     members = set(family.members)
     inner = [p for p in pairs if p.a in members and p.b in members]
-    tree = family_tree([load(m) for m in family.members], inner, options, judged=judged)
+    articles = [load(m) for m in family.members]
+    tree = family_tree(articles, inner, options, judged=judged, prepared=prepared)
     return Family(family.members, tree.root or family.original, tree)
 
 

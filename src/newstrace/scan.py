@@ -34,6 +34,7 @@ from .corpus import (
     ComparisonRecord,
     ComparisonSpool,
     CorpusFingerprinter,
+    FamilyTracker,
     PreparedCache,
     Progress,
     band_keys_of,
@@ -52,7 +53,7 @@ from .errors import InputError
 from .ingest import duplicate_id_error
 from .lineage import Judged, family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
-from .model import Article, Family, PairResult, ScanResult
+from .model import Article, Comparison, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 
 # The corpus steps and the result type that bench scripts import from here, where they
@@ -107,34 +108,65 @@ def verify_candidates(
     options: Options,
     progress: Progress = no_progress,
     keep: ComparisonSpool | None = None,
+    trees: FamilyTracker | None = None,
 ) -> list[PairResult]:
     """Verify candidate index pairs with the compare pipeline; reuse pairs come back
     (and their comparisons go to ``keep``, for the copy trees, when given).
 
     The pairs are visited in ``visit_order``, each article prepared about once and held
     until its last pair (``PreparedCache.planned``), with the cyclic garbage collector
-    kept off the prepared articles (``_quiet_gc``). With ``options.jobs`` > 1 (and
-    enough pairs) the ordered pairs are cut into contiguous chunks verified by forked
-    worker processes, each with its own cache; the answer is the same as with one
-    process.
+    kept off the prepared articles (``_quiet_gc``). With ``trees`` (a ``FamilyTracker``
+    over these pairs), each family's copy tree is built as soon as the family is final,
+    while its members are still prepared, and its members are held until then. With
+    ``options.jobs`` > 1 (and enough pairs) the ordered pairs are cut into contiguous
+    chunks verified by forked worker processes, each with its own cache (and tracker:
+    the families a worker finishes come back with their trees); the answer is the same
+    as with one process.
     """
     total = len(pairs)
     pairs = pairs[visit_order(pairs)]
     with _quiet_gc():
         if options.jobs > 1 and total >= _PARALLEL_MIN_PAIRS and _can_fork():
-            found = _verify_parallel(pairs, cache, options, progress, keep)
+            found = _verify_parallel(pairs, cache, options, progress, keep, trees)
         else:
-            found = []
-            for k, (pa, pb) in enumerate(cache.planned(pairs, freeze=True)):
-                c = judge_pair(pa, pb, options)
-                if c is not None:
-                    found.append(PairResult.of(c))
-                    if keep is not None:
-                        keep.add(c)
-                if k % 64 == 0:
-                    progress("verify", k, total)
+            sink = None if keep is None else keep.add
+            found = _verify_in_turn(
+                pairs, cache, options, sink, trees, final=True, progress=progress
+            )
     progress("verify", total, total)
     found.sort(key=lambda p: (p.a, p.b))
+    return found
+
+
+def _verify_in_turn(
+    pairs: np.ndarray,
+    cache: PreparedCache[int],
+    options: Options,
+    keep: Callable[[Comparison], None] | None,
+    trees: FamilyTracker | None,
+    *,
+    final: bool,
+    progress: Progress = no_progress,
+) -> list[PairResult]:
+    """The reuse pairs among ``pairs``, verified one after another in this process, their
+    comparisons handed to ``keep``. ``final``: the pairs are the cache's last plan
+    (``PreparedCache.planned``); with a tracker, the tracker lets each article go
+    instead, when no tree needs it."""
+    found = []
+    rows = pairs.tolist()
+    plan = cache.planned(pairs, final=final and trees is None, freeze=True)
+    for k, (pa, pb) in enumerate(plan):
+        c = judge_pair(pa, pb, options)
+        pair = None
+        if c is not None:
+            pair = PairResult.of(c)
+            found.append(pair)
+            if keep is not None:
+                keep(c)
+        if trees is not None:
+            trees.visited(rows[k][0], rows[k][1], pair, cache)
+        if k % 64 == 0:
+            progress("verify", k, len(rows))
     return found
 
 
@@ -143,9 +175,16 @@ _R = TypeVar("_R")
 _PARALLEL_MIN_PAIRS = 2000
 """Fewer candidate pairs than this are verified in one process (forking costs more)."""
 
-_worker_state: tuple[PreparedCache[int], Options, bool] | None = None
+_worker_state: tuple[PreparedCache[int], Options, bool, _Trees | None] | None = None
 """What a forked verification worker verifies with (set once per worker process by
 ``_init_worker``; never set in the parent)."""
+
+_TrackerMaker = Callable[[Judged], FamilyTracker]
+"""A family tracker over the scan's pairs, reading the comparisons of the given store."""
+
+_Trees = tuple[FamilyTracker, ComparisonSpool]
+"""A worker's family tracker and the spool of the comparisons it reads (the worker's
+own: the parent's is written by the parent alone; the file goes with the process)."""
 
 
 def _can_fork() -> bool:
@@ -154,10 +193,20 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_worker(cache: PreparedCache[int], options: Options, keep: bool, parent: int) -> None:
+def _init_worker(
+    cache: PreparedCache[int],
+    options: Options,
+    keep: bool,
+    parent: int,
+    tracker: _TrackerMaker | None,
+) -> None:
     global _worker_state
     _worker_setup(parent)
-    _worker_state = (cache, options, keep)
+    trees = None
+    if tracker is not None:
+        mine = ComparisonSpool()
+        trees = (tracker(mine.get), mine)
+    _worker_state = (cache, options, keep, trees)
 
 
 def _worker_setup(parent: int) -> None:
@@ -183,21 +232,34 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _verify_chunk(chunk: np.ndarray) -> tuple[int, list[PairResult], list[ComparisonRecord], int]:
-    """The chunk's size (for progress), the reuse pairs found in it, their comparisons
-    as ``ComparisonSpool`` records (when the scan keeps them) and the articles prepared
-    for it. The worker's cache keeps articles for later chunks, within its budget."""
+_ChunkResult = tuple[int, list[PairResult], list[ComparisonRecord], int, list[Family]]
+"""What a worker sends back for a chunk: its size (for progress), the reuse pairs found
+in it, their comparisons as ``ComparisonSpool`` records (when the scan keeps them), the
+articles prepared for it, and the families it finished, with their trees."""
+
+
+def _verify_chunk(chunk: np.ndarray) -> _ChunkResult:
+    """One chunk of pairs verified in a worker (``_ChunkResult``). The worker's cache
+    keeps articles for later chunks, within its budget; its tracker, the families that
+    later chunks may still finish."""
     assert _worker_state is not None, "not a verification worker"
-    cache, options, keep = _worker_state
+    cache, options, keep, trees = _worker_state
     before = cache.prepares
-    out, records = [], []
-    for pa, pb in cache.planned(chunk, final=False, freeze=True):
-        c = judge_pair(pa, pb, options)
-        if c is not None:
-            out.append(PairResult.of(c))
-            if keep:
-                records.append(ComparisonSpool.record(c))
-    return len(chunk), out, records, cache.prepares - before
+    records: list[ComparisonRecord] = []
+
+    def sink(c: Comparison) -> None:
+        if keep:
+            records.append(ComparisonSpool.record(c))
+        if trees is not None:
+            trees[1].add(c)
+
+    tracker = None if trees is None else trees[0]
+    out = _verify_in_turn(chunk, cache, options, sink, tracker, final=False)
+    finished = []
+    if tracker is not None:
+        finished = list(tracker.families.values())
+        tracker.families.clear()
+    return len(chunk), out, records, cache.prepares - before, finished
 
 
 def _verify_parallel(
@@ -206,32 +268,37 @@ def _verify_parallel(
     options: Options,
     progress: Progress,
     keep: ComparisonSpool | None,
+    trees: FamilyTracker | None,
 ) -> list[PairResult]:
     """Chunks of pairs over forked workers. Fork start: the workers inherit the loader
     and options in memory instead of receiving pickled copies (and the frozen
     garbage-collector state of ``_quiet_gc``). Their articles prepared are added to
-    ``cache.prepares``; the comparisons they keep come back pickled and go to ``keep``.
-    Any interruption (Ctrl-C, an error) ends the workers at once, not after their
-    chunks."""
+    ``cache.prepares``; the comparisons they keep come back pickled and go to ``keep``;
+    the families they finish (each worker has a tracker of its own, ``trees.fresh``) go
+    to ``trees.families``. Any interruption (Ctrl-C, an error) ends the workers at once,
+    not after their chunks."""
     n_chunks = max(options.jobs * 8, len(pairs) // 4096)
     chunks = np.array_split(pairs, n_chunks)
     found: list[PairResult] = []
     done = 0
 
-    def take(result: tuple[int, list[PairResult], list[ComparisonRecord], int]) -> None:
+    def take(result: _ChunkResult) -> None:
         nonlocal done
-        size, part, records, prepares = result
+        size, part, records, prepares, finished = result
         found.extend(part)
         if keep is not None:
             for record in records:
                 keep.add_record(record)
+        if trees is not None:
+            trees.families.update((f.members, f) for f in finished)
         cache.prepares += prepares
         done += size
         progress("verify", done, len(pairs))
 
+    maker = None if trees is None else trees.fresh
     _run_pool(
         _init_worker,
-        (cache.fresh(), options, keep is not None, os.getpid()),
+        (cache.fresh(), options, keep is not None, os.getpid(), maker),
         options.jobs,
         lambda pool: pool.imap_unordered(_verify_chunk, chunks),
         take,
@@ -430,16 +497,26 @@ def find_reuse(
 
     t2 = time.perf_counter()
     with ComparisonSpool() as judged, one_blas_thread():
-        keep = judged if options.tree_max_members else None
-        found = verify_candidates(pairs, PreparedCache(load, options), options, progress, keep)
-        timings["verify"] = time.perf_counter() - t2
+        keep = trees = None
+        if options.tree_max_members:
+            keep = judged
+            degree = np.bincount(pairs.ravel(), minlength=len(published))
+            trees = FamilyTracker(degree, list(published), published, load, options, judged.get)
+        found = verify_candidates(
+            pairs, PreparedCache(load, options), options, progress, keep, trees
+        )
+        early = trees.seconds if trees is not None else 0.0
+        timings["verify"] = time.perf_counter() - t2 - early
 
         t3 = time.perf_counter()
         families = build_families(found, published)
         timings["cluster"] = time.perf_counter() - t3
 
         t4 = time.perf_counter()
-        families = copy_trees(families, found, _by_id(load, published), options, judged.get)
-        timings["trees"] = time.perf_counter() - t4
+        finished = trees.families if trees is not None else {}
+        rest = [f for f in families if f.members not in finished]
+        built = iter(copy_trees(rest, found, _by_id(load, published), options, judged.get))
+        families = [finished.get(f.members) or next(built) for f in families]
+        timings["trees"] = time.perf_counter() - t4 + early
     timings["total"] = time.perf_counter() - t1
     return ScanResult(found, families, len(published), [], len(pairs), timings)

@@ -10,12 +10,15 @@ the Spark job), so that they cannot drift apart:
   the bound on each article's candidates;
 * ``prepared``: the prepared-article store and the verification of one pair;
 * ``spool``: a local scan's articles, and its reuse comparisons for the copy trees, on
-  disk, read back by row.
+  disk, read back by row;
+* ``families``: the families a scan's verification finishes, given their copy trees
+  while their members are still prepared.
 """
 
 from __future__ import annotations
 
 from .batches import Progress, batches, no_progress
+from .families import FamilyTracker
 from .prepared import PreparedCache, judge_pair, one_blas_thread, verify_pair, visit_order
 from .prints import (
     CorpusFingerprinter,
@@ -44,6 +47,7 @@ __all__ = [
     "ComparisonRecord",
     "ComparisonSpool",
     "CorpusFingerprinter",
+    "FamilyTracker",
     "PreparedCache",
     "Progress",
     "StoredSignatures",

@@ -185,6 +185,16 @@ class PreparedCache(Generic[K]):
         self._shrink()
         return item
 
+    def held(self, key: K) -> Prepared | None:
+        """The prepared article ``key`` if the cache holds it (nothing is prepared)."""
+        return self._items.get(key)
+
+    def discard(self, key: K) -> None:
+        """Let the prepared article ``key`` go unless a planned pair still needs it (the
+        caller knows it has no further use: a family whose tree is built)."""
+        if key in self._items and key not in self._due:
+            self._drop(key)
+
     def planned(
         self: PreparedCache[int], pairs: np.ndarray, *, final: bool = True, freeze: bool = False
     ) -> Iterator[tuple[Prepared, Prepared]]:
