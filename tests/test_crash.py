@@ -205,9 +205,10 @@ def kill_cycle(
 
 def test_sigkill_add_at_random_moments(tmp_path: Path) -> None:
     seed = int(os.environ.get("NEWSTRACE_KILL_SEED", random.randrange(1 << 30)))
-    stats = kill_cycle(tmp_path, kills=20, n=1500, seed=seed, max_commits=30)
-    assert stats.kills == 20
-    assert stats.mid_add >= 8, (seed, stats.sizes)  # the kills did land mid-add
+    # 12 kills keep the suite within its time (bench/kill_bench.py runs 100 and more).
+    stats = kill_cycle(tmp_path, kills=12, n=1500, seed=seed, max_commits=30)
+    assert stats.kills == 12
+    assert stats.mid_add >= 5, (seed, stats.sizes)  # the kills did land mid-add
 
 
 # --- doctor finds what a crash or a bad tool could leave behind ---------------------------
