@@ -248,13 +248,15 @@ def _verify_chunk(chunk: np.ndarray) -> _ChunkResult:
     records: list[ComparisonRecord] = []
 
     def sink(c: Comparison) -> None:
+        record = ComparisonSpool.record(c)  # pickled once, for the parent and the tracker
         if keep:
-            records.append(ComparisonSpool.record(c))
+            records.append(record)
         if trees is not None:
-            trees[1].add(c)
+            trees[1].add_record(record)
 
     tracker = None if trees is None else trees[0]
-    out = _verify_in_turn(chunk, cache, options, sink, tracker, final=False)
+    wanted = sink if keep or trees is not None else None
+    out = _verify_in_turn(chunk, cache, options, wanted, tracker, final=False)
     finished = []
     if tracker is not None:
         finished = list(tracker.families.values())

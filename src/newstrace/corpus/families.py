@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..cluster import pick_original
+from ..cluster import build_families
 from ..compare import Prepared
 from ..lineage import Judged, with_tree
 from ..model import Article, Family, PairResult
@@ -128,8 +128,7 @@ class FamilyTracker:
         rows = self._members.pop(root)
         pairs = sorted(self._pairs.pop(root), key=lambda p: (p.a, p.b))
         del self._open[root]
-        members = tuple(sorted(self._ids[r] for r in rows))
-        family = Family(members, pick_original(members, pairs, self._published))
+        (family,) = build_families(pairs, self._published)  # the pairs join all its rows
 
         def article(article_id: str) -> Article:
             row = self._row[article_id]
@@ -139,7 +138,7 @@ class FamilyTracker:
         def prepared(art: Article) -> Prepared:
             return cache.get(self._row[art.id], art)
 
-        self.families[members] = with_tree(
+        self.families[family.members] = with_tree(
             family, article, pairs, self._options, self._judged, prepared
         )
         for row in rows:
