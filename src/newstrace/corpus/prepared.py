@@ -25,11 +25,13 @@ K = TypeVar("K", bound=Hashable)
 
 def one_blas_thread() -> ContextManager[object]:
     """Numerical libraries (BLAS) on one thread for the block: a scan's parallelism is
-    its ``--jobs`` processes. OpenBLAS threads besides, in every process, spin on the
-    matrix products of long documents: a scan of the 9,372 web documents with
-    ``--jobs 1`` took 419 s of CPU for 261 s of wall time with them, 261 s for 263 s
-    without (same pairs), and with ``--jobs 2`` they oversubscribe the cores. Forked
-    workers inherit the setting."""
+    its ``--jobs`` processes. OpenBLAS threads besides, in every process, spun on the
+    aligner's matrix products of long documents (a scan of the 9,372 web documents with
+    ``--jobs 1``: 419 s of CPU for 261 s of wall time with them, 261 s for 263 s
+    without); the aligner now sums shared weights without BLAS (``align._shared_weight``),
+    but the pre-verdict and the paraphrase scorer still multiply matrices, and with
+    ``--jobs 2`` threads would oversubscribe the cores. Forked workers inherit the
+    setting."""
     from threadpoolctl import threadpool_limits
 
     limits: ContextManager[object] = threadpool_limits(limits=1, user_api="blas")
