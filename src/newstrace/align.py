@@ -413,10 +413,12 @@ def _add_second_sources(
         for k, partners in by_mine.items():
             if _only_partners_close(close_counts[k], close[k], partners):
                 continue  # the usual case, told without listing the row
+            covered = set().union(*(other_terms[o] & mine_terms[k] for o in partners))
+            if len(covered) == len(mine_terms[k]):
+                continue  # the partners hold every term of it: no other can add one
             others = _other_candidates(score[k], close[k], partners)
             if not others:  # the usual case: the only close sentences are partners
                 continue
-            covered = set().union(*(other_terms[o] & mine_terms[k] for o in partners))
             total = _weight_sum(w, mine_terms[k]) or 1.0
             for o in others:
                 extra = (other_terms[o] & mine_terms[k]) - covered
