@@ -261,3 +261,34 @@ def test_scores_are_the_same_in_every_process() -> None:
         )
         digests.add(run.stdout.strip())
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("step", [None, 7])
+def test_shared_weight_of_each_sentence_pair_is_the_weight_of_their_common_terms(
+    monkeypatch: pytest.MonkeyPatch, step: int | None
+) -> None:
+    """The aligner sums, for each sentence pair, the weights of the terms both sentences
+    hold (visiting only the pairs a shared term joins), also when the sum is taken in
+    small steps, as for two very long documents (``step``: contributions per step)."""
+    import math
+    import random
+
+    import numpy as np
+
+    from newstrace import align
+    from newstrace.compare import prepare
+    from newstrace_synth import textgen
+
+    if step is not None:
+        monkeypatch.setattr(align, "_CONTRIBUTIONS", step)
+    first, second = textgen.make_pair("spun", random.Random(11))
+    a = prepare(Article(id="a", text=first.text)).side
+    b = prepare(Article(id="b", text=second.text)).side
+    ta, tb = align._article_terms(a), align._article_terms(b)
+    shared = align._shared_terms(ta, tb)
+    wa, _ = align._pair_weights(a, b, shared, None)
+    got = align._shared_weight(ta, tb, shared, wa[shared.in_a], len(a.terms), len(b.terms))
+    weight = dict(zip(ta.names, wa.tolist(), strict=True))
+    want = np.array([[math.fsum(weight[t] for t in sa & sb) for sb in b.terms] for sa in a.terms])
+    assert want.max() > 0  # the spin keeps terms: the check reads real sums
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-12)

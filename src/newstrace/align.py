@@ -303,16 +303,22 @@ def _term_pairs(
     ca, cb = ta.counts[in_a], tb.counts[in_b]
     # The a-sentences of each term, term after term.
     term = np.repeat(np.arange(len(in_a)), ca)
-    offset = np.arange(len(term)) - np.repeat(np.cumsum(ca) - ca, ca)
-    rows_a = ta.holders[ta.first[in_a][term] + offset]
+    rows_a = ta.holders[ta.first[in_a][term] + _places(ca)]
     # Each of them with every b-sentence of its term.
     times = cb[term]
-    pairs = int(times.sum())
     owner = np.repeat(np.arange(len(term)), times)
-    within = np.arange(pairs) - np.repeat(np.cumsum(times) - times, times)
-    rows_b = tb.holders[tb.first[in_b][term[owner]] + within]
+    rows_b = tb.holders[tb.first[in_b][term[owner]] + _places(times)]
     cell = rows_a[owner] * nb + rows_b
     out: np.ndarray = np.bincount(cell, weights=weights[term[owner]], minlength=size)
+    return out
+
+
+def _places(lengths: np.ndarray) -> np.ndarray:
+    """Each element's place in its run, for consecutive runs of the given lengths:
+    ``[2, 3]`` gives ``[0, 1, 0, 1, 2]``."""
+    out: np.ndarray = np.arange(int(lengths.sum())) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths
+    )
     return out
 
 
