@@ -4,6 +4,8 @@ between words)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from newstrace import compare
@@ -92,3 +94,23 @@ def test_russian_number_drift_is_reported() -> None:
     assert any(
         d.kind == "number_changed" and "380" in d.a_text and "830" in d.b_text for d in c.drifts
     ), [d.note for d in c.drifts]
+
+
+def test_chinese_words_are_counted_as_character_bigrams() -> None:
+    """A Chinese clause is one token; containment counts its character bigrams, so a
+    reworded copy shares most of its words with the source and an unrelated story few,
+    and each word keeps the quotation flag of the clause it comes from."""
+    from newstrace.containment import _quoted, containment
+
+    src, copy, other = (
+        prepare(_art(n, t)).side
+        for n, t in (("a", CHINESE), ("b", CHINESE_COPY), ("c", CHINESE_OTHER))
+    )
+    reworded = containment(src, copy, "b")
+    unrelated = containment(src, other, "b")
+    assert reworded.get("word1") >= 0.6 > 0.3 >= unrelated.get("word1")
+    assert reworded.get("word2") > unrelated.get("word2")
+    quoted = prepare(_art("q", "市长表示：“地铁九号线将按时开通。”市民对此表示欢迎。")).side
+    flags = _quoted(quoted)
+    assert flags.any() and not flags.all()
+    assert len(flags) == round(math.exp(containment(quoted, quoted, "a").get("copy_length")) - 1)

@@ -145,6 +145,70 @@ def test_relation_model_file_is_checked(tmp_path: Path) -> None:
         compare(COURT, INDEPENDENT, options=Options(relation_model=str(wrong)))
 
 
+def _one_feature_model(names: list[str], weight: float) -> dict[str, object]:
+    """A model over ``names`` whose wholly-derived logit grows with the first feature."""
+    width = len(names)
+    return {
+        "features": names,
+        "mean": [0.0] * width,
+        "scale": [1.0] * width,
+        "coef": [[weight] + [0.0] * (width - 1), [0.0] * width, [0.0] * width],
+        "intercept": [0.0, 0.0, 0.0],
+    }
+
+
+def test_a_script_model_reads_only_the_features_it_names(tmp_path: Path) -> None:
+    """The uncased model may read a subset of the features (the COUNTER study's word
+    n-gram measures): the others change nothing, the named one is read where it lies."""
+    path = tmp_path / "subset.json"
+    payload = {
+        "features": list(RELATION_FEATURES),
+        "classes": list(DERIVATIONS),
+        "cased": _one_feature_model(list(RELATION_FEATURES), 0.0),
+        "uncased": _one_feature_model(["word3", "length_ratio"], 4.0),
+    }
+    path.write_text(json.dumps(payload), "utf-8")
+    model = relation_model("uncased", str(path))
+    base = [0.0] * len(RELATION_FEATURES)
+    others = [1.0] * len(RELATION_FEATURES)
+    others[RELATION_FEATURES.index("word3")] = 0.0
+    assert model.probabilities(others) == model.probabilities(base)
+    high = list(base)
+    high[RELATION_FEATURES.index("word3")] = 1.0
+    assert model.probabilities(high)["WD"] > 0.9 > model.probabilities(base)["WD"]
+    with pytest.raises(ValueError, match="features"):
+        model.probabilities([0.0] * 3)
+
+
+def test_a_script_model_naming_unknown_or_misfitted_features_is_refused(tmp_path: Path) -> None:
+    for uncased, match in (
+        (_one_feature_model(["word3", "no_such"], 1.0), "unknown features"),
+        ({**_one_feature_model(["word3", "word1"], 1.0), "mean": [0.0]}, "do not fit"),
+    ):
+        path = tmp_path / "bad.json"
+        payload = {
+            "features": list(RELATION_FEATURES),
+            "classes": list(DERIVATIONS),
+            "cased": _one_feature_model(list(RELATION_FEATURES), 0.0),
+            "uncased": uncased,
+        }
+        path.write_text(json.dumps(payload), "utf-8")
+        relation_model.cache_clear()
+        with pytest.raises(OptionsError, match=match):
+            relation_model("uncased", str(path))
+
+
+def test_the_shipped_uncased_model_reads_the_word_ngram_measures() -> None:
+    """Without letter case the model reads word n-gram containment only (capitals,
+    stop-word lists and quotation habits that the other measures rest on are missing)."""
+    uncased = relation_model("uncased")
+    names = [RELATION_FEATURES[k] for k in uncased.columns]
+    assert names and all(
+        n.startswith("word") or n in ("reverse_word1", "length_ratio") for n in names
+    )
+    assert len(relation_model("cased").columns) == len(RELATION_FEATURES)
+
+
 def test_options_check_the_new_verdict_knobs() -> None:
     for bad in (
         {"wholly_aligned": 1.5},

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from .model import SideName
 from .side import Side
-from .text import term
+from .text import term, word_units
 
 __all__ = ["CONTAINMENT_FEATURES", "Containment", "containment"]
 
@@ -77,7 +77,7 @@ def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containm
     if copy_side is None:
         # Ties are broken by the texts themselves, never by argument order, so that
         # compare(a, b) and compare(b, a) read the same side as the copy.
-        copy_is_a = (len(a.tokens), len(a.text), a.text) <= (len(b.tokens), len(b.text), b.text)
+        copy_is_a = (_length(a), len(a.text), a.text) <= (_length(b), len(b.text), b.text)
     else:
         copy_is_a = copy_side == "a"
     copy, source = (a, b) if copy_is_a else (b, a)
@@ -88,10 +88,10 @@ def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containm
             for n in CONTENT_NGRAMS
         ),
         *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
-        *(_tiled(copy, source, k) / max(1, len(copy.tokens)) for k in TILE_LENGTHS),
-        math.log((1 + len(source.tokens)) / (1 + len(copy.tokens))),
-        math.log1p(len(copy.tokens)),
-        float(_quoted(copy).mean()) if copy.tokens else 0.0,
+        *(_tiled(copy, source, k) / max(1, _length(copy)) for k in TILE_LENGTHS),
+        math.log((1 + _length(source)) / (1 + _length(copy))),
+        math.log1p(_length(copy)),
+        float(_quoted(copy).mean()) if _length(copy) else 0.0,
     ]
     # Quoted words are left out of the passage: two reporters quote the same speaker.
     taken = _tiles(copy, source, PASSAGE_RUN) & ~_quoted(copy)
@@ -99,16 +99,42 @@ def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containm
 
 
 def _quoted(side: Side) -> npt.NDArray[np.bool_]:
-    """Which of the side's words lie inside quotation marks."""
+    """Which of the side's words (``_words``) lie inside quotation marks."""
 
     def make() -> npt.NDArray[np.bool_]:
         inside = np.zeros(len(side.tokens), dtype=bool)
         for f in side.facts:
             if f.kind == "quote":
                 inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
-        return inside
+        owner = _words(side)[1]
+        return inside if owner is None else inside[owner]
 
     return side.cached("containment-quoted", make)
+
+
+def _words(side: Side) -> tuple[list[str], npt.NDArray[np.intp] | None]:
+    """The side's words as containment counts them (``text.word_units``: a clause of a
+    script written without spaces counts as its character bigrams, so that a Chinese
+    rewrite shares words with its source, not only identical clauses), and the token
+    each comes from (None: one word per token, as in every spaced script)."""
+
+    def make() -> tuple[list[str], npt.NDArray[np.intp] | None]:
+        forms = [t.form for t in side.tokens]
+        if side.text.isascii():
+            return forms, None
+        units = [word_units(f) for f in forms]
+        words = [w for u in units for w in u]
+        if len(words) == len(forms):  # no run longer than two characters: the same words
+            return forms, None
+        owner = np.repeat(np.arange(len(forms)), [len(u) for u in units])
+        return words, owner
+
+    return side.cached("containment-words", make)
+
+
+def _length(side: Side) -> int:
+    """The number of the side's words (``_words``)."""
+    return len(_words(side)[0])
 
 
 # N-grams are compared as 64-bit rolling hashes of word ids (Python's string hash),
@@ -152,7 +178,7 @@ def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
     (the commonest postpositions of Urdu, which no list has to name)."""
 
     def make() -> npt.NDArray[np.uint64]:
-        forms = side.cached("containment-forms", lambda: [t.form for t in side.tokens])
+        forms = _words(side)[0]
         if unit == "content":  # the word ids without function words: hashed once
             stop = np.fromiter((term(f) is None for f in forms), dtype=bool, count=len(forms))
             content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
@@ -235,9 +261,7 @@ def _tiles(copy: Side, source: Side, k: int) -> npt.NDArray[np.bool_]:
     """Which of the copy's words lie inside a run of ``k`` words the source also has."""
     runs = _hashes(copy, "word", k)
     if not len(runs):
-        return np.zeros(len(copy.tokens), dtype=bool)
+        return np.zeros(_length(copy), dtype=bool)
     kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)
-    tiled: npt.NDArray[np.bool_] = (
-        np.convolve(kept, np.ones(k, dtype=np.int8))[: len(copy.tokens)] > 0
-    )
+    tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[: _length(copy)] > 0
     return tiled

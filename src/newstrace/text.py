@@ -211,6 +211,15 @@ def terms_of_tokens(toks: list[Token]) -> list[str]:
     return out
 
 
+def word_units(form: str) -> list[str]:
+    """What a token counts as where words are counted (containment's word n-grams): the
+    token itself, or, for a run of a script written without spaces (a whole clause is
+    one token there), its character bigrams, the length of most of its words."""
+    if not form.isascii() and _NO_SPACE_SCRIPT_RE.match(form):
+        return _char_bigrams(form)
+    return [form]
+
+
 def _char_bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]

@@ -207,17 +207,24 @@ def _evidence_reasons(evidence: Containment, probs: dict[str, float], role: str)
 
 @dataclass(frozen=True, slots=True)
 class RelationModel:
-    """Multinomial logistic regression over ``RELATION_FEATURES`` (weights in
-    weights/relation.json, fitted by bench/train_relation.py); inference is three dot
-    products, no scikit-learn needed."""
+    """Multinomial logistic regression over some of ``RELATION_FEATURES`` (weights in
+    weights/relation.json, fitted by bench/train_relation.py; each script kind names the
+    features its model reads); inference is three dot products, no scikit-learn needed."""
 
+    columns: tuple[int, ...]  # where the model's features lie in RELATION_FEATURES
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[tuple[float, ...], ...]  # one row per class, in DERIVATIONS order
     intercept: tuple[float, ...]
 
     def probabilities(self, features: Sequence[float]) -> dict[str, float]:
-        z = [(x - m) / s for x, m, s in zip(features, self.mean, self.scale, strict=True)]
+        """Class probabilities for the full ``RELATION_FEATURES`` vector."""
+        if len(features) != len(RELATION_FEATURES):
+            raise ValueError(f"expected {len(RELATION_FEATURES)} features, got {len(features)}")
+        z = [
+            (features[k] - m) / s
+            for k, m, s in zip(self.columns, self.mean, self.scale, strict=True)
+        ]
         logits = [
             b + sum(c * v for c, v in zip(row, z, strict=True))
             for row, b in zip(self.coef, self.intercept, strict=True)
@@ -229,16 +236,26 @@ class RelationModel:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> RelationModel:
+        """The model of one script kind; without a ``features`` list it reads them all."""
+
         def floats(x: object) -> tuple[float, ...]:
             return tuple(float(v) for v in x)  # type: ignore[attr-defined]
 
-        coef = data["coef"]
-        return cls(
+        names = tuple(str(v) for v in data.get("features", RELATION_FEATURES))  # type: ignore[attr-defined]
+        unknown = [n for n in names if n not in RELATION_FEATURES]
+        if unknown:
+            raise OptionsError(f"relation model reads unknown features {unknown}")
+        model = cls(
+            tuple(RELATION_FEATURES.index(n) for n in names),
             floats(data["mean"]),
             floats(data["scale"]),
-            tuple(floats(row) for row in coef),  # type: ignore[attr-defined]
+            tuple(floats(row) for row in data["coef"]),  # type: ignore[attr-defined]
             floats(data["intercept"]),
         )
+        widths = {len(model.mean), len(model.scale), *(len(row) for row in model.coef)}
+        if widths != {len(names)} or len(model.coef) != len(DERIVATIONS):
+            raise OptionsError(f"relation model weights do not fit its {len(names)} features")
+        return model
 
 
 @lru_cache(maxsize=8)
@@ -251,7 +268,13 @@ def relation_model(script: str = "cased", path: str | None = None) -> RelationMo
             f"relation model {path or 'weights/relation.json'} was trained on "
             "other features or classes; rebuild it with bench/train_relation.py"
         )
-    return RelationModel.from_json(data[script])
+    try:
+        return RelationModel.from_json(data[script])
+    except (OptionsError, ValueError, KeyError, TypeError) as e:
+        raise OptionsError(
+            f"relation model {path or 'weights/relation.json'} ({script}): {e}; "
+            "rebuild it with bench/train_relation.py"
+        ) from e
 
 
 def script_kind(a: Side, b: Side) -> str:
