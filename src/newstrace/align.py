@@ -609,7 +609,7 @@ def phrase_links(a: Side, b: Side, run: int, min_words: int) -> set[tuple[int, i
 
 def _phrases(side: Side, span: Span, run: int) -> dict[tuple[str, ...], int]:
     """The runs of ``run`` words of a sentence, each with its first word's position."""
-    forms = [t.form for t in side.tokens_in(span.start, span.end)]
+    forms = side.forms_in(span.start, span.end)
     out: dict[tuple[str, ...], int] = {}
     for k in range(len(forms) - run + 1):
         out.setdefault(tuple(forms[k : k + run]), k)

@@ -102,7 +102,7 @@ def _quoted(side: Side) -> npt.NDArray[np.bool_]:
     """Which of the side's words (``_words``) lie inside quotation marks."""
 
     def make() -> npt.NDArray[np.bool_]:
-        inside = np.zeros(len(side.tokens), dtype=bool)
+        inside = np.zeros(len(side.forms), dtype=bool)
         for f in side.facts:
             if f.kind == "quote":
                 inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
@@ -119,7 +119,7 @@ def _words(side: Side) -> tuple[list[str], npt.NDArray[np.intp] | None]:
     each comes from (None: one word per token, as in every spaced script)."""
 
     def make() -> tuple[list[str], npt.NDArray[np.intp] | None]:
-        forms = [t.form for t in side.tokens]
+        forms = list(side.forms)
         if side.text.isascii():
             return forms, None
         units = [word_units(f) for f in forms]

@@ -8,18 +8,18 @@ and looked up by character range with bisection.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
-from operator import itemgetter
+from itertools import chain, pairwise, repeat
 from typing import TypeVar, cast
 
 import regex
 
 from .model import Span
 from .skeleton import SKELETON_KINDS, Fact, facts, names_inside_sentences
-from .text import Token, terms_of_tokens, tokens
+from .text import Token, terms_of_forms, token_columns
 
 __all__ = ["Side"]
 
@@ -30,10 +30,10 @@ _LETTER_RE = regex.compile(r"\p{L}")
 _LOWER_RE = regex.compile(r"\p{Ll}")
 
 
-def _is_cased(tokens: Sequence[Token]) -> bool:
+def _is_cased(forms: Sequence[str]) -> bool:
     """Whether most letters of the first 200 tokens are lowercase letters (Latin,
     Cyrillic, Greek, ...: capitals then mark names) or the text has no letters at all."""
-    sample = "".join(t.form for t in tokens[:200])
+    sample = "".join(forms[:200])
     if sample.isascii():  # every ASCII letter has case: no need to count
         return True
     letters = len(_LETTER_RE.findall(sample))
@@ -42,14 +42,19 @@ def _is_cased(tokens: Sequence[Token]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """An article's body sentences with their tokens, matching terms and skeleton facts."""
+    """An article's body sentences with their tokens, matching terms and skeleton facts.
+
+    Tokens are kept as columns (``forms`` and the offsets in two integer arrays), not a
+    ``Token`` tuple each: the matching stages read forms and offsets, and a scan holds
+    thousands of prepared articles; ``tokens`` makes the tuples when drift asks."""
 
     text: str
     spans: tuple[Span, ...]
     terms: tuple[frozenset[str], ...]
-    tokens: tuple[Token, ...]
+    forms: tuple[str, ...]  # each token's matching form, in text order
     facts: tuple[Fact, ...]
-    _token_starts: tuple[int, ...]
+    _token_starts: array[int]
+    _token_ends: array[int]
     _fact_starts: tuple[int, ...]
     # Whole-article views the verdict compares for candidate pairs, computed on first
     # use and kept (a scan verifies one article against many; a check often needs none).
@@ -59,22 +64,21 @@ class Side:
     def build(cls, text: str, spans: Sequence[Span], blocks: Sequence[Span] | None = None) -> Side:
         """Tokens and terms per sentence; facts per block (a paragraph, so that a quote
         running over two sentences is one fact). Blocks default to the sentences."""
-        per_sentence = [tokens(text, s.start, s.end) for s in spans]
-        flat = tuple(chain.from_iterable(per_sentence))  # C-level: thousands of tokens
+        columns = [token_columns(text, s.start, s.end) for s in spans]
         named = names_inside_sentences(text)
         found = tuple(
             f
             for blk in (blocks if blocks is not None else spans)
             for f in facts(text, blk.start, blk.end, named=named)
         )
-        terms = tuple(frozenset(terms_of_tokens(ts)) for ts in per_sentence)
         return cls(
             text,
             tuple(spans),
-            terms,
-            flat,
+            tuple(frozenset(terms_of_forms(forms)) for _, _, forms in columns),
+            tuple(chain.from_iterable(forms for _, _, forms in columns)),
             found,
-            tuple(map(itemgetter(0), flat)),  # Token.start
+            array("q", chain.from_iterable(starts for starts, _, _ in columns)),
+            array("q", chain.from_iterable(ends for _, ends, _ in columns)),
             tuple(f.span.start for f in found),
         )
 
@@ -102,7 +106,7 @@ class Side:
     @property
     def cased(self) -> bool:
         """Most letters have letter case (capitals mark names), or there are no letters."""
-        return bool(self.cached("cased", lambda: _is_cased(self.tokens)))
+        return bool(self.cached("cased", lambda: _is_cased(self.forms)))
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -111,12 +115,12 @@ class Side:
 
     @property
     def bigrams(self) -> frozenset[tuple[str, str]]:
-        return self.cached("bigrams", lambda: frozenset(pairwise(self._forms())))
+        return self.cached("bigrams", lambda: frozenset(pairwise(self.forms)))
 
     @property
     def trigrams(self) -> frozenset[tuple[str, str, str]]:
         def make() -> frozenset[tuple[str, str, str]]:
-            forms = self._forms()
+            forms = self.forms
             return frozenset(zip(forms, forms[1:], forms[2:], strict=False))
 
         return self.cached("trigrams", make)
@@ -129,12 +133,26 @@ class Side:
             lambda: frozenset((f.kind, f.key) for f in self.facts if f.kind in SKELETON_KINDS),
         )
 
-    def _forms(self) -> list[str]:
-        return [t.form for t in self.tokens]
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """Every token as a ``Token`` (start, end, form), made on first use (drift)."""
+
+        def make() -> tuple[Token, ...]:
+            fields = zip(self._token_starts, self._token_ends, self.forms, strict=True)
+            return tuple(map(tuple.__new__, repeat(Token), fields))
+
+        return self.cached("tokens", make)
 
     def token_index(self, start: int) -> int:
         """Index in ``tokens`` of the first token starting at or after ``start``."""
         return bisect_left(self._token_starts, start)
+
+    def forms_in(self, start: int, end: int) -> list[str]:
+        """Forms of the tokens lying inside ``[start, end)``, without making tokens."""
+        lo = bisect_left(self._token_starts, start)
+        hi = bisect_left(self._token_starts, end)
+        ends = self._token_ends
+        return [self.forms[k] for k in range(lo, hi) if ends[k] <= end]
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens lying inside ``[start, end)``."""

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate, repeat
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import regex
 
@@ -117,7 +117,18 @@ def normalise(s: str) -> str:
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of ``text[start:end]`` with offsets into ``text``.
+    """Tokens of ``text[start:end]`` with offsets into ``text`` (``token_columns`` as
+    one ``Token`` each, made by C calls alone: ``tuple.__new__`` over zipped fields)."""
+    starts, ends, forms = token_columns(text, start, end)
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, forms, strict=True)))
+
+
+def token_columns(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[list[int], list[int], list[str]]:
+    """The tokens of ``text[start:end]`` as three columns: start and end offsets into
+    ``text``, and matching forms; an article keeps these, not a tuple per token (a third
+    of the memory of a prepared article).
 
     The hot loop of every article, kept lean: splitting on the token pattern (one
     capturing group) gives separators and tokens alternately, so their offsets are the
@@ -128,14 +139,13 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     pieces = pattern.split(text[start:stop])
     bounds = list(accumulate(map(len, pieces), initial=start))
     words = pieces[1::2]
-    forms = list(map(_FOLDED.get, words))  # the forms seen before, None for the others
-    if None in forms:
-        forms = [f if f is not None else _fold(w) for f, w in zip(forms, words, strict=True)]
-    # Each Token made by C calls alone (``tuple.__new__`` over zipped fields): no
-    # bytecode runs per token.
-    return list(
-        map(tuple.__new__, repeat(Token), zip(bounds[1::2], bounds[2::2], forms, strict=False))
-    )
+    seen = list(map(_FOLDED.get, words))  # the forms seen before, None for the others
+    if None in seen:
+        forms = [f if f is not None else _fold(w) for f, w in zip(seen, words, strict=True)]
+    else:
+        forms = cast(list[str], seen)
+    n = len(words)
+    return bounds[1 : 2 * n : 2], bounds[2 : 2 * n + 1 : 2], forms
 
 
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
@@ -199,9 +209,13 @@ def terms_of(text: str, start: int = 0, end: int | None = None) -> list[str]:
 
 def terms_of_tokens(toks: list[Token]) -> list[str]:
     """``terms_of`` for tokens already found (the same terms, without a second regex pass)."""
+    return terms_of_forms([t.form for t in toks])
+
+
+def terms_of_forms(forms: list[str]) -> list[str]:
+    """``terms_of`` for the forms of tokens already found."""
     out: list[str] = []
-    for t in toks:
-        form = t.form
+    for form in forms:
         if not form.isascii() and _NO_SPACE_SCRIPT_RE.match(form):
             out.extend(_char_bigrams(form))
             continue
