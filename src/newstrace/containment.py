@@ -21,6 +21,7 @@ same thing either way.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,14 +113,14 @@ def _quoted(side: Side) -> npt.NDArray[np.bool_]:
     return side.cached("containment-quoted", make)
 
 
-def _words(side: Side) -> tuple[list[str], npt.NDArray[np.intp] | None]:
+def _words(side: Side) -> tuple[Sequence[str], npt.NDArray[np.intp] | None]:
     """The side's words as containment counts them (``text.word_units``: a clause of a
     script written without spaces counts as its character bigrams, so that a Chinese
     rewrite shares words with its source, not only identical clauses), and the token
     each comes from (None: one word per token, as in every spaced script)."""
 
-    def make() -> tuple[list[str], npt.NDArray[np.intp] | None]:
-        forms = list(side.forms)
+    def make() -> tuple[Sequence[str], npt.NDArray[np.intp] | None]:
+        forms = side.forms
         if side.text.isascii():
             return forms, None
         units = [word_units(f) for f in forms]
@@ -171,35 +172,51 @@ _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
 """Every run length ``containment`` reads, per unit, and how each is made."""
 
 
-def _units(side: Side, unit: str) -> npt.NDArray[np.uint64]:
-    """The side's sequence of words or content words as unsigned ids. Content words are
-    the words the aligner matches (``text.term`` is not None): not the function words of
-    the helper lists, nor the one- and two-letter words of scripts other than Latin
-    (the commonest postpositions of Urdu, which no list has to name)."""
+_TEXT_ORDER_RUNS = (*TILE_LENGTHS, PASSAGE_RUN)
+"""Run lengths read in text order (the copy's tiles and passages); every other length is
+read only as a set, and its runs are let go once the set is made."""
+_SET_LENGTHS: dict[str, tuple[int, ...]] = {
+    "word": tuple(sorted({*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN})),
+    "content": CONTENT_NGRAMS,
+}
+"""The run lengths read as sets (sorted distinct hashes), per unit."""
 
-    def make() -> npt.NDArray[np.uint64]:
+
+@dataclass(frozen=True, slots=True)
+class _Grams:
+    """What containment keeps of one side: the text-order run hashes of
+    ``_TEXT_ORDER_RUNS`` words and the sorted distinct hashes of every length it reads."""
+
+    runs: dict[int, npt.NDArray[np.uint64]]
+    sets: dict[tuple[str, int], npt.NDArray[np.uint64]]
+
+
+def _grams(side: Side) -> _Grams:
+    """The side's word and content-word run hashes, made once and kept with the side
+    (a scan compares one article with many). Content words are the words the aligner
+    matches (``text.term`` is not None): not the function words of the helper lists,
+    nor the one- and two-letter words of scripts other than Latin (the commonest
+    postpositions of Urdu, which no list has to name)."""
+
+    def make() -> _Grams:
         forms = _words(side)[0]
-        if unit == "content":  # the word ids without function words: hashed once
-            stop = np.fromiter((term(f) is None for f in forms), dtype=bool, count=len(forms))
-            content: npt.NDArray[np.uint64] = _units(side, "word")[~stop]
-            return content
-        return np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
+        ids = np.fromiter(map(hash, forms), dtype=np.int64, count=len(forms)).view(np.uint64)
+        stop = np.fromiter((term(f) is None for f in forms), dtype=bool, count=len(forms))
+        runs = {
+            "word": _run_hashes(ids, _PLANS["word"]),
+            "content": _run_hashes(ids[~stop], _PLANS["content"]),
+        }
+        return _Grams(
+            {n: runs["word"][n] for n in _TEXT_ORDER_RUNS},
+            {(unit, n): _distinct(runs[unit][n]) for unit, ns in _SET_LENGTHS.items() for n in ns},
+        )
 
-    return side.cached(f"containment-{unit}", make)
+    return side.cached("containment-grams", make)
 
 
-def _hashes(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
-    """One hash per run of ``n`` units, in text order."""
-    return _all_hashes(side, unit)[n]
-
-
-def _all_hashes(side: Side, unit: str) -> dict[int, npt.NDArray[np.uint64]]:
-    """The run hashes of every length ``containment`` reads for ``unit``, made together."""
-
-    def make() -> dict[int, npt.NDArray[np.uint64]]:
-        return _run_hashes(_units(side, unit), _PLANS[unit])
-
-    return side.cached(f"containment-{unit}-runs", make)
+def _hashes(side: Side, n: int) -> npt.NDArray[np.uint64]:
+    """One hash per run of ``n`` words, in text order (``n`` in ``_TEXT_ORDER_RUNS``)."""
+    return _grams(side).runs[n]
 
 
 def _run_hashes(
@@ -222,17 +239,18 @@ def _run_hashes(
 
 def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     """The distinct runs of ``n`` units (sorted hashes)."""
+    return _grams(side).sets[(unit, n)]
 
-    def make() -> npt.NDArray[np.uint64]:
-        h = np.sort(_hashes(side, unit, n))
-        if len(h) < 2:
-            return h
-        keep = np.empty(len(h), dtype=bool)
-        keep[0] = True
-        np.not_equal(h[1:], h[:-1], out=keep[1:])
-        return h[keep]
 
-    return side.cached(f"containment-{unit}-{n}", make)
+def _distinct(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The distinct values, sorted."""
+    h = np.sort(hashes)
+    if len(h) < 2:
+        return h
+    keep = np.empty(len(h), dtype=bool)
+    keep[0] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -259,7 +277,7 @@ def _tiled(copy: Side, source: Side, k: int) -> int:
 
 def _tiles(copy: Side, source: Side, k: int) -> npt.NDArray[np.bool_]:
     """Which of the copy's words lie inside a run of ``k`` words the source also has."""
-    runs = _hashes(copy, "word", k)
+    runs = _hashes(copy, k)
     if not len(runs):
         return np.zeros(_length(copy), dtype=bool)
     kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)

@@ -80,8 +80,8 @@ def _quiet_gc() -> Iterator[None]:
     """Keep CPython's cyclic garbage collector off the long-lived objects of a
     verification, for its duration only.
 
-    A scan holds thousands of prepared articles of about 800 small tracked objects each
-    (token and sentence tuples), plus the articles themselves; every collection of the
+    A scan holds thousands of prepared articles of hundreds of small tracked objects
+    each (sentences, facts, term sets), plus the articles themselves; every collection of the
     oldest generation walked all of them again, while they hold no reference cycles and
     are freed by reference counting when dropped (on 10,000 generated articles the
     collector took 17.5 s of a 103 s scan before this, 0.4 s after). ``gc.freeze()`` here moves everything that

@@ -61,9 +61,11 @@ def judge_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -
     return c if c.relation in REUSE else None
 
 
-_PREPARED_MEMORY = 256 * 2**20
+_PREPARED_MEMORY = 352 * 2**20
 """Memory the prepared articles held by one ``PreparedCache`` may take (estimated by
-``_prepared_bytes``). A scan of 10,000 generated articles visited in ``visit_order``
+``_prepared_bytes``). 352 MB since prepared articles keep their tokens as columns: about
+what 256 MB at the old estimate of 48 bytes per character really took (66.5 per
+character were measured then), now holding about 1.5 times as many articles. A scan of 10,000 generated articles visited in ``visit_order``
 never needs more than about 1,600 of them at once (about 220 MB), so it prepares each
 article about once; a larger live set evicts the article needed furthest ahead. At
 30,000 articles (49,110 candidates; verification alone, one process) budgets of 512,
@@ -71,16 +73,17 @@ article about once; a larger live set evicts the article needed furthest ahead. 
 and 26,446 preparations and 104, 98, 105 and 112 s of CPU (two runs at a time on two
 cores): 256 MB halves the memory for about 1% more CPU."""
 
-_BYTES_PER_CHAR = 48
+_BYTES_PER_CHAR = 44
 _BYTES_PER_ARTICLE = 4096
 _HEAP_SLACK = 1024
 """Stale heap entries tolerated (beyond twice the live ones) before the heap is rebuilt."""
 
 
 def _prepared_bytes(article: Article) -> int:
-    """Estimated memory of an article once prepared. Measured with ``tracemalloc``: about
-    35 bytes per character of text on generated news, 45 on the PAN web documents
-    (median; 60 at the 95th percentile)."""
+    """Estimated memory of an article once prepared and compared (its containment
+    n-grams and term arrays kept). Measured with ``tracemalloc`` over 120 ~600-word
+    generated articles and 200 PAN web documents: 15.4 and 19.5 bytes per character of
+    text when prepared, 40.0 and 43.9 after their comparisons."""
     return _BYTES_PER_ARTICLE + _BYTES_PER_CHAR * len(article.text)
 
 
