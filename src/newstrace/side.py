@@ -135,13 +135,13 @@ class Side:
 
     @property
     def tokens(self) -> tuple[Token, ...]:
-        """Every token as a ``Token`` (start, end, form), made on first use (drift)."""
-
-        def make() -> tuple[Token, ...]:
+        """Every token as a ``Token`` (start, end, form), made on first use (drift reads
+        them in its inner loops: one dictionary look-up, no call of ``cached``)."""
+        held = self._memo.get("tokens")
+        if held is None:
             fields = zip(self._token_starts, self._token_ends, self.forms, strict=True)
-            return tuple(map(tuple.__new__, repeat(Token), fields))
-
-        return self.cached("tokens", make)
+            held = self._memo["tokens"] = tuple(map(tuple.__new__, repeat(Token), fields))
+        return cast(tuple[Token, ...], held)
 
     def token_index(self, start: int) -> int:
         """Index in ``tokens`` of the first token starting at or after ``start``."""
