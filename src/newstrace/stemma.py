@@ -55,7 +55,7 @@ from .model import (
 )
 from .options import DEFAULT_OPTIONS, Options
 from .source import _credit_votes, _time_vote, is_agency
-from .text import tokens
+from .text import token_columns
 
 __all__ = ["copy_tree"]
 
@@ -468,12 +468,7 @@ class _Words:
 
     def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
         if a.id not in self._tokens:
-            toks = tokens(a.text)
-            self._tokens[a.id] = (
-                [t.start for t in toks],
-                [t.end for t in toks],
-                [t.form for t in toks],
-            )
+            self._tokens[a.id] = token_columns(a.text)
         return self._tokens[a.id]
 
     def _inside(self, a: Article, span: Span) -> range:
