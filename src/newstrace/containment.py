@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from .model import SideName
 from .side import Side
-from .text import term, word_units
+from .text import has_no_space_script, term, word_units
 
 __all__ = ["CONTAINMENT_FEATURES", "Containment", "containment"]
 
@@ -121,7 +121,7 @@ def _words(side: Side) -> tuple[Sequence[str], npt.NDArray[np.intp] | None]:
 
     def make() -> tuple[Sequence[str], npt.NDArray[np.intp] | None]:
         forms = side.forms
-        if side.text.isascii():
+        if not has_no_space_script(side.text):  # every spaced script: one word per token
             return forms, None
         units = [word_units(f) for f in forms]
         words = [w for u in units for w in u]

@@ -225,6 +225,12 @@ def terms_of_forms(forms: list[str]) -> list[str]:
     return out
 
 
+def has_no_space_script(text: str) -> bool:
+    """Whether the text holds a letter of a script written without spaces (one regex
+    search: what tells whether ``word_units`` could differ from the tokens at all)."""
+    return not text.isascii() and _NO_SPACE_SCRIPT_RE.search(text) is not None
+
+
 def word_units(form: str) -> list[str]:
     """What a token counts as where words are counted (containment's word n-grams): the
     token itself, or, for a run of a script written without spaces (a whole clause is
