@@ -10,6 +10,7 @@ import pytest
 
 from newstrace import Options, iter_articles
 from newstrace.cluster import build_families, components
+from newstrace.compare import prepare
 from newstrace.fingerprint import estimate_jaccard, fingerprint_texts, signatures
 from newstrace.lsh import Banding, band_keys, candidate_pairs, optimal_banding
 from newstrace.model import Article, PairResult, ScanResult
@@ -297,9 +298,60 @@ def test_planned_cache_over_its_budget_still_serves_every_pair() -> None:
     arts = _store_articles(10)
     pairs = np.array([(i, j) for i in range(10) for j in range(i + 1, 10)])
     cache = PreparedCache(arts.__getitem__, Options(), memory=1)  # room for almost nothing
+    got = [(pa, pb) for pa, pb in cache.planned(pairs)]
+    assert [(pa.article.id, pb.article.id) for pa, pb in got] == [
+        (arts[i].id, arts[j].id) for i, j in pairs.tolist()
+    ]
+    # Each article is prepared once: the ones let go while still needed come back from
+    # their packed form, equal to what preparing them again would give.
+    assert cache.prepares == 10
+    assert cache.unpacked > 0
+    assert all(p == prepare(p.article) for pair in got for p in pair)
+
+
+def test_planned_cache_prepares_again_when_the_temporary_folder_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    from newstrace.corpus import PreparedCache, spool
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.os, "pwrite", full)
+    arts = _store_articles(10)
+    pairs = np.array([(i, j) for i in range(10) for j in range(i + 1, 10)])
+    cache = PreparedCache(arts.__getitem__, Options(), memory=1)
     got = [(pa.article.id, pb.article.id) for pa, pb in cache.planned(pairs)]
     assert got == [(arts[i].id, arts[j].id) for i, j in pairs.tolist()]
-    assert cache.prepares > 10  # re-prepared, since nothing fits
+    assert cache.prepares > 10 and cache.unpacked == 0  # no room to pack: prepared again
+
+
+def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
+    """``compare.unpack`` makes from ``compare.pack`` the very article ``prepare``
+    made: sentences, tokens, terms, facts and layout, in cased, uncased and no-space
+    scripts, with quotes, dates and numbers, and a body with boilerplate around it."""
+    from newstrace.compare import pack, unpack
+
+    texts = [
+        "Menu | Home | World\n\nHarbour council votes on the £4.5m sea wall\n\n"
+        "By Ann Lee, Northgate Wire\n\nThe council voted 7-2 on Tuesday, March 4, to "
+        "build the wall. \u201cWe cannot wait,\u201d said Mayor Jo Park at 10:30 a.m. "
+        "Work starts in 2027.\n\nShare this article",
+        "\u06a9\u0631\u0627\u0686\u06cc \u0645\u06cc\u06ba 86 \u0645\u0644\u06cc "
+        "\u0645\u06cc\u0679\u0631 \u0628\u0627\u0631\u0634\u06d4 "
+        "\u0634\u06c1\u0631 \u0645\u06cc\u06ba 40 \u067e\u0645\u067e\u06d4",
+        "\u672c\u5e02\u4eca\u5929\u5f00\u901a\u5730\u94c1\u4e5d\u53f7\u7ebf\u3002"
+        "\u5e02\u957f\u8868\u793a\uff1a\u201c\u5c06\u6309\u65f6\u5f00\u901a\u3002"
+        "\u201d",
+    ]
+    for k, text in enumerate(texts):
+        prepared = prepare(Article(id=f"p{k}", text=text))
+        again = unpack(prepared.article, pack(prepared))
+        assert again == prepared
+        assert again.side.tokens == prepared.side.tokens
+        assert again.side.facts and again.side.terms == prepared.side.terms
 
 
 def test_visit_order_is_a_permutation() -> None:

@@ -8,6 +8,7 @@ call the same functions on batches.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,6 +51,20 @@ def prepare(
         layout = Layout(title=None, body=(_whole(text),) if text.strip() else (), removed=())
     spans = [s for block in layout.body for s in split_sentences(text, block.start, block.end)]
     return Prepared(article, layout, Side.build(text, spans, layout.body))
+
+
+def pack(prepared: Prepared) -> bytes:
+    """A prepared article's layout and side as compact bytes (``Side.pack``), to be
+    made again with ``unpack`` from the article: a scan keeps those of the articles it
+    must let go and will need again, instead of preparing them a second time."""
+    return pickle.dumps((prepared.layout, prepared.side.pack()), protocol=5)
+
+
+def unpack(article: Article, packed: bytes) -> Prepared:
+    """The prepared article that ``pack`` made ``packed`` of (``article`` is its
+    article), equal to ``prepare``'s in every field, in about a third of the time."""
+    layout, side = pickle.loads(packed)
+    return Prepared(article, layout, Side.unpack(article.text, side))
 
 
 def _whole(text: str) -> Span:

@@ -94,12 +94,10 @@ def facts(
             taken.append((s, e))
             out.append(Fact(kind, Span(s, e), _key(kind, m.group()), m.group()))
     for m in _QUOTE_RE.finditer(text, start, stop):
-        inner = next(g for g in m.groups() if g is not None)
+        inner = _quoted_words(m)
         if len(inner.split()) == 0:
             continue
-        out.append(
-            Fact("quote", Span(*m.span()), normalise(inner).casefold().strip(" ,.;:"), m.group())
-        )
+        out.append(Fact("quote", Span(*m.span()), _quote_key(inner), m.group()))
     for m in _NAME_RE.finditer(text, start, stop):
         name = _trim_name(text, m.start(), m.group())
         if name is None:
@@ -109,9 +107,38 @@ def facts(
             continue
         if " " not in word and word not in named and _opens_sentence(text, s):
             continue  # "Глава", "По": capitalised only because it opens the sentence
-        out.append(Fact("name", Span(s, s + len(word)), normalise(word).casefold(), word))
+        out.append(Fact("name", Span(s, s + len(word)), _name_key(word), word))
     out.sort(key=lambda f: (f.span.start, f.span.end))
     return out
+
+
+def fact_at(text: str, kind: str, start: int, end: int) -> Fact:
+    """The fact of ``kind`` that ``facts`` found at ``[start, end)`` of ``text``, made
+    again from where it lies (a prepared article stored as columns keeps only that)."""
+    raw = text[start:end]
+    if kind == "quote":
+        m = _QUOTE_RE.match(text, start, end)
+        if m is None or m.end() != end:
+            raise ValueError(f"no quote at {start}-{end}")
+        key = _quote_key(_quoted_words(m))
+    elif kind == "name":
+        key = _name_key(raw)
+    else:
+        key = _key(kind, raw)
+    return Fact(kind, Span(start, end), key, raw)
+
+
+def _quoted_words(m: regex.Match[str]) -> str:
+    """The words inside a ``_QUOTE_RE`` match (the group of its kind of marks)."""
+    return next(g for g in m.groups() if g is not None)
+
+
+def _quote_key(inner: str) -> str:
+    return normalise(inner).casefold().strip(" ,.;:")
+
+
+def _name_key(word: str) -> str:
+    return normalise(word).casefold()
 
 
 _VALUE_PATTERNS = (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE))

@@ -139,13 +139,17 @@ def token_columns(
     pieces = pattern.split(text[start:stop])
     bounds = list(accumulate(map(len, pieces), initial=start))
     words = pieces[1::2]
+    n = len(words)
+    return bounds[1 : 2 * n : 2], bounds[2 : 2 * n + 1 : 2], folded(words)
+
+
+def folded(words: list[str]) -> list[str]:
+    """The matching form of each word (``_fold``), looked up in C for the words seen
+    before."""
     seen = list(map(_FOLDED.get, words))  # the forms seen before, None for the others
     if None in seen:
-        forms = [f if f is not None else _fold(w) for f, w in zip(seen, words, strict=True)]
-    else:
-        forms = cast(list[str], seen)
-    n = len(words)
-    return bounds[1 : 2 * n : 2], bounds[2 : 2 * n + 1 : 2], forms
+        return [f if f is not None else _fold(w) for f, w in zip(seen, words, strict=True)]
+    return cast(list[str], seen)
 
 
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:

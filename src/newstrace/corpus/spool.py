@@ -79,10 +79,14 @@ class Spool(_Closing):
         return len(self._starts) - 1
 
     def __getitem__(self, row: int) -> object:
+        return pickle.loads(self.raw(row))
+
+    def raw(self, row: int) -> bytes:
+        """The bytes appended as row ``row``, as they were appended."""
         if not 0 <= row < len(self):
             raise IndexError(f"no record at row {row} of {len(self)}")
         start, end = self._starts[row], self._starts[row + 1]
-        return pickle.loads(os.pread(self._file.fileno(), end - start, start))
+        return os.pread(self._file.fileno(), end - start, start)
 
     def close(self) -> None:
         self._file.close()
