@@ -184,6 +184,7 @@ def test_a_script_model_naming_unknown_or_misfitted_features_is_refused(tmp_path
     for uncased, match in (
         (_one_feature_model(["word3", "no_such"], 1.0), "unknown features"),
         ({**_one_feature_model(["word3", "word1"], 1.0), "mean": [0.0]}, "do not fit"),
+        ({**_one_feature_model(["word3"], 1.0), "intercept": [0.0, 0.0]}, "do not fit"),
     ):
         path = tmp_path / "bad.json"
         payload = {

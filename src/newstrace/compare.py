@@ -62,7 +62,7 @@ def pack(prepared: Prepared) -> bytes:
 
 def unpack(article: Article, packed: bytes) -> Prepared:
     """The prepared article that ``pack`` made ``packed`` of (``article`` is its
-    article), equal to ``prepare``'s in every field, in about a third of the time."""
+    article), equal to ``prepare``'s in every field, in about 0.4 of its time."""
     layout, side = pickle.loads(packed)
     return Prepared(article, layout, Side.unpack(article.text, side))
 

@@ -81,8 +81,8 @@ def _quiet_gc() -> Iterator[None]:
     verification, for its duration only.
 
     A scan holds thousands of prepared articles of hundreds of small tracked objects
-    each (sentences, facts, term sets), plus the articles themselves; every collection of the
-    oldest generation walked all of them again, while they hold no reference cycles and
+    each (sentences, facts, term sets), plus the articles themselves; every collection of
+    the oldest generation walked all of them again, while they hold no reference cycles and
     are freed by reference counting when dropped (on 10,000 generated articles the
     collector took 17.5 s of a 103 s scan before this, 0.4 s after). ``gc.freeze()`` here moves everything that
     exists to the permanent generation, and ``PreparedCache.planned(freeze=True)`` does

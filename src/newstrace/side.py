@@ -91,7 +91,8 @@ class Side:
     def pack(self) -> bytes:
         """Where the side's sentences, tokens and facts lie, as integer columns (about a
         tenth of what the side takes in memory): ``unpack`` makes the same side again
-        from them and the text three times faster than ``build`` finds them."""
+        from them and the text (a whole ``compare.unpack``: 0.85 ms against 2.19 ms for
+        ``compare.prepare``)."""
         wide = len(self.text) >= 2**31
         dtype = np.int64 if wide else np.int32
         columns = (

@@ -236,7 +236,8 @@ class RelationModel:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> RelationModel:
-        """The model of one script kind; without a ``features`` list it reads them all."""
+        """The model of one script kind; without a ``features`` list it reads them all.
+        A file that does not fit raises ``ValueError`` (``relation_model`` names it)."""
 
         def floats(x: object) -> tuple[float, ...]:
             return tuple(float(v) for v in x)  # type: ignore[attr-defined]
@@ -244,7 +245,7 @@ class RelationModel:
         names = tuple(str(v) for v in data.get("features", RELATION_FEATURES))  # type: ignore[attr-defined]
         unknown = [n for n in names if n not in RELATION_FEATURES]
         if unknown:
-            raise OptionsError(f"relation model reads unknown features {unknown}")
+            raise ValueError(f"reads unknown features {unknown}")
         model = cls(
             tuple(RELATION_FEATURES.index(n) for n in names),
             floats(data["mean"]),
@@ -253,8 +254,9 @@ class RelationModel:
             floats(data["intercept"]),
         )
         widths = {len(model.mean), len(model.scale), *(len(row) for row in model.coef)}
-        if widths != {len(names)} or len(model.coef) != len(DERIVATIONS):
-            raise OptionsError(f"relation model weights do not fit its {len(names)} features")
+        classes = {len(model.coef), len(model.intercept)}
+        if widths != {len(names)} or classes != {len(DERIVATIONS)}:
+            raise ValueError(f"weights do not fit its {len(names)} features and 3 classes")
         return model
 
 
@@ -270,7 +272,7 @@ def relation_model(script: str = "cased", path: str | None = None) -> RelationMo
         )
     try:
         return RelationModel.from_json(data[script])
-    except (OptionsError, ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError) as e:
         raise OptionsError(
             f"relation model {path or 'weights/relation.json'} ({script}): {e}; "
             "rebuild it with bench/train_relation.py"
