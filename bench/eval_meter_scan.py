@@ -44,6 +44,7 @@ from pathlib import Path
 
 from reuse_data import METER
 
+from newstrace.corpus import with_short_copies
 from newstrace.ingest import iter_articles
 from newstrace.lsh import candidate_pairs
 from newstrace.model import REUSE
@@ -233,8 +234,10 @@ def diagnose(articles, by_id, truth, nd, found, label_of, scan_candidates) -> di
     for i in range(0, len(articles), options.batch_size):
         printer.add(articles[i : i + options.batch_size])
     fp, keys = printer.finish()
-    raw = candidate_pairs(keys, options.max_bucket)
-    screened = screen_candidates(raw, fp, options)
+    # The short-copy channel's pairs bypass the screen, as in the scan.
+    short = printer.short_copies()
+    raw = with_short_copies(candidate_pairs(keys, options.max_bucket), short, len(articles))
+    screened = with_short_copies(screen_candidates(raw, fp, options), short, len(articles))
     if scan_candidates is not None and len(screened) != scan_candidates:
         print(
             f"  WARNING: rebuilt candidate stage gives {len(screened)} candidates, "

@@ -20,11 +20,12 @@ from newstrace import iter_articles
 from newstrace.cli import main
 from newstrace.cluster import components
 from newstrace.errors import InputError, MissingExtraError
-from newstrace.model import ScanResult
+from newstrace.model import Article, ScanResult
 from newstrace.options import Options
 from newstrace.scan import scan
 
 from .conftest import ROOT
+from .test_short_copies import brief_corpus
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newstrace[spark]')")
 if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
@@ -227,3 +228,21 @@ def test_a_glob_match_is_named_from_the_folder_before_the_wildcard() -> None:
     assert nspark._glob_root("file:/t/x/a/b/c.txt", "/t/x/a/*/c.txt") == "file:/t/x/a"
     assert nspark._glob_root("file:/t/x/a/b/c.txt", "/t/x/a/b/*.txt") == "file:/t/x/a/b"
     assert nspark._glob_root("hdfs://h/d/e.txt", "hdfs://h/d/*.txt") == "hdfs://h/d"
+
+
+def test_short_copy_candidates_are_the_local_engine_s(spark: Any, tmp_path: Path) -> None:
+    """Briefs of long multi-take files, which only their shared rarer words propose
+    (``corpus.short_copies`` locally, joins on Spark), in two corpora of one file."""
+    articles = [
+        Article(id=f"{seed}-{a.id}", text=a.text) for seed in (0, 1) for a in brief_corpus(seed)
+    ]
+    path = tmp_path / "briefs.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles),
+        encoding="utf-8",
+    )
+    local = scan(iter_articles([path]))
+    without = scan(iter_articles([path]), options=Options(short_copy_share=0))
+    assert local.candidates > without.candidates  # the channel proposes pairs here
+    result = nspark.scan_spark([str(path)], spark=spark, partitions=4)
+    _assert_same(result, local)

@@ -34,6 +34,7 @@ from .text import term
 
 __all__ = [
     "FINGERPRINT_VERSION",
+    "ContentTerms",
     "FingerprintParts",
     "Fingerprints",
     "SkeletonTerms",
@@ -120,7 +121,9 @@ class _Vocabulary:
         self._content: list[int] = [0]
         self._content_ids: dict[str, int] = {}
         self.content_terms: list[str] = [""]
+        self._content_hashes: list[int] = [0]  # content id -> stable hash of its term
         self._content_table: np.ndarray | None = None
+        self._content_hash_table: np.ndarray | None = None
 
     def _learn(self, raw: str) -> int:
         word = raw.strip(_STRIP)
@@ -149,7 +152,15 @@ class _Vocabulary:
         if cid is None:
             cid = self._content_ids[t] = len(self.content_terms)
             self.content_terms.append(t)
+            self._content_hashes.append(_stable_hash("\x02" + t))
+            self._content_hash_table = None
         return cid
+
+    def content_hash_table(self) -> np.ndarray:
+        """Per content id, the stable hash of its term (the same in every process)."""
+        if self._content_hash_table is None:
+            self._content_hash_table = np.array(self._content_hashes, dtype=np.int64)
+        return self._content_hash_table
 
     def content_table(self) -> np.ndarray:
         if self._content_table is None:
@@ -383,6 +394,17 @@ class SkeletonTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentTerms:
+    """The distinct content words (``text.term``: stems of the words that are not
+    function words) of a batch of articles, as stable hashes, each once per article:
+    what the short-copy candidates (``corpus.short_copies``) count."""
+
+    hashes: np.ndarray  # (k,) int64: 32-bit stable hashes, sorted within each article
+    rows: np.ndarray  # (k,) int64: the article (row of the batch) of each hash, ascending
+    n: int  # articles in the batch
+
+
+@dataclass(frozen=True, slots=True)
 class FingerprintParts:
     """A batch's shingle signatures and its skeleton terms (signatures come later)."""
 
@@ -390,6 +412,7 @@ class FingerprintParts:
     sizes: np.ndarray  # (n,) int32
     skeleton: SkeletonTerms
     frequencies: dict[str, int]  # what ``document_frequencies`` gives for the batch
+    content: ContentTerms  # empty unless asked for (``fingerprint_parts(content=True)``)
 
 
 def fingerprint_parts(
@@ -399,9 +422,11 @@ def fingerprint_parts(
     shingle_size: int = 3,
     skeleton: bool = True,
     frequencies: bool = True,
+    content: bool = False,
 ) -> FingerprintParts:
     """Shingle signatures, skeleton terms and term frequencies of a batch of body texts
-    (``skeleton=False`` / ``frequencies=False`` leave those empty, saving their work).
+    (``skeleton=False`` / ``frequencies=False`` leave those empty, saving their work),
+    and with ``content`` each article's distinct content-word hashes.
 
     The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
     a fixed number of numpy operations per batch, not per article.
@@ -446,7 +471,22 @@ def fingerprint_parts(
         sizes,
         terms,
         _batch_frequencies(vocab, ids, rows) if frequencies else {},
+        _content_terms(vocab, ids, rows, n)
+        if content
+        else ContentTerms(np.empty(0, np.int64), np.empty(0, np.int64), n),
     )
+
+
+def _content_terms(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray, n: int) -> ContentTerms:
+    """Each article's distinct content-word hashes, from the word ids already looked up
+    (one sort of (article, hash) codes: a hash is 32 bits, so a code is one int64)."""
+    cids = vocab.content_table()[ids]
+    ok = cids > 0
+    codes = (rows[ok] << 32) | vocab.content_hash_table()[cids[ok]]
+    codes.sort()
+    if len(codes):
+        codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
+    return ContentTerms(codes & 0xFFFFFFFF, codes >> 32, n)
 
 
 def _batch_frequencies(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:

@@ -48,6 +48,7 @@ from .corpus import (
     screen_candidates,
     verify_pair,
     visit_order,
+    with_short_copies,
 )
 from .errors import InputError
 from .ingest import duplicate_id_error
@@ -495,6 +496,7 @@ def find_reuse(
     pairs = candidate_pairs(keys, options.max_bucket, keep=screen)
     pairs = bound_candidates(pairs, fingerprints, id_ranks(list(published)), options)
     del keys, fingerprints, screen
+    pairs = with_short_copies(pairs, printer.short_copies(), len(published))
     timings["candidates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()

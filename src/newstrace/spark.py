@@ -9,11 +9,14 @@ so both engines give the same answers:
 
     read JSONL/Parquet lines, article files, WARC records (one task per WARC)
       -> first article of each id (input order, like the local scan)
-      -> per partition, in batches: shingle signatures, skeleton terms, frequencies
+      -> per partition, in batches: shingle signatures, skeleton terms, frequencies,
+         content words
       -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
       -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
       -> screened on their signatures -> at most ``max_candidates`` per article (window)
+      -> with the short-copy pairs (content words counted as joins: ``rare_cap`` and
+         ``MIN_RARE_TERMS`` of ``corpus.short_copies``)
       -> articles joined onto pairs -> verified per partition (no corpus statistics)
       -> connected components (large-star / small-star joins) -> original per family
 
@@ -53,6 +56,7 @@ from .corpus import (
     signed,
     verify_pair,
 )
+from .corpus.short_copies import MIN_RARE_TERMS, rare_cap
 from .errors import (
     InputError,
     InputWarning,
@@ -591,7 +595,9 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
     frequencies as one ``(None, (hashes, counts))``."""
     terms = TermCounts()
     for batch in batches((_article(row) for row in rows), options.batch_size):
-        parts = article_parts(batch, options, frequencies=False)
+        parts = article_parts(
+            batch, options, frequencies=False, content=bool(options.short_copy_share)
+        )
         terms.add(parts)
         yield [a.id for a in batch], parts
     yield None, terms.skeleton()
@@ -599,17 +605,25 @@ def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[An
 
 def _print_rows(
     record: tuple[list[str] | None, Any], options: Options, common: Any
-) -> Iterator[tuple[str, list[int], bytes, bytes]]:
-    """``(id, band keys, shingle signature, skeleton signature)`` of a batch record, the
-    corpus-common skeleton terms (``common``: broadcast) left out, as the local
-    ``CorpusFingerprinter`` does (the partition's frequencies give none)."""
+) -> Iterator[tuple[str, list[int], bytes, bytes, list[int]]]:
+    """``(id, band keys, shingle signature, skeleton signature, content words)`` of a
+    batch record, the corpus-common skeleton terms (``common``: broadcast) left out, as
+    the local ``CorpusFingerprinter`` does (the partition's frequencies give none)."""
     ids, parts = record
     if ids is None:
         return
     fp = signed(parts, options, common.value)
     keys = band_keys_of(fp, options)
+    words = parts.content
+    cuts = np.searchsorted(words.rows, np.arange(len(ids) + 1)).tolist()
     for k, art_id in enumerate(ids):
-        yield art_id, keys[k].tolist(), fp.shingles[k].tobytes(), fp.skeleton[k].tobytes()
+        yield (
+            art_id,
+            keys[k].tolist(),
+            fp.shingles[k].tobytes(),
+            fp.skeleton[k].tobytes(),
+            words.hashes[cuts[k] : cuts[k + 1]].tolist(),
+        )
 
 
 def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray:
@@ -661,6 +675,33 @@ def _bounded(candidates: DataFrame, limit: int) -> DataFrame:
     over = directed.withColumn("place", place).where(F.col("place") > limit)
     dropped = over.select(F.least("x", "y").alias("a"), F.greatest("x", "y").alias("b"))
     return candidates.join(dropped.distinct(), ["a", "b"], "left_anti")
+
+
+def short_copy_pairs_df(prints: DataFrame, documents: int, options: Options) -> DataFrame:
+    """Distinct ``(a, b)`` id pairs, ``a < b``, of a short article and a longer one that
+    holds ``options.short_copy_share`` of its rarer content words:
+    ``corpus.short_copy_pairs`` as joins (``prints``: ``id`` and ``terms``)."""
+    from pyspark.sql import functions as F
+
+    words = prints.select("id", F.size("terms").alias("size"), F.explode("terms").alias("term"))
+    df = words.groupBy("term").count()
+    rarer = df.where((F.col("count") >= 2) & (F.col("count") <= rare_cap(documents)))
+    rare = words.join(rarer.select("term"), "term")
+    counts = rare.groupBy("id").agg(F.count("*").alias("rare"))
+    shorts = (
+        rare.join(counts, "id")
+        .where((F.col("size") <= options.short_copy_terms) & (F.col("rare") >= MIN_RARE_TERMS))
+        .select(F.col("id").alias("s"), F.col("size").alias("s_size"), "rare", "term")
+    )
+    longers = rare.select(F.col("id").alias("l"), F.col("size").alias("l_size"), "term")
+    shared = (
+        shorts.join(longers, "term")
+        .where(F.col("l_size") > F.col("s_size"))
+        .groupBy("s", "l", "rare")
+        .count()
+    )
+    kept = shared.where(F.col("count") >= F.lit(options.short_copy_share) * F.col("rare"))
+    return kept.select(F.least("s", "l").alias("a"), F.greatest("s", "l").alias("b")).distinct()
 
 
 def candidate_pairs_df(keys: DataFrame, max_bucket: int) -> DataFrame:
@@ -903,7 +944,7 @@ def run_scan(
     common = sc.broadcast(_common_skeleton(stats, n_articles, options))
     rows = fps.flatMap(partial(_print_rows, options=options, common=common))
     prints = spark.createDataFrame(
-        rows, "id string, keys array<long>, sh binary, sk binary"
+        rows, "id string, keys array<long>, sh binary, sk binary, terms array<long>"
     ).persist(StorageLevel.MEMORY_AND_DISK)
     prints.count()
     fps.unpersist()
@@ -926,7 +967,11 @@ def run_scan(
     candidates = spark.createDataFrame(screened, "a string, b string, p double")
     if options.max_candidates:
         candidates = _bounded(candidates, options.max_candidates)
-    candidates = candidates.select("a", "b").persist(StorageLevel.MEMORY_AND_DISK)
+    candidates = candidates.select("a", "b")
+    if options.short_copy_share:  # past the screen and the bound, as in the local scan
+        short = short_copy_pairs_df(prints, n_articles, options)
+        candidates = candidates.union(short).distinct()
+    candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
     n_candidates = candidates.count()
     prints.unpersist()
     seconds["candidates"] = time.perf_counter() - t1

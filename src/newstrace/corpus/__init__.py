@@ -8,6 +8,8 @@ the Spark job), so that they cannot drift apart:
 * ``terms``: term statistics (document frequencies, corpus-common skeleton terms);
 * ``screen``: the candidate screen, on a signature matrix or on stored signatures, and
   the bound on each article's candidates;
+* ``short_copies``: candidates for a short article inside a much longer one, from the
+  rarer content words they share;
 * ``prepared``: the prepared-article store and the verification of one pair;
 * ``spool``: a local scan's articles, and its reuse comparisons for the copy trees, on
   disk, read back by row;
@@ -39,6 +41,7 @@ from .screen import (
     screen_stored,
     screen_stored_scored,
 )
+from .short_copies import short_copy_pairs, with_short_copies
 from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
@@ -70,7 +73,9 @@ __all__ = [
     "screen_candidates",
     "screen_stored",
     "screen_stored_scored",
+    "short_copy_pairs",
     "signed",
     "verify_pair",
     "visit_order",
+    "with_short_copies",
 ]

@@ -9,11 +9,18 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..boilerplate import find_boilerplate
-from ..fingerprint import FingerprintParts, Fingerprints, fingerprint_parts, skeleton_signatures
+from ..fingerprint import (
+    ContentTerms,
+    FingerprintParts,
+    Fingerprints,
+    fingerprint_parts,
+    skeleton_signatures,
+)
 from ..lsh import Banding, band_keys, optimal_banding, pair_band_keys
 from ..model import Article
 from ..options import DEFAULT_OPTIONS, Options
 from .batches import Progress, batches, no_progress
+from .short_copies import short_copy_pairs
 from .terms import TermCounts
 
 __all__ = [
@@ -42,23 +49,35 @@ def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS
 
 
 def body_parts(
-    bodies: Sequence[str], options: Options = DEFAULT_OPTIONS, *, frequencies: bool = True
+    bodies: Sequence[str],
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    frequencies: bool = True,
+    content: bool = False,
 ) -> FingerprintParts:
-    """Signature parts of a batch of body texts (``clean_bodies`` already applied)."""
+    """Signature parts of a batch of body texts (``clean_bodies`` already applied); with
+    ``content``, each article's content words for the short-copy candidates."""
     return fingerprint_parts(
         bodies,
         num_perm=options.num_perm,
         shingle_size=options.shingle_size,
         frequencies=frequencies,
+        content=content,
     )
 
 
 def article_parts(
-    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS, *, frequencies: bool = True
+    articles: Sequence[Article],
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    frequencies: bool = True,
+    content: bool = False,
 ) -> FingerprintParts:
     """Signature parts and (unless ``frequencies`` is False) term frequencies of a batch
     of articles (an archive keeps the frequencies for ``Archive.term_stats``)."""
-    return body_parts(clean_bodies(articles, options), options, frequencies=frequencies)
+    return body_parts(
+        clean_bodies(articles, options), options, frequencies=frequencies, content=content
+    )
 
 
 def signed(
@@ -130,6 +149,7 @@ class CorpusFingerprinter:
         self.options = options
         self.terms = TermCounts()
         self._parts: list[FingerprintParts] = []
+        self._content: list[ContentTerms] = []
 
     @property
     def documents(self) -> int:
@@ -148,9 +168,12 @@ class CorpusFingerprinter:
 
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
-        parts = body_parts(bodies, self.options, frequencies=False)
+        parts = body_parts(
+            bodies, self.options, frequencies=False, content=bool(self.options.short_copy_share)
+        )
         self.terms.add(parts)
         self._parts.append(parts)
+        self._content.append(parts.content)
 
     def common(self) -> np.ndarray:
         """The skeleton terms left out as too common in this corpus."""
@@ -178,3 +201,9 @@ class CorpusFingerprinter:
             fp.sizes[row : row + k] = batch.sizes
             row += k
         return fp, band_keys_of(fp, self.options)
+
+    def short_copies(self) -> np.ndarray:
+        """The short-copy candidate pairs of the corpus (``short_copies.short_copy_pairs``,
+        rows in the order added). Called once: the content words are let go."""
+        content, self._content = self._content, []
+        return short_copy_pairs(content, self.options)

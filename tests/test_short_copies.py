@@ -1,0 +1,100 @@
+"""Short-copy candidates: a short article paired with the longer articles that hold most
+of its rarer content words (``corpus.short_copies``), and what a scan makes of them."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from newstrace.corpus import short_copies
+from newstrace.corpus.short_copies import MIN_RARE_TERMS, rare_cap, short_copy_pairs
+from newstrace.fingerprint import ContentTerms, fingerprint_parts
+from newstrace.model import Article
+from newstrace.options import Options
+from newstrace.scan import scan
+from newstrace_synth.newsroom import brief_pair
+
+
+def _batch(articles: list[list[int]]) -> ContentTerms:
+    """Content terms of a batch: each article's word hashes (distinct, sorted)."""
+    rows = [r for r, words in enumerate(articles) for _ in sorted(set(words))]
+    hashes = [h for words in articles for h in sorted(set(words))]
+    return ContentTerms(np.array(hashes, np.int64), np.array(rows, np.int64), len(articles))
+
+
+def test_a_short_article_is_paired_with_the_longer_ones_holding_most_of_its_rarer_words() -> None:
+    short = [1, 2, 3, 4, 5]
+    holds_four = [1, 2, 3, 4, *range(100, 110)]  # 4 of 5: 0.8
+    holds_two = [1, 2, *range(200, 210)]  # 0.4: too few
+    as_short = [1, 2, 3, 4, 5]  # as many words: not longer, so not its source (nor it its)
+    pairs = short_copy_pairs([_batch([short, holds_four, holds_two, as_short])], Options())
+    assert pairs.tolist() == [[0, 1], [1, 3]]
+    # Rows count over the batches in order, whatever the batch boundaries.
+    split = short_copy_pairs(
+        [_batch([short, holds_four]), _batch([holds_two, as_short])], Options()
+    )
+    assert split.tolist() == [[0, 1], [1, 3]]
+    assert short_copy_pairs([_batch([short, holds_four])], Options(short_copy_share=0)).size == 0
+    # At 0.4 the article holding two of the five words is its source too.
+    loose = short_copy_pairs(
+        [_batch([short, holds_four, holds_two])], Options(short_copy_share=0.4)
+    )
+    assert loose.tolist() == [[0, 1], [0, 2]]
+
+
+def test_only_rarer_words_count_and_long_articles_look_for_no_source() -> None:
+    n = rare_cap(0) + 2  # a corpus where word 7 is in more articles than the cap allows
+    common = [7]
+    short = [1, 2, 3, *common]
+    source = [1, 2, 3, *range(300, 320), *common]
+    filler = [[*common, 1000 + k] for k in range(n - 2)]
+    batch = _batch([short, source, *filler])
+    assert short_copy_pairs([batch], Options()).tolist() == [[0, 1]]
+    # Without word 3 the short article has two rarer words, fewer than MIN_RARE_TERMS,
+    # and the common word does not make up for it.
+    assert MIN_RARE_TERMS == 3
+    fewer = _batch([[1, 2, *common], source, *filler])
+    assert short_copy_pairs([fewer], Options()).size == 0
+    # An article with more distinct words than short_copy_terms looks for no source.
+    assert short_copy_pairs([batch], Options(short_copy_terms=3)).size == 0
+
+
+def test_blocks_of_posting_entries_count_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    articles = [rng.sample(range(60), rng.randint(4, 40)) for _ in range(80)]
+    whole = short_copy_pairs([_batch(articles)], Options())
+    assert len(whole) > 10  # a real test: many short articles inside longer ones
+    monkeypatch.setattr(short_copies, "_QUERY_BLOCK", 7)
+    assert short_copy_pairs([_batch(articles)], Options()).tolist() == whole.tolist()
+
+
+def test_content_terms_are_the_distinct_words_of_each_article_in_any_batch() -> None:
+    texts = ["Harbour talks resume today", "talks talks resume", "", "Harbour resume"]
+    parts = fingerprint_parts(texts, content=True, frequencies=False).content
+    by_row = [sorted(parts.hashes[parts.rows == r].tolist()) for r in range(4)]
+    assert len(by_row[0]) == 4 and len(by_row[1]) == 2 and by_row[2] == []
+    assert set(by_row[3]) < set(by_row[0]) and set(by_row[1]) < set(by_row[0])
+    alone = fingerprint_parts(texts[1:2], content=True, frequencies=False).content
+    assert sorted(alone.hashes.tolist()) == by_row[1]  # the same hashes in another batch
+    assert fingerprint_parts(texts, frequencies=False).content.hashes.size == 0
+
+
+def brief_corpus(seed: int = 0) -> list[Article]:
+    """An agency story inside a long multi-take file (about 3,000 words) and a brief
+    made of its phrases (30-80 words): no band proposes the pair."""
+    pair = brief_pair(random.Random(seed))
+    takes = [brief_pair(random.Random(100 + seed * 10 + k)).source for k in range(6)]
+    long_text = "\n\n".join([pair.source, *takes])
+    return [Article(id="agency", text=long_text), Article(id="brief", text=pair.copy)]
+
+
+def test_a_scan_finds_a_brief_of_a_long_agency_file_only_through_its_words() -> None:
+    articles = brief_corpus()
+    without = scan(articles, options=Options(short_copy_share=0))
+    assert without.candidates == 0 and without.pairs == []
+    found = scan(articles)
+    assert found.candidates == 1
+    assert [(p.a, p.b, p.source) for p in found.pairs] == [("agency", "brief", "agency")]
+    assert found.pairs[0].relation in ("rewrite", "partial")
