@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from newstrace.corpus import short_copies
-from newstrace.corpus.short_copies import MIN_RARE_TERMS, rare_cap, short_copy_pairs
+from newstrace.corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS, short_copy_pairs
 from newstrace.fingerprint import ContentTerms, fingerprint_parts
 from newstrace.model import Article
 from newstrace.options import Options
@@ -45,7 +45,7 @@ def test_a_short_article_is_paired_with_the_longer_ones_holding_most_of_its_rare
 
 
 def test_only_rarer_words_count_and_long_articles_look_for_no_source() -> None:
-    n = rare_cap(0) + 2  # a corpus where word 7 is in more articles than the cap allows
+    n = RARE_DOCUMENTS + 2  # word 7 is in more articles than a rarer word may be
     common = [7]
     short = [1, 2, 3, *common]
     source = [1, 2, 3, *range(300, 320), *common]
@@ -61,13 +61,26 @@ def test_only_rarer_words_count_and_long_articles_look_for_no_source() -> None:
     assert short_copy_pairs([batch], Options(short_copy_terms=3)).size == 0
 
 
-def test_blocks_of_posting_entries_count_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_blocks_batches_and_pruning_count_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3)
     articles = [rng.sample(range(60), rng.randint(4, 40)) for _ in range(80)]
     whole = short_copy_pairs([_batch(articles)], Options())
     assert len(whole) > 10  # a real test: many short articles inside longer ones
+    # Small blocks of posting entries, and an index pruned after nearly every batch of
+    # ten articles, words dropping out as they pass RARE_DOCUMENTS articles.
     monkeypatch.setattr(short_copies, "_QUERY_BLOCK", 7)
-    assert short_copy_pairs([_batch(articles)], Options()).tolist() == whole.tolist()
+    batches = [_batch(articles[k : k + 10]) for k in range(0, len(articles), 10)]
+    assert short_copy_pairs(batches, Options()).tolist() == whole.tolist()
+
+
+def test_the_index_keeps_only_the_rarer_words() -> None:
+    index = short_copies.ShortCopyIndex()
+    everywhere = 9
+    for k in range(RARE_DOCUMENTS + 5):
+        index.add(_batch([[everywhere, 1000 + k]]))
+    index.pairs(Options())
+    kept = {int(h) for h in np.concatenate(index._hashes).tolist()}
+    assert everywhere not in kept and 1000 in kept
 
 
 def test_content_terms_are_the_distinct_words_of_each_article_in_any_batch() -> None:

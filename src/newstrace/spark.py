@@ -15,8 +15,8 @@ so both engines give the same answers:
       -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
       -> screened on their signatures -> at most ``max_candidates`` per article (window)
-      -> with the short-copy pairs (content words counted as joins: ``rare_cap`` and
-         ``MIN_RARE_TERMS`` of ``corpus.short_copies``)
+      -> with the short-copy pairs (content words counted as joins: ``RARE_DOCUMENTS``
+         and ``MIN_RARE_TERMS`` of ``corpus.short_copies``)
       -> articles joined onto pairs -> verified per partition (no corpus statistics)
       -> connected components (large-star / small-star joins) -> original per family
 
@@ -56,7 +56,7 @@ from .corpus import (
     signed,
     verify_pair,
 )
-from .corpus.short_copies import MIN_RARE_TERMS, rare_cap
+from .corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS
 from .errors import (
     InputError,
     InputWarning,
@@ -677,7 +677,7 @@ def _bounded(candidates: DataFrame, limit: int) -> DataFrame:
     return candidates.join(dropped.distinct(), ["a", "b"], "left_anti")
 
 
-def short_copy_pairs_df(prints: DataFrame, documents: int, options: Options) -> DataFrame:
+def short_copy_pairs_df(prints: DataFrame, options: Options) -> DataFrame:
     """Distinct ``(a, b)`` id pairs, ``a < b``, of a short article and a longer one that
     holds ``options.short_copy_share`` of its rarer content words:
     ``corpus.short_copy_pairs`` as joins (``prints``: ``id`` and ``terms``)."""
@@ -685,7 +685,7 @@ def short_copy_pairs_df(prints: DataFrame, documents: int, options: Options) -> 
 
     words = prints.select("id", F.size("terms").alias("size"), F.explode("terms").alias("term"))
     df = words.groupBy("term").count()
-    rarer = df.where((F.col("count") >= 2) & (F.col("count") <= rare_cap(documents)))
+    rarer = df.where((F.col("count") >= 2) & (F.col("count") <= RARE_DOCUMENTS))
     rare = words.join(rarer.select("term"), "term")
     counts = rare.groupBy("id").agg(F.count("*").alias("rare"))
     shorts = (
@@ -969,7 +969,7 @@ def run_scan(
         candidates = _bounded(candidates, options.max_candidates)
     candidates = candidates.select("a", "b")
     if options.short_copy_share:  # past the screen and the bound, as in the local scan
-        short = short_copy_pairs_df(prints, n_articles, options)
+        short = short_copy_pairs_df(prints, options)
         candidates = candidates.union(short).distinct()
     candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
     n_candidates = candidates.count()

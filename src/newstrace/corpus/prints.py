@@ -5,6 +5,7 @@ job), so that they compute the same keys for the same article."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from ..lsh import Banding, band_keys, optimal_banding, pair_band_keys
 from ..model import Article
 from ..options import DEFAULT_OPTIONS, Options
 from .batches import Progress, batches, no_progress
-from .short_copies import short_copy_pairs
+from .short_copies import ShortCopyIndex
 from .terms import TermCounts
 
 __all__ = [
@@ -96,6 +97,8 @@ def fingerprint_bodies(
     return signed(body_parts(bodies, options, frequencies=False), options, common)
 
 
+_NO_CONTENT = ContentTerms(np.empty(0, np.int64), np.empty(0, np.int64), 0)
+"""What a fingerprinter keeps of a batch's content words once its index has them."""
 _CONTAINMENT_CHANNEL = 2
 """Channel number hashed into the keys of the skeleton's two-slot containment bands."""
 _SKELETON_FP_WEIGHT = 0.3
@@ -149,7 +152,7 @@ class CorpusFingerprinter:
         self.options = options
         self.terms = TermCounts()
         self._parts: list[FingerprintParts] = []
-        self._content: list[ContentTerms] = []
+        self._short = ShortCopyIndex()
 
     @property
     def documents(self) -> int:
@@ -172,8 +175,9 @@ class CorpusFingerprinter:
             bodies, self.options, frequencies=False, content=bool(self.options.short_copy_share)
         )
         self.terms.add(parts)
-        self._parts.append(parts)
-        self._content.append(parts.content)
+        self._short.add(parts.content)
+        # The batch's content words live on in the index only (its rarer ones).
+        self._parts.append(replace(parts, content=_NO_CONTENT))
 
     def common(self) -> np.ndarray:
         """The skeleton terms left out as too common in this corpus."""
@@ -203,7 +207,7 @@ class CorpusFingerprinter:
         return fp, band_keys_of(fp, self.options)
 
     def short_copies(self) -> np.ndarray:
-        """The short-copy candidate pairs of the corpus (``short_copies.short_copy_pairs``,
+        """The short-copy candidate pairs of the corpus (``short_copies.ShortCopyIndex``,
         rows in the order added). Called once: the content words are let go."""
-        content, self._content = self._content, []
-        return short_copy_pairs(content, self.options)
+        index, self._short = self._short, ShortCopyIndex()
+        return index.pairs(self.options)

@@ -11,12 +11,13 @@ counted exactly over an inverted index of the content words found in few article
 common ones say nothing about where a text comes from). The pairs are verified like any
 candidate; the signature screen and the pre-verdict, which read the very similarities
 that miss these pairs, do not judge them. The local scan, ``scan --db`` and the Spark job
-(``spark._short_copy_pairs``, the same counts as joins) propose the same pairs.
+(``spark.short_copy_pairs_df``, the same counts as joins) propose the same pairs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable
 from itertools import pairwise
 
 import numpy as np
@@ -26,20 +27,19 @@ from ..options import DEFAULT_OPTIONS, Options
 
 __all__ = [
     "MIN_RARE_TERMS",
-    "RARE_SHARE",
-    "RARE_TERMS_FLOOR",
-    "rare_cap",
+    "RARE_DOCUMENTS",
+    "ShortCopyIndex",
     "short_copy_pairs",
     "with_short_copies",
 ]
 
-RARE_TERMS_FLOOR = 40
-"""A content word is rarer when at most this many articles hold it, or ``RARE_SHARE`` of
-the corpus if that is more. One story's agency copy and the papers' articles made from it
-share the story's words (up to about 30 articles in METER-dev): with a cap of 5 the
-channel found 1 of METER-dev's 8 briefs that no band proposes, with 40 it found 7
-(bench/eval_short_copies.py)."""
-RARE_SHARE = 0.01
+RARE_DOCUMENTS = 40
+"""A content word is rarer when at most this many articles hold it. One story's agency
+copy and the papers' articles made from it share the story's words (up to about 30
+articles in METER-dev): with 5 the channel found 1 of METER-dev's 8 briefs that no band
+proposes, with 40 it found 7 (bench/eval_short_copies.py). A fixed number, not a share of
+the corpus, so that a word is dropped for good once it is found in more articles: the
+index holds the rarer words only (7% of a generated corpus's word entries)."""
 MIN_RARE_TERMS = 3
 """An article with fewer rarer content words than this proposes nothing: two or one
 shared words say nothing about where a text comes from."""
@@ -48,55 +48,100 @@ _QUERY_BLOCK = 2_000_000
 the pair count however large the corpus."""
 
 
-def rare_cap(documents: int) -> int:
-    """The most articles a rarer content word is found in, in a corpus of ``documents``."""
-    return max(RARE_TERMS_FLOOR, int(RARE_SHARE * documents))
+class ShortCopyIndex:
+    """The rarer content words of a corpus's articles, added batch by batch (rows
+    numbered over the batches in order): each word's document frequency is counted as it
+    comes, and the entries of a word found in more than ``RARE_DOCUMENTS`` articles are
+    let go (at once in later batches; in the earlier ones whenever the entries kept have
+    doubled), so that memory follows the rarer words, not the corpus."""
+
+    def __init__(self) -> None:
+        self._df: Counter[int] = Counter()
+        self._hashes: list[np.ndarray] = []
+        self._rows: list[np.ndarray] = []
+        self._sizes: list[np.ndarray] = []
+        self._n = 0
+        self._kept = 0
+        self._pruned_at = 0
+
+    def add(self, batch: ContentTerms) -> None:
+        """Count and keep one batch's content words (``ContentTerms``)."""
+        words, counts = np.unique(batch.hashes, return_counts=True)
+        self._df.update(dict(zip(words.tolist(), counts.tolist(), strict=True)))
+        self._sizes.append(np.bincount(batch.rows, minlength=batch.n).astype(np.int32))
+        keep = self._rare(batch.hashes)
+        self._hashes.append(batch.hashes[keep].astype(np.uint32))
+        self._rows.append((batch.rows[keep] + self._n).astype(np.int32))
+        self._n += batch.n
+        self._kept += int(keep.sum())
+        if self._kept > 2 * max(self._pruned_at, _QUERY_BLOCK):
+            self._prune()
+
+    def _rare(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of ``hashes`` are found in at most ``RARE_DOCUMENTS`` articles so far."""
+        df = self._df
+        return np.fromiter(
+            (df[h] <= RARE_DOCUMENTS for h in hashes.tolist()), dtype=bool, count=len(hashes)
+        )
+
+    def _prune(self) -> None:
+        for k, hashes in enumerate(self._hashes):
+            keep = self._rare(hashes)
+            self._hashes[k], self._rows[k] = hashes[keep], self._rows[k][keep]
+        self._kept = self._pruned_at = sum(len(h) for h in self._hashes)
+
+    def pairs(self, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+        """The (m, 2) row pairs ``i < j``, sorted, of a short article and a longer one
+        that holds ``options.short_copy_share`` of its rarer content words (in at least
+        two and at most ``RARE_DOCUMENTS`` articles); empty when the share is 0."""
+        n = self._n
+        if not options.short_copy_share or n < 2:
+            return np.empty((0, 2), dtype=np.int64)
+        self._prune()
+        sizes = np.concatenate(self._sizes).astype(np.int64)
+        hashes = np.concatenate([np.empty(0, np.uint32), *self._hashes])
+        rows = np.concatenate([np.empty(0, np.int32), *self._rows]).astype(np.int64)
+        terms, term_of = np.unique(hashes, return_inverse=True)
+        df = np.bincount(term_of, minlength=len(terms))
+        linked = df[term_of] >= 2  # a word of one article joins nothing
+        term_of, rows = term_of[linked], rows[linked]
+        counts = np.bincount(rows, minlength=n)  # rarer words of each article
+        query = (sizes <= options.short_copy_terms) & (counts >= MIN_RARE_TERMS)
+        # Postings: the articles of each rarer word, grouped by word.
+        order = np.argsort(term_of, kind="stable")
+        post_rows = rows[order]
+        starts = np.searchsorted(term_of[order], np.arange(len(terms)))
+        ends = np.searchsorted(term_of[order], np.arange(len(terms)), side="right")
+        asked = query[rows]
+        q_rows, q_terms = rows[asked], term_of[asked]  # rows ascending: each article's run
+        lengths = ends[q_terms] - starts[q_terms]
+        # Blocks of about ``_QUERY_BLOCK`` entries, cut where an article's run begins, so
+        # that each block counts its articles' pairs whole.
+        cut = np.searchsorted(np.cumsum(lengths), np.arange(0, lengths.sum(), _QUERY_BLOCK))
+        cut = np.unique(np.searchsorted(q_rows, q_rows[cut[cut < len(q_rows)]]))
+        bounds = [*cut.tolist(), len(q_rows)]
+        found = [
+            _kept(
+                _pairs_of(q_rows[lo:hi], q_terms[lo:hi], starts, ends, post_rows, sizes, n),
+                counts,
+                n,
+                options.short_copy_share,
+            )
+            for lo, hi in pairwise(bounds)
+        ]
+        out = np.unique(np.concatenate([np.empty(0, np.int64), *found]))
+        return np.stack([out // n, out % n], axis=1).astype(np.int64)
 
 
 def short_copy_pairs(
-    batches: Sequence[ContentTerms], options: Options = DEFAULT_OPTIONS
+    batches: Iterable[ContentTerms], options: Options = DEFAULT_OPTIONS
 ) -> np.ndarray:
-    """The (m, 2) row pairs ``i < j`` (rows numbered over the batches in order) of a short
-    article and a longer one holding ``options.short_copy_share`` of its rarer content
-    words, sorted; empty when ``short_copy_share`` is 0."""
-    offsets = np.cumsum([0, *(b.n for b in batches)])
-    n = int(offsets[-1])
-    if not options.short_copy_share or n < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    hashes = np.concatenate([b.hashes for b in batches]) if batches else np.empty(0, np.int64)
-    rows = np.concatenate([b.rows + off for b, off in zip(batches, offsets, strict=False)])
-    sizes = np.bincount(rows, minlength=n)
-    terms, term_of = np.unique(hashes, return_inverse=True)
-    df = np.bincount(term_of, minlength=len(terms))
-    # A word in one article joins nothing; a common one is no evidence.
-    rare = (df[term_of] >= 2) & (df[term_of] <= rare_cap(n))
-    term_of, rows = term_of[rare], rows[rare]
-    counts = np.bincount(rows, minlength=n)  # rarer words of each article
-    query = (sizes <= options.short_copy_terms) & (counts >= MIN_RARE_TERMS)
-    # Postings: the articles of each rarer word, grouped by word.
-    order = np.argsort(term_of, kind="stable")
-    post_rows = rows[order]
-    starts = np.searchsorted(term_of[order], np.arange(len(terms)))
-    ends = np.searchsorted(term_of[order], np.arange(len(terms)), side="right")
-    asked = query[rows]
-    q_rows, q_terms = rows[asked], term_of[asked]  # rows ascending: each article's run
-    lengths = ends[q_terms] - starts[q_terms]
-    # Blocks of about ``_QUERY_BLOCK`` entries, cut where an article's run begins, so that
-    # each block counts its articles' pairs whole.
-    cut = np.searchsorted(np.cumsum(lengths), np.arange(0, lengths.sum(), _QUERY_BLOCK))
-    cut = np.unique(np.searchsorted(q_rows, q_rows[cut[cut < len(q_rows)]]))
-    bounds = [*cut.tolist(), len(q_rows)]
-    found = [
-        _kept(
-            _pairs_of(q_rows[lo:hi], q_terms[lo:hi], starts, ends, post_rows, sizes, n),
-            counts,
-            n,
-            options.short_copy_share,
-        )
-        for lo, hi in pairwise(bounds)
-    ]
-    out = np.unique(np.concatenate([np.empty(0, np.int64), *found]))
-    return np.stack([out // n, out % n], axis=1).astype(np.int64)
+    """``ShortCopyIndex.pairs`` of the batches' content words (rows numbered over the
+    batches in order)."""
+    index = ShortCopyIndex()
+    for batch in batches:
+        index.add(batch)
+    return index.pairs(options)
 
 
 def _pairs_of(
