@@ -16,7 +16,6 @@ that miss these pairs, do not judge them. The local scan, ``scan --db`` and the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -57,7 +56,7 @@ class ShortCopyIndex:
     doubled), so that memory follows the rarer words, not the corpus."""
 
     def __init__(self) -> None:
-        self._df: Counter[int] = Counter()
+        self._df: dict[int, int] = {}
         self._hashes: list[np.ndarray] = []
         self._rows: list[np.ndarray] = []
         self._sizes: list[np.ndarray] = []
@@ -67,10 +66,13 @@ class ShortCopyIndex:
 
     def add(self, batch: ContentTerms) -> None:
         """Count and keep one batch's content words (``ContentTerms``)."""
-        words, counts = np.unique(batch.hashes, return_counts=True)
-        self._df.update(dict(zip(words.tolist(), counts.tolist(), strict=True)))
+        words, inverse, counts = np.unique(batch.hashes, return_inverse=True, return_counts=True)
+        seen = self._df.get
+        keys = words.tolist()
+        totals = [seen(w, 0) + c for w, c in zip(keys, counts.tolist(), strict=True)]
+        self._df.update(zip(keys, totals, strict=True))
+        keep = (np.array(totals, dtype=np.int64) <= RARE_DOCUMENTS)[inverse]
         self._sizes.append(np.bincount(batch.rows, minlength=batch.n).astype(np.int32))
-        keep = self._rare(batch.hashes)
         self._hashes.append(batch.hashes[keep].astype(np.uint32))
         self._rows.append((batch.rows[keep] + self._n).astype(np.int32))
         self._n += batch.n
@@ -78,16 +80,14 @@ class ShortCopyIndex:
         if self._kept > 2 * max(self._pruned_at, _QUERY_BLOCK):
             self._prune()
 
-    def _rare(self, hashes: np.ndarray) -> np.ndarray:
-        """Which of ``hashes`` are found in at most ``RARE_DOCUMENTS`` articles so far."""
-        df = self._df
-        return np.fromiter(
-            (df[h] <= RARE_DOCUMENTS for h in hashes.tolist()), dtype=bool, count=len(hashes)
-        )
-
     def _prune(self) -> None:
+        """Let go of the kept entries of the words found in more than ``RARE_DOCUMENTS``
+        articles by now."""
+        seen = self._df.__getitem__
         for k, hashes in enumerate(self._hashes):
-            keep = self._rare(hashes)
+            words, inverse = np.unique(hashes, return_inverse=True)
+            df = np.fromiter(map(seen, words.tolist()), dtype=np.int64, count=len(words))
+            keep = (df <= RARE_DOCUMENTS)[inverse]
             self._hashes[k], self._rows[k] = hashes[keep], self._rows[k][keep]
         self._kept = self._pruned_at = sum(len(h) for h in self._hashes)
 
