@@ -20,7 +20,7 @@ from newstrace import iter_articles
 from newstrace.cli import main
 from newstrace.cluster import components
 from newstrace.errors import InputError, MissingExtraError
-from newstrace.model import Article, ScanResult
+from newstrace.model import ScanResult
 from newstrace.options import Options
 from newstrace.scan import scan
 
@@ -231,11 +231,9 @@ def test_a_glob_match_is_named_from_the_folder_before_the_wildcard() -> None:
 
 
 def test_short_copy_candidates_are_the_local_engine_s(spark: Any, tmp_path: Path) -> None:
-    """Briefs of long multi-take files, which only their shared rarer words propose
-    (``corpus.short_copies`` locally, joins on Spark), in two corpora of one file."""
-    articles = [
-        Article(id=f"{seed}-{a.id}", text=a.text) for seed in (0, 1) for a in brief_corpus(seed)
-    ]
+    """A brief of a long multi-take file, which only their shared rarer words propose
+    (``corpus.short_copies`` locally, joins on Spark)."""
+    articles = brief_corpus()
     path = tmp_path / "briefs.jsonl"
     path.write_text(
         "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles),
