@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from newstrace import iter_articles
 from newstrace.cli import main
 from newstrace.cluster import components
+from newstrace.corpus import article_parts, short_copy_pairs
 from newstrace.errors import InputError, MissingExtraError
+from newstrace.fingerprint import ContentTerms
 from newstrace.model import ScanResult
 from newstrace.options import Options
 from newstrace.scan import scan
 
 from .conftest import ROOT
-from .test_short_copies import brief_corpus
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newstrace[spark]')")
 if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
@@ -230,17 +234,49 @@ def test_a_glob_match_is_named_from_the_folder_before_the_wildcard() -> None:
     assert nspark._glob_root("hdfs://h/d/e.txt", "hdfs://h/d/*.txt") == "hdfs://h/d"
 
 
-def test_short_copy_candidates_are_the_local_engine_s(spark: Any, tmp_path: Path) -> None:
-    """A brief of a long multi-take file, which only their shared rarer words propose
-    (``corpus.short_copies`` locally, joins on Spark)."""
-    articles = brief_corpus()
-    path = tmp_path / "briefs.jsonl"
-    path.write_text(
-        "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles),
-        encoding="utf-8",
+def test_short_copy_pairs_are_the_local_engine_s(spark: Any) -> None:
+    """``spark.short_copy_pairs_df`` (joins) proposes the pairs ``corpus.short_copy_pairs``
+    proposes, on 120 articles whose words make many short copies, common words and ties
+    in length among them (rows become ids)."""
+    rng = random.Random(5)
+    words = [sorted(set(rng.sample(range(90), rng.randint(4, 45)))) for _ in range(120)]
+    rows = [(f"id{k:03}", words[k]) for k in range(len(words))]
+    local = short_copy_pairs(
+        [
+            ContentTerms(
+                np.array([w for ws in words for w in ws], np.int64),
+                np.array([k for k, ws in enumerate(words) for _ in ws], np.int64),
+                len(words),
+            )
+        ],
+        Options(),
     )
-    local = scan(iter_articles([path]))
-    without = scan(iter_articles([path]), options=Options(short_copy_share=0))
-    assert local.candidates > without.candidates  # the channel proposes pairs here
-    result = nspark.scan_spark([str(path)], spark=spark, partitions=4)
-    _assert_same(result, local)
+    assert len(local) > 20  # a real test
+    prints = spark.createDataFrame(rows, "id string, terms array<long>")
+    found = nspark.short_copy_pairs_df(prints, Options()).collect()
+    assert sorted((r["a"], r["b"]) for r in found) == [
+        (f"id{i:03}", f"id{j:03}") for i, j in local.tolist()
+    ]
+
+
+def test_print_rows_carry_each_article_s_own_content_words() -> None:
+    """The fingerprint rows Spark joins on hold, per article, the content words
+    ``article_parts`` finds in that article alone (the batch's words cut per article)."""
+    texts = [
+        "Harbour talks resumed on Monday in Lethorpe after a long pause in the dispute.",
+        "",
+        "The council said the talks stalled again when the ferry operators walked out.",
+        "Lethorpe harbour reopened to traffic on Tuesday morning, officials said today.",
+    ]
+    rows = [
+        {**dict.fromkeys(nspark.ARTICLE_FIELDS), "id": f"a{k}", "text": t}
+        for k, t in enumerate(texts)
+    ]
+    records = list(nspark._fingerprint_partition(iter(rows), Options()))
+    common = SimpleNamespace(value=np.empty(0, np.uint64))
+    printed = [r for rec in records for r in nspark._print_rows(rec, Options(), common)]
+    assert [p[0] for p in printed] == ["a0", "a1", "a2", "a3"]
+    for (art_id, _, _, _, terms), row in zip(printed, rows, strict=True):
+        alone = article_parts([nspark._article(row)], frequencies=False, content=True).content
+        assert terms == alone.hashes.tolist(), art_id
+    assert printed[0][4] and not printed[1][4]
