@@ -111,3 +111,13 @@ def test_a_scan_finds_a_brief_of_a_long_agency_file_only_through_its_words() -> 
     assert found.candidates == 1
     assert [(p.a, p.b, p.source) for p in found.pairs] == [("agency", "brief", "agency")]
     assert found.pairs[0].relation in ("rewrite", "partial")
+
+
+def test_short_copy_pairs_come_after_the_candidates_in_their_order() -> None:
+    """The bands' candidates keep their order (a scan where the channel adds nothing
+    verifies what it did before); only pairs they lack are appended."""
+    bands = np.array([[5, 9], [0, 3], [2, 4]], dtype=np.int64)
+    extra = np.array([[0, 3], [1, 7], [2, 4], [6, 8]], dtype=np.int64)
+    merged = short_copies.with_short_copies(bands, extra, 10)
+    assert merged.tolist() == [[5, 9], [0, 3], [2, 4], [1, 7], [6, 8]]
+    assert short_copies.with_short_copies(bands, extra[:0], 10) is bands
