@@ -54,9 +54,10 @@ def prepare(
 
 
 def pack(prepared: Prepared) -> bytes:
-    """A prepared article's layout and side as compact bytes (``Side.pack``), to be
-    made again with ``unpack`` from the article: a scan keeps those of the articles it
-    must let go and will need again, instead of preparing them a second time."""
+    """A prepared article's layout and side as compact bytes (``Side.pack``'s columns,
+    pickled once with the layout), to be made again with ``unpack`` from the article: a
+    scan keeps those of the articles it must let go and will need again, instead of
+    preparing them a second time."""
     return pickle.dumps((prepared.layout, prepared.side.pack()), protocol=5)
 
 

@@ -482,11 +482,17 @@ def _content_terms(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray, n: int
     (one sort of (article, hash) codes: a hash is 32 bits, so a code is one int64)."""
     cids = vocab.content_table()[ids]
     ok = cids > 0
-    codes = (rows[ok] << 32) | vocab.content_hash_table()[cids[ok]]
+    codes = _sorted_distinct((rows[ok] << 32) | vocab.content_hash_table()[cids[ok]])
+    return ContentTerms(codes & 0xFFFFFFFF, codes >> 32, n)
+
+
+def _sorted_distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of ``codes``, sorted (in place: sort + neighbour test beats
+    ``np.unique`` here)."""
     codes.sort()
     if len(codes):
         codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
-    return ContentTerms(codes & 0xFFFFFFFF, codes >> 32, n)
+    return codes
 
 
 def _batch_frequencies(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray) -> dict[str, int]:
@@ -496,10 +502,7 @@ def _batch_frequencies(vocab: _Vocabulary, ids: np.ndarray, rows: np.ndarray) ->
     cids = table[ids]
     ok = cids > 0
     size = np.int64(len(table))
-    pairs = rows[ok] * size + cids[ok]
-    pairs.sort()  # each (article, term) once: sort + neighbour test beats np.unique here
-    if len(pairs):
-        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+    pairs = _sorted_distinct(rows[ok] * size + cids[ok])  # each (article, term) once
     counts = np.bincount(pairs % size, minlength=len(table))
     names = vocab.content_terms
     return {names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()}

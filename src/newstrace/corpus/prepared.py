@@ -69,11 +69,12 @@ _PREPARED_MEMORY = 352 * 2**20
 about what 256 MB at the old estimate of 48 bytes per character really took (66.5 per
 character were measured then), now holding about 1.5 times as many articles. A scan of
 10,000 generated articles visited in ``visit_order`` never needs more than about 1,600
-of them at once (about 220 MB), so it prepares each article about once; a larger live set evicts the article needed furthest ahead. At
-30,000 articles (49,110 candidates; verification alone, one process) budgets of 512,
-352, 256 and 192 MB gave peak RSS 904, 700, 570 and 486 MiB for 22,364, 23,840, 25,167
-and 26,446 preparations and 104, 98, 105 and 112 s of CPU (two runs at a time on two
-cores): 256 MB halves the memory for about 1% more CPU."""
+of them at once (about 220 MB), so it prepares each article about once; a larger live
+set evicts the article needed furthest ahead. At 30,000 articles (49,110 candidates;
+verification alone, one process) budgets of 512, 352, 256 and 192 MB gave peak RSS 904,
+700, 570 and 486 MiB for 22,364, 23,840, 25,167 and 26,446 preparations and 104, 98, 105
+and 112 s of CPU (two runs at a time on two cores): 256 MB halves the memory for about
+1% more CPU."""
 
 _BYTES_PER_CHAR = 44
 _BYTES_PER_ARTICLE = 4096
