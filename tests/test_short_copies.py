@@ -121,3 +121,12 @@ def test_short_copy_pairs_come_after_the_candidates_in_their_order() -> None:
     merged = short_copies.with_short_copies(bands, extra, 10)
     assert merged.tolist() == [[5, 9], [0, 3], [2, 4], [1, 7], [6, 8]]
     assert short_copies.with_short_copies(bands, extra[:0], 10) is bands
+
+
+def test_short_copy_options_out_of_range_are_refused_by_name() -> None:
+    from newstrace.errors import OptionsError
+
+    with pytest.raises(OptionsError, match="short_copy_share must be between 0 and 1"):
+        Options(short_copy_share=1.5)
+    with pytest.raises(OptionsError, match="short_copy_terms must not be negative"):
+        Options(short_copy_terms=-1)
