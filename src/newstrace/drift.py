@@ -213,20 +213,33 @@ decade decades century today yesterday tomorrow midnight noon dawn
 
 @dataclass(frozen=True, slots=True)
 class _Passage:
+    """One side of an aligned passage: its tokens and facts, and where its tokens start
+    in ``side.tokens`` (``first``) with their forms (each stage reads them: taken once)."""
+
     side: Side
     span: Span
     sentences: tuple[int, ...]
     tokens: list[Token]
     facts: list[Fact]
+    first: int
+    forms: Sequence[str]
 
     @classmethod
     def of(cls, side: Side, span: Span, sentences: tuple[int, ...]) -> _Passage:
+        """``side.tokens_in`` as one slice: tokens do not overlap, so those that start
+        inside the span and end past it are its last ones."""
+        first, end = side.token_index(span.start), side.token_index(span.end)
+        every = side.tokens
+        while end > first and every[end - 1].end > span.end:
+            end -= 1
         return cls(
             side,
             span,
             sentences,
-            side.tokens_in(span.start, span.end),
+            list(every[first:end]),
             side.facts_in(span.start, span.end),
+            first,
+            side.forms[first:end],
         )
 
     @property
@@ -243,6 +256,7 @@ class _Ctx:
     dst: Side
     directed: bool
     _names: frozenset[str] | None = field(default=None)
+    _same: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def name_words(self) -> frozenset[str]:
         """Capitalised words standing inside a body sentence (not opening it, not in a
@@ -250,6 +264,14 @@ class _Ctx:
         if self._names is None:
             self._names = _inside_capitals(self.src) | _inside_capitals(self.dst)
         return self._names
+
+    def same_name(self, x: str, y: str) -> bool:
+        """``_same_name``, asked for the same two names again and again (each changed
+        run, each passage): answered once per call."""
+        known = self._same.get((x, y))
+        if known is None:
+            known = self._same[(x, y)] = _same_name(x, y)
+        return known
 
 
 _Raw = tuple[str, Span | None, Span | None, str, str, str]
@@ -273,9 +295,9 @@ def find_drifts(
         dst = _Passage.of(
             dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences
         )
-        blocks = _changed_blocks([t.form for t in src.tokens], [t.form for t in dst.tokens])
+        blocks = _changed_blocks(src.forms, dst.forms)
         raw += _value_drifts(ctx, src, dst, blocks, src_body, dst_body)
-        links = tuple((j, i) if flip else (i, j) for i, j in al.links)
+        links = tuple([(j, i) for i, j in al.links]) if flip else al.links
         raw += _quote_drifts(ctx, src, dst, links)
         raw += _actor_drifts(ctx, src, dst, blocks)
         raw += _speaker_drifts(ctx, src, dst)
@@ -295,20 +317,31 @@ def find_drifts(
     return out
 
 
-def _body_keys(side: Side) -> dict[str, set[str]]:
-    keys: dict[str, set[str]] = {k: set() for k in (*_VALUE_KINDS, "name")}
-    for f in side.facts:
-        if f.kind in keys:
-            keys[f.kind].add(f.key)
-    return keys
+_Keys = tuple[frozenset[str], tuple[str, ...]]
+"""The keys of one kind of fact in an article, and each key padded with a space either
+side (``_present`` compares whole words)."""
 
 
-def _present(key: str, keys: set[str]) -> bool:
+def _body_keys(side: Side) -> dict[str, _Keys]:
+    """Per value kind, the keys of the article's facts (kept with the article: a scan
+    reads one article's drifts against several others)."""
+
+    def make() -> dict[str, _Keys]:
+        keys: dict[str, set[str]] = {k: set() for k in _VALUE_KINDS}
+        for f in side.facts:
+            if f.kind in keys:
+                keys[f.kind].add(f.key)
+        return {k: (frozenset(v), tuple(f" {x} " for x in v)) for k, v in keys.items()}
+
+    return side.cached("drift-body-keys", make)
+
+
+def _present(key: str, keys: _Keys) -> bool:
     """Equal, or one contains the other as whole words ("june 4" in "june 4 2021")."""
-    if key in keys:
+    if key in keys[0]:
         return True
     padded = f" {key} "
-    return any(padded in f" {k} " or f" {k} " in padded for k in keys)
+    return any(padded in k or k in padded for k in keys[1])
 
 
 # --- datelines, names ----------------------------------------------------------------
@@ -340,14 +373,19 @@ def _headline_like(text: str, span: Span) -> bool:
 
 
 def _inside_capitals(side: Side) -> frozenset[str]:
-    out: set[str] = set()
-    for s in side.spans:
-        if _headline_like(side.text, s):
-            continue
-        for m in _INSIDE_CAPITAL_RE.finditer(side.text, s.start, s.end):
-            if m.start() > s.start:  # the look-behind may see the sentence before
-                out.add(m.group().rstrip(".’'-"))
-    return frozenset(out)
+    """Kept with the article: a scan reads one article's drifts against several."""
+
+    def make() -> frozenset[str]:
+        out: set[str] = set()
+        for s in side.spans:
+            if _headline_like(side.text, s):
+                continue
+            for m in _INSIDE_CAPITAL_RE.finditer(side.text, s.start, s.end):
+                if m.start() > s.start:  # the look-behind may see the sentence before
+                    out.add(m.group().rstrip(".’'-"))
+        return frozenset(out)
+
+    return side.cached("drift-inside-capitals", make)
 
 
 def _is_agency(key: str) -> bool:
@@ -411,8 +449,8 @@ def _value_drifts(
     src: _Passage,
     dst: _Passage,
     token_blocks: list[tuple[int, int, int, int]],
-    src_body: dict[str, set[str]],
-    dst_body: dict[str, set[str]],
+    src_body: dict[str, _Keys],
+    dst_body: dict[str, _Keys],
 ) -> list[_Raw]:
     """Numbers, dates and times of the source passage missing from the whole derived
     article, paired with new values that stand at the same place (the same changed
@@ -766,8 +804,10 @@ def _same_name(x: str, y: str) -> bool:
 
 def _acronym_of(short: str, long: str) -> bool:
     """'u.s' / 'us' for 'united states': the letters are the initials of the words."""
-    letters = "".join(c for c in short if c.isalpha())
     words = [w for w in long.split() if w not in STOPWORDS or w == "us"]
+    if len(words) < 2:
+        return False  # one word: no initials to spell
+    letters = "".join(c for c in short if c.isalpha())
     return 2 <= len(letters) == len(words) and all(
         w.startswith(c) for c, w in zip(letters, words, strict=True)
     )
@@ -778,6 +818,8 @@ def _actor_drifts(
 ) -> list[_Raw]:
     """A name in the source replaced, at the same place, by a name new to the passage;
     both must be actors (``_actor``: real names, not agencies, datelines or headlines)."""
+    if not token_blocks:
+        return []  # nothing changed: no name replaced
     src_names, dst_names = _names(src.facts), _names(dst.facts)
     if not src_names or not dst_names:
         return []
@@ -795,12 +837,15 @@ def _actor_drifts(
             for n in src_names
             if lo_s <= n.span.start < hi_s
             and n.key not in dst_keys
-            and not any(_same_name(n.key, m.key) for m in dst_names if lo_d <= m.span.start < hi_d)
+            and not any(
+                ctx.same_name(n.key, m.key) for m in dst_names if lo_d <= m.span.start < hi_d
+            )
         ]
         came = [
             m
             for m in dst_names
-            if lo_d <= m.span.start < hi_d and not any(_same_name(m.key, n.key) for n in src_names)
+            if lo_d <= m.span.start < hi_d
+            and not any(ctx.same_name(m.key, n.key) for n in src_names)
         ]
         if not gone or not came:
             continue
@@ -827,9 +872,8 @@ def _actor_drifts(
 def _place(p: _Passage, name: Fact, first: int, end: int) -> tuple[int, int]:
     """Words before and after the name inside its changed chunk (``first``/``end``:
     indexes into ``p.tokens``)."""
-    base = p.side.token_index(p.tokens[0].start)
-    lo = p.side.token_index(name.span.start) - base
-    hi = p.side.token_index(name.span.end) - base
+    lo = p.side.token_index(name.span.start) - p.first
+    hi = p.side.token_index(name.span.end) - p.first
     return lo - first, end - hi
 
 
@@ -861,11 +905,12 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     out: list[tuple[Span, str, frozenset[str]]] = []
     if not toks:
         return out
+    forms = p.side.forms
     verbs = p.side.cached(
         "drift-reporting-verbs",
-        lambda: tuple(i for i, t in enumerate(p.side.tokens) if t.form in _REPORTING_VERBS),
+        lambda: tuple([i for i, f in enumerate(forms) if f in _REPORTING_VERBS]),
     )
-    first = p.side.token_index(toks[0].start)  # the passage's tokens run on from here
+    first = p.first  # the passage's tokens run on from here
     for at in verbs[bisect_left(verbs, first + 1) : bisect_left(verbs, first + len(toks))]:
         k = at - first
         t = toks[k]
@@ -915,7 +960,7 @@ def _described(side: Side, span: Span) -> bool:
 def _named_in(side: Side, who: str) -> bool:
     """The article names this speaker somewhere (its last word, the surname, is one of
     the article's words)."""
-    forms = side.cached("drift-forms", lambda: frozenset(t.form for t in side.tokens))
+    forms = side.cached("drift-forms", lambda: frozenset(side.forms))
     return who.split()[-1] in forms
 
 
@@ -950,7 +995,7 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
             d_terms = {term(w) for w in d_who.split()} - {None}
             if (
                 s_terms & d_terms
-                or _same_name(s_who, d_who)
+                or ctx.same_name(s_who, d_who)
                 or _one_speaker(ctx, (s_span, s_who), (d_span, d_who))
             ):
                 break
@@ -1063,18 +1108,24 @@ def _in_quote(p: _Passage, span: Span) -> bool:
     )
 
 
-def _changed_blocks(x: list[str], y: list[str]) -> list[tuple[int, int, int, int]]:
+def _changed_blocks(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int, int, int]]:
     """Maximal runs of non-equal edit operations, as (x_start, x_end, y_start, y_end)."""
-    blocks: list[list[int]] = []
+    if x == y:
+        return []  # a passage copied word for word: no edit to read
+    out: list[tuple[int, int, int, int]] = []
+    run: tuple[int, int, int, int] | None = None
     for op in Levenshtein.opcodes(x, y):
         if op.tag == "equal":
-            blocks.append([])
-            continue
-        if blocks and blocks[-1]:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+            if run is not None:
+                out.append(run)
+                run = None
+        elif run is None:
+            run = (op.src_start, op.src_end, op.dest_start, op.dest_end)
         else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return [(b[0], b[1], b[2], b[3]) for b in blocks if b]
+            run = (run[0], op.src_end, run[2], op.dest_end)
+    if run is not None:
+        out.append(run)
+    return out
 
 
 # --- merges --------------------------------------------------------------------------
@@ -1098,7 +1149,7 @@ def _merge_drifts(ctx: _Ctx, alignments: Sequence[Alignment], flip: bool) -> lis
         whole = [
             s
             for s in sorted(srcs)
-            if len(src_side.tokens_in(src_side.spans[s].start, src_side.spans[s].end))
+            if len(src_side.forms_in(src_side.spans[s].start, src_side.spans[s].end))
             >= _MIN_FRAGMENT_TOKENS
         ]
         own = [
