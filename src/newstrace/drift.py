@@ -226,17 +226,13 @@ class _Passage:
 
     @classmethod
     def of(cls, side: Side, span: Span, sentences: tuple[int, ...]) -> _Passage:
-        """``side.tokens_in`` as one slice: tokens do not overlap, so those that start
-        inside the span and end past it are its last ones."""
-        first, end = side.token_index(span.start), side.token_index(span.end)
-        every = side.tokens
-        while end > first and every[end - 1].end > span.end:
-            end -= 1
+        """``side.tokens_in`` as one slice of the side's tokens."""
+        first, end = side.token_range(span.start, span.end)
         return cls(
             side,
             span,
             sentences,
-            list(every[first:end]),
+            side.tokens_between(first, end),
             side.facts_in(span.start, span.end),
             first,
             side.forms[first:end],

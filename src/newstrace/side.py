@@ -211,6 +211,26 @@ class Side:
         hi = bisect_left(self._token_starts, end)
         return [t for t in self.tokens[lo:hi] if t.end <= end]
 
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indexes ``lo, hi`` in ``tokens`` of the tokens lying inside ``[start, end)``:
+        tokens do not overlap, so only the last ones may run past ``end``."""
+        lo = bisect_left(self._token_starts, start)
+        hi = bisect_left(self._token_starts, end)
+        ends = self._token_ends
+        while hi > lo and ends[hi - 1] > end:
+            hi -= 1
+        return lo, hi
+
+    def tokens_between(self, lo: int, hi: int) -> list[Token]:
+        """``list(tokens[lo:hi])``, made from the columns when the whole tuple has not
+        been made (drift reads a passage's tokens, often a part of the article)."""
+        held = self._memo.get("tokens")
+        if held is not None:
+            return list(cast(tuple[Token, ...], held)[lo:hi])
+        starts, ends = self._token_starts[lo:hi], self._token_ends[lo:hi]
+        fields = zip(starts, ends, self.forms[lo:hi], strict=True)
+        return list(map(tuple.__new__, repeat(Token), fields))
+
     def facts_in(self, start: int, end: int) -> list[Fact]:
         """Facts lying inside ``[start, end)``."""
         lo = bisect_left(self._fact_starts, start)
