@@ -40,6 +40,10 @@ _NON_ASCII_TOKEN_CHAR_RE = regex.compile(
 _NO_SPACE_SCRIPT_RE = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
+_BELOW_NO_SPACE_SCRIPTS = "\u0e00"
+"""Every character of ``_NO_SPACE_SCRIPT_RE`` comes after this one (the first is Thai's
+U+0E01): a text whose largest character is smaller holds none, told without a regex scan
+(Latin, Cyrillic, Arabic and Urdu news, and typographic quotes, all lie below)."""
 _LATIN_RE = regex.compile(r"\p{Latin}")
 _QUOTES = str.maketrans(
     {
@@ -220,7 +224,7 @@ def terms_of_forms(forms: list[str]) -> list[str]:
     """``terms_of`` for the forms of tokens already found."""
     out: list[str] = []
     for form in forms:
-        if not form.isascii() and _NO_SPACE_SCRIPT_RE.match(form):
+        if form[0] > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.match(form):
             out.extend(_char_bigrams(form))
             continue
         x = term(form)
@@ -232,14 +236,16 @@ def terms_of_forms(forms: list[str]) -> list[str]:
 def has_no_space_script(text: str) -> bool:
     """Whether the text holds a letter of a script written without spaces (one regex
     search: what tells whether ``word_units`` could differ from the tokens at all)."""
-    return not text.isascii() and _NO_SPACE_SCRIPT_RE.search(text) is not None
+    if text.isascii() or max(text) < _BELOW_NO_SPACE_SCRIPTS:
+        return False
+    return _NO_SPACE_SCRIPT_RE.search(text) is not None
 
 
 def word_units(form: str) -> list[str]:
     """What a token counts as where words are counted (containment's word n-grams): the
     token itself, or, for a run of a script written without spaces (a whole clause is
     one token there), its character bigrams, the length of most of its words."""
-    if not form.isascii() and _NO_SPACE_SCRIPT_RE.match(form):
+    if form[0] > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.match(form):
         return _char_bigrams(form)
     return [form]
 
