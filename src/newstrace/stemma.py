@@ -374,16 +374,28 @@ def _agency_copy(member: Article, credits: _Credits) -> bool:
 _Reading = tuple[str, Span | None, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Changes:
     """What a member changed against the root: the root sentences it keeps (with the
     member's sentences holding each), its new readings, and where it reused the root."""
 
     link: _Link  # from the root towards the member
     kept: Mapping[int, frozenset[int]]
-    readings: frozenset[_Reading]
     passages: tuple[Span, ...]  # root-side spans of the reused passages
     from_root: frozenset[int]  # the member's sentences that come from the root
+    complete: Callable[[Comparison], Comparison]
+    """``link``'s comparison with its drifts (``copy_tree``'s ``drifts``)."""
+    _readings: frozenset[_Reading] | None = None
+
+    @property
+    def readings(self) -> frozenset[_Reading]:
+        """The member's changed readings of the root, from the drifts of its comparison
+        with the root: found on first need, since only weighing another copy as its
+        parent reads them (a copy that every other member came after, or that shares no
+        link with one, never does) and finding drifts costs a third of a comparison."""
+        if self._readings is None:
+            self._readings = _readings(self.link.me_is_a, self.complete(self.link.cmp))
+        return self._readings
 
     def keeps(self, where: Span) -> bool:
         return any(p.start <= where.start and where.end <= p.end for p in self.passages)
@@ -400,13 +412,30 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _changes(link: _Link) -> _Changes:
+def _as_compared(c: Comparison) -> Comparison:
+    """A comparison that came with its drifts."""
+    return c
+
+
+def _changes(link: _Link, complete: Callable[[Comparison], Comparison] = _as_compared) -> _Changes:
     kept: dict[int, set[int]] = defaultdict(set)
     for i, j in link.pairs():
         kept[i].add(j)
+    theirs = frozenset(j for js in kept.values() for j in js)
+    return _Changes(
+        link,
+        {i: frozenset(js) for i, js in kept.items()},
+        tuple(link.mine(al)[0] for al in link.cmp.alignments),
+        theirs | frozenset(j for al in link.cmp.alignments for j in link.theirs(al)[1]),
+        complete,
+    )
+
+
+def _readings(me_is_a: bool, cmp: Comparison) -> frozenset[_Reading]:
+    """The readings a copy changed, from the drifts of its comparison with the root."""
     readings = set()
-    for d in link.cmp.drifts:
-        root_span, new = (d.a, d.b_text) if link.me_is_a else (d.b, d.a_text)
+    for d in cmp.drifts:
+        root_span, new = (d.a, d.b_text) if me_is_a else (d.b, d.a_text)
         kind = d.kind.split("_")[0]
         if d.kind == "quote_dropped":
             continue  # copies cut quotes alike: a quote left out is no reading of theirs
@@ -414,14 +443,7 @@ def _changes(link: _Link) -> _Changes:
             readings.add(("structure", root_span, ""))
         else:
             readings.add((kind, root_span, _norm(new)))
-    theirs = frozenset(j for js in kept.values() for j in js)
-    return _Changes(
-        link,
-        {i: frozenset(js) for i, js in kept.items()},
-        frozenset(readings),
-        tuple(link.mine(al)[0] for al in link.cmp.alignments),
-        theirs | frozenset(j for al in link.cmp.alignments for j in link.theirs(al)[1]),
-    )
+    return frozenset(readings)
 
 
 # --- one candidate parent -----------------------------------------------------------------
@@ -908,11 +930,9 @@ def copy_tree(
     links = _links(comparisons, ids)
     words, credits = _Words(), _Credits(articles, _removed(comparisons))
     root, root_confidence, root_reasons, tied = _choose_root(members, links, credits, words)
-    complete = drifts or (lambda c: c)
+    complete = drifts or _as_compared
     changes = {
-        y: _changes(_Link(complete(link.cmp), link.me_is_a))
-        for y in ids
-        if (link := links.get((root, y))) is not None
+        y: _changes(link, complete) for y in ids if (link := links.get((root, y))) is not None
     }
     seen = [i for c in changes.values() for i in c.kept]
     fam = _Family(root, articles, links, changes, max(seen, default=-1) + 1, credits, words)
