@@ -114,3 +114,40 @@ def test_chinese_words_are_counted_as_character_bigrams() -> None:
     flags = _quoted(quoted)
     assert flags.any() and not flags.all()
     assert len(flags) == round(math.exp(containment(quoted, quoted, "a").get("copy_length")) - 1)
+
+
+def test_no_space_script_ranges_hold_every_such_character() -> None:
+    """The ranges that spare most texts the script-property scan hold every character
+    of the no-space scripts, so the quick test never answers "none" wrongly."""
+    import sys
+
+    import numpy as np
+
+    from newstrace.text import _NO_SPACE_BLOCKS, _NO_SPACE_SCRIPT_RE
+
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    chars = _NO_SPACE_SCRIPT_RE.findall(everything)
+    assert len(chars) > 90_000  # Han alone has tens of thousands
+    codes = np.array([ord(c) for c in chars], dtype=np.uint32)
+    inside = np.searchsorted(_NO_SPACE_BLOCKS, codes, side="right") % 2 == 1
+    assert inside.all(), [hex(int(c)) for c in codes[~inside][:5]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain ASCII words", False),
+        ("“Typographic” quotes – dashes… and € signs", False),
+        ("Urdu: یہ ایک خبر ہے", False),
+        ("an emoji 😀 between words", False),
+        ("Chinese: 新闻报道", True),
+        ("Thai: ข่าว", True),
+        ("Japanese kana: ニュース", True),
+        ("a lone surrogate \udc80 then 中", True),
+    ],
+)
+def test_no_space_script_is_told_as_the_script_scan_tells_it(text: str, expected: bool) -> None:
+    from newstrace.text import _NO_SPACE_SCRIPT_RE, has_no_space_script
+
+    assert has_no_space_script(text) is expected
+    assert (_NO_SPACE_SCRIPT_RE.search(text) is not None) is expected
