@@ -133,10 +133,12 @@ class _Vocabulary:
             return 0
         folded = word.casefold()
         t: str | None = None
-        if _NO_SPACE_RE.search(word):
+        # Every no-space-script character lies above U+0E00: most words need no search.
+        no_space = max(word) > "\u0e00" and _NO_SPACE_RE.search(word) is not None
+        if no_space:
             parts = [folded[i : i + 2] for i in range(max(1, len(folded) - 1))]
             self._multi[new_id] = tuple(_stable_hash("\x00" + p) for p in parts)
-        content = None if _NO_SPACE_RE.search(word) else term(folded)
+        content = None if no_space else term(folded)
         if content is not None and _is_entity(word):
             t = content
         self._content.append(self._content_id(content) if content is not None else 0)
