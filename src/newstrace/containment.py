@@ -227,12 +227,12 @@ def _run_hashes(
     h_m[i] * MIX**(n - m) + h_(n-m)[i + m]``. The values are those of the unit-by-unit
     loop; a run of 10 costs two array operations instead of nine."""
     out = {1: ids}
-    for n, m in plan:
-        size = len(ids) - n + 1
-        if size <= 0:
-            out[n] = np.empty(0, dtype=np.uint64)
-            continue
-        with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # entered once: it costs more than a step
+        for n, m in plan:
+            size = len(ids) - n + 1
+            if size <= 0:
+                out[n] = np.empty(0, dtype=np.uint64)
+                continue
             out[n] = out[m][:size] * _POWERS[n - m] + out[n - m][m : m + size]
     return out
 
