@@ -206,10 +206,8 @@ class Side:
         return [self.forms[k] for k in range(lo, hi) if ends[k] <= end]
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
-        """Tokens lying inside ``[start, end)``."""
-        lo = bisect_left(self._token_starts, start)
-        hi = bisect_left(self._token_starts, end)
-        return [t for t in self.tokens[lo:hi] if t.end <= end]
+        """Tokens lying inside ``[start, end)`` (made for that range only)."""
+        return self.tokens_between(*self.token_range(start, end))
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indexes ``lo, hi`` in ``tokens`` of the tokens lying inside ``[start, end)``:
