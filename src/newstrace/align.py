@@ -458,6 +458,10 @@ def group_links(
     """Group links into passages: runs of consecutive sentences on each side."""
     out: list[Alignment] = []
     for comp_a, comp_b, comp_links in _components(links):
+        if len(comp_links) == 1:  # one sentence pair (most of a reprint's): one passage
+            ((i, j),) = comp_links
+            out.append(_alignment(a, b, m, [i], [j], ((i, j),), options))
+            continue
         runs_a, runs_b = _runs(sorted(comp_a)), _runs(sorted(comp_b))
         run_of_a = {i: k for k, run in enumerate(runs_a) for i in run}
         run_of_b = {j: k for k, run in enumerate(runs_b) for j in run}
@@ -488,7 +492,7 @@ def _alignment(
     tb = frozenset().union(*(b.terms[j] for j in run_b))
     score = _set_score(ta, tb, m.weights)
     if len(run_a) == 1 and len(run_b) == 1:
-        ratio = fuzz.ratio(_normalised(a, run_a[0]), _normalised(b, run_b[0])) / 100.0
+        ratio = _sentence_ratio(a, run_a[0], b, run_b[0])
         kind = "verbatim" if ratio >= options.verbatim_score else "reworded"
         score = max(score, ratio)
     elif len(run_a) == 1:
@@ -500,6 +504,17 @@ def _alignment(
     return Alignment(
         span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block
     )
+
+
+def _sentence_ratio(a: Side, i: int, b: Side, j: int) -> float:
+    """How alike sentence i of a and j of b read (``fuzz.ratio`` of their normalised
+    texts, 0-1); a sentence copied character for character is 1 without normalising or
+    comparing (most of a reprint's sentences)."""
+    sa, sb = a.spans[i], b.spans[j]
+    if a.text[sa.start : sa.end] == b.text[sb.start : sb.end]:
+        return 1.0
+    x, y = _normalised(a, i), _normalised(b, j)
+    return 1.0 if x == y else fuzz.ratio(x, y) / 100.0
 
 
 def _normalised(side: Side, i: int) -> str:
@@ -515,8 +530,11 @@ def _normalised(side: Side, i: int) -> str:
 
 def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> float:
     wa = _weight_sum(w, ta)
-    wb = _weight_sum(w, tb)
-    shared = _weight_sum(w, ta & tb)
+    if ta == tb:  # a sentence copied with its words: one sum serves (fsum is exact)
+        wb = shared = wa
+    else:
+        wb = _weight_sum(w, tb)
+        shared = _weight_sum(w, ta & tb)
     if wa + wb == 0:
         return 0.0
     return min(1.0, 0.5 * (2 * shared / (wa + wb)) + 0.5 * shared / (min(wa, wb) + _SHORT_PRIOR))
@@ -525,19 +543,22 @@ def _set_score(ta: frozenset[str], tb: frozenset[str], w: dict[str, float]) -> f
 def _components(
     links: set[tuple[int, int]],
 ) -> list[tuple[set[int], set[int], set[tuple[int, int]]]]:
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    """The links' connected components (sentences of a and of b joined by links), in
+    the order their first link comes. Sentence i of a is node i, sentence j of b node
+    ``-1 - j``: integer keys, not tuples, for the union-find's dictionary."""
+    parent: dict[int, int] = {}
 
-    def find(x: tuple[str, int]) -> tuple[str, int]:
+    def find(x: int) -> int:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
     for i, j in links:
-        parent[find(("a", i))] = find(("b", j))
-    groups: dict[tuple[str, int], tuple[set[int], set[int], set[tuple[int, int]]]] = {}
+        parent[find(i)] = find(-1 - j)
+    groups: dict[int, tuple[set[int], set[int], set[tuple[int, int]]]] = {}
     for i, j in links:
-        g = groups.setdefault(find(("a", i)), (set(), set(), set()))
+        g = groups.setdefault(find(i), (set(), set(), set()))
         g[0].add(i)
         g[1].add(j)
         g[2].add((i, j))
