@@ -486,10 +486,10 @@ def _alignment(
     block: tuple[tuple[int, int], ...],
     options: Options,
 ) -> Alignment:
-    span_a = Span(a.spans[run_a[0]].start, a.spans[run_a[-1]].end)
-    span_b = Span(b.spans[run_b[0]].start, b.spans[run_b[-1]].end)
-    ta = frozenset().union(*(a.terms[i] for i in run_a))
-    tb = frozenset().union(*(b.terms[j] for j in run_b))
+    span_a = _run_span(a, run_a)
+    span_b = _run_span(b, run_b)
+    ta = _run_terms(a, run_a)
+    tb = _run_terms(b, run_b)
     score = _set_score(ta, tb, m.weights)
     if len(run_a) == 1 and len(run_b) == 1:
         ratio = _sentence_ratio(a, run_a[0], b, run_b[0])
@@ -504,6 +504,21 @@ def _alignment(
     return Alignment(
         span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block
     )
+
+
+def _run_span(side: Side, run: list[int]) -> Span:
+    """From the first sentence of a run to the end of its last (one sentence's own
+    span as it is: spans are immutable)."""
+    if len(run) == 1:
+        return side.spans[run[0]]
+    return Span(side.spans[run[0]].start, side.spans[run[-1]].end)
+
+
+def _run_terms(side: Side, run: list[int]) -> frozenset[str]:
+    """The terms of a run of sentences (one sentence's own set as it is)."""
+    if len(run) == 1:
+        return side.terms[run[0]]
+    return frozenset().union(*(side.terms[k] for k in run))
 
 
 def _sentence_ratio(a: Side, i: int, b: Side, j: int) -> float:
