@@ -333,23 +333,25 @@ def select_links(a: Side, b: Side, m: Matrix, options: Options) -> set[tuple[int
     best = np.zeros_like(s, dtype=bool)
     best[np.arange(na), row_best] = True
     best[col_best, np.arange(nb)] = True
-    links = {
-        (int(i), int(j))
-        for i, j in zip(*np.nonzero(best & (s >= options.min_link_score)), strict=True)
-    }
+    links = _cells(best & (s >= options.min_link_score))
     _extend_to_neighbours(s, best, links, options.min_context_score)
     _fill_gaps(a, b, m, links, options)
     _add_second_sources(a, b, m, links, options)
     return links
 
 
+def _cells(mask: np.ndarray) -> set[tuple[int, int]]:
+    """The (row, column) of each true cell, as Python ints (made by ``tolist``, not one
+    ``int()`` per value)."""
+    rows, cols = np.nonzero(mask)
+    return set(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
 def _extend_to_neighbours(
     s: np.ndarray, best: np.ndarray, links: set[tuple[int, int]], floor: float
 ) -> None:
     """Keep weaker best-partner pairs that sit next to an existing link."""
-    candidates = {
-        (int(i), int(j)) for i, j in zip(*np.nonzero(best & (s >= floor)), strict=True)
-    } - links
+    candidates = _cells(best & (s >= floor)) - links
     changed = True
     while changed and candidates:
         changed = False
@@ -419,12 +421,17 @@ def _add_second_sources(
         for k, partners in by_mine.items():
             if _only_partners_close(close_counts[k], close[k], partners):
                 continue  # the usual case, told without listing the row
-            covered = set().union(*(other_terms[o] & mine_terms[k] for o in partners))
-            if len(covered) == len(mine_terms[k]):
+            held = (
+                other_terms[partners[0]] & mine_terms[k]
+                if len(partners) == 1
+                else frozenset().union(*(other_terms[o] & mine_terms[k] for o in partners))
+            )
+            if len(held) == len(mine_terms[k]):
                 continue  # the partners hold every term of it: no other can add one
             others = _other_candidates(score[k], close[k], partners)
             if not others:  # the usual case: the only close sentences are partners
                 continue
+            covered = set(held)
             total = _weight_sum(w, mine_terms[k]) or 1.0
             for o in others:
                 extra = (other_terms[o] & mine_terms[k]) - covered
@@ -438,7 +445,13 @@ def _add_second_sources(
 def _only_partners_close(count: int, close: np.ndarray, partners: list[int]) -> bool:
     """Whether every one of the ``count`` close sentences of a row is a partner (the
     partners are distinct): then there is no second source to look for."""
-    return count <= len(partners) and count == sum(bool(close[o]) for o in partners)
+    if count > len(partners):
+        return False
+    if count == 0:
+        return True  # no close sentence: none but partners
+    if len(partners) == 1:  # the usual case: one partner, the one close sentence
+        return bool(close[partners[0]])
+    return count == sum(bool(close[o]) for o in partners)
 
 
 def _other_candidates(row: np.ndarray, close: np.ndarray, partners: list[int]) -> list[int]:
