@@ -501,6 +501,14 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
     credits: list[tuple[str, str]] = []
     mentions: list[tuple[str, str]] = []
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:_SCAN_LINES]
+    # A credit pattern whose words the whole text lacks can match on no line (case
+    # folding maps each character on its own: a line's folded words are the text's).
+    whole = text.casefold()
+    gates = [
+        (kept, into)
+        for gated, into in ((_GATED_CREDIT_RES, credits), (_GATED_FACT_CREDIT_RES, mentions))
+        if (kept := [(ws, p) for ws, p in gated if any(w in whole for w in ws)])
+    ]
     last = len(lines) - 1
     for i, line in enumerate(lines):
         short = len(line) <= 200
@@ -525,8 +533,8 @@ def _scan_lines(text: str) -> tuple[_Named, _Named, _Named]:
             m = _COPYRIGHT_RE.search(line)
             if m is not None and (key := _org_key(m["org"])) is not None:
                 own.append((key, line))
-        folded = line.casefold()
-        for gated, into in ((_GATED_CREDIT_RES, credits), (_GATED_FACT_CREDIT_RES, mentions)):
+        folded = line.casefold() if gates else ""
+        for gated, into in gates:
             for words, pattern in gated:
                 if not any(w in folded for w in words):
                     continue  # the pattern needs one of these words: no match here
