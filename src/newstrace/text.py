@@ -255,8 +255,9 @@ def terms_of_forms(forms: list[str]) -> list[str]:
 
 
 def has_no_space_script(text: str) -> bool:
-    """Whether the text holds a letter of a script written without spaces (one regex
-    search: what tells whether ``word_units`` could differ from the tokens at all)."""
+    """Whether the text holds a letter of a script written without spaces: what tells
+    whether ``word_units`` could differ from the tokens at all (the code point ranges
+    first, the script-property scan only for a text with a character inside them)."""
     if text.isascii():
         return False
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
