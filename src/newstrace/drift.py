@@ -291,7 +291,7 @@ def find_drifts(
         dst = _Passage.of(
             dst_side, al.a if flip else al.b, al.a_sentences if flip else al.b_sentences
         )
-        blocks = _changed_blocks(src.forms, dst.forms)
+        blocks = changed_runs(src.forms, dst.forms)
         raw += _value_drifts(ctx, src, dst, blocks, src_body, dst_body)
         links = tuple([(j, i) for i, j in al.links]) if flip else al.links
         raw += _quote_drifts(ctx, src, dst, links)
@@ -681,7 +681,7 @@ def _local_change(
         rq1 = len(s_win) - len(tail)
         if rq0 > _MAX_ANCHOR_GAP + 1:
             continue  # too far from the quote to say what stands in its place
-        blocks = _changed_blocks(s_forms, [t.form for t in d_win])
+        blocks = changed_runs(s_forms, [t.form for t in d_win])
         kept = [
             b for b in blocks if (b[0] < rq1 and rq0 < b[1]) or (b[0] == b[1] and rq0 < b[0] < rq1)
         ]
@@ -767,7 +767,7 @@ def _paraphrase_change(
     if len({term(dst.tokens[k].form) for k in hits}) < _PARAPHRASE_SHARE * len(wanted):
         return None
     region = dst.tokens[hits[0] : hits[-1] + 1]
-    blocks = _changed_blocks([t.form for t in q_toks], [t.form for t in region])
+    blocks = changed_runs([t.form for t in q_toks], [t.form for t in region])
     if not blocks:
         return None
     lo, hi, d_lo, d_hi = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
@@ -1104,8 +1104,11 @@ def _in_quote(p: _Passage, span: Span) -> bool:
     )
 
 
-def _changed_blocks(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int, int, int]]:
-    """Maximal runs of non-equal edit operations, as (x_start, x_end, y_start, y_end)."""
+def changed_runs(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """Maximal runs of non-equal edit operations between two word sequences, as
+    (x_start, x_end, y_start, y_end): the stretches where y's words differ from x's
+    (rapidfuzz's word-level edit script; also what a copy tree reads as variant
+    readings, ``stemma._Words.variants``)."""
     if x == y:
         return []  # a passage copied word for word: no edit to read
     out: list[tuple[int, int, int, int]] = []

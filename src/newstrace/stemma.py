@@ -36,12 +36,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein, Opcode
-
 from .credit import CreditReader
+from .drift import changed_runs
 from .model import (
     REUSE,
     Alignment,
@@ -504,12 +503,12 @@ class _Words:
         """Where r and o differ by at most ``_READING_WORDS`` words on each side: (r's
         reading, o's reading), each with one word of the context they share either side.
         The word-level edit script is rapidfuzz's (bit-parallel: tens of times faster
-        than ``difflib`` on long documents); adjacent edits make one stretch."""
+        than ``difflib`` on long documents), adjacent edits one stretch (``drift.changed_runs``)."""
         key = (r.id, o.id)
         if key not in self._variants:
             fr, fo = self.forms(r), self.forms(o)
             out = []
-            for i1, i2, j1, j2 in _stretches(Levenshtein.opcodes(fr, fo)):
+            for i1, i2, j1, j2 in changed_runs(fr, fo):
                 if max(i2 - i1, j2 - j1) > _READING_WORDS:
                     continue
                 if min(i1, j1) < 1 or i2 >= len(fr) or j2 >= len(fo):
@@ -559,21 +558,6 @@ class _Words:
 def _within(starts: list[int], ends: list[int], span: Span) -> range:
     """Positions of the tokens (given by their starts and ends) lying inside ``span``."""
     return range(bisect_left(starts, span.start), bisect_right(ends, span.end))
-
-
-def _stretches(opcodes: Iterable[Opcode]) -> Iterator[tuple[int, int, int, int]]:
-    """The differing stretches of an edit script, adjacent edits merged: (start, end)
-    in the first sequence, then in the second."""
-    open_: list[int] | None = None
-    for op in opcodes:
-        if op.tag == "equal":
-            if open_ is not None:
-                yield (open_[0], op.src_start, open_[1], op.dest_start)
-                open_ = None
-        elif open_ is None:
-            open_ = [op.src_start, op.dest_start]
-    if open_ is not None:
-        yield (open_[0], op.src_end, open_[1], op.dest_end)
 
 
 def _word_agreement(words: _Words, to_x: _Link, to_root: _Link) -> tuple[int, int]:
