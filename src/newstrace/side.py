@@ -12,7 +12,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise, repeat
+from itertools import chain, pairwise
 from typing import TypeVar, cast
 
 import numpy as np
@@ -20,7 +20,7 @@ import regex
 
 from .model import Span
 from .skeleton import SKELETON_KINDS, Fact, fact_at, facts, names_inside_sentences
-from .text import Token, folded, terms_of_forms, token_columns
+from .text import Token, folded, terms_of_forms, token_columns, tokens_of_columns
 
 __all__ = ["Side"]
 
@@ -190,8 +190,7 @@ class Side:
         them in its inner loops: one dictionary look-up, no call of ``cached``)."""
         held = self._memo.get("tokens")
         if held is None:
-            fields = zip(self._token_starts, self._token_ends, self.forms, strict=True)
-            held = self._memo["tokens"] = tuple(map(tuple.__new__, repeat(Token), fields))
+            held = self._memo["tokens"] = tuple(self.tokens_between(0, len(self.forms)))
         return cast(tuple[Token, ...], held)
 
     def token_index(self, start: int) -> int:
@@ -200,10 +199,8 @@ class Side:
 
     def forms_in(self, start: int, end: int) -> list[str]:
         """Forms of the tokens lying inside ``[start, end)``, without making tokens."""
-        lo = bisect_left(self._token_starts, start)
-        hi = bisect_left(self._token_starts, end)
-        ends = self._token_ends
-        return [self.forms[k] for k in range(lo, hi) if ends[k] <= end]
+        lo, hi = self.token_range(start, end)
+        return list(self.forms[lo:hi])
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens lying inside ``[start, end)`` (made for that range only)."""
@@ -225,9 +222,9 @@ class Side:
         held = self._memo.get("tokens")
         if held is not None:
             return list(cast(tuple[Token, ...], held)[lo:hi])
-        starts, ends = self._token_starts[lo:hi], self._token_ends[lo:hi]
-        fields = zip(starts, ends, self.forms[lo:hi], strict=True)
-        return list(map(tuple.__new__, repeat(Token), fields))
+        return tokens_of_columns(
+            self._token_starts[lo:hi], self._token_ends[lo:hi], self.forms[lo:hi]
+        )
 
     def facts_in(self, start: int, end: int) -> list[Fact]:
         """Facts lying inside ``[start, end)``."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import NamedTuple, cast
@@ -143,8 +144,15 @@ def normalise(s: str) -> str:
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text`` (``token_columns`` as
-    one ``Token`` each, made by C calls alone: ``tuple.__new__`` over zipped fields)."""
-    starts, ends, forms = token_columns(text, start, end)
+    one ``Token`` each)."""
+    return tokens_of_columns(*token_columns(text, start, end))
+
+
+def tokens_of_columns(
+    starts: Iterable[int], ends: Iterable[int], forms: Iterable[str]
+) -> list[Token]:
+    """One ``Token`` per row of the three columns, made by C calls alone
+    (``tuple.__new__`` over the zipped fields: articles have thousands of tokens)."""
     return list(map(tuple.__new__, repeat(Token), zip(starts, ends, forms, strict=True)))
 
 
