@@ -151,3 +151,18 @@ def test_no_space_script_is_told_as_the_script_scan_tells_it(text: str, expected
 
     assert has_no_space_script(text) is expected
     assert (_NO_SPACE_SCRIPT_RE.search(text) is not None) is expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("news", False), ("“quoted”", False), ("خبر", False), ("「新闻」", True), ("ข่าว", True)],
+)
+def test_a_word_and_a_token_are_told_as_the_script_scan_tells_them(
+    word: str, expected: bool
+) -> None:
+    """A raw word holds such a character anywhere; a token (which the token pattern keeps
+    whole) is a run of one from its first character."""
+    from newstrace.text import is_no_space_run, tokens, word_has_no_space_script
+
+    assert word_has_no_space_script(word) is expected
+    assert [is_no_space_run(t.form) for t in tokens(word)] == [expected] * len(tokens(word))

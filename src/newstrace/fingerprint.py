@@ -28,9 +28,8 @@ from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
-import regex
 
-from .text import term
+from .text import term, word_has_no_space_script
 
 __all__ = [
     "FINGERPRINT_VERSION",
@@ -68,9 +67,6 @@ class Fingerprints:
 # Characters stripped from the ends of whitespace-separated words (punctuation, quotes).
 _STRIP = "".join(
     sorted(set(string.punctuation + "“”‘’«»„‚‹›–—―·•…¡¿「」『』（）【】、，。！？：；"))
-)
-_NO_SPACE_RE = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
 
 
@@ -133,8 +129,7 @@ class _Vocabulary:
             return 0
         folded = word.casefold()
         t: str | None = None
-        # Every no-space-script character lies above U+0E00: most words need no search.
-        no_space = max(word) > "\u0e00" and _NO_SPACE_RE.search(word) is not None
+        no_space = word_has_no_space_script(word)
         if no_space:
             parts = [folded[i : i + 2] for i in range(max(1, len(folded) - 1))]
             self._multi[new_id] = tuple(_stable_hash("\x00" + p) for p in parts)

@@ -235,7 +235,7 @@ def terms_of(text: str, start: int = 0, end: int | None = None) -> list[str]:
         form = m.group()
         if not form.isascii():
             form = unicodedata.normalize("NFKC", form).translate(_QUOTES)
-            if _NO_SPACE_SCRIPT_RE.match(form):
+            if is_no_space_run(form):
                 out.extend(_char_bigrams(form))
                 continue
         t = term(form.casefold())
@@ -253,13 +253,25 @@ def terms_of_forms(forms: list[str]) -> list[str]:
     """``terms_of`` for the forms of tokens already found."""
     out: list[str] = []
     for form in forms:
-        if form[0] > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.match(form):
+        if is_no_space_run(form):
             out.extend(_char_bigrams(form))
             continue
         x = term(form)
         if x is not None:
             out.append(x)
     return out
+
+
+def is_no_space_run(form: str) -> bool:
+    """Whether a token is a run of a script written without spaces (the token pattern
+    keeps such a run whole, so its first character tells)."""
+    return form[0] > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.match(form) is not None
+
+
+def word_has_no_space_script(word: str) -> bool:
+    """``has_no_space_script`` for a short string (a raw word): ``max`` over a few
+    characters costs less than the code point ranges' array."""
+    return max(word) > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.search(word) is not None
 
 
 def has_no_space_script(text: str) -> bool:
@@ -278,7 +290,7 @@ def word_units(form: str) -> list[str]:
     """What a token counts as where words are counted (containment's word n-grams): the
     token itself, or, for a run of a script written without spaces (a whole clause is
     one token there), its character bigrams, the length of most of its words."""
-    if form[0] > _BELOW_NO_SPACE_SCRIPTS and _NO_SPACE_SCRIPT_RE.match(form):
+    if is_no_space_run(form):
         return _char_bigrams(form)
     return [form]
 
