@@ -292,3 +292,22 @@ def test_shared_weight_of_each_sentence_pair_is_the_weight_of_their_common_terms
     want = np.array([[math.fsum(weight[t] for t in sa & sb) for sb in b.terms] for sa in a.terms])
     assert want.max() > 0  # the spin keeps terms: the check reads real sums
     assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_tokens_and_forms_of_a_range_are_the_tokens_lying_inside_it() -> None:
+    """``Side.tokens_in`` / ``forms_in`` make only their range's tokens (from the
+    columns, or from the whole tuple once made): the same as filtering every token, for
+    ranges that cut through tokens at either end."""
+    from newstrace.compare import prepare
+
+    text = "Mr. O'Neill said 3,500 people—“many of them”—left at 9.30 p.m.\n\nMore came later."
+    every = prepare(Article(id="t", text=text)).side.tokens
+    ranges = [(0, len(text)), (2, 20), (5, 6), (19, 44), (30, 30), (44, len(text) - 3)]
+    for tuple_made in (False, True):
+        side = prepare(Article(id="t", text=text)).side
+        if tuple_made:
+            assert side.tokens == every
+        for start, end in ranges:
+            inside = [t for t in every if start <= t.start and t.end <= end]
+            assert side.tokens_in(start, end) == inside, (tuple_made, start, end)
+            assert side.forms_in(start, end) == [t.form for t in inside]
