@@ -467,9 +467,10 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
         rate = len(fam.changes[y].kept) / max(fam.root_sentences, 1)
         return defaultdict(lambda: rate)
     out: dict[int, float] = defaultdict(float)
+    share = 1 / len(others)
     for c in others:
         for i in c.kept:
-            out[i] += 1 / len(others)
+            out[i] += share
     return out
 
 
