@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import sorted_distinct
 from .model import SideName
 from .side import Side
 from .text import has_no_space_script, term, word_units
@@ -208,7 +209,11 @@ def _grams(side: Side) -> _Grams:
         }
         return _Grams(
             {n: runs["word"][n] for n in _TEXT_ORDER_RUNS},
-            {(unit, n): _distinct(runs[unit][n]) for unit, ns in _SET_LENGTHS.items() for n in ns},
+            {
+                (unit, n): sorted_distinct(runs[unit][n])
+                for unit, ns in _SET_LENGTHS.items()
+                for n in ns
+            },
         )
 
     return side.cached("containment-grams", make)
@@ -240,17 +245,6 @@ def _run_hashes(
 def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     """The distinct runs of ``n`` units (sorted hashes)."""
     return _grams(side).sets[(unit, n)]
-
-
-def _distinct(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The distinct values, sorted."""
-    h = np.sort(hashes)
-    if len(h) < 2:
-        return h
-    keep = np.empty(len(h), dtype=bool)
-    keep[0] = True
-    np.not_equal(h[1:], h[:-1], out=keep[1:])
-    return h[keep]
 
 
 def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .arrays import sorted_distinct
+
 __all__ = [
     "Banding",
     "band_keys",
@@ -211,7 +213,9 @@ def candidate_pairs(
                 members = rows[group_starts[k : k + step, None] + np.arange(size)[None, :]]
                 a, b = members[:, ii].reshape(-1), members[:, jj].reshape(-1)
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
-                code = _distinct(lo[lo != hi] * n + hi[lo != hi])  # one int per pair
+                code = sorted_distinct(
+                    lo[lo != hi] * n + hi[lo != hi], in_place=True
+                )  # one int per pair
                 if keep is not None:
                     kept = keep(np.stack([code // n, code % n], axis=1))
                     code = kept[:, 0] * n + kept[:, 1]
@@ -243,7 +247,7 @@ class _DistinctCodes:
         self._pending_size = 0
 
     def add(self, codes: np.ndarray) -> None:
-        """Codes already sorted and distinct (``_distinct``)."""
+        """Codes already sorted and distinct (``sorted_distinct``)."""
         self._pending.append(codes)
         self._pending_size += len(codes)
         if self._pending_size > max(len(self._merged), _PAIR_CHUNK):
@@ -255,16 +259,10 @@ class _DistinctCodes:
 
     def _merge(self) -> None:
         if self._pending:
-            self._merged = _distinct(np.concatenate([self._merged, *self._pending]))
+            self._merged = sorted_distinct(
+                np.concatenate([self._merged, *self._pending]), in_place=True
+            )
             self._pending, self._pending_size = [], 0
-
-
-def _distinct(code: np.ndarray) -> np.ndarray:
-    """The sorted distinct values (sort + neighbour test: several times faster than
-    ``np.unique`` here)."""
-    code = np.sort(code)
-    out: np.ndarray = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
-    return out
 
 
 _SCREEN_CHUNK = 1 << 15
