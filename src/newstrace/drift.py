@@ -211,32 +211,35 @@ decade decades century today yesterday tomorrow midnight noon dawn
 """)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Passage:
-    """One side of an aligned passage: its tokens and facts, and where its tokens start
-    in ``side.tokens`` (``first``) with their forms (each stage reads them: taken once)."""
+    """One side of an aligned passage: its facts, where its tokens start in
+    ``side.tokens`` (``first``) and their forms (each stage reads them: taken once), and
+    its tokens, made on first need: a passage copied word for word with no value, quote
+    or reporting verb in it (most of a near-copy's) never reads them."""
 
     side: Side
     span: Span
     sentences: tuple[int, ...]
-    tokens: list[Token]
     facts: list[Fact]
     first: int
     forms: Sequence[str]
+    _tokens: list[Token] | None = None
 
     @classmethod
     def of(cls, side: Side, span: Span, sentences: tuple[int, ...]) -> _Passage:
-        """``side.tokens_in`` as one slice of the side's tokens."""
+        """The passage of ``side`` at ``span``: its tokens are one slice of the side's."""
         first, end = side.token_range(span.start, span.end)
         return cls(
-            side,
-            span,
-            sentences,
-            side.tokens_between(first, end),
-            side.facts_in(span.start, span.end),
-            first,
-            side.forms[first:end],
+            side, span, sentences, side.facts_in(span.start, span.end), first, side.forms[first:end]
         )
+
+    @property
+    def tokens(self) -> list[Token]:
+        """``side.tokens_in(span)``, made once."""
+        if self._tokens is None:
+            self._tokens = self.side.tokens_between(self.first, self.first + len(self.forms))
+        return self._tokens
 
     @property
     def text(self) -> str:
@@ -456,7 +459,7 @@ def _value_drifts(
     dst_values = [f for f in dst.facts if f.kind in _VALUE_KINDS]
     if not src_values and not dst_values:
         return out  # most passages: nothing to pair, drop or add
-    blocks = _char_blocks(src, dst, token_blocks)
+    blocks: list[tuple[int, int, int, int]] | None = None  # made when a pair is sought
     for kind in _VALUE_KINDS:
         missing = [f for f in src_values if f.kind == kind and not _present(f.key, dst_body[kind])]
         new = [f for f in dst_values if f.kind == kind and not _present(f.key, src_body[kind])]
@@ -465,12 +468,14 @@ def _value_drifts(
         missing = _merge_ranges(src.side.text, missing)
         new = _merge_ranges(dst.side.text, new)
         paired: set[int] = set()
+        if missing and new and blocks is None:
+            blocks = _char_blocks(src, dst, token_blocks)
         for old in missing:
             fresh = next(
                 (
                     f
                     for k, f in enumerate(new)
-                    if k not in paired and _same_block(blocks, old.span, f.span)
+                    if k not in paired and _same_block(blocks or [], old.span, f.span)
                 ),
                 None,
             )
@@ -516,6 +521,8 @@ def _char_blocks(
     src: _Passage, dst: _Passage, token_blocks: list[tuple[int, int, int, int]]
 ) -> list[tuple[int, int, int, int]]:
     """The changed runs of words between two passages, as character ranges."""
+    if not token_blocks:
+        return []
     st, dt = src.tokens, dst.tokens
     out = []
     for s0, s1, d0, d1 in token_blocks:
@@ -562,7 +569,7 @@ def _quote_drifts(
     quotes = [f for f in src.facts if f.kind == "quote"]
     if not quotes:
         return out
-    dst_norm = f" {' '.join(t.form for t in dst.tokens)} "
+    dst_norm = f" {' '.join(dst.forms)} "
     for q in quotes:
         q_toks = src.side.tokens_in(q.span.start, q.span.end)
         if not q_toks or f" {' '.join(t.form for t in q_toks)} " in dst_norm:
@@ -819,12 +826,17 @@ def _actor_drifts(
     src_names, dst_names = _names(src.facts), _names(dst.facts)
     if not src_names or not dst_names:
         return []
+    chunks = [
+        (s0, s1, d0, d1)
+        for s0, s1, d0, d1 in token_blocks
+        if 0 < s1 - s0 <= _MAX_SWAP_CHUNK and 0 < d1 - d0 <= _MAX_SWAP_CHUNK
+    ]
+    if not chunks:
+        return []  # only words dropped, added or rewritten at length: no name swapped
     st, dt = src.tokens, dst.tokens
     dst_keys = {m.key for m in dst_names}
     out: list[_Raw] = []
-    for s0, s1, d0, d1 in token_blocks:
-        if not (0 < s1 - s0 <= _MAX_SWAP_CHUNK and 0 < d1 - d0 <= _MAX_SWAP_CHUNK):
-            continue
+    for s0, s1, d0, d1 in chunks:
         lo_s, hi_s = st[s0].start, st[s1 - 1].end
         lo_d, hi_d = dt[d0].start, dt[d1 - 1].end
         # Gone: no variant at the same place, and not moved elsewhere in the passage.
@@ -896,10 +908,9 @@ def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
 def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     """ "X said ..." in a passage: the speaker's span and words, and the content terms of
     what follows (which tells whether two passages report the same statement)."""
-    toks = p.tokens
     text = p.side.text
     out: list[tuple[Span, str, frozenset[str]]] = []
-    if not toks:
+    if not p.forms:
         return out
     forms = p.side.forms
     verbs = p.side.cached(
@@ -907,7 +918,11 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
         lambda: tuple([i for i, f in enumerate(forms) if f in _REPORTING_VERBS]),
     )
     first = p.first  # the passage's tokens run on from here
-    for at in verbs[bisect_left(verbs, first + 1) : bisect_left(verbs, first + len(toks))]:
+    found = verbs[bisect_left(verbs, first + 1) : bisect_left(verbs, first + len(p.forms))]
+    if not found:
+        return out
+    toks = p.tokens
+    for at in found:
         k = at - first
         t = toks[k]
         if k and toks[k - 1].form in _PASSIVE_AUX:
@@ -1017,20 +1032,24 @@ def _qualifier_drifts(
 ) -> list[_Raw]:
     """One- or two-word substitutions between identical words, where a qualifier of one
     class became one of another ("binding" / "urgent", "since 2002" / "in 2002")."""
+    n_src, n_dst = len(src.forms), len(dst.forms)
+    swaps = [
+        (s0, s1, d0, d1)
+        for s0, s1, d0, d1 in token_blocks
+        if 1 <= s1 - s0 <= 2
+        and 1 <= d1 - d0 <= 2
+        and s0 > 0
+        and d0 > 0
+        and s1 < n_src
+        and d1 < n_dst
+    ]
+    if not swaps:
+        return []  # no one- or two-word substitution between shared words
     st, dt = src.tokens, dst.tokens
     out: list[_Raw] = []
-    for s0, s1, d0, d1 in token_blocks:
+    for s0, s1, d0, d1 in swaps:
         if len(out) >= _MAX_QUALIFIERS_PER_PASSAGE:
             break
-        if not (
-            1 <= s1 - s0 <= 2
-            and 1 <= d1 - d0 <= 2
-            and s0 > 0
-            and d0 > 0
-            and s1 < len(st)
-            and d1 < len(dt)
-        ):
-            continue
         found = _qualifier_pair(st[s0:s1], dt[d0:d1], st[s1 : s1 + 2])
         if found is None:
             continue

@@ -487,6 +487,7 @@ class _Words:
         self._positions: dict[tuple[str, str], frozenset[int]] = {}
         self._variants: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self._runs: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
+        self._joined: dict[str, str] = {}
 
     def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
         if a.id not in self._tokens:
@@ -519,7 +520,19 @@ class _Words:
         return self._variants[key]
 
     def has(self, z: Article, reading: tuple[str, ...]) -> bool:
-        """Whether z has the words of ``reading`` in a row."""
+        """Whether z has the words of ``reading`` in a row: a substring search of the
+        reading's words, each between separators, in z's words joined the same way
+        (made once per member; a set of z's runs of each length cost three times
+        more to make than the look-ups it served). A text holding the separator
+        itself is looked up in its runs instead."""
+        joined = self._joined.get(z.id)
+        if joined is None:
+            fz = self.forms(z)
+            joined = _SEP + _SEP.join(fz) + _SEP if _SEP not in z.text else ""
+            self._joined[z.id] = joined
+        needle = _SEP.join(reading)
+        if joined and needle.count(_SEP) == len(reading) - 1:
+            return f"{_SEP}{needle}{_SEP}" in joined
         key = (z.id, len(reading))
         if key not in self._runs:
             fz = self.forms(z)
@@ -554,6 +567,11 @@ class _Words:
                 )
             self._passages[key] = out
         return self._passages[key]
+
+
+_SEP = "\x00"
+"""Joins a member's words for ``_Words.has``: no word holds it (words are tokens of the
+text, and a text that holds it is read another way)."""
 
 
 def _within(starts: list[int], ends: list[int], span: Span) -> range:
