@@ -39,6 +39,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from .credit import CreditReader
 from .drift import changed_runs
 from .model import (
@@ -483,8 +486,8 @@ class _Words:
 
     def __init__(self) -> None:
         self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
-        self._passages: dict[tuple[str, str], list[tuple[Span, range, frozenset[str]]]] = {}
-        self._positions: dict[tuple[str, str], frozenset[int]] = {}
+        self._bounds: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        self._passages: dict[tuple[str, str], _Reused] = {}
         self._variants: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self._runs: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
         self._joined: dict[str, str] = {}
@@ -541,32 +544,84 @@ class _Words:
             self._runs[key] = frozenset(zip(*(fz[k:] for k in range(n)), strict=False))
         return reading in self._runs[key]
 
-    def positions(self, link: _Link) -> frozenset[int]:
-        """My token positions inside the reused passages."""
-        key = (link.me.id, link.other.id)
-        if key not in self._positions:
-            self._positions[key] = frozenset().union(*(at for _, at, _ in self.passages(link)))
-        return self._positions[key]
+    def _token_bounds(self, a: Article) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The member's token starts and ends as arrays (``passages`` places many spans
+        at once)."""
+        if a.id not in self._bounds:
+            starts, ends, _ = self._read(a)
+            self._bounds[a.id] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+        return self._bounds[a.id]
 
-    def passages(self, link: _Link) -> list[tuple[Span, range, frozenset[str]]]:
-        """Per reused passage: my span, my token positions in it, the other's words."""
+    def passages(self, link: _Link) -> _Reused:
+        """The reused passages seen from ``link.me`` (``_Reused``), made once per link."""
         key = (link.me.id, link.other.id)
         if key not in self._passages:
-            my_starts, my_ends, _ = self._read(link.me)
-            their_starts, their_ends, forms = self._read(link.other)
-            out = []
-            for al in link.cmp.alignments:
-                mine, theirs = link.mine(al)[0], link.theirs(al)[0]
-                words = _within(their_starts, their_ends, theirs)
-                out.append(
-                    (
-                        mine,
-                        _within(my_starts, my_ends, mine),
-                        frozenset(forms[words.start : words.stop]),
-                    )
-                )
-            self._passages[key] = out
+            self._passages[key] = self._reused(link)
         return self._passages[key]
+
+    def _reused(self, link: _Link) -> _Reused:
+        mine = [link.mine(al)[0] for al in link.cmp.alignments]
+        theirs = [link.theirs(al)[0] for al in link.cmp.alignments]
+        my_starts, my_ends = self._token_bounds(link.me)
+        their_starts, their_ends = self._token_bounds(link.other)
+        forms = self._read(link.other)[2]
+        starts = np.array([m.start for m in mine], dtype=np.int64)
+        ends = np.array([m.end for m in mine], dtype=np.int64)
+        # ``_within`` of every span at once: first token starting at or after the start,
+        # up to the last token ending at or before the end.
+        lo = np.searchsorted(their_starts, [t.start for t in theirs], side="left").tolist()
+        hi = np.searchsorted(their_ends, [t.end for t in theirs], side="right").tolist()
+        words = [frozenset(forms[x:y]) for x, y in zip(lo, hi, strict=True)]
+        first = np.searchsorted(my_starts, starts, side="left")
+        last = np.maximum(np.searchsorted(my_ends, ends, side="right"), first)
+        edges = np.zeros(len(my_starts) + 1, dtype=np.int64)
+        np.add.at(edges, first, 1)
+        np.add.at(edges, last, -1)
+        inside = np.cumsum(edges[:-1]) > 0
+        return _Reused(starts, ends, words, inside, *_merged(starts, ends))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reused:
+    """One link's reused passages seen from its member ``me``: each passage's span in my
+    text (``starts``, ``ends``) with the other member's words in it (``words``), which
+    of my tokens lie inside some passage (``inside``), and my passages' spans merged
+    where they overlap or touch, in text order (``merged_starts``, ``merged_ends``)."""
+
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    words: list[frozenset[str]]
+    inside: npt.NDArray[np.bool_]
+    merged_starts: npt.NDArray[np.int64]
+    merged_ends: npt.NDArray[np.int64]
+
+    def words_overlapping(self, other: _Reused) -> set[str]:
+        """The other member's words of my passages that overlap one of ``other``'s
+        (a passage touching another's end does not overlap it)."""
+        n = len(other.merged_ends)
+        if not n or not len(self.starts):
+            return set()
+        # The first merged span ending after the passage starts; does it start before
+        # the passage ends?
+        k = np.searchsorted(other.merged_ends, self.starts, side="right")
+        near = np.minimum(k, n - 1)
+        hit = (k < n) & (other.merged_starts[near] < self.ends)
+        return set().union(*(self.words[i] for i in np.flatnonzero(hit).tolist()))
+
+
+def _merged(
+    starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Spans sorted by start (then end) and merged where one starts at or before the
+    end of those before it."""
+    if not len(starts):
+        return starts, ends
+    order = np.lexsort((ends, starts))
+    s, e = starts[order], ends[order]
+    reach = np.maximum.accumulate(e)
+    opens = np.flatnonzero(np.concatenate([[True], s[1:] > reach[:-1]]))
+    closes = np.concatenate([opens[1:] - 1, [len(s) - 1]])
+    return s[opens], reach[closes]
 
 
 _SEP = "\x00"
@@ -586,30 +641,9 @@ def _word_agreement(words: _Words, to_x: _Link, to_root: _Link) -> tuple[int, in
     where x changed it, as a sibling that rewrote the root on its own does, and a copy
     of x cannot)."""
     px, pr = words.passages(to_x), words.passages(to_root)
-    at_x, at_r = words.positions(to_x), words.positions(to_root)
     forms = words.forms(to_x.me)
-    mine = {forms[i] for i in at_x & at_r}
-
-    def theirs(
-        ps: list[tuple[Span, range, frozenset[str]]],
-        also: list[tuple[Span, range, frozenset[str]]],
-    ) -> set[str]:
-        """The other's words of the passages in ``ps`` that overlap one in ``also``."""
-        merged: list[list[int]] = []
-        for a in sorted((a.start, a.end) for a, _, _ in also):
-            if merged and a[0] <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], a[1])
-            else:
-                merged.append([a[0], a[1]])
-        ends = [e for _, e in merged]
-        out: set[str] = set()
-        for m, _, ws in ps:
-            k = bisect_right(ends, m.start)  # the first merged span ending after m starts
-            if k < len(merged) and merged[k][0] < m.end:
-                out.update(ws)
-        return out
-
-    wx, wr = theirs(px, pr), theirs(pr, px)
+    mine = set(map(forms.__getitem__, np.flatnonzero(px.inside & pr.inside).tolist()))
+    wx, wr = px.words_overlapping(pr), pr.words_overlapping(px)
     return len(mine & (wx - wr)), len(mine & (wr - wx))
 
 
