@@ -118,12 +118,7 @@ class _Link:
 
     cmp: Comparison
     me_is_a: bool
-    _mine: frozenset[int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Asked for again and again while a family's edges are scored: made once.
-        mine = frozenset(i for al in self.cmp.alignments for i in self.mine(al)[1])
-        object.__setattr__(self, "_mine", mine)
+    _mine: frozenset[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def me(self) -> Article:
@@ -140,8 +135,13 @@ class _Link:
         return (al.b, al.b_sentences) if self.me_is_a else (al.a, al.a_sentences)
 
     def my_sentences(self) -> frozenset[int]:
-        """My sentences inside the reused passages."""
-        return self._mine
+        """My sentences inside the reused passages (asked for again and again while a
+        family's edges are scored: made once, and only for the links that are asked)."""
+        mine = self._mine
+        if mine is None:
+            mine = frozenset(i for al in self.cmp.alignments for i in self.mine(al)[1])
+            object.__setattr__(self, "_mine", mine)
+        return mine
 
     def pairs(self) -> Iterable[tuple[int, int]]:
         """(my sentence, its sentence) for every linked sentence pair."""
