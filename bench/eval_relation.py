@@ -18,26 +18,15 @@ partially = partial, not derived = same-story|unrelated.
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from reuse_data import LABELS, RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
-from train_relation import (
-    CROSS_PAIRS,
-    SYNTHETIC_PER_KIND,
-    Row,
-    cross_rows,
-    model_file,
-    real_rows,
-    synthetic_rows,
-)
+from relation_cv import arguments, corpus_rows, fold_model, folds_of, run_both
+from reuse_data import LABELS, RELATION_LABEL, LabelledPair
+from train_relation import Row
 
 from newstrace.compare import compare_prepared, prepare
 from newstrace.containment import containment
@@ -58,14 +47,6 @@ def _f1(y: Sequence[str], p: Sequence[str], lab: str) -> float:
     fp = sum(1 for a, b in zip(y, p, strict=True) if a != lab and b == lab)
     fn = sum(1 for a, b in zip(y, p, strict=True) if a == lab and b != lab)
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
-def folds_of(groups: Sequence[str], k: int, seed: int) -> list[int]:
-    """Fold of each pair: whole stories go to one fold."""
-    stories = sorted(set(groups))
-    random.Random(seed).shuffle(stories)
-    fold = {s: i % k for i, s in enumerate(stories)}
-    return [fold[g] for g in groups]
 
 
 def baseline(train_x: np.ndarray, train_y: Sequence[str], test_x: np.ndarray) -> list[str]:
@@ -106,12 +87,11 @@ def evaluate(
     pairs: list[LabelledPair],
     script: str,
     other_rows: list[Row],
-    folds: int,
-    repeats: int,
-    seed: int,
+    args: argparse.Namespace,
 ) -> None:
+    folds, repeats = args.folds, args.repeats
     prepared = [(prepare(p.source), prepare(p.copy)) for p in pairs]
-    rows = real_rows(pairs, script) + cross_rows(pairs, script, CROSS_PAIRS, seed)
+    rows = corpus_rows(pairs, script, args.seed)
     y = [p.label for p in pairs]
     unigram = np.array([containment(a.side, b.side).get("word1") for a, b in prepared])
     known = [containment(a.side, b.side, "b") for a, b in prepared]
@@ -131,11 +111,8 @@ def evaluate(
         base: list[str] = [""] * len(pairs)
         lr: list[str] = [""] * len(pairs)
         for f in range(folds):
-            train = [r for r in rows if all(fold_of[g] != f for g in r.group.split("|"))]
             test = [i for i, k in enumerate(fold) if k == f]
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "relation.json"
-                path.write_text(json.dumps(model_file(train + other_rows)), encoding="utf-8")
+            with fold_model(rows, other_rows, fold_of, f) as path:
                 options = Options(relation_model=str(path))
                 for i in test:
                     c = compare_prepared(*prepared[i], options)
@@ -182,44 +159,12 @@ def evaluate(
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=5, help="seed of the invented training pairs")
-    args = ap.parse_args()
-    meter, counter = meter_pairs(), counter_pairs()
-    if not meter or not counter:
-        print("../shared/data/meter-dev or counter-half is absent: nothing to evaluate")
-        return
-    synthetic = synthetic_rows(args.seed, SYNTHETIC_PER_KIND)
-    meter_rows = real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, args.seed)
-    counter_rows = real_rows(counter, "uncased") + cross_rows(
-        counter, "uncased", CROSS_PAIRS, args.seed
-    )
-    evaluate(
-        "METER-dev (English)",
-        meter,
-        "cased",
-        synthetic + counter_rows,
-        args.folds,
-        args.repeats,
-        args.seed,
-    )
-    evaluate(
-        "COUNTER-half (Urdu)",
-        counter,
-        "uncased",
-        synthetic + meter_rows,
-        args.folds,
-        args.repeats,
-        args.seed,
-    )
-    print(
-        f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
-        f"--repeats {args.repeats} --seed {args.seed}"
-    )
+    args = arguments(__doc__, repeats=3)
+    if run_both(evaluate, args, ("METER-dev (English)", "COUNTER-half (Urdu)")):
+        print(
+            f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
+            f"--repeats {args.repeats} --seed {args.seed}"
+        )
 
 
 if __name__ == "__main__":

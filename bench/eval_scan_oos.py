@@ -19,31 +19,20 @@ pair whose word-unigram containment (shorter text in the longer) reaches a thres
 picked on the other folds to maximise F1 (a baseline told which pairs to look at, as no
 scan is).
 
-    python bench/eval_scan_oos.py [--folds 5] [--repeats 2] [--seed 5]
+    python bench/eval_scan_oos.py [--folds 5] [--repeats 3] [--seed 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from eval_relation import folds_of
-from reuse_data import LabelledPair, counter_pairs, meter_pairs
-from train_relation import (
-    CROSS_PAIRS,
-    SYNTHETIC_PER_KIND,
-    Row,
-    cross_rows,
-    model_file,
-    real_rows,
-    synthetic_rows,
-)
+from relation_cv import arguments, corpus_rows, fold_model, folds_of, run_both
+from reuse_data import LabelledPair
+from train_relation import Row
 
 from newstrace.compare import prepare
 from newstrace.containment import containment
@@ -81,12 +70,11 @@ def evaluate(
     pairs: list[LabelledPair],
     script: str,
     other_rows: list[Row],
-    folds: int,
-    repeats: int,
-    seed: int,
+    args: argparse.Namespace,
 ) -> None:
+    folds, repeats = args.folds, args.repeats
     articles = corpus_articles(pairs)
-    rows = real_rows(pairs, script) + cross_rows(pairs, script, CROSS_PAIRS, seed)
+    rows = corpus_rows(pairs, script, args.seed)
     derived = np.array([p.label != "ND" for p in pairs])
     unigram = np.array(
         [containment(prepare(p.source).side, prepare(p.copy).side).get("word1") for p in pairs]
@@ -98,10 +86,7 @@ def evaluate(
         fold_of = {p.group: int(k) for p, k in zip(pairs, fold, strict=True)}
         tp = fp = fn = btp = bfp = bfn = 0
         for f in range(folds):
-            train = [r for r in rows if all(fold_of[g] != f for g in r.group.split("|"))]
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "relation.json"
-                path.write_text(json.dumps(model_file(train + other_rows)), encoding="utf-8")
+            with fold_model(rows, other_rows, fold_of, f) as path:
                 result = scan(articles, options=Options(relation_model=str(path)))
             found = {frozenset((x.a, x.b)) for x in result.pairs}
             test = np.flatnonzero(fold == f)
@@ -142,38 +127,12 @@ def _f1(p: np.ndarray, r: np.ndarray) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=5, help="seed of the invented training pairs")
-    args = ap.parse_args()
-    meter, counter = meter_pairs(), counter_pairs()
-    if not meter or not counter:
-        print("../shared/data/meter-dev or counter-half is absent: nothing to evaluate")
-        return
-    synthetic = synthetic_rows(args.seed, SYNTHETIC_PER_KIND)
-    meter_rows = real_rows(meter, "cased") + cross_rows(meter, "cased", CROSS_PAIRS, args.seed)
-    counter_rows = real_rows(counter, "uncased") + cross_rows(
-        counter, "uncased", CROSS_PAIRS, args.seed
-    )
-    evaluate(
-        "METER-dev", meter, "cased", synthetic + counter_rows, args.folds, args.repeats, args.seed
-    )
-    evaluate(
-        "COUNTER-half",
-        counter,
-        "uncased",
-        synthetic + meter_rows,
-        args.folds,
-        args.repeats,
-        args.seed,
-    )
-    print(
-        f"\nreproduce: python bench/eval_scan_oos.py --folds {args.folds} "
-        f"--repeats {args.repeats} --seed {args.seed}"
-    )
+    args = arguments(__doc__, repeats=3)
+    if run_both(evaluate, args, ("METER-dev", "COUNTER-half")):
+        print(
+            f"\nreproduce: python bench/eval_scan_oos.py --folds {args.folds} "
+            f"--repeats {args.repeats} --seed {args.seed}"
+        )
 
 
 if __name__ == "__main__":
