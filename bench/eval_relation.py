@@ -24,9 +24,8 @@ from collections.abc import Sequence
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from relation_cv import arguments, corpus_rows, fold_model, folds_of, run_both
-from reuse_data import LABELS, RELATION_LABEL, LabelledPair
-from train_relation import Row
+from relation_cv import Corpus, arguments, fold_model, folds_of, run_both
+from reuse_data import LABELS, RELATION_LABEL
 
 from newstrace.compare import compare_prepared, prepare
 from newstrace.containment import containment
@@ -82,16 +81,10 @@ def _cut(x: np.ndarray, t1: float, t2: float) -> list[str]:
     return ["WD" if v >= t2 else "PD" if v >= t1 else "ND" for v in x]
 
 
-def evaluate(
-    name: str,
-    pairs: list[LabelledPair],
-    script: str,
-    other_rows: list[Row],
-    args: argparse.Namespace,
-) -> None:
+def evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
+    name, pairs, rows, other_rows = corpus.name, corpus.pairs, corpus.rows, corpus.other_rows
     folds, repeats = args.folds, args.repeats
     prepared = [(prepare(p.source), prepare(p.copy)) for p in pairs]
-    rows = corpus_rows(pairs, script, args.seed)
     y = [p.label for p in pairs]
     unigram = np.array([containment(a.side, b.side).get("word1") for a, b in prepared])
     known = [containment(a.side, b.side, "b") for a, b in prepared]
@@ -159,12 +152,12 @@ def evaluate(
 
 
 def main() -> None:
-    args = arguments(__doc__, repeats=3)
-    if run_both(evaluate, args, ("METER-dev (English)", "COUNTER-half (Urdu)")):
-        print(
-            f"\nreproduce: python bench/eval_relation.py --folds {args.folds} "
-            f"--repeats {args.repeats} --seed {args.seed}"
-        )
+    run_both(
+        evaluate,
+        arguments(__doc__, repeats=3),
+        ("METER-dev (English)", "COUNTER-half (Urdu)"),
+        __file__,
+    )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,8 @@ from collections.abc import Sequence
 
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 import numpy as np
-from relation_cv import arguments, corpus_rows, fold_model, folds_of, run_both
+from relation_cv import Corpus, arguments, fold_model, folds_of, run_both
 from reuse_data import LabelledPair
-from train_relation import Row
 
 from newstrace.compare import prepare
 from newstrace.containment import containment
@@ -65,16 +64,10 @@ def best_threshold(x: np.ndarray, derived: np.ndarray) -> float:
     return best[1]
 
 
-def evaluate(
-    name: str,
-    pairs: list[LabelledPair],
-    script: str,
-    other_rows: list[Row],
-    args: argparse.Namespace,
-) -> None:
+def evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
+    name, pairs, rows, other_rows = corpus.name, corpus.pairs, corpus.rows, corpus.other_rows
     folds, repeats = args.folds, args.repeats
     articles = corpus_articles(pairs)
-    rows = corpus_rows(pairs, script, args.seed)
     derived = np.array([p.label != "ND" for p in pairs])
     unigram = np.array(
         [containment(prepare(p.source).side, prepare(p.copy).side).get("word1") for p in pairs]
@@ -127,12 +120,7 @@ def _f1(p: np.ndarray, r: np.ndarray) -> float:
 
 
 def main() -> None:
-    args = arguments(__doc__, repeats=3)
-    if run_both(evaluate, args, ("METER-dev", "COUNTER-half")):
-        print(
-            f"\nreproduce: python bench/eval_scan_oos.py --folds {args.folds} "
-            f"--repeats {args.repeats} --seed {args.seed}"
-        )
+    run_both(evaluate, arguments(__doc__, repeats=3), ("METER-dev", "COUNTER-half"), __file__)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import random
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from reuse_data import LabelledPair, counter_pairs, meter_pairs
@@ -30,9 +31,21 @@ from train_relation import (
     synthetic_rows,
 )
 
-Evaluate = Callable[[str, list[LabelledPair], str, list[Row], argparse.Namespace], None]
-"""An evaluation of one corpus: its name, labelled pairs, script kind, the training
-rows of everything else (invented pairs, the other corpus) and the arguments."""
+
+@dataclass(frozen=True)
+class Corpus:
+    """One corpus to evaluate: its name, labelled pairs, script kind and training rows,
+    and the training rows of everything else (invented pairs, the other corpus)."""
+
+    name: str
+    pairs: list[LabelledPair]
+    script: str
+    rows: list[Row]
+    other_rows: list[Row]
+
+
+Evaluate = Callable[[Corpus, argparse.Namespace], None]
+"""An evaluation of one corpus with the arguments."""
 
 
 def arguments(doc: str | None, repeats: int) -> argparse.Namespace:
@@ -51,19 +64,25 @@ def corpus_rows(pairs: Sequence[LabelledPair], script: str, seed: int) -> list[R
     return real_rows(pairs, script) + cross_rows(pairs, script, CROSS_PAIRS, seed)
 
 
-def run_both(evaluate: Evaluate, args: argparse.Namespace, names: tuple[str, str]) -> bool:
+def run_both(
+    evaluate: Evaluate, args: argparse.Namespace, names: tuple[str, str], script: str
+) -> None:
     """``evaluate`` METER-dev then COUNTER-half (``names``), each with the other's rows
-    and the invented pairs as fixed training rows; False when the data is absent."""
+    and the invented pairs as fixed training rows, then print the command that
+    reproduces it (``script``: the evaluation's path)."""
     meter, counter = meter_pairs(), counter_pairs()
     if not meter or not counter:
         print("../shared/data/meter-dev or counter-half is absent: nothing to evaluate")
-        return False
+        return
     synthetic = synthetic_rows(args.seed, SYNTHETIC_PER_KIND)
     meter_rows = corpus_rows(meter, "cased", args.seed)
     counter_rows = corpus_rows(counter, "uncased", args.seed)
-    evaluate(names[0], meter, "cased", synthetic + counter_rows, args)
-    evaluate(names[1], counter, "uncased", synthetic + meter_rows, args)
-    return True
+    evaluate(Corpus(names[0], meter, "cased", meter_rows, synthetic + counter_rows), args)
+    evaluate(Corpus(names[1], counter, "uncased", counter_rows, synthetic + meter_rows), args)
+    print(
+        f"\nreproduce: python bench/{Path(script).name} --folds {args.folds} "
+        f"--repeats {args.repeats} --seed {args.seed}"
+    )
 
 
 def folds_of(groups: Sequence[str], k: int, seed: int) -> list[int]:
