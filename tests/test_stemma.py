@@ -244,3 +244,53 @@ def test_a_quote_left_out_is_no_reading_a_changed_one_is() -> None:
     assert "quote_changed" in [d.kind for d in changed.drifts]
     assert not [r for r in _changes(_Link(left_out, True)).readings if r[0] == "quote"]
     assert [r for r in _changes(_Link(changed, True)).readings if r[0] == "quote"]
+
+
+def _runs_brute(words: Sequence[str], reading: tuple[str, ...]) -> bool:
+    n = len(reading)
+    return any(tuple(words[k : k + n]) == reading for k in range(len(words) - n + 1))
+
+
+def test_a_member_has_a_reading_exactly_when_its_words_hold_it_in_a_row() -> None:
+    """``_Words.has`` searches the member's joined words; a text holding the separator
+    is looked up in its runs instead. Both answer as a word-by-word search does
+    (partial words never match: "cat" is not in "concat")."""
+    from newstrace.stemma import _Words
+
+    rng = random.Random(3)
+    vocab = ["a", "cat", "concat", "sat", "on", "the", "mat", "at", "ca", "t"]
+    for glue in (" ", " \x00 "):  # the second text holds the separator itself
+        text = glue.join(rng.choice(vocab) for _ in range(300))
+        words = _Words()
+        member = Article(id="z", text=text)
+        forms = words.forms(member)
+        for _ in range(400):
+            n = rng.randint(1, 5)
+            k = rng.randrange(len(forms) - n)
+            reading = tuple(forms[k : k + n])
+            if rng.random() < 0.5:  # a reading that may or may not be there
+                reading = tuple(rng.choice(vocab) for _ in range(n))
+            assert words.has(member, reading) == _runs_brute(forms, reading), reading
+
+
+def test_merged_passages_and_their_overlaps() -> None:
+    """Spans that overlap or touch are merged; a passage overlaps another link's
+    passages when it shares a character with their merged spans (touching is not
+    sharing)."""
+    import numpy as np
+
+    from newstrace.stemma import _merged, _Reused
+
+    starts, ends = np.array([30, 0, 10, 50]), np.array([40, 10, 20, 60])
+    m_starts, m_ends = _merged(starts, ends)
+    assert m_starts.tolist() == [0, 30, 50] and m_ends.tolist() == [20, 40, 60]
+    mask = np.zeros(4, dtype=bool)
+    other = _Reused(starts, ends, [frozenset()] * 4, mask, m_starts, m_ends)
+    mine = _Reused(
+        np.array([20, 25, 39, 60]),
+        np.array([30, 28, 45, 70]),
+        [frozenset({"w"}), frozenset({"x"}), frozenset({"y"}), frozenset({"z"})],
+        mask,
+        *_merged(np.array([20, 25, 39, 60]), np.array([30, 28, 45, 70])),
+    )
+    assert mine.words_overlapping(other) == {"y"}

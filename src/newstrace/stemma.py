@@ -478,11 +478,10 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
 
 
 class _Words:
-    """Each member's tokens, read once; per comparison side each reused passage's span,
-    token positions and the other side's words (``_word_agreement`` reads them for every
-    triple of members it is asked about); and per pair of candidates for the original
-    their variant readings, with each member's runs of words to look them up in
-    (``_reading_agreement``)."""
+    """Each member's tokens, read once; per comparison side its reused passages
+    (``_Reused``: ``_word_agreement`` reads them for every triple of members it is asked
+    about); and per pair of candidates for the original their variant readings, with
+    each member's words joined to look them up in (``_reading_agreement``)."""
 
     def __init__(self) -> None:
         self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
@@ -525,9 +524,10 @@ class _Words:
     def has(self, z: Article, reading: tuple[str, ...]) -> bool:
         """Whether z has the words of ``reading`` in a row: a substring search of the
         reading's words, each between separators, in z's words joined the same way
-        (made once per member; a set of z's runs of each length cost three times
-        more to make than the look-ups it served). A text holding the separator
-        itself is looked up in its runs instead."""
+        (made once per member; a set of z's runs of each length, made per length,
+        cost more than the look-ups it served: 1.34 -> 0.55 s in the 3-copy families
+        of 3,000 web documents). A text holding the separator itself is looked up in
+        its runs instead."""
         joined = self._joined.get(z.id)
         if joined is None:
             fz = self.forms(z)
