@@ -501,22 +501,23 @@ def _alignment(
 ) -> Alignment:
     span_a = _run_span(a, run_a)
     span_b = _run_span(b, run_b)
-    ta = _run_terms(a, run_a)
-    tb = _run_terms(b, run_b)
-    score = _set_score(ta, tb, m.weights)
     if len(run_a) == 1 and len(run_b) == 1:
         ratio = _sentence_ratio(a, run_a[0], b, run_b[0])
         kind = "verbatim" if ratio >= options.verbatim_score else "reworded"
-        score = max(score, ratio)
-    elif len(run_a) == 1:
-        kind = "split"
-    elif len(run_b) == 1:
-        kind = "merged"
+        # A sentence read alike in full scores 1 whatever its terms weigh (the set
+        # score is at most 1): most of a reprint's pairs need no weights.
+        score = 1.0 if ratio >= 1.0 else max(_pair_set_score(a, b, m, run_a, run_b), ratio)
     else:
-        kind = "regrouped"
+        score = _pair_set_score(a, b, m, run_a, run_b)
+        kind = "split" if len(run_a) == 1 else "merged" if len(run_b) == 1 else "regrouped"
     return Alignment(
         span_a, span_b, round(float(score), 4), kind, tuple(run_a), tuple(run_b), block
     )
+
+
+def _pair_set_score(a: Side, b: Side, m: Matrix, run_a: list[int], run_b: list[int]) -> float:
+    """The weighted overlap of two runs' terms (``_set_score``)."""
+    return _set_score(_run_terms(a, run_a), _run_terms(b, run_b), m.weights)
 
 
 def _run_span(side: Side, run: list[int]) -> Span:

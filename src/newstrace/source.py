@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import regex
 
 from .boilerplate import NAVIGATION_LABELS, R_MASTHEAD
-from .model import Alignment, Article, Boilerplate, SideName
+from .model import Alignment, Article, Boilerplate, SideName, Span
 from .side import Side
 from .skeleton import SKELETON_KINDS
 
@@ -31,12 +31,27 @@ _DETAIL_KINDS = ("time", "date", "number", "quote", "name")
 def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
     """Specific facts (times, numbers, quotes, names) inside the aligned passages."""
     seen: set[tuple[str, str]] = set()
+    kept: dict[int, frozenset[tuple[str, str]]] = side.cached("source-sentence-detail", dict)
     for al in alignments:
-        span = al.a if use_a else al.b
-        seen |= {
-            (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in _DETAIL_KINDS
-        }
+        span, sentences = (al.a, al.a_sentences) if use_a else (al.b, al.b_sentences)
+        if len(sentences) == 1 and span == side.spans[sentences[0]]:
+            # One sentence's passage (most of a reprint's): its detail is kept with the
+            # article, which a scan compares with several partners.
+            k = sentences[0]
+            keys = kept.get(k)
+            if keys is None:
+                keys = kept[k] = _detail_keys(side, span)
+            seen |= keys
+        else:  # a run of sentences also holds the facts running across them (quotes)
+            seen |= _detail_keys(side, span)
     return len(seen)
+
+
+def _detail_keys(side: Side, span: Span) -> frozenset[tuple[str, str]]:
+    """(kind, key) of the specific facts lying inside ``span``."""
+    return frozenset(
+        (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in _DETAIL_KINDS
+    )
 
 
 def _unaligned_sharing(
