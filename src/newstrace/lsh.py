@@ -213,9 +213,8 @@ def candidate_pairs(
                 members = rows[group_starts[k : k + step, None] + np.arange(size)[None, :]]
                 a, b = members[:, ii].reshape(-1), members[:, jj].reshape(-1)
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
-                code = sorted_distinct(
-                    lo[lo != hi] * n + hi[lo != hi], in_place=True
-                )  # one int per pair
+                apart = lo != hi
+                code = sorted_distinct(lo[apart] * n + hi[apart], in_place=True)  # one per pair
                 if keep is not None:
                     kept = keep(np.stack([code // n, code % n], axis=1))
                     code = kept[:, 0] * n + kept[:, 1]

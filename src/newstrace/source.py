@@ -10,7 +10,7 @@ balanced evidence gives no source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -40,17 +40,17 @@ def _detail(side: Side, alignments: Sequence[Alignment], use_a: bool) -> int:
             k = sentences[0]
             keys = kept.get(k)
             if keys is None:
-                keys = kept[k] = _detail_keys(side, span)
+                keys = kept[k] = _fact_keys(side, span, _DETAIL_KINDS)
             seen |= keys
         else:  # a run of sentences also holds the facts running across them (quotes)
-            seen |= _detail_keys(side, span)
+            seen |= _fact_keys(side, span, _DETAIL_KINDS)
     return len(seen)
 
 
-def _detail_keys(side: Side, span: Span) -> frozenset[tuple[str, str]]:
-    """(kind, key) of the specific facts lying inside ``span``."""
+def _fact_keys(side: Side, span: Span, kinds: Container[str]) -> frozenset[tuple[str, str]]:
+    """(kind, key) of the facts of ``kinds`` lying inside ``span``."""
     return frozenset(
-        (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in _DETAIL_KINDS
+        (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in kinds
     )
 
 
@@ -72,10 +72,7 @@ def _sentence_skeleton(side: Side, k: int) -> frozenset[tuple[str, str]]:
     kept: dict[int, frozenset[tuple[str, str]]] = side.cached("source-sentence-skeletons", dict)
     keys = kept.get(k)
     if keys is None:
-        span = side.spans[k]
-        keys = kept[k] = frozenset(
-            (f.kind, f.key) for f in side.facts_in(span.start, span.end) if f.kind in SKELETON_KINDS
-        )
+        keys = kept[k] = _fact_keys(side, side.spans[k], SKELETON_KINDS)
     return keys
 
 
