@@ -68,10 +68,23 @@ def test_containment_takes_the_shorter_as_the_copy_and_is_symmetric() -> None:
 def test_a_copy_inside_a_longer_source_is_wholly_contained() -> None:
     source = COURT + " " + _story(2, 700)
     c = containment(_side(source), _side(COURT))
-    for name in ("word1", "word3", "word5", "tile3", "tile6"):
+    for name in ("word1", "word3", "word5", "tile3", "tile6", "char4", "char8"):
         assert c.get(name) == pytest.approx(1.0), name
     assert c.get("reverse_word1") < 0.5
     assert c.passage_words == len(_side(COURT).tokens)
+
+
+def test_character_ngrams_see_words_spaced_otherwise() -> None:
+    """A word written with a space more or less (as Urdu news often does) breaks word
+    n-grams, not the character n-grams of the words written together."""
+    source = "The ministers met in Harrowmere on Tuesday to sign the river treaty."
+    respaced = "The minis ters metin Harrowmere on Tues day to sign theriver treaty."
+    c = containment(_side(source), _side(respaced), "b")
+    assert c.get("word1") < 0.7 and c.get("word3") < 0.3
+    for name in ("char4", "char6", "char8"):
+        assert c.get(name) == pytest.approx(1.0), name
+    spared = containment(_side(source), _side(respaced), "b", characters=False)
+    assert spared.get("char4") == 0.0 and spared.get("word1") == c.get("word1")
 
 
 def test_unrelated_stories_share_no_phrases() -> None:
@@ -199,15 +212,20 @@ def test_a_script_model_naming_unknown_or_misfitted_features_is_refused(tmp_path
             relation_model("uncased", str(path))
 
 
-def test_the_shipped_uncased_model_reads_the_word_ngram_measures() -> None:
-    """Without letter case the model reads word n-gram containment only (capitals,
-    stop-word lists and quotation habits that the other measures rest on are missing)."""
+def test_the_shipped_uncased_model_reads_the_word_and_character_ngram_measures() -> None:
+    """Without letter case the model reads word and character n-gram containment only
+    (capitals, stop-word lists and quotation habits that the other measures rest on are
+    missing)."""
     uncased = relation_model("uncased")
     names = [RELATION_FEATURES[k] for k in uncased.columns]
     assert names and all(
-        n.startswith("word") or n in ("reverse_word1", "length_ratio") for n in names
+        n.startswith(("word", "char")) or n in ("reverse_word1", "length_ratio") for n in names
     )
-    assert len(relation_model("cased").columns) == len(RELATION_FEATURES)
+    assert any(n.startswith("char") for n in names)
+    assert relation_model("uncased").reads_characters
+    cased = [RELATION_FEATURES[k] for k in relation_model("cased").columns]
+    assert cased == [n for n in RELATION_FEATURES if not n.startswith("char")]
+    assert not relation_model("cased").reads_characters
 
 
 def test_options_check_the_new_verdict_knobs() -> None:

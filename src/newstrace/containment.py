@@ -9,9 +9,14 @@ of k words, which sees fragments merged from several source sentences) and the s
 the copy inside quotation marks: reporters who do their own reporting quote more (copy
 words in quotes, METER-dev: wholly derived 4%, partially 7%, not derived 10%) and two
 reporters of one event quote the same speaker word for word, so quoted words are also
-left out of the passage words that show a passage was taken. Character
-n-grams were measured and left out: they moved neither corpus's story-grouped F1 beyond
-its noise and cost more than all the word measures together (bench/eval_relation.py).
+left out of the passage words that show a passage was taken. Character n-grams of the
+words written together, spaces left out (n = 4, 6, 8), see a word spelled with a space
+more or less (Urdu news writes "ke aakhri" as one word or two, even splits a word) and
+the same stem with another ending. Read with spaces, as a first version did, they moved
+no corpus's F1 beyond its noise; without them the model for scripts without letter case
+gains on COUNTER-half about 0.016 macro and derived F1 (bench/eval_relation.py), while
+METER-dev's English moved less than its noise, so the cased model does not read them
+(and ``containment`` makes them only when asked).
 
 The verdict names the copy when the source stage decided the direction; otherwise the
 shorter body is taken as the copy, so that compare(a, b) and compare(b, a) measure the
@@ -37,12 +42,16 @@ __all__ = ["CONTAINMENT_FEATURES", "Containment", "containment"]
 WORD_NGRAMS = (1, 2, 3, 4, 5)
 CONTENT_NGRAMS = (1, 2, 3)
 REVERSE_NGRAMS = (1, 3)
+CHAR_NGRAMS = (4, 6, 8)
+"""Character n-grams: shorter than most words (4: stems, spellings), about a word (6),
+across a word boundary (8)."""
 TILE_LENGTHS = (3, 6)
 """Shortest shared word runs that count as a tile: 3 sees merged fragments, 6 copying."""
 
 CONTAINMENT_FEATURES: tuple[str, ...] = (
     *(f"word{n}" for n in WORD_NGRAMS),
     *(f"content{n}" for n in CONTENT_NGRAMS),
+    *(f"char{n}" for n in CHAR_NGRAMS),
     *(f"reverse_word{n}" for n in REVERSE_NGRAMS),
     *(f"tile{k}" for k in TILE_LENGTHS),
     "length_ratio",
@@ -73,9 +82,12 @@ class Containment:
         return self.features[CONTAINMENT_FEATURES.index(name)]
 
 
-def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containment:
+def containment(
+    a: Side, b: Side, copy_side: SideName | None = None, characters: bool = True
+) -> Containment:
     """The containment measures of the copy in the source: ``copy_side`` names it ("a"
-    or "b") when the direction is known, else the shorter body is taken as the copy."""
+    or "b") when the direction is known, else the shorter body is taken as the copy.
+    Without ``characters`` the character n-gram measures are not made and read 0."""
     if copy_side is None:
         # Ties are broken by the texts themselves, never by argument order, so that
         # compare(a, b) and compare(b, a) read the same side as the copy.
@@ -89,6 +101,7 @@ def containment(a: Side, b: Side, copy_side: SideName | None = None) -> Containm
             _share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
             for n in CONTENT_NGRAMS
         ),
+        *(_char_share(copy, source, n) if characters else 0.0 for n in CHAR_NGRAMS),
         *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
         *(_tiled(copy, source, k) / max(1, _length(copy)) for k in TILE_LENGTHS),
         math.log((1 + _length(source)) / (1 + _length(copy))),
@@ -139,8 +152,8 @@ def _length(side: Side) -> int:
     return len(_words(side)[0])
 
 
-# N-grams are compared as 64-bit rolling hashes of word ids (Python's string hash),
-# vectorised with numpy: one pair's sets of n-grams would otherwise cost more than the
+# N-grams are compared as 64-bit rolling hashes of word ids (Python's string hash) or
+# code points, vectorised with numpy: one pair's sets of n-grams would otherwise cost more than the
 # rest of the compare.
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _POWERS = {k: np.uint64(pow(int(_MIX), k, 1 << 64)) for k in range(1, PASSAGE_RUN + 1)}
@@ -169,6 +182,7 @@ def _plan(lengths: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
 _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
     "word": _plan((*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN)),
     "content": _plan(CONTENT_NGRAMS),
+    "char": _plan(CHAR_NGRAMS),
 }
 """Every run length ``containment`` reads, per unit, and how each is made."""
 
@@ -180,7 +194,15 @@ _SET_LENGTHS: dict[str, tuple[int, ...]] = {
     "word": tuple(sorted({*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN})),
     "content": CONTENT_NGRAMS,
 }
-"""The run lengths read as sets (sorted distinct hashes), per unit."""
+"""The word run lengths read as sets (sorted distinct hashes), per unit."""
+_HIGH = np.uint64(32)
+"""Shift that keeps a character n-gram hash's high 32 bits (the best mixed)."""
+
+
+_Hashes = npt.NDArray[np.uint64] | npt.NDArray[np.uint32]
+"""Sorted distinct n-gram hashes: 64 bits for words, the high 32 for characters (an
+article has a few thousand; sorting half the bytes halves the cost, and a chance match
+between two articles' sets is about one in a million per n-gram)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,16 +229,35 @@ def _grams(side: Side) -> _Grams:
             "word": _run_hashes(ids, _PLANS["word"]),
             "content": _run_hashes(ids[~stop], _PLANS["content"]),
         }
-        return _Grams(
-            {n: runs["word"][n] for n in _TEXT_ORDER_RUNS},
-            {
-                (unit, n): sorted_distinct(runs[unit][n])
-                for unit, ns in _SET_LENGTHS.items()
-                for n in ns
-            },
-        )
+        sets = {
+            (unit, n): sorted_distinct(runs[unit][n])
+            for unit, ns in _SET_LENGTHS.items()
+            for n in ns
+        }
+        return _Grams({n: runs["word"][n] for n in _TEXT_ORDER_RUNS}, sets)
 
     return side.cached("containment-grams", make)
+
+
+def _char_share(copy: Side, source: Side, n: int) -> float:
+    """Share of the copy's distinct character n-grams found in the source."""
+    return _share(_char_grams(copy)[n], _char_grams(source)[n])
+
+
+def _char_grams(side: Side) -> dict[int, npt.NDArray[np.uint32]]:
+    """The side's character n-grams (``CHAR_NGRAMS``) of its words written one after
+    another, no space between, as sorted distinct hashes; made on first need and kept."""
+
+    def make() -> dict[int, npt.NDArray[np.uint32]]:
+        joined = "".join(side.forms).encode("utf-32-le")
+        points = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
+        runs = _run_hashes(points, _PLANS["char"])
+        return {
+            n: sorted_distinct((runs[n] >> _HIGH).astype(np.uint32), in_place=True)
+            for n in CHAR_NGRAMS
+        }
+
+    return side.cached("containment-chars", make)
 
 
 def _hashes(side: Side, n: int) -> npt.NDArray[np.uint64]:
@@ -247,7 +288,7 @@ def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
     return _grams(side).sets[(unit, n)]
 
 
-def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+def _found(x: _Hashes, y: _Hashes) -> npt.NDArray[np.bool_]:
     """Which values of ``x`` are in ``y`` (sorted, distinct): a binary search each."""
     if not len(y):
         return np.zeros(len(x), dtype=bool)
@@ -257,7 +298,7 @@ def _found(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[
     return found
 
 
-def _share(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> float:
+def _share(x: _Hashes, y: _Hashes) -> float:
     """Share of the distinct n-grams ``x`` found among ``y`` (both sorted, distinct)."""
     if not len(x):
         return 0.0

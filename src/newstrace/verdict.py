@@ -111,8 +111,9 @@ def decide(
     source, source_reasons = decide_source(
         a_article, b_article, a, b, alignments, removed_a, removed_b
     )
-    evidence, cov, features = _inputs(a, b, alignments, source)
-    probs = relation_model(script_kind(a, b), options.relation_model).probabilities(features)
+    model = relation_model(script_kind(a, b), options.relation_model)
+    evidence, cov, features = _inputs(a, b, alignments, source, model.reads_characters)
+    probs = model.probabilities(features)
     derivation = max(DERIVATIONS, key=lambda k: probs[k])
     why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
     if derivation == "ND":
@@ -157,12 +158,17 @@ def relation_features(
 
 
 def _inputs(
-    a: Side, b: Side, alignments: Sequence[Alignment], source: SideName | None
+    a: Side,
+    b: Side,
+    alignments: Sequence[Alignment],
+    source: SideName | None,
+    characters: bool = True,
 ) -> tuple[Containment, Coverage, tuple[float, ...]]:
     """Containment of the copy (the side not named the source, else the shorter), the
-    aligned coverage of both sides, and the model's inputs made of them."""
+    aligned coverage of both sides, and the model's inputs made of them (character
+    n-grams only if ``characters``: a model that does not read them is spared them)."""
     copy: SideName | None = None if source is None else ("b" if source == "a" else "a")
-    evidence, cov = containment(a, b, copy), covered(a, b, alignments)
+    evidence, cov = containment(a, b, copy, characters), covered(a, b, alignments)
     return evidence, cov, _model_inputs(evidence, cov)
 
 
@@ -223,6 +229,12 @@ class RelationModel:
     scale: tuple[float, ...]
     coef: tuple[tuple[float, ...], ...]  # one row per class, in DERIVATIONS order
     intercept: tuple[float, ...]
+
+    @property
+    def reads_characters(self) -> bool:
+        """Whether the model reads a character n-gram measure (the scripts without
+        letter case: their words are spaced inconsistently)."""
+        return any(RELATION_FEATURES[k].startswith("char") for k in self.columns)
 
     def probabilities(self, features: Sequence[float]) -> dict[str, float]:
         """Class probabilities for the full ``RELATION_FEATURES`` vector."""
