@@ -12,7 +12,7 @@ measures read in the known direction (``LR_FEATURES``, fitted on the other folds
 kind of model the COUNTER study reports). Labels: wholly derived = duplicate|rewrite,
 partially = partial, not derived = same-story|unrelated.
 
-    python bench/eval_relation.py [--folds 5] [--repeats 3]
+    python bench/eval_relation.py [--folds 5] [--repeats 10]
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
 def main() -> None:
     run_both(
         evaluate,
-        arguments(__doc__, repeats=3),
+        arguments(__doc__, repeats=10),
         ("METER-dev (English)", "COUNTER-half (Urdu)"),
         __file__,
     )
