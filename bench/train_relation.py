@@ -64,7 +64,7 @@ its noise, 0.665 / 0.887 -> 0.667 / 0.891 over 10 repeats, and cost the invented
 same-event decoys 8 more false reuse pairs in 2,000 generated articles). Scripts
 without: the word n-gram containment of the COUNTER study (n = 1-5, the reverse
 unigram, the length ratio) and the character n-grams of the words written together,
-which see Urdu's inconsistent spacing (0.734 / 0.877 -> 0.752 / 0.892 over 10
+which see Urdu's inconsistent spacing (0.734 / 0.875 -> 0.750 / 0.891 over 10
 repeats); content words, tiles, quotes and the aligned share rest on capitals,
 stop-word lists and quotation habits that Urdu news lacks, and on COUNTER-half's 301
 pairs the full set fitted noise: 3-class macro F1 0.706 / derived F1 0.865 against
