@@ -268,6 +268,35 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     assert 19 <= sizes[0] <= 29 and 160 <= sizes[1] <= 240
 
 
+def test_the_containment_floor_keeps_a_pair_only_the_containment_bands_find() -> None:
+    """A pair that shares no ordinary band passes the screen on its skeleton's estimated
+    containment: kept when the floor lies below the estimate, dropped above it."""
+    from newstrace.corpus.prints import bandings_of
+    from newstrace.lsh import containment_estimates, screen_pairs
+
+    options = Options()
+    bandings = bandings_of(options)
+    m = options.num_perm
+    assert min(b.rows for b in bandings) >= 2 and bandings[1].bands > 12
+    shingles = np.arange(2 * m, dtype=np.uint32).reshape(2, m)  # nothing shared
+    skeleton = np.arange(2 * m, dtype=np.uint32).reshape(2, m)
+    skeleton[1, :12] = skeleton[0, :12]  # 12 equal slots, at most one in any band
+    sizes = np.array([20.0, 40.0])
+    estimate = float(containment_estimates(np.array([12 / m]), sizes[:1], sizes[1:])[0])
+    assert 0.2 < estimate < 0.3
+    floors = (options.screen_share * options.shingle_threshold, 0.05)
+    pair = np.array([[0, 1]])
+
+    def kept(floor: float) -> bool:
+        out = screen_pairs(
+            pair, (shingles, skeleton), floors, bandings=bandings, containment=floor, sizes=sizes
+        )
+        return len(out) == 1
+
+    assert kept(estimate - 0.01) and not kept(estimate + 0.01)
+    assert len(screen_pairs(pair, (shingles, skeleton), floors)) == 1  # no bands: Jaccard only
+
+
 # --- the prepared-article store of a scan ----------------------------------------------
 
 
