@@ -95,10 +95,11 @@ class Options:
     (bench/train_preverdict.py), at 0.3 / 0.2 / 0.1 / no screen at all: generated 2,000
     1,141 / 1,155 / 1,156 / 1,158, web 1,200 documents 1,480 / 1,494 / 1,500 / 1,535,
     COUNTER-half 495 / 550 / 550 / 574, METER-dev 715 / 716 / 716 / 716. With the
-    pre-verdict refitted at 0.2 the scan verifies 11% (generated 2,000), 28% (10,000),
-    13% (web) and 57% (COUNTER-half) more candidates than at 0.3 (2.5 to 12 times the
-    candidates with no screen at all); COUNTER-half scan recall 0.830 -> 0.868
-    (in-sample), generated 2,000 0.968 -> 0.980, 10,000 0.968 -> 0.979."""
+    pre-verdict (fitted on the candidates at 0.3, ``bench/train_preverdict.py``
+    ``FIT_FLOOR``) the scan verifies 3% (generated 2,000), 6% (10,000) and 40%
+    (COUNTER-half) more candidates at 0.2 than at 0.3 (2.5 to 12 times the candidates
+    with no screen at all); COUNTER-half scan recall 0.830 -> 0.863 (in-sample),
+    generated 2,000 0.968 -> 0.980, 10,000 0.968 -> 0.979."""
     short_copy_share: float = 0.6
     """A short article (at most ``short_copy_terms`` distinct content words) is verified
     against each longer article holding at least this share of its rarer content words
