@@ -39,6 +39,7 @@ from reuse_data import RELATION_LABEL, LabelledPair, counter_pairs, meter_pairs
 
 from newstrace.align import align
 from newstrace.compare import prepare
+from newstrace.containment import CHARACTER_FEATURES
 from newstrace.model import Article, SideName
 from newstrace.source import decide_source
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_features
@@ -51,10 +52,10 @@ COUNTER-half among 0.1, 0.3, 1, 3: 1 was best or tied on both). Picking it anew 
 each training fold (nested, per script) was tried: METER 0.669 -> 0.651, COUNTER 0.651
 -> 0.652 (bench/eval_relation.py), so it stays fixed."""
 SCRIPT_FEATURES = {
-    "cased": tuple(n for n in RELATION_FEATURES if not n.startswith("char")),
+    "cased": tuple(n for n in RELATION_FEATURES if n not in CHARACTER_FEATURES),
     "uncased": (
         *("word1", "word2", "word3", "word4", "word5", "reverse_word1", "length_ratio"),
-        *("char4", "char6", "char8"),
+        *CHARACTER_FEATURES,
     ),
 }
 """What each script kind's model reads. Scripts with letter case: every measure but the

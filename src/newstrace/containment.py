@@ -12,11 +12,11 @@ reporters of one event quote the same speaker word for word, so quoted words are
 left out of the passage words that show a passage was taken. Character n-grams of the
 words written together, spaces left out (n = 4, 6, 8), see a word spelled with a space
 more or less (Urdu news joins two words or splits one, even moves a word's first letter
-to the word before it) and the same stem with another ending. Read with spaces, as a first version did, they moved
-no corpus's F1 beyond its noise; without them the model for scripts without letter case
-gains on COUNTER-half about 0.016 macro and derived F1 (bench/eval_relation.py), while
-METER-dev's English moved less than its noise, so the cased model does not read them
-(and ``containment`` makes them only when asked).
+to the word before it) and the same stem with another ending. Read with spaces, as a
+first version did, they moved no corpus's F1 beyond its noise; without them the model
+for scripts without letter case gains on COUNTER-half about 0.016 macro and derived F1
+(bench/eval_relation.py), while METER-dev's English moved less than its noise, so the
+cased model does not read them (and ``containment`` makes them only when asked).
 
 The verdict names the copy when the source stage decided the direction; otherwise the
 shorter body is taken as the copy, so that compare(a, b) and compare(b, a) measure the
@@ -37,7 +37,7 @@ from .model import SideName
 from .side import Side
 from .text import has_no_space_script, term, word_units
 
-__all__ = ["CONTAINMENT_FEATURES", "Containment", "containment"]
+__all__ = ["CHARACTER_FEATURES", "CONTAINMENT_FEATURES", "Containment", "containment"]
 
 WORD_NGRAMS = (1, 2, 3, 4, 5)
 CONTENT_NGRAMS = (1, 2, 3)
@@ -48,10 +48,12 @@ across a word boundary (8)."""
 TILE_LENGTHS = (3, 6)
 """Shortest shared word runs that count as a tile: 3 sees merged fragments, 6 copying."""
 
+CHARACTER_FEATURES: tuple[str, ...] = tuple(f"char{n}" for n in CHAR_NGRAMS)
+"""The character n-gram measures' names: a model reads them or not as a whole."""
 CONTAINMENT_FEATURES: tuple[str, ...] = (
     *(f"word{n}" for n in WORD_NGRAMS),
     *(f"content{n}" for n in CONTENT_NGRAMS),
-    *(f"char{n}" for n in CHAR_NGRAMS),
+    *CHARACTER_FEATURES,
     *(f"reverse_word{n}" for n in REVERSE_NGRAMS),
     *(f"tile{k}" for k in TILE_LENGTHS),
     "length_ratio",

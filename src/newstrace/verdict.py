@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .containment import CONTAINMENT_FEATURES, Containment, containment
+from .containment import CHARACTER_FEATURES, CONTAINMENT_FEATURES, Containment, containment
 from .errors import OptionsError
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, SideName
 from .options import Options
@@ -234,7 +234,7 @@ class RelationModel:
     def reads_characters(self) -> bool:
         """Whether the model reads a character n-gram measure (the scripts without
         letter case: their words are spaced inconsistently)."""
-        return any(RELATION_FEATURES[k].startswith("char") for k in self.columns)
+        return any(RELATION_FEATURES[k] in CHARACTER_FEATURES for k in self.columns)
 
     def probabilities(self, features: Sequence[float]) -> dict[str, float]:
         """Class probabilities for the full ``RELATION_FEATURES`` vector."""
