@@ -38,6 +38,7 @@ Usage (from the repository root)::
     python bench/bench_archive.py --sizes 1000 --show 3           # print sample articles
     python bench/bench_archive.py --sizes 10000 --exhaustive      # check(screen=False)
     python bench/bench_archive.py --sizes 10000 --archive /tmp/archive_old.py  # before/after
+    python bench/bench_archive.py --sizes 1000000 --keep --dir D --resume  # go on with D's
 
 Figures: "add s" is wall time inside ``Archive.add`` (generation excluded), "add CPU s"
 its process CPU time (the machine may be shared: compare CPU figures when the load
@@ -326,8 +327,10 @@ class Material:
         )
         return self.render(copy)
 
-    def stream(self, n: int, batch: int) -> Iterator[list[Article]]:
-        for start in range(0, n, batch):
+    def stream(self, n: int, batch: int, first: int = 0) -> Iterator[list[Article]]:
+        """Archived articles ``first`` to ``n - 1``, ``batch`` at a time (article i is
+        the same in every run, so a build stopped after i articles goes on from i)."""
+        for start in range(first, n, batch):
             yield [self.archived(i) for i in range(start, min(n, start + batch))]
 
     def queries(self, n_archived: int, count: int, seed: int) -> list[tuple[Article, int | None]]:
@@ -480,8 +483,9 @@ def child_build(args: argparse.Namespace) -> dict[str, object]:
     marks: list[tuple[int, float, float]] = []
     profiler = _start_profiler(args) if args.profile == "add" else None
     with Archive(path, options=opts) as ar:
+        first = len(ar)  # 0, or where a kept build stopped (--resume)
         t = time.perf_counter()
-        for batch in mat.stream(args.n, args.batch):
+        for batch in mat.stream(args.n, args.batch, first):
             t1 = time.perf_counter()
             c1 = time.process_time()
             gen_s += t1 - t
@@ -496,6 +500,7 @@ def child_build(args: argparse.Namespace) -> dict[str, object]:
     _stop_profiler(profiler, args, "add")
     return {
         "n": args.n,
+        "resumed_from": first,
         "added": added,
         "add_s": add_s,
         "add_cpu_s": add_cpu,
@@ -719,6 +724,12 @@ def main() -> None:
         action="store_true",
         help="keep the archive files (in --dir, or a new temporary directory)",
     )
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --keep and --dir: add to the archive a stopped build left there "
+        "(from the article it stopped at) instead of starting a new one",
+    )
     ap.add_argument("--profile", choices=("add", "check"), default=None)
     ap.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile")
     ap.add_argument(
@@ -756,6 +767,8 @@ def main() -> None:
             print(f"=== {art.id} ({len(art.text.split())} words)\n{art.text}\n")
         return
 
+    if args.resume and not (args.keep and args.dir):
+        raise SystemExit("--resume goes on with an archive kept in --dir: give --keep and --dir")
     command = "python bench/bench_archive.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows: list[dict[str, object]] = []
@@ -772,7 +785,7 @@ def main() -> None:
             db = Path(tmp) / f"archive-{n}.db"
             if args.keep:
                 db = Path(args.dir or tempfile.mkdtemp(prefix="bench-archive-")) / db.name
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-wal", "-shm") if not args.resume else ():
                     Path(str(db) + suffix).unlink(missing_ok=True)
             t0 = time.perf_counter()
             build = run_child("build", args, n, db)
