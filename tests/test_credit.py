@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.credit import find_credit
+from newstrace.credit import _site_name_re, _site_name_spans, find_credit
 from newstrace.model import Article
 from newstrace_synth.chains import chain_families
 
@@ -152,3 +152,21 @@ def test_reporter_gate_skips_lines_without_an_organisation() -> None:
     line = "the ferry operator earlier reported delays and someone reports more"
     assert not _may_name_reporter(line, 0, len(line))
     assert _may_name_reporter("Reuters reported delays", 0, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Ledger says. The LEDGER, ledger2 and xledger; ledger", "ledger"),
+        ("By the Harbour Post staff\nHarbour Post\nharbour  post", "harbour post"),
+        ("ledgerledger ledger-ledger", "ledger"),
+        ("", "ledger"),
+        ("Straße Post and STRASSE POST", "straße post"),  # not ASCII: the pattern
+        ("\u212a news and K news", "k news"),  # the Kelvin sign folds to k
+        ("a b", ""),
+    ],
+)
+def test_site_name_spans_are_the_patterns_matches(text: str, bare: str) -> None:
+    """The ASCII shortcut finds exactly what the compiled whole-word pattern finds."""
+    want = [m.span() for m in _site_name_re(bare).finditer(text)]
+    assert list(_site_name_spans(text, bare)) == want

@@ -168,9 +168,9 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
         if not name or ("." in name and " " not in name):
             continue  # none, or a host name (links cover those)
         bare = _THE_RE.sub("", name).casefold()
-        for m in _site_name_re(bare).finditer(text):
-            start = text.rfind("\n", 0, m.start()) + 1
-            end = text.find("\n", m.end())
+        for m_start, m_end in _site_name_spans(text, bare):
+            start = text.rfind("\n", 0, m_start) + 1
+            end = text.find("\n", m_end)
             line = text[start : end if end >= 0 else len(text)]
             for form, pattern in (*_LINE_FORMS, *(("reported", r) for r in _REPORTED_RES)):
                 for pm in pattern.finditer(line):
@@ -181,6 +181,27 @@ def _by_site_name(text: str, sources: Sequence[Article]) -> Iterator[tuple[_Name
 _SITE_NAMES_KEPT = 1024
 """Site-name patterns kept compiled (``_site_name_re``): a family's tree asks about the
 same few sources for every copy, and compiling one costs more than searching with it."""
+
+
+def _site_name_spans(text: str, bare: str) -> Iterator[tuple[int, int]]:
+    """Where the site name ``bare`` (case-folded) stands in ``text`` as a whole word, in
+    any case: found with ``str.find`` in the lower-cased text when both are ASCII (there
+    lower-casing is the pattern's case folding, character for character, and a letter or
+    digit is an ASCII one), else with the compiled pattern (``_site_name_re``). Compiling
+    a pattern costs more than a page's search, and a corpus of many sites compiles one
+    for every few questions."""
+    if not (bare and text.isascii() and bare.isascii()):
+        yield from (m.span() for m in _site_name_re(bare).finditer(text))
+        return
+    low, size = text.lower(), len(bare)
+    at = low.find(bare)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            yield at, end
+            at = low.find(bare, end)
+        else:
+            at = low.find(bare, at + 1)
 
 
 @lru_cache(maxsize=_SITE_NAMES_KEPT)
