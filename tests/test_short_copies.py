@@ -1,13 +1,17 @@
 """Short-copy candidates: a short article paired with the longer articles that hold most
-of its rarer content words (``corpus.short_copies``), and what a scan makes of them."""
+of its rarer content words (``corpus.short_copies``), and what a scan, ``add`` and
+``check`` make of them (``archive_short``)."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from newstrace import archive_short
+from newstrace.archive import Archive
 from newstrace.corpus import short_copies
 from newstrace.corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS, short_copy_pairs
 from newstrace.fingerprint import ContentTerms, fingerprint_parts
@@ -130,3 +134,60 @@ def test_short_copy_options_out_of_range_are_refused_by_name() -> None:
         Options(short_copy_share=1.5)
     with pytest.raises(OptionsError, match="short_copy_terms must not be negative"):
         Options(short_copy_terms=-1)
+
+
+def test_check_finds_a_brief_of_a_long_archived_agency_file_only_through_its_words(
+    tmp_path: Path,
+) -> None:
+    agency, brief = brief_corpus()
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add([agency])
+        assert ar.fts
+        matches = ar.check(brief)
+        assert [(m.id, m.band_hits) for m in matches] == [("agency", 0)]  # no band: 0 hits
+        assert matches[0].comparison.relation in ("rewrite", "partial")
+        ar.options = Options(short_copy_share=0)
+        assert ar.check(brief) == []
+        ar.options = Options()
+        ar.fts = False  # an archive without a full-text index asks nothing of it
+        assert ar.check(brief) == []
+
+
+def test_add_links_a_brief_to_the_longer_article_before_it(tmp_path: Path) -> None:
+    agency, brief = brief_corpus()
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add([agency])
+        ar.add([brief])
+        assert [(p.a, p.b, p.source) for p in ar.pairs()] == [("agency", "brief", "agency")]
+    with Archive(tmp_path / "none.db", options=Options(short_copy_share=0)) as ar:
+        ar.add([agency, brief])  # one batch: the brief comes after the file all the same
+        assert ar.pairs() == []
+    # Added first, a brief has no longer source yet, and the file added later asks for
+    # no shorter article (as README says); check finds the pair all the same.
+    with Archive(tmp_path / "late.db") as ar:
+        ar.add([brief])
+        ar.add([agency])
+        assert ar.pairs() == []
+        assert [m.id for m in ar.check(brief)] == ["agency"]
+
+
+def test_archive_short_copy_rows_count_the_rarer_words_of_a_short_article(
+    tmp_path: Path,
+) -> None:
+    """The rules of the scan's channel, read from the archive's frequencies and full-text
+    index: an article of at most short_copy_terms content words, at least MIN_RARE_TERMS
+    of them rarer, holders of short_copy_share of them."""
+    names = "Kalvrex Morthune Zibbolt Quenlow Drastovik Pellinar Vostrane Thimbrel".split()
+    story = " ".join(f"{name} tallied the figures." for name in names)
+    holder = Article(id="holder", text=story)
+    stranger = Article(id="stranger", text="Nothing of the sort appears in this text at all.")
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add([holder, stranger])
+        terms = archive_short.content_terms("Kalvrex, Morthune and Zibbolt met Quenlow.")
+        rows = archive_short.short_copy_rows(ar._db, terms, ar.options, archived=False)
+        assert rows == [1]  # the holder's row id
+        shorter = Options(short_copy_terms=len(terms) - 1)
+        assert archive_short.short_copy_rows(ar._db, terms, shorter, archived=False) == []
+        few = archive_short.content_terms("Kalvrex and Morthune.")
+        assert len(few) < MIN_RARE_TERMS
+        assert archive_short.short_copy_rows(ar._db, few, ar.options, archived=False) == []

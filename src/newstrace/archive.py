@@ -42,6 +42,7 @@ import numpy as np
 from . import archive_store as store
 from .align import TermStats
 from .archive_link import ScanView, common_skeleton
+from .archive_short import content_terms, longer_than, short_copy_rows
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
     ComparisonSpool,
@@ -52,7 +53,6 @@ from .corpus import (
     band_keys_of,
     batches,
     clean_bodies,
-    fingerprint_bodies,
     judge_pair,
     no_progress,
     one_blas_thread,
@@ -461,7 +461,7 @@ class Archive:
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
             return
-        rows, df, flat, owner = self._rows(fresh, fresh_hashes)
+        rows, df, flat, owner, sizes = self._rows(fresh, fresh_hashes)
         with self._transaction():
             # One writer at a time (BEGIN IMMEDIATE): nobody adds between this look-up and
             # the inserts. Ids raced in by another writer are dropped; the rest is
@@ -470,7 +470,7 @@ class Archive:
             if not still:
                 return
             if len(still) < len(fresh):
-                rows, df, flat, owner = self._rows(still, still_hashes)
+                rows, df, flat, owner, sizes = self._rows(still, still_hashes)
             # The ids SQLite would pick, max + 1.
             base = (
                 int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0])
@@ -501,7 +501,7 @@ class Archive:
             linker = _Linker(self, self._scan_view(), judged)
             for start in range(0, len(still), _LINK_GROUP):
                 group = range(start, min(start + _LINK_GROUP, len(still)))
-                self._link(base, still, rows, (flat, owner), group, linker)
+                self._link(base, still, rows, (flat, owner), sizes, group, linker)
         report.added += len(still)
 
     def _scan_view(self) -> ScanView:
@@ -519,6 +519,7 @@ class Archive:
         fresh: Sequence[Article],
         rows: Sequence[Sequence[Any]],
         keys: tuple[np.ndarray, np.ndarray],
+        sizes: np.ndarray,
         group: range,
         linker: _Linker,
     ) -> None:
@@ -527,14 +528,25 @@ class Archive:
         scan verifies them (band hits, then, signed as a scan signs them, a shared band,
         the scan's screen and pre-verdict: ``archive_link.ScanView``; the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
-        regrouped families, inside the caller's transaction."""
+        regrouped families, inside the caller's transaction. A short new article is
+        also verified against the longer articles before it that hold most of its
+        rarer words (``archive_short``; no band finds those, and no screen judges
+        them, as in a scan)."""
         pending = self._new_candidates(base, rows, *keys, group)
-        if not pending:
-            return
         known = {base + j: fresh[j] for j in group}
-        older = sorted({c for c, _ in pending} - known.keys())
-        known.update(self._get_rowids(older) if older else {})
-        pending = linker.view.candidates(pending, known)
+        if pending:
+            older = sorted({c for c, _ in pending} - known.keys())
+            known.update(self._get_rowids(older) if older else {})
+            pending = linker.view.candidates(pending, known)
+        short = [j for j in group if sizes[j] <= self.options.short_copy_terms]
+        if short and self.fts and self.options.short_copy_share:
+            bodies = clean_bodies([fresh[j] for j in short], self.options)
+            for j, body in zip(short, bodies, strict=True):
+                r = base + j
+                banded = {c for c, new in pending if new == r}
+                found = self._short_copies(content_terms(body), banded, archived=True, before=r)
+                known.update(found)
+                pending += [(c, r) for c in found]
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r], known)
 
@@ -605,10 +617,11 @@ class Archive:
 
     def _rows(
         self, fresh: Sequence[Article], hashes: Sequence[str]
-    ) -> tuple[list[list[object]], dict[str, int], np.ndarray, np.ndarray]:
-        """The article rows (row id still None), term document frequencies and sorted
-        band keys (key, row) of articles to insert."""
-        parts = article_parts(fresh, self.options)
+    ) -> tuple[list[list[object]], dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """The article rows (row id still None), term document frequencies, sorted band
+        keys (key, row) and distinct content words per article (short ones look for
+        longer sources: ``archive_short``) of articles to insert."""
+        parts = article_parts(fresh, self.options, content=True)
         # The archive keeps every skeleton term: it cannot know which will turn common.
         fp = signed(parts, self.options)
         keys = band_keys_of(fp, self._index_options)
@@ -636,7 +649,8 @@ class Archive:
         # Sorted by key (then article): the inserts walk the band B-tree in order, so each
         # leaf page is visited once per batch; equal (key, article) pairs are dropped.
         flat, owner = sorted_keys(keys)
-        return rows, parts.frequencies, flat, owner
+        sizes = np.bincount(parts.content.rows, minlength=len(fresh))
+        return rows, parts.frequencies, flat, owner, sizes
 
     def _fresh(
         self, batch: Sequence[Article], hashes: Sequence[str], report: AddReport
@@ -821,18 +835,26 @@ class Archive:
         unverified; ``screen=False`` verifies every one of the ``limit`` candidates.
         """
         limit = limit or self.options.check_candidates
-        fp = fingerprint_bodies(clean_bodies([article], self.options), self.options)
+        parts = article_parts([article], self.options)  # with its content words
+        fp = signed(parts, self.options)
         keys = band_keys_of(fp, self._index_options)[0]
         keys = np.unique(keys[keys != -1]).tolist()
-        if not keys:
-            return []
         bucket = self.options.max_bucket
-        hits = self._db.execute(_hits_sql(len(keys)), [*keys, bucket + 1, bucket, limit]).fetchall()
+        hits = (
+            self._db.execute(_hits_sql(len(keys)), [*keys, bucket + 1, bucket, limit]).fetchall()
+            if keys
+            else []
+        )
         if hits and screen:
             hits = self._screen(hits, (fp.shingles[0].tobytes(), fp.skeleton[0].tobytes()))
+        found = self._get_rowids([r for r, _ in hits]) if hits else {}
+        # Longer articles holding most of a short article's rarer words: no band finds
+        # them, and, as in a scan, no screen judges them (no band hits: 0).
+        short = self._short_copies(frozenset(parts.frequencies), found.keys(), archived=False)
+        found.update(short)
+        hits += [(r, 0) for r in short]
         if not hits:
             return []
-        found = self._get_rowids([r for r, _ in hits])
         mine: Prepared | None = None
         out = []
         for rowid, n in hits:
@@ -861,6 +883,32 @@ class Archive:
         ``_IN_CHUNK`` keys at a time."""
         for chunk in batches(keys, _IN_CHUNK):
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+    def _short_copies(
+        self,
+        terms: frozenset[str],
+        taken: Iterable[int],
+        *,
+        archived: bool,
+        before: int | None = None,
+    ) -> dict[int, Article]:
+        """The longer archived articles (row ids below ``before``, if given; none of
+        ``taken``) that hold ``options.short_copy_share`` of the rarer ones of a short
+        article's content words ``terms`` (``archive_short``); ``archived``: whether the
+        article is counted in the archive's frequencies already. None without the
+        full-text index."""
+        if not self.fts or not self.options.short_copy_share:
+            return {}
+        skip = set(taken)
+        rows = [
+            r
+            for r in short_copy_rows(self._db, terms, self.options, archived=archived)
+            if r not in skip and (before is None or r < before)
+        ]
+        arts = self._get_rowids(rows) if rows else {}
+        kept = sorted(arts)
+        longer = longer_than(terms, clean_bodies([arts[r] for r in kept], self.options))
+        return {r: arts[r] for r, ok in zip(kept, longer, strict=True) if ok}
 
     def _screen(
         self,

@@ -108,8 +108,8 @@ class Options:
     METER-dev (where it was chosen) it finds 6 of the 8 reuse pairs no band proposed:
     scan recall 0.881 -> 0.905, precision 0.902 -> 0.905; at 0.5: 0.909 / 0.902, at
     0.7: 0.901 / 0.904; COUNTER-half and generated news (F1 0.967 at 10,000 articles)
-    unchanged (bench/eval_short_copies.py). Scans only (``scan``, ``scan --db``,
-    Spark): ``add`` and ``check`` look articles up in the archive's band index alone."""
+    unchanged (bench/eval_short_copies.py). ``add`` and ``check`` ask the archive's
+    term frequencies and full-text index the same (``archive_short``)."""
     short_copy_terms: int = 150
     """... the most distinct content words an article may have to look for a longer
     source that way (longer copies share enough phrases or names for the bands)."""

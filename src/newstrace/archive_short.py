@@ -1,0 +1,105 @@
+"""Short copies in the archive: the archived articles that hold most of a short
+article's rarer content words (the archive's side of ``corpus.short_copies``).
+
+A brief made from a long agency story shares too few phrases and names with it for any
+band key, so ``add`` and ``check``, which look articles up by band keys, missed what a
+scan finds (METER-dev, 416 articles added: 199 of 252 derived pairs linked, against 226
+by a scan without containment bands). A scan counts the short article's rarer words in
+an index of the whole corpus; an archive has two indexes that answer the same question
+for one article at a time: the ``terms`` table (how many articles hold each content
+word, ``text.term``: the scan's document frequencies) tells which of the article's
+words are rarer, and the full-text index (``articles_fts``) lists the articles holding
+each (a prefix query: a content word is a word's stem, and a word holds the stems it
+starts with). The same rules as a scan's: an article of at most
+``Options.short_copy_terms`` distinct content words, at least ``MIN_RARE_TERMS`` of them
+rarer (in 2 to ``RARE_DOCUMENTS`` articles, the article itself counted), is paired with
+each longer article holding ``Options.short_copy_share`` of them. Two differences, both
+of what the archive knows: the frequencies are those of the articles archived when the
+question is asked (a scan counts its whole corpus), and ``add`` asks only for the new
+article (a short one added before the long one it came from is found by ``check``, or
+by ``scan --db``). An archive without a full-text index (SQLite built without FTS5)
+proposes no such pairs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+
+from .corpus.batches import batches
+from .corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS
+from .fingerprint import document_frequencies
+from .options import Options
+
+__all__ = ["RAREST_ASKED", "content_terms", "longer_than", "short_copy_rows"]
+
+_POSTINGS_READ = 4 * RARE_DOCUMENTS
+"""Articles read per word from the full-text index: a prefix also matches longer
+words with other stems ("court" matches "courtroom"), so a rarer stem may list a few
+more articles than its frequency; a word common under its prefix stops there."""
+RAREST_ASKED = 24
+"""The rarer words asked of the full-text index for one article, rarest first (a
+question costs 70-90 us; a brief in a small archive has 40-50 rarer words): the
+share is counted over these."""
+_IN_CHUNK = 500
+"""Terms asked of the ``terms`` table per query (SQLite's parameter limit is far
+above)."""
+
+
+def content_terms(body: str) -> frozenset[str]:
+    """The distinct content words (``text.term``) of a body text, as the scan and the
+    archive's ``terms`` table count them."""
+    return frozenset(document_frequencies([body]))
+
+
+def short_copy_rows(
+    db: sqlite3.Connection,
+    terms: Collection[str],
+    options: Options,
+    *,
+    archived: bool,
+) -> list[int]:
+    """Row ids of the archived articles holding ``options.short_copy_share`` of the
+    rarer ones of ``terms`` (an article's ``content_terms``), when the article is short
+    enough to look for them; ``archived``: whether the article is counted in the
+    archive's frequencies already (``add``) or not (``check``). The article itself, and
+    whether each is longer, is for the caller to tell (``longer_than``)."""
+    if not options.short_copy_share or len(terms) > options.short_copy_terms:
+        return []
+    own = 0 if archived else 1
+    found = [(df + own, t) for t, df in _frequencies(db, terms)]
+    rare = [t for df, t in sorted(found) if 2 <= df <= RARE_DOCUMENTS][:RAREST_ASKED]
+    if len(rare) < MIN_RARE_TERMS:
+        return []
+    holding = Counter(r for t in rare for r in _postings(db, t))
+    needed = options.short_copy_share * len(rare)
+    return sorted(r for r, shared in holding.items() if shared >= needed)
+
+
+def longer_than(terms: Collection[str], bodies: Iterable[str]) -> list[bool]:
+    """Whether each body has more distinct content words than ``terms``: a scan pairs a
+    short article with its longer holders only."""
+    return [len(content_terms(body)) > len(terms) for body in bodies]
+
+
+def _frequencies(db: sqlite3.Connection, terms: Collection[str]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for chunk in batches(sorted(terms), _IN_CHUNK):
+        marks = ",".join("?" * len(chunk))
+        out += db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", chunk)
+    return out
+
+
+def _postings(db: sqlite3.Connection, term: str) -> Sequence[int]:
+    """The articles whose text holds a word beginning with ``term`` (at most
+    ``_POSTINGS_READ``)."""
+    query = '"' + term.replace('"', '""') + '" *'
+    try:
+        rows = db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?",
+            (query, _POSTINGS_READ),
+        ).fetchall()
+    except sqlite3.OperationalError:  # a term the full-text syntax cannot say
+        return []
+    return [r for (r,) in rows]
