@@ -255,3 +255,24 @@ def test_an_add_without_temporary_space_still_makes_the_same_trees(
         assert [(f.members, f.original, f.tree) for f in ar.families()] == roomy
         assert ar.doctor() == []
     assert any(len(members) > 2 for members, _, _ in roomy)  # real trees were compared
+
+
+def test_an_add_whose_signed_articles_outgrow_the_view_stores_the_same_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The view of articles signed as a scan signs them starts afresh when full; the
+    articles a link group asks for are signed again then (a 1M-article build once
+    stopped on one the view had let go), and the pairs are those of a roomy view."""
+    from newstrace import archive, archive_link
+
+    articles = _generated(120)
+    options = Options(batch_size=120, tree_max_members=0)
+    monkeypatch.setattr(archive, "_LINK_GROUP", 10)  # one view, many link groups
+    with Archive(tmp_path / "roomy.db", options=options) as ar:
+        ar.add(articles)
+        roomy = ar.pairs()
+    monkeypatch.setattr(archive_link, "_MAX_SIGNED", 5)
+    with Archive(tmp_path / "small.db", options=options) as ar:
+        ar.add(articles)
+        assert ar.pairs() == roomy
+    assert len(roomy) > 10

@@ -87,7 +87,7 @@ class ScanView:
             return []
         rowids = sorted({r for pair in pending for r in pair})
         named = [(r, hash(articles[r].text)) for r in rowids]
-        self._sign([n for n in named if n not in self._signed], articles)
+        self._sign(named, articles)
         row = {r: k for k, r in enumerate(rowids)}
         fp, keys = self._matrices(named)
         pairs = np.array([(row[c], row[r]) for c, r in pending], dtype=np.int64)
@@ -100,15 +100,20 @@ class ScanView:
         return [pair for pair in pending if pair in wanted]
 
     def _sign(self, named: Sequence[tuple[int, int]], articles: Mapping[int, Article]) -> None:
-        if not named:
+        """Sign the articles of ``named`` not signed yet. When they would overflow the
+        view, it starts afresh with all of ``named`` (not only the new ones: each one is
+        read back at once)."""
+        missing = [n for n in named if n not in self._signed]
+        if not missing:
             return
-        if len(self._signed) + len(named) > _MAX_SIGNED:
+        if len(self._signed) + len(missing) > _MAX_SIGNED:
             self._signed.clear()
-        bodies = clean_bodies([articles[r] for r, _ in named], self._options)
+            missing = list(named)
+        bodies = clean_bodies([articles[r] for r, _ in missing], self._options)
         parts = body_parts(bodies, self._options, frequencies=False)
         fp = signed(parts, self._options, self._common)
         keys = band_keys_of(fp, self._options)
-        for k, name in enumerate(named):
+        for k, name in enumerate(missing):
             self._signed[name] = (fp.shingles[k], fp.skeleton[k], fp.sizes[k], keys[k])
 
     def _matrices(self, named: Sequence[tuple[int, int]]) -> tuple[Fingerprints, np.ndarray]:
