@@ -10,10 +10,11 @@ partially derived is reuse, not derived is not):
 * the same corpus through ``newstrace.scan.scan`` (default options), the contract the
   archive should come close to.
 
-``--no-short`` runs the archive with ``Options(short_copy_share=0)``: band keys alone,
-as ``add`` and ``check`` did before ``archive_short``. Not a test: it prints figures.
+``--no-fulltext`` runs the archive as one without a full-text index: band keys alone,
+as ``add`` and ``check`` did before ``archive_short`` (no short copies, nothing of what
+a scan's containment bands propose). Not a test: it prints figures.
 
-    . .venv/bin/activate && python bench/eval_archive_recall.py [--no-short]
+    . .venv/bin/activate && python bench/eval_archive_recall.py [--no-fulltext]
 """
 
 from __future__ import annotations
@@ -80,12 +81,12 @@ def checked(ar: Archive, by_id: dict[str, Article], pairs: set[Pair]) -> set[Pai
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--no-short", action="store_true", help="archive without short copies")
+    ap.add_argument("--no-fulltext", action="store_true", help="band keys alone (no archive_short)")
     args = ap.parse_args()
     if not METER.is_dir() or not COUNTER.is_dir():
         print(f"{METER} and {COUNTER} are needed; nothing to evaluate")
         return
-    options = Options(short_copy_share=0) if args.no_short else Options()
+    options = Options()
     for name, (paths, derived, not_derived) in (
         ("METER-dev", meter()),
         ("COUNTER-half", counter()),
@@ -102,6 +103,7 @@ def main() -> None:
             tempfile.TemporaryDirectory() as tmp,
             Archive(Path(tmp) / "a.db", options=options) as ar,
         ):
+            ar.fts = ar.fts and not args.no_fulltext
             t0 = time.process_time()
             ar.add(articles)
             seconds = time.process_time() - t0

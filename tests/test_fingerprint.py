@@ -9,6 +9,7 @@ import pytest
 
 from newstrace import fingerprint
 from newstrace.fingerprint import document_frequencies, fingerprint_parts, word_features
+from newstrace.text import term
 from newstrace_synth import textgen
 
 
@@ -58,3 +59,16 @@ def test_the_vocabulary_starts_afresh_past_its_size_and_hashes_stay(
             np.testing.assert_array_equal(x, y)
         else:
             assert x == y
+
+
+def test_term_sets_are_the_content_words_and_the_skeleton_terms_of_a_text() -> None:
+    """The content words are those ``document_frequencies`` counts; the skeleton terms
+    are the content words of capitalised words, words with digits and words of scripts
+    without letter case, whatever the vocabulary saw before."""
+    text = "Harbour talks resumed on Monday; the harbour board said 2024 was hard. بندرگاہ کھلی"
+    words, skeleton = fingerprint.term_sets(text)
+    assert words == frozenset(document_frequencies([text]))
+    assert {"harbou", "monday", "2024", "board", "talk"} <= words
+    urdu = {term(w) for w in ("بندرگاہ", "کھلی")}  # stems, as every content word
+    assert skeleton == frozenset({"harbou", "monday", "2024", *urdu})
+    assert fingerprint.term_sets("the and of") == (frozenset(), frozenset())

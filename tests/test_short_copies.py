@@ -14,7 +14,7 @@ from newstrace import archive_short
 from newstrace.archive import Archive
 from newstrace.corpus import short_copies
 from newstrace.corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS, short_copy_pairs
-from newstrace.fingerprint import ContentTerms, fingerprint_parts
+from newstrace.fingerprint import ContentTerms, fingerprint_parts, term_sets
 from newstrace.model import Article
 from newstrace.options import Options
 from newstrace.scan import scan
@@ -183,11 +183,64 @@ def test_archive_short_copy_rows_count_the_rarer_words_of_a_short_article(
     stranger = Article(id="stranger", text="Nothing of the sort appears in this text at all.")
     with Archive(tmp_path / "a.db") as ar:
         ar.add([holder, stranger])
-        terms = archive_short.content_terms("Kalvrex, Morthune and Zibbolt met Quenlow.")
+        terms = term_sets_words("Kalvrex, Morthune and Zibbolt met Quenlow.")
         rows = archive_short.short_copy_rows(ar._db, terms, ar.options, archived=False)
         assert rows == [1]  # the holder's row id
         shorter = Options(short_copy_terms=len(terms) - 1)
         assert archive_short.short_copy_rows(ar._db, terms, shorter, archived=False) == []
-        few = archive_short.content_terms("Kalvrex and Morthune.")
+        few = term_sets_words("Kalvrex and Morthune.")
         assert len(few) < MIN_RARE_TERMS
         assert archive_short.short_copy_rows(ar._db, few, ar.options, archived=False) == []
+
+
+def _contained_corpus(seed: int = 0) -> tuple[Article, Article, list[Article]]:
+    """A source of 50 sentences of invented names, a copy of its first 6 (Jaccard near
+    0.12: the ordinary bands miss it with this seed), and unrelated fillers of the same
+    make."""
+    rng = random.Random(seed)
+
+    def name() -> str:
+        return "".join(
+            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)
+        ).capitalize()
+
+    def sentence(names: list[str]) -> str:
+        return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."
+
+    names = [name() for _ in range(200)]
+    sentences = [sentence(names[k : k + 4]) for k in range(0, 200, 4)]
+    fillers = [
+        Article(
+            id=f"filler{k}", text=" ".join(sentence([name() for _ in range(4)]) for _ in range(8))
+        )
+        for k in range(10)
+    ]
+    source = Article(id="source", text=" ".join(sentences))
+    return source, Article(id="copy", text=" ".join(sentences[:6])), fillers
+
+
+def test_the_archive_finds_a_copy_inside_a_long_source_as_the_containment_bands_do(
+    tmp_path: Path,
+) -> None:
+    """Articles holding a share of a new article's rarer names are judged as a scan
+    judges the pairs of its containment bands (words alone are left out here: no short
+    copies)."""
+    source, copy, fillers = _contained_corpus()
+    words_off = Options(short_copy_share=0)
+    bands_only = words_off.with_(containment_bands=0)
+    for options, want in ((bands_only, []), (words_off, [("copy", "source")])):
+        with Archive(tmp_path / f"{len(want)}.db", options=options) as ar:
+            ar.add([source, *fillers, copy])
+            assert [(p.a, p.b) for p in ar.pairs()] == want
+    with Archive(tmp_path / "check.db", options=words_off) as ar:
+        ar.add([source, *fillers])
+        assert [m.id for m in ar.check(copy)] == ["source"]
+        # Its names alone propose the source (row 1), and the scan's judges keep it.
+        assert list(ar._contained(copy, term_sets(copy.text)[1], ())) == [1]
+        ar.options = bands_only
+        assert ar._contained(copy, term_sets(copy.text)[1], ()) == {}
+
+
+def term_sets_words(text: str) -> frozenset[str]:
+    """A text's distinct content words (``fingerprint.term_sets``)."""
+    return term_sets(text)[0]

@@ -41,8 +41,8 @@ import numpy as np
 
 from . import archive_store as store
 from .align import TermStats
-from .archive_link import ScanView, common_skeleton
-from .archive_short import content_terms, longer_than, short_copy_rows
+from .archive_link import Link, ScanView, common_skeleton
+from .archive_short import containing_rows, longer_than, short_copy_rows
 from .compare import Prepared, compare_prepared, prepare
 from .corpus import (
     ComparisonSpool,
@@ -52,6 +52,7 @@ from .corpus import (
     article_parts,
     band_keys_of,
     batches,
+    body_parts,
     clean_bodies,
     judge_pair,
     no_progress,
@@ -60,7 +61,7 @@ from .corpus import (
     signed,
 )
 from .errors import ArchiveError, InputError
-from .fingerprint import FINGERPRINT_VERSION, Fingerprints
+from .fingerprint import FINGERPRINT_VERSION, Fingerprints, term_sets
 from .ingest import content_hash
 from .lineage import family_tree
 from .lsh import sorted_keys
@@ -181,11 +182,14 @@ class Archive:
         self.readonly = (not create) if readonly is None else readonly
         # The archive indexes the ordinary bands only: the containment bands of a scan
         # triple the band table and double a check's time (bench_archive, 10k articles:
-        # 54 -> 86 MiB, check p50 12 -> 16 ms); a scan (also `scan --db`) finds a short
-        # copy of a long source with them.
+        # 54 -> 86 MiB, check p50 12 -> 16 ms). What they propose (a short copy inside a
+        # long source) is asked of the terms table and the full-text index instead
+        # (``archive_short``), and judged as a scan judges it (``ScanView``).
         self._index_options = options.with_(containment_bands=0)
         self._view: ScanView | None = None
         """Articles signed as a scan signs them, kept from one ``add`` batch to the next."""
+        self._common: tuple[tuple[int, int], np.ndarray] | None = None
+        """The common skeleton terms, and the archive's change stamp when read."""
         self.errors: list[InputError] = []
         """Inputs refused by ``add`` (id clashes), for the caller to report."""
         if (self.readonly or not create) and not self.path.exists():
@@ -508,10 +512,19 @@ class Archive:
         """The view that signs articles without the skeleton terms common in the
         archive now: the last batch's while those are the same (small batches rarely
         change them), else a new one."""
-        common = common_skeleton(self._db, len(self), self.options)
+        common = self._common_skeleton()
         if self._view is None or not self._view.holds(common):
             self._view = ScanView(common, self.options)
         return self._view
+
+    def _common_skeleton(self) -> np.ndarray:
+        """``archive_link.common_skeleton``, read again only once the archive changed
+        (a write of this connection, or a commit of another): it reads the whole terms
+        table (6-10 ms at 663,040 generated articles), too much for every ``check``."""
+        stamp = (self._db.total_changes, self._db.execute("PRAGMA data_version").fetchone()[0])
+        if self._common is None or self._common[0] != stamp:
+            self._common = (stamp, common_skeleton(self._db, len(self), self.options))
+        return self._common[1]
 
     def _link(
         self,
@@ -533,6 +546,7 @@ class Archive:
         rarer words (``archive_short``; no band finds those, and no screen judges
         them, as in a scan)."""
         pending = self._new_candidates(base, rows, *keys, group)
+        pending += self._containing(base, fresh, group, pending)
         known = {base + j: fresh[j] for j in group}
         if pending:
             older = sorted({c for c, _ in pending} - known.keys())
@@ -544,11 +558,29 @@ class Archive:
             for j, body in zip(short, bodies, strict=True):
                 r = base + j
                 banded = {c for c, new in pending if new == r}
-                found = self._short_copies(content_terms(body), banded, archived=True, before=r)
+                found = self._short_copies(term_sets(body)[0], banded, archived=True, before=r)
                 known.update(found)
                 pending += [(c, r) for c in found]
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r], known)
+
+    def _containing(
+        self, base: int, fresh: Sequence[Article], group: range, pending: Sequence[Link]
+    ) -> list[Link]:
+        """(older row, new row) pairs of the new articles ``group`` and the articles before
+        each that hold a share of its rarer skeleton terms (``archive_short.
+        containing_rows``) and that no band hit proposed: a scan's containment bands
+        would propose them, and the view judges them as a scan does."""
+        if not self.fts or not self.options.containment_bands:
+            return []
+        proposed = set(pending)
+        out: list[Link] = []
+        bodies = clean_bodies([fresh[j] for j in group], self.options)
+        for j, body in zip(group, bodies, strict=True):
+            r = base + j
+            rows = containing_rows(self._db, term_sets(body)[1], self.options, archived=True)
+            out += [(c, r) for c in rows if c < r and (c, r) not in proposed]
+        return out
 
     def _finish_trees(self, judged: ComparisonSpool) -> None:
         """Give every family that has no copy tree yet its tree, once, at the end of an
@@ -826,17 +858,22 @@ class Archive:
     ) -> list[Match]:
         """Archived articles that share reused passages with ``article``, best first.
 
-        Candidates come from the band index (shared band keys; a key shared by more than
-        ``options.max_bucket`` articles counts for nothing, as in a scan) and the
-        ``limit`` most-hit ones are verified with the full compare pipeline; only reuse
-        relations are returned. With ``screen`` (the default) a candidate is verified
+        Candidates come from the terms table and the full-text index
+        (``archive_short``: the longer articles holding most of a short article's rarer
+        words, and those a scan's containment bands would propose, judged as a scan
+        judges them; no band hits: a short copy's long source, which shares too few
+        phrases for many band hits), then from the band index, most hits first (shared
+        band keys; a key shared by more than ``options.max_bucket`` articles counts for
+        nothing, as in a scan); the first ``limit`` are verified with the full compare
+        pipeline; only reuse relations are returned. With ``screen`` (the default) a candidate is verified
         only if its stored signatures are not far below the candidate thresholds (see
         ``Options.check_screen_share``): accidental candidates are skipped
         unverified; ``screen=False`` verifies every one of the ``limit`` candidates.
         """
         limit = limit or self.options.check_candidates
-        parts = article_parts([article], self.options)  # with its content words
-        fp = signed(parts, self.options)
+        body = clean_bodies([article], self.options)[0]
+        fp = signed(body_parts([body], self.options, frequencies=False), self.options)
+        words, skeleton = term_sets(body)  # the vocabulary has just seen its words
         keys = band_keys_of(fp, self._index_options)[0]
         keys = np.unique(keys[keys != -1]).tolist()
         bucket = self.options.max_bucket
@@ -850,9 +887,13 @@ class Archive:
         found = self._get_rowids([r for r, _ in hits]) if hits else {}
         # Longer articles holding most of a short article's rarer words: no band finds
         # them, and, as in a scan, no screen judges them (no band hits: 0).
-        short = self._short_copies(frozenset(parts.frequencies), found.keys(), archived=False)
+        short = self._short_copies(words, found.keys(), archived=False)
         found.update(short)
-        hits += [(r, 0) for r in short]
+        # Articles holding a share of its rarer skeleton terms, judged as a scan judges
+        # the pairs of its containment bands (a short copy inside a long source).
+        contained = self._contained(article, skeleton, {r for r, _ in hits} | found.keys())
+        found.update(contained)
+        hits = [*((r, 0) for r in [*short, *contained]), *hits][:limit]
         if not hits:
             return []
         mine: Prepared | None = None
@@ -883,6 +924,26 @@ class Archive:
         ``_IN_CHUNK`` keys at a time."""
         for chunk in batches(keys, _IN_CHUNK):
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+    def _contained(
+        self, article: Article, skeleton: frozenset[str], taken: Iterable[int]
+    ) -> dict[int, Article]:
+        """The archived articles (none of ``taken``) holding a share of the rarer ones of
+        ``article``'s ``skeleton`` terms that a scan's containment bands, screen and
+        pre-verdict would have it verified against (``archive_short.containing_rows``,
+        judged by the archive's ``ScanView``). None without the full-text index."""
+        if not self.fts or not self.options.containment_bands:
+            return {}
+        skip = set(taken)
+        rows = containing_rows(self._db, skeleton, self.options, archived=False)
+        rows = [r for r in rows if r not in skip]
+        if not rows:
+            return {}
+        known = self._get_rowids(rows)
+        query = 0  # no archived article has row id 0: the checked article's place
+        pairs = [(r, query) for r in sorted(known)]
+        kept = self._scan_view().candidates(pairs, {query: article, **known})
+        return {r: known[r] for r, _ in kept}
 
     def _short_copies(
         self,

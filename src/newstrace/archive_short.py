@@ -29,10 +29,10 @@ from collections.abc import Collection, Iterable, Sequence
 
 from .corpus.batches import batches
 from .corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS
-from .fingerprint import document_frequencies
+from .fingerprint import term_sets
 from .options import Options
 
-__all__ = ["RAREST_ASKED", "content_terms", "longer_than", "short_copy_rows"]
+__all__ = ["RAREST_ASKED", "containing_rows", "longer_than", "short_copy_rows"]
 
 _POSTINGS_READ = 4 * RARE_DOCUMENTS
 """Articles read per word from the full-text index: a prefix also matches longer
@@ -47,12 +47,6 @@ _IN_CHUNK = 500
 above)."""
 
 
-def content_terms(body: str) -> frozenset[str]:
-    """The distinct content words (``text.term``) of a body text, as the scan and the
-    archive's ``terms`` table count them."""
-    return frozenset(document_frequencies([body]))
-
-
 def short_copy_rows(
     db: sqlite3.Connection,
     terms: Collection[str],
@@ -61,26 +55,50 @@ def short_copy_rows(
     archived: bool,
 ) -> list[int]:
     """Row ids of the archived articles holding ``options.short_copy_share`` of the
-    rarer ones of ``terms`` (an article's ``content_terms``), when the article is short
+    rarer ones of ``terms`` (an article's content words: ``fingerprint.term_sets``),
+    when the article is short
     enough to look for them; ``archived``: whether the article is counted in the
     archive's frequencies already (``add``) or not (``check``). The article itself, and
     whether each is longer, is for the caller to tell (``longer_than``)."""
     if not options.short_copy_share or len(terms) > options.short_copy_terms:
         return []
+    return _holders(db, terms, options.short_copy_share, 0, archived=archived)
+
+
+def containing_rows(
+    db: sqlite3.Connection, skeleton: Collection[str], options: Options, *, archived: bool
+) -> list[int]:
+    """Row ids of the archived articles holding at least ``options.containment_floor``
+    of the rarer ones of an article's skeleton terms (``fingerprint.term_sets``),
+    and at least ``MIN_RARE_TERMS``: what a scan's containment bands propose for a short
+    article inside a long one (or a long one holding a short one), to be judged as the
+    scan judges those (``archive_link.ScanView``). None without containment bands."""
+    if not options.containment_bands:
+        return []
+    return _holders(db, skeleton, options.containment_floor, MIN_RARE_TERMS, archived=archived)
+
+
+def _holders(
+    db: sqlite3.Connection, terms: Collection[str], share: float, least: int, *, archived: bool
+) -> list[int]:
+    """The articles holding ``share`` (and at least ``least``) of the rarest
+    ``RAREST_ASKED`` of ``terms`` found in 2 to ``RARE_DOCUMENTS`` articles (the
+    article itself counted: ``archived``, or one more); none when fewer than
+    ``MIN_RARE_TERMS`` of them are."""
     own = 0 if archived else 1
     found = [(df + own, t) for t, df in _frequencies(db, terms)]
     rare = [t for df, t in sorted(found) if 2 <= df <= RARE_DOCUMENTS][:RAREST_ASKED]
     if len(rare) < MIN_RARE_TERMS:
         return []
     holding = Counter(r for t in rare for r in _postings(db, t))
-    needed = options.short_copy_share * len(rare)
+    needed = max(share * len(rare), least)
     return sorted(r for r, shared in holding.items() if shared >= needed)
 
 
 def longer_than(terms: Collection[str], bodies: Iterable[str]) -> list[bool]:
     """Whether each body has more distinct content words than ``terms``: a scan pairs a
     short article with its longer holders only."""
-    return [len(content_terms(body)) > len(terms) for body in bodies]
+    return [len(term_sets(body)[0]) > len(terms) for body in bodies]
 
 
 def _frequencies(db: sqlite3.Connection, terms: Collection[str]) -> list[tuple[str, int]]:
