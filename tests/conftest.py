@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,20 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/data is not present")
     return path
+
+
+def name_maker(rng: random.Random) -> Callable[[], str]:
+    """Invented names of three syllables ("Kabotu"), drawn from ``rng``: a skeleton of
+    names that no two tests share by chance."""
+
+    def name() -> str:
+        return "".join(
+            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)
+        ).capitalize()
+
+    return name
+
+
+def met_sentence(names: list[str]) -> str:
+    """A sentence of four names and the same few words (so only its names tell it apart)."""
+    return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."

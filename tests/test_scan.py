@@ -16,7 +16,7 @@ from newstrace.lsh import Banding, band_keys, candidate_pairs, optimal_banding
 from newstrace.model import Article, PairResult, ScanResult
 from newstrace.scan import scan
 
-from .conftest import ROOT
+from .conftest import ROOT, met_sentence, name_maker
 
 TRUTH = json.loads((ROOT / "demo" / "truth.json").read_text(encoding="utf-8"))
 
@@ -238,15 +238,7 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     from newstrace.lsh import candidate_pairs
     from newstrace.options import Options
 
-    rng = random.Random(7)
-
-    def name() -> str:
-        return "".join(
-            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)
-        ).capitalize()
-
-    def sentence(names: list[str]) -> str:
-        return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."
+    name, sentence = name_maker(random.Random(7)), met_sentence
 
     source_names = [name() for _ in range(200)]
     source = " ".join(sentence(source_names[k : k + 4]) for k in range(0, 200, 4))

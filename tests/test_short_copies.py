@@ -20,6 +20,8 @@ from newstrace.options import Options
 from newstrace.scan import scan
 from newstrace_synth.newsroom import brief_pair
 
+from .conftest import met_sentence, name_maker
+
 
 def _batch(articles: list[list[int]]) -> ContentTerms:
     """Content terms of a batch: each article's word hashes (distinct, sorted)."""
@@ -197,15 +199,7 @@ def _contained_corpus(seed: int = 0) -> tuple[Article, Article, list[Article]]:
     """A source of 50 sentences of invented names, a copy of its first 6 (Jaccard near
     0.12: the ordinary bands miss it with this seed), and unrelated fillers of the same
     make."""
-    rng = random.Random(seed)
-
-    def name() -> str:
-        return "".join(
-            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)
-        ).capitalize()
-
-    def sentence(names: list[str]) -> str:
-        return f"{names[0]} met {names[1]} and {names[2]} in {names[3]} on the day."
+    name, sentence = name_maker(random.Random(seed)), met_sentence
 
     names = [name() for _ in range(200)]
     sentences = [sentence(names[k : k + 4]) for k in range(0, 200, 4)]
