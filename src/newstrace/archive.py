@@ -541,44 +541,49 @@ class Archive:
         scan verifies them (band hits, then, signed as a scan signs them, a shared band,
         the scan's screen and pre-verdict: ``archive_link.ScanView``; the compare
         pipeline with the archive's term statistics), and store the reuse pairs and
-        regrouped families, inside the caller's transaction. A short new article is
-        also verified against the longer articles before it that hold most of its
-        rarer words (``archive_short``; no band finds those, and no screen judges
-        them, as in a scan)."""
+        regrouped families, inside the caller's transaction. The terms table and the
+        full-text index propose more (``archive_short``): the articles before a new one
+        that hold a share of its rarer skeleton terms (what a scan's containment bands
+        propose; the view judges them as it judges band hits), and, for a short new
+        article, the longer ones holding most of its rarer words (verified past the
+        screen, as in a scan)."""
         pending = self._new_candidates(base, rows, *keys, group)
-        pending += self._containing(base, fresh, group, pending)
+        asking = self.fts and (self.options.containment_bands or self.options.short_copy_share)
+        bodies = clean_bodies([fresh[j] for j in group], self.options) if asking else []
+        words = dict(zip(group, map(term_sets, bodies), strict=True)) if asking else {}
+        pending += self._containing(
+            base, {j: skeleton for j, (_, skeleton) in words.items()}, pending
+        )
         known = {base + j: fresh[j] for j in group}
         if pending:
             older = sorted({c for c, _ in pending} - known.keys())
             known.update(self._get_rowids(older) if older else {})
             pending = linker.view.candidates(pending, known)
-        short = [j for j in group if sizes[j] <= self.options.short_copy_terms]
-        if short and self.fts and self.options.short_copy_share:
-            bodies = clean_bodies([fresh[j] for j in short], self.options)
-            for j, body in zip(short, bodies, strict=True):
-                r = base + j
-                banded = {c for c, new in pending if new == r}
-                found = self._short_copies(term_sets(body)[0], banded, archived=True, before=r)
-                known.update(found)
-                pending += [(c, r) for c in found]
+        for j, (content, _) in words.items():
+            if sizes[j] > self.options.short_copy_terms:
+                continue
+            r = base + j
+            banded = {c for c, new in pending if new == r}
+            found = self._short_copies(content, banded, archived=True, before=r)
+            known.update(found)
+            pending += [(c, r) for c in found]
         for r in sorted({r for _, r in pending}):
             linker.link(r, [c for c, new in pending if new == r], known)
 
     def _containing(
-        self, base: int, fresh: Sequence[Article], group: range, pending: Sequence[Link]
+        self, base: int, skeletons: Mapping[int, frozenset[str]], pending: Sequence[Link]
     ) -> list[Link]:
-        """(older row, new row) pairs of the new articles ``group`` and the articles before
-        each that hold a share of its rarer skeleton terms (``archive_short.
-        containing_rows``) and that no band hit proposed: a scan's containment bands
-        would propose them, and the view judges them as a scan does."""
-        if not self.fts or not self.options.containment_bands:
+        """(older row, new row) pairs of new articles (position in the batch: skeleton
+        terms) and the articles before each that hold a share of its rarer skeleton
+        terms (``archive_short.containing_rows``) and that no band hit proposed: a scan's
+        containment bands would propose them; the view judges them."""
+        if not self.options.containment_bands:
             return []
         proposed = set(pending)
         out: list[Link] = []
-        bodies = clean_bodies([fresh[j] for j in group], self.options)
-        for j, body in zip(group, bodies, strict=True):
+        for j, skeleton in skeletons.items():
             r = base + j
-            rows = containing_rows(self._db, term_sets(body)[1], self.options, archived=True)
+            rows = containing_rows(self._db, skeleton, self.options, archived=True)
             out += [(c, r) for c in rows if c < r and (c, r) not in proposed]
         return out
 
@@ -865,10 +870,10 @@ class Archive:
         phrases for many band hits), then from the band index, most hits first (shared
         band keys; a key shared by more than ``options.max_bucket`` articles counts for
         nothing, as in a scan); the first ``limit`` are verified with the full compare
-        pipeline; only reuse relations are returned. With ``screen`` (the default) a candidate is verified
-        only if its stored signatures are not far below the candidate thresholds (see
-        ``Options.check_screen_share``): accidental candidates are skipped
-        unverified; ``screen=False`` verifies every one of the ``limit`` candidates.
+        pipeline; only reuse relations are returned. With ``screen`` (the default) a
+        band candidate is verified only if its stored signatures are not far below the
+        candidate thresholds (see ``Options.check_screen_share``): accidental
+        candidates are skipped unverified; ``screen=False`` verifies every one of them.
         """
         limit = limit or self.options.check_candidates
         body = clean_bodies([article], self.options)[0]
