@@ -30,27 +30,25 @@ def _generated(n: int) -> list[Article]:
 
 
 def test_stored_families_equal_the_scan_of_the_archive(tmp_path: Path) -> None:
-    """Added in three batches, the pairs and families kept incrementally are those of a
-    scan of the same articles: the archive asks its terms table and full-text index what
-    a scan's containment bands propose (``archive_short``); a scan also leaves out
-    beat-common skeleton terms, which an incremental index cannot know, so on other
-    corpora the pairs may differ at the edges."""
+    """Added in three batches, the families kept incrementally are the families of a
+    scan through the same candidate channels (the archive indexes the ordinary bands
+    only, and asks what a scan's containment bands add only for short articles, which
+    this corpus lacks); the default scan's pairs differ only at the edges (it also
+    leaves out beat-common skeleton terms, which an incremental index cannot know)."""
     arts = _generated(300)
-    # Trees off: a tree reads the family's pairs, which may differ at the edges
-    # (the trees are compared on the demo corpus below).
+    # Trees off: a tree reads the family's pairs, which may differ at the edges here
+    # (the trees are compared on the demo corpus below, where the pairs agree).
     options = Options(batch_size=100, tree_max_members=0)
     with Archive(tmp_path / "g.db", options=options) as ar:
         ar.add(arts)
         stored = {(p.a, p.b) for p in ar.pairs()}
         families = ar.families()
         assert ar.doctor() == []
-        scanned = ar.scan()
-    assert stored == {(p.a, p.b) for p in scanned.pairs} and len(stored) > 100
-    assert families == scanned.families
-    # Without what the containment bands propose, a member is missing from a family.
-    with Archive(tmp_path / "bands.db", options=options.with_(containment_bands=0)) as ar:
-        ar.add(arts)
-        assert len(ar.pairs()) < len(stored)
+        found = {(p.a, p.b) for p in ar.scan().pairs}
+        assert len(stored ^ found) <= 0.05 * len(found)
+    same_channels = options.with_(containment_bands=0)
+    with Archive(tmp_path / "g.db", options=same_channels, create=False) as ar:
+        assert families == ar.scan().families
 
 
 def test_stored_families_carry_the_scans_copy_trees(tmp_path: Path) -> None:

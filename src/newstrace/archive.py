@@ -548,20 +548,19 @@ class Archive:
         article, the longer ones holding most of its rarer words (verified past the
         screen, as in a scan)."""
         pending = self._new_candidates(base, rows, *keys, group)
+        # Short new articles ask the terms table and the full-text index (a long one's
+        # many rarer names would propose many neighbours: archive_short).
         asking = self.fts and (self.options.containment_bands or self.options.short_copy_share)
-        bodies = clean_bodies([fresh[j] for j in group], self.options) if asking else []
-        words = dict(zip(group, map(term_sets, bodies), strict=True)) if asking else {}
-        pending += self._containing(
-            base, {j: skeleton for j, (_, skeleton) in words.items()}, pending
-        )
+        short = [j for j in group if sizes[j] <= self.options.short_copy_terms] if asking else []
+        bodies = clean_bodies([fresh[j] for j in short], self.options)
+        words = dict(zip(short, map(term_sets, bodies), strict=True))
+        pending += self._containing(base, words, pending)
         known = {base + j: fresh[j] for j in group}
         if pending:
             older = sorted({c for c, _ in pending} - known.keys())
             known.update(self._get_rowids(older) if older else {})
             pending = linker.view.candidates(pending, known)
         for j, (content, _) in words.items():
-            if sizes[j] > self.options.short_copy_terms:
-                continue
             r = base + j
             banded = {c for c, new in pending if new == r}
             found = self._short_copies(content, banded, archived=True, before=r)
@@ -571,19 +570,24 @@ class Archive:
             linker.link(r, [c for c, new in pending if new == r], known)
 
     def _containing(
-        self, base: int, skeletons: Mapping[int, frozenset[str]], pending: Sequence[Link]
+        self,
+        base: int,
+        words: Mapping[int, tuple[frozenset[str], frozenset[str]]],
+        pending: Sequence[Link],
     ) -> list[Link]:
-        """(older row, new row) pairs of new articles (position in the batch: skeleton
-        terms) and the articles before each that hold a share of its rarer skeleton
-        terms (``archive_short.containing_rows``) and that no band hit proposed: a scan's
-        containment bands would propose them; the view judges them."""
+        """(older row, new row) pairs of new articles (position in the batch: content
+        and skeleton terms) and the articles before each that hold a share of its rarer
+        skeleton terms (``archive_short.containing_rows``) and that no band hit proposed:
+        a scan's containment bands would propose them; the view judges them."""
         if not self.options.containment_bands:
             return []
         proposed = set(pending)
         out: list[Link] = []
-        for j, skeleton in skeletons.items():
+        for j, (content, skeleton) in words.items():
             r = base + j
-            rows = containing_rows(self._db, skeleton, self.options, archived=True)
+            rows = containing_rows(
+                self._db, skeleton, self.options, archived=True, words=len(content)
+            )
             out += [(c, r) for c in rows if c < r and (c, r) not in proposed]
         return out
 
@@ -896,7 +900,9 @@ class Archive:
         found.update(short)
         # Articles holding a share of its rarer skeleton terms, judged as a scan judges
         # the pairs of its containment bands (a short copy inside a long source).
-        contained = self._contained(article, skeleton, {r for r, _ in hits} | found.keys())
+        contained = self._contained(
+            article, skeleton, len(words), {r for r, _ in hits} | found.keys()
+        )
         found.update(contained)
         hits = [*((r, 0) for r in [*short, *contained]), *hits][:limit]
         if not hits:
@@ -931,7 +937,7 @@ class Archive:
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _contained(
-        self, article: Article, skeleton: frozenset[str], taken: Iterable[int]
+        self, article: Article, skeleton: frozenset[str], words: int, taken: Iterable[int]
     ) -> dict[int, Article]:
         """The archived articles (none of ``taken``) holding a share of the rarer ones of
         ``article``'s ``skeleton`` terms that a scan's containment bands, screen and
@@ -940,7 +946,7 @@ class Archive:
         if not self.fts or not self.options.containment_bands:
             return {}
         skip = set(taken)
-        rows = containing_rows(self._db, skeleton, self.options, archived=False)
+        rows = containing_rows(self._db, skeleton, self.options, archived=False, words=words)
         rows = [r for r in rows if r not in skip]
         if not rows:
             return {}

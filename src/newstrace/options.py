@@ -131,8 +131,8 @@ class Options:
     terms table and the full-text index (``archive_short``), then the most band hits.
     12, not 8 as when the band index alone proposed them: the articles of one story
     (METER-dev, about 30 a story) fill 8 places before a short copy's long source, so
-    at 8 `check` found 222 of 252 derived pairs, at 12 and 16 228, as a scan does
-    (``bench/eval_archive_recall.py``)."""
+    at 8 `check` found 221 of 252 derived pairs, at 12 227 (the scan: 228;
+    ``bench/eval_archive_recall.py``)."""
     preverdict: bool = True
     """Skip candidates that the learned pre-verdict (``newstrace.preverdict``), reading
     only the signatures, finds very unlikely to be reuse (out of sample it kept 98.5-100%
