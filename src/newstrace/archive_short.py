@@ -1,24 +1,30 @@
-"""Short copies in the archive: the archived articles that hold most of a short
-article's rarer content words (the archive's side of ``corpus.short_copies``).
+"""What a scan's containment bands and short-copy channel find, asked of the archive:
+the archived articles holding a share of a short article's rarer words.
 
-A brief made from a long agency story shares too few phrases and names with it for any
-band key, so ``add`` and ``check``, which look articles up by band keys, missed what a
-scan finds (METER-dev, 416 articles added: 199 of 252 derived pairs linked, against 226
-by a scan without containment bands). A scan counts the short article's rarer words in
-an index of the whole corpus; an archive has two indexes that answer the same question
-for one article at a time: the ``terms`` table (how many articles hold each content
-word, ``text.term``: the scan's document frequencies) tells which of the article's
-words are rarer, and the full-text index (``articles_fts``) lists the articles holding
-each (a prefix query: a content word is a word's stem, and a word holds the stems it
-starts with). The same rules as a scan's: an article of at most
-``Options.short_copy_terms`` distinct content words, at least ``MIN_RARE_TERMS`` of them
-rarer (in 2 to ``RARE_DOCUMENTS`` articles, the article itself counted), is paired with
-each longer article holding ``Options.short_copy_share`` of them. Two differences, both
-of what the archive knows: the frequencies are those of the articles archived when the
-question is asked (a scan counts its whole corpus), and ``add`` asks only for the new
-article (a short one added before the long one it came from is found by ``check``, or
-by ``scan --db``). An archive without a full-text index (SQLite built without FTS5)
-proposes no such pairs.
+A brief made from a long agency story shares too few phrases with it for a band key,
+and its names lie inside the story's many (Jaccard near |brief| / |story|), so ``add``
+and ``check``, which look articles up by band keys alone, missed what a scan finds
+(METER-dev, all 416 texts added: 199 of 252 derived pairs linked, a scan 228). A scan
+finds them with two-slot containment bands and an index of every article's rarer words;
+an archive has two indexes that answer the same for one article at a time: the ``terms``
+table (how many articles hold each content word, ``text.term``: the scan's document
+frequencies) tells which of the article's words are rarer (in 2 to ``RARE_DOCUMENTS``
+articles, the article itself counted), and the full-text index (``articles_fts``) lists
+the articles holding each of the ``RAREST_ASKED`` rarest (a prefix query: a content word
+is a stem, and a word holds the stem it starts with). Two questions:
+
+* ``containing_rows``: the articles holding ``Options.containment_floor`` of its rarer
+  skeleton terms (and ``MIN_RARE_TERMS``): what the containment bands propose; the
+  archive's ``ScanView`` judges them as a scan judges those.
+* ``short_copy_rows``: the articles holding ``Options.short_copy_share`` of its rarer
+  content words; the longer of them are verified past the screen, as in a scan.
+
+Only a short article (at most ``Options.short_copy_terms`` content words) asks: a long
+one of a 20,000-article generated archive has a score of rarer names, which proposed
+many of its neighbours. The frequencies are those of the articles archived when the
+question is asked (a scan counts its whole corpus), and ``add`` asks for the new article
+only (a short one added before its long source is found by ``check``, or ``scan
+--db``). An archive without a full-text index (SQLite built without FTS5) asks nothing.
 """
 
 from __future__ import annotations
