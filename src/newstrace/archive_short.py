@@ -46,8 +46,8 @@ words with other stems ("court" matches "courtroom"), so a rarer stem may list a
 more articles than its frequency; a word common under its prefix stops there."""
 RAREST_ASKED = 24
 """The rarer words asked of the full-text index for one article, rarest first (a
-question costs 70-90 us; a brief in a small archive has 40-50 rarer words): the
-share is counted over these."""
+question costs 0.05-0.3 ms, the more the less its segments are merged; a brief in a
+small archive has 40-50 rarer words): the share is counted over these."""
 _IN_CHUNK = 500
 """Terms asked of the ``terms`` table per query (SQLite's parameter limit is far
 above)."""
@@ -62,10 +62,10 @@ def short_copy_rows(
 ) -> list[int]:
     """Row ids of the archived articles holding ``options.short_copy_share`` of the
     rarer ones of ``terms`` (an article's content words: ``fingerprint.term_sets``),
-    when the article is short
-    enough to look for them; ``archived``: whether the article is counted in the
-    archive's frequencies already (``add``) or not (``check``). The article itself, and
-    whether each is longer, is for the caller to tell (``longer_than``)."""
+    when the article is short enough to look for them; ``archived``: whether the
+    article is counted in the archive's frequencies already (``add``) or not
+    (``check``). The article itself, and whether each is longer, is for the caller to
+    tell (``longer_than``)."""
     if not options.short_copy_share or len(terms) > options.short_copy_terms:
         return []
     return _holders(db, terms, options.short_copy_share, 0, archived=archived)
