@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from newstrace import archive_short
-from newstrace.archive import Archive
+from newstrace.archive import Archive, _Words
 from newstrace.corpus import short_copies
 from newstrace.corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS, short_copy_pairs
 from newstrace.fingerprint import ContentTerms, fingerprint_parts, term_sets
@@ -186,13 +186,15 @@ def test_archive_short_copy_rows_count_the_rarer_words_of_a_short_article(
     with Archive(tmp_path / "a.db") as ar:
         ar.add([holder, stranger])
         terms = term_sets_words("Kalvrex, Morthune and Zibbolt met Quenlow.")
-        rows = archive_short.short_copy_rows(ar._db, terms, ar.options, archived=False)
+        df = ar.term_stats(terms).df
+        rows = archive_short.short_copy_rows(ar._db, terms, df, ar.options, archived=False)
         assert rows == [1]  # the holder's row id
         shorter = Options(short_copy_terms=len(terms) - 1)
-        assert archive_short.short_copy_rows(ar._db, terms, shorter, archived=False) == []
+        assert archive_short.short_copy_rows(ar._db, terms, df, shorter, archived=False) == []
         few = term_sets_words("Kalvrex and Morthune.")
         assert len(few) < MIN_RARE_TERMS
-        assert archive_short.short_copy_rows(ar._db, few, ar.options, archived=False) == []
+        few_df = ar.term_stats(few).df
+        assert archive_short.short_copy_rows(ar._db, few, few_df, ar.options, archived=False) == []
 
 
 def _contained_corpus(seed: int = 0) -> tuple[Article, Article, list[Article]]:
@@ -230,16 +232,11 @@ def test_the_archive_finds_a_copy_inside_a_long_source_as_the_containment_bands_
         ar.add([source, *fillers])
         assert [m.id for m in ar.check(copy)] == ["source"]
         # Its names alone propose the source (row 1), and the scan's judges keep it.
-        assert list(ar._contained(copy, *_skeleton_and_size(copy.text), ())) == [1]
+        assert list(ar._contained(copy, _Words.of(copy.text, ar), ())) == [1]
         ar.options = bands_only
-        assert ar._contained(copy, *_skeleton_and_size(copy.text), ()) == {}
+        assert ar._contained(copy, _Words.of(copy.text, ar), ()) == {}
 
 
 def term_sets_words(text: str) -> frozenset[str]:
     """A text's distinct content words (``fingerprint.term_sets``)."""
     return term_sets(text)[0]
-
-
-def _skeleton_and_size(text: str) -> tuple[frozenset[str], int]:
-    words, skeleton = term_sets(text)
-    return skeleton, len(words)

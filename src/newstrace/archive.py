@@ -553,17 +553,17 @@ class Archive:
         asking = self.fts and (self.options.containment_bands or self.options.short_copy_share)
         short = [j for j in group if sizes[j] <= self.options.short_copy_terms] if asking else []
         bodies = clean_bodies([fresh[j] for j in short], self.options)
-        words = dict(zip(short, map(term_sets, bodies), strict=True))
+        words = {j: _Words.of(body, self) for j, body in zip(short, bodies, strict=True)}
         pending += self._containing(base, words, pending)
         known = {base + j: fresh[j] for j in group}
         if pending:
             older = sorted({c for c, _ in pending} - known.keys())
             known.update(self._get_rowids(older) if older else {})
             pending = linker.view.candidates(pending, known)
-        for j, (content, _) in words.items():
+        for j, w in words.items():
             r = base + j
             banded = {c for c, new in pending if new == r}
-            found = self._short_copies(content, banded, archived=True, before=r)
+            found = self._short_copies(w, banded, archived=True, before=r)
             known.update(found)
             pending += [(c, r) for c in found]
         for r in sorted({r for _, r in pending}):
@@ -572,21 +572,21 @@ class Archive:
     def _containing(
         self,
         base: int,
-        words: Mapping[int, tuple[frozenset[str], frozenset[str]]],
+        words: Mapping[int, _Words],
         pending: Sequence[Link],
     ) -> list[Link]:
-        """(older row, new row) pairs of new articles (position in the batch: content
-        and skeleton terms) and the articles before each that hold a share of its rarer
+        """(older row, new row) pairs of new articles (position in the batch: their
+        words) and the articles before each that hold a share of its rarer
         skeleton terms (``archive_short.containing_rows``) and that no band hit proposed:
         a scan's containment bands would propose them; the view judges them."""
         if not self.options.containment_bands:
             return []
         proposed = set(pending)
         out: list[Link] = []
-        for j, (content, skeleton) in words.items():
+        for j, w in words.items():
             r = base + j
             rows = containing_rows(
-                self._db, skeleton, self.options, archived=True, words=len(content)
+                self._db, w.skeleton, w.df, self.options, archived=True, words=len(w.content)
             )
             out += [(c, r) for c in rows if c < r and (c, r) not in proposed]
         return out
@@ -882,7 +882,7 @@ class Archive:
         limit = limit or self.options.check_candidates
         body = clean_bodies([article], self.options)[0]
         fp = signed(body_parts([body], self.options, frequencies=False), self.options)
-        words, skeleton = term_sets(body)  # the vocabulary has just seen its words
+        words = _Words.of(body, self)  # the vocabulary has just seen its words
         keys = band_keys_of(fp, self._index_options)[0]
         keys = np.unique(keys[keys != -1]).tolist()
         bucket = self.options.max_bucket
@@ -900,9 +900,7 @@ class Archive:
         found.update(short)
         # Articles holding a share of its rarer skeleton terms, judged as a scan judges
         # the pairs of its containment bands (a short copy inside a long source).
-        contained = self._contained(
-            article, skeleton, len(words), {r for r, _ in hits} | found.keys()
-        )
+        contained = self._contained(article, words, {r for r, _ in hits} | found.keys())
         found.update(contained)
         hits = [*((r, 0) for r in [*short, *contained]), *hits][:limit]
         if not hits:
@@ -927,8 +925,12 @@ class Archive:
         n = len(self)
         if terms is None:
             return TermStats(dict(self._db.execute("SELECT term, df FROM terms")), n)
+        return TermStats(self._frequencies(terms), n)
+
+    def _frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """The archive's document frequency of each of ``terms`` that it holds."""
         query = "SELECT term, df FROM terms WHERE term IN ({})"
-        return TermStats(dict(self._select_in(query, sorted(terms))), n)
+        return dict(self._select_in(query, sorted(terms)))
 
     def _select_in(self, query: str, keys: Iterable[str]) -> Iterator[Any]:
         """The rows of ``query`` (ending ``IN ({})``) for all ``keys``, asked
@@ -937,16 +939,23 @@ class Archive:
             yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def _contained(
-        self, article: Article, skeleton: frozenset[str], words: int, taken: Iterable[int]
+        self, article: Article, words: _Words, taken: Iterable[int]
     ) -> dict[int, Article]:
         """The archived articles (none of ``taken``) holding a share of the rarer ones of
-        ``article``'s ``skeleton`` terms that a scan's containment bands, screen and
+        ``article``'s skeleton terms (``words``) that a scan's containment bands, screen and
         pre-verdict would have it verified against (``archive_short.containing_rows``,
         judged by the archive's ``ScanView``). None without the full-text index."""
         if not self.fts or not self.options.containment_bands:
             return {}
         skip = set(taken)
-        rows = containing_rows(self._db, skeleton, self.options, archived=False, words=words)
+        rows = containing_rows(
+            self._db,
+            words.skeleton,
+            words.df,
+            self.options,
+            archived=False,
+            words=len(words.content),
+        )
         rows = [r for r in rows if r not in skip]
         if not rows:
             return {}
@@ -958,7 +967,7 @@ class Archive:
 
     def _short_copies(
         self,
-        terms: frozenset[str],
+        words: _Words,
         taken: Iterable[int],
         *,
         archived: bool,
@@ -966,7 +975,7 @@ class Archive:
     ) -> dict[int, Article]:
         """The longer archived articles (row ids below ``before``, if given; none of
         ``taken``) that hold ``options.short_copy_share`` of the rarer ones of a short
-        article's content words ``terms`` (``archive_short``); ``archived``: whether the
+        article's content ``words`` (``archive_short``); ``archived``: whether the
         article is counted in the archive's frequencies already. None without the
         full-text index."""
         if not self.fts or not self.options.short_copy_share:
@@ -974,12 +983,14 @@ class Archive:
         skip = set(taken)
         rows = [
             r
-            for r in short_copy_rows(self._db, terms, self.options, archived=archived)
+            for r in short_copy_rows(
+                self._db, words.content, words.df, self.options, archived=archived
+            )
             if r not in skip and (before is None or r < before)
         ]
         arts = self._get_rowids(rows) if rows else {}
         kept = sorted(arts)
-        longer = longer_than(terms, clean_bodies([arts[r] for r in kept], self.options))
+        longer = longer_than(words.content, clean_bodies([arts[r] for r in kept], self.options))
         return {r: arts[r] for r, ok in zip(kept, longer, strict=True) if ok}
 
     def _screen(
@@ -1079,6 +1090,24 @@ class Archive:
             problems.append(f"{bad} articles have malformed signatures")
         problems += store.doctor(self._db)
         return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """What an article asks the terms table and the full-text index with
+    (``archive_short``): its content words, its skeleton terms, and the archive's
+    frequencies of its content words, looked up once for both questions, and only for a
+    short article (a long one asks nothing)."""
+
+    content: frozenset[str]
+    skeleton: frozenset[str]
+    df: Mapping[str, int]
+
+    @classmethod
+    def of(cls, body: str, archive: Archive) -> _Words:
+        content, skeleton = term_sets(body)
+        asks = archive.fts and len(content) <= archive.options.short_copy_terms
+        return cls(content, skeleton, archive._frequencies(content) if asks else {})
 
 
 class _Linker:

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from .corpus.batches import batches
 from .corpus.short_copies import MIN_RARE_TERMS, RARE_DOCUMENTS
 from .fingerprint import term_sets
 from .options import Options
@@ -48,39 +47,40 @@ RAREST_ASKED = 24
 """The rarer words asked of the full-text index for one article, rarest first (a
 question costs 0.05-0.3 ms, the more the less its segments are merged; a brief in a
 small archive has 40-50 rarer words): the share is counted over these."""
-_IN_CHUNK = 500
-"""Terms asked of the ``terms`` table per query (SQLite's parameter limit is far
-above)."""
 
 
 def short_copy_rows(
     db: sqlite3.Connection,
     terms: Collection[str],
+    df: Mapping[str, int],
     options: Options,
     *,
     archived: bool,
 ) -> list[int]:
     """Row ids of the archived articles holding ``options.short_copy_share`` of the
-    rarer ones of ``terms`` (an article's content words: ``fingerprint.term_sets``),
-    when the article is short enough to look for them; ``archived``: whether the
+    rarer ones of ``terms`` (an article's content words: ``fingerprint.term_sets``; their
+    archive frequencies ``df``, from the ``terms`` table: a term it lacks is in no
+    article), when the article is short enough to look for them; ``archived``: whether the
     article is counted in the archive's frequencies already (``add``) or not
     (``check``). The article itself, and whether each is longer, is for the caller to
     tell (``longer_than``)."""
     if not options.short_copy_share or len(terms) > options.short_copy_terms:
         return []
-    return _holders(db, terms, options.short_copy_share, 0, archived=archived)
+    return _holders(db, terms, df, options.short_copy_share, 0, archived=archived)
 
 
 def containing_rows(
     db: sqlite3.Connection,
     skeleton: Collection[str],
+    df: Mapping[str, int],
     options: Options,
     *,
     archived: bool,
     words: int,
 ) -> list[int]:
     """Row ids of the archived articles holding at least ``options.containment_floor``
-    of the rarer ones of an article's skeleton terms (``fingerprint.term_sets``),
+    of the rarer ones of an article's skeleton terms (``fingerprint.term_sets``; ``df``
+    as for ``short_copy_rows``),
     and at least ``MIN_RARE_TERMS``: what a scan's containment bands propose for a short
     article inside a long one (or a long one holding a short one), to be judged as the
     scan judges those (``archive_link.ScanView``). Asked for a short article only (at
@@ -91,19 +91,26 @@ def containing_rows(
     containment bands."""
     if not options.containment_bands or words > options.short_copy_terms:
         return []
-    return _holders(db, skeleton, options.containment_floor, MIN_RARE_TERMS, archived=archived)
+    floor = options.containment_floor
+    return _holders(db, skeleton, df, floor, MIN_RARE_TERMS, archived=archived)
 
 
 def _holders(
-    db: sqlite3.Connection, terms: Collection[str], share: float, least: int, *, archived: bool
+    db: sqlite3.Connection,
+    terms: Collection[str],
+    df: Mapping[str, int],
+    share: float,
+    least: int,
+    *,
+    archived: bool,
 ) -> list[int]:
     """The articles holding ``share`` (and at least ``least``) of the rarest
     ``RAREST_ASKED`` of ``terms`` found in 2 to ``RARE_DOCUMENTS`` articles (the
     article itself counted: ``archived``, or one more); none when fewer than
     ``MIN_RARE_TERMS`` of them are."""
     own = 0 if archived else 1
-    found = [(df + own, t) for t, df in _frequencies(db, terms)]
-    rare = [t for df, t in sorted(found) if 2 <= df <= RARE_DOCUMENTS][:RAREST_ASKED]
+    found = sorted((df.get(t, 0) + own, t) for t in terms)
+    rare = [t for n, t in found if 2 <= n <= RARE_DOCUMENTS][:RAREST_ASKED]
     if len(rare) < MIN_RARE_TERMS:
         return []
     holding = Counter(r for t in rare for r in _postings(db, t))
@@ -115,14 +122,6 @@ def longer_than(terms: Collection[str], bodies: Iterable[str]) -> list[bool]:
     """Whether each body has more distinct content words than ``terms``: a scan pairs a
     short article with its longer holders only."""
     return [len(term_sets(body)[0]) > len(terms) for body in bodies]
-
-
-def _frequencies(db: sqlite3.Connection, terms: Collection[str]) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    for chunk in batches(sorted(terms), _IN_CHUNK):
-        marks = ",".join("?" * len(chunk))
-        out += db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", chunk)
-    return out
 
 
 def _postings(db: sqlite3.Connection, term: str) -> Sequence[int]:
