@@ -44,7 +44,7 @@ def _counted(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _instrument() -> None:
     """Count verifications (add), compares (check) and prepared articles (both)."""
-    archive_module.verify_pair = _counted("verify", archive_module.verify_pair)  # type: ignore[assignment]
+    archive_module.judge_pair = _counted("verify", archive_module.judge_pair)  # type: ignore[assignment]
     archive_module.compare_prepared = _counted("compare", archive_module.compare_prepared)  # type: ignore[assignment]
     archive_module.prepare = _counted("prepare", archive_module.prepare)  # type: ignore[assignment]
     prepared_module.prepare = _counted("prepare", prepared_module.prepare)  # type: ignore[assignment]
