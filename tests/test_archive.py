@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -297,7 +298,7 @@ def test_another_schema_version_is_said_as_such(tmp_path: Path) -> None:
     before = _snapshot(path)
     for create in (False, True):
         with pytest.raises(
-            ArchiveError, match="schema version 1; this newstrace reads schema version 4"
+            ArchiveError, match="schema version 1; this newstrace reads schema version 5"
         ):
             Archive(path, create=create)
     r = _cli("doctor", "--db", str(path))
@@ -539,10 +540,22 @@ def test_parquet_export_has_the_modified_column(tmp_path: Path) -> None:
     assert [r["modified"] for r in rows] == ["2024-05-07T09:30:00Z", None]
 
 
+def _as_schema_4(path: Path) -> None:
+    """Turn an archive into the schema-4 file an older newstrace wrote: no stored
+    preparations."""
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE packs")
+    db.execute("DELETE FROM meta WHERE name = 'prepared'")
+    db.execute("UPDATE meta SET value = '4' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+
+
 def _as_schema_3(path: Path) -> None:
-    """Turn a schema-4 archive into the schema-3 file an older newstrace wrote: the same
-    tables without the modified column (the last one of ``articles``), families without
-    copy trees."""
+    """Turn an archive into the schema-3 file an older newstrace wrote: the same tables
+    without the modified column (the last one of ``articles``) and the stored
+    preparations, families without copy trees."""
+    _as_schema_4(path)
     db = sqlite3.connect(path)
     db.execute("ALTER TABLE articles DROP COLUMN modified")
     db.execute("UPDATE families SET extra = '{}', uncredited = NULL")
@@ -564,21 +577,22 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return rows
 
 
-def test_schema_3_archive_is_refused_read_only_and_upgraded_to_4_intact(tmp_path: Path) -> None:
+def test_schema_3_archive_is_refused_read_only_and_upgraded_to_5_intact(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with Archive(path) as ar:
         ar.add(iter_articles([CORPUS]))
         families = ar.families()
     _as_schema_3(path)
     before, snapshot = _tables(path), _snapshot(path)
-    with pytest.raises(ArchiveError, match="schema version 3; upgrade it once to version 4"):
+    with pytest.raises(ArchiveError, match="schema version 3; upgrade it once to version 5"):
         Archive(path, create=False)
     r = _invoke("list", "--db", str(path))
     assert r.exit_code == 3 and f"newstrace upgrade --db {path}" in r.output
     assert _snapshot(path) == snapshot
     r = _invoke("upgrade", "--db", str(path))
-    assert r.exit_code == 0 and "up to date (14 articles)" in r.output
+    assert r.exit_code == 0 and "up to date (14 articles; 14 preparations stored" in r.output
     after = _tables(path)
+    assert len(after.pop("packs")) == 14
     assert after["articles"] == [(*row, None) for row in before["articles"]]
     assert [row[:-2] for row in after["families"]] == [row[:-2] for row in before["families"]]
     for name in ("meta", "articles", "families"):
@@ -586,7 +600,7 @@ def test_schema_3_archive_is_refused_read_only_and_upgraded_to_4_intact(tmp_path
     assert after == before
     with Archive(path, create=False) as ar:
         # the families got their copy trees back, as their writes had given them
-        assert ar._meta("schema") == "4" and ar.doctor() == [] and ar.families() == families
+        assert ar._meta("schema") == "5" and ar.doctor() == [] and ar.families() == families
         assert all(f.tree is not None for f in families)
         assert ar.fts and ar.get("01-wire").modified is None
 
@@ -611,4 +625,103 @@ def test_a_failed_upgrade_from_schema_3_leaves_it_whole(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with Archive(path) as ar:
-        assert ar._meta("schema") == "4" and ar.doctor() == []
+        assert ar._meta("schema") == "5" and ar.doctor() == []
+
+
+# --- stored preparations (schema 5) -------------------------------------------------------
+
+
+def _comparisons(matches: list[Any]) -> list[tuple[object, ...]]:
+    return [
+        (m.id, m.comparison.relation, m.comparison.score, m.comparison.drifts, m.band_hits)
+        for m in matches
+    ]
+
+
+def test_check_unpacks_stored_preparations_and_answers_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``add`` stores each article's preparation; ``check`` unpacks the archived
+    articles it compares instead of preparing them (only the query is prepared), with
+    the same matches, scores and drifts as preparing them."""
+    import newstrace.archive as archive_module
+
+    prepared: list[str] = []
+    real = archive_module.prepare
+
+    def counting(article: Article, *args: Any) -> Any:
+        prepared.append(article.id)
+        return real(article, *args)
+
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add(iter_articles([CORPUS]))
+        n = ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0]
+        assert n == len(ar) and ar.packs
+    monkeypatch.setattr(archive_module, "prepare", counting)
+    query = read_article(DEMO / "12-spin-second.txt")
+    query = Article(id="query", text=query.text, title=query.title)
+    with Archive(tmp_path / "a.db", create=False) as ar:
+        stored = ar.check(query)
+        assert prepared == ["query"] and "11-wire-second" in [m.id for m in stored]
+        prepared.clear()
+        ar.packs = False
+        fresh = ar.check(query)
+        assert prepared[0] == "query" and len(prepared) == 1 + len(fresh)
+    assert _comparisons(stored) == _comparisons(fresh)
+
+
+def test_schema_4_archive_is_read_as_it_is_and_upgraded_to_5(tmp_path: Path) -> None:
+    """An archive from before the stored preparations is read (each archived article
+    prepared as before), upgraded by a writer (an empty table) and filled by
+    ``newstrace upgrade``; a run stopped half-way goes on from where it stopped."""
+    path = tmp_path / "a.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+    query = read_article(DEMO / "04-spin.txt")
+    query = Article(id="query", text=query.text)
+    with Archive(path, create=False) as ar:
+        want = _comparisons(ar.check(query))
+    _as_schema_4(path)
+    with Archive(path, create=False) as ar:
+        assert not ar.packs and _comparisons(ar.check(query)) == want
+    with Archive(path, options=Options(batch_size=5)) as ar:
+        assert ar._meta("schema") == "5" and ar.packs and ar.doctor() == []
+        assert ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0] == 0
+
+        def stop_after_one_batch(_: str, done: int, total: int | None) -> None:
+            if done == 5:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            ar.fill_packs(progress=stop_after_one_batch)
+        assert ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0] == 5
+        steps: list[tuple[int, int | None]] = []
+        assert ar.fill_packs(progress=lambda _, done, total: steps.append((done, total))) == 9
+        assert steps == [(0, 9), (5, 9), (9, 9)] and ar.fill_packs() == 0
+    r = _invoke("upgrade", "--db", str(path))
+    assert r.exit_code == 0 and "(14 articles; 0 preparations stored now)" in r.output
+    with Archive(path, create=False) as ar:
+        assert ar.packs and _comparisons(ar.check(query)) == want
+
+
+def test_preparations_of_another_version_are_dropped_not_read(tmp_path: Path) -> None:
+    """Stored preparations of another ``PREPARE_VERSION`` are not read, a writer drops
+    them (a later ``newstrace upgrade`` makes them again), ``remove`` drops an article's
+    and ``doctor`` reports one that belongs to no article."""
+    path = tmp_path / "a.db"
+    with Archive(path) as ar:
+        ar.add(iter_articles([CORPUS]))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = 'older' WHERE name = 'prepared'")
+    db.commit()
+    db.close()
+    with Archive(path, create=False) as ar:
+        assert not ar.packs and ar._stored([1, 2]) == {}
+    with Archive(path) as ar:
+        assert ar.packs and ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0] == 0
+        assert ar.fill_packs() == 14
+        ar.remove(["01-wire"])
+        assert ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0] == 13
+        assert ar.doctor() == []
+        ar._db.execute("INSERT INTO packs VALUES (9999, x'00')")
+        assert "1 stored preparations belong to no article" in ar.doctor()

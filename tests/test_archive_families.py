@@ -147,7 +147,8 @@ def test_schema_2_is_upgraded_on_the_first_write(tmp_path: Path) -> None:
     for table in ("pairs", "families", "members", "articles_fts"):
         db.execute(f"DROP TABLE {table}")
     db.execute("ALTER TABLE articles DROP COLUMN modified")  # schema 4's
-    db.execute("DELETE FROM meta WHERE name = 'fts'")
+    db.execute("DROP TABLE packs")  # schema 5's
+    db.execute("DELETE FROM meta WHERE name IN ('fts', 'prepared')")
     db.execute("UPDATE meta SET value = '2' WHERE name = 'schema'")
     db.commit()
     db.close()
@@ -157,7 +158,7 @@ def test_schema_2_is_upgraded_on_the_first_write(tmp_path: Path) -> None:
         assert ar.families() == want and ar.doctor() == []
     with Archive(path, create=False) as ar:
         assert ar.fts and ar.families() == want
-        assert ar._meta("schema") == "4" and ar.get("01-wire").modified is None
+        assert ar._meta("schema") == "5" and ar.get("01-wire").modified is None
 
 
 def test_family_pages_sort_filter_and_label(tmp_path: Path) -> None:

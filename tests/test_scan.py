@@ -350,10 +350,11 @@ def test_planned_cache_prepares_again_when_the_temporary_folder_is_full(
 
 
 def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
-    """``compare.unpack`` makes from ``compare.pack`` the very article ``prepare``
-    made: sentences, tokens, terms, facts and layout, in cased, uncased and no-space
-    scripts, with quotes, dates and numbers, and a body with boilerplate around it."""
-    from newstrace.compare import pack, unpack
+    """``compare.unpack`` makes from ``compare.pack`` (with or without tokens) and from
+    ``compare.preparation`` (what an archive stores) the very article ``prepare`` made:
+    sentences, tokens, terms, facts and layout, in cased, uncased and no-space scripts,
+    with quotes, dates and numbers, and a body with boilerplate around it."""
+    from newstrace.compare import pack, preparation, unpack
 
     texts = [
         "Menu | Home | World\n\nHarbour council votes on the £4.5m sea wall\n\n"
@@ -369,10 +370,13 @@ def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
     ]
     for k, text in enumerate(texts):
         prepared = prepare(Article(id=f"p{k}", text=text))
-        again = unpack(prepared.article, pack(prepared))
-        assert again == prepared
-        assert again.side.tokens == prepared.side.tokens
-        assert again.side.facts and again.side.terms == prepared.side.terms
+        packs = (pack(prepared), pack(prepared, tokens=False), preparation(prepared.article))
+        for packed in packs:
+            again = unpack(prepared.article, packed)
+            assert again == prepared
+            assert again.side.tokens == prepared.side.tokens
+            assert again.side.facts and again.side.terms == prepared.side.terms
+        assert len(packs[1]) < len(packs[0])
 
 
 def test_visit_order_is_a_permutation() -> None:

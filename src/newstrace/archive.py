@@ -18,9 +18,16 @@ Tables:
   transaction, and a text index (see ``archive_store``).
 * ``articles.modified`` (schema 4): when the page says it was last changed, kept apart
   from ``published``.
+* ``packs`` (schema 5): each article's layout, sentences and facts
+  (``compare.preparation``, zlib-compressed, about 0.65 KB), so that ``check`` and
+  ``add``'s verification unpack an archived article instead of preparing it again. Kept
+  for one ``compare.PREPARE_VERSION`` (meta ``prepared``): a writer of another version
+  drops them; an article without one is prepared as before.
 
 An archive of an older schema (2 or 3) is upgraded when it is first opened for writing
-(``newstrace upgrade``); read-only it is refused with a message that says so.
+(``newstrace upgrade``); read-only it is refused with a message that says so. One of
+schema 4 is read as it is (nothing stored to unpack) and upgraded by any writer (an
+empty ``packs`` table; ``newstrace upgrade`` fills it).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from . import archive_store as store
 from .align import TermStats
 from .archive_link import Link, ScanView, common_skeleton
 from .archive_short import containing_rows, longer_than, short_copy_rows
-from .compare import Prepared, compare_prepared, prepare
+from .compare import PREPARE_VERSION, Prepared, compare_prepared, preparation, prepare, unpack
 from .corpus import (
     ComparisonSpool,
     CorpusFingerprinter,
@@ -70,15 +77,20 @@ from .scan import find_reuse
 
 __all__ = ["AddReport", "Archive"]
 
-_SCHEMA_VERSION = "4"
+_SCHEMA_VERSION = "5"
 _WITHOUT_FAMILIES = "2"
 """The schema before the stored families: its upgrade adds the tables of schema 3 and
 finds the families by one scan of the archive."""
 _WITHOUT_MODIFIED = "3"
 """The schema before ``articles.modified``: its upgrade adds the column (NULL for the
 articles already archived, whose modified times were never kept)."""
-_UPGRADABLE = (_WITHOUT_FAMILIES, _WITHOUT_MODIFIED)
-"""The older schemas a writer upgrades in place (each lacks the modified column)."""
+_WITHOUT_PACKS = "4"
+"""The schema before the stored preparations: its upgrade adds the ``packs`` table."""
+_UNREADABLE = (_WITHOUT_FAMILIES, _WITHOUT_MODIFIED)
+"""The older schemas a reader refuses (each lacks the modified column)."""
+_UPGRADABLE = (*_UNREADABLE, _WITHOUT_PACKS)
+"""The older schemas a writer upgrades in place."""
+_PACKS_TABLE = "CREATE TABLE IF NOT EXISTS packs (article INTEGER PRIMARY KEY, pack BLOB NOT NULL)"
 _ADD_MODIFIED = "ALTER TABLE articles ADD COLUMN modified TEXT"
 """Schema 3 -> 4. Appended last, as in ``_SCHEMA``, so an upgraded table and a new one
 have the same columns in the same order; SQLite rewrites no row to add it."""
@@ -107,6 +119,9 @@ CREATE TABLE IF NOT EXISTS terms (
     df INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+_PACK_LEVEL = 1
+"""zlib level of the stored preparations: 1.18 KB -> 0.65 KB on generated news; higher
+levels save little more for more time on every add."""
 _COUNTERS = ("articles", "df_total")
 """Meta rows kept in step with the tables by every add: the number of articles and the
 sum of ``terms.df`` (``doctor`` checks both)."""
@@ -221,12 +236,21 @@ class Archive:
                 if version is None:
                     self._create()
             self._check_meta()
-            self._columns = _OLD_ARTICLE_COLUMNS if version in _UPGRADABLE else _ARTICLE_COLUMNS
+            self._columns = _OLD_ARTICLE_COLUMNS if version in _UNREADABLE else _ARTICLE_COLUMNS
             """What ``_article`` reads: an archive before schema 4 has no modified column."""
-            if version in _UPGRADABLE:
+            if not self.readonly and version in _UPGRADABLE:
                 self._upgrade()
+            if not self.readonly:
+                self._renew_packs()
             self.fts = self._meta("fts") == "1"
             """Whether text search uses the FTS5 index (else titles, with LIKE)."""
+            self.packs = (
+                options.strip_boilerplate
+                and self._meta("prepared") == PREPARE_VERSION
+                and self._has_table("packs")
+            )
+            """Whether articles' stored preparations are read and written (those of this
+            ``PREPARE_VERSION``, made with boilerplate removal, as the defaults do)."""
         except (sqlite3.Error, ArchiveError) as exc:
             if opened is not None:
                 opened.close()
@@ -260,7 +284,7 @@ class Archive:
                 f"{self.path}: not a newstrace archive (its meta table names no newstrace schema)"
             )
         version = str(row[0])
-        if version in _UPGRADABLE and self.readonly:
+        if version in _UNREADABLE and self.readonly:
             raise ArchiveError(
                 f"{self.path}: made with newstrace archive schema version {version}; "
                 f"upgrade it once to version {_SCHEMA_VERSION} with "
@@ -288,28 +312,55 @@ class Archive:
                 if statement.strip():
                     self._db.execute(statement)
             fts = store.create_v3(self._db)
+            self._db.execute(_PACKS_TABLE)
             self._db.executemany(
                 "INSERT OR IGNORE INTO meta VALUES (?, ?)",
-                [*self._want().items(), *((k, "0") for k in _COUNTERS), ("fts", str(int(fts)))],
+                [
+                    *self._want().items(),
+                    *((k, "0") for k in _COUNTERS),
+                    ("fts", str(int(fts))),
+                    ("prepared", PREPARE_VERSION),
+                ],
             )
 
     def _upgrade(self) -> None:
-        """Schema 2 or 3 -> 4 in one transaction, so a kill leaves the old schema whole,
-        upgraded again next time. The 2 -> 3 step comes first: its scan reads articles
-        through a second connection too, which sees the committed tables only (no
-        modified column until this transaction commits)."""
+        """Schema 2, 3 or 4 -> 5 in one transaction, so a kill leaves the old schema
+        whole, upgraded again next time. The 2 -> 3 step comes first: its scan reads
+        articles through a second connection too, which sees the committed tables only
+        (no modified column until this transaction commits). The ``packs`` table starts
+        empty (``fill_packs`` fills it)."""
         with self._transaction():
             version = self._meta("schema")
-            if version in _UPGRADABLE:  # else another writer upgraded it meanwhile
+            if version in _UNREADABLE:
                 if version == _WITHOUT_FAMILIES:
                     self._add_families()
                 self._db.execute(_ADD_MODIFIED)
                 # Schema 3 kept families without copy trees: each gets its tree now.
                 self._store_trees([f for (f,) in self._db.execute("SELECT family FROM families")])
+            if version in _UPGRADABLE:  # else another writer upgraded it meanwhile
+                self._db.execute(_PACKS_TABLE)
                 self._db.execute(
                     "UPDATE meta SET value = ? WHERE name = 'schema'", (_SCHEMA_VERSION,)
                 )
         self._columns = _ARTICLE_COLUMNS
+
+    def _renew_packs(self) -> None:
+        """Drop stored preparations of another ``PREPARE_VERSION`` than this code's
+        (what they hold is not what ``prepare`` now makes), once, in one transaction."""
+        if self._meta("prepared") == PREPARE_VERSION:
+            return
+        with self._transaction():
+            if self._meta("prepared") != PREPARE_VERSION:
+                self._db.execute("DELETE FROM packs")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('prepared', ?)", (PREPARE_VERSION,)
+                )
+
+    def _has_table(self, name: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
 
     def _add_families(self) -> None:
         """Schema 2 -> 3 (inside the caller's transaction): the new tables, the text
@@ -465,6 +516,7 @@ class Archive:
         if not fresh:
             return
         rows, df, flat, owner, sizes = self._rows(fresh, fresh_hashes)
+        packs = self._preparations(fresh)
         with self._transaction():
             # One writer at a time (BEGIN IMMEDIATE): nobody adds between this look-up and
             # the inserts. Ids raced in by another writer are dropped; the rest is
@@ -499,6 +551,15 @@ class Archive:
                 self._db.executemany(
                     "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
                     ((base + j, art.title or "", art.text) for j, art in enumerate(still)),
+                )
+            if self.packs:
+                self._db.executemany(
+                    "INSERT INTO packs VALUES (?, ?)",
+                    (
+                        (base + j, packs[art.id])
+                        for j, art in enumerate(still)
+                        if packs.get(art.id) is not None
+                    ),
                 )
             self._count(articles=len(rows), df_total=sum(df.values()))
             linker = _Linker(self, self._scan_view(), judged)
@@ -690,6 +751,64 @@ class Archive:
         sizes = np.bincount(parts.content.rows, minlength=len(fresh))
         return rows, parts.frequencies, flat, owner, sizes
 
+    def _preparations(self, fresh: Sequence[Article]) -> dict[str, bytes | None]:
+        """What the archive stores of each new article (``compare.preparation``,
+        compressed; None for one ``prepare`` refuses: it is refused again when needed),
+        made before the write lock is taken."""
+        if not self.packs:
+            return {}
+        out: dict[str, bytes | None] = {}
+        for art in fresh:
+            try:
+                out[art.id] = zlib.compress(preparation(art, self.options), _PACK_LEVEL)
+            except InputError:
+                out[art.id] = None
+        return out
+
+    def fill_packs(self, *, progress: Progress = no_progress) -> int:
+        """Store the preparation of every archived article that has none (an archive
+        upgraded from schema 4, or one that a writer without boilerplate removal added
+        to), ``options.batch_size`` articles per transaction, so that a killed run keeps
+        what it stored. Returns how many were stored."""
+        if self.readonly:
+            raise ArchiveError(f"{self.path}: opened read-only; cannot store preparations")
+        if not self.packs:
+            return 0
+        missing = [
+            r
+            for (r,) in self._db.execute(
+                "SELECT rowid FROM articles WHERE rowid NOT IN (SELECT article FROM packs) "
+                "ORDER BY rowid"
+            )
+        ]
+        done = 0
+        progress("prepare", done, len(missing))
+        for chunk in batches(missing, self.options.batch_size):
+            arts = self._get_rowids(chunk)
+            packs = self._preparations(list(arts.values()))
+            with self._transaction():
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO packs VALUES (?, ?)",
+                    ((r, packs[a.id]) for r, a in arts.items() if packs.get(a.id) is not None),
+                )
+            done += len(chunk)
+            progress("prepare", done, len(missing))
+        return done
+
+    def _stored(self, rowids: Sequence[int]) -> dict[int, bytes]:
+        """The stored preparations of the articles ``rowids`` that have one."""
+        if not self.packs or not rowids:
+            return {}
+        found = self._select_in("SELECT article, pack FROM packs WHERE article IN ({})", rowids)
+        return {r: zlib.decompress(blob) for r, blob in found}
+
+    def _prepared(self, article: Article, stored: bytes | None) -> Prepared:
+        """``prepare(article)``, from its stored preparation when it has one (an article
+        over ``options.max_chars`` is prepared, and refused, as before)."""
+        if stored is None or len(article.text) > self.options.max_chars:
+            return prepare(article, self.options)
+        return unpack(article, stored)
+
     def _fresh(
         self, batch: Sequence[Article], hashes: Sequence[str], report: AddReport
     ) -> tuple[list[Article], list[str]]:
@@ -772,6 +891,8 @@ class Archive:
             )
         for column in ("a", "b"):
             self._db.execute(f"DELETE FROM pairs WHERE {column} IN ({marks})", list(rowids))
+        if self._has_table("packs"):
+            self._db.execute(f"DELETE FROM packs WHERE article IN ({marks})", list(rowids))
         self._db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", list(rowids))
         self._count(articles=-len(rows), df_total=-sum(df.values()))
         self._store_trees(store.regroup(self._db, rowids))
@@ -897,6 +1018,7 @@ class Archive:
         hits = [*((r, 0) for r in [*short, *contained]), *hits][:limit]
         if not hits:
             return []
+        stored = self._stored([r for r, _ in hits])
         mine: Prepared | None = None
         out = []
         for rowid, n in hits:
@@ -905,7 +1027,7 @@ class Archive:
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
-            c = compare_prepared(mine, prepare(other, self.options), self.options)
+            c = compare_prepared(mine, self._prepared(other, stored.get(rowid)), self.options)
             if c.relation in REUSE:
                 out.append(Match(other.id, c, n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
@@ -924,7 +1046,7 @@ class Archive:
         query = "SELECT term, df FROM terms WHERE term IN ({})"
         return dict(self._select_in(query, sorted(terms)))
 
-    def _select_in(self, query: str, keys: Iterable[str]) -> Iterator[Any]:
+    def _select_in(self, query: str, keys: Iterable[str] | Iterable[int]) -> Iterator[Any]:
         """The rows of ``query`` (ending ``IN ({})``) for all ``keys``, asked
         ``_IN_CHUNK`` keys at a time."""
         for chunk in batches(keys, _IN_CHUNK):
@@ -1086,6 +1208,12 @@ class Archive:
         ).fetchone()[0]
         if orphans:
             problems.append(f"{orphans} band keys point to no article")
+        if self._has_table("packs"):
+            stray = self._db.execute(
+                "SELECT COUNT(*) FROM packs WHERE article NOT IN (SELECT rowid FROM articles)"
+            ).fetchone()[0]
+            if stray:
+                problems.append(f"{stray} stored preparations belong to no article")
         empty = b"\xff" * (4 * self.options.num_perm)  # an article without words has no keys
         unbanded = self._db.execute(
             "SELECT COUNT(*) FROM articles WHERE shingles != ? AND rowid NOT IN "
@@ -1173,8 +1301,14 @@ class _Linker:
             store.regroup(db, {rowid[i] for p in found for i in (p.a, p.b)})
 
     def _get(self, rowid: int, known: Mapping[int, Article]) -> Prepared:
-        """The prepared article (kept from one link group to the next)."""
-        return self._prepared.get(rowid, known[rowid])
+        """The prepared article (kept from one link group to the next), unpacked from
+        its stored preparation when it has one (the batch's new articles have theirs
+        already, inserted before they are linked)."""
+        held = self._prepared.held(rowid)
+        article = known[rowid]
+        if held is not None or len(article.text) > self._ar.options.max_chars:
+            return self._prepared.get(rowid, article)
+        return self._prepared.get(rowid, article, self._ar._stored([rowid]).get(rowid))
 
 
 class _RowLoader:

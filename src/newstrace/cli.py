@@ -1458,8 +1458,12 @@ def export(db: str, fmt: str, out: str) -> None:
 @guarded
 def upgrade(db: str) -> None:
     """Upgrade an archive made by an older newstrace to the current schema, in one
-    transaction (schema 3: the modified-time column added; schema 2: also its reuse
-    families found by one scan of the archive; `add` upgrades it too).
+    transaction (schema 4: the table of stored preparations added; schema 3: also the
+    modified-time column; schema 2: also its reuse families found by one scan of the
+    archive; `add` upgrades it too), then store the preparation of every article that
+    has none (what `check` unpacks instead of preparing an archived article again), a
+    batch per transaction: stopping it keeps what was stored, and running it again goes
+    on.
 
     \b
     Example:
@@ -1469,9 +1473,13 @@ def upgrade(db: str) -> None:
 
     if not Path(db).is_file():
         raise InputError(db, "no such archive")
-    with Archive(db) as archive:
+    with Archive(db) as archive, _Bar(_stderr()) as bar:
         size = len(archive)
-    click.echo(f"{visible(db)}: archive schema up to date ({size:,} articles)")
+        stored = archive.fill_packs(progress=bar)
+    click.echo(
+        f"{visible(db)}: archive schema up to date ({size:,} articles; "
+        f"{stored:,} preparations stored now)"
+    )
 
 
 # --- serve: local web UI and JSON API ---------------------------------------------------

@@ -21,7 +21,7 @@ from .ingest import article_from_text, looks_like_path, read_article
 from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
-from .side import Side
+from .side import Side, block_facts, pack_columns
 from .verdict import Verdict, decide, not_derived
 
 
@@ -34,10 +34,26 @@ class Prepared:
     side: Side
 
 
+PREPARE_VERSION = "1"
+"""The version of what ``prepare`` makes of an article (its layout, sentences and facts):
+raise it whenever boilerplate removal, sentence splitting or fact finding changes what
+they find, so that an archive's stored preparations (``preparation``) of an older
+version are not read as today's (the archive drops and remakes them)."""
+
+
 def prepare(
     article: Article, options: Options = DEFAULT_OPTIONS, known_lines: frozenset[str] = frozenset()
 ) -> Prepared:
     """Find boilerplate and split the body into sentences."""
+    layout, spans = _text_stages(article, options, known_lines)
+    return Prepared(article, layout, Side.build(article.text, spans, layout.body))
+
+
+def _text_stages(
+    article: Article, options: Options, known_lines: frozenset[str] = frozenset()
+) -> tuple[Layout, list[Span]]:
+    """The article's layout and its body's sentences (an article over
+    ``options.max_chars`` is refused)."""
     text = article.text
     if len(text) > options.max_chars:
         raise InputError(
@@ -50,15 +66,26 @@ def prepare(
     else:
         layout = Layout(title=None, body=(_whole(text),) if text.strip() else (), removed=())
     spans = [s for block in layout.body for s in split_sentences(text, block.start, block.end)]
-    return Prepared(article, layout, Side.build(text, spans, layout.body))
+    return layout, spans
 
 
-def pack(prepared: Prepared) -> bytes:
+def pack(prepared: Prepared, *, tokens: bool = True) -> bytes:
     """A prepared article's layout and side as compact bytes (``Side.pack``'s columns,
     pickled once with the layout), to be made again with ``unpack`` from the article: a
     scan keeps those of the articles it must let go and will need again, instead of
-    preparing them a second time."""
-    return pickle.dumps((prepared.layout, prepared.side.pack()), protocol=5)
+    preparing them a second time. Without ``tokens``: a fifth of the size, 0.3 ms more
+    to unpack."""
+    return pickle.dumps((prepared.layout, prepared.side.pack(tokens=tokens)), protocol=5)
+
+
+def preparation(article: Article, options: Options = DEFAULT_OPTIONS) -> bytes:
+    """``pack(prepare(article, options), tokens=False)`` without tokenising the article:
+    what an archive stores of each article it adds (its layout, sentences and facts,
+    about 0.65 KB compressed), so that ``check`` unpacks an archived article (about
+    1 ms) instead of preparing it (2-2.5 ms)."""
+    layout, spans = _text_stages(article, options)
+    columns = pack_columns(len(article.text), spans, block_facts(article.text, layout.body))
+    return pickle.dumps((layout, columns), protocol=5)
 
 
 def unpack(article: Article, packed: bytes) -> Prepared:

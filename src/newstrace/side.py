@@ -43,9 +43,38 @@ def _is_cased(forms: Sequence[str]) -> bool:
 
 _FACT_KINDS = ("number", "time", "date", "quote", "name")
 """Every ``Fact.kind``, numbered for ``Side.pack``."""
-Packed = tuple[bool, bytes, bytes, bytes, bytes, bytes]
+Packed = tuple[bool, bytes, bytes | None, bytes | None, bytes, bytes]
 """``Side.pack``'s columns: whether offsets are 64-bit, then sentence bounds, token
-starts, token ends, fact bounds and fact kinds as raw arrays."""
+starts, token ends (None when packed without tokens), fact bounds and fact kinds as raw
+arrays."""
+
+
+def block_facts(text: str, blocks: Sequence[Span]) -> tuple[Fact, ...]:
+    """The facts of each block of ``text`` in turn (``skeleton.facts``), the names
+    inside its sentences found once for all blocks."""
+    named = names_inside_sentences(text)
+    return tuple(f for blk in blocks for f in facts(text, blk.start, blk.end, named=named))
+
+
+def pack_columns(
+    length: int,
+    spans: Sequence[Span],
+    found: Sequence[Fact],
+    tokens: tuple[array[int], array[int]] | None = None,
+) -> Packed:
+    """``Side.pack``'s columns from a text's ``length``, sentence ``spans``, facts and,
+    optionally, token start and end offsets; what ``compare.preparation`` stores of an
+    article whose side it never builds."""
+    dtype = np.int64 if length >= 2**31 else np.int32
+    spans_b = np.array([(s.start, s.end) for s in spans], dtype=dtype).reshape(-1).tobytes()
+    facts_b = np.array([(f.span.start, f.span.end) for f in found], dtype=dtype).reshape(-1)
+    kinds_b = np.array([_FACT_KINDS.index(f.kind) for f in found], dtype=np.uint8)
+    starts_b = ends_b = None
+    if tokens is not None:
+        starts_b, ends_b = (
+            np.frombuffer(col, dtype=np.int64).astype(dtype).tobytes() for col in tokens
+        )
+    return (dtype is np.int64, spans_b, starts_b, ends_b, facts_b.tobytes(), kinds_b.tobytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,43 +98,41 @@ class Side:
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, text: str, spans: Sequence[Span], blocks: Sequence[Span] | None = None) -> Side:
+    def build(
+        cls,
+        text: str,
+        spans: Sequence[Span],
+        blocks: Sequence[Span] | None = None,
+        *,
+        found: Sequence[Fact] | None = None,
+    ) -> Side:
         """Tokens and terms per sentence; facts per block (a paragraph, so that a quote
-        running over two sentences is one fact). Blocks default to the sentences."""
+        running over two sentences is one fact). Blocks default to the sentences.
+        ``found``: the facts already found (``block_facts``), as a stored pack has them."""
         columns = [token_columns(text, s.start, s.end) for s in spans]
-        named = names_inside_sentences(text)
-        found = tuple(
-            f
-            for blk in (blocks if blocks is not None else spans)
-            for f in facts(text, blk.start, blk.end, named=named)
-        )
+        if found is None:
+            found = block_facts(text, blocks if blocks is not None else spans)
+        facts_ = tuple(found)
         return cls(
             text,
             tuple(spans),
             tuple(frozenset(terms_of_forms(forms)) for _, _, forms in columns),
             tuple(chain.from_iterable(forms for _, _, forms in columns)),
-            found,
+            facts_,
             array("q", chain.from_iterable(starts for starts, _, _ in columns)),
             array("q", chain.from_iterable(ends for _, ends, _ in columns)),
-            tuple(f.span.start for f in found),
+            tuple(f.span.start for f in facts_),
         )
 
-    def pack(self) -> Packed:
+    def pack(self, *, tokens: bool = True) -> Packed:
         """Where the side's sentences, tokens and facts lie, as integer columns (about a
         tenth of what the side takes in memory), for ``compare.pack`` to store:
         ``unpack`` makes the same side again from them and the text (a whole
-        ``compare.unpack``: 0.85 ms against 2.19 ms for ``compare.prepare``)."""
-        wide = len(self.text) >= 2**31
-        dtype = np.int64 if wide else np.int32
-        columns = (
-            np.array([(s.start, s.end) for s in self.spans], dtype=dtype).reshape(-1),
-            np.frombuffer(self._token_starts, dtype=np.int64).astype(dtype),
-            np.frombuffer(self._token_ends, dtype=np.int64).astype(dtype),
-            np.array([(f.span.start, f.span.end) for f in self.facts], dtype=dtype).reshape(-1),
-            np.array([_FACT_KINDS.index(f.kind) for f in self.facts], dtype=np.uint8),
-        )
-        spans_b, starts_b, ends_b, facts_b, kinds_b = (c.tobytes() for c in columns)
-        return wide, spans_b, starts_b, ends_b, facts_b, kinds_b
+        ``compare.unpack``: 0.85 ms against 2.19 ms for ``compare.prepare``). Without
+        ``tokens`` the token offsets are left out (a fifth of the size) and ``unpack``
+        splits the sentences into tokens again (about 0.3 ms more)."""
+        columns = (self._token_starts, self._token_ends) if tokens else None
+        return pack_columns(len(self.text), self.spans, self.facts, columns)
 
     @classmethod
     def unpack(cls, text: str, packed: Packed) -> Side:
@@ -113,18 +140,21 @@ class Side:
         wide, spans_b, starts_b, ends_b, facts_b, kinds_b = packed
         dtype = np.int64 if wide else np.int32
         bounds = np.frombuffer(spans_b, dtype=dtype).reshape(-1, 2)
-        starts_a = np.frombuffer(starts_b, dtype=dtype)
-        starts, ends = starts_a.tolist(), np.frombuffer(ends_b, dtype=dtype).tolist()
-        forms = folded([text[a:b] for a, b in zip(starts, ends, strict=True)])
-        cuts = [*np.searchsorted(starts_a, bounds[:, 0]).tolist(), len(forms)]
         places = np.frombuffer(facts_b, dtype=dtype).reshape(-1, 2).tolist()
         kinds = np.frombuffer(kinds_b, dtype=np.uint8).tolist()
         found = tuple(
             fact_at(text, _FACT_KINDS[k], a, b) for k, (a, b) in zip(kinds, places, strict=True)
         )
+        spans = tuple(Span(a, b) for a, b in bounds.tolist())
+        if starts_b is None or ends_b is None:  # packed without tokens
+            return cls.build(text, spans, found=found)
+        starts_a = np.frombuffer(starts_b, dtype=dtype)
+        starts, ends = starts_a.tolist(), np.frombuffer(ends_b, dtype=dtype).tolist()
+        forms = folded([text[a:b] for a, b in zip(starts, ends, strict=True)])
+        cuts = [*np.searchsorted(starts_a, bounds[:, 0]).tolist(), len(forms)]
         return cls(
             text,
-            tuple(Span(a, b) for a, b in bounds.tolist()),
+            spans,
             tuple(frozenset(terms_of_forms(forms[x:y])) for x, y in pairwise(cuts)),
             tuple(forms),
             found,

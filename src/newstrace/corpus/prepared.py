@@ -192,12 +192,14 @@ class PreparedCache(Generic[K]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: K, article: Article | None = None) -> Prepared:
+    def get(self, key: K, article: Article | None = None, stored: bytes | None = None) -> Prepared:
         """The prepared article ``key`` (outside a plan); ``article`` is that article
-        when the caller holds it (a Spark task's rows carry theirs), else it is loaded."""
+        when the caller holds it (a Spark task's rows carry theirs), else it is loaded;
+        ``stored``: its ``compare.pack`` or ``compare.preparation`` when the caller keeps
+        one (an archive does), unpacked instead of preparing the article."""
         item = self._items.get(key)
         if item is None:
-            item = self._prepare(key, article)
+            item = self._prepare(key, article, stored)
         if key not in self._due:
             self._idle[key] = None
             self._idle.move_to_end(key)
@@ -256,14 +258,18 @@ class PreparedCache(Generic[K]):
         self._shrink()
         return item
 
-    def _prepare(self, key: K, article: Article | None = None) -> Prepared:
+    def _prepare(
+        self, key: K, article: Article | None = None, stored: bytes | None = None
+    ) -> Prepared:
         if article is None:
             if self._load is None:
                 raise KeyError(key)
             article = self._load(key)
         row = self._packed.get(key)
         if row is not None and self._spool is not None:
-            item = unpack(article, self._spool.raw(row))
+            stored = self._spool.raw(row)
+        if stored is not None:
+            item = unpack(article, stored)
             self.unpacked += 1
         else:
             item = prepare(article, self._options)
