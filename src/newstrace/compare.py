@@ -21,7 +21,8 @@ from .ingest import article_from_text, looks_like_path, read_article
 from .model import REUSE, Alignment, Article, Comparison, Span
 from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
-from .side import Side, block_facts, pack_columns
+from .side import Side, pack_columns
+from .skeleton import block_facts
 from .verdict import Verdict, decide, not_derived
 
 

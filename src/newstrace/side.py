@@ -19,7 +19,7 @@ import numpy as np
 import regex
 
 from .model import Span
-from .skeleton import SKELETON_KINDS, Fact, fact_at, facts, names_inside_sentences
+from .skeleton import SKELETON_KINDS, Fact, block_facts, fact_at
 from .text import Token, folded, terms_of_forms, token_columns, tokens_of_columns
 
 __all__ = ["Side"]
@@ -47,13 +47,6 @@ Packed = tuple[bool, bytes, bytes | None, bytes | None, bytes, bytes]
 """``Side.pack``'s columns: whether offsets are 64-bit, then sentence bounds, token
 starts, token ends (None when packed without tokens), fact bounds and fact kinds as raw
 arrays."""
-
-
-def block_facts(text: str, blocks: Sequence[Span]) -> tuple[Fact, ...]:
-    """The facts of each block of ``text`` in turn (``skeleton.facts``), the names
-    inside its sentences found once for all blocks."""
-    named = names_inside_sentences(text)
-    return tuple(f for blk in blocks for f in facts(text, blk.start, blk.end, named=named))
 
 
 def pack_columns(

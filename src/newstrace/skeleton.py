@@ -8,6 +8,8 @@ English helper; digits, quotes and capitalised names work in any cased script.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
@@ -85,13 +87,13 @@ def facts(
         named = names_inside_sentences(text)
     stop = len(text) if end is None else end
     out: list[Fact] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     for kind, pattern in _value_patterns(text[start:stop]):
         for m in pattern.finditer(text, start, stop):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):  # an earlier kind holds these characters
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             out.append(Fact(kind, Span(s, e), _key(kind, m.group()), m.group()))
     for m in _QUOTE_RE.finditer(text, start, stop):
         inner = _quoted_words(m)
@@ -103,13 +105,44 @@ def facts(
         if name is None:
             continue
         s, word = name
-        if taken and any(s < te and ts < s + len(word) for ts, te in taken):
+        if taken.overlaps(s, s + len(word)):
             continue
         if " " not in word and word not in named and _opens_sentence(text, s):
             continue  # "Глава", "По": capitalised only because it opens the sentence
         out.append(Fact("name", Span(s, s + len(word)), _name_key(word), word))
     out.sort(key=lambda f: (f.span.start, f.span.end))
     return out
+
+
+def block_facts(text: str, blocks: Sequence[Span]) -> list[Fact]:
+    """The facts of each of ``blocks`` of ``text`` in turn (``facts``), the names inside
+    its sentences found once for all blocks. (One pass over the blocks' whole range,
+    dropping matches outside them, was measured: 5-10% faster, not worth its second
+    path for matches that run over a block's edge.)"""
+    named = names_inside_sentences(text)
+    return [f for b in blocks for f in facts(text, b.start, b.end, named=named)]
+
+
+class _Taken:
+    """The disjoint character ranges the values found hold, sorted, for an overlap
+    test by bisection (a long paragraph's many numbers against its names)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, s: int, e: int) -> bool:
+        # Disjoint ranges sorted by start are sorted by end: of those starting before
+        # ``e``, the last ends last.
+        k = bisect_left(self._starts, e) - 1
+        return k >= 0 and self._ends[k] > s
+
+    def add(self, s: int, e: int) -> None:
+        k = bisect_left(self._starts, s)
+        self._starts.insert(k, s)
+        self._ends.insert(k, e)
 
 
 def fact_at(text: str, kind: str, start: int, end: int) -> Fact:
