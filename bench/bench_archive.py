@@ -37,6 +37,7 @@ Usage (from the repository root)::
     python bench/bench_archive.py --sizes 20000 --profile check --profiler pyinstrument
     python bench/bench_archive.py --sizes 1000 --show 3           # print sample articles
     python bench/bench_archive.py --sizes 10000 --exhaustive      # check(screen=False)
+    python bench/bench_archive.py --child=check --n=N --db=DB --no-packs  # prepare, not unpack
     python bench/bench_archive.py --sizes 10000 --archive /tmp/archive_old.py  # before/after
     python bench/bench_archive.py --sizes 1000000 --keep --dir D --resume  # go on with D's
 
@@ -539,6 +540,8 @@ def child_check(args: argparse.Namespace) -> dict[str, object]:
     profiler = None
     gc.collect()
     with Archive(path, create=False) as ar:
+        if args.no_packs:  # archived articles prepared again, as before schema 5
+            ar.packs = False
         for k, (art, j) in enumerate(queries):
             if k == args.warmup_skip and args.profile == "check":
                 profiler = _start_profiler(args)
@@ -644,6 +647,8 @@ def run_child(mode: str, args: argparse.Namespace, n: int, db: Path) -> dict[str
         cmd.append(f"--archive={args.archive}")
     if args.exhaustive:
         cmd.append("--exhaustive")
+    if args.no_packs:
+        cmd.append("--no-packs")
     if not args.cold:
         cmd.append("--warm")
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
@@ -745,6 +750,12 @@ def main() -> None:
         "--exhaustive",
         action="store_true",
         help="check with screen=False: verify every top candidate",
+    )
+    ap.add_argument(
+        "--no-packs",
+        action="store_true",
+        help="check preparing the archived articles it compares, not unpacking their "
+        "stored preparations (the archive before schema 5)",
     )
     ap.add_argument("--show", type=int, default=0, help="print this many sample articles")
     ap.add_argument("--json", default=str(HERE / "out" / "archive.json"))
