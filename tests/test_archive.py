@@ -725,3 +725,25 @@ def test_preparations_of_another_version_are_dropped_not_read(tmp_path: Path) ->
         assert ar.doctor() == []
         ar._db.execute("INSERT INTO packs VALUES (9999, x'00')")
         assert "1 stored preparations belong to no article" in ar.doctor()
+
+
+def test_a_scan_of_the_archive_unpacks_its_stored_preparations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scan --db`` verifies with the stored preparations (no article prepared again)
+    and finds what a scan of the files finds."""
+    import newstrace.corpus.prepared as prepared_module
+
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add(iter_articles([CORPUS]))
+
+    def refuse(article: Article, *args: Any) -> Any:
+        raise AssertionError(f"{article.id} prepared again")
+
+    monkeypatch.setattr(prepared_module, "prepare", refuse)
+    with Archive(tmp_path / "a.db", create=False) as ar:
+        from_db = ar.scan()
+    monkeypatch.undo()
+    from_files = scan(iter_articles([CORPUS]))
+    assert from_db.pairs == from_files.pairs and from_db.pairs
+    assert from_db.families == from_files.families

@@ -206,6 +206,7 @@ class Archive:
         """The common skeleton terms, and the archive's change stamp when read."""
         self.errors: list[InputError] = []
         """Inputs refused by ``add`` (id clashes), for the caller to report."""
+        self.packs = False  # read below, once the schema is known (an upgrade scans)
         if (self.readonly or not create) and not self.path.exists():
             raise ArchiveError(f"{self.path}: no such archive (create one with `newstrace add`)")
         if self.path.is_dir():
@@ -970,10 +971,12 @@ class Archive:
         published = dict(
             self._db.execute("SELECT id, published FROM articles ORDER BY rowid").fetchall()
         )
+        loader = _RowLoader(self.path, self._reader_uri, rowids, self._columns)
         result = find_reuse(
             printer,
-            _RowLoader(self.path, self._reader_uri, rowids, self._columns),
+            loader,
             published,
+            stored=loader.stored if self.packs else None,
             options=self.options,
             progress=progress,
         )
@@ -1324,13 +1327,27 @@ class _RowLoader:
         self._pid = -1
         self._db: sqlite3.Connection | None = None
 
-    def __call__(self, k: int) -> Article:
+    def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():
             self._db = sqlite3.connect(self._uri, uri=True, timeout=30.0, check_same_thread=False)
             self._pid = os.getpid()
-        row = self._db.execute(
-            f"SELECT {self._columns} FROM articles WHERE rowid = ?", (self._rowids[k],)
-        ).fetchone()
+        return self._db
+
+    def stored(self, k: int) -> bytes | None:
+        """Article k's stored preparation (``Archive.packs``), if it has one."""
+        row = (
+            self._connection()
+            .execute("SELECT pack FROM packs WHERE article = ?", (self._rowids[k],))
+            .fetchone()
+        )
+        return None if row is None else zlib.decompress(row[0])
+
+    def __call__(self, k: int) -> Article:
+        row = (
+            self._connection()
+            .execute(f"SELECT {self._columns} FROM articles WHERE rowid = ?", (self._rowids[k],))
+            .fetchone()
+        )
         if row is None:
             raise ArchiveError(
                 f"{self._path}: article row {self._rowids[k]} vanished during a scan"

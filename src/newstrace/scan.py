@@ -475,11 +475,14 @@ def find_reuse(
     load: Callable[[int], Article],
     published: dict[str, str | None],
     *,
+    stored: Callable[[int], bytes | None] | None = None,
     options: Options = DEFAULT_OPTIONS,
     progress: Progress = no_progress,
 ) -> ScanResult:
     """The corpus the printer fingerprinted (row k = article ``load(k)``) signed and
-    banded, its candidates screened, verified, clustered and ordered in copy trees.
+    banded, its candidates screened, verified, clustered and ordered in copy trees;
+    ``stored(k)``, when given, is row k's stored preparation (an archive keeps them),
+    unpacked instead of preparing the article.
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
     ``published`` lists the articles' ids in row order (row k is ``load(k)``): the copy
@@ -507,7 +510,7 @@ def find_reuse(
             degree = np.bincount(pairs.ravel(), minlength=len(published))
             trees = FamilyTracker(degree, list(published), published, load, options, judged.get)
         found = verify_candidates(
-            pairs, PreparedCache(load, options), options, progress, keep, trees
+            pairs, PreparedCache(load, options, stored=stored), options, progress, keep, trees
         )
         early = trees.seconds if trees is not None else 0.0
         timings["verify"] = time.perf_counter() - t2 - early

@@ -168,8 +168,12 @@ class PreparedCache(Generic[K]):
         options: Options,
         size: int | None = None,
         memory: int = _PREPARED_MEMORY,
+        stored: Callable[[K], bytes | None] | None = None,
     ):
         self._load = load
+        self._stored = stored
+        """Where a caller keeps articles' preparations (an archive), read before
+        preparing one."""
         self._options = options
         self._size = size
         self._memory = memory
@@ -187,7 +191,7 @@ class PreparedCache(Generic[K]):
 
     def fresh(self) -> PreparedCache[K]:
         """An empty cache with the same loader and budget (for a worker process)."""
-        return PreparedCache(self._load, self._options, self._size, self._memory)
+        return PreparedCache(self._load, self._options, self._size, self._memory, self._stored)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -268,6 +272,8 @@ class PreparedCache(Generic[K]):
         row = self._packed.get(key)
         if row is not None and self._spool is not None:
             stored = self._spool.raw(row)
+        elif stored is None and self._stored is not None:
+            stored = self._stored(key)
         if stored is not None:
             item = unpack(article, stored)
             self.unpacked += 1
