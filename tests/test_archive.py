@@ -101,10 +101,7 @@ def test_doctor_finds_broken_invariants(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with Archive(path) as ar:
         ar.add(iter_articles([CORPUS]))
-    db = sqlite3.connect(path)
-    db.execute("DELETE FROM articles WHERE id = '04-spin'")
-    db.commit()
-    db.close()
+    _sql(path, "DELETE FROM articles WHERE id = '04-spin'")
     with Archive(path) as ar:
         problems = ar.doctor()
     assert any("point to no article" in p for p in problems)
@@ -540,15 +537,24 @@ def test_parquet_export_has_the_modified_column(tmp_path: Path) -> None:
     assert [r["modified"] for r in rows] == ["2024-05-07T09:30:00Z", None]
 
 
+def _sql(path: Path, *statements: str) -> None:
+    """Run ``statements`` on the archive file behind newstrace's back, and commit."""
+    db = sqlite3.connect(path)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def _as_schema_4(path: Path) -> None:
     """Turn an archive into the schema-4 file an older newstrace wrote: no stored
     preparations."""
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE packs")
-    db.execute("DELETE FROM meta WHERE name = 'prepared'")
-    db.execute("UPDATE meta SET value = '4' WHERE name = 'schema'")
-    db.commit()
-    db.close()
+    _sql(
+        path,
+        "DROP TABLE packs",
+        "DELETE FROM meta WHERE name = 'prepared'",
+        "UPDATE meta SET value = '4' WHERE name = 'schema'",
+    )
 
 
 def _as_schema_3(path: Path) -> None:
@@ -556,12 +562,12 @@ def _as_schema_3(path: Path) -> None:
     without the modified column (the last one of ``articles``) and the stored
     preparations, families without copy trees."""
     _as_schema_4(path)
-    db = sqlite3.connect(path)
-    db.execute("ALTER TABLE articles DROP COLUMN modified")
-    db.execute("UPDATE families SET extra = '{}', uncredited = NULL")
-    db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
-    db.commit()
-    db.close()
+    _sql(
+        path,
+        "ALTER TABLE articles DROP COLUMN modified",
+        "UPDATE families SET extra = '{}', uncredited = NULL",
+        "UPDATE meta SET value = '3' WHERE name = 'schema'",
+    )
 
 
 def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -711,10 +717,7 @@ def test_preparations_of_another_version_are_dropped_not_read(tmp_path: Path) ->
     path = tmp_path / "a.db"
     with Archive(path) as ar:
         ar.add(iter_articles([CORPUS]))
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = 'older' WHERE name = 'prepared'")
-    db.commit()
-    db.close()
+    _sql(path, "UPDATE meta SET value = 'older' WHERE name = 'prepared'")
     with Archive(path, create=False) as ar:
         assert not ar.packs and ar._stored([1, 2]) == {}
     with Archive(path) as ar:
