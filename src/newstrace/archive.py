@@ -91,6 +91,7 @@ _UNREADABLE = (_WITHOUT_FAMILIES, _WITHOUT_MODIFIED)
 _UPGRADABLE = (*_UNREADABLE, _WITHOUT_PACKS)
 """The older schemas a writer upgrades in place."""
 _PACKS_TABLE = "CREATE TABLE IF NOT EXISTS packs (article INTEGER PRIMARY KEY, pack BLOB NOT NULL)"
+"""Schema 4 -> 5 (and part of a new archive): an article's stored preparation."""
 _ADD_MODIFIED = "ALTER TABLE articles ADD COLUMN modified TEXT"
 """Schema 3 -> 4. Appended last, as in ``_SCHEMA``, so an upgraded table and a new one
 have the same columns in the same order; SQLite rewrites no row to add it."""
@@ -782,19 +783,18 @@ class Archive:
                 "ORDER BY rowid"
             )
         ]
-        done = 0
+        done = stored = 0
         progress("prepare", done, len(missing))
         for chunk in batches(missing, self.options.batch_size):
             arts = self._get_rowids(chunk)
             packs = self._preparations(list(arts.values()))
+            rows = [(r, packs[a.id]) for r, a in arts.items() if packs.get(a.id) is not None]
             with self._transaction():
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO packs VALUES (?, ?)",
-                    ((r, packs[a.id]) for r, a in arts.items() if packs.get(a.id) is not None),
-                )
+                self._db.executemany("INSERT OR IGNORE INTO packs VALUES (?, ?)", rows)
             done += len(chunk)
+            stored += len(rows)
             progress("prepare", done, len(missing))
-        return done
+        return stored
 
     def _stored(self, rowids: Sequence[int]) -> dict[int, bytes]:
         """The stored preparations of the articles ``rowids`` that have one."""
