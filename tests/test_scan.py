@@ -69,6 +69,31 @@ def test_optimal_banding_matches_the_datasketch_criterion() -> None:
     assert b.probability(0.8) > 0.99 and b.probability(0.1) < 0.01
 
 
+def test_optimal_banding_is_the_first_best_pair_of_the_pair_by_pair_search() -> None:
+    """The banding integrated for all (bands, rows) at once is the one a search pair by
+    pair (bands, then rows, first best kept) finds: band keys, and so archives and
+    Spark outputs, stay what they were."""
+
+    def one_by_one(threshold: float, num_perm: int, fp_w: float, fn_w: float) -> Banding:
+        s_lo, s_hi = np.linspace(0.0, threshold, 201), np.linspace(threshold, 1.0, 201)
+        best: tuple[float, int, int] | None = None
+        for b in range(1, num_perm + 1):
+            for r in range(1, num_perm // b + 1):
+                fp = np.trapezoid(1.0 - (1.0 - s_lo**r) ** b, s_lo)
+                fn = np.trapezoid((1.0 - s_hi**r) ** b, s_hi)
+                err = float(fp_w * fp + fn_w * fn)
+                if best is None or err < best[0]:
+                    best = (err, b, r)
+        assert best is not None
+        return Banding(best[1], best[2])
+
+    opts = Options()
+    for threshold in (opts.shingle_threshold, opts.skeleton_threshold, 0.05, 0.5, 0.93):
+        for num_perm, fp_w, fn_w in ((128, 0.5, 0.5), (64, 0.3, 0.7), (256, 0.7, 0.3)):
+            want = one_by_one(threshold, num_perm, fp_w, fn_w)
+            assert optimal_banding(threshold, num_perm, 0, fp_w, fn_w) == want
+
+
 def test_band_keys_and_candidates() -> None:
     rng = np.random.default_rng(3)
     a, b = _random_sets(rng, 300, 0.9)

@@ -55,18 +55,21 @@ def optimal_banding(
     tools band alike at one threshold."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+    # Every (bands, rows) with bands * rows <= num_perm, bands first then rows (the
+    # order the first best is taken in), integrated at once: one (pairs, 201) table per
+    # side of the threshold instead of a numpy call per pair (61 ms of a fresh
+    # process's first check, now about 2).
+    pairs = np.array(
+        [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)],
+        dtype=np.int64,
+    )
+    bands, rows = pairs[:, :1], pairs[:, 1:]
     s_lo = np.linspace(0.0, threshold, 201)
     s_hi = np.linspace(threshold, 1.0, 201)
-    best: tuple[float, int, int] | None = None
-    for b in range(1, num_perm + 1):
-        for r in range(1, num_perm // b + 1):
-            fp = np.trapezoid(1.0 - (1.0 - s_lo**r) ** b, s_lo)
-            fn = np.trapezoid((1.0 - s_hi**r) ** b, s_hi)
-            err = float(fp_weight * fp + fn_weight * fn)
-            if best is None or err < best[0]:
-                best = (err, b, r)
-    assert best is not None
-    return Banding(best[1], best[2], channel)
+    fp = np.trapezoid(1.0 - (1.0 - s_lo**rows) ** bands, s_lo, axis=1)
+    fn = np.trapezoid((1.0 - s_hi**rows) ** bands, s_hi, axis=1)
+    best = int(np.argmin(fp_weight * fp + fn_weight * fn))
+    return Banding(int(pairs[best, 0]), int(pairs[best, 1]), channel)
 
 
 _MULT = np.array(
