@@ -750,3 +750,35 @@ def test_a_scan_of_the_archive_unpacks_its_stored_preparations(
     from_files = scan(iter_articles([CORPUS]))
     assert from_db.pairs == from_files.pairs and from_db.pairs
     assert from_db.families == from_files.families
+
+
+_PREPARED_DEMO = {"1": "f88e1c93c60657a203e1844f310676b7ae932173e31d37684d101ab1417f4017"}
+"""What ``prepare`` makes of the demo corpus (layouts, sentences, facts), hashed, per
+``compare.PREPARE_VERSION``."""
+
+
+def test_prepare_version_names_what_prepare_makes() -> None:
+    """Archives keep preparations per ``PREPARE_VERSION``: when boilerplate removal,
+    sentence splitting or fact finding change what they find, raise the version (and
+    add its hash here), or archives would unpack what ``prepare`` no longer makes."""
+    import hashlib
+
+    from newstrace.compare import PREPARE_VERSION, prepare
+
+    rows = []
+    for article in iter_articles([CORPUS]):
+        p = prepare(article)
+        title = p.layout.title
+        rows.append(
+            [
+                [title.start, title.end] if title else None,
+                [[s.start, s.end] for s in p.layout.body],
+                [[b.span.start, b.span.end, b.reason] for b in p.layout.removed],
+                [[s.start, s.end] for s in p.side.spans],
+                [[f.kind, f.span.start, f.span.end, f.key] for f in p.side.facts],
+            ]
+        )
+    made = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    assert _PREPARED_DEMO.get(PREPARE_VERSION) == made, (
+        f"prepare makes something new: raise compare.PREPARE_VERSION and add {made!r}"
+    )
