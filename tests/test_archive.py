@@ -782,3 +782,13 @@ def test_prepare_version_names_what_prepare_makes() -> None:
     assert _PREPARED_DEMO.get(PREPARE_VERSION) == made, (
         f"prepare makes something new: raise compare.PREPARE_VERSION and add {made!r}"
     )
+
+
+def test_check_skips_an_archived_article_over_its_size_limit(tmp_path: Path) -> None:
+    """An archived article longer than the checking options allow is not compared
+    (it stopped the whole check with an InputError); the others still are."""
+    wire = "The council met on Tuesday and voted to build the harbour wall. " * 12
+    with Archive(tmp_path / "a.db") as ar:
+        ar.add([Article("long", wire * 4), Article("short", wire)])
+    with Archive(tmp_path / "a.db", options=Options(max_chars=2000), create=False) as ar:
+        assert [m.id for m in ar.check(Article("q", wire))] == ["short"]

@@ -1030,7 +1030,11 @@ class Archive:
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
-            c = compare_prepared(mine, self._prepared(other, stored.get(rowid)), self.options)
+            try:
+                theirs = self._prepared(other, stored.get(rowid))
+            except InputError:  # archived before this check's lower max_chars: not compared
+                continue
+            c = compare_prepared(mine, theirs, self.options)
             if c.relation in REUSE:
                 out.append(Match(other.id, c, n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
