@@ -651,6 +651,7 @@ def test_check_unpacks_stored_preparations_and_answers_the_same(
     articles it compares instead of preparing them (only the query is prepared), with
     the same matches, scores and drifts as preparing them."""
     import newstrace.archive as archive_module
+    import newstrace.corpus.prepared as prepared_module
 
     prepared: list[str] = []
     real = archive_module.prepare
@@ -663,7 +664,8 @@ def test_check_unpacks_stored_preparations_and_answers_the_same(
         ar.add(iter_articles([CORPUS]))
         n = ar._db.execute("SELECT COUNT(*) FROM packs").fetchone()[0]
         assert n == len(ar) and ar.packs
-    monkeypatch.setattr(archive_module, "prepare", counting)
+    monkeypatch.setattr(archive_module, "prepare", counting)  # the query
+    monkeypatch.setattr(prepared_module, "prepare", counting)  # archived articles
     query = read_article(DEMO / "12-spin-second.txt")
     query = Article(id="query", text=query.text, title=query.title)
     with Archive(tmp_path / "a.db", create=False) as ar:

@@ -49,7 +49,7 @@ from . import archive_store as store
 from .align import TermStats
 from .archive_link import Link, ScanView, common_skeleton
 from .archive_short import containing_rows, longer_than, short_copy_rows
-from .compare import PREPARE_VERSION, Prepared, compare_prepared, preparation, prepare, unpack
+from .compare import PREPARE_VERSION, Prepared, compare_prepared, preparation, prepare
 from .corpus import (
     ComparisonSpool,
     CorpusFingerprinter,
@@ -803,13 +803,6 @@ class Archive:
         found = self._select_in("SELECT article, pack FROM packs WHERE article IN ({})", rowids)
         return {r: zlib.decompress(blob) for r, blob in found}
 
-    def _prepared(self, article: Article, stored: bytes | None) -> Prepared:
-        """``prepare(article)``, from its stored preparation when it has one (an article
-        over ``options.max_chars`` is prepared, and refused, as before)."""
-        if stored is None or len(article.text) > self.options.max_chars:
-            return prepare(article, self.options)
-        return unpack(article, stored)
-
     def _fresh(
         self, batch: Sequence[Article], hashes: Sequence[str], report: AddReport
     ) -> tuple[list[Article], list[str]]:
@@ -892,8 +885,7 @@ class Archive:
             )
         for column in ("a", "b"):
             self._db.execute(f"DELETE FROM pairs WHERE {column} IN ({marks})", list(rowids))
-        if self._has_table("packs"):
-            self._db.execute(f"DELETE FROM packs WHERE article IN ({marks})", list(rowids))
+        self._db.execute(f"DELETE FROM packs WHERE article IN ({marks})", list(rowids))
         self._db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", list(rowids))
         self._count(articles=-len(rows), df_total=-sum(df.values()))
         self._store_trees(store.regroup(self._db, rowids))
@@ -1022,6 +1014,7 @@ class Archive:
         if not hits:
             return []
         stored = self._stored([r for r, _ in hits])
+        archived = PreparedCache[int](None, self.options, stored=stored.get)
         mine: Prepared | None = None
         out = []
         for rowid, n in hits:
@@ -1031,7 +1024,7 @@ class Archive:
             if mine is None:  # prepared once, and only if some candidate needs it
                 mine = prepare(article, self.options)
             try:
-                theirs = self._prepared(other, stored.get(rowid))
+                theirs = archived.get(rowid, other)
             except InputError:  # archived before this check's lower max_chars: not compared
                 continue
             c = compare_prepared(mine, theirs, self.options)
@@ -1274,7 +1267,7 @@ class _Linker:
         """Where the reuse comparisons go, for the copy trees made at the end of the add."""
         """The batch's articles and candidates signed as a scan signs them."""
         self._prepared: PreparedCache[int] = PreparedCache(
-            None, archive.options, memory=_LINK_PREPARED_MEMORY
+            None, archive.options, memory=_LINK_PREPARED_MEMORY, stored=self._stored
         )
 
     def link(self, new: int, candidates: Sequence[int], known: Mapping[int, Article]) -> None:
@@ -1309,13 +1302,12 @@ class _Linker:
 
     def _get(self, rowid: int, known: Mapping[int, Article]) -> Prepared:
         """The prepared article (kept from one link group to the next), unpacked from
-        its stored preparation when it has one (the batch's new articles have theirs
-        already, inserted before they are linked)."""
-        held = self._prepared.held(rowid)
-        article = known[rowid]
-        if held is not None or len(article.text) > self._ar.options.max_chars:
-            return self._prepared.get(rowid, article)
-        return self._prepared.get(rowid, article, self._ar._stored([rowid]).get(rowid))
+        its stored preparation when it has one (an older article; the batch's new ones
+        have theirs already, inserted before they are linked)."""
+        return self._prepared.get(rowid, known[rowid])
+
+    def _stored(self, rowid: int) -> bytes | None:
+        return self._ar._stored([rowid]).get(rowid)
 
 
 class _RowLoader:

@@ -172,8 +172,8 @@ class PreparedCache(Generic[K]):
     ):
         self._load = load
         self._stored = stored
-        """Where a caller keeps articles' preparations (an archive), read before
-        preparing one."""
+        """Where a caller keeps articles' preparations (``compare.pack`` or
+        ``compare.preparation``: an archive does), unpacked instead of preparing."""
         self._options = options
         self._size = size
         self._memory = memory
@@ -196,14 +196,12 @@ class PreparedCache(Generic[K]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: K, article: Article | None = None, stored: bytes | None = None) -> Prepared:
+    def get(self, key: K, article: Article | None = None) -> Prepared:
         """The prepared article ``key`` (outside a plan); ``article`` is that article
-        when the caller holds it (a Spark task's rows carry theirs), else it is loaded;
-        ``stored``: its ``compare.pack`` or ``compare.preparation`` when the caller keeps
-        one (an archive does), unpacked instead of preparing the article."""
+        when the caller holds it (a Spark task's rows carry theirs), else it is loaded."""
         item = self._items.get(key)
         if item is None:
-            item = self._prepare(key, article, stored)
+            item = self._prepare(key, article)
         if key not in self._due:
             self._idle[key] = None
             self._idle.move_to_end(key)
@@ -262,17 +260,17 @@ class PreparedCache(Generic[K]):
         self._shrink()
         return item
 
-    def _prepare(
-        self, key: K, article: Article | None = None, stored: bytes | None = None
-    ) -> Prepared:
+    def _prepare(self, key: K, article: Article | None = None) -> Prepared:
         if article is None:
             if self._load is None:
                 raise KeyError(key)
             article = self._load(key)
         row = self._packed.get(key)
+        stored: bytes | None = None
         if row is not None and self._spool is not None:
             stored = self._spool.raw(row)
-        elif stored is None and self._stored is not None:
+        elif self._stored is not None and len(article.text) <= self._options.max_chars:
+            # (one over the limit is prepared, and refused, as the options say)
             stored = self._stored(key)
         if stored is not None:
             item = unpack(article, stored)
