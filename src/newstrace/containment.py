@@ -97,21 +97,20 @@ def containment(
     else:
         copy_is_a = copy_side == "a"
     copy, source = (a, b) if copy_is_a else (b, a)
+    shared = _Shared(_grams(copy), _grams(source))
+    length = _length(copy)
     features = [
-        *(_share(_ngrams(copy, "word", n), _ngrams(source, "word", n)) for n in WORD_NGRAMS),
-        *(
-            _share(_ngrams(copy, "content", n), _ngrams(source, "content", n))
-            for n in CONTENT_NGRAMS
-        ),
+        *(shared.share("word", n) for n in WORD_NGRAMS),
+        *(shared.share("content", n) for n in CONTENT_NGRAMS),
         *(_char_share(copy, source, n) if characters else 0.0 for n in CHAR_NGRAMS),
-        *(_share(_ngrams(source, "word", n), _ngrams(copy, "word", n)) for n in REVERSE_NGRAMS),
-        *(_tiled(copy, source, k) / max(1, _length(copy)) for k in TILE_LENGTHS),
-        math.log((1 + _length(source)) / (1 + _length(copy))),
-        math.log1p(_length(copy)),
-        float(_quoted(copy).mean()) if _length(copy) else 0.0,
+        *(shared.reverse_share("word", n) for n in REVERSE_NGRAMS),
+        *(int(shared.tiles(k, length).sum()) / max(1, length) for k in TILE_LENGTHS),
+        math.log((1 + _length(source)) / (1 + length)),
+        math.log1p(length),
+        float(_quoted(copy).mean()) if length else 0.0,
     ]
     # Quoted words are left out of the passage: two reporters quote the same speaker.
-    taken = _tiles(copy, source, PASSAGE_RUN) & ~_quoted(copy)
+    taken = shared.tiles(PASSAGE_RUN, length) & ~_quoted(copy)
     return Containment("a" if copy_is_a else "b", tuple(features), int(taken.sum()))
 
 
@@ -192,11 +191,14 @@ _PLANS: dict[str, tuple[tuple[int, int], ...]] = {
 _TEXT_ORDER_RUNS = (*TILE_LENGTHS, PASSAGE_RUN)
 """Run lengths read in text order (the copy's tiles and passages); every other length is
 read only as a set, and its runs are let go once the set is made."""
-_SET_LENGTHS: dict[str, tuple[int, ...]] = {
-    "word": tuple(sorted({*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN})),
-    "content": CONTENT_NGRAMS,
-}
-"""The word run lengths read as sets (sorted distinct hashes), per unit."""
+_SET_KINDS: tuple[tuple[str, int], ...] = (
+    *(("word", n) for n in sorted({*WORD_NGRAMS, *TILE_LENGTHS, PASSAGE_RUN})),
+    *(("content", n) for n in CONTENT_NGRAMS),
+)
+"""The runs read as sets, per unit and length; a kind's place here is its tag."""
+_TAG_BITS = 4
+_TAG_SHIFT = np.uint64(64 - _TAG_BITS)
+assert len(_SET_KINDS) <= 1 << _TAG_BITS
 _HIGH = np.uint64(32)
 """Shift that keeps a character n-gram hash's high 32 bits (the best mixed)."""
 
@@ -210,11 +212,21 @@ is about one in a million per n-gram."""
 
 @dataclass(frozen=True, slots=True)
 class _Grams:
-    """What containment keeps of one side: the text-order run hashes of
-    ``_TEXT_ORDER_RUNS`` words and the sorted distinct hashes of every length it reads."""
+    """What containment keeps of one side: the distinct runs of every kind it reads
+    (``_SET_KINDS``) as one sorted array of tagged hashes (the kind's tag in the top
+    bits, the run hash's high bits below it), so that a pair's shared runs of every kind
+    are found with one search (a search per kind cost about twice as much in numpy
+    calls alone); the number of distinct runs of each kind; and for each text-order
+    length (``_TEXT_ORDER_RUNS``) where each run of the text lies among the keys."""
 
-    runs: dict[int, npt.NDArray[np.uint64]]
-    sets: dict[tuple[str, int], npt.NDArray[np.uint64]]
+    keys: npt.NDArray[np.uint64]
+    tags: npt.NDArray[np.intp]
+    sizes: tuple[int, ...]
+    places: dict[int, npt.NDArray[np.intp]]
+
+
+def _kind(unit: str, n: int) -> int:
+    return _SET_KINDS.index((unit, n))
 
 
 def _grams(side: Side) -> _Grams:
@@ -232,14 +244,55 @@ def _grams(side: Side) -> _Grams:
             "word": _run_hashes(ids, _PLANS["word"]),
             "content": _run_hashes(ids[~stop], _PLANS["content"]),
         }
-        sets = {
-            (unit, n): sorted_distinct(runs[unit][n])
-            for unit, ns in _SET_LENGTHS.items()
-            for n in ns
+        parts = [runs[unit][n] for unit, n in _SET_KINDS]
+        tagged = np.concatenate(
+            [(r >> np.uint64(_TAG_BITS)) | (np.uint64(t) << _TAG_SHIFT) for t, r in enumerate(parts)]
+        )
+        keys, inverse = np.unique(tagged, return_inverse=True)
+        tags = (keys >> _TAG_SHIFT).astype(np.intp)
+        starts = np.cumsum([0, *(len(r) for r in parts)])
+        places = {
+            k: inverse[starts[_kind("word", k)] : starts[_kind("word", k) + 1]]
+            for k in _TEXT_ORDER_RUNS
         }
-        return _Grams({n: runs["word"][n] for n in _TEXT_ORDER_RUNS}, sets)
+        sizes = tuple(np.bincount(tags, minlength=len(_SET_KINDS)).tolist())
+        return _Grams(keys, tags, sizes, places)
 
     return side.cached("containment-grams", make)
+
+
+class _Shared:
+    """The runs of each kind that a copy shares with a source: one search of the copy's
+    keys among the source's."""
+
+    __slots__ = ("_copy", "_found", "_shared", "_source")
+
+    def __init__(self, copy: _Grams, source: _Grams):
+        self._copy, self._source = copy, source
+        self._found = _found(copy.keys, source.keys)
+        self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
+
+    def share(self, unit: str, n: int) -> float:
+        """Share of the copy's distinct runs of ``n`` units found in the source."""
+        k = _kind(unit, n)
+        size = self._copy.sizes[k]
+        return self._shared[k] / size if size else 0.0
+
+    def reverse_share(self, unit: str, n: int) -> float:
+        """Share of the source's distinct runs of ``n`` units found in the copy."""
+        k = _kind(unit, n)
+        size = self._source.sizes[k]
+        return self._shared[k] / size if size else 0.0
+
+    def tiles(self, k: int, length: int) -> npt.NDArray[np.bool_]:
+        """Which of the copy's ``length`` words lie inside a run of ``k`` words the
+        source also has."""
+        places = self._copy.places[k]
+        if not len(places):
+            return np.zeros(length, dtype=bool)
+        kept = self._found[places].astype(np.int8)
+        tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[:length] > 0
+        return tiled
 
 
 def _char_share(copy: Side, source: Side, n: int) -> float:
@@ -263,11 +316,6 @@ def _char_grams(side: Side) -> dict[int, npt.NDArray[np.uint32]]:
     return side.cached("containment-chars", make)
 
 
-def _hashes(side: Side, n: int) -> npt.NDArray[np.uint64]:
-    """One hash per run of ``n`` words, in text order (``n`` in ``_TEXT_ORDER_RUNS``)."""
-    return _grams(side).runs[n]
-
-
 def _run_hashes(
     ids: npt.NDArray[np.uint64], plan: tuple[tuple[int, int], ...]
 ) -> dict[int, npt.NDArray[np.uint64]]:
@@ -286,11 +334,6 @@ def _run_hashes(
     return out
 
 
-def _ngrams(side: Side, unit: str, n: int) -> npt.NDArray[np.uint64]:
-    """The distinct runs of ``n`` units (sorted hashes)."""
-    return _grams(side).sets[(unit, n)]
-
-
 def _found(x: _Hashes, y: _Hashes) -> npt.NDArray[np.bool_]:
     """Which values of ``x`` are in ``y`` (sorted, distinct): a binary search each."""
     if not len(y):
@@ -306,18 +349,3 @@ def _share(x: _Hashes, y: _Hashes) -> float:
     if not len(x):
         return 0.0
     return np.count_nonzero(_found(x, y)) / len(x)
-
-
-def _tiled(copy: Side, source: Side, k: int) -> int:
-    """The number of the copy's words inside a run of ``k`` words the source also has."""
-    return int(_tiles(copy, source, k).sum())
-
-
-def _tiles(copy: Side, source: Side, k: int) -> npt.NDArray[np.bool_]:
-    """Which of the copy's words lie inside a run of ``k`` words the source also has."""
-    runs = _hashes(copy, k)
-    if not len(runs):
-        return np.zeros(_length(copy), dtype=bool)
-    kept = _found(runs, _ngrams(source, "word", k)).astype(np.int8)
-    tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[: _length(copy)] > 0
-    return tiled
