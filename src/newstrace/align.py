@@ -372,7 +372,7 @@ def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options
     sentence of the other side, when that partner holds a fair share of its terms (a
     short reworded sentence inside a copied run; not a source sentence the copy left
     out, which shares one common word at most)."""
-    s, weights = m.score, m.weights
+    s = m.score
     found_links: set[tuple[int, int]] = set()  # both sides see the same links: symmetric
     for side_terms, other_terms, flip in ((b.terms, a.terms, False), (a.terms, b.terms, True)):
         n_other = len(other_terms)
@@ -395,6 +395,7 @@ def _fill_gaps(a: Side, b: Side, m: Matrix, links: set[tuple[int, int]], options
             if not scored:
                 continue
             value, o = max(scored)
+            weights = m.weights  # made on first need: most pairs have no gap to fill
             own = _weight_sum(weights, side_terms[k]) or 1.0
             found = _weight_sum(weights, side_terms[k] & other_terms[o])
             if value >= options.min_gap_score and found >= options.min_gap_containment * own:
@@ -407,7 +408,6 @@ def _add_second_sources(
 ) -> None:
     """Add links from a sentence to further partners that contribute terms of their own
     (one sentence made from two, or split into two)."""
-    w = m.weights
     found_links: set[tuple[int, int]] = set()  # both sides see the same links: symmetric
     for flip in (False, True):
         mine_terms, other_terms = (a.terms, b.terms) if flip else (b.terms, a.terms)
@@ -432,6 +432,7 @@ def _add_second_sources(
             if not others:  # the usual case: the only close sentences are partners
                 continue
             covered = set(held)
+            w = m.weights  # made on first need: most sentences have no second source
             total = _weight_sum(w, mine_terms[k]) or 1.0
             for o in others:
                 extra = (other_terms[o] & mine_terms[k]) - covered

@@ -176,12 +176,17 @@ def decide_source(
 # --- publication times ------------------------------------------------------------------
 
 _DATE_ONLY_RE = regex.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_PUBLISHED_KEPT = 4096
+"""Publication time strings whose reading is kept (about the articles a scan holds
+prepared at once)."""
 
 
+@lru_cache(maxsize=_PUBLISHED_KEPT)
 def parse_published(value: str | None) -> datetime | date | None:
     """A publication time as given: an ISO 8601 date (a ``date``: no time of day), an ISO
     8601 or RFC 2822 timestamp (a ``datetime``; aware when the input names its zone,
-    "Z" included). Anything else is None: no evidence rather than a guess."""
+    "Z" included). Anything else is None: no evidence rather than a guess. Kept per
+    string (both are immutable): a scan reads each article's time once per pair."""
     if not value or not value.strip():
         return None
     s = value.strip()
