@@ -246,7 +246,10 @@ def _grams(side: Side) -> _Grams:
         }
         parts = [runs[unit][n] for unit, n in _SET_KINDS]
         tagged = np.concatenate(
-            [(r >> np.uint64(_TAG_BITS)) | (np.uint64(t) << _TAG_SHIFT) for t, r in enumerate(parts)]
+            [
+                (r >> np.uint64(_TAG_BITS)) | (np.uint64(t) << _TAG_SHIFT)
+                for t, r in enumerate(parts)
+            ]
         )
         keys, inverse = np.unique(tagged, return_inverse=True)
         tags = (keys >> _TAG_SHIFT).astype(np.intp)
