@@ -234,8 +234,11 @@ def with_drifts(c: Comparison, pa: Prepared, pb: Prepared) -> Comparison:
 
 def _reverse_kind(al: Alignment) -> Alignment:
     """Kinds are named from source to copy: a split seen from b is a merge."""
-    swap = {"split": "merged", "merged": "split"}
-    return replace(al, kind=swap.get(al.kind, al.kind))
+    swapped = _SWAPPED.get(al.kind)
+    return al if swapped is None else replace(al, kind=swapped)
+
+
+_SWAPPED = {"split": "merged", "merged": "split"}
 
 
 def compare(

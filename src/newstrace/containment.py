@@ -225,8 +225,11 @@ class _Grams:
     places: dict[int, npt.NDArray[np.intp]]
 
 
+_TAGS = {kind: tag for tag, kind in enumerate(_SET_KINDS)}
+
+
 def _kind(unit: str, n: int) -> int:
-    return _SET_KINDS.index((unit, n))
+    return _TAGS[(unit, n)]
 
 
 def _grams(side: Side) -> _Grams:
