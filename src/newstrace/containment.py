@@ -215,14 +215,14 @@ class _Grams:
     """What containment keeps of one side: the distinct runs of every kind it reads
     (``_SET_KINDS``) as one sorted array of tagged hashes (the kind's tag in the top
     bits, the run hash's high bits below it), so that a pair's shared runs of every kind
-    are found with one search (a search per kind cost about twice as much in numpy
-    calls alone); the number of distinct runs of each kind; and for each text-order
-    length (``_TEXT_ORDER_RUNS``) where each run of the text lies among the keys."""
+    are found with one search (a search per kind cost twice as much, most of it in
+    numpy calls); the number of distinct runs of each kind; and the runs of each
+    text-order length (``_TEXT_ORDER_RUNS``) in text order, tagged alike."""
 
     keys: npt.NDArray[np.uint64]
     tags: npt.NDArray[np.intp]
     sizes: tuple[int, ...]
-    places: dict[int, npt.NDArray[np.intp]]
+    runs: dict[int, npt.NDArray[np.uint64]]
 
 
 _TAGS = {kind: tag for tag, kind in enumerate(_SET_KINDS)}
@@ -230,6 +230,11 @@ _TAGS = {kind: tag for tag, kind in enumerate(_SET_KINDS)}
 
 def _kind(unit: str, n: int) -> int:
     return _TAGS[(unit, n)]
+
+
+def _tagged(hashes: npt.NDArray[np.uint64], tag: int) -> npt.NDArray[np.uint64]:
+    out: npt.NDArray[np.uint64] = (hashes >> np.uint64(_TAG_BITS)) | (np.uint64(tag) << _TAG_SHIFT)
+    return out
 
 
 def _grams(side: Side) -> _Grams:
@@ -247,22 +252,16 @@ def _grams(side: Side) -> _Grams:
             "word": _run_hashes(ids, _PLANS["word"]),
             "content": _run_hashes(ids[~stop], _PLANS["content"]),
         }
-        parts = [runs[unit][n] for unit, n in _SET_KINDS]
-        tagged = np.concatenate(
-            [
-                (r >> np.uint64(_TAG_BITS)) | (np.uint64(t) << _TAG_SHIFT)
-                for t, r in enumerate(parts)
-            ]
+        # Each kind's runs made distinct apart (ten short sorts cost less than one long
+        # one), then tagged: in tag order the kinds' keys are sorted as a whole.
+        sets = [sorted_distinct(runs[unit][n]) for unit, n in _SET_KINDS]
+        counts = [len(x) for x in sets]
+        tags = np.repeat(np.arange(len(_SET_KINDS)), counts)
+        keys = (np.concatenate(sets) >> np.uint64(_TAG_BITS)) | (
+            tags.astype(np.uint64) << _TAG_SHIFT
         )
-        keys, inverse = np.unique(tagged, return_inverse=True)
-        tags = (keys >> _TAG_SHIFT).astype(np.intp)
-        starts = np.cumsum([0, *(len(r) for r in parts)])
-        places = {
-            k: inverse[starts[_kind("word", k)] : starts[_kind("word", k) + 1]]
-            for k in _TEXT_ORDER_RUNS
-        }
-        sizes = tuple(np.bincount(tags, minlength=len(_SET_KINDS)).tolist())
-        return _Grams(keys, tags, sizes, places)
+        text_order = {k: _tagged(runs["word"][k], _kind("word", k)) for k in _TEXT_ORDER_RUNS}
+        return _Grams(keys, tags, tuple(counts), text_order)
 
     return side.cached("containment-grams", make)
 
@@ -271,12 +270,14 @@ class _Shared:
     """The runs of each kind that a copy shares with a source: one search of the copy's
     keys among the source's."""
 
-    __slots__ = ("_copy", "_found", "_shared", "_source")
+    __slots__ = ("_copy", "_found", "_keys", "_shared", "_source", "_starts")
 
     def __init__(self, copy: _Grams, source: _Grams):
         self._copy, self._source = copy, source
         self._found = _found(copy.keys, source.keys)
         self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
+        self._keys: npt.NDArray[np.uint64] | None = None  # the shared ones, on first need
+        self._starts: list[int] = []
 
     def share(self, unit: str, n: int) -> float:
         """Share of the copy's distinct runs of ``n`` units found in the source."""
@@ -292,11 +293,17 @@ class _Shared:
 
     def tiles(self, k: int, length: int) -> npt.NDArray[np.bool_]:
         """Which of the copy's ``length`` words lie inside a run of ``k`` words the
-        source also has."""
-        places = self._copy.places[k]
-        if not len(places):
+        source also has: its runs of ``k`` words looked up among the shared ones (few,
+        unless the copy is reused)."""
+        tag = _kind("word", k)
+        runs = self._copy.runs[k]
+        if not len(runs) or not self._shared[tag]:
             return np.zeros(length, dtype=bool)
-        kept = self._found[places].astype(np.int8)
+        if self._keys is None:
+            self._keys = self._copy.keys[self._found]
+            self._starts = np.cumsum([0, *self._shared]).tolist()
+        shared = self._keys[self._starts[tag] : self._starts[tag + 1]]
+        kept = _found(runs, shared).astype(np.int8)
         tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[:length] > 0
         return tiled
 
