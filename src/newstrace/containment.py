@@ -220,7 +220,7 @@ class _Grams:
     text-order length (``_TEXT_ORDER_RUNS``) in text order, tagged alike."""
 
     keys: npt.NDArray[np.uint64]
-    tags: npt.NDArray[np.intp]
+    tags: npt.NDArray[np.uint8]
     sizes: tuple[int, ...]
     runs: dict[int, npt.NDArray[np.uint64]]
 
@@ -256,7 +256,7 @@ def _grams(side: Side) -> _Grams:
         # one), then tagged: in tag order the kinds' keys are sorted as a whole.
         sets = [sorted_distinct(runs[unit][n]) for unit, n in _SET_KINDS]
         counts = [len(x) for x in sets]
-        tags = np.repeat(np.arange(len(_SET_KINDS)), counts)
+        tags = np.repeat(np.arange(len(_SET_KINDS), dtype=np.uint8), counts)
         keys = (np.concatenate(sets) >> np.uint64(_TAG_BITS)) | (
             tags.astype(np.uint64) << _TAG_SHIFT
         )
