@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from typing import NamedTuple, cast
 
 import numpy as np
@@ -250,15 +250,29 @@ def terms_of_tokens(toks: list[Token]) -> list[str]:
 
 
 def terms_of_forms(forms: list[str]) -> list[str]:
-    """``terms_of`` for the forms of tokens already found."""
-    out: list[str] = []
-    for form in forms:
-        if is_no_space_run(form):
-            out.extend(_char_bigrams(form))
-            continue
+    """``terms_of`` for the forms of tokens already found (each form's terms looked up
+    in C for the forms seen before: every article's preparation reads them)."""
+    seen = list(map(_FORM_TERMS.get, forms))
+    if None in seen:
+        seen = [t if t is not None else _form_terms(f) for t, f in zip(seen, forms, strict=True)]
+    return list(chain.from_iterable(cast(list[tuple[str, ...]], seen)))
+
+
+_FORM_TERMS: dict[str, tuple[str, ...]] = {}
+_FORM_TERMS_KEPT = 500_000
+"""Forms whose terms are kept (as ``_FOLDED`` keeps forms): a corpus reuses its words."""
+
+
+def _form_terms(form: str) -> tuple[str, ...]:
+    """A token form's matching terms: its character bigrams for a run of a script
+    written without spaces, else its ``term`` (none for a function word); memoised."""
+    if is_no_space_run(form):
+        out: tuple[str, ...] = tuple(_char_bigrams(form))
+    else:
         x = term(form)
-        if x is not None:
-            out.append(x)
+        out = () if x is None else (x,)
+    if len(_FORM_TERMS) < _FORM_TERMS_KEPT:
+        _FORM_TERMS[form] = out
     return out
 
 
