@@ -59,21 +59,20 @@ def _unaligned_sharing(
 ) -> int:
     """Sentences outside every reused passage that still carry a name, number, date or
     time of the other article: source detail that the copy condensed into other words."""
-    found = 0
-    for k in range(len(side.spans)):
-        if k not in aligned and not _sentence_skeleton(side, k).isdisjoint(other_keys):
-            found += 1
-    return found
+    return sum(
+        1
+        for k, keys in enumerate(_sentence_skeletons(side))
+        if k not in aligned and not keys.isdisjoint(other_keys)
+    )
 
 
-def _sentence_skeleton(side: Side, k: int) -> frozenset[tuple[str, str]]:
-    """(kind, key) of sentence ``k``'s names, numbers, dates and times, kept with the
+def _sentence_skeletons(side: Side) -> tuple[frozenset[tuple[str, str]], ...]:
+    """(kind, key) of each sentence's names, numbers, dates and times, kept with the
     article once read (a scan asks with every candidate partner)."""
-    kept: dict[int, frozenset[tuple[str, str]]] = side.cached("source-sentence-skeletons", dict)
-    keys = kept.get(k)
-    if keys is None:
-        keys = kept[k] = _fact_keys(side, side.spans[k], SKELETON_KINDS)
-    return keys
+    return side.cached(
+        "source-sentence-skeletons",
+        lambda: tuple(_fact_keys(side, span, SKELETON_KINDS) for span in side.spans),
+    )
 
 
 def _provenance_of(side: Side, article: Article, removed: Sequence[Boilerplate]) -> Provenance:
