@@ -295,3 +295,48 @@ def test_short_words_of_scripts_without_latin_letters_are_no_content_words() -> 
     c = containment(_side(source), _side(copy), "b")
     assert c.get("word1") > 0
     assert c.get("content1") == 0.0
+
+
+def _reference_containment(copy_text: str, source_text: str) -> dict[str, float]:
+    """The word measures of ``containment`` read off Python sets of word tuples (what
+    the hashed, tagged keys of one search stand for), for spaced scripts."""
+    from newstrace.text import term
+
+    copy, source = _side(copy_text), _side(source_text)
+    cw, sw = list(copy.forms), list(source.forms)
+
+    def grams(words: list[str], n: int) -> set[tuple[str, ...]]:
+        return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+    def share(x: set[tuple[str, ...]], y: set[tuple[str, ...]]) -> float:
+        return len(x & y) / len(x) if x else 0.0
+
+    def tiled(k: int) -> list[bool]:
+        theirs, mask = grams(sw, k), [False] * len(cw)
+        for i in range(len(cw) - k + 1):
+            if tuple(cw[i : i + k]) in theirs:
+                mask[i : i + k] = [True] * k
+        return mask
+
+    content = [[w for w in ws if term(w) is not None] for ws in (cw, sw)]
+    out = {f"word{n}": share(grams(cw, n), grams(sw, n)) for n in (1, 2, 3, 4, 5)}
+    out |= {f"content{n}": share(grams(content[0], n), grams(content[1], n)) for n in (1, 2, 3)}
+    out |= {f"reverse_word{n}": share(grams(sw, n), grams(cw, n)) for n in (1, 3)}
+    out |= {f"tile{k}": sum(tiled(k)) / max(1, len(cw)) for k in (3, 6)}
+    out["passage"] = float(len(cw) and sum(tiled(PASSAGE_RUN)))  # no quotes in these texts
+    return out
+
+
+@pytest.mark.parametrize("kind", textgen.KINDS)
+def test_containment_measures_equal_a_count_of_word_tuples(kind: str) -> None:
+    rng = random.Random(11 + textgen.KINDS.index(kind))
+    for _ in range(3):
+        source, copy = textgen.make_pair(kind, rng, 300)
+        plain = [
+            t.replace('"', "").replace("“", "").replace("”", "") for t in (copy.text, source.text)
+        ]
+        want = _reference_containment(*plain)
+        c = containment(_side(plain[1]), _side(plain[0]), "b", characters=False)
+        for name, value in want.items():
+            got = float(c.passage_words) if name == "passage" else c.get(name)
+            assert got == pytest.approx(value, abs=1e-12), (kind, name)
