@@ -259,8 +259,10 @@ def terms_of_forms(forms: list[str]) -> list[str]:
 
 
 _FORM_TERMS: dict[str, tuple[str, ...]] = {}
-_FORM_TERMS_KEPT = 500_000
-"""Forms whose terms are kept (as ``_FOLDED`` keeps forms): a corpus reuses its words."""
+_FORM_TERMS_KEPT = 100_000
+"""Forms whose terms are kept, the first seen (a corpus's common words come early): about
+15 MB at most, where every distinct form of 100,000 articles would take several times
+that."""
 
 
 def _form_terms(form: str) -> tuple[str, ...]:
