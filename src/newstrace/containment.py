@@ -97,7 +97,7 @@ def containment(
     else:
         copy_is_a = copy_side == "a"
     copy, source = (a, b) if copy_is_a else (b, a)
-    shared = _Shared(_grams(copy), _grams(source))
+    shared = _SharedRuns(_grams(copy), _grams(source))
     length = _length(copy)
     features = [
         *(shared.share("word", n) for n in WORD_NGRAMS),
@@ -197,6 +197,10 @@ _SET_KINDS: tuple[tuple[str, int], ...] = (
 )
 """The runs read as sets, per unit and length; a kind's place here is its tag."""
 _TAG_BITS = 4
+"""Top bits of a word run's key that name its kind (``_SET_KINDS``: ten kinds); the run
+hash keeps its other 60 bits, so two distinct runs of an article share a key about once
+in 2**60 pairs, as often as two texts' 64-bit hashes meet by chance, for every
+practical purpose never."""
 _TAG_SHIFT = np.uint64(64 - _TAG_BITS)
 assert len(_SET_KINDS) <= 1 << _TAG_BITS
 _HIGH = np.uint64(32)
@@ -204,7 +208,8 @@ _HIGH = np.uint64(32)
 
 
 _Hashes = npt.NDArray[np.uint64] | npt.NDArray[np.uint32]
-"""Sorted distinct n-gram hashes: 64 bits for words, the high 32 for characters. An
+"""Sorted distinct n-gram hashes: 64 bits for words (as ``_Grams`` keys: a kind's tag
+and 60 bits of the run hash), the high 32 for characters. An
 article has a few thousand character n-grams: sorting half the bytes takes about half
 the time (90 -> 52 us for its three sets), and a chance match between two articles' sets
 is about one in a million per n-gram."""
@@ -232,8 +237,12 @@ def _kind(unit: str, n: int) -> int:
     return _TAGS[(unit, n)]
 
 
-def _tagged(hashes: npt.NDArray[np.uint64], tag: int) -> npt.NDArray[np.uint64]:
-    out: npt.NDArray[np.uint64] = (hashes >> np.uint64(_TAG_BITS)) | (np.uint64(tag) << _TAG_SHIFT)
+def _tagged(
+    hashes: npt.NDArray[np.uint64], tags: int | npt.NDArray[np.uint8]
+) -> npt.NDArray[np.uint64]:
+    """Run hashes as keys of their kinds (``tags``: one for all, or one each)."""
+    kinds = np.asarray(tags).astype(np.uint64)
+    out: npt.NDArray[np.uint64] = (hashes >> np.uint64(_TAG_BITS)) | (kinds << _TAG_SHIFT)
     return out
 
 
@@ -257,16 +266,14 @@ def _grams(side: Side) -> _Grams:
         sets = [sorted_distinct(runs[unit][n]) for unit, n in _SET_KINDS]
         counts = [len(x) for x in sets]
         tags = np.repeat(np.arange(len(_SET_KINDS), dtype=np.uint8), counts)
-        keys = (np.concatenate(sets) >> np.uint64(_TAG_BITS)) | (
-            tags.astype(np.uint64) << _TAG_SHIFT
-        )
+        keys = _tagged(np.concatenate(sets), tags)
         text_order = {k: _tagged(runs["word"][k], _kind("word", k)) for k in _TEXT_ORDER_RUNS}
         return _Grams(keys, tags, tuple(counts), text_order)
 
     return side.cached("containment-grams", make)
 
 
-class _Shared:
+class _SharedRuns:
     """The runs of each kind that a copy shares with a source: one search of the copy's
     keys among the source's."""
 

@@ -267,12 +267,12 @@ that."""
 
 def _form_terms(form: str) -> tuple[str, ...]:
     """A token form's matching terms: its character bigrams for a run of a script
-    written without spaces, else its ``term`` (none for a function word); memoised."""
+    written without spaces (a whole clause, seldom seen twice: not kept), else its
+    ``term`` (none for a function word), kept for the form's next sighting."""
     if is_no_space_run(form):
-        out: tuple[str, ...] = tuple(_char_bigrams(form))
-    else:
-        x = term(form)
-        out = () if x is None else (x,)
+        return tuple(_char_bigrams(form))
+    x = term(form)
+    out = () if x is None else (x,)
     if len(_FORM_TERMS) < _FORM_TERMS_KEPT:
         _FORM_TERMS[form] = out
     return out
