@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
-from typing import NamedTuple, cast
+from typing import NamedTuple, TypeVar, cast
 
 import numpy as np
 import regex
@@ -179,10 +179,19 @@ def token_columns(
 def folded(words: list[str]) -> list[str]:
     """The matching form of each word (``_fold``), looked up in C for the words seen
     before."""
-    seen = list(map(_FOLDED.get, words))  # the forms seen before, None for the others
+    return _memoised(_FOLDED, words, _fold)
+
+
+_V = TypeVar("_V")
+
+
+def _memoised(table: Mapping[str, _V], keys: list[str], make: Callable[[str], _V]) -> list[_V]:
+    """``[make(k) for k in keys]``, read in C from ``table`` for the keys it holds (the
+    rest are made, and ``make`` keeps them there as its bound allows)."""
+    seen = list(map(table.get, keys))  # None for the keys not held
     if None in seen:
-        return [f if f is not None else _fold(w) for f, w in zip(seen, words, strict=True)]
-    return cast(list[str], seen)
+        return [v if v is not None else make(k) for v, k in zip(seen, keys, strict=True)]
+    return cast(list[_V], seen)
 
 
 def _ascii_tokens_only(text: str, start: int, stop: int) -> bool:
@@ -252,10 +261,7 @@ def terms_of_tokens(toks: list[Token]) -> list[str]:
 def terms_of_forms(forms: list[str]) -> list[str]:
     """``terms_of`` for the forms of tokens already found (each form's terms looked up
     in C for the forms seen before: every article's preparation reads them)."""
-    seen = list(map(_FORM_TERMS.get, forms))
-    if None in seen:
-        seen = [t if t is not None else _form_terms(f) for t, f in zip(seen, forms, strict=True)]
-    return list(chain.from_iterable(cast(list[tuple[str, ...]], seen)))
+    return list(chain.from_iterable(_memoised(_FORM_TERMS, forms, _form_terms)))
 
 
 _FORM_TERMS: dict[str, tuple[str, ...]] = {}
