@@ -166,3 +166,14 @@ def test_a_word_and_a_token_are_told_as_the_script_scan_tells_them(
 
     assert word_has_no_space_script(word) is expected
     assert [is_no_space_run(t.form) for t in tokens(word)] == [expected] * len(tokens(word))
+
+
+def test_form_terms_are_kept_for_words_not_for_no_space_clauses() -> None:
+    from newstrace import text
+
+    clause, word = "今天北京举行新闻发布会", "harbourmasters"
+    got = text.terms_of_forms([clause, word, "the", word])
+    assert got == [*text._char_bigrams(clause), text.term(word), text.term(word)]
+    assert text._FORM_TERMS[word] == (text.term(word),)
+    assert text._FORM_TERMS["the"] == ()
+    assert clause not in text._FORM_TERMS  # a whole clause, seldom seen twice: not kept
