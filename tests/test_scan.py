@@ -355,6 +355,23 @@ def test_planned_cache_over_its_budget_still_serves_every_pair() -> None:
     assert all(p == prepare(p.article) for pair in got for p in pair)
 
 
+def test_an_article_held_past_a_plan_for_a_later_use_comes_back_packed() -> None:
+    """A plan that is not the last (a scan's, whose copy trees read each family's
+    members when the family is final) holds an article past its last pair; when the
+    budget evicts it, it is kept packed, so the later read unpacks it rather than
+    preparing it again, and gives the same prepared article."""
+    from newstrace.corpus import PreparedCache
+
+    arts = _store_articles(10)
+    pairs = np.array([(i, i + 1) for i in range(0, 10, 2)])  # each article used once
+    cache = PreparedCache(arts.__getitem__, Options(), memory=1)  # evicts at once
+    assert len(list(cache.planned(pairs, final=False))) == 5
+    assert len(cache) == 0 and cache.prepares == 10 and cache.unpacked == 0
+    later = [cache.get(k) for k in range(10)]
+    assert cache.prepares == 10 and cache.unpacked == 10
+    assert later == [prepare(a) for a in arts]
+
+
 def test_planned_cache_prepares_again_when_the_temporary_folder_is_full(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
