@@ -324,6 +324,53 @@ def _store_articles(n: int) -> list[Article]:
     ]
 
 
+def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts() -> None:
+    """What a scan asks of each candidate pair (``compare_if_reuse``) is the full
+    comparison when that calls the pair reuse and None otherwise; a pair that no reading
+    of its direction calls derived is answered without the source stage, so an article
+    all of whose pairs are such never has its facts found."""
+    from itertools import combinations
+
+    from newstrace.align import align
+    from newstrace.compare import compare_if_reuse, compare_prepared
+    from newstrace.model import REUSE
+    from newstrace.verdict import decide_reuse
+    from newstrace_synth.corpus import build_corpus
+    from newstrace_synth.newsroom import newsroom_pairs
+
+    options = Options()
+    articles = [
+        Article(id=r["id"], text=r["text"], title=r["title"], published=r["published"])
+        for r in build_corpus(30, 7).records()
+    ]
+    # Long agency copy and the briefs and partial reports made of it: derived read one
+    # way (the short one in the long one), not the other.
+    for k, pair in enumerate(newsroom_pairs(2, 7, ("brief", "agency_plus_own", "multi_take"))):
+        articles += [Article(id=f"s{k}", text=pair.source), Article(id=f"c{k}", text=pair.copy)]
+    quick, full = [prepare(a) for a in articles], [prepare(a) for a in articles]
+    needs_facts = set()
+    reuse = early = 0
+    for x, y in combinations(range(len(articles)), 2):
+        whole = compare_prepared(full[x], full[y], options, drifts=False)
+        px, py = quick[x], quick[y]
+        alignments = align(px.side, py.side)
+        args = (px.article, py.article, px.side, py.side, alignments, (), (), options)
+        if decide_reuse(*args) is None:
+            early += 1
+        else:
+            needs_facts |= {x, y}
+        got = compare_if_reuse(quick[x], quick[y], options)
+        if whole.relation in REUSE:
+            reuse += 1
+            assert got == whole
+        else:
+            assert got is None
+    assert reuse >= 15 and early >= 350
+    for k, p in enumerate(quick):
+        assert ("facts" in p.side._memo) == (k in needs_facts)
+    assert len(needs_facts) < len(articles)
+
+
 def test_planned_cache_prepares_each_article_once_and_drops_it_after_its_last_use() -> None:
     from newstrace.corpus import PreparedCache, visit_order
 
@@ -410,7 +457,14 @@ def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
         "\u5e02\u957f\u8868\u793a\uff1a\u201c\u5c06\u6309\u65f6\u5f00\u901a\u3002"
         "\u201d",
     ]
+    quoted = 0
     for k, text in enumerate(texts):
+        # Facts are found on first use; the quotes containment reads, alone, before them.
+        fresh = prepare(Article(id=f"q{k}", text=text)).side
+        alone = fresh.quotes
+        assert "facts" not in fresh._memo
+        assert alone == tuple(f for f in fresh.facts if f.kind == "quote")
+        quoted += len(alone)
         prepared = prepare(Article(id=f"p{k}", text=text))
         packs = (pack(prepared), pack(prepared, tokens=False), preparation(prepared.article))
         for packed in packs:
@@ -419,6 +473,7 @@ def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
             assert again.side.tokens == prepared.side.tokens
             assert again.side.facts and again.side.terms == prepared.side.terms
         assert len(packs[1]) < len(packs[0])
+    assert quoted >= 2
 
 
 def test_visit_order_is_a_permutation() -> None:

@@ -23,7 +23,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side, pack_columns
 from .skeleton import block_facts
-from .verdict import Verdict, decide, not_derived
+from .verdict import Verdict, decide, decide_reuse, not_derived
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,27 +140,38 @@ def judge_prepared(
     """The verdict on two prepared articles and the passages it rests on (none when it
     is no reuse), without drifts: a scan needs only the verdict of each candidate pair;
     ``corpus`` term statistics, when a collection gives them, sharpen the term weights."""
-
-    def judge(alignments: list[Alignment]) -> Verdict:
-        return decide(
-            pa.article,
-            pb.article,
-            pa.side,
-            pb.side,
-            alignments,
-            pa.layout.removed,
-            pb.layout.removed,
-            options,
-        )
-
     alignments = align(pa.side, pb.side, options, corpus)
-    verdict = judge(alignments)
+    return _settled(pa, pb, options, corpus, alignments, _decide(pa, pb, alignments, options))
+
+
+def _decide(pa: Prepared, pb: Prepared, alignments: list[Alignment], options: Options) -> Verdict:
+    return decide(
+        pa.article,
+        pb.article,
+        pa.side,
+        pb.side,
+        alignments,
+        pa.layout.removed,
+        pb.layout.removed,
+        options,
+    )
+
+
+def _settled(
+    pa: Prepared,
+    pb: Prepared,
+    options: Options,
+    corpus: TermStats | None,
+    alignments: list[Alignment],
+    verdict: Verdict,
+) -> tuple[Verdict, list[Alignment]]:
+    """``judge_prepared``'s answer from the first verdict on the aligned passages."""
     if verdict.relation in REUSE and not alignments:
         # Reuse judged from the wording kept: show where, first in the closest sentence
         # pairs, else in the phrases kept from merged or split sentences.
         alignments = align_relaxed(pa.side, pb.side, options, corpus)
         if alignments:  # coverage and direction are read from the reused passages
-            verdict = judge(alignments)
+            verdict = _decide(pa, pb, alignments, options)
         else:  # reuse that shows in no passage is no reuse
             verdict = not_derived(
                 pa.side,
@@ -170,6 +181,30 @@ def judge_prepared(
     if verdict.relation not in REUSE:
         alignments = []
     return verdict, alignments
+
+
+def compare_if_reuse(
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS
+) -> Comparison | None:
+    """``compare_prepared(pa, pb, options, drifts=False)`` when it calls the pair reuse,
+    else None: what a scan asks of each candidate pair. A pair that is not derived
+    whichever side is the source (``verdict.decide_reuse``) is answered once aligned,
+    without the source stage and the articles' facts."""
+    alignments = align(pa.side, pb.side, options)
+    first = decide_reuse(
+        pa.article,
+        pb.article,
+        pa.side,
+        pb.side,
+        alignments,
+        pa.layout.removed,
+        pb.layout.removed,
+        options,
+    )
+    if first is None:
+        return None
+    c = _comparison(pa, pb, *_settled(pa, pb, options, None, alignments, first), drifts=False)
+    return c if c.relation in REUSE else None
 
 
 def compare_prepared(
@@ -184,7 +219,13 @@ def compare_prepared(
     the verdict, its passages, and what the copy changed in them. ``drifts`` False
     leaves the changes out (a copy tree reads them only for pairs with its root, known
     after all pairs are compared: ``with_drifts`` adds them then)."""
-    verdict, alignments = judge_prepared(pa, pb, options, corpus)
+    return _comparison(pa, pb, *judge_prepared(pa, pb, options, corpus), drifts=drifts)
+
+
+def _comparison(
+    pa: Prepared, pb: Prepared, verdict: Verdict, alignments: list[Alignment], *, drifts: bool
+) -> Comparison:
+    """The comparison of a verdict and its passages, with their drifts if ``drifts``."""
     found = (
         find_drifts(pa.side, pb.side, alignments, source=verdict.source)
         if alignments and drifts

@@ -37,7 +37,14 @@ from .model import SideName
 from .side import Side
 from .text import has_no_space_script, term, word_units
 
-__all__ = ["CHARACTER_FEATURES", "CONTAINMENT_FEATURES", "Containment", "containment"]
+__all__ = [
+    "CHARACTER_FEATURES",
+    "CONTAINMENT_FEATURES",
+    "Containment",
+    "PairRuns",
+    "containment",
+    "shorter_side",
+]
 
 WORD_NGRAMS = (1, 2, 3, 4, 5)
 CONTENT_NGRAMS = (1, 2, 3)
@@ -85,19 +92,19 @@ class Containment:
 
 
 def containment(
-    a: Side, b: Side, copy_side: SideName | None = None, characters: bool = True
+    a: Side,
+    b: Side,
+    copy_side: SideName | None = None,
+    characters: bool = True,
+    runs: PairRuns | None = None,
 ) -> Containment:
     """The containment measures of the copy in the source: ``copy_side`` names it ("a"
     or "b") when the direction is known, else the shorter body is taken as the copy.
-    Without ``characters`` the character n-gram measures are not made and read 0."""
-    if copy_side is None:
-        # Ties are broken by the texts themselves, never by argument order, so that
-        # compare(a, b) and compare(b, a) read the same side as the copy.
-        copy_is_a = (_length(a), len(a.text), a.text) <= (_length(b), len(b.text), b.text)
-    else:
-        copy_is_a = copy_side == "a"
+    Without ``characters`` the character n-gram measures are not made and read 0.
+    ``runs``: the runs ``a`` and ``b`` share, when both directions are measured."""
+    copy_is_a = (shorter_side(a, b) if copy_side is None else copy_side) == "a"
     copy, source = (a, b) if copy_is_a else (b, a)
-    shared = _SharedRuns(_grams(copy), _grams(source))
+    shared = (runs if runs is not None else PairRuns(a, b)).shared(copy_is_a)
     length = _length(copy)
     features = [
         *(shared.share("word", n) for n in WORD_NGRAMS),
@@ -114,14 +121,20 @@ def containment(
     return Containment("a" if copy_is_a else "b", tuple(features), int(taken.sum()))
 
 
+def shorter_side(a: Side, b: Side) -> SideName:
+    """The side ``containment`` reads as the copy when none is named: the one with fewer
+    words. Ties are broken by the texts themselves, never by argument order, so that
+    compare(a, b) and compare(b, a) read the same side as the copy."""
+    return "a" if (_length(a), len(a.text), a.text) <= (_length(b), len(b.text), b.text) else "b"
+
+
 def _quoted(side: Side) -> npt.NDArray[np.bool_]:
     """Which of the side's words (``_words``) lie inside quotation marks."""
 
     def make() -> npt.NDArray[np.bool_]:
         inside = np.zeros(len(side.forms), dtype=bool)
-        for f in side.facts:
-            if f.kind == "quote":
-                inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
+        for f in side.quotes:
+            inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
         owner = _words(side)[1]
         return inside if owner is None else inside[owner]
 
@@ -273,6 +286,25 @@ def _grams(side: Side) -> _Grams:
     return side.cached("containment-grams", make)
 
 
+class PairRuns:
+    """The runs two sides share, found once for both directions: the runs a copy
+    shares with its source are the runs the source shares with it, so reading the pair
+    the other way round needs no second search (``verdict`` reads both directions of
+    most candidate pairs)."""
+
+    __slots__ = ("_a", "_ab", "_b")
+
+    def __init__(self, a: Side, b: Side):
+        self._a, self._b = a, b
+        self._ab: _SharedRuns | None = None
+
+    def shared(self, copy_is_a: bool) -> _SharedRuns:
+        """The shared runs read with ``a`` (else ``b``) as the copy."""
+        if self._ab is None:
+            self._ab = _SharedRuns(_grams(self._a), _grams(self._b))
+        return self._ab if copy_is_a else self._ab.reversed()
+
+
 class _SharedRuns:
     """The runs of each kind that a copy shares with a source: one search of the copy's
     keys among the source's."""
@@ -285,6 +317,22 @@ class _SharedRuns:
         self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
         self._keys: npt.NDArray[np.uint64] | None = None  # the shared ones, on first need
         self._starts: list[int] = []
+
+    def reversed(self) -> _SharedRuns:
+        """The same shared runs read with the source as the copy."""
+        out = _SharedRuns.__new__(_SharedRuns)  # no search: its keys are these
+        out._copy, out._source, out._shared = self._source, self._copy, self._shared
+        out._keys = self._shared_keys()
+        out._starts = self._starts
+        return out
+
+    def _shared_keys(self) -> npt.NDArray[np.uint64]:
+        """The shared keys, sorted (the same whichever side they are read from), and
+        where each kind's begin among them."""
+        if self._keys is None:
+            self._keys = self._copy.keys[self._found]
+            self._starts = np.cumsum([0, *self._shared]).tolist()
+        return self._keys
 
     def share(self, unit: str, n: int) -> float:
         """Share of the copy's distinct runs of ``n`` units found in the source."""
@@ -306,10 +354,8 @@ class _SharedRuns:
         runs = self._copy.runs[k]
         if not len(runs) or not self._shared[tag]:
             return np.zeros(length, dtype=bool)
-        if self._keys is None:
-            self._keys = self._copy.keys[self._found]
-            self._starts = np.cumsum([0, *self._shared]).tolist()
-        shared = self._keys[self._starts[tag] : self._starts[tag + 1]]
+        keys = self._shared_keys()
+        shared = keys[self._starts[tag] : self._starts[tag + 1]]
         kept = _found(runs, shared).astype(np.int8)
         tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[:length] > 0
         return tiled

@@ -19,7 +19,7 @@ import numpy as np
 import regex
 
 from .model import Span
-from .skeleton import SKELETON_KINDS, Fact, block_facts, fact_at
+from .skeleton import SKELETON_KINDS, Fact, block_facts, block_quotes, fact_at
 from .text import Token, folded, terms_of_forms, token_columns, tokens_of_columns
 
 __all__ = ["Side"]
@@ -82,13 +82,27 @@ class Side:
     spans: tuple[Span, ...]
     terms: tuple[frozenset[str], ...]
     forms: tuple[str, ...]  # each token's matching form, in text order
-    facts: tuple[Fact, ...]
+    _found: tuple[Fact, ...] | None = field(compare=False, repr=False)  # given (a pack's)
     _token_starts: array[int]
     _token_ends: array[int]
-    _fact_starts: tuple[int, ...]
+    _blocks: tuple[Span, ...] = field(compare=False, repr=False)  # where facts are found
     # Whole-article views the verdict compares for candidate pairs, computed on first
     # use and kept (a scan verifies one article against many; a check often needs none).
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal text, sentences, tokens, terms and facts (found or given alike)."""
+        if not isinstance(other, Side):
+            return NotImplemented
+        return (
+            self.text == other.text
+            and self.spans == other.spans
+            and self.forms == other.forms
+            and self.terms == other.terms
+            and self._token_starts == other._token_starts
+            and self._token_ends == other._token_ends
+            and self.facts == other.facts
+        )
 
     @classmethod
     def build(
@@ -100,21 +114,19 @@ class Side:
         found: Sequence[Fact] | None = None,
     ) -> Side:
         """Tokens and terms per sentence; facts per block (a paragraph, so that a quote
-        running over two sentences is one fact). Blocks default to the sentences.
-        ``found``: the facts already found (``block_facts``), as a stored pack has them."""
+        running over two sentences is one fact), found on first use (``facts``). Blocks
+        default to the sentences. ``found``: the facts already found (``block_facts``),
+        as a stored pack has them."""
         columns = [token_columns(text, s.start, s.end) for s in spans]
-        if found is None:
-            found = block_facts(text, blocks if blocks is not None else spans)
-        facts_ = tuple(found)
         return cls(
             text,
             tuple(spans),
             tuple(frozenset(terms_of_forms(forms)) for _, _, forms in columns),
             tuple(chain.from_iterable(forms for _, _, forms in columns)),
-            facts_,
+            None if found is None else tuple(found),
             array("q", chain.from_iterable(starts for starts, _, _ in columns)),
             array("q", chain.from_iterable(ends for _, ends, _ in columns)),
-            tuple(f.span.start for f in facts_),
+            tuple(blocks if blocks is not None else spans),
         )
 
     def pack(self, *, tokens: bool = True) -> Packed:
@@ -153,7 +165,7 @@ class Side:
             found,
             array("q", starts),
             array("q", ends),
-            tuple(f.span.start for f in found),
+            spans,
         )
 
     def cached(self, name: str, make: Callable[[], _T]) -> _T:
@@ -176,6 +188,35 @@ class Side:
         value = make()
         self._memo[name] = (key, value)
         return value
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The skeleton facts in text order (``block_facts`` of the blocks), found on
+        first use: a scan's candidate pair that no reading of its direction calls
+        derived is answered without them (``verdict.underived_either_way``), and
+        finding them is a third of preparing an article."""
+        if self._found is not None:
+            return self._found
+        held = self._memo.get("facts")
+        if held is None:
+            held = self._memo["facts"] = tuple(block_facts(self.text, self._blocks))
+        return cast(tuple[Fact, ...], held)
+
+    @property
+    def quotes(self) -> tuple[Fact, ...]:
+        """The quote facts alone (containment reads which words are quoted), found
+        without the other kinds when those are not found yet."""
+
+        def make() -> tuple[Fact, ...]:
+            if self._found is None and "facts" not in self._memo:
+                return tuple(block_quotes(self.text, self._blocks))
+            return tuple(f for f in self.facts if f.kind == "quote")
+
+        return self.cached("quotes", make)
+
+    @property
+    def _fact_starts(self) -> tuple[int, ...]:
+        return self.cached("fact-starts", lambda: tuple(f.span.start for f in self.facts))
 
     @property
     def cased(self) -> bool:

@@ -95,11 +95,7 @@ def facts(
                 continue
             taken.add(s, e)
             out.append(Fact(kind, Span(s, e), _key(kind, m.group()), m.group()))
-    for m in _QUOTE_RE.finditer(text, start, stop):
-        inner = _quoted_words(m)
-        if len(inner.split()) == 0:
-            continue
-        out.append(Fact("quote", Span(*m.span()), _quote_key(inner), m.group()))
+    out += _quotes(text, start, stop)
     for m in _NAME_RE.finditer(text, start, stop):
         name = _trim_name(text, m.start(), m.group())
         if name is None:
@@ -121,6 +117,23 @@ def block_facts(text: str, blocks: Sequence[Span]) -> list[Fact]:
     path for matches that run over a block's edge.)"""
     named = names_inside_sentences(text)
     return [f for b in blocks for f in facts(text, b.start, b.end, named=named)]
+
+
+def block_quotes(text: str, blocks: Sequence[Span]) -> list[Fact]:
+    """The quote facts of ``block_facts`` alone, block by block (quotes are found
+    whatever other facts hold their characters, so they need none of the others)."""
+    return [f for b in blocks for f in _quotes(text, b.start, b.end)]
+
+
+def _quotes(text: str, start: int, stop: int) -> list[Fact]:
+    """The quotes of ``text[start:stop]`` that hold a word, in text order."""
+    out = []
+    for m in _QUOTE_RE.finditer(text, start, stop):
+        inner = _quoted_words(m)
+        if len(inner.split()) == 0:
+            continue
+        out.append(Fact("quote", Span(*m.span()), _quote_key(inner), m.group()))
+    return out
 
 
 class _Taken:

@@ -19,7 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .containment import CHARACTER_FEATURES, CONTAINMENT_FEATURES, Containment, containment
+from .containment import (
+    CHARACTER_FEATURES,
+    CONTAINMENT_FEATURES,
+    Containment,
+    PairRuns,
+    containment,
+    shorter_side,
+)
 from .errors import OptionsError
 from .model import Alignment, Article, Boilerplate, Coverage, Relation, SideName
 from .options import Options
@@ -108,13 +115,101 @@ def decide(
     source."""
     if not (a.spans and b.spans):
         return Verdict("unrelated", None, ("an article has no body text",), Coverage(0.0, 0.0), 0.0)
+    readings = _Readings(a, b, alignments, options)
+    return _verdict(a_article, b_article, removed_a, removed_b, readings)
+
+
+def decide_reuse(
+    a_article: Article,
+    b_article: Article,
+    a: Side,
+    b: Side,
+    alignments: Sequence[Alignment],
+    removed_a: Sequence[Boilerplate],
+    removed_b: Sequence[Boilerplate],
+    options: Options,
+) -> Verdict | None:
+    """``decide``'s verdict, or None when it cannot be reuse: the relation model says
+    not derived and no passage was taken with either side read as the copy, so that
+    whatever source the source stage named (the undecided reading takes the shorter,
+    one of the two), the pair is not derived. A scan asks no more of such a pair, and
+    is spared the source stage and the facts it reads: most candidates of a large
+    corpus are such pairs."""
+    if not (a.spans and b.spans):
+        return None
+    readings = _Readings(a, b, alignments, options)
+    shorter = shorter_side(a, b)  # read first: the copy of most reuse pairs
+    if not (readings.derived(shorter) or readings.derived(_other(shorter))):
+        return None
+    return _verdict(a_article, b_article, removed_a, removed_b, readings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """The relation model's reading of a pair with one side as the copy."""
+
+    evidence: Containment
+    coverage: Coverage
+    features: tuple[float, ...]
+    probs: dict[str, float]
+
+
+class _Readings:
+    """A pair's readings with each side as the copy, each made once (``decide_reuse``
+    reads both before the source stage picks one)."""
+
+    def __init__(self, a: Side, b: Side, alignments: Sequence[Alignment], options: Options):
+        self.a, self.b, self.alignments, self.options = a, b, alignments, options
+        self.model = relation_model(script_kind(a, b), options.relation_model)
+        self._runs = PairRuns(a, b)
+        self._made: dict[SideName, _Reading] = {}
+
+    def of(self, source: SideName | None) -> _Reading:
+        """The reading with the other side than ``source`` as the copy (None: the
+        shorter, as ``containment`` takes it)."""
+        copy = shorter_side(self.a, self.b) if source is None else _other(source)
+        made = self._made.get(copy)
+        if made is None:
+            evidence, cov, features = _inputs(
+                self.a,
+                self.b,
+                self.alignments,
+                _other(copy),
+                self.model.reads_characters,
+                self._runs,
+            )
+            made = _Reading(evidence, cov, features, self.model.probabilities(features))
+            self._made[copy] = made
+        return made
+
+    def derived(self, copy: SideName) -> bool:
+        """Whether ``decide`` would call the pair derived were ``copy`` the copy."""
+        r = self.of(_other(copy))
+        return (
+            _derivation(r.probs) != "ND"
+            or _reused_passage(r.evidence, self.alignments, self.options) is not None
+        )
+
+
+def _other(side: SideName) -> SideName:
+    return "b" if side == "a" else "a"
+
+
+def _verdict(
+    a_article: Article,
+    b_article: Article,
+    removed_a: Sequence[Boilerplate],
+    removed_b: Sequence[Boilerplate],
+    readings: _Readings,
+) -> Verdict:
+    """``decide``'s verdict on a pair with body text on both sides."""
+    a, b, alignments, options = readings.a, readings.b, readings.alignments, readings.options
     source, source_reasons = decide_source(
         a_article, b_article, a, b, alignments, removed_a, removed_b
     )
-    model = relation_model(script_kind(a, b), options.relation_model)
-    evidence, cov, features = _inputs(a, b, alignments, source, model.reads_characters)
-    probs = model.probabilities(features)
-    derivation = max(DERIVATIONS, key=lambda k: probs[k])
+    reading = readings.of(source)
+    evidence, cov, probs = reading.evidence, reading.coverage, reading.probs
+    derivation = _derivation(probs)
     why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
     if derivation == "ND":
         taken = _reused_passage(evidence, alignments, options)
@@ -136,6 +231,11 @@ def decide(
             )
     score = round(1.0 - probs["ND"], 4)
     return Verdict(relation, source, why + tuple(source_reasons), cov, score)
+
+
+def _derivation(probs: dict[str, float]) -> str:
+    """The likeliest derivation (the first of ``DERIVATIONS`` on a tie)."""
+    return max(DERIVATIONS, key=lambda k: probs[k])
 
 
 def not_derived(a: Side, b: Side, reasons: tuple[str, ...]) -> Verdict:
@@ -163,12 +263,13 @@ def _inputs(
     alignments: Sequence[Alignment],
     source: SideName | None,
     characters: bool = True,
+    runs: PairRuns | None = None,
 ) -> tuple[Containment, Coverage, tuple[float, ...]]:
     """Containment of the copy (the side not named the source, else the shorter), the
     aligned coverage of both sides, and the model's inputs made of them (character
     n-grams only if ``characters``: a model that does not read them is spared them)."""
     copy: SideName | None = None if source is None else ("b" if source == "a" else "a")
-    evidence, cov = containment(a, b, copy, characters), covered(a, b, alignments)
+    evidence, cov = containment(a, b, copy, characters, runs), covered(a, b, alignments)
     return evidence, cov, _model_inputs(evidence, cov)
 
 

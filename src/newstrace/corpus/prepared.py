@@ -14,9 +14,9 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from ..compare import Prepared, compare_prepared, pack, prepare, unpack
+from ..compare import Prepared, compare_if_reuse, pack, prepare, unpack
 from ..errors import ScratchError
-from ..model import REUSE, Article, Comparison, PairResult
+from ..model import Article, Comparison, PairResult
 from ..options import DEFAULT_OPTIONS, Options
 from .spool import Spool
 
@@ -59,8 +59,7 @@ def judge_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -
     (``lineage.family_tree``), so a local scan keeps it for the trees."""
     if pb.article.id < pa.article.id:
         pa, pb = pb, pa
-    c = compare_prepared(pa, pb, options, drifts=False)
-    return c if c.relation in REUSE else None
+    return compare_if_reuse(pa, pb, options)
 
 
 _PREPARED_MEMORY = 352 * 2**20
