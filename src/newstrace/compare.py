@@ -23,7 +23,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .sentences import split_sentences
 from .side import Side, pack_columns
 from .skeleton import block_facts
-from .verdict import Verdict, decide, decide_reuse, not_derived
+from .verdict import Readings, Verdict, decide, derivable, not_derived
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,13 @@ def judge_prepared(
     return _settled(pa, pb, options, corpus, alignments, _decide(pa, pb, alignments, options))
 
 
-def _decide(pa: Prepared, pb: Prepared, alignments: list[Alignment], options: Options) -> Verdict:
+def _decide(
+    pa: Prepared,
+    pb: Prepared,
+    alignments: list[Alignment],
+    options: Options,
+    readings: Readings | None = None,
+) -> Verdict:
     return decide(
         pa.article,
         pb.article,
@@ -154,6 +160,7 @@ def _decide(pa: Prepared, pb: Prepared, alignments: list[Alignment], options: Op
         pa.layout.removed,
         pb.layout.removed,
         options,
+        readings,
     )
 
 
@@ -188,21 +195,13 @@ def compare_if_reuse(
 ) -> Comparison | None:
     """``compare_prepared(pa, pb, options, drifts=False)`` when it calls the pair reuse,
     else None: what a scan asks of each candidate pair. A pair that is not derived
-    whichever side is the source (``verdict.decide_reuse``) is answered once aligned,
+    whichever side is the source (``verdict.derivable``) is answered once aligned,
     without the source stage and the articles' facts."""
     alignments = align(pa.side, pb.side, options)
-    first = decide_reuse(
-        pa.article,
-        pb.article,
-        pa.side,
-        pb.side,
-        alignments,
-        pa.layout.removed,
-        pb.layout.removed,
-        options,
-    )
-    if first is None:
+    readings = derivable(pa.side, pb.side, alignments, options)
+    if readings is None:
         return None
+    first = _decide(pa, pb, alignments, options, readings)
     c = _comparison(pa, pb, *_settled(pa, pb, options, None, alignments, first), drifts=False)
     return c if c.relation in REUSE else None
 

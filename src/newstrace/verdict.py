@@ -109,39 +109,34 @@ def decide(
     removed_a: Sequence[Boilerplate],
     removed_b: Sequence[Boilerplate],
     options: Options,
+    readings: Readings | None = None,
 ) -> Verdict:
     """The relation, the likely source ("a", "b" or None), and the reasons: first why
     this relation (what share of the copy's wording the source holds), then why that
-    source."""
+    source. ``readings``: what ``derivable`` read of the pair already."""
     if not (a.spans and b.spans):
         return Verdict("unrelated", None, ("an article has no body text",), Coverage(0.0, 0.0), 0.0)
-    readings = _Readings(a, b, alignments, options)
+    if readings is None:
+        readings = Readings(a, b, alignments, options)
     return _verdict(a_article, b_article, removed_a, removed_b, readings)
 
 
-def decide_reuse(
-    a_article: Article,
-    b_article: Article,
-    a: Side,
-    b: Side,
-    alignments: Sequence[Alignment],
-    removed_a: Sequence[Boilerplate],
-    removed_b: Sequence[Boilerplate],
-    options: Options,
-) -> Verdict | None:
-    """``decide``'s verdict, or None when it cannot be reuse: the relation model says
-    not derived and no passage was taken with either side read as the copy, so that
-    whatever source the source stage named (the undecided reading takes the shorter,
-    one of the two), the pair is not derived. A scan asks no more of such a pair, and
-    is spared the source stage and the facts it reads: most candidates of a large
-    corpus are such pairs."""
+def derivable(
+    a: Side, b: Side, alignments: Sequence[Alignment], options: Options
+) -> Readings | None:
+    """What the relation model reads of the pair, for ``decide``, or None when
+    ``decide`` cannot call it reuse: not derived, and no passage taken, with either
+    side read as the copy, so that whatever source the source stage names (the
+    undecided reading takes the shorter, one of the two) the pair is not derived. A
+    scan asks no more of such a pair, and is spared the source stage and the facts it
+    reads: most candidates of a large corpus are such pairs."""
     if not (a.spans and b.spans):
         return None
-    readings = _Readings(a, b, alignments, options)
+    readings = Readings(a, b, alignments, options)
     shorter = shorter_side(a, b)  # read first: the copy of most reuse pairs
-    if not (readings.derived(shorter) or readings.derived(_other(shorter))):
-        return None
-    return _verdict(a_article, b_article, removed_a, removed_b, readings)
+    if readings.derived(shorter) or readings.derived(_other(shorter)):
+        return readings
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +149,9 @@ class _Reading:
     probs: dict[str, float]
 
 
-class _Readings:
-    """A pair's readings with each side as the copy, each made once (``decide_reuse``
-    reads both before the source stage picks one)."""
+class Readings:
+    """A pair's readings by the relation model with each side as the copy, each made
+    once (``derivable`` reads both before the source stage picks one)."""
 
     def __init__(self, a: Side, b: Side, alignments: Sequence[Alignment], options: Options):
         self.a, self.b, self.alignments, self.options = a, b, alignments, options
@@ -200,7 +195,7 @@ def _verdict(
     b_article: Article,
     removed_a: Sequence[Boilerplate],
     removed_b: Sequence[Boilerplate],
-    readings: _Readings,
+    readings: Readings,
 ) -> Verdict:
     """``decide``'s verdict on a pair with body text on both sides."""
     a, b, alignments, options = readings.a, readings.b, readings.alignments, readings.options
