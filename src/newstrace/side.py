@@ -193,7 +193,7 @@ class Side:
     def facts(self) -> tuple[Fact, ...]:
         """The skeleton facts in text order (``block_facts`` of the blocks), found on
         first use: a scan's candidate pair that no reading of its direction calls
-        derived is answered without them (``verdict.underived_either_way``), and
+        derived is answered without them (``verdict.derivable``), and
         finding them is a third of preparing an article."""
         if self._found is not None:
             return self._found
