@@ -365,7 +365,7 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
             assert got is None
     assert reuse >= 25 and early >= 700
     for k, p in enumerate(quick):
-        assert ("facts" in p.side._memo) == (k in needs_facts)
+        assert (p.side._facts is not None) == (k in needs_facts)
     assert len(needs_facts) < len(articles)
 
 
@@ -460,7 +460,7 @@ def test_a_packed_article_is_the_prepared_article_in_any_script() -> None:
         # Facts are found on first use; the quotes containment reads, alone, before them.
         fresh = prepare(Article(id=f"q{k}", text=text)).side
         alone = fresh.quotes
-        assert "facts" not in fresh._memo
+        assert fresh._facts is None
         assert alone == tuple(f for f in fresh.facts if f.kind == "quote")
         quoted += len(alone)
         prepared = prepare(Article(id=f"p{k}", text=text))

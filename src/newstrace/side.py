@@ -82,7 +82,8 @@ class Side:
     spans: tuple[Span, ...]
     terms: tuple[frozenset[str], ...]
     forms: tuple[str, ...]  # each token's matching form, in text order
-    _found: tuple[Fact, ...] | None = field(compare=False, repr=False)  # given (a pack's)
+    # The facts: given (a stored pack has them) or found on first use (``facts``).
+    _facts: tuple[Fact, ...] | None = field(compare=False, repr=False)
     _token_starts: array[int]
     _token_ends: array[int]
     _blocks: tuple[Span, ...] = field(compare=False, repr=False)  # where facts are found
@@ -195,12 +196,11 @@ class Side:
         first use: a scan's candidate pair that no reading of its direction calls
         derived is answered without them (``verdict.derivable``), and
         finding them is a third of preparing an article."""
-        if self._found is not None:
-            return self._found
-        held = self._memo.get("facts")
-        if held is None:
-            held = self._memo["facts"] = tuple(block_facts(self.text, self._blocks))
-        return cast(tuple[Fact, ...], held)
+        found = self._facts
+        if found is None:  # found once; frozen otherwise, so set past the dataclass
+            found = tuple(block_facts(self.text, self._blocks))
+            object.__setattr__(self, "_facts", found)
+        return found
 
     @property
     def quotes(self) -> tuple[Fact, ...]:
@@ -208,15 +208,11 @@ class Side:
         without the other kinds when those are not found yet."""
 
         def make() -> tuple[Fact, ...]:
-            if self._found is None and "facts" not in self._memo:
+            if self._facts is None:
                 return tuple(block_quotes(self.text, self._blocks))
             return tuple(f for f in self.facts if f.kind == "quote")
 
         return self.cached("quotes", make)
-
-    @property
-    def _fact_starts(self) -> tuple[int, ...]:
-        return self.cached("fact-starts", lambda: tuple(f.span.start for f in self.facts))
 
     @property
     def cased(self) -> bool:
@@ -292,6 +288,12 @@ class Side:
 
     def facts_in(self, start: int, end: int) -> list[Fact]:
         """Facts lying inside ``[start, end)``."""
-        lo = bisect_left(self._fact_starts, start)
-        hi = bisect_right(self._fact_starts, end - 1) if end > start else lo
-        return [f for f in self.facts[lo:hi] if f.span.end <= end]
+        found = self.facts
+        # Read from the memo directly, not through ``cached``: drift asks per passage.
+        starts = cast("tuple[int, ...] | None", self._memo.get("fact-starts"))
+        if starts is None:
+            starts = tuple(f.span.start for f in found)
+            self._memo["fact-starts"] = starts
+        lo = bisect_left(starts, start)
+        hi = bisect_right(starts, end - 1) if end > start else lo
+        return [f for f in found[lo:hi] if f.span.end <= end]

@@ -263,7 +263,7 @@ def _inputs(
     """Containment of the copy (the side not named the source, else the shorter), the
     aligned coverage of both sides, and the model's inputs made of them (character
     n-grams only if ``characters``: a model that does not read them is spared them)."""
-    copy: SideName | None = None if source is None else ("b" if source == "a" else "a")
+    copy: SideName | None = None if source is None else _other(source)
     evidence, cov = containment(a, b, copy, characters, runs), covered(a, b, alignments)
     return evidence, cov, _model_inputs(evidence, cov)
 
@@ -298,7 +298,7 @@ def _near_verbatim(evidence: Containment, options: Options) -> bool:
 def _evidence_reasons(evidence: Containment, probs: dict[str, float], role: str) -> tuple[str, ...]:
     """The containment figures that the relation rests on, in words; ``role`` says why
     that side is measured ("the copy" of the decided source, or "the shorter")."""
-    copy, source = evidence.copy, "b" if evidence.copy == "a" else "a"
+    copy, source = evidence.copy, _other(evidence.copy)
     own = 1.0 - evidence.get("tile3")
     return (
         (

@@ -188,7 +188,10 @@ class PreparedCache(Generic[K]):
         self._heap: list[tuple[int, K]] = []  # (-due, key); stale entries skipped
         self._spool: Spool | None = None  # made on first use, in the process using it
         self._packed: dict[K, int] = {}  # row in the spool of each packed article
-        self._later: set[K] = set()  # idle past a plan that was not the last: wanted later
+        # Held and idle past a plan that was not the last: wanted later, so packed when
+        # evicted. Always a subset of the held articles without a planned use (``_drop``
+        # and a planned use take a key out), so ``discard`` needs no step of its own.
+        self._later: set[K] = set()
         self._packing = True  # False once the temporary folder has no room
         self.prepares = 0
         self.unpacked = 0
@@ -219,7 +222,6 @@ class PreparedCache(Generic[K]):
     def discard(self, key: K) -> None:
         """Let the prepared article ``key`` go unless a planned pair still needs it (the
         caller knows it has no further use: a family whose tree is built)."""
-        self._later.discard(key)  # no longer wanted, wherever it is
         if key in self._items and key not in self._due:
             self._drop(key)
 
