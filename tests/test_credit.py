@@ -163,6 +163,10 @@ def test_reporter_gate_skips_lines_without_an_organisation() -> None:
         ("", "ledger"),
         ("Straße Post and STRASSE POST", "straße post"),  # not ASCII: the pattern
         ("\u212a news and K news", "k news"),  # the Kelvin sign folds to k
+        ("Ledger € 5, the LEDGER; Ledger\u00e9 and \u00e9ledger", "ledger"),  # not ASCII
+        ("Po\u017ft and Post", "post"),  # long s: the pattern
+        ("\u0130stanbul Times, istanbul times", "istanbul times"),  # dotted I: the pattern
+        ("Ledger\u0301 ledger\u0663 \u0663ledger ledger", "ledger"),  # a mark, a digit
         ("a b", ""),
     ],
 )
@@ -170,3 +174,24 @@ def test_site_name_spans_are_the_patterns_matches(text: str, bare: str) -> None:
     """The ASCII shortcut finds exactly what the compiled whole-word pattern finds."""
     want = [m.span() for m in _site_name_re(bare).finditer(text)]
     assert list(_site_name_spans(text, bare)) == want
+
+
+def test_only_the_listed_characters_match_ascii_unlike_lower_casing() -> None:
+    """``_site_name_spans`` finds a name in the lower-cased text; the pattern's
+    case-insensitive match agrees for every code point outside ASCII but those listed."""
+    import string
+    import sys
+
+    import regex
+
+    from newstrace.credit import _FOLDS_ONTO_ASCII
+
+    every = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    lowers_to: dict[str, set[str]] = {}
+    for c in every:
+        lowers_to.setdefault(c.lower(), set()).add(c)
+    odd = set()
+    for x in string.ascii_lowercase + string.digits + string.punctuation + " ":
+        matched = {m.group() for m in regex.finditer(regex.escape(x), every, regex.IGNORECASE)}
+        odd |= matched ^ lowers_to.get(x, set())
+    assert odd == set(_FOLDS_ONTO_ASCII)

@@ -185,23 +185,49 @@ same few sources for every copy, and compiling one costs more than searching wit
 
 def _site_name_spans(text: str, bare: str) -> Iterator[tuple[int, int]]:
     """Where the site name ``bare`` (case-folded) stands in ``text`` as a whole word, in
-    any case: found with ``str.find`` in the lower-cased text when both are ASCII (there
-    lower-casing is the pattern's case folding, character for character, and a letter or
-    digit is an ASCII one), else with the compiled pattern (``_site_name_re``). Compiling
-    a pattern costs more than a page's search, and a corpus of many sites compiles one
-    for every few questions."""
-    if not (bare and text.isascii() and bare.isascii()):
+    any case: what the compiled pattern (``_site_name_re``) finds, found with
+    ``str.find`` in the lower-cased text when the name is ASCII and the text lower-cases
+    character for character (``_lowered``). Compiling a pattern costs more than a
+    page's search, and a corpus of many sites compiles one for every few questions."""
+    low = _lowered(text) if bare and bare.isascii() else None
+    if low is None:
         yield from (m.span() for m in _site_name_re(bare).finditer(text))
         return
-    low, size = text.lower(), len(bare)
+    plain = text.isascii()
+    size = len(bare)
     at = low.find(bare)
     while at >= 0:
         end = at + size
-        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+        if not (_word_char(text, at - 1, plain) or _word_char(text, end, plain)):
             yield at, end
             at = low.find(bare, end)
         else:
             at = low.find(bare, at + 1)
+
+
+_FOLDS_ONTO_ASCII = ("\u0130", "\u017f")
+"""The characters outside ASCII that the pattern's case-insensitive match takes for a
+lower-case ASCII letter but ``str.lower`` does not make one: "İ" (i) and "ſ" (s)
+(every other code point was checked: it matches a lower-case ASCII character exactly
+when it lower-cases to it, the Kelvin sign to "k" included; tests/test_credit.py)."""
+_WORD_CHAR_RE = regex.compile(r"[\p{L}\p{N}]")
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased where that keeps every character at its place and matches
+    an ASCII name as the pattern would, else None."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _FOLDS_ONTO_ASCII):
+        return None
+    return low
+
+
+def _word_char(text: str, k: int, plain: bool) -> bool:
+    """Whether ``text[k]`` is a letter or digit as the pattern's look-arounds read it
+    (False off the ends); ``plain``: the text is ASCII, where ``isalnum`` says the same."""
+    if not 0 <= k < len(text):
+        return False
+    return text[k].isalnum() if plain else _WORD_CHAR_RE.match(text, k) is not None
 
 
 @lru_cache(maxsize=_SITE_NAMES_KEPT)
