@@ -311,3 +311,33 @@ def test_tokens_and_forms_of_a_range_are_the_tokens_lying_inside_it() -> None:
             inside = [t for t in every if start <= t.start and t.end <= end]
             assert side.tokens_in(start, end) == inside, (tuple_made, start, end)
             assert side.forms_in(start, end) == [t.form for t in inside]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mayor backs plan\n\nPublished May 2, 2024\n\nThe mayor said on Monday that the plan "
+        "costs €3.5 million. \u201cIt is binding,\u201d she said.\n\nShare this story\n",
+        "وزیر اعظم نے کہا کہ منصوبہ اگلے سال مکمل ہوگا۔ اس پر ۳۵ کروڑ روپے لاگت آئے گی۔",
+        "市长周一表示，该计划耗资三百万。她说这是有约束力的。",
+        "A sentence.Another one glued to it.And a third, with 3.5% growth.",
+        "",
+    ],
+)
+def test_text_columns_split_the_whole_text_as_token_columns(text: str) -> None:
+    """A side's tokens plus those between its sentences are the whole text's tokens
+    (the copy trees read them so), where sentence edges have a space and where not."""
+    from newstrace.compare import prepare
+    from newstrace.text import token_columns
+
+    side = prepare(Article(id="t", text=text)).side
+    assert side.text_columns() == token_columns(text)
+
+
+def test_text_columns_of_the_demo_corpus(demo_articles: dict[str, Article]) -> None:
+    from newstrace.compare import prepare
+    from newstrace.text import token_columns
+
+    for article in demo_articles.values():
+        side = prepare(article).side
+        assert side.text_columns() == token_columns(article.text), article.id

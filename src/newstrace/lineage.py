@@ -36,6 +36,7 @@ from .model import (
     PairResult,
 )
 from .options import DEFAULT_OPTIONS, Options
+from .side import Side
 from .stemma import copy_tree
 
 __all__ = [
@@ -97,6 +98,8 @@ order, or None (``corpus.ComparisonSpool.get``)."""
 
 Prepare = Callable[[Article], Prepared]
 """An article prepared for comparison (``compare.prepare`` with the tree's options)."""
+Held = Callable[[Article], Prepared | None]
+"""An article as it is held prepared already, or None (nothing is prepared)."""
 
 
 def family_tree(
@@ -107,6 +110,7 @@ def family_tree(
     known: Iterable[Comparison] = (),
     judged: Judged | None = None,
     prepared: Prepare | None = None,
+    held: Held | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its articles and its verified reuse pairs (others are
     ignored). ``known``: full comparisons already made (``check`` has those of the
@@ -114,7 +118,8 @@ def family_tree(
     comparisons a scan's verification made without drifts, which are what this would
     compare (the drifts are read when a pair needs them); ``prepared``: a member
     prepared (default ``compare.prepare``), which a scan may still hold from
-    verification."""
+    verification; ``held``: a member as verification still holds it prepared, or None
+    (nothing is prepared: the tree splits the member's text into tokens once more)."""
     pairs = list(pairs)
     ids = [a.id for a in articles]
     why = too_large(len(articles), options)
@@ -151,7 +156,14 @@ def family_tree(
             return c
         return with_drifts(c, prepared_of(c.a.id), prepared_of(c.b.id))
 
-    return copy_tree(articles, [*have.values(), *comparisons], options, drifts=drifts)
+    def side_of(article: Article) -> Side | None:
+        """The member's side where it is prepared already (here or by verification)."""
+        done = made.get(article.id) or (held(article) if held is not None else None)
+        return None if done is None else done.side
+
+    return copy_tree(
+        articles, [*have.values(), *comparisons], options, drifts=drifts, sides=side_of
+    )
 
 
 PAIR_CONFIDENCE = 0.5
@@ -229,12 +241,13 @@ def with_tree(
     options: Options = DEFAULT_OPTIONS,
     judged: Judged | None = None,
     prepared: Prepare | None = None,
+    held: Held | None = None,
 ) -> Family:
     """The family with its copy tree; its original becomes the tree's root (the tree
     reads more evidence than the pair votes of ``pick_original``). ``load``: an article
     by id (called only for families small enough to order); ``pairs``: the verified
-    pairs (those among the members are read); ``judged``, ``prepared``: as for
-    ``family_tree``. Unchanged when trees are off (``tree_max_members`` 0)."""
+    pairs (those among the members are read); ``judged``, ``prepared``, ``held``: as
+    for ``family_tree``. Unchanged when trees are off (``tree_max_members`` 0)."""
     if not options.tree_max_members:
         return family
     why = too_large(len(family.members), options)
@@ -245,7 +258,7 @@ def with_tree(
     members = set(family.members)
     inner = [p for p in pairs if p.a in members and p.b in members]
     articles = [load(m) for m in family.members]
-    tree = family_tree(articles, inner, options, judged=judged, prepared=prepared)
+    tree = family_tree(articles, inner, options, judged=judged, prepared=prepared, held=held)
     return Family(family.members, tree.root or family.original, tree)
 
 

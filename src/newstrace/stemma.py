@@ -56,6 +56,7 @@ from .model import (
     Span,
 )
 from .options import DEFAULT_OPTIONS, Options
+from .side import Side
 from .source import _credit_votes, _time_vote, is_agency
 from .text import token_columns
 
@@ -477,13 +478,18 @@ def _keep_weights(fam: _Family, x: str, y: str) -> dict[int, float]:
     return out
 
 
+Sides = Callable[[Article], Side | None]
+"""A member's prepared side, or None when none is at hand (nothing is prepared for it)."""
+
+
 class _Words:
     """Each member's tokens, read once; per comparison side its reused passages
     (``_Reused``: ``_word_agreement`` reads them for every triple of members it is asked
     about); and per pair of candidates for the original their variant readings, with
     each member's words joined to look them up in (``_reading_agreement``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sides: Sides | None = None) -> None:
+        self._sides = sides
         self._tokens: dict[str, tuple[list[int], list[int], list[str]]] = {}
         self._bounds: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
         self._passages: dict[tuple[str, str], _Reused] = {}
@@ -492,8 +498,14 @@ class _Words:
         self._joined: dict[str, str] = {}
 
     def _read(self, a: Article) -> tuple[list[int], list[int], list[str]]:
+        """The member's whole text split into tokens (``text.token_columns``), made from
+        its prepared side where one is at hand (``Side.text_columns``)."""
         if a.id not in self._tokens:
-            self._tokens[a.id] = token_columns(a.text)
+            side = self._sides(a) if self._sides is not None else None
+            if side is not None and side.text == a.text:
+                self._tokens[a.id] = side.text_columns()
+            else:
+                self._tokens[a.id] = token_columns(a.text)
         return self._tokens[a.id]
 
     def _inside(self, a: Article, span: Span) -> range:
@@ -950,6 +962,7 @@ def copy_tree(
     options: Options = DEFAULT_OPTIONS,
     *,
     drifts: Callable[[Comparison], Comparison] | None = None,
+    sides: Sides | None = None,
 ) -> CopyTree:
     """The copy tree of a family: its members (articles) and the ``compare`` results
     between them (any subset of the pairs; pairs judged reuse are read, others ignored).
@@ -957,7 +970,8 @@ def copy_tree(
     this module's constants, each with its reason). ``drifts``: when given, the
     comparisons came without their drifts and this adds them to one; only the root's
     comparisons are read for drifts (what each copy changed of the original), so only
-    those are asked for (finding drifts costs a third of a comparison)."""
+    those are asked for (finding drifts costs a third of a comparison). ``sides``: a
+    member's prepared side where one is at hand (its tokens are most of the text's)."""
     del options
     if not members:
         return CopyTree(None, ())
@@ -965,7 +979,7 @@ def copy_tree(
     articles = {m.id: m for m in members}
     ids = set(articles)
     links = _links(comparisons, ids)
-    words, credits = _Words(), _Credits(articles, _removed(comparisons))
+    words, credits = _Words(sides), _Credits(articles, _removed(comparisons))
     root, root_confidence, root_reasons, tied = _choose_root(members, links, credits, words)
     complete = drifts or _as_compared
     changes = {

@@ -138,8 +138,11 @@ class FamilyTracker:
         def prepared(art: Article) -> Prepared:
             return cache.get(self._row[art.id], art)
 
+        def held(art: Article) -> Prepared | None:
+            return cache.held(self._row[art.id])
+
         self.families[family.members] = with_tree(
-            family, article, pairs, self._options, self._judged, prepared
+            family, article, pairs, self._options, self._judged, prepared, held
         )
         for row in rows:
             cache.discard(row)
