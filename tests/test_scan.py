@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -622,9 +623,9 @@ def test_a_family_s_tree_reads_the_members_verification_prepared(
     made: Counter[str] = Counter()
     real = prepared_module.prepare
 
-    def counting(article: Article, options: Options) -> object:
+    def counting(article: Article, options: Options, **given: Any) -> object:
         made[article.id] += 1
-        return real(article, options)
+        return real(article, options, **given)
 
     monkeypatch.setattr(prepared_module, "prepare", counting)
     monkeypatch.setattr(lineage, "prepare", counting)
@@ -637,3 +638,30 @@ def test_a_family_s_tree_reads_the_members_verification_prepared(
     late = scan(arts)
     assert late.pairs == early.pairs and late.families == early.families
     assert max(made.values()) > 1  # the trees prepared members again
+
+
+def test_a_scan_finds_each_article_s_boilerplate_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification prepares an article with the layout its fingerprinting found
+    (``boilerplate.pack_layout`` kept it): the preparation is the one ``prepare`` makes
+    alone, and ``compare`` never looks for boilerplate in a scan."""
+    import sys
+
+    from newstrace.boilerplate import find_boilerplate, pack_layout, unpack_layout
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    for a in arts:
+        layout = find_boilerplate(a.text, title=a.title)
+        assert unpack_layout(pack_layout(layout)) == layout
+        assert prepare(a, layout=unpack_layout(pack_layout(layout))) == prepare(a)
+    before = scan(arts)
+    compare_module = sys.modules["newstrace.compare"]
+    asked: list[str] = []
+
+    def counting(text: str, **given: Any) -> Any:
+        asked.append(text[:20])
+        return find_boilerplate(text, **given)
+
+    monkeypatch.setattr(compare_module, "find_boilerplate", counting)
+    after = scan(arts)
+    assert not asked
+    assert after.pairs == before.pairs and after.families == before.families

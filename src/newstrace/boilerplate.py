@@ -34,6 +34,7 @@ characters instead of words. The named footer phrases are English.
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
 from collections import Counter
@@ -47,7 +48,9 @@ __all__ = [
     "Layout",
     "find_boilerplate",
     "normalise_line",
+    "pack_layout",
     "repeated_lines",
+    "unpack_layout",
 ]
 
 # Reasons given for removed lines (short, stable strings: reports show them).
@@ -81,6 +84,26 @@ class Layout:
     """Kept lines, in order, trimmed of surrounding whitespace."""
     removed: tuple[Boilerplate, ...]
     """Every removed line, in order, with a short reason."""
+
+
+def pack_layout(layout: Layout) -> bytes:
+    """A layout as compact bytes (offsets and reasons, pickled once), which
+    ``unpack_layout`` makes into an equal layout: a scan keeps each article's layout from
+    its fingerprinting for the preparation of the articles it verifies."""
+    title = None if layout.title is None else (layout.title.start, layout.title.end)
+    body = tuple(x for span in layout.body for x in (span.start, span.end))
+    removed = tuple((b.span.start, b.span.end, b.reason) for b in layout.removed)
+    return pickle.dumps((title, body, removed), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_layout(data: bytes) -> Layout:
+    """The layout ``pack_layout`` packed."""
+    title, body, removed = pickle.loads(data)
+    return Layout(
+        None if title is None else Span(*title),
+        tuple(Span(body[k], body[k + 1]) for k in range(0, len(body), 2)),
+        tuple(Boilerplate(Span(a, b), reason) for a, b, reason in removed),
+    )
 
 
 # --- thresholds -----------------------------------------------------------------------

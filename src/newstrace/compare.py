@@ -43,18 +43,27 @@ version are not read as today's (the archive drops and remakes them)."""
 
 
 def prepare(
-    article: Article, options: Options = DEFAULT_OPTIONS, known_lines: frozenset[str] = frozenset()
+    article: Article,
+    options: Options = DEFAULT_OPTIONS,
+    known_lines: frozenset[str] = frozenset(),
+    *,
+    layout: Layout | None = None,
 ) -> Prepared:
-    """Find boilerplate and split the body into sentences."""
-    layout, spans = _text_stages(article, options, known_lines)
-    return Prepared(article, layout, Side.build(article.text, spans, layout.body))
+    """Find boilerplate and split the body into sentences. ``layout``: the article's
+    boilerplate found already, as ``find_boilerplate`` finds it with these options and
+    ``known_lines`` (a scan's fingerprinting found it)."""
+    found, spans = _text_stages(article, options, known_lines, layout)
+    return Prepared(article, found, Side.build(article.text, spans, found.body))
 
 
 def _text_stages(
-    article: Article, options: Options, known_lines: frozenset[str] = frozenset()
+    article: Article,
+    options: Options,
+    known_lines: frozenset[str] = frozenset(),
+    found: Layout | None = None,
 ) -> tuple[Layout, list[Span]]:
-    """The article's layout and its body's sentences (an article over
-    ``options.max_chars`` is refused)."""
+    """The article's layout (``found``, else found here) and its body's sentences (an
+    article over ``options.max_chars`` is refused)."""
     text = article.text
     if len(text) > options.max_chars:
         raise InputError(
@@ -62,7 +71,9 @@ def _text_stages(
             f"article too large ({len(text)} characters; limit {options.max_chars}, "
             "see Options.max_chars)",
         )
-    if options.strip_boilerplate:
+    if found is not None and options.strip_boilerplate:
+        layout = found
+    elif options.strip_boilerplate:
         layout = find_boilerplate(text, title=article.title, known_lines=known_lines)
     else:
         layout = Layout(title=None, body=(_whole(text),) if text.strip() else (), removed=())

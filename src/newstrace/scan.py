@@ -28,6 +28,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from .boilerplate import Layout, pack_layout, unpack_layout
 from .cluster import build_families
 from .corpus import (
     ArticleSpool,
@@ -37,6 +38,7 @@ from .corpus import (
     FamilyTracker,
     PreparedCache,
     Progress,
+    Spool,
     band_keys_of,
     bound_candidates,
     clean_bodies,
@@ -421,12 +423,19 @@ def scan(
     t0 = time.perf_counter()
     failed: list[InputError] = []
     published: dict[str, str | None] = {}
-    printer = CorpusFingerprinter(options)
-    with ArticleSpool() as kept:
+    with ArticleSpool() as kept, Spool() as layouts:
+        printer = CorpusFingerprinter(
+            options, lambda found: layouts.append_pickled(pack_layout(found))
+        )
         printer.add_all(_first_of_each_id(articles, kept, published, failed), progress)
         reading = time.perf_counter() - t0
         result = find_reuse(
-            printer, kept.__getitem__, published, options=options, progress=progress
+            printer,
+            kept.__getitem__,
+            published,
+            layouts=_layout_reader(layouts),
+            options=options,
+            progress=progress,
         )
     result.failed = failed
     result.seconds = {
@@ -435,6 +444,16 @@ def scan(
         "total": time.perf_counter() - t0,
     }
     return result
+
+
+def _layout_reader(layouts: Spool) -> Callable[[int], Layout | None]:
+    """Row k's layout as fingerprinting found it, or None (boilerplate is kept: none was
+    found)."""
+
+    def layout(row: int) -> Layout | None:
+        return unpack_layout(layouts.raw(row)) if row < len(layouts) else None
+
+    return layout
 
 
 def _first_of_each_id(
@@ -476,13 +495,15 @@ def find_reuse(
     published: dict[str, str | None],
     *,
     stored: Callable[[int], bytes | None] | None = None,
+    layouts: Callable[[int], Layout | None] | None = None,
     options: Options = DEFAULT_OPTIONS,
     progress: Progress = no_progress,
 ) -> ScanResult:
     """The corpus the printer fingerprinted (row k = article ``load(k)``) signed and
     banded, its candidates screened, verified, clustered and ordered in copy trees;
     ``stored(k)``, when given, is row k's stored preparation (an archive keeps them),
-    unpacked instead of preparing the article.
+    unpacked instead of preparing the article; ``layouts(k)``, when given, is row k's
+    layout as the printer found it (``compare.prepare`` does not find it again).
 
     Shared by the scan of files and the scan of an archive (which loads from SQLite).
     ``published`` lists the articles' ids in row order (row k is ``load(k)``): the copy
@@ -510,7 +531,12 @@ def find_reuse(
             degree = np.bincount(pairs.ravel(), minlength=len(published))
             trees = FamilyTracker(degree, list(published), published, load, options, judged.get)
         found = verify_candidates(
-            pairs, PreparedCache(load, options, stored=stored), options, progress, keep, trees
+            pairs,
+            PreparedCache(load, options, stored=stored, layouts=layouts),
+            options,
+            progress,
+            keep,
+            trees,
         )
         early = trees.seconds if trees is not None else 0.0
         timings["verify"] = time.perf_counter() - t2 - early

@@ -42,7 +42,7 @@ from .screen import (
     screen_stored_scored,
 )
 from .short_copies import short_copy_pairs, with_short_copies
-from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool
+from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool, Spool
 from .terms import TermCounts, common_skeleton_terms, merge_frequencies
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "FamilyTracker",
     "PreparedCache",
     "Progress",
+    "Spool",
     "StoredSignatures",
     "TermCounts",
     "article_parts",

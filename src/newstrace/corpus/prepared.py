@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from ..boilerplate import Layout
 from ..compare import Prepared, compare_if_reuse, pack, prepare, unpack
 from ..errors import ScratchError
 from ..model import Article, Comparison, PairResult
@@ -172,11 +173,15 @@ class PreparedCache(Generic[K]):
         size: int | None = None,
         memory: int = _PREPARED_MEMORY,
         stored: Callable[[K], bytes | None] | None = None,
+        layouts: Callable[[K], Layout | None] | None = None,
     ):
         self._load = load
         self._stored = stored
         """Where a caller keeps articles' preparations (``compare.pack`` or
         ``compare.preparation``: an archive does), unpacked instead of preparing."""
+        self._layouts = layouts
+        """Where a caller keeps articles' layouts (a scan's fingerprinting found them):
+        an article is prepared without finding its boilerplate again."""
         self._options = options
         self._size = size
         self._memory = memory
@@ -198,7 +203,9 @@ class PreparedCache(Generic[K]):
 
     def fresh(self) -> PreparedCache[K]:
         """An empty cache with the same loader and budget (for a worker process)."""
-        return PreparedCache(self._load, self._options, self._size, self._memory, self._stored)
+        return PreparedCache(
+            self._load, self._options, self._size, self._memory, self._stored, self._layouts
+        )
 
     def __len__(self) -> int:
         return len(self._items)
@@ -285,7 +292,11 @@ class PreparedCache(Generic[K]):
             item = unpack(article, stored)
             self.unpacked += 1
         else:
-            item = prepare(article, self._options)
+            layout = self._layouts(key) if self._layouts is not None else None
+            if layout is None:
+                item = prepare(article, self._options)
+            else:
+                item = prepare(article, self._options, layout=layout)
             self.prepares += 1
         self._items[key] = item
         size = _prepared_bytes(article)

@@ -4,12 +4,12 @@ job), so that they compute the same keys for the same article."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from ..boilerplate import find_boilerplate
+from ..boilerplate import Layout, find_boilerplate
 from ..fingerprint import (
     ContentTerms,
     FingerprintParts,
@@ -36,15 +36,22 @@ __all__ = [
 ]
 
 
-def clean_bodies(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> list[str]:
+def clean_bodies(
+    articles: Sequence[Article],
+    options: Options = DEFAULT_OPTIONS,
+    layouts: Callable[[Layout], None] | None = None,
+) -> list[str]:
     """The body text of each article: headline and boilerplate lines left out, so that
-    site furniture shared by unrelated pages never makes them candidates."""
+    site furniture shared by unrelated pages never makes them candidates. ``layouts``
+    is handed each article's layout, in order (with ``options.strip_boilerplate``)."""
     out = []
     for art in articles:
         if not options.strip_boilerplate:
             out.append(art.text)
             continue
         layout = find_boilerplate(art.text, title=art.title)
+        if layouts is not None:
+            layouts(layout)
         out.append("\n".join(art.text[s.start : s.end] for s in layout.body))
     return out
 
@@ -148,8 +155,12 @@ class CorpusFingerprinter:
     those are is only known at the end. Batch boundaries never change the result.
     """
 
-    def __init__(self, options: Options = DEFAULT_OPTIONS) -> None:
+    def __init__(
+        self, options: Options = DEFAULT_OPTIONS, layouts: Callable[[Layout], None] | None = None
+    ) -> None:
         self.options = options
+        self._layouts = layouts
+        """Handed each article's layout as it is fingerprinted (``clean_bodies``)."""
         self.terms = TermCounts()
         self._parts: list[FingerprintParts] = []
         self._short = ShortCopyIndex()
@@ -167,7 +178,7 @@ class CorpusFingerprinter:
 
     def add(self, articles: Sequence[Article]) -> None:
         """Fingerprint one batch (in corpus order)."""
-        self.add_bodies(clean_bodies(articles, self.options))
+        self.add_bodies(clean_bodies(articles, self.options, self._layouts))
 
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
