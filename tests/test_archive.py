@@ -656,9 +656,9 @@ def test_check_unpacks_stored_preparations_and_answers_the_same(
     prepared: list[str] = []
     real = archive_module.prepare
 
-    def counting(article: Article, *args: Any) -> Any:
+    def counting(article: Article, *args: Any, **given: Any) -> Any:
         prepared.append(article.id)
-        return real(article, *args)
+        return real(article, *args, **given)
 
     with Archive(tmp_path / "a.db") as ar:
         ar.add(iter_articles([CORPUS]))

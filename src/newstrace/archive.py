@@ -49,6 +49,7 @@ from . import archive_store as store
 from .align import TermStats
 from .archive_link import Link, ScanView, common_skeleton
 from .archive_short import containing_rows, longer_than, short_copy_rows
+from .boilerplate import Layout
 from .compare import PREPARE_VERSION, Prepared, compare_prepared, preparation, prepare
 from .corpus import (
     ComparisonSpool,
@@ -993,7 +994,8 @@ class Archive:
         candidates are skipped unverified; ``screen=False`` verifies every one of them.
         """
         limit = limit or self.options.check_candidates
-        body = clean_bodies([article], self.options)[0]
+        layouts: list[Layout] = []  # kept for the preparation below
+        body = clean_bodies([article], self.options, layouts.append)[0]
         fp = signed(body_parts([body], self.options, frequencies=False), self.options)
         words = _Words.of(body, self)  # the vocabulary has just seen its words
         keys = band_keys_of(fp, self._index_options)[0]
@@ -1022,7 +1024,11 @@ class Archive:
             if other is None or (other.id == article.id and other.text == article.text):
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
-                mine = prepare(article, self.options)
+                mine = (
+                    prepare(article, self.options, layout=layouts[0])
+                    if layouts
+                    else prepare(article, self.options)
+                )
             try:
                 theirs = archived.get(rowid, other)
             except InputError:  # archived before this check's lower max_chars: not compared
