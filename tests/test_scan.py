@@ -647,12 +647,14 @@ def test_a_scan_finds_each_article_s_boilerplate_once(monkeypatch: pytest.Monkey
     import sys
 
     from newstrace.boilerplate import find_boilerplate, pack_layout, unpack_layout
+    from newstrace.compare import preparation
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
     for a in arts:
         layout = find_boilerplate(a.text, title=a.title)
         assert unpack_layout(pack_layout(layout)) == layout
         assert prepare(a, layout=unpack_layout(pack_layout(layout))) == prepare(a)
+        assert preparation(a, layout=layout) == preparation(a)  # what an archive keeps
     before = scan(arts)
     compare_module = sys.modules["newstrace.compare"]
     asked: list[str] = []

@@ -518,8 +518,9 @@ class Archive:
         fresh, fresh_hashes = self._fresh(batch, hashes, report)
         if not fresh:
             return
-        rows, df, flat, owner, sizes = self._rows(fresh, fresh_hashes)
-        packs = self._preparations(fresh)
+        layouts: list[Layout] = []  # found by the fingerprinting, kept for the packs
+        rows, df, flat, owner, sizes = self._rows(fresh, fresh_hashes, layouts.append)
+        packs = self._preparations(fresh, layouts)
         with self._transaction():
             # One writer at a time (BEGIN IMMEDIATE): nobody adds between this look-up and
             # the inserts. Ids raced in by another writer are dropped; the rest is
@@ -718,12 +719,16 @@ class Archive:
         return out
 
     def _rows(
-        self, fresh: Sequence[Article], hashes: Sequence[str]
+        self,
+        fresh: Sequence[Article],
+        hashes: Sequence[str],
+        layouts: Callable[[Layout], None] | None = None,
     ) -> tuple[list[list[object]], dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """The article rows (row id still None), term document frequencies, sorted band
         keys (key, row) and distinct content words per article (short ones look for
-        longer sources: ``archive_short``) of articles to insert."""
-        parts = article_parts(fresh, self.options, content=True)
+        longer sources: ``archive_short``) of articles to insert; ``layouts`` is handed
+        each article's layout as it is found."""
+        parts = article_parts(fresh, self.options, content=True, layouts=layouts)
         # The archive keeps every skeleton term: it cannot know which will turn common.
         fp = signed(parts, self.options)
         keys = band_keys_of(fp, self._index_options)
@@ -754,16 +759,23 @@ class Archive:
         sizes = np.bincount(parts.content.rows, minlength=len(fresh))
         return rows, parts.frequencies, flat, owner, sizes
 
-    def _preparations(self, fresh: Sequence[Article]) -> dict[str, bytes | None]:
+    def _preparations(
+        self, fresh: Sequence[Article], layouts: Sequence[Layout] = ()
+    ) -> dict[str, bytes | None]:
         """What the archive stores of each new article (``compare.preparation``,
         compressed; None for one ``prepare`` refuses: it is refused again when needed),
-        made before the write lock is taken."""
+        made before the write lock is taken; ``layouts``: each article's, when its
+        fingerprinting found them."""
         if not self.packs:
             return {}
+        found: Sequence[Layout | None] = (
+            layouts if len(layouts) == len(fresh) else [None] * len(fresh)
+        )
         out: dict[str, bytes | None] = {}
-        for art in fresh:
+        for art, layout in zip(fresh, found, strict=True):
             try:
-                out[art.id] = zlib.compress(preparation(art, self.options), _PACK_LEVEL)
+                packed = preparation(art, self.options, layout=layout)
+                out[art.id] = zlib.compress(packed, _PACK_LEVEL)
             except InputError:
                 out[art.id] = None
         return out

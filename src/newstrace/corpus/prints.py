@@ -80,11 +80,13 @@ def article_parts(
     *,
     frequencies: bool = True,
     content: bool = False,
+    layouts: Callable[[Layout], None] | None = None,
 ) -> FingerprintParts:
     """Signature parts and (unless ``frequencies`` is False) term frequencies of a batch
-    of articles (an archive keeps the frequencies for ``Archive.term_stats``)."""
+    of articles (an archive keeps the frequencies for ``Archive.term_stats``);
+    ``layouts`` as for ``clean_bodies``."""
     return body_parts(
-        clean_bodies(articles, options), options, frequencies=frequencies, content=content
+        clean_bodies(articles, options, layouts), options, frequencies=frequencies, content=content
     )
 
 
