@@ -129,7 +129,8 @@ def family_tree(
     if len(articles) == 2 and not have:
         pair = next((p for p in pairs if {p.a, p.b} == set(ids)), None)
         if pair is not None:
-            return pair_tree(articles, pair)
+            # (a preparation that kept boilerplate has none to tell)
+            return pair_tree(articles, pair, held if options.strip_boilerplate else None)
     by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
     made: dict[str, Prepared] = {}
@@ -171,12 +172,13 @@ PAIR_CONFIDENCE = 0.5
 verdict decided the direction; nothing else in the family could confirm or contest it."""
 
 
-def pair_tree(articles: Sequence[Article], pair: PairResult) -> CopyTree:
+def pair_tree(articles: Sequence[Article], pair: PairResult, held: Held | None = None) -> CopyTree:
     """The tree of a family of two from its verified pair, with no second comparison
     (a scan's families are mostly pairs, and comparing them again with drifts cost more
     than their verification): the pair's source is the root; without one, the original
     that ``pick_original`` names (earliest published, then smallest id) is the root and
-    the other member's parent is left undecided."""
+    the other member's parent is left undecided. ``held``: a member as verification
+    still holds it prepared (its boilerplate is not looked for again)."""
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
     decided = pair.source is not None
@@ -190,7 +192,10 @@ def pair_tree(articles: Sequence[Article], pair: PairResult) -> CopyTree:
         edge = CopyEdge(copy, None, 0.0, why, (root,))
     sources = [by_id[root]]
     credit = find_credit(
-        by_id[copy], sources, removed=_removed(by_id[copy]), removed_sources=[_removed(sources[0])]
+        by_id[copy],
+        sources,
+        removed=_removed(by_id[copy], held),
+        removed_sources=[_removed(sources[0], held)],
     )
     edge = replace(edge, credit=credit)
     root_edge = CopyEdge(root, None, PAIR_CONFIDENCE if decided else 0.0, why)
@@ -198,8 +203,12 @@ def pair_tree(articles: Sequence[Article], pair: PairResult) -> CopyTree:
     return CopyTree(root, tuple(edges[i] for i in ids), root_edge.confidence, why)
 
 
-def _removed(article: Article) -> tuple[Boilerplate, ...]:
-    """The lines boilerplate removal takes out of an article (mastheads name publishers)."""
+def _removed(article: Article, held: Held | None = None) -> tuple[Boilerplate, ...]:
+    """The lines boilerplate removal takes out of an article (mastheads name publishers),
+    read from its preparation where one is held."""
+    done = held(article) if held is not None else None
+    if done is not None and done.article.text == article.text:
+        return done.layout.removed
     return find_boilerplate(article.text, title=article.title).removed
 
 
