@@ -742,7 +742,7 @@ def test_a_scan_of_the_archive_unpacks_its_stored_preparations(
     with Archive(tmp_path / "a.db") as ar:
         ar.add(iter_articles([CORPUS]))
 
-    def refuse(article: Article, *args: Any) -> Any:
+    def refuse(article: Article, *args: Any, **given: Any) -> Any:
         raise AssertionError(f"{article.id} prepared again")
 
     monkeypatch.setattr(prepared_module, "prepare", refuse)

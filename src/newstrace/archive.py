@@ -1036,11 +1036,7 @@ class Archive:
             if other is None or (other.id == article.id and other.text == article.text):
                 continue
             if mine is None:  # prepared once, and only if some candidate needs it
-                mine = (
-                    prepare(article, self.options, layout=layouts[0])
-                    if layouts
-                    else prepare(article, self.options)
-                )
+                mine = prepare(article, self.options, layout=layouts[0] if layouts else None)
             try:
                 theirs = archived.get(rowid, other)
             except InputError:  # archived before this check's lower max_chars: not compared

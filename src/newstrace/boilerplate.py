@@ -38,7 +38,7 @@ import pickle
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -46,11 +46,16 @@ from newstrace.model import Boilerplate, Span
 
 __all__ = [
     "Layout",
+    "PackedRemoved",
     "find_boilerplate",
     "normalise_line",
     "pack_layout",
+    "pack_removed",
+    "pack_span",
     "repeated_lines",
     "unpack_layout",
+    "unpack_removed",
+    "unpack_span",
 ]
 
 # Reasons given for removed lines (short, stable strings: reports show them).
@@ -86,23 +91,46 @@ class Layout:
     """Every removed line, in order, with a short reason."""
 
 
+PackedRemoved = tuple[tuple[int, int, str], ...]
+"""Removed lines as plain tuples (start, end, reason): what a spool pickles of them."""
+
+
+def pack_removed(removed: Sequence[Boilerplate]) -> PackedRemoved:
+    """Removed lines as ``PackedRemoved``."""
+    return tuple((b.span.start, b.span.end, b.reason) for b in removed)
+
+
+def unpack_removed(packed: PackedRemoved) -> tuple[Boilerplate, ...]:
+    """The removed lines ``pack_removed`` packed."""
+    return tuple(Boilerplate(Span(s, e), reason) for s, e, reason in packed)
+
+
+def pack_span(span: Span | None) -> tuple[int, int] | None:
+    """A headline's span (or None) as a plain pair."""
+    return None if span is None else (span.start, span.end)
+
+
+def unpack_span(packed: tuple[int, int] | None) -> Span | None:
+    """The span ``pack_span`` packed."""
+    return None if packed is None else Span(*packed)
+
+
 def pack_layout(layout: Layout) -> bytes:
     """A layout as compact bytes (offsets and reasons, pickled once), which
     ``unpack_layout`` makes into an equal layout: a scan keeps each article's layout from
     its fingerprinting for the preparation of the articles it verifies."""
-    title = None if layout.title is None else (layout.title.start, layout.title.end)
     body = tuple(x for span in layout.body for x in (span.start, span.end))
-    removed = tuple((b.span.start, b.span.end, b.reason) for b in layout.removed)
-    return pickle.dumps((title, body, removed), protocol=pickle.HIGHEST_PROTOCOL)
+    packed = (pack_span(layout.title), body, pack_removed(layout.removed))
+    return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack_layout(data: bytes) -> Layout:
     """The layout ``pack_layout`` packed."""
     title, body, removed = pickle.loads(data)
     return Layout(
-        None if title is None else Span(*title),
+        unpack_span(title),
         tuple(Span(body[k], body[k + 1]) for k in range(0, len(body), 2)),
-        tuple(Boilerplate(Span(a, b), reason) for a, b, reason in removed),
+        unpack_removed(removed),
     )
 
 

@@ -71,10 +71,12 @@ def _text_stages(
             f"article too large ({len(text)} characters; limit {options.max_chars}, "
             "see Options.max_chars)",
         )
-    if found is not None and options.strip_boilerplate:
-        layout = found
-    elif options.strip_boilerplate:
-        layout = find_boilerplate(text, title=article.title, known_lines=known_lines)
+    if options.strip_boilerplate:
+        layout = (
+            found
+            if found is not None
+            else find_boilerplate(text, title=article.title, known_lines=known_lines)
+        )
     else:
         layout = Layout(title=None, body=(_whole(text),) if text.strip() else (), removed=())
     spans = [s for block in layout.body for s in split_sentences(text, block.start, block.end)]
@@ -97,9 +99,9 @@ def preparation(
     what an archive stores of each article it adds (its layout, sentences and facts,
     about 0.65 KB compressed), so that ``check`` unpacks an archived article (about
     1 ms) instead of preparing it (2-2.5 ms). ``layout`` as for ``prepare``."""
-    layout, spans = _text_stages(article, options, found=layout)
-    columns = pack_columns(len(article.text), spans, block_facts(article.text, layout.body))
-    return pickle.dumps((layout, columns), protocol=5)
+    found, spans = _text_stages(article, options, found=layout)
+    columns = pack_columns(len(article.text), spans, block_facts(article.text, found.body))
+    return pickle.dumps((found, columns), protocol=5)
 
 
 def unpack(article: Article, packed: bytes) -> Prepared:

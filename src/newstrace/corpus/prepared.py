@@ -293,10 +293,7 @@ class PreparedCache(Generic[K]):
             self.unpacked += 1
         else:
             layout = self._layouts(key) if self._layouts is not None else None
-            if layout is None:
-                item = prepare(article, self._options)
-            else:
-                item = prepare(article, self._options, layout=layout)
+            item = prepare(article, self._options, layout=layout)
             self.prepares += 1
         self._items[key] = item
         size = _prepared_bytes(article)

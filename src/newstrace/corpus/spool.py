@@ -23,8 +23,9 @@ from array import array
 from types import TracebackType
 from typing import Any, Self, cast
 
+from ..boilerplate import pack_removed, pack_span, unpack_removed, unpack_span
 from ..errors import ScratchError
-from ..model import Alignment, Article, Boilerplate, Comparison, Coverage, Span
+from ..model import Alignment, Article, Comparison, Coverage, Span
 
 __all__ = ["ArticleSpool", "ComparisonRecord", "ComparisonSpool", "Spool"]
 
@@ -139,10 +140,10 @@ class ComparisonSpool(_Closing):
             c.score,
             tuple(_pack_alignment(al) for al in c.alignments),
             c.drifts,
-            _pack_removed(c.boilerplate_a),
-            _pack_removed(c.boilerplate_b),
-            _pack_span(c.title_a),
-            _pack_span(c.title_b),
+            pack_removed(c.boilerplate_a),
+            pack_removed(c.boilerplate_b),
+            pack_span(c.title_a),
+            pack_span(c.title_b),
         )
         key = (c.a.id, c.b.id, hash(c.a.text), hash(c.b.text))
         return key, pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
@@ -190,10 +191,10 @@ class ComparisonSpool(_Closing):
                 Alignment(Span(p[0], p[1]), Span(p[2], p[3]), *p[4:]) for p in passages
             ),
             drifts=drifts,
-            boilerplate_a=_unpack_removed(rem_a),
-            boilerplate_b=_unpack_removed(rem_b),
-            title_a=_unpack_span(title_a),
-            title_b=_unpack_span(title_b),
+            boilerplate_a=unpack_removed(rem_a),
+            boilerplate_b=unpack_removed(rem_b),
+            title_a=unpack_span(title_a),
+            title_b=unpack_span(title_b),
         )
 
     def close(self) -> None:
@@ -214,22 +215,6 @@ def _pack_alignment(al: Alignment) -> tuple[object, ...]:
         al.b_sentences,
         al.links,
     )
-
-
-def _pack_span(span: Span | None) -> tuple[int, int] | None:
-    return None if span is None else (span.start, span.end)
-
-
-def _unpack_span(packed: tuple[int, int] | None) -> Span | None:
-    return None if packed is None else Span(*packed)
-
-
-def _pack_removed(removed: tuple[Boilerplate, ...]) -> tuple[tuple[int, int, str], ...]:
-    return tuple((b.span.start, b.span.end, b.reason) for b in removed)
-
-
-def _unpack_removed(packed: tuple[tuple[int, int, str], ...]) -> tuple[Boilerplate, ...]:
-    return tuple(Boilerplate(Span(s, e), reason) for s, e, reason in packed)
 
 
 def _scratch_error(exc: OSError) -> ScratchError:
