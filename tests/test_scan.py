@@ -643,7 +643,7 @@ def test_a_family_s_tree_reads_the_members_verification_prepared(
 def test_a_scan_finds_each_article_s_boilerplate_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Verification prepares an article with the layout its fingerprinting found
     (``boilerplate.pack_layout`` kept it): the preparation is the one ``prepare`` makes
-    alone, and ``compare`` never looks for boilerplate in a scan."""
+    alone, and neither ``compare`` nor a pair's copy tree looks for boilerplate again."""
     import sys
 
     from newstrace.boilerplate import find_boilerplate, pack_layout, unpack_layout
@@ -664,6 +664,34 @@ def test_a_scan_finds_each_article_s_boilerplate_once(monkeypatch: pytest.Monkey
         return find_boilerplate(text, **given)
 
     monkeypatch.setattr(compare_module, "find_boilerplate", counting)
+    # A family of two reads its members' removed lines from their preparations too.
+    monkeypatch.setattr(sys.modules["newstrace.lineage"], "find_boilerplate", counting)
     after = scan(arts)
+    assert any(len(f.members) == 2 for f in after.families)
     assert not asked
     assert after.pairs == before.pairs and after.families == before.families
+
+
+def test_a_scan_s_copy_trees_read_members_tokens_from_their_preparations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A copy tree reads its members' whole-text tokens from the sides verification
+    still holds (``Side.text_columns``), not by splitting their texts again, and builds
+    the same trees."""
+    import sys
+
+    stemma = sys.modules["newstrace.stemma"]
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    before = scan(arts)
+    split: list[int] = []
+    real = stemma.token_columns
+
+    def counting(text: str, *args: Any) -> Any:
+        split.append(len(text))
+        return real(text, *args)
+
+    monkeypatch.setattr(stemma, "token_columns", counting)
+    after = scan(arts)
+    assert any(len(f.members) > 2 and f.tree is not None for f in after.families)
+    assert not split
+    assert after.families == before.families

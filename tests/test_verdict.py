@@ -340,3 +340,42 @@ def test_containment_measures_equal_a_count_of_word_tuples(kind: str) -> None:
         for name, value in want.items():
             got = float(c.passage_words) if name == "passage" else c.get(name)
             assert got == pytest.approx(value, abs=1e-12), (kind, name)
+
+
+@pytest.mark.parametrize(
+    ("probs", "expected"),
+    [
+        ({"WD": 0.3, "PD": 0.3, "ND": 0.4}, "WD"),  # derivation likelier than not
+        ({"WD": 0.2, "PD": 0.35, "ND": 0.45}, "PD"),
+        ({"WD": 0.25, "PD": 0.25, "ND": 0.5}, "ND"),  # as likely as not: not derived
+        ({"WD": 0.45, "PD": 0.0, "ND": 0.55}, "ND"),
+    ],
+)
+def test_a_pair_is_derived_when_derivation_is_likelier_than_not(
+    probs: dict[str, float], expected: str
+) -> None:
+    """Not the likeliest of three classes: the likeliest of derived and not derived, so
+    that the relation agrees with the score (1 - P(not derived)) beside it."""
+    from newstrace.verdict import _derivation
+
+    assert _derivation(probs) == expected
+
+
+def test_every_pair_scored_above_one_half_is_reuse() -> None:
+    """The score is the model's P(derived): above 0.5 the relation is reuse (below it a
+    pair may still be partial when a passage was taken), over generated pairs of every
+    kind, read in both orders."""
+    from newstrace.model import REUSE
+    from newstrace.verdict import NOT_DERIVED_AT
+
+    rng = random.Random(11)
+    seen = 0
+    for kind in ("verbatim", "spun", "partial", "unrelated"):
+        for _ in range(6):
+            a, b = textgen.make_pair(kind, rng)
+            for x, y in ((a, b), (b, a)):
+                c = compare(Article(id="x", text=x.text), Article(id="y", text=y.text))
+                if c.score > NOT_DERIVED_AT:
+                    seen += 1
+                    assert c.relation in REUSE, (kind, c.score, c.relation)
+    assert seen >= 30
