@@ -461,7 +461,7 @@ def test_check_text_output_shows_headlines_sites_and_ids(tmp_path: Path) -> None
     db = str(tmp_path / "a.db")
     assert run("add", str(DEMO_JSONL), "--db", db).exit_code == 0
     shown = wide("check", str(SPIN), "--db", db).stdout
-    assert shown.startswith(f"{SPIN_HEADLINE}: 5 match(es) among 14 archived")
+    assert shown.startswith(f"{SPIN_HEADLINE}: 6 match(es) among 14 archived")
     assert f"  {WIRE_LABEL}  id 01-wire\n" in shown  # the id: for `newstrace show ID`
     assert "source: the archived one" in shown
     assert str(SPIN) not in shown

@@ -14,7 +14,7 @@ from newstrace.compare import prepare
 from newstrace.containment import CONTAINMENT_FEATURES, PASSAGE_RUN, containment
 from newstrace.errors import OptionsError
 from newstrace.ingest import article_from_text
-from newstrace.model import Article
+from newstrace.model import REUSE, Article
 from newstrace.options import Options
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_model
 from newstrace_synth import textgen
@@ -140,6 +140,60 @@ def test_a_passage_taken_inside_long_documents_is_partial() -> None:
     result = compare(Article(id="a", text=a), Article(id="b", text=b))
     assert result.relation == "partial"
     assert any("a passage was taken" in r for r in result.reasons)
+
+
+COURT_REWORDED = (
+    "Harbour Crown Court was told on Monday the ferry operator had ignored three safety "
+    "warnings ahead of the collision in the estuary. Prosecutor Alma Reyes said to jurors "
+    "the captain had been at work for nineteen hours. The firm denies breaking maritime "
+    "rules and says the warnings were never handed on to its managers. The trial, set to "
+    "last four weeks, resumes tomorrow with evidence from the harbour master."
+)
+"""COURT with a few words of each sentence changed: no run of 10 words kept, yet every
+sentence pair is close."""
+
+
+def _quoted(text: str) -> str:
+    """Each sentence of ``text`` inside quotation marks, as a statement quoted in full."""
+    return " ".join(f'"{s.strip()}."' for s in text.split(". ") if s.strip(". "))
+
+
+def test_sentences_reworded_one_by_one_in_a_row_inside_long_documents_are_a_taken_passage() -> None:
+    """Each sentence of a passage is reworded on its own (the aligner links the pairs
+    one by one, keeping no 10-word run): a run of them, in order on both sides, inside
+    two long documents on other topics, is a passage taken. The same sentences quoted
+    are what two reporters of one statement share: no passage taken."""
+    one, other = _two_stories(5, 1800)
+    result = compare(
+        Article(id="a", text=f"{one}\n\n{COURT}"),
+        Article(id="b", text=f"{COURT_REWORDED}\n\n{other}"),
+    )
+    assert result.relation == "partial"
+    assert any("4 sentence pairs in a row" in r for r in result.reasons), result.reasons
+    quoted = compare(
+        Article(id="a", text=f"{one}\n\n{_quoted(COURT)}"),
+        Article(id="b", text=f"{_quoted(COURT_REWORDED)}\n\n{other}"),
+    )
+    assert quoted.relation not in REUSE, quoted.reasons
+
+
+def test_a_run_of_passages_may_skip_one_sentence_on_either_side() -> None:
+    from newstrace.model import Alignment, Span
+    from newstrace.verdict import PASSAGE_GAP, _longest_run
+
+    def at(i: int, j: int, links: int = 1) -> Alignment:
+        a, b = tuple(range(i, i + links)), tuple(range(j, j + links))
+        return Alignment(
+            Span(0, 1), Span(0, 1), 1.0, "reworded", a, b, tuple(zip(a, b, strict=True))
+        )
+
+    g = PASSAGE_GAP  # each passage starts g sentences after the one before ends
+    run = [at(0, 10), at(1 + g, 11 + g, links=2), at(3 + 2 * g, 13 + 2 * g)]
+    assert _longest_run(run, [1, 2, 1]) == 4
+    too_far = [at(0, 10), at(2 + g, 12 + g)]
+    assert _longest_run(too_far, [1, 1]) == 1
+    backwards = [at(0, 10), at(1, 9)]  # in order on one side only
+    assert _longest_run(backwards, [1, 1]) == 1
 
 
 def test_relation_model_probabilities_and_classes() -> None:

@@ -132,13 +132,40 @@ def _quoted(side: Side) -> npt.NDArray[np.bool_]:
     """Which of the side's words (``_words``) lie inside quotation marks."""
 
     def make() -> npt.NDArray[np.bool_]:
-        inside = np.zeros(len(side.forms), dtype=bool)
-        for f in side.quotes:
-            inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
+        inside = _quoted_tokens(side)
         owner = _words(side)[1]
         return inside if owner is None else inside[owner]
 
     return side.cached("containment-quoted", make)
+
+
+def _quoted_tokens(side: Side) -> npt.NDArray[np.bool_]:
+    """Which of the side's tokens lie inside quotation marks."""
+
+    def make() -> npt.NDArray[np.bool_]:
+        inside = np.zeros(len(side.forms), dtype=bool)
+        for f in side.quotes:
+            inside[side.token_index(f.span.start) : side.token_index(f.span.end)] = True
+        return inside
+
+    return side.cached("quoted-tokens", make)
+
+
+def quoted_sentences(side: Side) -> frozenset[int]:
+    """The side's sentences with at least half of their tokens inside quotation marks:
+    what two reporters of one event may share without either taking the other's text
+    (they quote the same speaker, often several sentences of one statement in order)."""
+
+    def make() -> frozenset[int]:
+        inside = _quoted_tokens(side)
+        found = set()
+        for k, span in enumerate(side.spans):
+            lo, hi = side.token_range(span.start, span.end)
+            if hi > lo and 2 * int(inside[lo:hi].sum()) >= hi - lo:
+                found.add(k)
+        return frozenset(found)
+
+    return side.cached("quoted-sentences", make)
 
 
 def _words(side: Side) -> tuple[Sequence[str], npt.NDArray[np.intp] | None]:

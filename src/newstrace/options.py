@@ -54,9 +54,18 @@ class Options:
     many words of the shorter lie in runs of 10 words the other has (a passage taken
     word for word inside long documents)."""
     passage_links: int = 3
-    """... or when one aligned passage links this many sentence pairs ..."""
-    passage_score: float = 0.6
-    """... at this score or more (consecutive sentences reused closely)."""
+    """... or when this many sentence pairs, none a quotation, follow one another on both
+    sides in passages ..."""
+    passage_score: float = 0.5
+    """... that score this or more (consecutive sentences reused closely: a passage taken
+    and reworded sentence by sentence). 0.5 as the PAN detector's ``min_alignment_score``
+    (an alignment strong enough to report). Out of sample on real news (bench/
+    eval_relation.py, eval_scan_oos.py) no worse than 0.6 and the older rule that read
+    one aligned passage only (METER-dev 3-class / derived F1 0.666 / 0.889 -> 0.669 /
+    0.892, COUNTER-half unchanged 0.751 / 0.894); ``newstrace compare`` on the PAN 2013
+    dev half (bench/eval_pan.py --compare) detects random / translation obfuscation
+    0.544 / 0.622 -> 0.776 / 0.896 (0.712 / 0.791 at 0.6) with 3 of 250 no-plagiarism
+    pairs flagged (1 before)."""
     relation_model: str | None = None
     """Path of a relation model file (bench/train_relation.py writes one) used instead of
     the shipped weights/relation.json; None: the shipped model."""

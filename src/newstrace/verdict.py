@@ -25,6 +25,7 @@ from .containment import (
     Containment,
     PairRuns,
     containment,
+    quoted_sentences,
     shorter_side,
 )
 from .errors import OptionsError
@@ -182,7 +183,8 @@ class Readings:
         r = self.of(_other(copy))
         return (
             _derivation(r.probs) != "ND"
-            or _reused_passage(r.evidence, self.alignments, self.options) is not None
+            or _reused_passage(r.evidence, self.a, self.b, self.alignments, self.options)
+            is not None
         )
 
 
@@ -207,7 +209,7 @@ def _verdict(
     derivation = _derivation(probs)
     why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
     if derivation == "ND":
-        taken = _reused_passage(evidence, alignments, options)
+        taken = _reused_passage(evidence, a, b, alignments, options)
         if taken is None:
             return not_derived(a, b, why)
         why += (f"yet a passage was taken: {taken}",)
@@ -289,17 +291,66 @@ def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
 
 
 def _reused_passage(
-    evidence: Containment, alignments: Sequence[Alignment], options: Options
+    evidence: Containment,
+    a: Side,
+    b: Side,
+    alignments: Sequence[Alignment],
+    options: Options,
 ) -> str | None:
     """What shows that a passage was taken, whatever share of two long documents it is
     (many words in long shared runs, or consecutive sentences reused closely), or None.
     Two reporters of one event share names, figures and quotes, not runs of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
-    run = max((len(al.links) for al in alignments if al.score >= options.passage_score), default=0)
+    run = _closely_reused_run(a, b, alignments, options)
     if run >= options.passage_links:
-        return f"{run} sentence pairs in a row are reused closely"
+        return f"{run} sentence pairs in a row, quotations aside, are reused closely"
     return None
+
+
+PASSAGE_GAP = 1
+"""Sentences a run of closely reused sentence pairs may skip on either side and go on:
+a rewrite that drops or rewords beyond recognition one sentence of a passage it takes
+has still taken the passage."""
+
+
+def _closely_reused_run(a: Side, b: Side, alignments: Sequence[Alignment], options: Options) -> int:
+    """The most sentence pairs, neither sentence a quotation, in passages scoring
+    ``passage_score`` or more that follow one another on both sides (at most
+    ``PASSAGE_GAP`` sentences apart): a passage of several sentences taken in order,
+    each reworded (the aligner links each pair on its own). Quotations do not count:
+    two reporters quote one statement sentence by sentence in the order it was made.
+    0 when, even counting quotations, no run reaches ``passage_links`` (the quotations
+    are not looked for then)."""
+    close = sorted(
+        (al for al in alignments if al.score >= options.passage_score),
+        key=lambda al: (al.a_sentences[0], al.b_sentences[0]),
+    )
+    if _longest_run(close, [len(al.links) for al in close]) < options.passage_links:
+        return 0
+    qa, qb = quoted_sentences(a), quoted_sentences(b)
+    unquoted = [sum(1 for i, j in al.links if i not in qa and j not in qb) for al in close]
+    return _longest_run(close, unquoted)
+
+
+def _longest_run(close: Sequence[Alignment], weights: Sequence[int]) -> int:
+    """The largest sum of ``weights`` over a chain of the passages (in order of their
+    first sentence of a) in which each starts after the one before ends on both sides,
+    at most ``PASSAGE_GAP`` sentences later."""
+    ends: dict[int, list[tuple[int, int]]] = {}  # a's last sentence -> (b's last, run)
+    best = 0
+    for al, weight in zip(close, weights, strict=True):
+        a0, b0 = al.a_sentences[0], al.b_sentences[0]
+        before = (
+            run
+            for last_a in range(a0 - 1 - PASSAGE_GAP, a0)
+            for last_b, run in ends.get(last_a, ())
+            if 1 <= b0 - last_b <= 1 + PASSAGE_GAP
+        )
+        run = weight + max(before, default=0)
+        ends.setdefault(al.a_sentences[-1], []).append((al.b_sentences[-1], run))
+        best = max(best, run)
+    return best
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
