@@ -25,6 +25,7 @@ from newstrace.pan import (
     Passage,
     analyse,
     detect,
+    detection,
     detection_rate,
     evaluate,
     granularity,
@@ -365,7 +366,7 @@ def test_weak_pair_above_min_pair_score_reports_its_strongest_passage() -> None:
     first, last = alignments[0], alignments[-1]
     merged = Passage(first.a.start, last.a.end, first.b.start, last.b.end, 1.6, 4)
     (found,) = result.detections
-    assert found == refine(merged, susp, src).detection()
+    assert found == detection(refine(merged, susp, src))
     assert (
         merged.a_start <= found.this_offset < found.this_offset + found.this_length <= merged.a_end
     )

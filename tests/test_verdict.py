@@ -14,7 +14,7 @@ from newstrace.compare import prepare
 from newstrace.containment import CONTAINMENT_FEATURES, PASSAGE_RUN, containment
 from newstrace.errors import OptionsError
 from newstrace.ingest import article_from_text
-from newstrace.model import REUSE, Article
+from newstrace.model import REUSE, Article, Span
 from newstrace.options import Options
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_model
 from newstrace_synth import textgen
@@ -169,7 +169,9 @@ def test_sentences_reworded_one_by_one_in_a_row_inside_long_documents_are_a_take
         Article(id="b", text=f"{COURT_REWORDED}\n\n{other}"),
     )
     assert result.relation == "partial"
-    assert any("4 sentence pairs in a row" in r for r in result.reasons), result.reasons
+    assert any("4 sentence pairs reused closely lie in one passage" in r for r in result.reasons), (
+        result.reasons
+    )
     quoted = compare(
         Article(id="a", text=f"{one}\n\n{_quoted(COURT)}"),
         Article(id="b", text=f"{_quoted(COURT_REWORDED)}\n\n{other}"),
@@ -177,23 +179,29 @@ def test_sentences_reworded_one_by_one_in_a_row_inside_long_documents_are_a_take
     assert quoted.relation not in REUSE, quoted.reasons
 
 
-def test_a_run_of_passages_may_skip_one_sentence_on_either_side() -> None:
-    from newstrace.model import Alignment, Span
-    from newstrace.verdict import PASSAGE_GAP, _longest_run
+def test_a_passage_counts_its_closely_reused_unquoted_sentence_pairs() -> None:
+    """Alignments close on both sides make one passage, counting its sentence pairs
+    reused closely, neither a quotation; ``passage_links`` of them show a passage taken."""
+    from newstrace.align import PASSAGE_GAP_CHARS
+    from newstrace.model import Alignment
+    from newstrace.verdict import _closest_passage
 
-    def at(i: int, j: int, links: int = 1) -> Alignment:
-        a, b = tuple(range(i, i + links)), tuple(range(j, j + links))
-        return Alignment(
-            Span(0, 1), Span(0, 1), 1.0, "reworded", a, b, tuple(zip(a, b, strict=True))
-        )
+    options = Options()
+    a, b = _side(COURT), _side(_quoted(COURT))  # b: every sentence a quotation
+    plain = _side(COURT_REWORDED)
 
-    g = PASSAGE_GAP  # each passage starts g sentences after the one before ends
-    run = [at(0, 10), at(1 + g, 11 + g, links=2), at(3 + 2 * g, 13 + 2 * g)]
-    assert _longest_run(run, [1, 2, 1]) == 4
-    too_far = [at(0, 10), at(2 + g, 12 + g)]
-    assert _longest_run(too_far, [1, 1]) == 1
-    backwards = [at(0, 10), at(1, 9)]  # in order on one side only
-    assert _longest_run(backwards, [1, 1]) == 1
+    def at(k: int, shift: int = 0) -> Alignment:
+        span = a.spans[k]
+        moved = Span(span.start + shift, span.end + shift)
+        return Alignment(span, moved, options.passage_score, "reworded", (k,), (k,), ((k, k),))
+
+    assert len(a.spans) == 4
+    found = _closest_passage(a, plain, [at(0), at(1), at(2)], options)
+    assert found is not None and found.alignments == 3 and found.evidence == 3
+    assert _closest_passage(a, plain, [at(0), at(1)], options) is None  # two pairs
+    far = at(2, shift=PASSAGE_GAP_CHARS + len(COURT))  # the third pair lies elsewhere in b
+    assert _closest_passage(a, plain, [at(0), at(1), far], options) is None
+    assert _closest_passage(a, b, [at(0), at(1), at(2)], options) is None  # quotations
 
 
 def test_relation_model_probabilities_and_classes() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 
@@ -676,3 +676,74 @@ def _tiled_words(
         start = grams[g]
         covered.update(range(start, start + run))
     return len(covered)
+
+
+# --- passages: alignments merged where they lie close ----------------------------------
+
+PASSAGE_GAP_CHARS = 250
+"""Alignments at most this many characters apart on both sides are one passage: the
+sentences between them (a reworded one that no longer links, an inserted remark) do not
+split a passage taken whole. Set on the PAN 2013 sample for the PAN detector
+(``PanOptions.max_gap``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Merged alignments: half-open ranges on both sides and their evidence (the
+    alignments' weights summed)."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    evidence: float
+    alignments: int
+
+
+def link_evidence(al: Alignment) -> float:
+    """An alignment's weight as evidence of reuse: its score once per sentence link."""
+    return al.score * max(1, len(al.links))
+
+
+def passages(
+    alignments: Iterable[Alignment],
+    max_gap: int = PASSAGE_GAP_CHARS,
+    weight: Callable[[Alignment], float] = link_evidence,
+) -> list[Passage]:
+    """Merge alignments that lie within ``max_gap`` characters of each other on both
+    sides into passages (repeated until no two passages are that close), each weighing
+    ``weight`` of its alignments."""
+    items = [
+        Passage(al.a.start, al.a.end, al.b.start, al.b.end, weight(al), 1) for al in alignments
+    ]
+    changed = True
+    while changed:
+        changed = False
+        items.sort(key=lambda p: (p.a_start, p.b_start))
+        merged: list[Passage] = []
+        for p in items:
+            for k, q in enumerate(merged):
+                if (
+                    _gap(q.a_start, q.a_end, p.a_start, p.a_end) <= max_gap
+                    and _gap(q.b_start, q.b_end, p.b_start, p.b_end) <= max_gap
+                ):
+                    merged[k] = Passage(
+                        min(q.a_start, p.a_start),
+                        max(q.a_end, p.a_end),
+                        min(q.b_start, p.b_start),
+                        max(q.b_end, p.b_end),
+                        q.evidence + p.evidence,
+                        q.alignments + p.alignments,
+                    )
+                    changed = True
+                    break
+            else:
+                merged.append(p)
+        items = merged
+    items.sort(key=lambda p: (p.a_start, p.b_start))
+    return items
+
+
+def _gap(s1: int, e1: int, s2: int, e2: int) -> int:
+    """Characters between two ranges (0 when they touch or overlap)."""
+    return max(0, s2 - e1, s1 - e2)

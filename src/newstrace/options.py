@@ -54,18 +54,20 @@ class Options:
     many words of the shorter lie in runs of 10 words the other has (a passage taken
     word for word inside long documents)."""
     passage_links: int = 3
-    """... or when this many sentence pairs, none a quotation, follow one another on both
-    sides in passages ..."""
+    """... or when one passage holds this many sentence pairs reused closely, neither
+    sentence a quotation (alignments scoring ``passage_score`` or more, merged where
+    they lie within ``align.PASSAGE_GAP_CHARS`` of each other on both sides: a passage
+    reworded sentence by sentence is linked pair by pair) ..."""
     passage_score: float = 0.5
-    """... that score this or more (consecutive sentences reused closely: a passage taken
-    and reworded sentence by sentence). 0.5 as the PAN detector's ``min_alignment_score``
-    (an alignment strong enough to report). Out of sample on real news (bench/
-    eval_relation.py, eval_scan_oos.py) no worse than 0.6 and the older rule that read
-    one aligned passage only (METER-dev 3-class / derived F1 0.666 / 0.889 -> 0.669 /
-    0.892, COUNTER-half unchanged 0.751 / 0.894); ``newstrace compare`` on the PAN 2013
-    dev half (bench/eval_pan.py --compare) detects random / translation obfuscation
-    0.544 / 0.622 -> 0.776 / 0.896 (0.712 / 0.791 at 0.6) with 3 of 250 no-plagiarism
-    pairs flagged (1 before)."""
+    """... reading only alignments that score this or more. 0.5 as the PAN detector's
+    ``min_alignment_score`` (an alignment strong enough to report). Before, one aligned
+    passage's own links at 0.6 or more were counted, quotations included. Out of sample
+    on real news at 0.5 (bench/eval_relation.py, 10 repeats): METER-dev 3-class /
+    derived F1 0.666 / 0.889 -> 0.671 / 0.893, COUNTER-half 0.751 / 0.894 unchanged
+    (at 0.4: 0.648 / 0.890 and 0.741 / 0.888, two reporters' sentences on one event
+    linking); ``newstrace compare`` on the PAN 2013 dev half (bench/eval_pan.py
+    --compare) detects random / translation obfuscation 0.544 / 0.622 -> 0.868 / 0.916
+    with 3 of 250 no-plagiarism pairs flagged (1 before)."""
     relation_model: str | None = None
     """Path of a relation model file (bench/train_relation.py writes one) used instead of
     the shipped weights/relation.json; None: the shipped model."""

@@ -52,7 +52,7 @@ from xml.etree import ElementTree
 
 from rapidfuzz.distance import LCSseq
 
-from .align import align
+from .align import PASSAGE_GAP_CHARS, Passage, align, passages
 from .compare import Prepared, prepare
 from .errors import InputError, OptionsError
 from .ingest import decode
@@ -112,7 +112,7 @@ class PanOptions:
     weaker sentence links than for news (obfuscated reuse shares fewer words)."""
     min_alignment_score: float = 0.5
     """Alignments scoring below this make no detection (they still count for the pair)."""
-    max_gap: int = 250
+    max_gap: int = PASSAGE_GAP_CHARS
     """Alignments (and passages) at most this many characters apart on both sides merge."""
     min_chars: int = 150
     """Passages shorter than this (on the shorter side) are not reported."""
@@ -166,22 +166,9 @@ class Detection:
     source_length: int
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """Merged alignments: half-open ranges on both sides (``a`` suspicious, ``b``
-    source) and their evidence (link scores summed)."""
-
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    evidence: float
-    alignments: int
-
-    def detection(self) -> Detection:
-        return Detection(
-            self.a_start, self.a_end - self.a_start, self.b_start, self.b_end - self.b_start
-        )
+def detection(p: Passage) -> Detection:
+    """The detection a passage makes (suspicious side ``a``, source side ``b``)."""
+    return Detection(p.a_start, p.a_end - p.a_start, p.b_start, p.b_end - p.b_start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,52 +180,6 @@ class PanResult:
     """Evidence of the strongest passage of all alignments (0 when none): the higher, the
     surer that the pair shares text. The pair has detections exactly when this is above
     ``PanOptions.min_pair_score``."""
-
-
-def _gap(s1: int, e1: int, s2: int, e2: int) -> int:
-    """Characters between two ranges (0 when they touch or overlap)."""
-    return max(0, s2 - e1, s1 - e2)
-
-
-def _evidence(al: Alignment) -> float:
-    """An alignment's weight as evidence of reuse: its score once per sentence link."""
-    return al.score * max(1, len(al.links))
-
-
-def passages(
-    alignments: Iterable[Alignment], max_gap: int = DEFAULT_PAN_OPTIONS.max_gap
-) -> list[Passage]:
-    """Merge alignments that lie within ``max_gap`` characters of each other on both
-    sides into passages (repeated until no two passages are that close)."""
-    items = [
-        Passage(al.a.start, al.a.end, al.b.start, al.b.end, _evidence(al), 1) for al in alignments
-    ]
-    changed = True
-    while changed:
-        changed = False
-        items.sort(key=lambda p: (p.a_start, p.b_start))
-        merged: list[Passage] = []
-        for p in items:
-            for k, q in enumerate(merged):
-                if (
-                    _gap(q.a_start, q.a_end, p.a_start, p.a_end) <= max_gap
-                    and _gap(q.b_start, q.b_end, p.b_start, p.b_end) <= max_gap
-                ):
-                    merged[k] = Passage(
-                        min(q.a_start, p.a_start),
-                        max(q.a_end, p.a_end),
-                        min(q.b_start, p.b_start),
-                        max(q.b_end, p.b_end),
-                        q.evidence + p.evidence,
-                        q.alignments + p.alignments,
-                    )
-                    changed = True
-                    break
-            else:
-                merged.append(p)
-        items = merged
-    items.sort(key=lambda p: (p.a_start, p.b_start))
-    return items
 
 
 _WORD = re.compile(r"\w+")
@@ -319,9 +260,9 @@ def result_from_alignments(
         return PanResult((), score)
     strong = [al for al in alignments if al.score >= options.min_alignment_score]
     refined = (refine(p, susp_text, src_text, options) for p in passages(strong, options.max_gap))
-    kept = tuple(p.detection() for p in refined if _keep(p, options))
+    kept = tuple(detection(p) for p in refined if _keep(p, options))
     if not kept:
-        kept = (refine(strongest, susp_text, src_text, options).detection(),)
+        kept = (detection(refine(strongest, susp_text, src_text, options)),)
     return PanResult(kept, score)
 
 

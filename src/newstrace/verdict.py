@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .align import PASSAGE_GAP_CHARS, Passage, passages
 from .containment import (
     CHARACTER_FEATURES,
     CONTAINMENT_FEATURES,
@@ -302,55 +303,33 @@ def _reused_passage(
     Two reporters of one event share names, figures and quotes, not runs of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
-    run = _closely_reused_run(a, b, alignments, options)
-    if run >= options.passage_links:
-        return f"{run} sentence pairs in a row, quotations aside, are reused closely"
+    found = _closest_passage(a, b, alignments, options)
+    if found is not None:
+        pairs = round(found.evidence)
+        return f"{pairs} sentence pairs reused closely lie in one passage, quotations aside"
     return None
 
 
-PASSAGE_GAP = 1
-"""Sentences a run of closely reused sentence pairs may skip on either side and go on:
-a rewrite that drops or rewords beyond recognition one sentence of a passage it takes
-has still taken the passage."""
-
-
-def _closely_reused_run(a: Side, b: Side, alignments: Sequence[Alignment], options: Options) -> int:
-    """The most sentence pairs, neither sentence a quotation, in passages scoring
-    ``passage_score`` or more that follow one another on both sides (at most
-    ``PASSAGE_GAP`` sentences apart): a passage of several sentences taken in order,
-    each reworded (the aligner links each pair on its own). Quotations do not count:
-    two reporters quote one statement sentence by sentence in the order it was made.
-    0 when, even counting quotations, no run reaches ``passage_links`` (the quotations
-    are not looked for then)."""
-    close = sorted(
-        (al for al in alignments if al.score >= options.passage_score),
-        key=lambda al: (al.a_sentences[0], al.b_sentences[0]),
-    )
-    if _longest_run(close, [len(al.links) for al in close]) < options.passage_links:
-        return 0
+def _closest_passage(
+    a: Side, b: Side, alignments: Sequence[Alignment], options: Options
+) -> Passage | None:
+    """The passage with the most sentence pairs reused closely (in alignments scoring
+    ``passage_score`` or more, merged where they lie within ``PASSAGE_GAP_CHARS`` of each
+    other on both sides), neither sentence a quotation, when it has ``passage_links`` of
+    them or more (its ``evidence`` counts them); else None. A passage reworded sentence
+    by sentence is linked pair by pair, and a sentence between may no longer link at
+    all: the pairs still lie together. Quotations do not count: two reporters quote one
+    statement sentence by sentence in the order it was made."""
+    close = [al for al in alignments if al.score >= options.passage_score]
+    if sum(len(al.links) for al in close) < options.passage_links:
+        return None  # not even counting quotations: they are not looked for
     qa, qb = quoted_sentences(a), quoted_sentences(b)
-    unquoted = [sum(1 for i, j in al.links if i not in qa and j not in qb) for al in close]
-    return _longest_run(close, unquoted)
 
+    def unquoted(al: Alignment) -> float:
+        return float(sum(1 for i, j in al.links if i not in qa and j not in qb))
 
-def _longest_run(close: Sequence[Alignment], weights: Sequence[int]) -> int:
-    """The largest sum of ``weights`` over a chain of the passages (in order of their
-    first sentence of a) in which each starts after the one before ends on both sides,
-    at most ``PASSAGE_GAP`` sentences later."""
-    ends: dict[int, list[tuple[int, int]]] = {}  # a's last sentence -> (b's last, run)
-    best = 0
-    for al, weight in zip(close, weights, strict=True):
-        a0, b0 = al.a_sentences[0], al.b_sentences[0]
-        before = (
-            run
-            for last_a in range(a0 - 1 - PASSAGE_GAP, a0)
-            for last_b, run in ends.get(last_a, ())
-            if 1 <= b0 - last_b <= 1 + PASSAGE_GAP
-        )
-        run = weight + max(before, default=0)
-        ends.setdefault(al.a_sentences[-1], []).append((al.b_sentences[-1], run))
-        best = max(best, run)
-    return best
+    best = max(passages(close, PASSAGE_GAP_CHARS, unquoted), key=lambda p: p.evidence)
+    return best if best.evidence >= options.passage_links else None
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
