@@ -299,8 +299,9 @@ def _reused_passage(
     options: Options,
 ) -> str | None:
     """What shows that a passage was taken, whatever share of two long documents it is
-    (many words in long shared runs, or consecutive sentences reused closely), or None.
-    Two reporters of one event share names, figures and quotes, not runs of sentences."""
+    (many words in long shared runs, or several sentence pairs reused closely in one
+    passage), or None. Two reporters of one event share names, figures and quotes, not
+    passages of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
     found = _closest_passage(a, b, alignments, options)
