@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
+from newstrace.align import Passage, passages
 from newstrace.cli import main
 from newstrace.errors import InputError, OptionsError
 from newstrace.model import Alignment, Span
@@ -22,7 +23,6 @@ from newstrace.pan import (
     Detection,
     Feature,
     PanOptions,
-    Passage,
     analyse,
     detect,
     detection,
@@ -32,7 +32,6 @@ from newstrace.pan import (
     macro_precision,
     macro_recall,
     pair_file_name,
-    passages,
     plagdet,
     read_pairs,
     read_xml,
