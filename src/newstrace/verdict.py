@@ -15,7 +15,7 @@ the longer, so "the shorter is the copy" holds only when nothing decides the dir
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,6 +160,7 @@ class Readings:
         self.model = relation_model(script_kind(a, b), options.relation_model)
         self._runs = PairRuns(a, b)
         self._made: dict[SideName, _Reading] = {}
+        self._passage: tuple[Passage | None] | None = None
 
     def of(self, source: SideName | None) -> _Reading:
         """The reading with the other side than ``source`` as the copy (None: the
@@ -179,13 +180,19 @@ class Readings:
             self._made[copy] = made
         return made
 
+    def closest_passage(self) -> Passage | None:
+        """``_closest_passage`` of the pair, made once: it reads no direction, and both
+        readings and the verdict may ask for it."""
+        if self._passage is None:
+            self._passage = (_closest_passage(self.a, self.b, self.alignments, self.options),)
+        return self._passage[0]
+
     def derived(self, copy: SideName) -> bool:
         """Whether ``decide`` would call the pair derived were ``copy`` the copy."""
         r = self.of(_other(copy))
         return (
             _derivation(r.probs) != "ND"
-            or _reused_passage(r.evidence, self.a, self.b, self.alignments, self.options)
-            is not None
+            or _reused_passage(r.evidence, self.closest_passage, self.options) is not None
         )
 
 
@@ -210,7 +217,7 @@ def _verdict(
     derivation = _derivation(probs)
     why = _evidence_reasons(evidence, probs, "the copy" if source else "the shorter")
     if derivation == "ND":
-        taken = _reused_passage(evidence, a, b, alignments, options)
+        taken = _reused_passage(evidence, readings.closest_passage, options)
         if taken is None:
             return not_derived(a, b, why)
         why += (f"yet a passage was taken: {taken}",)
@@ -292,11 +299,7 @@ def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
 
 
 def _reused_passage(
-    evidence: Containment,
-    a: Side,
-    b: Side,
-    alignments: Sequence[Alignment],
-    options: Options,
+    evidence: Containment, closest_passage: Callable[[], Passage | None], options: Options
 ) -> str | None:
     """What shows that a passage was taken, whatever share of two long documents it is
     (many words in long shared runs, or several sentence pairs reused closely in one
@@ -304,7 +307,7 @@ def _reused_passage(
     passages of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
-    found = _closest_passage(a, b, alignments, options)
+    found = closest_passage()  # asked only when the words alone do not show a passage
     if found is not None:
         pairs = round(found.evidence)
         return f"{pairs} sentence pairs reused closely lie in one passage, quotations aside"
