@@ -227,6 +227,41 @@ def _swaps(a: str, b: str) -> list[Drift]:
     return [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
 
 
+def test_a_statement_reported_inside_another_keeps_its_speaker() -> None:
+    """ "Ms Dahl said Mr Brand had told the court ...": the copy credits both with the
+    words Mr Brand told, and one of them is Mr Brand, so his statement was not given
+    to Ms Dahl (the first speaker credited with it was taken for a swap)."""
+    a = (
+        "Mr Olle Brand told the court the ferry had left the quay at Tarnby without "
+        "its lights on.\n\nThe hearing resumes on Friday."
+    )
+    b = (
+        "Ms Mira Dahl said Mr Brand had told the court the ferry had left the quay at "
+        "Tarnby with no lights on.\n\nThe hearing resumes on Friday."
+    )
+    assert not _swaps(a, b), _kinds(_drifts(a, b))
+
+
+def test_a_passage_read_alike_is_not_searched_for_drifts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A passage of the same characters on both sides changed nothing: the detectors
+    are not run on it (a reprint's passages are most of what a copy tree reads)."""
+    import newstrace.drift as drift_stage
+
+    text = (
+        "Ms Mira Dahl said that Mr Olle Brand told the court the ferry left the quay "
+        "without lights.\n\nThe hearing resumes on Friday."
+    )
+    sa, sb = _side(text), _side("Tarnby harbour news.\n\n" + text)
+    alignments = align(sa, sb)
+    assert alignments
+
+    def fail(*args: object) -> None:
+        raise AssertionError("a passage read alike was searched")
+
+    monkeypatch.setattr(drift_stage._Passage, "of", fail)
+    assert find_drifts(sa, sb, alignments, source="a") == []
+
+
 def test_a_copy_describing_a_speaker_it_names_is_no_swap() -> None:
     """ "Mr Vennick said" / "The skipper said" in a copy that names Vennick: one
     speaker told two ways, not a statement credited to someone else."""
