@@ -147,6 +147,19 @@ def test_one_number_in_two_scripts_of_digits_is_no_drift() -> None:
     assert not [d for d in _drifts(a, b) if d.kind.startswith("number")], _kinds(_drifts(a, b))
 
 
+def test_a_date_written_another_way_is_no_drift() -> None:
+    a = (
+        "The council of Tarnby approved the harbour budget on December 10 after a long "
+        "debate.\n\nWork on the quay walls starts on Aug. 28 next year."
+    )
+    b = (
+        "The council of Tarnby approved the harbour budget on 10 December after a long "
+        "debate.\n\nWork on the quay walls starts on 28 August next year."
+    )
+    drifts = _drifts(a, b)
+    assert not [d for d in drifts if d.kind.startswith("date_")], _kinds(drifts)
+
+
 # --- actors ---------------------------------------------------------------------------
 
 

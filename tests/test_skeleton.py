@@ -46,3 +46,25 @@ def test_taken_ranges_answer_overlap_as_a_scan_of_all_of_them() -> None:
         for s in range(60):
             for e in range(s + 1, s + 8):
                 assert taken.overlaps(s, e) == any(s < te and ts < e for ts, te in held)
+
+
+def _date_keys(text: str) -> list[str]:
+    return [f.key for f in facts(text) if f.kind == "date"]
+
+
+def test_one_calendar_day_has_one_key_however_it_is_written() -> None:
+    keys = _date_keys(
+        "The ferry sailed on December 10, again on 10 December and on Dec. 10th, "
+        "then on the 10th of December."
+    )
+    assert keys == ["10 december"] * 4, keys
+    assert _date_keys("Talks resume in Sept 2024.") == ["september 2024"]
+
+
+def test_a_less_precise_date_lies_inside_a_fuller_one_as_words() -> None:
+    """Drift reads "June 2021" and "4 June" as the day "June 4, 2021" told with less:
+    each key lies inside the fuller key as whole words."""
+    (full,) = _date_keys("The vote was held on June 4, 2021.")
+    for shorter in ("The vote was held in June 2021.", "The vote was held on 4 June."):
+        (key,) = _date_keys(shorter)
+        assert f" {key} " in f" {full} ", (key, full)

@@ -35,7 +35,7 @@ class Prepared:
     side: Side
 
 
-PREPARE_VERSION = "1"
+PREPARE_VERSION = "2"
 """The version of what ``prepare`` makes of an article (its layout, sentences and facts):
 raise it whenever boilerplate removal, sentence splitting or fact finding changes what
 they find, so that an archive's stored preparations (``preparation``) of an older

@@ -279,7 +279,54 @@ def _key(kind: str, raw: str) -> str:
         return s.replace(" ", "").replace(".", "")
     if kind == "number":
         return s.replace(",", "").replace(" ", "")
-    return s.replace(".", "").replace(",", "")
+    s = s.replace(".", "").replace(",", "")
+    return _calendar_key(s) if kind == "date" else s
+
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_OF = {
+    **{m: m for m in _MONTH_NAMES},
+    **{m[:3]: m for m in _MONTH_NAMES},
+    "sept": "september",
+}
+"""A month as ``_DATE_RE`` may write it (case-folded, full stop removed), by full name."""
+_DAY_MONTH_RE = regex.compile(
+    r"^(?P<day>\d{1,2})(?:st|nd|rd|th)? (?:of )?(?P<month>[a-z]+)(?: (?P<year>\d{4}))?$"
+)
+_MONTH_DAY_RE = regex.compile(
+    r"^(?P<month>[a-z]+) (?P<day>\d{1,2})(?:st|nd|rd|th)?(?: (?P<year>\d{4}))?$"
+)
+
+
+def _calendar_key(s: str) -> str:
+    """One key for one calendar day however it is written: "December 10", "10th of
+    December" and "Dec 10" are "10 december" (day, month, year: each less precise form
+    lies inside a fuller one as whole words, "december 2021" and "10 december" inside
+    "10 december 2021", which is how drift tells a date that kept its day from one
+    that changed); a month is named in full ("Sept 2008": "september 2008"). Other
+    dates keep their words."""
+    m = _DAY_MONTH_RE.match(s) or _MONTH_DAY_RE.match(s)
+    if m is not None:
+        month = _MONTH_OF.get(m["month"])
+        if month is not None:
+            day = str(int(m["day"]))
+            return f"{day} {month} {m['year']}" if m["year"] else f"{day} {month}"
+    first, _, rest = s.partition(" ")
+    month = _MONTH_OF.get(first)
+    return s if month is None else f"{month} {rest}".rstrip()
 
 
 def _ascii_digits(s: str) -> str:
