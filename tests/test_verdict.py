@@ -16,6 +16,7 @@ from newstrace.errors import OptionsError
 from newstrace.ingest import article_from_text
 from newstrace.model import REUSE, Article, Span
 from newstrace.options import Options
+from newstrace.side import Side
 from newstrace.verdict import DERIVATIONS, RELATION_FEATURES, relation_model
 from newstrace_synth import textgen
 
@@ -197,11 +198,42 @@ def test_a_passage_counts_its_closely_reused_unquoted_sentence_pairs() -> None:
 
     assert len(a.spans) == 4
     found = _closest_passage(a, plain, [at(0), at(1), at(2)], options)
-    assert found is not None and found.alignments == 3 and found.evidence == 3
+    assert found is not None
+    taken, close = found
+    assert close and taken.passage.alignments == 3 and taken.evidence == 3
     assert _closest_passage(a, plain, [at(0), at(1)], options) is None  # two pairs
     far = at(2, shift=PASSAGE_GAP_CHARS + len(COURT))  # the third pair lies elsewhere in b
     assert _closest_passage(a, plain, [at(0), at(1), far], options) is None
     assert _closest_passage(a, b, [at(0), at(1), at(2)], options) is None  # quotations
+
+
+def test_weakly_linked_pairs_are_a_taken_passage_only_where_it_stands_out() -> None:
+    """Sentence pairs the aligner links below ``passage_score`` count as a passage taken
+    when the passage is a small part of both texts (``passage_area``): inside two long
+    documents on other topics, three linked pairs in a row stand out; the same three
+    pairs in two short reports of one hearing are most of both, as chance links of two
+    texts on one topic are."""
+    from newstrace.model import Alignment
+    from newstrace.verdict import _closest_passage
+
+    options = Options()
+    weak = (options.min_link_score + options.passage_score) / 2
+    one, other = _two_stories(5, 1800)
+    long_a, long_b = _side(f"{one}\n\n{COURT}"), _side(f"{COURT_REWORDED}\n\n{other}")
+    first_a = len(long_a.spans) - 4  # COURT closes a, COURT_REWORDED opens b
+
+    def link(a: Side, b: Side, i: int, j: int) -> Alignment:
+        return Alignment(a.spans[i], b.spans[j], weak, "reworded", (i,), (j,), ((i, j),))
+
+    found = _closest_passage(
+        long_a, long_b, [link(long_a, long_b, first_a + k, k) for k in range(3)], options
+    )
+    assert found is not None
+    taken, close = found
+    assert not close and taken.evidence == 3 and taken.area <= options.passage_area
+    short_a, short_b = _side(COURT), _side(COURT_REWORDED)
+    pairs = [link(short_a, short_b, k, k) for k in range(3)]
+    assert _closest_passage(short_a, short_b, pairs, options) is None
 
 
 def test_relation_model_probabilities_and_classes() -> None:
