@@ -198,9 +198,8 @@ def test_a_passage_counts_its_closely_reused_unquoted_sentence_pairs() -> None:
 
     assert len(a.spans) == 4
     found = _closest_passage(a, plain, [at(0), at(1), at(2)], options)
-    assert found is not None
-    taken, close = found
-    assert close and taken.passage.alignments == 3 and taken.evidence == 3
+    assert found is not None and found.close
+    assert found.passage.alignments == 3 and found.passage.evidence == 3
     assert _closest_passage(a, plain, [at(0), at(1)], options) is None  # two pairs
     far = at(2, shift=PASSAGE_GAP_CHARS + len(COURT))  # the third pair lies elsewhere in b
     assert _closest_passage(a, plain, [at(0), at(1), far], options) is None
@@ -228,9 +227,8 @@ def test_weakly_linked_pairs_are_a_taken_passage_only_where_it_stands_out() -> N
     found = _closest_passage(
         long_a, long_b, [link(long_a, long_b, first_a + k, k) for k in range(3)], options
     )
-    assert found is not None
-    taken, close = found
-    assert not close and taken.evidence == 3 and taken.area <= options.passage_area
+    assert found is not None and not found.close
+    assert found.passage.evidence == 3 and found.area <= options.passage_area
     short_a, short_b = _side(COURT), _side(COURT_REWORDED)
     pairs = [link(short_a, short_b, k, k) for k in range(3)]
     assert _closest_passage(short_a, short_b, pairs, options) is None

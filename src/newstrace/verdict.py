@@ -166,7 +166,7 @@ class Readings:
         self.model = relation_model(script_kind(a, b), options.relation_model)
         self._runs = PairRuns(a, b)
         self._made: dict[SideName, _Reading] = {}
-        self._passage: tuple[tuple[_Taken, bool] | None] | None = None
+        self._passage: tuple[_Taken | None] | None = None
 
     def of(self, source: SideName | None) -> _Reading:
         """The reading with the other side than ``source`` as the copy (None: the
@@ -186,7 +186,7 @@ class Readings:
             self._made[copy] = made
         return made
 
-    def closest_passage(self) -> tuple[_Taken, bool] | None:
+    def closest_passage(self) -> _Taken | None:
         """``_closest_passage`` of the pair, made once: it reads no direction, and both
         readings and the verdict may ask for it."""
         if self._passage is None:
@@ -305,22 +305,19 @@ def _model_inputs(evidence: Containment, cov: Coverage) -> tuple[float, ...]:
 
 
 def _reused_passage(
-    evidence: Containment,
-    closest_passage: Callable[[], tuple[_Taken, bool] | None],
-    options: Options,
+    evidence: Containment, closest_passage: Callable[[], _Taken | None], options: Options
 ) -> str | None:
     """What shows that a passage was taken, whatever share of two long documents it is
     (many words in long shared runs, or several sentence pairs reused closely in one
-    passage), or None. Two reporters of one event share names, figures and quotes, not
-    passages of sentences."""
+    passage, or linked in one passage that stands out in both texts), or None. Two
+    reporters of one event share names, figures and quotes, not passages of sentences."""
     if evidence.passage_words >= options.passage_words:
         return f"{evidence.passage_words} words lie in runs of 10 or more shared words"
-    found = closest_passage()  # asked only when the words alone do not show a passage
-    if found is None:
+    taken = closest_passage()  # asked only when the words alone do not show a passage
+    if taken is None:
         return None
-    taken, close = found
-    pairs = round(taken.evidence)
-    if close:
+    pairs = round(taken.passage.evidence)
+    if taken.close:
         return f"{pairs} sentence pairs reused closely lie in one passage, quotations aside"
     return (
         f"{pairs} linked sentence pairs lie in one passage, {taken.share_a:.0%} of a and "
@@ -330,24 +327,22 @@ def _reused_passage(
 
 @dataclass(frozen=True, slots=True)
 class _Taken:
-    """A passage found taken, with the share of each text's characters it spans."""
+    """A passage found taken: whether its sentence pairs are reused closely, and the
+    share of each text's characters it spans."""
 
     passage: Passage
+    close: bool
     share_a: float
     share_b: float
 
     @classmethod
-    def of(cls, a: Side, b: Side, p: Passage) -> _Taken:
+    def of(cls, a: Side, b: Side, p: Passage, close: bool) -> _Taken:
         return cls(
             p,
+            close,
             (p.a_end - p.a_start) / max(1, len(a.text)),
             (p.b_end - p.b_start) / max(1, len(b.text)),
         )
-
-    @property
-    def evidence(self) -> float:
-        """The passage's sentence pairs, quotations aside."""
-        return self.passage.evidence
 
     @property
     def area(self) -> float:
@@ -357,33 +352,55 @@ class _Taken:
 
 def _closest_passage(
     a: Side, b: Side, alignments: Sequence[Alignment], options: Options
-) -> tuple[_Taken, bool] | None:
-    """A passage taken, and whether its pairs are reused closely, or None: the passage
-    with the most sentence pairs reused closely (in alignments scoring
-    ``passage_score`` or more, merged where they lie within ``PASSAGE_GAP_CHARS`` of each
-    other on both sides), neither sentence a quotation, when it has ``passage_links`` of
-    them or more (its ``evidence`` counts them); else the passage of the most linked
-    pairs (any the aligner keeps as context, ``min_context_score``, or more; neither
-    sentence a fragment of fewer than ``PASSAGE_MIN_TERMS`` terms) among those with ``passage_links`` of them that cover at most
-    ``passage_area`` of the texts (``_Taken.area``). A passage reworded sentence by sentence
-    is linked pair by pair, and a sentence between may no longer link at all: the pairs
-    still lie together. Quotations do not count: two reporters quote one statement
-    sentence by sentence in the order it was made."""
+) -> _Taken | None:
+    """A passage taken, or None: one of sentence pairs reused closely
+    (``_close_passage``), else one that stands out (``_standing_passage``). A passage
+    reworded sentence by sentence is linked pair by pair, and a sentence between may no
+    longer link at all: the pairs still lie together. Quotations do not count: two
+    reporters quote one statement sentence by sentence in the order it was made."""
     if sum(len(al.links) for al in alignments) < options.passage_links:
         return None  # not even counting quotations: they are not looked for
     qa, qb = quoted_sentences(a), quoted_sentences(b)
+    return _close_passage(a, b, alignments, (qa, qb), options) or _standing_passage(
+        a, b, alignments, (qa, qb), options
+    )
+
+
+_Quoted = tuple[frozenset[int], frozenset[int]]
+"""The quoted sentences of each side (``containment.quoted_sentences``)."""
+
+
+def _close_passage(
+    a: Side, b: Side, alignments: Sequence[Alignment], quoted: _Quoted, options: Options
+) -> _Taken | None:
+    """The passage with the most sentence pairs reused closely (in alignments scoring
+    ``passage_score`` or more, merged where they lie within ``PASSAGE_GAP_CHARS`` of each
+    other on both sides), neither sentence a quotation, when it has ``passage_links`` of
+    them or more (its ``evidence`` counts them)."""
+    close = [al for al in alignments if al.score >= options.passage_score]
+    if sum(len(al.links) for al in close) < options.passage_links:
+        return None
+    qa, qb = quoted
 
     def unquoted(al: Alignment) -> float:
         return float(sum(1 for i, j in al.links if i not in qa and j not in qb))
 
-    close = [al for al in alignments if al.score >= options.passage_score]
-    if sum(len(al.links) for al in close) >= options.passage_links:
-        best = max(passages(close, PASSAGE_GAP_CHARS, unquoted), key=lambda p: p.evidence)
-        if best.evidence >= options.passage_links:
-            return _Taken.of(a, b, best), True
+    best = max(passages(close, PASSAGE_GAP_CHARS, unquoted), key=lambda p: p.evidence)
+    return _Taken.of(a, b, best, True) if best.evidence >= options.passage_links else None
+
+
+def _standing_passage(
+    a: Side, b: Side, alignments: Sequence[Alignment], quoted: _Quoted, options: Options
+) -> _Taken | None:
+    """The passage of the most linked sentence pairs (any link the aligner keeps as
+    context, ``min_context_score`` or more; neither sentence a quotation nor a fragment
+    of fewer than ``PASSAGE_MIN_TERMS`` terms) among those with ``passage_links`` of
+    them that cover at most ``passage_area`` of the two texts (``_Taken.area``): links
+    that two texts on one topic make by chance spread over them."""
+    qa, qb = quoted
     linked = [al for al in alignments if al.score >= options.min_context_score]
 
-    def substantive(al: Alignment) -> float:  # unquoted, and neither a fragment
+    def substantive(al: Alignment) -> float:
         return float(
             sum(
                 1
@@ -394,13 +411,13 @@ def _closest_passage(
             )
         )
 
-    standing = [
-        _Taken.of(a, b, p)
+    small = [
+        taken
         for p in passages(linked, PASSAGE_GAP_CHARS, substantive)
         if p.evidence >= options.passage_links
+        and (taken := _Taken.of(a, b, p, False)).area <= options.passage_area
     ]
-    small = [t for t in standing if t.area <= options.passage_area]
-    return (max(small, key=lambda t: t.evidence), False) if small else None
+    return max(small, key=lambda t: t.passage.evidence) if small else None
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
