@@ -70,9 +70,9 @@ class Options:
     with 3 of 250 no-plagiarism pairs flagged (1 before)."""
     passage_area: float = 0.01
     """... or, counting every sentence pair the aligner links (``min_context_score`` or
-    more), when ``passage_links`` of
-    them lie in one passage that is a small part of both texts: its share of one
-    text's characters times its share of the other's at most this. Links that two
+    more), when ``passage_links`` of them lie in one passage that is a small part of
+    both texts: its share of one text's characters times its share of the other's at
+    most this. Links that two
     texts on one topic make by chance spread over them (in two 600-word news reports,
     three sentence pairs within one passage are a tenth of each text or more); a passage
     taken into a long document on other things stands out. On the PAN 2013 dev half

@@ -188,19 +188,24 @@ def _name_key(word: str) -> str:
 
 
 _VALUE_PATTERNS = (("time", _TIME_RE), ("date", _DATE_RE), ("number", _NUMBER_RE))
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+"""The months in full, case-folded: ``_DATE_RE`` finds each in full or by its first
+three letters ("Sept" too), and ``_calendar_key`` names each in full."""
 _DATE_WORDS = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
+    *(m[:3].title() for m in _MONTH_NAMES),
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -283,20 +288,6 @@ def _key(kind: str, raw: str) -> str:
     return _calendar_key(s) if kind == "date" else s
 
 
-_MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _MONTH_OF = {
     **{m: m for m in _MONTH_NAMES},
     **{m[:3]: m for m in _MONTH_NAMES},

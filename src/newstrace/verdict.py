@@ -380,11 +380,7 @@ def _close_passage(
     close = [al for al in alignments if al.score >= options.passage_score]
     if sum(len(al.links) for al in close) < options.passage_links:
         return None
-    qa, qb = quoted
-
-    def unquoted(al: Alignment) -> float:
-        return float(sum(1 for i, j in al.links if i not in qa and j not in qb))
-
+    unquoted = _counted_links(a, b, quoted, 0)
     best = max(passages(close, PASSAGE_GAP_CHARS, unquoted), key=lambda p: p.evidence)
     return _Taken.of(a, b, best, True) if best.evidence >= options.passage_links else None
 
@@ -397,20 +393,8 @@ def _standing_passage(
     of fewer than ``PASSAGE_MIN_TERMS`` terms) among those with ``passage_links`` of
     them that cover at most ``passage_area`` of the two texts (``_Taken.area``): links
     that two texts on one topic make by chance spread over them."""
-    qa, qb = quoted
     linked = [al for al in alignments if al.score >= options.min_context_score]
-
-    def substantive(al: Alignment) -> float:
-        return float(
-            sum(
-                1
-                for i, j in al.links
-                if i not in qa
-                and j not in qb
-                and min(len(a.terms[i]), len(b.terms[j])) >= PASSAGE_MIN_TERMS
-            )
-        )
-
+    substantive = _counted_links(a, b, quoted, PASSAGE_MIN_TERMS)
     small = [
         taken
         for p in passages(linked, PASSAGE_GAP_CHARS, substantive)
@@ -418,6 +402,27 @@ def _standing_passage(
         and (taken := _Taken.of(a, b, p, False)).area <= options.passage_area
     ]
     return max(small, key=lambda t: t.passage.evidence) if small else None
+
+
+def _counted_links(
+    a: Side, b: Side, quoted: _Quoted, min_terms: int
+) -> Callable[[Alignment], float]:
+    """An alignment's weight as a passage's evidence: its sentence pairs with neither
+    sentence a quotation and both holding ``min_terms`` terms or more."""
+    qa, qb = quoted
+
+    def weight(al: Alignment) -> float:
+        return float(
+            sum(
+                1
+                for i, j in al.links
+                if i not in qa
+                and j not in qb
+                and min(len(a.terms[i]), len(b.terms[j])) >= min_terms
+            )
+        )
+
+    return weight
 
 
 def _near_verbatim(evidence: Containment, options: Options) -> bool:
