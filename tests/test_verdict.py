@@ -329,6 +329,8 @@ def test_options_check_the_new_verdict_knobs() -> None:
     ):
         with pytest.raises(OptionsError):
             Options(**bad)
+    with pytest.raises(OptionsError, match=r"passage_area must be between 0 and 1, got 1\.5"):
+        Options(passage_area=1.5)
 
 
 def test_bodies_of_equal_length_read_the_same_copy_both_ways() -> None:
