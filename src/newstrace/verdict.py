@@ -319,9 +319,14 @@ def _reused_passage(
     pairs = round(taken.passage.evidence)
     if taken.close:
         return f"{pairs} sentence pairs reused closely lie in one passage, quotations aside"
+    where = (
+        "it stands out in both"
+        if taken.area <= options.passage_area
+        else "no other sentence pair links"
+    )
     return (
         f"{pairs} linked sentence pairs lie in one passage, {taken.share_a:.0%} of a and "
-        f"{taken.share_b:.0%} of b: it stands out in both, quotations aside"
+        f"{taken.share_b:.0%} of b: {where}, quotations aside"
     )
 
 
@@ -395,13 +400,31 @@ def _standing_passage(
     that two texts on one topic make by chance spread over them."""
     linked = [al for al in alignments if al.score >= options.min_context_score]
     substantive = _counted_links(a, b, quoted, PASSAGE_MIN_TERMS)
+    found = passages(linked, PASSAGE_GAP_CHARS, substantive)
+    every = sum(p.evidence for p in found)
     small = [
         taken
-        for p in passages(linked, PASSAGE_GAP_CHARS, substantive)
+        for p in found
         if p.evidence >= options.passage_links
-        and (taken := _Taken.of(a, b, p, False)).area <= options.passage_area
+        and _stands_out(taken := _Taken.of(a, b, p, False), every, options)
     ]
     return max(small, key=lambda t: t.passage.evidence) if small else None
+
+
+def _stands_out(taken: _Taken, every: float, options: Options) -> bool:
+    """Whether a passage of linked pairs stands out: a small part of both texts
+    (``passage_area``), or, holding all ``every`` linked pairs of the two texts, a small
+    part of one (``lone_passage_links``, ``lone_passage_share``): a short source
+    reworded whole into a long document spans much of the source, and nothing else
+    links."""
+    if taken.area <= options.passage_area:
+        return True
+    held = taken.passage.evidence
+    return (
+        held >= options.lone_passage_links
+        and held >= every
+        and min(taken.share_a, taken.share_b) <= options.lone_passage_share
+    )
 
 
 def _counted_links(
