@@ -234,6 +234,34 @@ def test_weakly_linked_pairs_are_a_taken_passage_only_where_it_stands_out() -> N
     assert _closest_passage(short_a, short_b, pairs, options) is None
 
 
+def test_a_lone_passage_in_a_small_part_of_one_text_is_a_taken_passage() -> None:
+    """A short source reworded whole into a long document on other things: its passage
+    spans all of the source, so it is no small part of both texts (``passage_area``),
+    yet every sentence pair the two texts link lies in it and it is a small part of the
+    long one (``lone_passage_links``, ``lone_passage_share``). One more link elsewhere,
+    or one pair fewer, and it is not."""
+    from newstrace.model import Alignment
+    from newstrace.verdict import _closest_passage
+
+    options = Options()
+    weak = (options.min_link_score + options.passage_score) / 2
+    one, _ = _two_stories(5, 1800)
+    long_a, short_b = _side(f"{one}\n\n{COURT}"), _side(COURT_REWORDED)
+    first_a = len(long_a.spans) - 4  # COURT closes a; b is COURT_REWORDED alone
+
+    def link(i: int, j: int) -> Alignment:
+        return Alignment(long_a.spans[i], short_b.spans[j], weak, "reworded", (i,), (j,), ((i, j),))
+
+    pairs = [link(first_a + k, k) for k in range(4)]
+    found = _closest_passage(long_a, short_b, pairs, options)
+    assert found is not None and not found.close
+    assert found.area > options.passage_area  # all of b: no small part of both
+    assert found.passage.evidence == 4 and found.share_a <= options.lone_passage_share
+    assert _closest_passage(long_a, short_b, pairs[:3], options) is None  # 3 pairs
+    elsewhere = link(0, 0)  # the long text's first sentence, far from the passage
+    assert _closest_passage(long_a, short_b, [*pairs, elsewhere], options) is None
+
+
 def test_relation_model_probabilities_and_classes() -> None:
     for script in ("cased", "uncased"):
         probs = relation_model(script).probabilities([0.5] * len(RELATION_FEATURES))
