@@ -359,6 +359,10 @@ def test_options_check_the_new_verdict_knobs() -> None:
             Options(**bad)
     with pytest.raises(OptionsError, match=r"passage_area must be between 0 and 1, got 1\.5"):
         Options(passage_area=1.5)
+    with pytest.raises(OptionsError, match=r"lone_passage_share must be between 0 and 1"):
+        Options(lone_passage_share=-0.1)
+    with pytest.raises(OptionsError, match=r"lone_passage_links must be positive, got 0"):
+        Options(lone_passage_links=0)
 
 
 def test_bodies_of_equal_length_read_the_same_copy_both_ways() -> None:

@@ -263,6 +263,7 @@ class Options:
             "link_family_size",
             "passage_words",
             "passage_links",
+            "lone_passage_links",
         ):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
