@@ -98,7 +98,7 @@ class Options:
     translation obfuscation 0.924 / 0.944 -> 0.932 / 0.956 with 3 of 250 no-plagiarism
     pairs flagged, as before. On METER-dev and COUNTER-half no labelled pair has such a
     passage; their closest not-derived pairs have every link in one passage of 4-5
-    pairs spanning 12-16% of the shorter side's text."""
+    pairs that spans 12-16% of the text where it is the smaller part."""
     relation_model: str | None = None
     """Path of a relation model file (bench/train_relation.py writes one) used instead of
     the shipped weights/relation.json; None: the shipped model."""
