@@ -72,10 +72,10 @@ class Options:
     """... or, counting every sentence pair the aligner links (``min_context_score`` or
     more), when ``passage_links`` of them lie in one passage that is a small part of
     both texts: its share of one text's characters times its share of the other's at
-    most this. Links that two
-    texts on one topic make by chance spread over them (in two 600-word news reports,
-    three sentence pairs within one passage are a tenth of each text or more); a passage
-    taken into a long document on other things stands out. On the PAN 2013 dev half
+    most this. Links that two texts on one topic make by chance spread over them (in
+    two 600-word news reports, three sentence pairs within one passage are a tenth of
+    each text or more); a passage taken into a long document on other things stands
+    out. On the PAN 2013 dev half
     (chosen there among 0.005-0.03, and the link floor among none, ``min_context_score``,
     0.35 and ``min_link_score``: in-sample for PAN) ``newstrace compare`` detects random
     / translation / summary obfuscation 0.868 / 0.916 / 0.142 -> 0.924 / 0.944 / 0.159
