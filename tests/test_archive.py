@@ -757,6 +757,8 @@ def test_a_scan_of_the_archive_unpacks_its_stored_preparations(
 _PREPARED_DEMO = {
     "1": "f88e1c93c60657a203e1844f310676b7ae932173e31d37684d101ab1417f4017",
     "2": "a262585d6e4b3e39ad2ade560e5cfb43637de9a0ffbb39dc987367131a2b44da",  # date keys
+    # The same preparations, stored another way (a layout pickled as its fields).
+    "3": "a262585d6e4b3e39ad2ade560e5cfb43637de9a0ffbb39dc987367131a2b44da",
 }
 """What ``prepare`` makes of the demo corpus (layouts, sentences, facts), hashed, per
 ``compare.PREPARE_VERSION``."""

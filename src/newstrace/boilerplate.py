@@ -90,6 +90,11 @@ class Layout:
     removed: tuple[Boilerplate, ...]
     """Every removed line, in order, with a short reason."""
 
+    def __reduce__(self) -> tuple[type[Layout], tuple[object, ...]]:
+        """Pickled as its fields, made again by ``Layout(...)``: a compiled build's frozen
+        class has no setter for the default reduction to restore its slots with."""
+        return (Layout, (self.title, self.body, self.removed))
+
 
 PackedRemoved = tuple[tuple[int, int, str], ...]
 """Removed lines as plain tuples (start, end, reason): what a spool pickles of them."""

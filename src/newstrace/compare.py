@@ -35,11 +35,13 @@ class Prepared:
     side: Side
 
 
-PREPARE_VERSION = "2"
+PREPARE_VERSION = "3"
 """The version of what ``prepare`` makes of an article (its layout, sentences and facts):
 raise it whenever boilerplate removal, sentence splitting or fact finding changes what
-they find, so that an archive's stored preparations (``preparation``) of an older
-version are not read as today's (the archive drops and remakes them)."""
+they find, or how it is stored, so that an archive's stored preparations
+(``preparation``) of an older version are not read as today's (the archive drops and
+remakes them). 3: a layout is pickled as its fields (``Layout.__reduce__``), which a
+compiled build can read back."""
 
 
 def prepare(

@@ -338,20 +338,24 @@ class _SharedRuns:
 
     __slots__ = ("_copy", "_found", "_keys", "_shared", "_source", "_starts")
 
-    def __init__(self, copy: _Grams, source: _Grams):
+    def __init__(self, copy: _Grams, source: _Grams, known: _SharedRuns | None = None) -> None:
+        """``known``: the same pair read the other way round, whose shared runs these are
+        (no second search)."""
         self._copy, self._source = copy, source
-        self._found = _found(copy.keys, source.keys)
-        self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
         self._keys: npt.NDArray[np.uint64] | None = None  # the shared ones, on first need
         self._starts: list[int] = []
+        if known is None:
+            self._found = _found(copy.keys, source.keys)
+            self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
+        else:
+            # The shared keys are the same read from either side, so they are given
+            # here and ``_found`` (a mask over the other side's keys) is never read.
+            self._found, self._shared = known._found, known._shared
+            self._keys, self._starts = known._shared_keys(), known._starts
 
     def reversed(self) -> _SharedRuns:
         """The same shared runs read with the source as the copy."""
-        out = _SharedRuns.__new__(_SharedRuns)  # no search: its keys are these
-        out._copy, out._source, out._shared = self._source, self._copy, self._shared
-        out._keys = self._shared_keys()
-        out._starts = self._starts
-        return out
+        return _SharedRuns(self._source, self._copy, self)
 
     def _shared_keys(self) -> npt.NDArray[np.uint64]:
         """The shared keys, sorted (the same whichever side they are read from), and
