@@ -284,7 +284,8 @@ def environment(pinned: str) -> list[str]:
         f"cpu       {cpu}; {pinned}; {os.cpu_count()} CPUs, {load}",
         f"libs      numpy {numpy.__version__}, rapidfuzz {rapidfuzz.__version__}, "
         f"regex {regex.__version__}",
-        f"newstrace {newstrace.__version__} from {Path(newstrace.__file__).parent} at {rev}",
+        f"newstrace {newstrace.__version__} from {Path(newstrace.__file__).parent} at {rev}; "
+        f"compiled: {', '.join(newstrace.compiled_modules()) or 'none (pure Python)'}",
     ]
 
 

@@ -22,7 +22,7 @@ import time
 import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before numpy
 from bench_compare import TARGET_MS, make_pairs, pin_to_one_core
 
-from newstrace import compare
+from newstrace import compare, compiled_modules
 from newstrace_synth import textgen
 
 
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         f"compare end to end, default options; {pinned}; {args.pairs} pairs x {args.reps} "
         f"reps per kind; target <= {TARGET_MS} ms"
     )
+    print(f"compiled: {', '.join(compiled_modules()) or 'none (pure Python)'}")
     print(f"{'kind':<10} {'wall med':>9} {'cpu med':>8} {'wall p90':>9} {'cpu p90':>8}  (ms)")
     for kind in textgen.KINDS:
         pairs = make_pairs(kind, args.pairs, args.seed, args.words)

@@ -382,6 +382,8 @@ def test_version() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert __version__ in result.stdout
+    # Which build answers: this suite runs the Python modules (an editable install).
+    assert "(pure Python)" in result.stdout or "modules compiled)" in result.stdout
 
 
 # --------------------------------------------------------------------------- real process

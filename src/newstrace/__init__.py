@@ -34,6 +34,22 @@ from .model import (
 )
 from .options import Options
 
+
+def compiled_modules() -> tuple[str, ...]:
+    """The modules of this install that run compiled (a wheel install compiles the hot
+    stages with mypyc, ``setup.py``; an editable one runs them as Python): what a
+    timing was measured with."""
+    import importlib.util
+    import pkgutil
+
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        spec = importlib.util.find_spec(f"{__name__}.{info.name}")
+        if spec is not None and spec.origin and not spec.origin.endswith(".py"):
+            found.append(info.name)
+    return tuple(found)
+
+
 __all__ = [
     "Alignment",
     "ArchiveError",
@@ -59,6 +75,7 @@ __all__ = [
     "article_from_html",
     "article_from_text",
     "compare",
+    "compiled_modules",
     "iter_articles",
     "prepare",
     "read_article",

@@ -14,7 +14,7 @@ from typing import Any, Self
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, compiled_modules
 from .compare import compare as compare_articles
 from .errors import InputError, InputWarning, NewstraceError, SkippedInput
 from .ingest import read_article, read_stdin_article
@@ -105,8 +105,24 @@ def _exit_code_epilog() -> str:
     return f"\b\nExit codes:\n{rows}"
 
 
+def _show_version(ctx: click.Context, asked: bool) -> None:
+    if not asked or ctx.resilient_parsing:
+        return
+    compiled = compiled_modules()
+    build = f"{len(compiled)} modules compiled" if compiled else "pure Python"
+    click.echo(f"newstrace, version {__version__} ({build})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_exit_code_epilog())
-@click.version_option(__version__, prog_name="newstrace")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and which stages run compiled, then exit.",
+)
 def main() -> None:
     """newstrace: find copied and rewritten news.
 
