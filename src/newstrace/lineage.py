@@ -131,40 +131,66 @@ def family_tree(
         if pair is not None:
             # (a preparation that kept boilerplate has none to tell)
             return pair_tree(articles, pair, held if options.strip_boilerplate else None)
-    by_id = {a.id: a for a in articles}
     wanted = [p for p in tree_pairs(ids, pairs, options.tree_extra_pairs) if p not in have]
-    made: dict[str, Prepared] = {}
-    make = prepared or (lambda art: prepare(art, options))
+    members = _Members(articles, options, have, judged, prepared, held)
+    comparisons = [members.compared(x, y) for x, y in wanted]
+    return copy_tree(
+        articles,
+        [*have.values(), *comparisons],
+        options,
+        drifts=members.drifts,
+        sides=members.side_of,
+    )
 
-    def prepared_of(i: str) -> Prepared:
-        """A member prepared on first need (none when every pair was judged already and
-        no drift is read)."""
-        if i not in made:
-            made[i] = make(by_id[i])
-        return made[i]
 
-    def compared(x: str, y: str) -> Comparison:
-        c = judged(by_id[x], by_id[y]) if judged is not None else None
+class _Members:
+    """A family's members as ``family_tree`` reads them: each prepared on first need
+    (none when every pair was judged already and no drift is read). A class, not
+    closures over the call's variables: compiled (mypyc), closures that call each other
+    make a reference cycle, which a scan's frozen collector would never free, with every
+    member prepared inside it."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        options: Options,
+        have: dict[tuple[str, str], Comparison],
+        judged: Judged | None,
+        prepared: Prepare | None,
+        held: Held | None,
+    ) -> None:
+        self.by_id = {a.id: a for a in articles}
+        self.options, self.have, self.judged, self.held = options, have, judged, held
+        self.make = prepared
+        self.made: dict[str, Prepared] = {}
+
+    def prepared_of(self, i: str) -> Prepared:
+        done = self.made.get(i)
+        if done is None:
+            article = self.by_id[i]
+            done = self.made[i] = (
+                self.make(article) if self.make is not None else prepare(article, self.options)
+            )
+        return done
+
+    def compared(self, x: str, y: str) -> Comparison:
+        c = self.judged(self.by_id[x], self.by_id[y]) if self.judged is not None else None
         if c is None:
-            c = compare_prepared(prepared_of(x), prepared_of(y), options, drifts=False)
+            c = compare_prepared(
+                self.prepared_of(x), self.prepared_of(y), self.options, drifts=False
+            )
         return c
 
-    comparisons = [compared(x, y) for x, y in wanted]
-
-    def drifts(c: Comparison) -> Comparison:
+    def drifts(self, c: Comparison) -> Comparison:
         """The drifts of a pair compared here (those of ``known`` came with theirs)."""
-        if (min(c.a.id, c.b.id), max(c.a.id, c.b.id)) in have:
+        if (min(c.a.id, c.b.id), max(c.a.id, c.b.id)) in self.have:
             return c
-        return with_drifts(c, prepared_of(c.a.id), prepared_of(c.b.id))
+        return with_drifts(c, self.prepared_of(c.a.id), self.prepared_of(c.b.id))
 
-    def side_of(article: Article) -> Side | None:
+    def side_of(self, article: Article) -> Side | None:
         """The member's side where it is prepared already (here or by verification)."""
-        done = made.get(article.id) or (held(article) if held is not None else None)
+        done = self.made.get(article.id) or (self.held(article) if self.held is not None else None)
         return None if done is None else done.side
-
-    return copy_tree(
-        articles, [*have.values(), *comparisons], options, drifts=drifts, sides=side_of
-    )
 
 
 PAIR_CONFIDENCE = 0.5

@@ -864,18 +864,11 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
             ("no reuse comparison with any member: a copy of the original for want of evidence",),
         )
 
-    def own_material(x: str) -> int:
-        link = fam.links[(x, y)]
-        from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
-        return len(link.my_sentences() - from_root)
-
-    def retained(x: str) -> int:
-        link = fam.links[(x, y)]
-        from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
-        return len(link.my_sentences() & from_root)
-
-    best = max(partners, key=lambda x: (own_material(x), fam.links[(y, x)].cmp.score, x))
-    if best in fam.changes and own_material(best) <= retained(best):
+    # No nested functions calling each other here: compiled (mypyc), they make a
+    # reference cycle with the call's variables, which a frozen collector never frees.
+    best = max(partners, key=lambda x: (_own_material(fam, x, y), fam.links[(y, x)].cmp.score, x))
+    own = _own_material(fam, best, y)
+    if best in fam.changes and own <= _retained(fam, best, y):
         return CopyEdge(
             y,
             fam.root,
@@ -885,7 +878,7 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
                 "which siblings share as well)",
             ),
         )
-    if best in fam.changes and own_material(best) < _MIN_SUPPORT:
+    if best in fam.changes and own < _MIN_SUPPORT:
         # The same bar as for a member read against the root: a sentence or two of
         # shared material can be a second source that both used.
         return CopyEdge(
@@ -893,16 +886,28 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
             fam.root,
             _confidence(0.0),
             (
-                f"shares only {own_material(best)} sentences with {best} that the original "
+                f"shares only {own} sentences with {best} that the original "
                 "lacks: too little to hang it under that copy",
             ),
         )
     return CopyEdge(
         y,
         best,
-        _confidence(float(own_material(best))),
-        (f"not found reusing the original; shares {own_material(best)} sentences with {best}",),
+        _confidence(float(own)),
+        (f"not found reusing the original; shares {own} sentences with {best}",),
     )
+
+
+def _own_material(fam: _Family, x: str, y: str) -> int:
+    """Sentences ``y`` shares with partner ``x`` that ``x`` did not take from the root."""
+    from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
+    return len(fam.links[(x, y)].my_sentences() - from_root)
+
+
+def _retained(fam: _Family, x: str, y: str) -> int:
+    """Sentences ``y`` shares with partner ``x`` that ``x`` took from the root."""
+    from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
+    return len(fam.links[(x, y)].my_sentences() & from_root)
 
 
 def _confidence(margin: float) -> float:
