@@ -386,7 +386,8 @@ def header(argv: list[str]) -> str:
     where = Path(newstrace.__file__).parent
     return (
         f"reproduce: . .venv/bin/activate && {env}python bench/bench_growth.py {shlex.join(argv)}\n"
-        f"newstrace {newstrace.__version__} from {where}\n"
+        f"newstrace {newstrace.__version__} from {where}; "
+        f"compiled: {', '.join(newstrace.compiled_modules()) or 'none (pure Python)'}\n"
         f"machine: {os.cpu_count()} CPUs, shared; load average {os.getloadavg()[0]:.1f} at start"
     )
 
