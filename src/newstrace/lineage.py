@@ -165,6 +165,7 @@ class _Members:
         self.made: dict[str, Prepared] = {}
 
     def prepared_of(self, i: str) -> Prepared:
+        """Member ``i`` prepared, on first need (``prepared``, else ``compare.prepare``)."""
         done = self.made.get(i)
         if done is None:
             article = self.by_id[i]
