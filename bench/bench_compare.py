@@ -24,6 +24,12 @@ Usage (from the repository root)::
     python bench/bench_compare.py --profile spun            # cProfile top functions
     python bench/bench_compare.py --profile spun --profiler pyinstrument
 
+Which build is timed matters: ``pip install .`` compiles the hot stages (``setup.py``,
+about 15% less CPU per pair), an editable install (the test command's) runs them as
+Python. The header says which modules run compiled; to time the shipped build::
+
+    python3 -m venv /tmp/nt && /tmp/nt/bin/pip install -q . && /tmp/nt/bin/python bench/bench_compare.py
+
 Figures are median and p90 over all timed calls (pairs x reps), in milliseconds, with the
 process pinned to one CPU and BLAS/OpenMP limited to one thread. The garbage collector
 stays on (as in real use); it is run once before each timed block.
