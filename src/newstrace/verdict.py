@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .align import PASSAGE_GAP_CHARS, Passage, passages
@@ -319,26 +319,23 @@ def _reused_passage(
     pairs = round(taken.passage.evidence)
     if taken.close:
         return f"{pairs} sentence pairs reused closely lie in one passage, quotations aside"
-    where = (
-        "it stands out in both"
-        if taken.area <= options.passage_area
-        else "no other sentence pair links"
-    )
     return (
         f"{pairs} linked sentence pairs lie in one passage, {taken.share_a:.0%} of a and "
-        f"{taken.share_b:.0%} of b: {where}, quotations aside"
+        f"{taken.share_b:.0%} of b: {taken.standing}, quotations aside"
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Taken:
-    """A passage found taken: whether its sentence pairs are reused closely, and the
-    share of each text's characters it spans."""
+    """A passage found taken: whether its sentence pairs are reused closely, the share
+    of each text's characters it spans, and, for one of linked pairs, why it stands out
+    (``_stands_out``; empty for pairs reused closely)."""
 
     passage: Passage
     close: bool
     share_a: float
     share_b: float
+    standing: str = ""
 
     @classmethod
     def of(cls, a: Side, b: Side, p: Passage, close: bool) -> _Taken:
@@ -402,29 +399,32 @@ def _standing_passage(
     substantive = _counted_links(a, b, quoted, PASSAGE_MIN_TERMS)
     found = passages(linked, PASSAGE_GAP_CHARS, substantive)
     every = sum(p.evidence for p in found)
-    small = [
-        taken
-        for p in found
-        if p.evidence >= options.passage_links
-        and _stands_out(taken := _Taken.of(a, b, p, False), every, options)
-    ]
+    small = []
+    for p in found:
+        if p.evidence < options.passage_links:
+            continue
+        taken = _Taken.of(a, b, p, False)
+        standing = _stands_out(taken, every, options)
+        if standing is not None:
+            small.append(replace(taken, standing=standing))
     return max(small, key=lambda t: t.passage.evidence) if small else None
 
 
-def _stands_out(taken: _Taken, every: float, options: Options) -> bool:
-    """Whether a passage of linked pairs stands out: a small part of both texts
+def _stands_out(taken: _Taken, every: float, options: Options) -> str | None:
+    """Why a passage of linked pairs stands out, or None: a small part of both texts
     (``passage_area``), or, holding all ``every`` linked pairs of the two texts, a small
     part of one (``lone_passage_links``, ``lone_passage_share``): a short source
     reworded whole into a long document spans much of the source, and nothing else
     links."""
     if taken.area <= options.passage_area:
-        return True
+        return "it stands out in both"
     held = taken.passage.evidence
-    return (
+    lone = (
         held >= options.lone_passage_links
         and held >= every
         and min(taken.share_a, taken.share_b) <= options.lone_passage_share
     )
+    return "no other sentence pair links" if lone else None
 
 
 def _counted_links(
