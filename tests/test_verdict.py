@@ -229,6 +229,7 @@ def test_weakly_linked_pairs_are_a_taken_passage_only_where_it_stands_out() -> N
     )
     assert found is not None and not found.close
     assert found.passage.evidence == 3 and found.area <= options.passage_area
+    assert found.standing == "it stands out in both"  # what the verdict's reason says
     short_a, short_b = _side(COURT), _side(COURT_REWORDED)
     pairs = [link(short_a, short_b, k, k) for k in range(3)]
     assert _closest_passage(short_a, short_b, pairs, options) is None
@@ -257,6 +258,7 @@ def test_a_lone_passage_in_a_small_part_of_one_text_is_a_taken_passage() -> None
     assert found is not None and not found.close
     assert found.area > options.passage_area  # all of b: no small part of both
     assert found.passage.evidence == 4 and found.share_a <= options.lone_passage_share
+    assert found.standing == "no other sentence pair links"
     assert _closest_passage(long_a, short_b, pairs[:3], options) is None  # 3 pairs
     elsewhere = link(0, 0)  # the long text's first sentence, far from the passage
     assert _closest_passage(long_a, short_b, [*pairs, elsewhere], options) is None
