@@ -45,7 +45,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .model import Alignment, Drift, Span
 from .side import Side
-from .skeleton import Fact, relative_times
+from .skeleton import MONTH_OF, Fact, relative_times
 from .text import STOPWORDS, Token, term
 
 __all__ = ["AGENCIES", "find_drifts"]
@@ -203,11 +203,10 @@ def _lexicon(spec: str) -> dict[str, frozenset[str]]:
 
 _QUALIFIERS = _lexicon(_QUALIFIER_LEXICON)
 _TIME_LEADS = _words("a an the last next this")
-_TIME_WORDS = _words("""
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-saturday sunday year years month months week weeks day days hour hours minute minutes
-decade decades century today yesterday tomorrow midnight noon dawn
+_TIME_WORDS = frozenset(MONTH_OF) | _words("""
+monday tuesday wednesday thursday friday saturday sunday year years month months week
+weeks day days hour hours minute minutes decade decades century today yesterday tomorrow
+midnight noon dawn
 """)
 
 

@@ -288,12 +288,13 @@ def _key(kind: str, raw: str) -> str:
     return _calendar_key(s) if kind == "date" else s
 
 
-_MONTH_OF = {
+MONTH_OF = {
     **{m: m for m in _MONTH_NAMES},
     **{m[:3]: m for m in _MONTH_NAMES},
     "sept": "september",
 }
-"""A month as ``_DATE_RE`` may write it (case-folded, full stop removed), by full name."""
+"""A month as ``_DATE_RE`` may write it (case-folded, full stop removed), by full name
+(drift reads its keys as the words that name a month)."""
 _DAY_MONTH_RE = regex.compile(
     r"^(?P<day>\d{1,2})(?:st|nd|rd|th)? (?:of )?(?P<month>[a-z]+)(?: (?P<year>\d{4}))?$"
 )
@@ -311,12 +312,12 @@ def _calendar_key(s: str) -> str:
     dates keep their words."""
     m = _DAY_MONTH_RE.match(s) or _MONTH_DAY_RE.match(s)
     if m is not None:
-        month = _MONTH_OF.get(m["month"])
+        month = MONTH_OF.get(m["month"])
         if month is not None:
             day = str(int(m["day"]))
             return f"{day} {month} {m['year']}" if m["year"] else f"{day} {month}"
     first, _, rest = s.partition(" ")
-    month = _MONTH_OF.get(first)
+    month = MONTH_OF.get(first)
     return s if month is None else f"{month} {rest}".rstrip()
 
 
