@@ -105,7 +105,7 @@ def _exit_code_epilog() -> str:
     return f"\b\nExit codes:\n{rows}"
 
 
-def _show_version(ctx: click.Context, asked: bool) -> None:
+def _show_version(ctx: click.Context, _param: click.Parameter, asked: bool) -> None:
     if not asked or ctx.resilient_parsing:
         return
     compiled = compiled_modules()
@@ -120,7 +120,7 @@ def _show_version(ctx: click.Context, asked: bool) -> None:
     is_flag=True,
     expose_value=False,
     is_eager=True,
-    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    callback=_show_version,
     help="Show the version and which stages run compiled, then exit.",
 )
 def main() -> None:
