@@ -91,6 +91,16 @@ def test_changed_quote_covers_the_changed_words_on_both_sides() -> None:
     assert "spring" in d.note and "autumn" in d.note
 
 
+def test_a_change_read_against_a_repeated_take_is_one_drift() -> None:
+    """An agency story's later take repeats its first: the copy's one change, read
+    against both, is reported once (the drifts against the single take)."""
+    takes = WIRE + "\nMORE FOLLOWS\n\n" + WIRE
+    once = _kinds(_drifts(WIRE, SPIN))
+    twice = _drifts(takes, SPIN)
+    assert sorted(_kinds(twice)) == sorted(once), twice
+    assert len({(d.kind, d.b, d.a_text, d.b_text) for d in twice}) == len(twice)
+
+
 def test_quote_words_left_out_or_replaced_at_its_end() -> None:
     a = (
         'The minister called the deal "a fair and lasting settlement" on Friday, and '

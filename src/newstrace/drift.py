@@ -301,15 +301,19 @@ def find_drifts(
         raw += _qualifier_drifts(ctx, src, dst, blocks)
     raw += _merge_drifts(ctx, alignments, flip)
     out: list[Drift] = []
-    seen: set[tuple[str, Span | None, Span | None]] = set()
+    seen: set[tuple[str, Span | None, Span | None, str, str]] = set()
     for kind, s_span, d_span, s_text, d_text, note in raw:
+        # One drift per change of the copy: the same words changed at the same place of
+        # the copy are one change, however many passages of the source it was read
+        # against (an agency story's later takes repeat its earlier ones).
+        key = (kind, d_span, s_span if d_span is None else None, s_text, d_text)
+        if key in seen:
+            continue
+        seen.add(key)
         a_span, b_span, a_text, b_text = (
             (d_span, s_span, d_text, s_text) if flip else (s_span, d_span, s_text, d_text)
         )
-        key = (kind, a_span, b_span)
-        if key not in seen:
-            seen.add(key)
-            out.append(Drift(kind, a_span, b_span, a_text, b_text, note))
+        out.append(Drift(kind, a_span, b_span, a_text, b_text, note))
     out.sort(key=lambda d: ((d.b or d.a or Span(0, 0)).start, d.kind))
     return out
 
