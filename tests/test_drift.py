@@ -216,6 +216,28 @@ def test_a_real_actor_swap_is_still_found() -> None:
     assert swaps and "Brekke" in swaps[0].a_text and "Calloway" in swaps[0].b_text, swaps
 
 
+def test_names_a_rewrite_puts_side_by_side_are_no_swap() -> None:
+    """A sentence rewritten around two different names is no swap; the same words
+    around a replaced name are."""
+    a = (
+        "The ferry service to Tarnby resumed on Monday after a week of storms, the "
+        "operator said.\n\n"
+        "The lights failed at the start of the Halvorsen concert, and the band played on "
+        "in the dark.\n\n"
+        "Police said nobody was hurt when the crowd left the hall."
+    )
+    b = a.replace(
+        "at the start of the Halvorsen concert", "as the real star, Anna Solberg, came on"
+    )
+    assert not [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
+    a2 = a.replace("the Halvorsen concert", "a song by Erik Halvorsen")
+    b2 = a.replace(
+        "at the start of the Halvorsen concert", "at the start of a song by Anna Solberg"
+    )
+    swaps = [(d.a_text, d.b_text) for d in _drifts(a2, b2) if d.kind == "actor_swapped"]
+    assert swaps == [("Erik Halvorsen", "Anna Solberg")], swaps
+
+
 def test_a_name_told_as_a_description_is_not_a_swap() -> None:
     """No swap in "owed to Halvorsen" / "owed to the former Norwegian minister": the new
     name stands elsewhere in a reworded chunk, not in the old one's place."""

@@ -64,6 +64,10 @@ _SWAP_SLACK = 1
 (an article or a title before one of them): a swap puts one name in the other's place
 ("Russia objected" / "Putin objected"); a name elsewhere in a reworded chunk ("owed to
 Pinochet" / "owed to the former Chilean dictator") is no swap."""
+_SWAP_CONTEXT = 2
+"""Words of context two names must share, before and after them together, to be told
+as one replacing the other (``_anchored``)."""
+
 _PARAPHRASE_SHARE = 0.4  # share of a quote's content terms that a retelling keeps
 _QUOTE_TAIL = 3  # words after a quote that a local comparison looks at
 _MAX_ANCHOR_GAP = 3  # words between a quote and the word before it that anchors it
@@ -876,6 +880,7 @@ def _actor_drifts(
             for n in gone
             for m in came
             if _in_place_of(_place(src, n, s0, s1), _place(dst, m, d0, d1))
+            and _anchored(src.side, n, dst.side, m)
             and not _one_name(ctx, n.key, m.key)
         ]
         if pairs:
@@ -895,6 +900,33 @@ def _place(p: _Passage, name: Fact, first: int, end: int) -> tuple[int, int]:
     lo = p.side.token_index(name.span.start) - p.first
     hi = p.side.token_index(name.span.end) - p.first
     return lo - first, end - hi
+
+
+def _anchored(src: Side, n: Fact, dst: Side, m: Fact) -> bool:
+    """Whether the two names stand in the same words: ``_SWAP_CONTEXT`` words right
+    before and after them together are the same in both texts. A rewritten sentence
+    that the word-level diff cuts into small changed chunks puts unrelated names side by
+    side (on METER's newspaper rewrites most "swaps" so found shared no word around the
+    names: "ITV" / "Richard Madeley", "Income Support" / "London")."""
+    sf, df = src.forms, dst.forms
+    ns, ne = src.token_index(n.span.start), src.token_index(n.span.end)
+    ms, me = dst.token_index(m.span.start), dst.token_index(m.span.end)
+    shared = 0
+    while (
+        shared < _SWAP_CONTEXT
+        and min(ns, ms) > shared
+        and sf[ns - shared - 1] == df[ms - shared - 1]
+    ):
+        shared += 1
+    after = 0
+    while (
+        shared + after < _SWAP_CONTEXT
+        and ne + after < len(sf)
+        and me + after < len(df)
+        and sf[ne + after] == df[me + after]
+    ):
+        after += 1
+    return shared + after >= _SWAP_CONTEXT
 
 
 def _in_place_of(x: tuple[int, int], y: tuple[int, int]) -> bool:
