@@ -238,6 +238,23 @@ def test_names_a_rewrite_puts_side_by_side_are_no_swap() -> None:
     assert swaps == [("Erik Halvorsen", "Anna Solberg")], swaps
 
 
+def test_a_pronoun_subject_or_an_opening_capital_is_no_speaker_name() -> None:
+    """ "She reportedly told": the speaker is the pronoun, not the adverb (no statement
+    to compare); "Another official told": a description, though its first word has a
+    capital."""
+    a = (
+        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+        "Harbour master Odile Marchetti told reporters the east channel would reopen to "
+        "cargo ships in spring.\n\n"
+        "Police said nobody was hurt when the crowd left the hall."
+    )
+    b = a.replace("Harbour master Odile Marchetti told", "She reportedly told")
+    assert not [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
+    b2 = a.replace("Harbour master Odile Marchetti told", "Another official told")
+    speakers = [d.b_text for d in _drifts(a, b2) if d.kind == "actor_swapped"]
+    assert speakers == ["Another official"], speakers
+
+
 def test_a_name_told_as_a_description_is_not_a_swap() -> None:
     """No swap in "owed to Halvorsen" / "owed to the former Norwegian minister": the new
     name stands elsewhere in a reworded chunk, not in the old one's place."""

@@ -75,6 +75,7 @@ _MAX_QUALIFIERS_PER_PASSAGE = 2
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
 _REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
 _SPEAKER_STOPS = _words("and but that as while when which who he she they it we i")
+_SUBJECT_PRONOUNS = _words("he she they it we i")
 _POSSESSIVE = ("'s", "’s")
 _ADDRESS_WORDS = _words("road street drive avenue crescent terrace")
 """Optional English helper: the last word of a street name (an address, not an actor);
@@ -949,9 +950,11 @@ def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
     )
 
 
-def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
+def _speakers(p: _Passage, names: frozenset[str]) -> list[tuple[Span, str, frozenset[str]]]:
     """ "X said ..." in a passage: the speaker's span and words, and the content terms of
-    what follows (which tells whether two passages report the same statement)."""
+    what follows (which tells whether two passages report the same statement). ``names``:
+    the words that are names in these articles (``_Ctx.name_words``). A statement whose
+    subject is a pronoun ("he allegedly said") has no speaker to compare."""
     text = p.side.text
     out: list[tuple[Span, str, frozenset[str]]] = []
     if not p.forms:
@@ -972,13 +975,19 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
         if k and toks[k - 1].form in _PASSIVE_AUX:
             continue
         who: list[Token] = []
+        pronoun = False
         for prev in reversed(toks[max(0, k - _MAX_SPEAKER_TOKENS - 1) : k]):
             gap = text[prev.end : (who[-1] if who else t).start]
-            if prev.form in _SPEAKER_STOPS or _SPEAKER_BREAK_RE.search(gap):
+            if _SPEAKER_BREAK_RE.search(gap):
+                break
+            if prev.form in _SPEAKER_STOPS:
+                pronoun = prev.form in _SUBJECT_PRONOUNS
                 break
             who.append(prev)
+        if pronoun:
+            continue  # "he allegedly said": the words between are no speaker
         who.reverse()
-        who = _without_trailing_lowercase(text, who) if p.side.cased else who
+        who = _without_trailing_lowercase(text, who, names) if p.side.cased else who
         words = " ".join(w.form for w in who)
         if not who or all(term(w.form) is None for w in who) or len(who) > _MAX_SPEAKER_TOKENS:
             continue
@@ -989,27 +998,32 @@ def _speakers(p: _Passage) -> list[tuple[Span, str, frozenset[str]]]:
     return out
 
 
-def _without_trailing_lowercase(text: str, who: list[Token]) -> list[Token]:
+def _without_trailing_lowercase(text: str, who: list[Token], names: frozenset[str]) -> list[Token]:
     """A capitalised speaker without the lowercase words between it and the verb
     ("Ferguson also said": Ferguson); a speaker of lowercase words stays whole."""
     end = len(who)
-    while end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1]):
+    while (
+        end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1], names)
+    ):
         end -= 1
     return who[:end]
 
 
-def _capitalised(text: str, words: Sequence[Token]) -> bool:
-    """Some word other than an opening function word ("The judge") has a capital."""
+def _capitalised(text: str, words: Sequence[Token], names: frozenset[str]) -> bool:
+    """Some word has a capital of a name: the opening word only when it is a name in
+    these articles (``names``), since a clause opens with a capital whatever its first
+    word ("The judge", "Another witness", "Later")."""
     return any(
-        text[w.start].isupper() and not (k == 0 and term(w.form) is None)
+        text[w.start].isupper()
+        and (k > 0 or (term(w.form) is not None and text[w.start : w.end].rstrip(".’'-") in names))
         for k, w in enumerate(words)
     )
 
 
-def _described(side: Side, span: Span) -> bool:
+def _described(side: Side, span: Span, names: frozenset[str]) -> bool:
     """A speaker told by description ("the judge", "The 41-year-old goalkeeper"), not by
     name, in a script with letter case (elsewhere there is no telling)."""
-    return side.cased and not _capitalised(side.text, side.tokens_in(span.start, span.end))
+    return side.cased and not _capitalised(side.text, side.tokens_in(span.start, span.end), names)
 
 
 def _named_in(side: Side, who: str) -> bool:
@@ -1030,8 +1044,8 @@ def _one_speaker(ctx: _Ctx, s: tuple[Span, str], d: tuple[Span, str]) -> bool:
     if _one_name(ctx, s_who, d_who):
         return True
     return (
-        _described(ctx.dst, d_span)
-        and not _described(ctx.src, s_span)
+        _described(ctx.dst, d_span, ctx.name_words())
+        and not _described(ctx.src, s_span, ctx.name_words())
         and _named_in(ctx.dst, s_who)
     )
 
@@ -1040,8 +1054,8 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     """The same statement credited to someone else ("the port authority said" became
     "Ilse Brandvik said"), not the same speaker named two ways (``_one_speaker``)."""
     out: list[_Raw] = []
-    src_speakers = _speakers(src)
-    dst_speakers = _speakers(dst) if src_speakers else []
+    src_speakers = _speakers(src, ctx.name_words())
+    dst_speakers = _speakers(dst, ctx.name_words()) if src_speakers else []
     for s_span, s_who, s_claim in src_speakers:
         # Every speaker the copy credits with this statement, in text order: one of
         # them the same speaker means the statement kept its speaker ("A said that B
