@@ -759,6 +759,7 @@ _PREPARED_DEMO = {
     "2": "a262585d6e4b3e39ad2ade560e5cfb43637de9a0ffbb39dc987367131a2b44da",  # date keys
     # The same preparations, stored another way (a layout pickled as its fields).
     "3": "a262585d6e4b3e39ad2ade560e5cfb43637de9a0ffbb39dc987367131a2b44da",
+    "4": "d720fc309f93fee8950073b508fcd0f2415b1beaf5908d4eb526f59cbdbad3fc",  # number scales
 }
 """What ``prepare`` makes of the demo corpus (layouts, sentences, facts), hashed, per
 ``compare.PREPARE_VERSION``."""

@@ -68,3 +68,20 @@ def test_a_less_precise_date_lies_inside_a_fuller_one_as_words() -> None:
     for shorter in ("The vote was held in June 2021.", "The vote was held on 4 June."):
         (key,) = _date_keys(shorter)
         assert f" {key} " in f" {full} ", (key, full)
+
+
+def _number_keys(text: str) -> list[str]:
+    return [f.key for f in facts(text) if f.kind == "number"]
+
+
+def test_one_number_has_one_key_however_its_scale_is_written() -> None:
+    """Per cent as a sign or words, millions and billions in full or in the short form of
+    financial copy: one key each. A short scale counts only after a currency sign."""
+    assert _number_keys("Fares rose 5 per cent, then 5 percent, then 5%.") == ["5%"] * 3
+    assert _number_keys("The port claims £8m, or £8 million, and £3.2m more.") == [
+        "£8million",
+        "£8million",
+        "£3.2million",
+    ]
+    assert _number_keys("The yard cost $2bn, some $2 billion.") == ["$2billion"] * 2
+    assert _number_keys("She ran the 100m and climbed a 10m wall.") == ["100", "10"]

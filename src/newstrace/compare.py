@@ -35,13 +35,14 @@ class Prepared:
     side: Side
 
 
-PREPARE_VERSION = "3"
+PREPARE_VERSION = "4"
 """The version of what ``prepare`` makes of an article (its layout, sentences and facts):
 raise it whenever boilerplate removal, sentence splitting or fact finding changes what
 they find, or how it is stored, so that an archive's stored preparations
 (``preparation``) of an older version are not read as today's (the archive drops and
 remakes them). 3: a layout is pickled as its fields (``Layout.__reduce__``), which a
-compiled build can read back."""
+compiled build can read back. 4: one number key however its scale is written ("5 per
+cent" / "5%", "£8m" / "£8 million")."""
 
 
 def prepare(

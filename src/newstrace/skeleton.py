@@ -37,8 +37,13 @@ _DATE_RE = regex.compile(
     rf"|\b{_WEEKDAYS}\b|\b{_MONTHS}\b(?:\s+\d{{4}})?|\b(?:1[89]|20)\d\d\b"
 )
 _NUMBER_RE = regex.compile(
-    r"(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b)?"
+    r"(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b"
+    r"|(?<=[$€£¥₹]\s?\p{N}+(?:[.,]\p{N}+)*)(?:m|mn|tn|k)\b)?"
 )
+"""A number, with its unit of scale or per cent; an amount of money also with the short
+scales of financial copy ("£8m", "$2bn", "£5k": without a currency "5m" may be metres)."""
+_SCALE_KEYS = {"m": "million", "mn": "million", "bn": "billion", "tn": "trillion", "k": "thousand"}
+_SCALE_TAIL_RE = regex.compile(r"(?<=\d)(?:m|mn|bn|tn|k|percent)$")
 _QUOTE_RE = regex.compile(
     r"“([^“”\n]{1,400})”|„([^“”„\n]{1,400})[“”]|«([^«»\n]{1,400})»|\"([^\"\n]{1,400})\""
     r"|(?<![\p{L}\p{N}])‘([^‘’\n]{1,400})’(?![\p{L}])"
@@ -283,7 +288,10 @@ def _key(kind: str, raw: str) -> str:
     if kind == "time":
         return s.replace(" ", "").replace(".", "")
     if kind == "number":
-        return s.replace(",", "").replace(" ", "")
+        # One key however the scale is written: "5 per cent" / "5%", "£8m" / "£8 million".
+        return _SCALE_TAIL_RE.sub(
+            lambda m: _SCALE_KEYS.get(m[0], "%"), s.replace(",", "").replace(" ", "")
+        )
     s = s.replace(".", "").replace(",", "")
     return _calendar_key(s) if kind == "date" else s
 
