@@ -123,6 +123,23 @@ def _quote_kinds(a: str, b: str) -> list[tuple[str, str, str]]:
     return [(d.kind, d.a_text, d.b_text) for d in _drifts(a, b) if d.kind.startswith("quote")]
 
 
+def test_a_quote_changed_at_its_start_shows_the_changed_words() -> None:
+    """The copy put "But" in place of the quote's opening words: those are the change,
+    not the words both keep."""
+    a = (
+        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+        "He said: “I repeat however that I accept that neither of you is to blame for that "
+        "loss.”\n\n"
+        "Police said nobody was hurt when the crowd left the hall."
+    )
+    b = a.replace(
+        "He said: “I repeat however that I accept",
+        'The harbour master told the crews: "But I accept',
+    ).replace("loss.”", 'loss."')
+    quotes = [(d.a_text, d.b_text) for d in _drifts(a, b) if d.kind == "quote_changed"]
+    assert quotes == [("I repeat however that", "But")], quotes
+
+
 def test_a_quote_left_out_is_dropped_not_changed() -> None:
     """The copy leaves the quoted word out: what stands in its place is the story's
     own words (told elsewhere in the source), or nothing at all."""

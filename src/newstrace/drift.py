@@ -790,14 +790,60 @@ def _paraphrase_change(
     hits = [k for k, t in enumerate(dst.tokens) if allowed[k] and term(t.form) in wanted]
     if len({term(dst.tokens[k].form) for k in hits}) < _PARAPHRASE_SHARE * len(wanted):
         return None
-    region = dst.tokens[hits[0] : hits[-1] + 1]
+    first, last = _retold_ends(q_toks, dst, allowed, hits[0], hits[-1])
+    region = dst.tokens[first : last + 1]
     blocks = changed_runs([t.form for t in q_toks], [t.form for t in region])
     if not blocks:
         return None
     lo, hi, d_lo, d_hi = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
     if hi <= lo or d_hi <= d_lo:
-        lo, hi, d_lo, d_hi = 0, len(q_toks), 0, len(region)
+        # Words only left out or only added: shown with their unchanged neighbour.
+        if hi < len(q_toks) and d_hi < len(region):
+            hi, d_hi = hi + 1, d_hi + 1
+        elif lo > 0 and d_lo > 0:
+            lo, d_lo = lo - 1, d_lo - 1
+        else:
+            lo, hi, d_lo, d_hi = 0, len(q_toks), 0, len(region)
     return _tok_span(q_toks, lo, hi), _tok_span(region, d_lo, d_hi)
+
+
+def _retold_ends(
+    q_toks: list[Token], dst: _Passage, allowed: list[bool], first: int, last: int
+) -> tuple[int, int]:
+    """The derived stretch from its first to its last content term of the quote, widened
+    over up to ``_MAX_ANCHOR_GAP`` neighbouring words of its clause that are function
+    words or words of the quote ("But I accept" for "I repeat however that I accept"):
+    the words the copy put in place of the quote's first or last words."""
+    q_forms = {t.form for t in q_toks}
+    text, toks = dst.side.text, dst.tokens
+    lo = first
+    while (
+        lo > 0
+        and first - lo < _MAX_ANCHOR_GAP
+        and _fits_quote(toks[lo - 1], allowed[lo - 1], q_forms)
+        and _one_clause(text, toks[lo - 1], toks[lo])
+    ):
+        lo -= 1
+    hi = last
+    while (
+        hi + 1 < len(toks)
+        and hi - last < _MAX_ANCHOR_GAP
+        and _fits_quote(toks[hi + 1], allowed[hi + 1], q_forms)
+        and _one_clause(text, toks[hi], toks[hi + 1])
+    ):
+        hi += 1
+    return lo, hi
+
+
+def _fits_quote(t: Token, allowed: bool, q_forms: set[str]) -> bool:
+    """A derived word that may stand in a retold quote's place: a function word or a
+    word of the quote (in a sentence linked to the quote's)."""
+    return allowed and (term(t.form) is None or t.form in q_forms)
+
+
+def _one_clause(text: str, t: Token, u: Token) -> bool:
+    """No clause ends between the two tokens."""
+    return _CLAUSE_END_RE.search(text, t.end, u.start) is None
 
 
 # --- actors --------------------------------------------------------------------------
