@@ -85,3 +85,7 @@ def test_one_number_has_one_key_however_its_scale_is_written() -> None:
     ]
     assert _number_keys("The yard cost $2bn, some $2 billion.") == ["$2billion"] * 2
     assert _number_keys("She ran the 100m and climbed a 10m wall.") == ["100", "10"]
+
+
+def test_the_digits_of_a_code_are_no_number() -> None:
+    assert _number_keys("The M25 was shut before the G7 summit, for 3 hours.") == ["3"]

@@ -37,11 +37,13 @@ _DATE_RE = regex.compile(
     rf"|\b{_WEEKDAYS}\b|\b{_MONTHS}\b(?:\s+\d{{4}})?|\b(?:1[89]|20)\d\d\b"
 )
 _NUMBER_RE = regex.compile(
-    r"(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b"
+    r"(?<![\p{Latin}\p{N}])(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b"
     r"|(?<=[$€£¥₹]\s?\p{N}+(?:[.,]\p{N}+)*)(?:m|mn|tn|k)\b)?"
 )
 """A number, with its unit of scale or per cent; an amount of money also with the short
-scales of financial copy ("£8m", "$2bn", "£5k": without a currency "5m" may be metres)."""
+scales of financial copy ("£8m", "$2bn", "£5k": without a currency "5m" may be metres).
+Not the digits of a code that opens with Latin letters ("M25", "G7"): a name, not a value
+(in other scripts a word and a number may run together by a slip of spacing)."""
 _SCALE_KEYS = {"m": "million", "mn": "million", "bn": "billion", "tn": "trillion", "k": "thousand"}
 _SCALE_TAIL_RE = regex.compile(r"(?<=\d)(?:m|mn|bn|tn|k|percent)$")
 _QUOTE_RE = regex.compile(
