@@ -260,6 +260,19 @@ class _Ctx:
     directed: bool
     _names: frozenset[str] | None = field(default=None)
     _same: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _named: dict[str, bool] = field(default_factory=dict)
+
+    def named_inside(self, word: str) -> bool:
+        """Whether either text writes ``word`` with its capital inside a sentence (after
+        a lowercase word or a comma): a name there, not only a capitalised opener. One
+        search per word asked, where ``name_words`` reads every sentence of both."""
+        known = self._named.get(word)
+        if known is None:
+            known = _capitalised_inside(self.src.text, word) or _capitalised_inside(
+                self.dst.text, word
+            )
+            self._named[word] = known
+        return known
 
     def name_words(self) -> frozenset[str]:
         """Capitalised words standing inside a body sentence (not opening it, not in a
@@ -275,6 +288,25 @@ class _Ctx:
         if known is None:
             known = self._same[(x, y)] = _same_name(x, y)
         return known
+
+
+def _capitalised_inside(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` as a whole word after a lowercase word, a number or
+    a comma (inside a sentence, not opening one)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        k = at - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if (
+            (end == len(text) or not text[end].isalnum())
+            and 0 <= k < at - 1
+            and (text[k].islower() or text[k].isdigit() or text[k] in ",;")
+        ):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 _Raw = tuple[str, Span | None, Span | None, str, str, str]
@@ -996,11 +1028,11 @@ def _one_name(ctx: _Ctx, x: str, y: str) -> bool:
     )
 
 
-def _speakers(p: _Passage, names: frozenset[str]) -> list[tuple[Span, str, frozenset[str]]]:
+def _speakers(p: _Passage, ctx: _Ctx) -> list[tuple[Span, str, frozenset[str]]]:
     """ "X said ..." in a passage: the speaker's span and words, and the content terms of
-    what follows (which tells whether two passages report the same statement). ``names``:
-    the words that are names in these articles (``_Ctx.name_words``). A statement whose
-    subject is a pronoun ("he allegedly said") has no speaker to compare."""
+    what follows (which tells whether two passages report the same statement). A
+    statement whose subject is a pronoun ("he allegedly said") has no speaker to
+    compare."""
     text = p.side.text
     out: list[tuple[Span, str, frozenset[str]]] = []
     if not p.forms:
@@ -1033,7 +1065,7 @@ def _speakers(p: _Passage, names: frozenset[str]) -> list[tuple[Span, str, froze
         if pronoun:
             continue  # "he allegedly said": the words between are no speaker
         who.reverse()
-        who = _without_trailing_lowercase(text, who, names) if p.side.cased else who
+        who = _without_trailing_lowercase(text, who, ctx) if p.side.cased else who
         words = " ".join(w.form for w in who)
         if not who or all(term(w.form) is None for w in who) or len(who) > _MAX_SPEAKER_TOKENS:
             continue
@@ -1044,32 +1076,35 @@ def _speakers(p: _Passage, names: frozenset[str]) -> list[tuple[Span, str, froze
     return out
 
 
-def _without_trailing_lowercase(text: str, who: list[Token], names: frozenset[str]) -> list[Token]:
+def _without_trailing_lowercase(text: str, who: list[Token], ctx: _Ctx) -> list[Token]:
     """A capitalised speaker without the lowercase words between it and the verb
     ("Ferguson also said": Ferguson); a speaker of lowercase words stays whole."""
     end = len(who)
     while (
-        end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1], names)
+        end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1], ctx)
     ):
         end -= 1
     return who[:end]
 
 
-def _capitalised(text: str, words: Sequence[Token], names: frozenset[str]) -> bool:
+def _capitalised(text: str, words: Sequence[Token], ctx: _Ctx) -> bool:
     """Some word has a capital of a name: the opening word only when it is a name in
-    these articles (``names``), since a clause opens with a capital whatever its first
-    word ("The judge", "Another witness", "Later")."""
-    return any(
-        text[w.start].isupper()
-        and (k > 0 or (term(w.form) is not None and text[w.start : w.end].rstrip(".’'-") in names))
-        for k, w in enumerate(words)
-    )
+    these articles (``_Ctx.named_inside``), since a clause opens with a capital whatever
+    its first word ("The judge", "Another witness", "Later")."""
+    for k, w in enumerate(words):
+        if not text[w.start].isupper():
+            continue
+        if k > 0:
+            return True
+        if term(w.form) is not None and ctx.named_inside(text[w.start : w.end].rstrip(".’'-")):
+            return True
+    return False
 
 
-def _described(side: Side, span: Span, names: frozenset[str]) -> bool:
+def _described(side: Side, span: Span, ctx: _Ctx) -> bool:
     """A speaker told by description ("the judge", "The 41-year-old goalkeeper"), not by
     name, in a script with letter case (elsewhere there is no telling)."""
-    return side.cased and not _capitalised(side.text, side.tokens_in(span.start, span.end), names)
+    return side.cased and not _capitalised(side.text, side.tokens_in(span.start, span.end), ctx)
 
 
 def _named_in(side: Side, who: str) -> bool:
@@ -1090,8 +1125,8 @@ def _one_speaker(ctx: _Ctx, s: tuple[Span, str], d: tuple[Span, str]) -> bool:
     if _one_name(ctx, s_who, d_who):
         return True
     return (
-        _described(ctx.dst, d_span, ctx.name_words())
-        and not _described(ctx.src, s_span, ctx.name_words())
+        _described(ctx.dst, d_span, ctx)
+        and not _described(ctx.src, s_span, ctx)
         and _named_in(ctx.dst, s_who)
     )
 
@@ -1100,8 +1135,8 @@ def _speaker_drifts(ctx: _Ctx, src: _Passage, dst: _Passage) -> list[_Raw]:
     """The same statement credited to someone else ("the port authority said" became
     "Ilse Brandvik said"), not the same speaker named two ways (``_one_speaker``)."""
     out: list[_Raw] = []
-    src_speakers = _speakers(src, ctx.name_words())
-    dst_speakers = _speakers(dst, ctx.name_words()) if src_speakers else []
+    src_speakers = _speakers(src, ctx)
+    dst_speakers = _speakers(dst, ctx) if src_speakers else []
     for s_span, s_who, s_claim in src_speakers:
         # Every speaker the copy credits with this statement, in text order: one of
         # them the same speaker means the statement kept its speaker ("A said that B
