@@ -74,8 +74,8 @@ _MAX_ANCHOR_GAP = 3  # words between a quote and the word before it that anchors
 _MAX_QUALIFIERS_PER_PASSAGE = 2
 # Optional English helper: verbs that report speech, and words that end a speaker phrase.
 _REPORTING_VERBS = _words("said says told added stated announced confirmed warned")
-_SPEAKER_STOPS = _words("and but that as while when which who he she they it we i")
 _SUBJECT_PRONOUNS = _words("he she they it we i")
+_SPEAKER_STOPS = _words("and but that as while when which who") | _SUBJECT_PRONOUNS
 _POSSESSIVE = ("'s", "’s")
 _ADDRESS_WORDS = _words("road street drive avenue crescent terrace")
 """Optional English helper: the last word of a street name (an address, not an actor);

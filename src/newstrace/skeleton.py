@@ -44,8 +44,16 @@ _NUMBER_RE = regex.compile(
 scales of financial copy ("£8m", "$2bn", "£5k": without a currency "5m" may be metres).
 Not the digits of a code that opens with Latin letters ("M25", "G7"): a name, not a value
 (in other scripts a word and a number may run together by a slip of spacing)."""
-_SCALE_KEYS = {"m": "million", "mn": "million", "bn": "billion", "tn": "trillion", "k": "thousand"}
-_SCALE_TAIL_RE = regex.compile(r"(?<=\d)(?:m|mn|bn|tn|k|percent)$")
+_SCALE_KEYS = {
+    "m": "million",
+    "mn": "million",
+    "bn": "billion",
+    "tn": "trillion",
+    "k": "thousand",
+    "percent": "%",
+}
+"""How a number's key writes the scale it was written with (after spaces are removed)."""
+_SCALE_TAIL_RE = regex.compile(rf"(?<=\d)(?:{'|'.join(_SCALE_KEYS)})$")
 _QUOTE_RE = regex.compile(
     r"“([^“”\n]{1,400})”|„([^“”„\n]{1,400})[“”]|«([^«»\n]{1,400})»|\"([^\"\n]{1,400})\""
     r"|(?<![\p{L}\p{N}])‘([^‘’\n]{1,400})’(?![\p{L}])"
@@ -291,9 +299,7 @@ def _key(kind: str, raw: str) -> str:
         return s.replace(" ", "").replace(".", "")
     if kind == "number":
         # One key however the scale is written: "5 per cent" / "5%", "£8m" / "£8 million".
-        return _SCALE_TAIL_RE.sub(
-            lambda m: _SCALE_KEYS.get(m[0], "%"), s.replace(",", "").replace(" ", "")
-        )
+        return _SCALE_TAIL_RE.sub(lambda m: _SCALE_KEYS[m[0]], s.replace(",", "").replace(" ", ""))
     s = s.replace(".", "").replace(",", "")
     return _calendar_key(s) if kind == "date" else s
 
