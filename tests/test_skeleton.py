@@ -89,3 +89,10 @@ def test_one_number_has_one_key_however_its_scale_is_written() -> None:
 
 def test_the_digits_of_a_code_are_no_number() -> None:
     assert _number_keys("The M25 was shut before the G7 summit, for 3 hours.") == ["3"]
+
+
+def test_one_time_has_one_key_with_a_colon_or_a_full_stop() -> None:
+    keys = [
+        f.key for f in facts("The vote was at 7.14pm, or 7:14 pm by the clock.") if f.kind == "time"
+    ]
+    assert keys == ["7:14pm", "7:14pm"], keys

@@ -53,6 +53,8 @@ _SCALE_KEYS = {
     "percent": "%",
 }
 """How a number's key writes the scale it was written with (after spaces are removed)."""
+_TIME_DOT_RE = regex.compile(r"(?<=\d)\.(?=\d)")
+"""The full stop of "7.14pm", read as the colon of "7:14 pm"."""
 _SCALE_TAIL_RE = regex.compile(rf"(?<=\d)(?:{'|'.join(_SCALE_KEYS)})$")
 _QUOTE_RE = regex.compile(
     r"“([^“”\n]{1,400})”|„([^“”„\n]{1,400})[“”]|«([^«»\n]{1,400})»|\"([^\"\n]{1,400})\""
@@ -295,8 +297,8 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
 
 def _key(kind: str, raw: str) -> str:
     s = _ascii_digits(normalise(raw).casefold())
-    if kind == "time":
-        return s.replace(" ", "").replace(".", "")
+    if kind == "time":  # "7.14pm" / "7:14 pm": one time
+        return _TIME_DOT_RE.sub(":", s).replace(" ", "").replace(".", "")
     if kind == "number":
         # One key however the scale is written: "5 per cent" / "5%", "£8m" / "£8 million".
         return _SCALE_TAIL_RE.sub(lambda m: _SCALE_KEYS[m[0]], s.replace(",", "").replace(" ", ""))
