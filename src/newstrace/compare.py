@@ -42,7 +42,8 @@ they find, or how it is stored, so that an archive's stored preparations
 (``preparation``) of an older version are not read as today's (the archive drops and
 remakes them). 3: a layout is pickled as its fields (``Layout.__reduce__``), which a
 compiled build can read back. 4: one number key however its scale is written ("5 per
-cent" / "5%", "£8m" / "£8 million"), and no number in a code ("M25")."""
+cent" / "5%", "£8m" / "£8 million"), no number in a code ("M25"), one time key with a
+colon or a full stop."""
 
 
 def prepare(
