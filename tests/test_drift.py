@@ -272,6 +272,19 @@ def test_a_pronoun_subject_or_an_opening_capital_is_no_speaker_name() -> None:
     assert speakers == ["Another official"], speakers
 
 
+def test_a_description_keeps_the_noun_its_capitals_qualify() -> None:
+    """ "A High Court judge said" is the judge, not "A High Court": the same speaker as
+    "a judge said"."""
+    a = (
+        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+        "A judge said the east channel would reopen to cargo ships in spring, once the "
+        "survey of the seabed was done.\n\n"
+        "Police said nobody was hurt when the crowd left the hall."
+    )
+    b = a.replace("A judge said", "A High Court judge said")
+    assert not [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
+
+
 def test_a_name_told_as_a_description_is_not_a_swap() -> None:
     """No swap in "owed to Halvorsen" / "owed to the former Norwegian minister": the new
     name stands elsewhere in a reworded chunk, not in the old one's place."""

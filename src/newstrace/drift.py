@@ -1078,10 +1078,17 @@ def _speakers(p: _Passage, ctx: _Ctx) -> list[tuple[Span, str, frozenset[str]]]:
 
 def _without_trailing_lowercase(text: str, who: list[Token], ctx: _Ctx) -> list[Token]:
     """A capitalised speaker without the lowercase words between it and the verb
-    ("Ferguson also said": Ferguson); a speaker of lowercase words stays whole."""
+    ("Ferguson also said": Ferguson); a speaker of lowercase words stays whole. One
+    opened by a function word loses only trailing function words: its last content word
+    is the noun its capitalised words qualify ("A High Court judge said", "The Parole
+    Board had confirmed": The Parole Board)."""
+    described = bool(who) and term(who[0].form) is None
     end = len(who)
     while (
-        end > 1 and text[who[end - 1].start].islower() and _capitalised(text, who[: end - 1], ctx)
+        end > 1
+        and text[who[end - 1].start].islower()
+        and not (described and term(who[end - 1].form) is not None)
+        and _capitalised(text, who[: end - 1], ctx)
     ):
         end -= 1
     return who[:end]
