@@ -43,6 +43,15 @@ def _kinds(drifts: list[Drift]) -> list[tuple[str, str, str]]:
     return [(d.kind, d.a_text, d.b_text) for d in drifts]
 
 
+def _story(middle: str) -> str:
+    """An invented article of three paragraphs around the one a test is about."""
+    return (
+        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+        f"{middle}\n\n"
+        "Police said nobody was hurt when the crowd left the hall."
+    )
+
+
 # An invented wire story and a rewrite of it, sentence by sentence.
 WIRE = """\
 The Tarnby harbour board approved a plan on Tuesday to dredge the silted east channel, \
@@ -126,11 +135,8 @@ def _quote_kinds(a: str, b: str) -> list[tuple[str, str, str]]:
 def test_a_quote_changed_at_its_start_shows_the_changed_words() -> None:
     """The copy put "But" in place of the quote's opening words: those are the change,
     not the words both keep."""
-    a = (
-        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
-        "He said: “I repeat however that I accept that neither of you is to blame for that "
-        "loss.”\n\n"
-        "Police said nobody was hurt when the crowd left the hall."
+    a = _story(
+        "He said: “I repeat however that I accept that neither of you is to blame for that loss.”"
     )
     b = a.replace(
         "He said: “I repeat however that I accept",
@@ -236,12 +242,9 @@ def test_a_real_actor_swap_is_still_found() -> None:
 def test_names_a_rewrite_puts_side_by_side_are_no_swap() -> None:
     """A sentence rewritten around two different names is no swap; the same words
     around a replaced name are."""
-    a = (
-        "The ferry service to Tarnby resumed on Monday after a week of storms, the "
-        "operator said.\n\n"
+    a = _story(
         "The lights failed at the start of the Halvorsen concert, and the band played on "
-        "in the dark.\n\n"
-        "Police said nobody was hurt when the crowd left the hall."
+        "in the dark."
     )
     b = a.replace(
         "at the start of the Halvorsen concert", "as the real star, Anna Solberg, came on"
@@ -259,11 +262,9 @@ def test_a_pronoun_subject_or_an_opening_capital_is_no_speaker_name() -> None:
     """ "She reportedly told": the speaker is the pronoun, not the adverb (no statement
     to compare); "Another official told": a description, though its first word has a
     capital."""
-    a = (
-        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+    a = _story(
         "Harbour master Odile Marchetti told reporters the east channel would reopen to "
-        "cargo ships in spring.\n\n"
-        "Police said nobody was hurt when the crowd left the hall."
+        "cargo ships in spring."
     )
     b = a.replace("Harbour master Odile Marchetti told", "She reportedly told")
     assert not [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
@@ -275,11 +276,9 @@ def test_a_pronoun_subject_or_an_opening_capital_is_no_speaker_name() -> None:
 def test_a_description_keeps_the_noun_its_capitals_qualify() -> None:
     """ "A High Court judge said" is the judge, not "A High Court": the same speaker as
     "a judge said"."""
-    a = (
-        "The ferry service to Tarnby resumed on Monday after a week of storms.\n\n"
+    a = _story(
         "A judge said the east channel would reopen to cargo ships in spring, once the "
-        "survey of the seabed was done.\n\n"
-        "Police said nobody was hurt when the crowd left the hall."
+        "survey of the seabed was done."
     )
     b = a.replace("A judge said", "A High Court judge said")
     assert not [d for d in _drifts(a, b) if d.kind == "actor_swapped"]
