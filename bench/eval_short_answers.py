@@ -59,11 +59,8 @@ def load(data: Path) -> tuple[dict[str, Article], list[Answer]]:
     """The task sources and the answers of the corpus at ``data``."""
     with (data / "file_information.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    sources = {
-        r["Task"]: read_article(data / f"orig_task{r['Task']}.txt")
-        for r in rows
-        if r["Category"] != "orig"
-    }
+    tasks = sorted({r["Task"] for r in rows if r["Category"] != "orig"})
+    sources = {t: read_article(data / f"orig_task{t}.txt") for t in tasks}
     answers = [
         Answer(r["File"], r["Task"], r["Category"], read_article(data / r["File"]))
         for r in rows

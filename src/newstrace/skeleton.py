@@ -36,9 +36,12 @@ _DATE_RE = regex.compile(
     rf"|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
     rf"|\b{_WEEKDAYS}\b|\b{_MONTHS}\b(?:\s+\d{{4}})?|\b(?:1[89]|20)\d\d\b"
 )
+_CURRENCY = r"[$€£¥₹]"
+_NUMERAL = r"\p{N}+(?:[.,]\p{N}+)*"
 _NUMBER_RE = regex.compile(
-    r"(?<![\p{Latin}\p{N}])(?:[$€£¥₹]\s?)?\p{N}+(?:[.,]\p{N}+)*(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b"
-    r"|(?<=[$€£¥₹]\s?\p{N}+(?:[.,]\p{N}+)*)(?:m|mn|tn|k)\b)?"
+    rf"(?<![\p{{Latin}}\p{{N}}])(?:{_CURRENCY}\s?)?{_NUMERAL}"
+    r"(?:\s?%|\s?(?:percent|per cent|million|billion|trillion|thousand|bn)\b"
+    rf"|(?<={_CURRENCY}\s?{_NUMERAL})(?:m|mn|tn|k)\b)?"
 )
 """A number, with its unit of scale or per cent; an amount of money also with the short
 scales of financial copy ("£8m", "$2bn", "£5k": without a currency "5m" may be metres).

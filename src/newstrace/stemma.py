@@ -866,9 +866,9 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
 
     # No nested functions calling each other here: compiled (mypyc), they make a
     # reference cycle with the call's variables, which a frozen collector never frees.
-    best = max(partners, key=lambda x: (_own_material(fam, x, y), fam.links[(y, x)].cmp.score, x))
-    own = _own_material(fam, best, y)
-    if best in fam.changes and own <= _retained(fam, best, y):
+    best = max(partners, key=lambda x: (_material(fam, x, y)[0], fam.links[(y, x)].cmp.score, x))
+    own, retained = _material(fam, best, y)
+    if best in fam.changes and own <= retained:
         return CopyEdge(
             y,
             fam.root,
@@ -898,16 +898,12 @@ def _edge_without_root(fam: _Family, y: str) -> CopyEdge:
     )
 
 
-def _own_material(fam: _Family, x: str, y: str) -> int:
-    """Sentences ``y`` shares with partner ``x`` that ``x`` did not take from the root."""
+def _material(fam: _Family, x: str, y: str) -> tuple[int, int]:
+    """The sentences ``y`` shares with partner ``x``: how many ``x`` did not take from
+    the root (its own material), and how many it did."""
     from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
-    return len(fam.links[(x, y)].my_sentences() - from_root)
-
-
-def _retained(fam: _Family, x: str, y: str) -> int:
-    """Sentences ``y`` shares with partner ``x`` that ``x`` took from the root."""
-    from_root = fam.changes[x].from_root if x in fam.changes else frozenset()
-    return len(fam.links[(x, y)].my_sentences() & from_root)
+    shared = fam.links[(x, y)].my_sentences()
+    return len(shared - from_root), len(shared & from_root)
 
 
 def _confidence(margin: float) -> float:
