@@ -35,6 +35,7 @@ from pathlib import Path
 import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
 
 from newstrace.compare import compare
+from newstrace.errors import InputError
 from newstrace.ingest import read_article
 from newstrace.model import REUSE, Article
 
@@ -95,7 +96,10 @@ def main() -> None:
     args = ap.parse_args()
     if not (args.data / "file_information.csv").is_file():
         sys.exit(f"{args.data}: no file_information.csv (see the docstring for the layout)")
-    sources, answers = load(args.data)
+    try:
+        sources, answers = load(args.data)
+    except (InputError, KeyError) as err:  # a file missing or a column misnamed
+        sys.exit(f"{args.data}: {err}")
     t0 = time.perf_counter()
     relation = {a.name: compare(sources[a.task], a.article).relation for a in answers}
     seconds = time.perf_counter() - t0
