@@ -17,8 +17,8 @@ Each pair is read as ``[CLS] a [SEP] b [SEP]``, token states mean-pooled, one lo
 unit on top; trained on both orders of each training pair, scored as the mean of both
 orders. The fold is one of the stratified 10 folds (seed 0) that ``bench/eval_mrpc.py``
 uses, so the lexical model's out-of-fold accuracy on the same pairs is printed beside it.
-Nothing here is shipped or tested: it prints figures. One fold takes 17-20 minutes on 2
-cores (4 epochs of ~3,700 pairs in both orders).
+Nothing here is shipped or tested: it prints figures. One fold takes about 20 minutes on
+2 cores (lora: 4 epochs of ~3,700 pairs in both orders; full: 3 epochs).
 
 Usage (from the repository root; needs ``pip install -e '.[semantic,bench]'``)::
 
