@@ -260,19 +260,6 @@ class _Ctx:
     directed: bool
     _names: frozenset[str] | None = field(default=None)
     _same: dict[tuple[str, str], bool] = field(default_factory=dict)
-    _named: dict[str, bool] = field(default_factory=dict)
-
-    def named_inside(self, word: str) -> bool:
-        """Whether either text writes ``word`` with its capital inside a sentence (after
-        a lowercase word or a comma): a name there, not only a capitalised opener. One
-        search per word asked, where ``name_words`` reads every sentence of both."""
-        known = self._named.get(word)
-        if known is None:
-            known = _capitalised_inside(self.src.text, word) or _capitalised_inside(
-                self.dst.text, word
-            )
-            self._named[word] = known
-        return known
 
     def name_words(self) -> frozenset[str]:
         """Capitalised words standing inside a body sentence (not opening it, not in a
@@ -288,25 +275,6 @@ class _Ctx:
         if known is None:
             known = self._same[(x, y)] = _same_name(x, y)
         return known
-
-
-def _capitalised_inside(text: str, word: str) -> bool:
-    """Whether ``text`` has ``word`` as a whole word after a lowercase word, a number or
-    a comma (inside a sentence, not opening one)."""
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        k = at - 1
-        while k >= 0 and text[k].isspace():
-            k -= 1
-        if (
-            (end == len(text) or not text[end].isalnum())
-            and 0 <= k < at - 1
-            and (text[k].islower() or text[k].isdigit() or text[k] in ",;")
-        ):
-            return True
-        at = text.find(word, at + 1)
-    return False
 
 
 _Raw = tuple[str, Span | None, Span | None, str, str, str]
@@ -1096,14 +1064,14 @@ def _without_trailing_lowercase(text: str, who: list[Token], ctx: _Ctx) -> list[
 
 def _capitalised(text: str, words: Sequence[Token], ctx: _Ctx) -> bool:
     """Some word has a capital of a name: the opening word only when it is a name in
-    these articles (``_Ctx.named_inside``), since a clause opens with a capital whatever
-    its first word ("The judge", "Another witness", "Later")."""
+    these articles (``_Ctx.name_words``, as for actors), since a clause opens with a
+    capital whatever its first word ("The judge", "Another witness", "Later")."""
     for k, w in enumerate(words):
         if not text[w.start].isupper():
             continue
         if k > 0:
             return True
-        if term(w.form) is not None and ctx.named_inside(text[w.start : w.end].rstrip(".’'-")):
+        if term(w.form) is not None and text[w.start : w.end].rstrip(".’'-") in ctx.name_words():
             return True
     return False
 
