@@ -76,6 +76,7 @@ from newstrace.pan import (  # noqa: E402
     Feature,
     PanResult,
     Scores,
+    detected,
     detection_rate,
     evaluate,
     pair_file_name,
@@ -295,7 +296,11 @@ def main(argv: list[str] | None = None) -> None:
         det_dir = args.det
         if args.scores:
             rows = [r.split("\t") for r in args.scores.read_text(encoding="utf-8").splitlines()[1:]]
-            results = {(r[0], r[1]): PanResult((), float(r[2])) for r in rows if len(r) >= 3}
+            results = {
+                (r[0], r[1]): PanResult((), float(r[2]), int(r[4]) if len(r) >= 5 else 0)
+                for r in rows
+                if len(r) >= 3
+            }
     else:
         if args.out:
             det_dir = args.out
@@ -357,9 +362,9 @@ def main(argv: list[str] | None = None) -> None:
         scores = {p: results[p].score for p in pairs}
         neg = [scores[p] for p in by_cat["no-plagiarism"]]
         thr = threshold_at_fpr(neg, args.max_fpr)
-        fpr = detection_rate(neg, thr)
+        fpr = detection_rate([results[p] for p in by_cat["no-plagiarism"]], thr)
         rates = {
-            cat: detection_rate([scores[p] for p in ps], thr)
+            cat: detection_rate([results[p] for p in ps], thr)
             for cat, ps in by_cat.items()
             if cat != "no-plagiarism"
         }
@@ -370,14 +375,16 @@ def main(argv: list[str] | None = None) -> None:
             "shipped": DEFAULT_PAN_OPTIONS.min_pair_score,
         }
         cv_runs = [
-            cross_validate(by_cat, scores, args.folds, args.max_fpr, seed)
+            cross_validate(by_cat, results, args.folds, args.max_fpr, seed)
             for seed in range(max(1, args.cv_repeats))
         ]
         report["cross_validated"] = {"folds": args.folds, "max_fpr": args.max_fpr, "runs": cv_runs}
     print(
         f"\npair level AT THE SHIPPED DEFAULT (`newstrace pan`: a pair with at least one "
         f"detection, i.e. pair score > min_pair_score = "
-        f"{DEFAULT_PAN_OPTIONS.min_pair_score:g};\n  fitted on the dev half: in-sample there):"
+        f"{DEFAULT_PAN_OPTIONS.min_pair_score:g} or at least "
+        f"{DEFAULT_PAN_OPTIONS.min_shared_names} rare names shared;\n  both set on the dev "
+        f"half: in-sample there):"
     )
     for cat, rate in has_detection.items():
         n = len(by_cat[cat])
@@ -411,12 +418,12 @@ def main(argv: list[str] | None = None) -> None:
             for p in ps
             if (det_dir / pair_file_name(*p)).exists()
             and bool(read_xml(det_dir / pair_file_name(*p)))
-            != (scores[p] > DEFAULT_PAN_OPTIONS.min_pair_score)
+            != detected(results[p], DEFAULT_PAN_OPTIONS.min_pair_score)
         ]
         if disagree and not args.det:
             print(
                 f"\n  WARNING: {len(disagree)} pairs where 'has a detection' is not "
-                f"'score > min_pair_score', e.g. {disagree[0]}"
+                f"the shipped rule (`newstrace.pan.detected`), e.g. {disagree[0]}"
             )
         first = cv_runs[0]
         print(
@@ -440,7 +447,8 @@ def main(argv: list[str] | None = None) -> None:
             )
         same = "equals" if thr == DEFAULT_PAN_OPTIONS.min_pair_score else "DIFFERS FROM"
         print(
-            f"\npair level, threshold FITTED ON ALL THESE PAIRS (in-sample): pair score > "
+            f"\npair level, threshold FITTED ON ALL THESE PAIRS (in-sample; rare names as "
+            f"shipped): pair score > "
             f"{thr:g} (false positives {fpr:.3f} of {len(neg)} no-plagiarism pairs, "
             f"allowed {args.max_fpr:.3f}); {same} the shipped min_pair_score "
             f"{DEFAULT_PAN_OPTIONS.min_pair_score:g}"
@@ -459,23 +467,30 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def cross_validate(
-    by_cat: dict[str, list[Pair]], scores: dict[Pair, float], folds: int, max_fpr: float, seed: int
+    by_cat: dict[str, list[Pair]],
+    results: dict[Pair, PanResult],
+    folds: int,
+    max_fpr: float,
+    seed: int,
 ) -> dict:
     """Pair detection out of sample: suspicious documents shuffled (``seed``) and dealt
     into ``folds`` folds; per fold, the threshold at ``max_fpr`` on the no-plagiarism
-    pairs of the other folds, applied to the fold's pairs. Counts pooled over folds."""
+    pairs' scores of the other folds, applied to the fold's pairs with the shipped
+    rare-name rule (``detected``). Counts pooled over folds."""
     docs = sorted({s for ps in by_cat.values() for s, _ in ps})
     random.Random(seed).shuffle(docs)
     fold_of = {d: i % folds for i, d in enumerate(docs)}
     counts = {cat: [0, 0] for cat in by_cat}
     thresholds = []
     for f in range(folds):
-        train_neg = [scores[p] for p in by_cat.get("no-plagiarism", ()) if fold_of[p[0]] != f]
+        train_neg = [
+            results[p].score for p in by_cat.get("no-plagiarism", ()) if fold_of[p[0]] != f
+        ]
         thr = threshold_at_fpr(train_neg, max_fpr)
         thresholds.append(thr)
         for cat, ps in by_cat.items():
-            test = [scores[p] for p in ps if fold_of[p[0]] == f]
-            counts[cat][0] += sum(1 for x in test if x > thr)
+            test = [results[p] for p in ps if fold_of[p[0]] == f]
+            counts[cat][0] += sum(1 for x in test if detected(x, thr))
             counts[cat][1] += len(test)
     return {
         "seed": seed,

@@ -23,6 +23,7 @@ from newstrace.pan import (
     Detection,
     Feature,
     PanOptions,
+    PanResult,
     analyse,
     detect,
     detection,
@@ -143,15 +144,26 @@ def test_plagdet_formula() -> None:
 # --- pair level -----------------------------------------------------------------------
 
 
+def _scored(*scores: float) -> list[PanResult]:
+    return [PanResult((), x) for x in scores]
+
+
 def test_threshold_at_fpr() -> None:
     negatives = [i / 100 for i in range(100)]  # 0.00 .. 0.99
     t = threshold_at_fpr(negatives, 0.02)
-    assert detection_rate(negatives, t) <= 0.02
-    assert detection_rate(negatives, t) == pytest.approx(0.02)  # the lowest such threshold
+    assert detection_rate(_scored(*negatives), t) <= 0.02
+    assert detection_rate(_scored(*negatives), t) == pytest.approx(0.02)  # the lowest such
     assert t == pytest.approx(0.97)
-    assert detection_rate([0.5, 0.98, 0.99, 2.0], t) == pytest.approx(0.75)
+    assert detection_rate(_scored(0.5, 0.98, 0.99, 2.0), t) == pytest.approx(0.75)
     assert threshold_at_fpr([0.3, 0.3, 0.3], 0.0) == 0.3  # ties: none above
     assert detection_rate([], 0.5) == 0.0
+
+
+def test_rare_shared_names_count_whatever_the_score() -> None:
+    weak = [PanResult((), 0.2, 2), PanResult((), 0.2, 1), PanResult((), 3.0, 0)]
+    assert detection_rate(weak, 1.0) == pytest.approx(2 / 3)
+    assert detection_rate(weak, 1.0, PanOptions(min_shared_names=0)) == pytest.approx(1 / 3)
+    assert detection_rate(weak, 1.0, PanOptions(min_shared_names=1)) == pytest.approx(1.0)
 
 
 # --- XML ------------------------------------------------------------------------------
@@ -405,6 +417,70 @@ def test_read_pairs(tmp_path: Path) -> None:
         read_pairs(bad)
 
 
+# A retelling that keeps only the names of its source (what a summary cannot reword),
+# a source, and documents of other stories: no sentence of the two shares its wording.
+NAMED_SOURCE = (
+    "Engineers from the Lowmoor Water Board spent the night pumping the flooded cellars "
+    "of the old mill. The work was led by Harriet Quarrendon, who has run the depot for "
+    "eleven years. Residents were told the supply would be restored by the weekend.\n"
+)
+NAMED_RETELLING = (
+    "A long night for the crews. Harriet Quarrendon and her team at the Lowmoor Water "
+    "Board kept the pumps going until dawn, and people nearby expect their taps to work "
+    "again soon.\n"
+)
+OTHER_STORIES = (
+    "The village fete raised money for the church roof. Stalls sold cakes and plants.\n",
+    "A cyclist was treated in hospital after a fall on the hill road near the quarry.\n",
+    "The council agreed a budget for repairs to the bridge over the canal next spring.\n",
+    "Pupils of the primary school planted trees along the playing field this week.\n",
+)
+
+
+def write_named_corpus(root: Path) -> tuple[list[tuple[str, str]], Path, Path]:
+    susp_dir, src_dir = root / "susp", root / "src"
+    susp_dir.mkdir()
+    src_dir.mkdir()
+    (susp_dir / "retold.txt").write_text(NAMED_RETELLING, encoding="utf-8")
+    (src_dir / "named.txt").write_text(NAMED_SOURCE, encoding="utf-8")
+    pairs = [("retold.txt", "named.txt")]
+    for k, text in enumerate(OTHER_STORIES):
+        folder, name = (susp_dir, f"s{k}.txt") if k % 2 == 0 else (src_dir, f"r{k}.txt")
+        (folder / name).write_text(text, encoding="utf-8")
+    pairs += [("s0.txt", "r1.txt"), ("s2.txt", "r3.txt"), ("retold.txt", "r1.txt")]
+    return pairs, susp_dir, src_dir
+
+
+def test_rare_names_shared_make_a_detection_without_shared_wording(tmp_path: Path) -> None:
+    pairs, susp_dir, src_dir = write_named_corpus(tmp_path)
+    options = PanOptions(max_name_share=0.4)  # 6 documents: a name in at most 2 is rare
+    results = run_pairs(pairs, susp_dir, src_dir, options=options)
+    found = results[("retold.txt", "named.txt")]
+    assert found.score <= options.min_pair_score  # the wording alone finds nothing
+    assert found.shared_names == 2
+    (det,) = found.detections
+    susp = NAMED_RETELLING[det.this_offset : det.this_offset + det.this_length]
+    src = NAMED_SOURCE[det.source_offset : det.source_offset + det.source_length]
+    assert susp.startswith("Harriet Quarrendon") and susp.endswith("Lowmoor Water Board")
+    assert src.startswith("Lowmoor Water Board") and src.endswith("Harriet Quarrendon")
+    for other in pairs[1:]:
+        assert results[other] == PanResult((), 0.0)
+
+
+def test_names_are_not_rare_in_a_handful_of_documents_or_when_common(tmp_path: Path) -> None:
+    pairs, susp_dir, src_dir = write_named_corpus(tmp_path)
+    # The default: one document in 500; six documents cannot tell a rare name.
+    assert run_pairs(pairs, susp_dir, src_dir)[pairs[0]] == PanResult((), 0.0)
+    # A name in three of the six documents is common here.
+    (susp_dir / "s2.txt").write_text(
+        "Harriet Quarrendon and the Lowmoor Water Board opened the fete.\n", encoding="utf-8"
+    )
+    options = PanOptions(max_name_share=0.4)
+    assert run_pairs(pairs, susp_dir, src_dir, options=options)[pairs[0]].shared_names == 0
+    off = PanOptions(max_name_share=0.4, min_shared_names=0)
+    assert run_pairs(pairs[:1], susp_dir, src_dir, options=off)[pairs[0]] == PanResult((), 0.0)
+
+
 def test_run_pairs_checks_files_first(tmp_path: Path) -> None:
     _, susp_dir, src_dir = write_invented_corpus(tmp_path)
     with pytest.raises(InputError, match=r"missing\.txt"):
@@ -448,8 +524,8 @@ def test_cli_pan_writes_pan_xml(tmp_path: Path) -> None:
     assert susp[to : to + tl] == src[so : so + sl] == invented_pair()[2]
     assert ElementTree.parse(out / "s2-r1.xml").getroot().findall("feature") == []
     rows = scores.read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "suspicious\tsource\tscore\tdetections"
-    assert [r.split("\t")[3] for r in rows[1:]] == ["1", "0"]
+    assert rows[0] == "suspicious\tsource\tscore\tdetections\tshared_names"
+    assert [r.split("\t")[3:] for r in rows[1:]] == [["1", "0"], ["0", "0"]]
 
 
 def test_cli_pan_missing_file_is_a_one_line_error(tmp_path: Path) -> None:

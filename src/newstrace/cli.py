@@ -1718,7 +1718,7 @@ def pairs(pairs_file: str, semantic: bool, threshold: float | None, batch_size: 
     "scores_file",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Also write each pair's score and detection count here (TSV).",
+    help="Also write each pair's score, detection count and rare names shared here (TSV).",
 )
 @guarded
 def pan(
@@ -1732,7 +1732,9 @@ def pan(
     Offsets are character offsets into each file's text (UTF-8). A pair without
     detections gets a file with no features. The pair score (--scores) says how sure
     newstrace is that the pair shares text at all, including reworded reuse too weak
-    to report as passages.
+    to report as passages; shared_names counts the names of several words that both
+    documents hold and at most one in 500 documents of the run do (two make a
+    detection: a summary keeps names it cannot reword).
 
     \b
     Examples:
@@ -1759,9 +1761,10 @@ def pan(
         )
     seconds = time.perf_counter() - t0
     if scores_file:
-        rows = ["suspicious\tsource\tscore\tdetections"]
+        rows = ["suspicious\tsource\tscore\tdetections\tshared_names"]
         rows += [
-            f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}" for (s, r), res in results.items()
+            f"{s}\t{r}\t{res.score:.4f}\t{len(res.detections)}\t{res.shared_names}"
+            for (s, r), res in results.items()
         ]
         write_atomic(scores_file, "\n".join(rows) + "\n")
     found = sum(1 for res in results.values() if res.detections)
