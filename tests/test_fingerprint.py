@@ -72,3 +72,33 @@ def test_term_sets_are_the_content_words_and_the_skeleton_terms_of_a_text() -> N
     urdu = {term(w) for w in ("بندرگاہ", "کھلی")}  # stems, as every content word
     assert skeleton == frozenset({"harbou", "monday", "2024", *urdu})
     assert fingerprint.term_sets("the and of") == (frozenset(), frozenset())
+
+
+def test_slot_values_held_by_many_rows_are_left_out_before_densifying() -> None:
+    empty = int(fingerprint._EMPTY)
+    raw = np.array(
+        [
+            [7, 7, 3, empty],  # slots 0 and 1 hold the common 7s, slot 3 is empty
+            [7, 7, 4, 9],
+            [7, 8, 5, 9],
+            [7, 7, empty, empty],  # common values only: it keeps them
+        ],
+        dtype=np.uint32,
+    )
+    codes, counts = fingerprint.slot_frequencies(raw)
+    held = dict(zip(codes.tolist(), counts.tolist(), strict=True))
+    assert held[0 << 32 | 7] == 4 and held[1 << 32 | 7] == 3 and held[3 << 32 | 9] == 2
+    assert (2 << 32 | empty) not in held  # empty slots are not values
+    common = fingerprint.common_slots(codes, counts, 2)
+    assert common.tolist() == [0 << 32 | 7, 1 << 32 | 7]
+    dense = fingerprint.dense_signatures(raw, common)
+    assert (dense != empty).all()
+    assert dense[0, 2] == 3 and dense[1, 3] == 9 and dense[2, 1] == 8  # the rest stays
+    assert 7 not in dense[:3, :2]  # left out, filled from the rows' own other slots
+    assert dense[3].tolist() == fingerprint.dense_signatures(raw[3:]).tolist()[0]
+    assert fingerprint.common_slots(codes, counts, 0).tolist() == []  # 0: keep all
+    texts = _texts(6)
+    raw_parts = fingerprint_parts(texts, dense=False)
+    assert not raw_parts.dense and (raw_parts.shingles == fingerprint._EMPTY).any()
+    densified = fingerprint.dense_signatures(raw_parts.shingles)
+    assert densified.tolist() == fingerprint_parts(texts).shingles.tolist()

@@ -695,3 +695,56 @@ def test_a_scan_s_copy_trees_read_members_tokens_from_their_preparations(
     assert any(len(f.members) > 2 and f.tree is not None for f in after.families)
     assert not split
     assert after.families == before.families
+
+
+# A standard paragraph a wire appends to every story (the project's own words).
+STOCK_PARAGRAPH = (
+    "about the service: the regional wire gathers reports from correspondents "
+    "in every district of the region and sends them to member papers around the clock. "
+    "member papers may shorten a report, but they are asked to keep the names of those "
+    "quoted and the figures as sent, and to credit the wire at the top of the story. "
+    "corrections are sent as a new report with the word correction in its first line, "
+    "and a report that is withdrawn is sent again with the word withdrawn above it; "
+    "questions about a report go to the duty editor of the district where it was filed."
+)
+
+
+def _stock_corpus() -> list[Article]:
+    import random
+
+    from newstrace_synth import textgen
+
+    rng = random.Random(11)
+    stories = [textgen.make_story(rng, 120).text for _ in range(14)]
+    arts = [Article(id=f"s{k:02}", text=f"{t}\n\n{STOCK_PARAGRAPH}") for k, t in enumerate(stories)]
+    return [*arts, Article(id="copy", text=arts[0].text)]
+
+
+def _candidates(articles: list[Article], options: Options) -> set[tuple[str, str]]:
+    from functools import partial
+
+    from newstrace.corpus import CorpusFingerprinter, screen_candidates
+
+    printer = CorpusFingerprinter(options)
+    printer.add_all(articles)
+    fp, keys = printer.finish()
+    found = candidate_pairs(
+        keys, options.max_bucket, keep=partial(screen_candidates, fp=fp, options=options)
+    )
+    return {(articles[a].id, articles[b].id) for a, b in found.tolist()}
+
+
+def test_slot_values_most_of_a_scan_holds_make_no_candidates() -> None:
+    """A paragraph every article carries (a wire's standard lines) makes unrelated stories
+    candidates; once its slot values are left out (held by more than
+    ``common_slot_articles`` articles) few are (the stories' own names and numbers make
+    the rest), the copy still is, in any batching."""
+    arts = _stock_corpus()
+    keep_all = _candidates(arts, Options(common_slot_articles=0))
+    assert len(keep_all) >= 60  # of 105 pairs: the stock paragraph alone
+    options = Options(common_slot_articles=5)
+    left = _candidates(arts, options)
+    assert ("s00", "copy") in left and left < keep_all and len(left) <= len(keep_all) // 4
+    assert _candidates(arts, options.with_(batch_size=4)) == left
+    # Far below the limit nothing changes: the shipped 200 against keeping all.
+    assert _candidates(arts, Options()) == keep_all

@@ -153,8 +153,10 @@ def test_cli_spark_engine_writes_the_local_files(spark: Any, corpus: Path, tmp_p
 def test_parquet_input_and_a_candidate_bound_give_the_same_result(
     spark: Any, corpus: Path, tmp_path: Path, local_result: ScanResult
 ) -> None:
-    """Parquet input, and ``max_candidates`` 2 (which binds here: each article's
-    candidates ranked by a window in Spark, by ``corpus.bound_candidates`` locally)."""
+    """Parquet input, ``max_candidates`` 2 (which binds here: each article's candidates
+    ranked by a window in Spark, by ``corpus.bound_candidates`` locally) and
+    ``common_slot_articles`` 10 (which binds too: slot values counted per partition and
+    summed by key in Spark, over the whole matrix locally)."""
     rows = [
         json.loads(line)
         for line in corpus.read_text(encoding="utf-8").splitlines()
@@ -162,9 +164,15 @@ def test_parquet_input_and_a_candidate_bound_give_the_same_result(
     ]
     folder = tmp_path / "corpus.parquet"
     spark.createDataFrame(rows).coalesce(1).write.parquet(str(folder))
-    options = Options(max_candidates=2)
+    options = Options(max_candidates=2, common_slot_articles=10)
     local = scan(iter_articles([corpus], on_error=lambda e: None), options=options)
+    unbound = options.with_(max_candidates=0)
     assert local.candidates < local_result.candidates  # the bound binds
+    assert scan(iter_articles([corpus], on_error=lambda e: None), options=unbound).candidates < (
+        scan(
+            iter_articles([corpus], on_error=lambda e: None), options=Options(max_candidates=0)
+        ).candidates
+    )  # and so does the slot limit
     result = nspark.scan_spark([str(tmp_path)], spark=spark, partitions=4, options=options)
     _assert_same(result, local)
     assert [e.message.split()[:2] for e in result.failed] == [["duplicate", "id"]]
@@ -274,7 +282,7 @@ def test_print_rows_carry_each_article_s_own_content_words() -> None:
     ]
     records = list(nspark._fingerprint_partition(iter(rows), Options()))
     common = SimpleNamespace(value=np.empty(0, np.uint64))
-    printed = [r for rec in records for r in nspark._print_rows(rec, Options(), common)]
+    printed = [r for rec in records for r in nspark._print_rows(rec, Options(), common, common)]
     assert [p[0] for p in printed] == ["a0", "a1", "a2", "a3"]
     for (art_id, _, _, _, terms), row in zip(printed, rows, strict=True):
         alone = article_parts([nspark._article(row)], frequencies=False, content=True).content

@@ -38,7 +38,9 @@ __all__ = [
     "FingerprintParts",
     "Fingerprints",
     "SkeletonTerms",
+    "common_slots",
     "common_terms",
+    "dense_signatures",
     "document_frequencies",
     "estimate_jaccard",
     "estimate_sizes",
@@ -49,6 +51,7 @@ __all__ = [
     "skeleton_frequencies",
     "skeleton_signatures",
     "skeleton_term_hashes",
+    "slot_frequencies",
     "term_sets",
     "word_features",
     "words_of",
@@ -337,13 +340,15 @@ def signatures(batches: Sequence[np.ndarray], num_perm: int = 128) -> np.ndarray
     return _signatures(features, np.repeat(np.arange(n, dtype=np.int64), lengths), n, num_perm)
 
 
-def _signatures(features: np.ndarray, rows: np.ndarray, n: int, num_perm: int) -> np.ndarray:
+def _signatures(
+    features: np.ndarray, rows: np.ndarray, n: int, num_perm: int, *, dense: bool = True
+) -> np.ndarray:
     """Signatures from a flat array of 64-bit feature hashes and the row of each.
 
     The high bits of each (mixed) feature hash choose its bin, the low 32 bits are its
     value; per (row, bin) the minimum is kept with one ``np.minimum.at``. Empty bins
-    borrow from the next filled bin to the right (circularly), offset by the distance so
-    that borrowed values stay distinguishable (densification).
+    borrow from donor bins (densification, ``_densify``); ``dense=False`` leaves them
+    empty, for a corpus that first leaves out its common slot values (``dense_signatures``).
     """
     if num_perm < 1 or num_perm & (num_perm - 1):
         raise ValueError(f"num_perm must be a power of two, got {num_perm}")
@@ -355,7 +360,46 @@ def _signatures(features: np.ndarray, rows: np.ndarray, n: int, num_perm: int) -
     bins = (h >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(h), np.int64)
     values = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     np.minimum.at(sig.reshape(-1), rows * num_perm + bins, values)
-    _densify(sig, np.bincount(rows, minlength=n) > 0)
+    if dense:
+        _densify(sig, np.bincount(rows, minlength=n) > 0)
+    return sig
+
+
+def slot_frequencies(sig: np.ndarray, first_slot: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """In how many rows each (slot, value) of undensified signatures occurs, as (codes,
+    counts) with code ``slot << 32 | value`` (``sig``'s column k is slot ``first_slot +
+    k``; empty slots are not counted): summed over batches or partitions to find the
+    common slot values (``common_slots``)."""
+    slots = np.arange(first_slot, first_slot + sig.shape[1], dtype=np.uint64)
+    codes = (slots[None, :] << np.uint64(32)) | sig.astype(np.uint64)
+    codes = codes[sig != _EMPTY]
+    if not len(codes):
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    uniq, counts = np.unique(codes, return_counts=True)
+    return uniq, counts.astype(np.int64)
+
+
+def common_slots(codes: np.ndarray, counts: np.ndarray, limit: int) -> np.ndarray:
+    """The sorted (slot, value) codes held by more than ``limit`` rows (0: none)."""
+    if limit <= 0:
+        return np.empty(0, np.uint64)
+    return np.sort(codes[counts > limit]).astype(np.uint64)
+
+
+def dense_signatures(raw: np.ndarray, common: np.ndarray | None = None) -> np.ndarray:
+    """Undensified signatures with the ``common`` slot values (``common_slots``) left
+    out, then densified. A row made of common values only keeps them all: it is a copy
+    of text most of the corpus holds, which the band buckets' own limit already handles.
+    """
+    sig = raw.copy()
+    filled = sig != _EMPTY
+    if common is not None and len(common):
+        slots = np.arange(sig.shape[1], dtype=np.uint64)
+        codes = (slots[None, :] << np.uint64(32)) | sig.astype(np.uint64)
+        drop = filled & np.isin(codes, common)
+        drop &= (filled & ~drop).any(axis=1)[:, None]
+        sig[drop] = _EMPTY
+    _densify(sig, filled.any(axis=1))
     return sig
 
 
@@ -438,6 +482,9 @@ class FingerprintParts:
     skeleton: SkeletonTerms
     frequencies: dict[str, int]  # what ``document_frequencies`` gives for the batch
     content: ContentTerms  # empty unless asked for (``fingerprint_parts(content=True)``)
+    dense: bool = True
+    """Whether ``shingles`` are densified; a corpus's parts are not, until its common
+    slot values are known (``dense_signatures``)."""
 
 
 def fingerprint_parts(
@@ -448,10 +495,12 @@ def fingerprint_parts(
     skeleton: bool = True,
     frequencies: bool = True,
     content: bool = False,
+    dense: bool = True,
 ) -> FingerprintParts:
     """Shingle signatures, skeleton terms and term frequencies of a batch of body texts
     (``skeleton=False`` / ``frequencies=False`` leave those empty, saving their work),
-    and with ``content`` each article's distinct content-word hashes.
+    and with ``content`` each article's distinct content-word hashes; ``dense=False``
+    leaves the shingle signatures undensified (``FingerprintParts.dense``).
 
     The whole batch is one flat array of word ids, so hashing, shingling and MinHash are
     a fixed number of numpy operations per batch, not per article.
@@ -492,13 +541,14 @@ def fingerprint_parts(
         else SkeletonTerms(empty, np.empty(0, np.int64), np.empty(0, bool), n)
     )
     return FingerprintParts(
-        _signatures(sh_feat, sh_rows, n, num_perm),
+        _signatures(sh_feat, sh_rows, n, num_perm, dense=dense),
         sizes,
         terms,
         _batch_frequencies(vocab, ids, rows) if frequencies else {},
         _content_terms(vocab, ids, rows, n)
         if content
         else ContentTerms(np.empty(0, np.int64), np.empty(0, np.int64), n),
+        dense,
     )
 
 

@@ -113,6 +113,14 @@ class Options:
     """Skeleton (names, numbers) Jaccard at which spun copies become candidates."""
     max_bucket: int = 200
     """Band buckets with more articles than this are skipped (site templates)."""
+    common_slot_articles: int = 200
+    """A scan leaves a shingle signature's slot value out when more than this many of its
+    articles hold it in that slot (0: keep all): the minimum of a phrase most of the
+    corpus shares (a stock phrase, a wire's standard paragraph), which says no more about
+    any one pair than a band bucket of more than ``max_bucket`` articles, and makes bands
+    of unrelated articles collide. At 10,000 generated articles it left out 24% of the
+    slots and 4,756 of 11,773 candidates (4,725 of them not reuse); 30,000: 34,000 of
+    56,000. The archive, which grows article by article, keeps them all."""
     common_skeleton_share: float = 0.02
     """A scan leaves skeleton terms of capitalised or numeric words found in more than this
     share of its articles out of the skeleton channel (1: keep all)."""
@@ -267,6 +275,10 @@ class Options:
         ):
             if getattr(self, name) < 1:
                 raise OptionsError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if self.common_slot_articles < 0:
+            raise OptionsError(
+                f"common_slot_articles must not be negative, got {self.common_slot_articles!r}"
+            )
         if not 0 <= self.containment_bands <= 4 * self.num_perm:
             raise OptionsError(
                 f"containment_bands must be between 0 and 4 * num_perm, "

@@ -3,15 +3,16 @@ one machine.
 
 Spark only moves records; every decision is made by the functions the local engine runs
 (``ingest.article_from_record``; from the ``corpus`` layer ``batches``, ``article_parts``,
-``TermCounts``, ``common_skeleton_terms``, ``signed``, ``band_keys_of``, ``screen_stored``,
+``TermCounts``, ``common_skeleton_terms``, ``common_slot_values``, ``signed``, ``band_keys_of``, ``screen_stored``,
 ``screen_stored_scored``, ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``),
 so both engines give the same answers:
 
     read JSONL/Parquet lines, article files, WARC records (one task per WARC)
       -> first article of each id (input order, like the local scan)
-      -> per partition, in batches: shingle signatures, skeleton terms, frequencies,
-         content words
-      -> corpus-common skeleton terms (summed by key, broadcast) -> skeleton signatures
+      -> per partition, in batches: undensified shingle signatures, skeleton terms,
+         frequencies, content words
+      -> corpus-common skeleton terms and shingle slot values (summed by key, broadcast)
+         -> signatures
       -> band keys
       -> band keys grouped by key (buckets over ``max_bucket`` skipped) -> distinct pairs
       -> screened on their signatures -> at most ``max_candidates`` per article (window)
@@ -50,6 +51,7 @@ from .corpus import (
     band_keys_of,
     batches,
     common_skeleton_terms,
+    common_slot_values,
     one_blas_thread,
     screen_stored,
     screen_stored_scored,
@@ -590,29 +592,35 @@ def _article(row: Any, prefix: str = "") -> Article:
 
 
 def _fingerprint_partition(rows: Iterable[Any], options: Options) -> Iterator[Any]:
-    """Shingle signatures and skeleton terms of a partition's articles, a batch at a time
-    (the vectorised code of the local engine), then the partition's skeleton-term
-    frequencies as one ``(None, (hashes, counts))``."""
-    terms = TermCounts()
+    """Undensified shingle signatures and skeleton terms of a partition's articles, a
+    batch at a time (the vectorised code of the local engine), then the partition's
+    skeleton-term and shingle slot-value frequencies as one ``(None, ((hashes, counts),
+    (codes, counts)))``."""
+    terms = TermCounts(slots=True)
     for batch in batches((_article(row) for row in rows), options.batch_size):
         parts = article_parts(
-            batch, options, frequencies=False, content=bool(options.short_copy_share)
+            batch,
+            options,
+            frequencies=False,
+            content=bool(options.short_copy_share),
+            dense=False,
         )
         terms.add(parts)
         yield [a.id for a in batch], parts
-    yield None, terms.skeleton()
+    yield None, (terms.skeleton(), terms.slots())
 
 
 def _print_rows(
-    record: tuple[list[str] | None, Any], options: Options, common: Any
+    record: tuple[list[str] | None, Any], options: Options, common: Any, slots: Any
 ) -> Iterator[tuple[str, list[int], bytes, bytes, list[int]]]:
     """``(id, band keys, shingle signature, skeleton signature, content words)`` of a
-    batch record, the corpus-common skeleton terms (``common``: broadcast) left out, as
-    the local ``CorpusFingerprinter`` does (the partition's frequencies give none)."""
+    batch record, the corpus-common skeleton terms (``common``) and shingle slot values
+    (``slots``; both broadcast) left out, as the local ``CorpusFingerprinter`` does (the
+    partition's frequencies give none)."""
     ids, parts = record
     if ids is None:
         return
-    fp = signed(parts, options, common.value)
+    fp = signed(parts, options, common.value, slots.value)
     keys = band_keys_of(fp, options)
     words = parts.content
     cuts = np.searchsorted(words.rows, np.arange(len(ids) + 1)).tolist()
@@ -629,17 +637,34 @@ def _print_rows(
 def _common_skeleton(stats: Any, documents: int, options: Options) -> np.ndarray:
     """The corpus-common skeleton terms from the partitions' skeleton-term frequencies:
     summed by key, and only terms over the floor reach the driver."""
-    floor = options.common_skeleton_min
-    # A record of ``stats`` is (None, (hashes, counts)).
+    # A record of ``stats`` is (None, ((hashes, counts), slots)).
+    hashes, counts = _summed(stats, 0, options.common_skeleton_min)
+    return common_skeleton_terms(hashes, counts, documents, options)
+
+
+def _common_slots(stats: Any, options: Options) -> np.ndarray:
+    """The corpus-common shingle slot values (``fingerprint.common_slots``) from the
+    partitions' slot-value frequencies, summed by key as the skeleton terms are."""
+    limit = options.common_slot_articles
+    if limit <= 0:
+        return np.empty(0, np.uint64)
+    return common_slot_values(*_summed(stats, 1, limit), options)
+
+
+def _summed(stats: Any, which: int, floor: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frequencies ``which`` of the partitions' stats summed by key; only keys over the
+    floor reach the driver."""
     summed = (
-        stats.flatMap(lambda st: zip(st[1][0].tolist(), st[1][1].tolist(), strict=True))
+        stats.flatMap(
+            lambda st: zip(st[1][which][0].tolist(), st[1][which][1].tolist(), strict=True)
+        )
         .reduceByKey(lambda x, y: x + y)
         .filter(lambda kv: kv[1] > floor)
         .collect()
     )
-    hashes = np.array([h for h, _ in summed], dtype=np.uint64)
+    keys = np.array([h for h, _ in summed], dtype=np.uint64)
     counts = np.array([c for _, c in summed], dtype=np.int64)
-    return common_skeleton_terms(hashes, counts, documents, options)
+    return keys, counts
 
 
 _SCREEN_BATCH = 4096
@@ -942,7 +967,8 @@ def run_scan(
     fps = fps.persist(StorageLevel.MEMORY_AND_DISK)
     stats = fps.filter(lambda r: r[0] is None)
     common = sc.broadcast(_common_skeleton(stats, n_articles, options))
-    rows = fps.flatMap(partial(_print_rows, options=options, common=common))
+    slots = sc.broadcast(_common_slots(stats, options))
+    rows = fps.flatMap(partial(_print_rows, options=options, common=common, slots=slots))
     prints = spark.createDataFrame(
         rows, "id string, keys array<long>, sh binary, sk binary, terms array<long>"
     ).persist(StorageLevel.MEMORY_AND_DISK)

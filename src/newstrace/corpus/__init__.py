@@ -43,7 +43,7 @@ from .screen import (
 )
 from .short_copies import short_copy_pairs, with_short_copies
 from .spool import ArticleSpool, ComparisonRecord, ComparisonSpool, Spool
-from .terms import TermCounts, common_skeleton_terms, merge_frequencies
+from .terms import TermCounts, common_skeleton_terms, common_slot_values, merge_frequencies
 
 __all__ = [
     "ArticleSpool",
@@ -64,6 +64,7 @@ __all__ = [
     "bound_candidates",
     "clean_bodies",
     "common_skeleton_terms",
+    "common_slot_values",
     "fingerprint_bodies",
     "id_ranks",
     "judge_pair",

@@ -14,15 +14,17 @@ from ..fingerprint import (
     ContentTerms,
     FingerprintParts,
     Fingerprints,
+    dense_signatures,
     fingerprint_parts,
     skeleton_signatures,
+    slot_frequencies,
 )
 from ..lsh import Banding, band_keys, optimal_banding, pair_band_keys
 from ..model import Article
 from ..options import DEFAULT_OPTIONS, Options
 from .batches import Progress, batches, no_progress
 from .short_copies import ShortCopyIndex
-from .terms import TermCounts
+from .terms import TermCounts, common_slot_values
 
 __all__ = [
     "CorpusFingerprinter",
@@ -31,6 +33,7 @@ __all__ = [
     "bandings_of",
     "body_parts",
     "clean_bodies",
+    "corpus_slots",
     "fingerprint_bodies",
     "signed",
 ]
@@ -62,15 +65,18 @@ def body_parts(
     *,
     frequencies: bool = True,
     content: bool = False,
+    dense: bool = True,
 ) -> FingerprintParts:
     """Signature parts of a batch of body texts (``clean_bodies`` already applied); with
-    ``content``, each article's content words for the short-copy candidates."""
+    ``content``, each article's content words for the short-copy candidates;
+    ``dense=False`` for a scan's corpus (its common slot values are left out later)."""
     return fingerprint_parts(
         bodies,
         num_perm=options.num_perm,
         shingle_size=options.shingle_size,
         frequencies=frequencies,
         content=content,
+        dense=dense,
     )
 
 
@@ -81,22 +87,46 @@ def article_parts(
     frequencies: bool = True,
     content: bool = False,
     layouts: Callable[[Layout], None] | None = None,
+    dense: bool = True,
 ) -> FingerprintParts:
     """Signature parts and (unless ``frequencies`` is False) term frequencies of a batch
     of articles (an archive keeps the frequencies for ``Archive.term_stats``);
-    ``layouts`` as for ``clean_bodies``."""
+    ``layouts`` as for ``clean_bodies``; ``dense`` as for ``body_parts``."""
     return body_parts(
-        clean_bodies(articles, options, layouts), options, frequencies=frequencies, content=content
+        clean_bodies(articles, options, layouts),
+        options,
+        frequencies=frequencies,
+        content=content,
+        dense=dense,
     )
 
 
 def signed(
-    parts: FingerprintParts, options: Options = DEFAULT_OPTIONS, common: np.ndarray | None = None
+    parts: FingerprintParts,
+    options: Options = DEFAULT_OPTIONS,
+    common: np.ndarray | None = None,
+    slots: np.ndarray | None = None,
 ) -> Fingerprints:
-    """Both channels' signatures of a batch, the ``common`` skeleton terms left out (the
-    archive, which grows article by article, keeps them all: ``None``)."""
+    """Both channels' signatures of a batch, the ``common`` skeleton terms and, for
+    undensified parts, the common shingle ``slots`` values (``common_slots``) left out
+    (the archive, which grows article by article, keeps them all: ``None``)."""
     skeleton = skeleton_signatures(parts.skeleton, options.num_perm, common)
-    return Fingerprints(parts.shingles, skeleton, parts.sizes)
+    shingles = parts.shingles if parts.dense else dense_signatures(parts.shingles, slots)
+    return Fingerprints(shingles, skeleton, parts.sizes)
+
+
+def corpus_slots(raw: np.ndarray, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
+    """The common shingle slot values (``Options.common_slot_articles``) of a corpus's
+    undensified signatures, counted a slot at a time (a slot's column is small)."""
+    limit = options.common_slot_articles
+    if limit <= 0 or raw.shape[1] == 0:
+        return np.empty(0, np.uint64)
+    return np.concatenate(
+        [
+            common_slot_values(*slot_frequencies(raw[:, [k]], k), options)
+            for k in range(raw.shape[1])
+        ]
+    )
 
 
 def fingerprint_bodies(
@@ -151,10 +181,11 @@ def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.nda
 class CorpusFingerprinter:
     """Fingerprints a corpus batch by batch, then bands it as a whole.
 
-    The shingle channel is final per batch; the skeleton channel waits for the whole
-    corpus, because skeleton terms found in too many articles (a beat's weekdays, small
-    numbers, main actors: ``Options.common_skeleton_share``) are left out, and which
-    those are is only known at the end. Batch boundaries never change the result.
+    Both channels wait for the whole corpus: skeleton terms found in too many articles
+    (a beat's weekdays, small numbers, main actors: ``Options.common_skeleton_share``)
+    and shingle slot values held by too many (stock phrases:
+    ``Options.common_slot_articles``) are left out, and which those are is only known at
+    the end. Batch boundaries never change the result.
     """
 
     def __init__(
@@ -185,7 +216,11 @@ class CorpusFingerprinter:
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
         parts = body_parts(
-            bodies, self.options, frequencies=False, content=bool(self.options.short_copy_share)
+            bodies,
+            self.options,
+            frequencies=False,
+            content=bool(self.options.short_copy_share),
+            dense=False,
         )
         self.terms.add(parts)
         self._short.add(parts.content)
@@ -210,8 +245,13 @@ class CorpusFingerprinter:
             np.empty(n, dtype=np.int32),
         )
         row = 0
+        for part in self._parts:  # the undensified shingle signatures, to count slots
+            fp.shingles[row : row + len(part.sizes)] = part.shingles
+            row += len(part.sizes)
+        slots = corpus_slots(fp.shingles, self.options)
+        row = 0
         while self._parts:
-            batch = signed(self._parts.pop(0), self.options, common)
+            batch = signed(self._parts.pop(0), self.options, common, slots)
             k = len(batch.sizes)
             fp.shingles[row : row + k] = batch.shingles
             fp.skeleton[row : row + k] = batch.skeleton
