@@ -52,11 +52,11 @@ except ImportError:  # not installed: use the working tree
     sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.cluster import components  # noqa: E402
+from newstrace.corpus import CorpusFingerprinter  # noqa: E402
 from newstrace.ingest import iter_articles  # noqa: E402
 from newstrace.lsh import candidate_pairs  # noqa: E402
 from newstrace.model import Article  # noqa: E402
 from newstrace.options import DEFAULT_OPTIONS, Options  # noqa: E402
-from newstrace.scan import band_keys_of, clean_bodies, fingerprint_bodies  # noqa: E402
 
 RELATIONS = ("duplicate", "rewrite", "partial")
 Pair = tuple[str, str]
@@ -76,19 +76,13 @@ def load_articles(corpus: Path, options: Options = DEFAULT_OPTIONS) -> list[Arti
     return list(iter_articles([corpus], options=options))
 
 
-def candidate_set(
-    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS, batch: int | None = None
-) -> set[Pair]:
-    """Candidate id pairs of the scan's candidate stage (same functions, same batching)."""
-    batch = batch or options.batch_size
-    keys = []
-    for k in range(0, len(articles), batch):
-        part = articles[k : k + batch]
-        keys.append(band_keys_of(fingerprint_bodies(clean_bodies(part, options), options), options))
-    import numpy as np
-
-    allk = np.concatenate(keys)
-    pairs = candidate_pairs(allk, options.max_bucket)
+def candidate_set(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS) -> set[Pair]:
+    """Candidate id pairs of the scan's band stage (its fingerprinter: common skeleton
+    terms and shingle slot values left out), before the screen."""
+    printer = CorpusFingerprinter(options)
+    printer.add_all(articles)
+    _, keys = printer.finish()
+    pairs = candidate_pairs(keys, options.max_bucket)
     ids = [a.id for a in articles]
     return {tuple(sorted((ids[i], ids[j]))) for i, j in pairs.tolist()}  # type: ignore[misc]
 
