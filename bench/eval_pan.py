@@ -30,8 +30,10 @@ Reported:
   of each category that ``newstrace pan`` (default ``PanOptions``) writes at least one
   detection for: detected for the reuse categories, flagged for ``no-plagiarism``. A
   pair has a detection exactly when its pair score (``PanResult.score``) is above
-  ``PanOptions.min_pair_score``, which was itself fitted on these pairs (below), so on
-  the dev half this figure is in-sample. With ``--compare``, also the share of pairs
+  ``PanOptions.min_pair_score`` or its documents share ``min_shared_names`` rare names
+  (``newstrace.pan.detected``); both were set on these pairs (below), so on the dev
+  half this figure is in-sample. The run's documents tell which names are rare, so
+  ``--limit`` and ``--categories`` (fewer documents) change that figure too. With ``--compare``, also the share of pairs
   whose ``newstrace compare`` relation (the Python API ``newstrace.compare.compare`` on
   the two files, default options) is duplicate/rewrite/partial.
 * **pair level, cross-validated** (the out-of-sample figure of the mechanism): the
