@@ -33,9 +33,10 @@ Reported:
   ``PanOptions.min_pair_score`` or its documents share ``min_shared_names`` rare names
   (``newstrace.pan.detected``); both were set on these pairs (below), so on the dev
   half this figure is in-sample. The run's documents tell which names are rare, so
-  ``--limit`` and ``--categories`` (fewer documents) change that figure too. With ``--compare``, also the share of pairs
-  whose ``newstrace compare`` relation (the Python API ``newstrace.compare.compare`` on
-  the two files, default options) is duplicate/rewrite/partial.
+  ``--limit`` and ``--categories`` (fewer documents) change that figure too. With
+  ``--compare``, also the share of pairs whose ``newstrace compare`` relation (the
+  Python API ``newstrace.compare.compare`` on the two files, default options) is
+  duplicate/rewrite/partial.
 * **pair level, cross-validated** (the out-of-sample figure of the mechanism): the
   suspicious documents are dealt into ``--folds`` folds (a seeded shuffle; every pair of
   a suspicious document, whatever its category, falls in its document's fold); for each

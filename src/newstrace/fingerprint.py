@@ -370,13 +370,18 @@ def slot_frequencies(sig: np.ndarray, first_slot: int = 0) -> tuple[np.ndarray, 
     counts) with code ``slot << 32 | value`` (``sig``'s column k is slot ``first_slot +
     k``; empty slots are not counted): summed over batches or partitions to find the
     common slot values (``common_slots``)."""
-    slots = np.arange(first_slot, first_slot + sig.shape[1], dtype=np.uint64)
-    codes = (slots[None, :] << np.uint64(32)) | sig.astype(np.uint64)
-    codes = codes[sig != _EMPTY]
+    codes = _slot_codes(sig, first_slot)[sig != _EMPTY]
     if not len(codes):
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     uniq, counts = np.unique(codes, return_counts=True)
     return uniq, counts.astype(np.int64)
+
+
+def _slot_codes(sig: np.ndarray, first_slot: int = 0) -> np.ndarray:
+    """Each value of ``sig`` as ``slot << 32 | value`` (column k is slot ``first_slot + k``)."""
+    slots = np.arange(first_slot, first_slot + sig.shape[1], dtype=np.uint64)
+    codes: np.ndarray = (slots[None, :] << np.uint64(32)) | sig.astype(np.uint64)
+    return codes
 
 
 def common_slots(codes: np.ndarray, counts: np.ndarray, limit: int) -> np.ndarray:
@@ -394,9 +399,7 @@ def dense_signatures(raw: np.ndarray, common: np.ndarray | None = None) -> np.nd
     sig = raw.copy()
     filled = sig != _EMPTY
     if common is not None and len(common):
-        slots = np.arange(sig.shape[1], dtype=np.uint64)
-        codes = (slots[None, :] << np.uint64(32)) | sig.astype(np.uint64)
-        drop = filled & np.isin(codes, common)
+        drop = filled & np.isin(_slot_codes(sig), common)
         drop &= (filled & ~drop).any(axis=1)[:, None]
         sig[drop] = _EMPTY
     _densify(sig, filled.any(axis=1))

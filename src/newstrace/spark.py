@@ -3,8 +3,9 @@ one machine.
 
 Spark only moves records; every decision is made by the functions the local engine runs
 (``ingest.article_from_record``; from the ``corpus`` layer ``batches``, ``article_parts``,
-``TermCounts``, ``common_skeleton_terms``, ``common_slot_values``, ``signed``, ``band_keys_of``, ``screen_stored``,
-``screen_stored_scored``, ``PreparedCache`` and ``verify_pair``; ``cluster.pick_original``),
+``TermCounts``, ``common_skeleton_terms``, ``common_slot_values``, ``signed``,
+``band_keys_of``, ``screen_stored``, ``screen_stored_scored``, ``PreparedCache`` and
+``verify_pair``; ``cluster.pick_original``),
 so both engines give the same answers:
 
     read JSONL/Parquet lines, article files, WARC records (one task per WARC)
