@@ -317,6 +317,10 @@ def test_options_are_checked() -> None:
         PanOptions(min_pair_score=-0.5)
     with pytest.raises(OptionsError):
         PanOptions(min_pair_score=float("nan"))
+    with pytest.raises(OptionsError, match="min_shared_names"):
+        PanOptions(min_shared_names=-1)
+    with pytest.raises(OptionsError, match="max_name_share"):
+        PanOptions(max_name_share=1.5)
 
 
 # --- the pair-level operating point ---------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from newstrace import Options, iter_articles
 from newstrace.cluster import build_families, components
 from newstrace.compare import prepare
+from newstrace.errors import OptionsError
 from newstrace.fingerprint import estimate_jaccard, fingerprint_texts, signatures
 from newstrace.lsh import Banding, band_keys, candidate_pairs, optimal_banding
 from newstrace.model import Article, PairResult, ScanResult
@@ -748,3 +749,5 @@ def test_slot_values_most_of_a_scan_holds_make_no_candidates() -> None:
     assert _candidates(arts, options.with_(batch_size=4)) == left
     # Far below the limit nothing changes: the shipped 200 against keeping all.
     assert _candidates(arts, Options()) == keep_all
+    with pytest.raises(OptionsError, match="common_slot_articles"):
+        Options(common_slot_articles=-1)
