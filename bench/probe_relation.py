@@ -1,0 +1,255 @@
+"""Probes of the relation model that did not ship: what was tried for issue 13's METER and
+COUNTER three-class targets, measured so that the next attempt starts from the figures.
+
+Not a test and not the evaluation of the shipped model (that is ``eval_relation.py``,
+the full ``compare`` at the default). This works in feature space: the training rows of
+``train_relation.py`` (labelled pairs in their known direction, cross-story candidates,
+invented pairs), a model fitted on the rows of the stories outside each fold (5 folds by
+story, as ``relation_cv.py`` splits them), scored by 3-class macro F1 and derived-vs-not
+F1 on the fold's labelled pairs, averaged over repeats. Its "shipped" row is the
+logistic regression ``train_relation.fit`` fits, over the features the shipped model
+reads; each other row changes one thing:
+
+* ``models``: other learners over the same rows and features (logistic regression over
+  pairwise products, gradient-boosted trees, a random forest) fit noise on 319 + 301
+  pairs: METER 0.665 / 0.891 (shipped) against 0.638 / 0.886, 0.604 / 0.867, 0.631 /
+  0.872; COUNTER 0.760 / 0.896 against 0.752 / 0.895, 0.681 / 0.858, 0.744 / 0.883;
+* ``sentences``: the median and 10th percentile over the copy's sentences of the share
+  of each sentence's terms the source uses (a partially derived copy sets sentences of
+  its own reporting beside taken ones). Fitted on METER's labelled pairs alone they lift
+  it 0.622 / 0.850 -> 0.656 / 0.871; with the cross-story and invented rows the shipped
+  model trains on they add nothing (0.665 / 0.891 -> 0.664 / 0.892; in the full
+  ``compare`` of ``eval_relation.py``, 10 repeats, 0.673 / 0.895 -> 0.671 / 0.893): those
+  rows already teach what they say. COUNTER 0.760 / 0.896 -> 0.742 / 0.889;
+* ``facts``: the copy's facts its source lacks (new names as a share and a count, new
+  numbers, dates and times, new quotes): METER 0.665 / 0.891 -> 0.657-0.673 /
+  0.880-0.891, COUNTER 0.760 / 0.896 -> 0.753-0.763 / 0.888-0.897, within the noise;
+* ``cross``: cross-story rows per corpus (shipped ``CROSS_PAIRS``: 100), METER with 0 /
+  50 / 100 / 200 / 400 / 600: 0.637 / 0.652 / 0.665 / 0.663 / 0.637 / 0.616.
+
+All measured 2026-12-07, 8 repeats (a few seconds each).
+
+Usage (from the repository root; needs ``../shared/data`` and the ``bench`` extra)::
+
+    python bench/probe_relation.py [--probe models|sentences|facts|cross] [--repeats 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import _setup  # noqa: F401  (one BLAS thread, newstrace importable)
+import numpy as np
+import train_relation as tr
+from relation_cv import folds_of
+from reuse_data import meter_pairs
+
+from newstrace.align import align
+from newstrace.compare import prepare
+from newstrace.model import Article
+from newstrace.side import Side
+from newstrace.source import decide_source
+from newstrace.verdict import RELATION_FEATURES, relation_features
+
+SENTENCE_LOW = 10
+"""The percentile of the ``sentences`` probe's lower tail."""
+CROSS_COUNTS = (0, 50, 100, 200, 400, 600)
+
+
+def _sentence_shares(copy: Side, source: Side) -> list[float]:
+    vocabulary = frozenset().union(*source.terms) if source.terms else frozenset()
+    shares = [len(t & vocabulary) / len(t) for t in copy.terms if t]
+    if not shares:
+        return [0.0, 0.0]
+    values = np.array(shares)
+    return [float(np.median(values)), float(np.percentile(values, SENTENCE_LOW))]
+
+
+def _new_facts(copy: Side, source: Side) -> list[float]:
+    names = {k for k in copy.skeleton_keys if k[0] == "name"}
+    values = copy.skeleton_keys - names
+    new_names = len(names - source.skeleton_keys)
+    quotes = {f.key for f in copy.quotes}
+    return [
+        new_names / max(1, len(names)),
+        math.log1p(new_names),
+        len(values - source.skeleton_keys) / max(1, len(values)),
+        len(quotes - {f.key for f in source.quotes}) / len(quotes) if quotes else 0.0,
+    ]
+
+
+Extra = Callable[[Side, Side], list[float]]
+
+
+def _features_with(extra: Extra) -> Callable[..., tuple[float, ...]]:
+    """``train_relation.features`` with ``extra``'s measures of its copy appended."""
+
+    def features(source: Article, copy: Article, known: bool = True) -> tuple[float, ...]:
+        pa, pb = prepare(source), prepare(copy)
+        a, b = pa.side, pb.side
+        alignments = align(a, b)
+        side: Any = "a"
+        if not known:
+            side, _ = decide_source(
+                pa.article, pb.article, a, b, alignments, pa.layout.removed, pb.layout.removed
+            )
+        evidence, base = relation_features(a, b, alignments, side)
+        mine, theirs = (a, b) if evidence.copy == "a" else (b, a)
+        return (*base, *extra(mine, theirs))
+
+    return features
+
+
+def _learner(kind: str, balanced: bool) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    weight = "balanced" if balanced else None
+    if kind == "products":
+        return make_pipeline(
+            StandardScaler(),
+            PolynomialFeatures(2),
+            StandardScaler(),
+            LogisticRegression(C=0.05, max_iter=5000, class_weight=weight),
+        )
+    if kind == "boosted":
+        return HistGradientBoostingClassifier(
+            max_iter=150, learning_rate=0.05, max_depth=3, min_samples_leaf=10,
+            class_weight=weight, random_state=0,
+        )  # fmt: skip
+    if kind == "forest":
+        return RandomForestClassifier(
+            n_estimators=300, min_samples_leaf=3, class_weight=weight, random_state=0
+        )
+    return make_pipeline(
+        StandardScaler(), LogisticRegression(C=tr.C, max_iter=5000, class_weight=weight)
+    )
+
+
+def cv(
+    rows: Sequence[tr.Row],
+    corpus: str,
+    columns: Sequence[int],
+    repeats: int,
+    learner: str = "shipped",
+    labelled_only: bool = False,
+) -> tuple[float, float]:
+    """Mean 3-class macro F1 and derived F1 of the fold models on ``corpus``'s pairs
+    (``labelled_only``: fitted on the corpus's labelled pairs alone)."""
+    from sklearn.metrics import f1_score
+
+    script = "cased" if corpus == "meter" else "uncased"
+    part = [r for r in rows if r.script == script]
+    real = [r for r in part if r.corpus == corpus and "|" not in r.group]
+    if labelled_only:
+        part = real
+    truth = [r.label for r in real]
+    scores = []
+    for rep in range(repeats):
+        fold = folds_of([r.group for r in real], 5, seed=rep)
+        fold_of = {r.group: k for r, k in zip(real, fold, strict=True)}
+        pred = [""] * len(real)
+        for f in range(5):
+            train = [r for r in part if all(fold_of.get(g, -1) != f for g in r.group.split("|"))]
+            x = np.array([r.features for r in train])[:, list(columns)]
+            w = np.array([tr.SYNTHETIC_WEIGHT if r.corpus == "synthetic" else 1.0 for r in train])
+            model = _learner(learner, tr.BALANCED[script])
+            last = model.steps[-1][0] + "__" if hasattr(model, "steps") else ""
+            model.fit(x, [r.label for r in train], **{f"{last}sample_weight": w})
+            test = [i for i, k in enumerate(fold) if k == f]
+            found = model.predict(np.array([real[i].features for i in test])[:, list(columns)])
+            for i, p in zip(test, found, strict=True):
+                pred[i] = str(p)
+        macro = f1_score(truth, pred, average="macro", labels=["WD", "PD", "ND"])
+        derived = f1_score([t != "ND" for t in truth], [p != "ND" for p in pred])
+        scores.append((macro, derived))
+    m = np.array(scores).mean(axis=0)
+    return float(m[0]), float(m[1])
+
+
+def _shipped_columns(script: str) -> list[int]:
+    return [RELATION_FEATURES.index(n) for n in tr.SCRIPT_FEATURES[script]]
+
+
+def _report(corpus: str, name: str, figures: tuple[float, float]) -> None:
+    print(f"  {corpus:8s} {name:22s} macro F1 {figures[0]:.3f}  derived F1 {figures[1]:.3f}")
+
+
+def probe_models(repeats: int) -> None:
+    rows = tr.all_rows()
+    for corpus, script in (("meter", "cased"), ("counter", "uncased")):
+        for learner in ("shipped", "products", "boosted", "forest"):
+            _report(corpus, learner, cv(rows, corpus, _shipped_columns(script), repeats, learner))
+
+
+def probe_extra(extra: Extra, names: dict[str, list[int]], repeats: int) -> None:
+    """The shipped features, then with each set of ``extra``'s measures (their indexes
+    past ``RELATION_FEATURES``)."""
+    tr.features = _features_with(extra)  # the rows of every kind carry the measures
+    rows = tr.all_rows()
+    n = len(RELATION_FEATURES)
+    for corpus, script in (("meter", "cased"), ("counter", "uncased")):
+        base = _shipped_columns(script)
+        _report(corpus, "shipped features", cv(rows, corpus, base, repeats))
+        for name, extra_columns in names.items():
+            columns = base + [n + k for k in extra_columns]
+            _report(corpus, name, cv(rows, corpus, columns, repeats))
+        if corpus == "meter":  # without the cross-story and invented rows
+            _report(
+                corpus, "labelled pairs only", cv(rows, corpus, base, repeats, labelled_only=True)
+            )
+            for name, extra_columns in names.items():
+                columns = base + [n + k for k in extra_columns]
+                figures = cv(rows, corpus, columns, repeats, labelled_only=True)
+                _report(corpus, f"  {name}", figures)
+
+
+def probe_cross(repeats: int) -> None:
+    pairs = meter_pairs()
+    real = tr.real_rows(pairs, "cased")
+    cross = tr.cross_rows(pairs, "cased", max(CROSS_COUNTS), 5)
+    invented = tr.synthetic_rows(5, tr.SYNTHETIC_PER_KIND)
+    for count in CROSS_COUNTS:
+        rows = real + cross[:count] + invented
+        _report(
+            "meter", f"{count} cross rows", cv(rows, "meter", _shipped_columns("cased"), repeats)
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--probe", choices=("models", "sentences", "facts", "cross"), default="models")
+    ap.add_argument("--repeats", type=int, default=8)
+    args = ap.parse_args()
+    if not meter_pairs():
+        raise SystemExit("../shared/data/meter-dev is absent: nothing to probe")
+    print(f"probe {args.probe}: 5-fold CV by story, {args.repeats} repeats, feature space")
+    if args.probe == "models":
+        probe_models(args.repeats)
+    elif args.probe == "sentences":
+        probe_extra(_sentence_shares, {"+ sentence shares": [0, 1]}, args.repeats)
+    elif args.probe == "facts":
+        probe_extra(
+            _new_facts,
+            {
+                "+ new names": [0, 1],
+                "+ new values": [2],
+                "+ new quotes": [3],
+                "+ all": [0, 1, 2, 3],
+            },
+            args.repeats,
+        )
+    else:
+        probe_cross(args.repeats)
+    print(
+        f"reproduce: python bench/probe_relation.py --probe {args.probe} --repeats {args.repeats}"
+    )
+
+
+if __name__ == "__main__":
+    main()
