@@ -136,6 +136,43 @@ def test_candidates_made_in_chunks_equal_all_pairs_of_every_bucket(
     assert [tuple(p) for p in got.tolist()] == sorted(expected)
 
 
+def test_a_pair_the_screen_kept_is_not_offered_to_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pairs that share several buckets come back chunk after chunk; once kept, they are
+    not screened again, and the candidates are those of screening every bucket pair
+    (tiny chunks and a tiny small part of the kept codes, so that every merge runs)."""
+    import newstrace.lsh as lsh
+
+    rng = np.random.default_rng(11)
+    keys = np.stack([rng.integers(0, 25, 200) + 1_000 * c for c in range(12)], axis=1).astype(
+        np.int64
+    )
+    every = set()
+    for c in range(keys.shape[1]):
+        for key in set(keys[:, c].tolist()):
+            rows = np.flatnonzero(keys[:, c] == key).tolist()
+            if len(rows) <= 15:
+                every |= {(i, j) for i in rows for j in rows if i < j}
+    offered: list[tuple[int, int]] = []
+
+    def keep(pairs: np.ndarray) -> np.ndarray:
+        offered.extend((int(i), int(j)) for i, j in pairs.tolist())
+        return pairs[(pairs[:, 0] + pairs[:, 1]) % 3 != 0]
+
+    monkeypatch.setattr(lsh, "_PAIR_CHUNK", 40)
+    monkeypatch.setattr(lsh, "_KEY_COLUMNS", 3)
+    monkeypatch.setattr(lsh, "_KEPT_SMALL", 1)
+    got = candidate_pairs(keys, max_bucket=15, keep=keep)
+    assert [tuple(p) for p in got.tolist()] == sorted(p for p in every if sum(p) % 3)
+    seen_kept: set[tuple[int, int]] = set()
+    for pair in offered:
+        assert pair not in seen_kept
+        if sum(pair) % 3:
+            seen_kept.add(pair)
+    assert len(offered) > len(set(offered))  # rejected pairs do come back: only kept ones not
+
+
 def test_band_keys_made_in_row_blocks_equal_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
     import newstrace.lsh as lsh
 
@@ -531,6 +568,29 @@ def test_candidates_screened_chunk_by_chunk_equal_the_screen_of_all(
     screen = partial(screen_candidates, fp=fp, options=options)
     chunked = candidate_pairs(keys, options.max_bucket, keep=screen)
     assert len(whole) and chunked.tolist() == whole.tolist()
+
+
+def test_set_sizes_made_once_screen_as_sizes_made_per_chunk() -> None:
+    """Every row's estimated set sizes, made once for the candidate pass, give the
+    screen and the pre-verdict the same numbers as those estimated for each chunk's
+    rows: the same pairs kept, the same pre-verdict features to the bit."""
+    from newstrace.corpus import CorpusFingerprinter, screen_candidates
+    from newstrace.fingerprint import set_sizes
+    from newstrace.preverdict import pair_features
+
+    options = Options()
+    printer = CorpusFingerprinter(options)
+    printer.add_all(_stock_corpus())
+    printer.add_all(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    fp, keys = printer.finish()
+    pairs = candidate_pairs(keys, options.max_bucket)
+    sizes = set_sizes(fp)
+    assert len(pairs) > 20
+    for part in (pairs, pairs[::3], pairs[-5:]):
+        assert np.array_equal(pair_features(fp, part, sizes), pair_features(fp, part))
+        kept = screen_candidates(part, fp, options, sizes=sizes)
+        assert kept.tolist() == screen_candidates(part, fp, options).tolist()
+    assert 0 < len(screen_candidates(pairs, fp, options, sizes=sizes)) < len(pairs)
 
 
 def test_article_spool_reads_back_each_row_as_written() -> None:

@@ -670,6 +670,23 @@ def estimate_jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(x == y))
 
 
+@dataclass(frozen=True, slots=True)
+class SetSizes:
+    """``estimate_sizes`` of every row of a ``Fingerprints``, in both channels."""
+
+    shingles: np.ndarray  # (n,) float
+    skeleton: np.ndarray  # (n,) float
+
+
+def set_sizes(fp: Fingerprints) -> SetSizes:
+    """The estimated set sizes of every article of a corpus, made once for the whole
+    candidate pass: the screen and the pre-verdict read them for each chunk of bucket
+    pairs, and finding and estimating each chunk's rows again took 3 of the 8 s of the
+    candidate stage at 30,000 generated articles (1,717 chunks). An estimate reads one
+    row only, so it is the same made for all rows or for some."""
+    return SetSizes(estimate_sizes(fp.shingles), estimate_sizes(fp.skeleton))
+
+
 def estimate_sizes(sig: np.ndarray) -> np.ndarray:
     """(n,) float: the number of distinct features each signature row was built from.
 

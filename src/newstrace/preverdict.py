@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import OptionsError
-from .fingerprint import Fingerprints, estimate_sizes
+from .fingerprint import Fingerprints, SetSizes, estimate_sizes
 from .lsh import containment_estimates
 from .weights import read_model
 
@@ -47,19 +47,25 @@ _CHUNK = 65_536
 """Candidate pairs compared per step: bounds the (chunk, num_perm) equality tables."""
 
 
-def pair_features(fp: Fingerprints, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def pair_features(
+    fp: Fingerprints, pairs: npt.NDArray[np.int64], sizes: SetSizes | None = None
+) -> npt.NDArray[np.float64]:
     """(len(pairs), len(PREVERDICT_FEATURES)) features of candidate pairs (rows of
-    ``pairs`` index rows of ``fp``)."""
+    ``pairs`` index rows of ``fp``; ``sizes``: every row's ``set_sizes``, when the
+    caller made them once for many calls)."""
     out = np.empty((len(pairs), len(PREVERDICT_FEATURES)), dtype=np.float64)
     if not len(pairs):
         return out
     # Sizes are estimated from the signatures in both channels, as an archive or the
     # Spark job (which keep signatures only) must: every engine reads the same features.
-    rows = np.unique(pairs)
-    skeleton_sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
-    skeleton_sizes[rows] = estimate_sizes(fp.skeleton[rows])
-    shingle_sizes = np.zeros(len(fp.shingles), dtype=np.float64)
-    shingle_sizes[rows] = estimate_sizes(fp.shingles[rows])
+    if sizes is None:
+        rows = np.unique(pairs)
+        skeleton_sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
+        skeleton_sizes[rows] = estimate_sizes(fp.skeleton[rows])
+        shingle_sizes = np.zeros(len(fp.shingles), dtype=np.float64)
+        shingle_sizes[rows] = estimate_sizes(fp.shingles[rows])
+    else:
+        shingle_sizes, skeleton_sizes = sizes.shingles, sizes.skeleton
     for start in range(0, len(pairs), _CHUNK):
         i, j = pairs[start : start + _CHUNK, 0], pairs[start : start + _CHUNK, 1]
         js = (fp.shingles[i] == fp.shingles[j]).mean(axis=1)
@@ -107,18 +113,20 @@ class PreVerdict:
         return out
 
     def pair_scores(
-        self, fp: Fingerprints, pairs: npt.NDArray[np.int64]
+        self, fp: Fingerprints, pairs: npt.NDArray[np.int64], sizes: SetSizes | None = None
     ) -> npt.NDArray[np.float64]:
         """The probability for each candidate pair (rows of ``pairs`` index rows of
         ``fp``), read from the signatures: what ``keep`` cuts and what
         ``corpus.bound_candidates`` ranks by."""
-        return self.probabilities(pair_features(fp, pairs))
+        return self.probabilities(pair_features(fp, pairs, sizes))
 
-    def keep(self, fp: Fingerprints, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def keep(
+        self, fp: Fingerprints, pairs: npt.NDArray[np.int64], sizes: SetSizes | None = None
+    ) -> npt.NDArray[np.int64]:
         """The candidate pairs worth verifying."""
         if not len(pairs):
             return pairs
-        kept: npt.NDArray[np.int64] = pairs[self.pair_scores(fp, pairs) >= self.cutoff]
+        kept: npt.NDArray[np.int64] = pairs[self.pair_scores(fp, pairs, sizes) >= self.cutoff]
         return kept
 
     @classmethod

@@ -53,6 +53,7 @@ from .corpus import (
     with_short_copies,
 )
 from .errors import InputError
+from .fingerprint import set_sizes
 from .ingest import duplicate_id_error
 from .lineage import Judged, family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
@@ -516,7 +517,9 @@ def find_reuse(
     timings["fingerprint"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    screen = partial(screen_candidates, fp=fingerprints, options=options)
+    screen = partial(
+        screen_candidates, fp=fingerprints, options=options, sizes=set_sizes(fingerprints)
+    )
     pairs = candidate_pairs(keys, options.max_bucket, keep=screen)
     pairs = bound_candidates(pairs, fingerprints, id_ranks(list(published)), options)
     del keys, fingerprints, screen

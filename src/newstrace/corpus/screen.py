@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..fingerprint import Fingerprints, estimate_sizes
+from ..fingerprint import Fingerprints, SetSizes, estimate_sizes
 from ..lsh import screen_pairs
 from ..options import DEFAULT_OPTIONS, Options
 from ..preverdict import preverdict_model
@@ -37,22 +37,28 @@ def screen_candidates(
     options: Options = DEFAULT_OPTIONS,
     *,
     share: float | None = None,
+    sizes: SetSizes | None = None,
 ) -> np.ndarray:
     """Candidate pairs worth verifying: an estimated Jaccard similarity of at least
     ``share`` (default ``options.screen_share``) of the channel's threshold in either
     channel; with containment bands, a pair that shares no ordinary band must also have
     the smaller skeleton at least ``options.containment_floor`` inside the larger (rows
     of ``pairs`` index rows of ``fp``; only the signatures are read, set sizes are
-    estimated from them), and of those, with ``options.preverdict``, the ones the learned
-    pre-verdict finds worth verifying."""
-    pairs = _screen_signatures(pairs, fp, options, share)
+    estimated from them, or read from ``sizes`` when the caller made every row's once,
+    ``fingerprint.set_sizes``), and of those, with ``options.preverdict``, the ones the
+    learned pre-verdict finds worth verifying."""
+    pairs = _screen_signatures(pairs, fp, options, share, sizes)
     if options.preverdict and len(pairs):
-        pairs = preverdict_model(options.preverdict_model).keep(fp, pairs)
+        pairs = preverdict_model(options.preverdict_model).keep(fp, pairs, sizes)
     return pairs
 
 
 def _screen_signatures(
-    pairs: np.ndarray, fp: Fingerprints, options: Options, share: float | None
+    pairs: np.ndarray,
+    fp: Fingerprints,
+    options: Options,
+    share: float | None,
+    sizes: SetSizes | None,
 ) -> np.ndarray:
     share = options.screen_share if share is None else share
     if share <= 0 or len(pairs) == 0:
@@ -60,16 +66,19 @@ def _screen_signatures(
     floors = (share * options.shingle_threshold, share * options.skeleton_threshold)
     if not options.containment_bands:
         return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors)
-    rows = np.unique(pairs)
-    sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
-    sizes[rows] = estimate_sizes(fp.skeleton[rows])
+    if sizes is None:
+        rows = np.unique(pairs)
+        skeleton = np.zeros(len(fp.skeleton), dtype=np.float64)
+        skeleton[rows] = estimate_sizes(fp.skeleton[rows])
+    else:
+        skeleton = sizes.skeleton
     return screen_pairs(
         pairs,
         (fp.shingles, fp.skeleton),
         floors,
         bandings=bandings_of(options),
         containment=options.containment_floor,
-        sizes=sizes,
+        sizes=skeleton,
     )
 
 
