@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import OptionsError
-from .fingerprint import Fingerprints, SetSizes, estimate_sizes
+from .fingerprint import Fingerprints, SetSizes, set_sizes
 from .lsh import containment_estimates
 from .weights import read_model
 
@@ -59,13 +59,8 @@ def pair_features(
     # Sizes are estimated from the signatures in both channels, as an archive or the
     # Spark job (which keep signatures only) must: every engine reads the same features.
     if sizes is None:
-        rows = np.unique(pairs)
-        skeleton_sizes = np.zeros(len(fp.skeleton), dtype=np.float64)
-        skeleton_sizes[rows] = estimate_sizes(fp.skeleton[rows])
-        shingle_sizes = np.zeros(len(fp.shingles), dtype=np.float64)
-        shingle_sizes[rows] = estimate_sizes(fp.shingles[rows])
-    else:
-        shingle_sizes, skeleton_sizes = sizes.shingles, sizes.skeleton
+        sizes = set_sizes(fp, pairs)
+    shingle_sizes, skeleton_sizes = sizes.shingles, sizes.skeleton
     for start in range(0, len(pairs), _CHUNK):
         i, j = pairs[start : start + _CHUNK, 0], pairs[start : start + _CHUNK, 1]
         js = (fp.shingles[i] == fp.shingles[j]).mean(axis=1)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..fingerprint import Fingerprints, SetSizes, estimate_sizes
+from ..fingerprint import Fingerprints, SetSizes, set_sizes
 from ..lsh import screen_pairs
 from ..options import DEFAULT_OPTIONS, Options
 from ..preverdict import preverdict_model
@@ -47,6 +47,10 @@ def screen_candidates(
     estimated from them, or read from ``sizes`` when the caller made every row's once,
     ``fingerprint.set_sizes``), and of those, with ``options.preverdict``, the ones the
     learned pre-verdict finds worth verifying."""
+    if not len(pairs):
+        return pairs
+    if sizes is None:  # estimated here once for the screen and the pre-verdict
+        sizes = set_sizes(fp, pairs)
     pairs = _screen_signatures(pairs, fp, options, share, sizes)
     if options.preverdict and len(pairs):
         pairs = preverdict_model(options.preverdict_model).keep(fp, pairs, sizes)
@@ -58,7 +62,7 @@ def _screen_signatures(
     fp: Fingerprints,
     options: Options,
     share: float | None,
-    sizes: SetSizes | None,
+    sizes: SetSizes,
 ) -> np.ndarray:
     share = options.screen_share if share is None else share
     if share <= 0 or len(pairs) == 0:
@@ -66,19 +70,13 @@ def _screen_signatures(
     floors = (share * options.shingle_threshold, share * options.skeleton_threshold)
     if not options.containment_bands:
         return screen_pairs(pairs, (fp.shingles, fp.skeleton), floors)
-    if sizes is None:
-        rows = np.unique(pairs)
-        skeleton = np.zeros(len(fp.skeleton), dtype=np.float64)
-        skeleton[rows] = estimate_sizes(fp.skeleton[rows])
-    else:
-        skeleton = sizes.skeleton
     return screen_pairs(
         pairs,
         (fp.shingles, fp.skeleton),
         floors,
         bandings=bandings_of(options),
         containment=options.containment_floor,
-        sizes=skeleton,
+        sizes=sizes.skeleton,
     )
 
 
