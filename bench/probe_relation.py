@@ -25,13 +25,27 @@ reads; each other row changes one thing:
   numbers, dates and times, new quotes): METER 0.665 / 0.891 -> 0.657-0.673 /
   0.880-0.891, COUNTER 0.760 / 0.896 -> 0.753-0.763 / 0.888-0.897, within the noise;
 * ``cross``: cross-story rows per corpus (shipped ``CROSS_PAIRS``: 100), METER with 0 /
-  50 / 100 / 200 / 400 / 600: 0.637 / 0.652 / 0.665 / 0.663 / 0.637 / 0.616.
+  50 / 100 / 200 / 400 / 600: 0.637 / 0.652 / 0.665 / 0.663 / 0.637 / 0.616;
+* ``ordered``: learners that use the order of the classes (not derived < partially <
+  wholly): an ordinal logistic regression (one weight vector, two cut points: about half
+  the shipped model's parameters) METER 0.654 / 0.897, COUNTER 0.748 / 0.879; two
+  binary regressions in turn (derived or not, then wholly or partially) METER 0.629 /
+  0.856, COUNTER 0.765 / 0.896; the shipped multinomial model 0.665 / 0.891 and 0.760 /
+  0.896 on the same folds;
+* ``unquoted``: the tile measures with the copy's quoted words left out (two reporters
+  quote the same speaker; a partially derived copy's own reporting often is quotes the
+  agency lacks): the share of the unquoted words inside runs of 3 and 6 words the source
+  has, and inside runs of 10 (share and log count): METER 0.661 / 0.888 and 0.655 /
+  0.886, COUNTER 0.757 / 0.894 and 0.769 / 0.896 (shipped features 0.665 / 0.891, 0.760
+  / 0.896): within the noise.
 
-All measured 2026-12-07, 8 repeats (a few seconds each).
+All measured 2026-12-07, 8 repeats (a few seconds each; ``ordered`` and ``unquoted`` at
+the twenty-fifth session).
 
 Usage (from the repository root; needs ``../shared/data`` and the ``bench`` extra)::
 
-    python bench/probe_relation.py [--probe models|sentences|facts|cross] [--repeats 8]
+    python bench/probe_relation.py [--probe models|sentences|facts|cross|ordered|unquoted]
+                                   [--repeats 8]
 """
 
 from __future__ import annotations
@@ -81,6 +95,106 @@ def _new_facts(copy: Side, source: Side) -> list[float]:
     ]
 
 
+def _unquoted_tiles(copy: Side, source: Side) -> list[float]:
+    """Shares of the copy's unquoted words inside runs of 3, 6 and 10 words its source
+    has, and the log count of those inside runs of 10."""
+    from newstrace import containment as cm
+
+    shared = cm.PairRuns(copy, source).shared(True)
+    length = cm._length(copy)
+    quoted = cm._quoted(copy)
+    free = max(1, int((~quoted).sum()))
+    tiled = {k: shared.tiles(k, length) & ~quoted for k in UNQUOTED_RUNS}
+    return [
+        *(int(tiled[k].sum()) / free for k in UNQUOTED_RUNS),
+        math.log1p(int(tiled[UNQUOTED_RUNS[-1]].sum())),
+    ]
+
+
+UNQUOTED_RUNS = (3, 6, 10)
+"""Run lengths of the ``unquoted`` probe: the tile lengths, and ``PASSAGE_RUN``."""
+ORDER = ("ND", "PD", "WD")
+"""The classes in the order the ``ordered`` probe's ordinal model reads them."""
+
+
+class OrdinalRegression:
+    """Ordinal logistic regression (cumulative logit): one score ``x . w`` and two cut
+    points, P(class <= k) = sigmoid(cut_k - score), L2 penalty ``1 / (2 c)`` on ``w``,
+    classes weighted to equal total weight when ``balanced``."""
+
+    def __init__(self, c: float, balanced: bool) -> None:
+        self.c, self.balanced = c, balanced
+        self.mean = self.scale = self.params = np.zeros(0)
+
+    def _probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = (x - self.mean) / self.scale
+        d = z.shape[1]
+        w, first, gap = self.params[:d], self.params[d], self.params[d + 1]
+        cuts = np.array([first, first + math.exp(gap)])
+        below = 1.0 / (1.0 + np.exp(-(cuts[None, :] - (z @ w)[:, None])))
+        return np.stack([below[:, 0], below[:, 1] - below[:, 0], 1.0 - below[:, 1]], axis=1)
+
+    def fit(self, x: np.ndarray, y: Sequence[str], sample_weight: np.ndarray) -> Any:
+        from scipy.optimize import minimize
+
+        self.mean, self.scale = x.mean(axis=0), np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+        k = np.array([ORDER.index(v) for v in y])
+        w = np.asarray(sample_weight, dtype=float)
+        if self.balanced:
+            totals = np.array([w[k == c].sum() for c in range(len(ORDER))])
+            w = w * w.sum() / len(ORDER) / totals[k]
+        d = x.shape[1]
+
+        def loss(params: np.ndarray) -> float:
+            self.params = params
+            p = self._probabilities(x)[np.arange(len(k)), k]
+            weights = params[:d]
+            return float(
+                -(w * np.log(np.clip(p, 1e-12, None))).sum() + weights @ weights / (2 * self.c)
+            )
+
+        start = np.zeros(d + 2)
+        start[d] = -0.5
+        self.params = minimize(loss, start, method="L-BFGS-B").x
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.array(ORDER)[self._probabilities(x).argmax(axis=1)]
+
+
+class TwoStages:
+    """Two binary logistic regressions in turn: derived or not, then (for the derived)
+    wholly or partially."""
+
+    def __init__(self, c: float, balanced: bool) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        weight = "balanced" if balanced else None
+        self.derived, self.wholly = (
+            make_pipeline(
+                StandardScaler(), LogisticRegression(C=c, max_iter=5000, class_weight=weight)
+            )
+            for _ in range(2)
+        )
+
+    def fit(self, x: np.ndarray, y: Sequence[str], sample_weight: np.ndarray) -> Any:
+        labels = np.asarray(y)
+        derived = labels != "ND"
+        self.derived.fit(x, derived, logisticregression__sample_weight=sample_weight)
+        self.wholly.fit(
+            x[derived], labels[derived] == "WD",
+            logisticregression__sample_weight=np.asarray(sample_weight)[derived],
+        )  # fmt: skip
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        derived = self.derived.predict(x).astype(bool)
+        wholly = self.wholly.predict(x).astype(bool)
+        return np.where(~derived, "ND", np.where(wholly, "WD", "PD"))
+
+
 Extra = Callable[[Side, Side], list[float]]
 
 
@@ -110,6 +224,10 @@ def _learner(kind: str, balanced: bool) -> Any:
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
     weight = "balanced" if balanced else None
+    if kind == "ordinal":
+        return OrdinalRegression(tr.C, balanced)
+    if kind == "two stages":
+        return TwoStages(tr.C, balanced)
     if kind == "products":
         return make_pipeline(
             StandardScaler(),
@@ -159,8 +277,11 @@ def cv(
             x = np.array([r.features for r in train])[:, list(columns)]
             w = np.array([tr.SYNTHETIC_WEIGHT if r.corpus == "synthetic" else 1.0 for r in train])
             model = _learner(learner, tr.BALANCED[script])
-            last = model.steps[-1][0] + "__" if hasattr(model, "steps") else ""
-            model.fit(x, [r.label for r in train], **{f"{last}sample_weight": w})
+            if isinstance(model, OrdinalRegression | TwoStages):
+                model.fit(x, [r.label for r in train], w)
+            else:
+                last = model.steps[-1][0] + "__" if hasattr(model, "steps") else ""
+                model.fit(x, [r.label for r in train], **{f"{last}sample_weight": w})
             test = [i for i, k in enumerate(fold) if k == f]
             found = model.predict(np.array([real[i].features for i in test])[:, list(columns)])
             for i, p in zip(test, found, strict=True):
@@ -180,10 +301,10 @@ def _report(corpus: str, name: str, figures: tuple[float, float]) -> None:
     print(f"  {corpus:8s} {name:22s} macro F1 {figures[0]:.3f}  derived F1 {figures[1]:.3f}")
 
 
-def probe_models(repeats: int) -> None:
+def probe_models(repeats: int, learners: Sequence[str]) -> None:
     rows = tr.all_rows()
     for corpus, script in (("meter", "cased"), ("counter", "uncased")):
-        for learner in ("shipped", "products", "boosted", "forest"):
+        for learner in ("shipped", *learners):
             _report(corpus, learner, cv(rows, corpus, _shipped_columns(script), repeats, learner))
 
 
@@ -223,14 +344,26 @@ def probe_cross(repeats: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--probe", choices=("models", "sentences", "facts", "cross"), default="models")
+    ap.add_argument(
+        "--probe",
+        choices=("models", "sentences", "facts", "cross", "ordered", "unquoted"),
+        default="models",
+    )
     ap.add_argument("--repeats", type=int, default=8)
     args = ap.parse_args()
     if not meter_pairs():
         raise SystemExit("../shared/data/meter-dev is absent: nothing to probe")
     print(f"probe {args.probe}: 5-fold CV by story, {args.repeats} repeats, feature space")
     if args.probe == "models":
-        probe_models(args.repeats)
+        probe_models(args.repeats, ("products", "boosted", "forest"))
+    elif args.probe == "ordered":
+        probe_models(args.repeats, ("ordinal", "two stages"))
+    elif args.probe == "unquoted":
+        probe_extra(
+            _unquoted_tiles,
+            {"+ unquoted tile3/6": [0, 1], "+ unquoted run10": [2, 3]},
+            args.repeats,
+        )
     elif args.probe == "sentences":
         probe_extra(_sentence_shares, {"+ sentence shares": [0, 1]}, args.repeats)
     elif args.probe == "facts":
