@@ -365,13 +365,15 @@ def _store_articles(n: int) -> list[Article]:
 
 def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts() -> None:
     """What a scan asks of each candidate pair (``compare_if_reuse``) is the full
-    comparison when that calls the pair reuse and None otherwise; a pair that no reading
-    of its direction calls derived is answered without the source stage, so an article
-    all of whose pairs are such never has its facts found."""
+    comparison when that calls the pair reuse and None otherwise, and with its drifts
+    added (``with_drifts``, as an archive's ``check`` answers) it is the full comparison
+    to the drifts; a pair that no reading of its direction calls derived is answered
+    without the source stage, so an article all of whose pairs are such never has its
+    facts found."""
     from itertools import combinations
 
     from newstrace.align import align
-    from newstrace.compare import compare_if_reuse, compare_prepared
+    from newstrace.compare import compare_if_reuse, compare_prepared, with_drifts
     from newstrace.model import REUSE
     from newstrace.verdict import derivable
     from newstrace_synth.corpus import build_corpus
@@ -388,7 +390,7 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
         articles += [Article(id=f"s{k}", text=pair.source), Article(id=f"c{k}", text=pair.copy)]
     quick, full = [prepare(a) for a in articles], [prepare(a) for a in articles]
     needs_facts = set()
-    reuse = early = 0
+    reuse = early = drifts = 0
     for x, y in combinations(range(len(articles)), 2):
         whole = compare_prepared(full[x], full[y], options, drifts=False)
         sides = (quick[x].side, quick[y].side)
@@ -400,9 +402,13 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
         if whole.relation in REUSE:
             reuse += 1
             assert got == whole
+            assert got is not None
+            drifted = with_drifts(got, quick[x], quick[y])
+            assert drifted == compare_prepared(full[x], full[y], options)
+            drifts += bool(drifted.drifts)
         else:
             assert got is None
-    assert reuse >= 25 and early >= 700
+    assert reuse >= 25 and early >= 700 and drifts >= 5
     for k, p in enumerate(quick):
         assert (p.side._facts is not None) == (k in needs_facts)
     assert len(needs_facts) < len(articles)

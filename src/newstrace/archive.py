@@ -50,7 +50,14 @@ from .align import TermStats
 from .archive_link import Link, ScanView, common_skeleton
 from .archive_short import containing_rows, longer_than, short_copy_rows
 from .boilerplate import Layout
-from .compare import PREPARE_VERSION, Prepared, compare_prepared, preparation, prepare
+from .compare import (
+    PREPARE_VERSION,
+    Prepared,
+    compare_if_reuse,
+    preparation,
+    prepare,
+    with_drifts,
+)
 from .corpus import (
     ComparisonSpool,
     CorpusFingerprinter,
@@ -72,7 +79,7 @@ from .fingerprint import FINGERPRINT_VERSION, Fingerprints, term_sets
 from .ingest import content_hash
 from .lineage import family_tree
 from .lsh import sorted_keys
-from .model import REUSE, Article, Family, Match, PairResult, ScanResult
+from .model import Article, Family, Match, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 from .scan import find_reuse
 
@@ -999,8 +1006,9 @@ class Archive:
         judges them; no band hits: a short copy's long source, which shares too few
         phrases for many band hits), then from the band index, most hits first (shared
         band keys; a key shared by more than ``options.max_bucket`` articles counts for
-        nothing, as in a scan); the first ``limit`` are verified with the full compare
-        pipeline; only reuse relations are returned. With ``screen`` (the default) a
+        nothing, as in a scan); the first ``limit`` are verified as a scan verifies its
+        candidates, and the reuse found is returned as the full compare pipeline gives it
+        (drifts included). With ``screen`` (the default) a
         band candidate is verified only if its stored signatures are not far below the
         candidate thresholds (see ``Options.check_screen_share``): accidental
         candidates are skipped unverified; ``screen=False`` verifies every one of them.
@@ -1041,9 +1049,11 @@ class Archive:
                 theirs = archived.get(rowid, other)
             except InputError:  # archived before this check's lower max_chars: not compared
                 continue
-            c = compare_prepared(mine, theirs, self.options)
-            if c.relation in REUSE:
-                out.append(Match(other.id, c, n))
+            # Judged as a scan judges a candidate (no source stage or facts for a pair
+            # derived neither way), the drifts found only for the reuse kept.
+            c = compare_if_reuse(mine, theirs, self.options)
+            if c is not None:
+                out.append(Match(other.id, with_drifts(c, mine, theirs), n))
         out.sort(key=lambda m: (-m.comparison.score, m.id))
         return out
 
