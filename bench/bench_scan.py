@@ -70,6 +70,7 @@ import _setup  # noqa: F401  (one BLAS thread; newstrace importable) before nump
 import eval_scan
 import numpy as np
 
+from newstrace.corpus import BandKeys
 from newstrace.fingerprint import words_of
 from newstrace.ingest import article_from_record
 from newstrace.lsh import candidate_pairs
@@ -148,7 +149,7 @@ class Datasketch:
 def newstrace_candidates(
     bodies: list[str],
     options=DEFAULT_OPTIONS,
-) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+) -> tuple[np.ndarray, BandKeys, dict[str, float]]:
     """What a scan does before verification: both channels (corpus-common skeleton terms
     left out), bands, candidate pairs, and the screen by estimated Jaccard."""
     t0 = time.perf_counter()
@@ -193,12 +194,12 @@ def newstrace_shingle_only(bodies: list[str], options=DEFAULT_OPTIONS) -> np.nda
     return candidate_pairs(np.concatenate(keys), options.max_bucket)
 
 
-def shingle_channel_pairs(allk: np.ndarray, options=DEFAULT_OPTIONS) -> np.ndarray:
+def shingle_channel_pairs(allk: BandKeys, options=DEFAULT_OPTIONS) -> np.ndarray:
     """Candidates of newstrace's word-shingle channel alone (its first band columns)."""
     from newstrace.lsh import optimal_banding
 
     b = optimal_banding(options.shingle_threshold, options.num_perm, channel=0).bands
-    return candidate_pairs(np.ascontiguousarray(allk[:, :b]), options.max_bucket)
+    return candidate_pairs(allk.block(0, b), options.max_bucket)
 
 
 # --- scoring -------------------------------------------------------------------------------------

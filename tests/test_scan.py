@@ -211,6 +211,32 @@ def test_band_keys_written_into_one_table_equal_each_channel_s_keys() -> None:
         band_keys(sig, shingles, out=np.empty((40, shingles.bands + 1), dtype=np.int64))
 
 
+def test_band_keys_made_a_block_of_columns_at_a_time_equal_the_whole_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scan's key table (``BandKeys``) makes each block of columns when it is read:
+    any block, also one that runs across the channels' borders, holds the columns of
+    the whole table (empty rows -1 as there), and the candidate pass reading blocks of
+    5 columns finds the pairs it finds in the whole array."""
+    import newstrace.lsh as lsh
+    from newstrace.corpus import BandKeys, CorpusFingerprinter, band_keys_of
+
+    options = Options()
+    printer = CorpusFingerprinter(options)
+    printer.add_all(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    printer.add_bodies(["", "A short one.", "Another short one about nothing at all."])
+    fp, keys = printer.finish()
+    assert isinstance(keys, BandKeys)
+    whole = band_keys_of(fp, options)
+    n, k = keys.shape
+    assert whole.shape == (n, k) and (whole == -1).all(axis=1).any()
+    for lo, hi in [(0, k), (0, 1), (3, 70), (75, 90), (k - 130, k - 120), (k - 7, k), (40, 41)]:
+        assert np.array_equal(keys.block(lo, hi), whole[:, lo:hi]), (lo, hi)
+    monkeypatch.setattr(lsh, "_KEY_COLUMNS", 5)
+    found = candidate_pairs(keys, options.max_bucket)
+    assert len(found) and found.tolist() == candidate_pairs(whole, options.max_bucket).tolist()
+
+
 def test_components_and_original() -> None:
     assert components([("b", "c"), ("a", "b"), ("x", "y")]) == [["a", "b", "c"], ["x", "y"]]
     pairs = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from .arrays import sorted_distinct
 
 __all__ = [
     "Banding",
+    "KeyTable",
     "band_keys",
     "candidate_pairs",
     "containment_estimates",
@@ -83,16 +85,31 @@ _MULT = np.array(
 )
 
 
-def band_keys(sig: np.ndarray, banding: Banding, out: np.ndarray | None = None) -> np.ndarray:
+def band_keys(
+    sig: np.ndarray,
+    banding: Banding,
+    out: np.ndarray | None = None,
+    lo: int = 0,
+    hi: int | None = None,
+) -> np.ndarray:
     """(n, bands) int64 keys: each band's slots hashed together with channel and band.
 
     Rows that are all-empty (an article without features) get key -1 in every band:
     they must never become candidates of each other. Made ``_BAND_ROWS`` rows at a
     time: the hashing's (rows, bands, slots) tables stay small whatever the corpus.
     ``out``: an (n, bands) int64 array (a view into a larger key table) to write them
-    into, instead of a new one.
+    into, instead of a new one. ``lo``, ``hi``: only bands ``lo`` to ``hi - 1`` (the
+    same keys those columns of the whole table hold).
     """
-    return _in_row_blocks(sig, banding.bands, lambda part: _band_keys(part, banding), out)
+    b, r = banding.bands, banding.rows
+    hi = b if hi is None else hi
+
+    def keys_of(part: np.ndarray) -> np.ndarray:
+        # Band i takes slots i, i + b, i + 2b, ...: far-apart bins, independent estimates.
+        cut = part[:, : b * r].reshape(len(part), r, b)[:, :, lo:hi].astype(np.uint64)
+        return _band_keys(cut.transpose(0, 2, 1), banding.channel, lo, _empty_rows(part))
+
+    return _in_row_blocks(sig, hi - lo, keys_of, out)
 
 
 _BAND_ROWS = 4096
@@ -116,19 +133,24 @@ def _in_row_blocks(
     return out
 
 
-def _band_keys(sig: np.ndarray, banding: Banding) -> np.ndarray:
-    n = sig.shape[0]
-    b, r = banding.bands, banding.rows
-    # Band i takes slots i, i + b, i + 2b, ...: far-apart bins, independent estimates.
-    cut = sig[:, : b * r].astype(np.uint64).reshape(n, r, b).transpose(0, 2, 1)
+def _empty_rows(slots: np.ndarray) -> np.ndarray:
+    """Rows whose every slot is empty (no feature at all)."""
+    empty: np.ndarray = (slots == np.uint32(0xFFFFFFFF)).all(axis=1)
+    return empty
+
+
+def _band_keys(cut: np.ndarray, channel: int, first: int, empty: np.ndarray) -> np.ndarray:
+    """The keys of bands ``first``, ``first + 1``, ... from their slots, ``cut``: (n,
+    bands, rows) uint64; -1 in the ``empty`` rows."""
+    n, count, rows = cut.shape
     with np.errstate(over="ignore"):
-        acc = np.full((n, b), np.uint64(banding.channel * 1_000_003 + 17), dtype=np.uint64)
-        acc = acc + np.arange(b, dtype=np.uint64)[None, :] * np.uint64(0x51ED27F1)
-        for j in range(r):
+        acc: np.ndarray = np.full((n, count), np.uint64(channel * 1_000_003 + 17), np.uint64)
+        number = np.arange(first, first + count, dtype=np.uint64)
+        acc = acc + number[None, :] * np.uint64(0x51ED27F1)
+        for j in range(rows):
             acc = (acc ^ cut[:, :, j]) * _MULT[j % len(_MULT)]
             acc ^= acc >> np.uint64(29)
     keys = (acc >> np.uint64(1)).astype(np.int64)  # 63 bits: fits SQLite and Spark longs
-    empty = (sig == np.uint32(0xFFFFFFFF)).all(axis=1)
     keys[empty] = -1
     return keys
 
@@ -145,23 +167,30 @@ def pair_slots(bands: int, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pair_band_keys(
-    sig: np.ndarray, bands: int, channel: int, out: np.ndarray | None = None
+    sig: np.ndarray,
+    bands: int,
+    channel: int,
+    out: np.ndarray | None = None,
+    lo: int = 0,
+    hi: int | None = None,
 ) -> np.ndarray:
     """(n, bands) keys of two-slot bands over overlapping slot pairs (see ``pair_slots``).
 
     With two rows a band is equal with probability J**2, so these bands find pairs of a
     low Jaccard similarity (a short article inside a long one: J near |short| / |long|)
     that bands of more rows miss; they also find many accidental pairs, so what they
-    alone propose must pass the containment screen (``screen_pairs``). ``out``: as for
-    ``band_keys``.
+    alone propose must pass the containment screen (``screen_pairs``). ``out``, ``lo``,
+    ``hi``: as for ``band_keys``.
     """
     first, second = pair_slots(bands, sig.shape[1])
-    banding = Banding(bands, 2, channel)
+    used = np.union1d(first, second)  # a row is empty when all of these are
+    hi = bands if hi is None else hi
 
     def keys_of(part: np.ndarray) -> np.ndarray:
-        return _band_keys(np.concatenate([part[:, first], part[:, second]], axis=1), banding)
+        cut = np.stack([part[:, first[lo:hi]], part[:, second[lo:hi]]], axis=2)
+        return _band_keys(cut.astype(np.uint64), channel, lo, _empty_rows(part[:, used]))
 
-    return _in_row_blocks(sig, bands, keys_of, out)
+    return _in_row_blocks(sig, hi - lo, keys_of, out)
 
 
 def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,14 +209,28 @@ def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat, rows
 
 
+class KeyTable(Protocol):
+    """An (n, k) table of band keys made a block of columns at a time, when read: the
+    whole table of a large corpus is the largest array of a scan (100,000 articles: 218
+    MB), and the candidate pass reads it a block at a time."""
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def block(self, lo: int, hi: int) -> np.ndarray:
+        """Columns ``lo`` to ``hi - 1``, as an (n, hi - lo) int64 array."""
+        ...
+
+
 def candidate_pairs(
-    keys: np.ndarray,
+    keys: np.ndarray | KeyTable,
     max_bucket: int = 200,
     keep: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Distinct pairs (i < j) of rows that share at least one key, as an (m, 2) array.
 
-    ``keys`` is (n, k) over any number of channels and bands. Buckets larger than
+    ``keys`` is (n, k) over any number of channels and bands (an array, or a
+    ``KeyTable`` that makes each block of columns when read). Buckets larger than
     ``max_bucket`` (a template sentence shared by thousands of pages) are skipped: they
     carry no evidence about any one pair. A key hashes its channel and band in
     (``band_keys``), so buckets never span two columns: the columns are read a block at
@@ -202,9 +245,10 @@ def candidate_pairs(
     decision pair by pair is the same the second time).
     """
     n = np.int64(keys.shape[0])
+    block = _columns(keys) if isinstance(keys, np.ndarray) else keys.block
     found: _DistinctCodes | _KeptCodes = _DistinctCodes() if keep is None else _KeptCodes()
     for c in range(0, keys.shape[1], _KEY_COLUMNS):
-        flat, rows = sorted_keys(keys[:, c : c + _KEY_COLUMNS])
+        flat, rows = sorted_keys(block(c, min(c + _KEY_COLUMNS, keys.shape[1])))
         if len(flat) == 0:
             continue
         starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
@@ -228,6 +272,11 @@ def candidate_pairs(
                 found.add(code)
     code = found.result()
     return np.stack([code // n, code % n], axis=1)
+
+
+def _columns(keys: np.ndarray) -> Callable[[int, int], np.ndarray]:
+    """``KeyTable.block`` of a key array."""
+    return lambda lo, hi: keys[:, lo:hi]
 
 
 _KEY_COLUMNS = 8

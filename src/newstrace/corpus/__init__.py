@@ -23,6 +23,7 @@ from .batches import Progress, batches, no_progress
 from .families import FamilyTracker
 from .prepared import PreparedCache, judge_pair, one_blas_thread, verify_pair, visit_order
 from .prints import (
+    BandKeys,
     CorpusFingerprinter,
     article_parts,
     band_keys_of,
@@ -47,6 +48,7 @@ from .terms import TermCounts, common_skeleton_terms, common_slot_values, merge_
 
 __all__ = [
     "ArticleSpool",
+    "BandKeys",
     "ComparisonRecord",
     "ComparisonSpool",
     "CorpusFingerprinter",

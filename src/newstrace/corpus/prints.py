@@ -27,6 +27,7 @@ from .short_copies import ShortCopyIndex
 from .terms import TermCounts, common_slot_values
 
 __all__ = [
+    "BandKeys",
     "CorpusFingerprinter",
     "article_parts",
     "band_keys_of",
@@ -160,22 +161,50 @@ def bandings_of(options: Options = DEFAULT_OPTIONS) -> tuple[Banding, Banding]:
     return shingles, skeleton
 
 
+class BandKeys:
+    """The (n, k) band keys of both channels (``band_keys_of``), each block of columns
+    made when it is read (``lsh.KeyTable``): a scan's candidate pass reads them a block
+    at a time, so the whole table, the largest array of a scan (100,000 articles: 218
+    MB, about a quarter of its peak memory), is never held."""
+
+    def __init__(self, fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> None:
+        shingles, skeleton = bandings_of(options)
+        self._fp, self._pairs = fp, options.containment_bands
+        self._shingles, self._skeleton = shingles, skeleton
+        self._widths = (shingles.bands, skeleton.bands, options.containment_bands)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._fp.shingles.shape[0], sum(self._widths)
+
+    def block(self, lo: int, hi: int) -> np.ndarray:
+        """Columns ``lo`` to ``hi - 1``: the shingle channel's bands, then the
+        skeleton's, then the skeleton's two-slot containment bands."""
+        fp = self._fp
+        out = np.empty((fp.shingles.shape[0], hi - lo), dtype=np.int64)
+        start = 0
+        for channel, width in enumerate(self._widths):
+            a, b = max(lo, start), min(hi, start + width)
+            if a < b:  # this channel's bands a - start to b - start, into their columns
+                into = out[:, a - lo : b - lo]
+                if channel == 0:
+                    band_keys(fp.shingles, self._shingles, into, a - start, b - start)
+                elif channel == 1:
+                    band_keys(fp.skeleton, self._skeleton, into, a - start, b - start)
+                else:
+                    pair_band_keys(
+                        fp.skeleton, self._pairs, _CONTAINMENT_CHANNEL, into, a - start, b - start
+                    )
+            start += width
+        return out
+
+
 def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
     """(n, k) band keys of both channels: word shingles and entity skeleton, then the
-    skeleton's two-slot containment bands (``Options.containment_bands``)."""
-    shingles, skeleton = bandings_of(options)
-    # Each channel writes its columns into one table: the largest array of a scan is
-    # made once, not per channel and again joined (100,000 articles: 218 MB, not 436).
-    widths = (shingles.bands, skeleton.bands, options.containment_bands)
-    keys = np.empty((fp.shingles.shape[0], sum(widths)), dtype=np.int64)
-    a, b = widths[0], widths[0] + widths[1]
-    band_keys(fp.shingles, shingles, out=keys[:, :a])
-    band_keys(fp.skeleton, skeleton, out=keys[:, a:b])
-    if options.containment_bands:
-        pair_band_keys(
-            fp.skeleton, options.containment_bands, _CONTAINMENT_CHANNEL, out=keys[:, b:]
-        )
-    return keys
+    skeleton's two-slot containment bands (``Options.containment_bands``), as one
+    array (``BandKeys`` makes them a block of columns at a time)."""
+    keys = BandKeys(fp, options)
+    return keys.block(0, keys.shape[1])
 
 
 class CorpusFingerprinter:
@@ -231,10 +260,10 @@ class CorpusFingerprinter:
         """The skeleton terms left out as too common in this corpus."""
         return self.terms.common(self.options)
 
-    def finish(self) -> tuple[Fingerprints, np.ndarray]:
-        """Signatures of every article added, and their band keys (row k: k-th article).
-        Called once: each batch's parts are let go as it is signed (``corpus()`` and
-        ``common()`` still answer)."""
+    def finish(self) -> tuple[Fingerprints, BandKeys]:
+        """Signatures of every article added, and their band keys (row k: k-th article;
+        made a block of columns at a time when read). Called once: each batch's parts
+        are let go as it is signed (``corpus()`` and ``common()`` still answer)."""
         common = self.common()
         n, m = sum(len(p.sizes) for p in self._parts), self.options.num_perm
         # Each batch is signed straight into the corpus's tables (no list of batches
@@ -257,7 +286,7 @@ class CorpusFingerprinter:
             fp.skeleton[row : row + k] = batch.skeleton
             fp.sizes[row : row + k] = batch.sizes
             row += k
-        return fp, band_keys_of(fp, self.options)
+        return fp, BandKeys(fp, self.options)
 
     def short_copies(self) -> np.ndarray:
         """The short-copy candidate pairs of the corpus (``short_copies.ShortCopyIndex``,
