@@ -453,6 +453,33 @@ def test_scan_families_table_shows_headlines_sites_and_times() -> None:
     assert "corpus.jsonl:" not in shown and "04-spin" not in shown
 
 
+def test_scan_labels_families_from_the_articles_it_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The labels come from the articles the scan spooled: JSONL on stdin (which cannot
+    be read twice) is labelled too, and the inputs are read once, not again for them."""
+    from newstrace import ingest
+
+    reads: list[object] = []
+    real = ingest.iter_articles
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[0] if args else kwargs.get("paths"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "iter_articles", counted)
+    shown = CliRunner().invoke(
+        main, ["scan", "-"], input=DEMO_JSONL.read_bytes(), env={"COLUMNS": "400"}
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"│ {WIRE_LABEL} " in shown.stdout
+    assert " · TrendPulse Daily Buzz · 2026-03-05 06:20" in shown.stdout
+    assert "04-spin" not in shown.stdout
+    reads.clear()
+    assert f"│ {WIRE_LABEL} " in wide("scan", str(DEMO_JSONL)).stdout
+    assert len(reads) == 1  # the scan's own read
+
+
 def test_scan_families_table_detects_headlines_of_untitled_files() -> None:
     shown = wide("scan", str(DEMO)).stdout
     assert f"│ {WIRE_HEADLINE} " in shown and f"• {SPIN_HEADLINE[:COPY_PREFIX]}" in shown

@@ -636,6 +636,26 @@ def test_article_spool_reads_back_each_row_as_written() -> None:
         assert [spool[k] for k in reversed(range(len(arts)))] == list(reversed(arts))
         with pytest.raises(IndexError):
             spool[len(arts)]
+        with pytest.raises(ValueError, match="no index"):
+            spool.find(arts[0].id)
+        with pytest.raises(TypeError, match="holds articles"):
+            spool.append("not an article")
+
+
+def test_a_scan_keeps_its_articles_in_the_spool_it_is_given() -> None:
+    """``scan(kept=...)``: the caller's indexed spool holds every article scanned once
+    (the first of an id), in order, found by id after the scan; the answer is the same."""
+    from newstrace.corpus import ArticleSpool
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    again = Article(id=arts[0].id, text="Another text under an id seen before.")
+    with ArticleSpool(indexed=True) as spool:
+        result = scan([*arts, again], kept=spool)
+        assert list(spool.articles()) == arts
+        assert spool.find(arts[3].id) == arts[3] and spool.find("no such id") is None
+    alone = scan(arts)
+    assert result.pairs == alone.pairs and result.families == alone.families
+    assert len(result.failed) == 1
 
 
 def test_a_scan_s_verdict_on_a_pair_is_the_one_compare_gives() -> None:

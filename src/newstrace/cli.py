@@ -474,7 +474,7 @@ def scan(
       newstrace scan demo/corpus.jsonl --html scan.html
       newstrace scan demo/corpus.jsonl --out results/ --keep-one=duplicate
     """
-    from .dedup import Spool
+    from .corpus import ArticleSpool
     from .report.scan_report import write_scan
 
     web = _Web(feeds, sitemaps, host_delay, keep=html_out is not None)
@@ -494,13 +494,18 @@ def scan(
         )
         return
     with contextlib.ExitStack() as stack:
-        spool = stack.enter_context(Spool()) if keep_one and inputs else None
+        # The articles scanned (not those of an archive scanned alone), for the labels
+        # of the families shown and for --keep-one: read back, not read again.
+        archive_only = bool(db) and not inputs
+        spool = None if archive_only else stack.enter_context(ArticleSpool(indexed=True))
         result = _local_scan(inputs, db, options, follow_symlinks, id_prefix, web, spool)
         if out:
             write_scan(result, Path(out))
         if keep_one and out:
             _write_dedup(result, spool, db, keep_one, Path(out) / KEPT, Path(out) / REMOVED)
-    _show_scan(result, inputs, db, fmt, html_out, options, follow_symlinks, id_prefix, web.kept)
+        _show_scan(
+            result, inputs, db, fmt, html_out, options, follow_symlinks, id_prefix, web.kept, spool
+        )
     if result.failed:
         sys.exit(1)
 
@@ -514,8 +519,9 @@ def _local_scan(
     web: _Web,
     spool: Any = None,
 ) -> Any:
-    """The local engine over the inputs (and archive); with ``spool``, the articles read
-    are kept there for a deduplication after the scan."""
+    """The local engine over the inputs (and archive); with ``spool`` (an
+    ``ArticleSpool``), the articles scanned are kept there for the caller to read after
+    the scan."""
     from .archive import Archive
     from .ingest import distinct_ids
     from .scan import scan as scan_articles
@@ -534,9 +540,7 @@ def _local_scan(
                     archive = stack.enter_context(Archive(db, options=options, create=False))
                     stream = _chain(archive.articles(), stream)
                 stream = distinct_ids(stream, on_error)
-                if spool is not None:
-                    stream = spool.tee(stream)
-                result = scan_articles(stream, options=options, progress=bar)
+                result = scan_articles(stream, options=options, progress=bar, kept=spool)
     result.failed = errors + result.failed
     return result
 
@@ -560,7 +564,10 @@ def _write_dedup(
             def records() -> Any:
                 return (article_record(a) for a in archive.articles())
         else:
-            records = spool.records
+
+            def records() -> Any:
+                return (article_record(a) for a in spool.articles())
+
         ids, published = [], {}
         for r in records():  # a first pass for ids and times: texts stay on disk
             ids.append(r["id"])
@@ -631,7 +638,8 @@ def dedup(
       newstrace dedup crawl/ --out kept.jsonl --mapping removed.jsonl --level duplicate
       newstrace dedup 'news/*.jsonl' --out kept.jsonl --level partial --engine spark
     """
-    from .dedup import Spool, mapping_path
+    from .corpus import ArticleSpool
+    from .dedup import mapping_path
 
     web = _Web(feeds, sitemaps, host_delay)
     if not inputs and not web.sources:
@@ -653,7 +661,7 @@ def dedup(
         removed, families = _spark_dedup(scanned, level, out, mapping)
         failed, articles = scanned.failed, scanned.articles
     else:
-        with Spool() as spool:
+        with ArticleSpool() as spool:
             result = _local_scan(inputs, None, options, follow_symlinks, id_prefix, web, spool)
             done = _write_dedup(result, spool, None, level, Path(out), Path(mapping))
         failed, articles = result.failed, result.articles
@@ -696,10 +704,12 @@ def _show_scan(
     follow_symlinks: bool = False,
     id_prefix: str = "",
     fetched: dict[str, Article] | None = None,
+    spool: Any = None,
 ) -> None:
     """The HTML overview, the pairs as JSONL on stdout, and the summary tables (on
     stderr when stdout carries JSONL). The articles that the tables and the overview
-    label are read again once, for both (a scan keeps only ids and verdicts)."""
+    label are read back from the scan's ``spool`` (else read again), once for both (a
+    scan keeps only ids and verdicts)."""
     from .report.html import overview_pairs
     from .report.scan_report import listed_ids, pair_dict, render_scan
 
@@ -707,7 +717,7 @@ def _show_scan(
     wanted = listed_ids(result.families)
     if html_out:
         wanted |= {x for p in shown for x in p} | {m for f in result.families for m in f.members}
-    found = _known_articles(wanted, inputs, db, options, follow_symlinks, id_prefix, fetched)
+    found = _known_articles(wanted, inputs, db, options, follow_symlinks, id_prefix, fetched, spool)
     if html_out:
         from .compare import compare_pairs
         from .report.html import scan_html
@@ -792,12 +802,19 @@ def _known_articles(
     follow_symlinks: bool = False,
     id_prefix: str = "",
     fetched: dict[str, Article] | None = None,
+    spool: Any = None,
 ) -> dict[str, Article]:
     """The ``wanted`` articles of a scan by id: the web pages kept while fetched, then
+    the scan's ``spool`` (an indexed ``ArticleSpool``: every article it scanned), then
     the archive, then the inputs read again (stdin cannot be: those stay unknown)."""
     from .archive import Archive
 
     found = {i: a for i, a in (fetched or {}).items() if i in wanted}
+    if spool is not None:
+        for i in wanted - found.keys():
+            spooled = spool.find(i)
+            if spooled is not None:
+                found[i] = spooled
     if db and wanted - found.keys():
         with Archive(db, options=options, create=False) as archive:
             for i in wanted - found.keys():

@@ -12,9 +12,7 @@ source, then the earliest published, then the smallest id).
 
 from __future__ import annotations
 
-import json
-import tempfile
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,6 @@ from .report.safe import json_text
 __all__ = [
     "DEDUP_LEVELS",
     "Dedup",
-    "Spool",
     "article_record",
     "check_level",
     "deduplicate",
@@ -90,35 +87,6 @@ _RECORD_FIELDS = ("id", "text", "title", "url", "published", "modified", "site",
 def article_record(art: Article) -> dict[str, Any]:
     """An article as a JSONL input line (read back by every newstrace command)."""
     return {f: getattr(art, f) for f in _RECORD_FIELDS if getattr(art, f) is not None}
-
-
-class Spool:
-    """The articles a scan reads, kept in a temporary JSONL file (not in memory) so the
-    kept ones can be written after the scan, also from stdin or fetched pages."""
-
-    def __init__(self) -> None:
-        # closed by close() / the with block: the spool lives as long as the scan
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
-        for art in articles:
-            self._file.write(json_text(article_record(art)) + "\n")
-            yield art
-
-    def records(self) -> Iterator[dict[str, Any]]:
-        self._file.flush()
-        self._file.seek(0)
-        for line in self._file:
-            yield json.loads(line)
-
-    def close(self) -> None:
-        self._file.close()
 
 
 def mapping_path(out: str | Path) -> Path:

@@ -21,7 +21,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from multiprocessing.pool import Pool
 from typing import TypeVar
@@ -416,23 +416,30 @@ def scan(
     *,
     options: Options = DEFAULT_OPTIONS,
     progress: Progress = no_progress,
+    kept: ArticleSpool | None = None,
 ) -> ScanResult:
     """Find every reuse pair and family among the articles (one machine).
 
-    Articles with an id seen before are skipped and reported as failed inputs.
+    Articles with an id seen before are skipped and reported as failed inputs. The
+    articles scanned are spooled to disk for verification: into ``kept`` when given
+    (the caller's, left open: it reads them after the scan), else into a spool of the
+    scan's own.
     """
     t0 = time.perf_counter()
     failed: list[InputError] = []
     published: dict[str, str | None] = {}
-    with ArticleSpool() as kept, Spool() as layouts:
+    own: AbstractContextManager[ArticleSpool] = (
+        ArticleSpool() if kept is None else nullcontext(kept)
+    )
+    with own as spool, Spool() as layouts:
         printer = CorpusFingerprinter(
             options, lambda found: layouts.append_pickled(pack_layout(found))
         )
-        printer.add_all(_first_of_each_id(articles, kept, published, failed), progress)
+        printer.add_all(_first_of_each_id(articles, spool, published, failed), progress)
         reading = time.perf_counter() - t0
         result = find_reuse(
             printer,
-            kept.__getitem__,
+            spool.__getitem__,
             published,
             layouts=_layout_reader(layouts),
             options=options,

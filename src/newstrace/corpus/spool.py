@@ -20,6 +20,7 @@ import os
 import pickle
 import tempfile
 from array import array
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, Self, cast
 
@@ -94,13 +95,38 @@ class Spool(_Closing):
 
 
 class ArticleSpool(Spool):
-    """Articles appended in order, each read back by its row (``spool[k]``)."""
+    """Articles appended in order, each read back by its row (``spool[k]``), in order
+    (``articles``), and, ``indexed``, by its id (``find``): the CLI labels a scan's
+    families and writes its deduplicated collection from the articles the scan spooled,
+    instead of reading its inputs again."""
+
+    def __init__(self, indexed: bool = False) -> None:
+        super().__init__()
+        self._rows: dict[str, int] | None = {} if indexed else None
+
+    def append(self, record: object) -> None:
+        if not isinstance(record, Article):
+            raise TypeError(f"an article spool holds articles, not {type(record).__name__}")
+        if self._rows is not None:
+            self._rows.setdefault(record.id, len(self))
+        super().append(record)
 
     def __getitem__(self, row: int) -> Article:
         article = super().__getitem__(row)
         if not isinstance(article, Article):
             raise TypeError(f"row {row} of the spool holds no article")
         return article
+
+    def articles(self) -> Iterator[Article]:
+        """Every article, in the order appended."""
+        return (self[k] for k in range(len(self)))
+
+    def find(self, article_id: str) -> Article | None:
+        """The first article appended with this id, or None (an ``indexed`` spool)."""
+        if self._rows is None:
+            raise ValueError("this article spool keeps no index of ids")
+        row = self._rows.get(article_id)
+        return None if row is None else self[row]
 
 
 ComparisonRecord = tuple[tuple[str, str, int, int], bytes]
