@@ -350,27 +350,6 @@ def test_containment_candidates_short_copy_of_long_source() -> None:
     assert 19 <= sizes[0] <= 29 and 160 <= sizes[1] <= 240
 
 
-def test_set_sizes_estimated_in_blocks_of_rows_are_the_whole_table_s(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``estimate_sizes`` reads a large table a block of rows at a time (its sorted and
-    float copies were a scan's largest transient): the same sizes to the bit, empty
-    rows 0 as there."""
-    import newstrace.fingerprint as fingerprint
-    from newstrace.corpus import CorpusFingerprinter
-
-    printer = CorpusFingerprinter(Options())
-    printer.add_all(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
-    printer.add_bodies(["", "Short.", *(f"Item {k} of a list, with words." for k in range(9))])
-    fp, _ = printer.finish()
-    whole = [fingerprint.estimate_sizes(sig) for sig in (fp.shingles, fp.skeleton)]
-    monkeypatch.setattr(fingerprint, "_SIZE_ROWS", 4)
-    for sig, expected in zip((fp.shingles, fp.skeleton), whole, strict=True):
-        got = fingerprint.estimate_sizes(sig)
-        assert len(got) == len(sig) > 4 and np.array_equal(got, expected)
-    assert (whole[0] == 0).any() and (whole[0] > 0).sum() >= 20
-
-
 def test_the_containment_floor_keeps_a_pair_only_the_containment_bands_find() -> None:
     """A pair that shares no ordinary band passes the screen on its skeleton's estimated
     containment: kept when the floor lies below the estimate, dropped above it."""

@@ -694,12 +694,6 @@ def set_sizes(fp: Fingerprints, pairs: np.ndarray | None = None) -> SetSizes:
     return out
 
 
-_SIZE_ROWS = 8192
-"""Signature rows ``estimate_sizes`` reads at once: its sorted copy and float sums of a
-whole corpus's signatures were a scan's largest transient (100,000 articles: about 170
-MB, where blocks of this many rows take 14)."""
-
-
 def estimate_sizes(sig: np.ndarray) -> np.ndarray:
     """(n,) float: the number of distinct features each signature row was built from.
 
@@ -713,10 +707,6 @@ def estimate_sizes(sig: np.ndarray) -> np.ndarray:
     n, m = sig.shape
     if n == 0 or m < 2:
         return np.asarray(~(sig == _EMPTY).all(axis=1), dtype=np.float64)
-    if n > _SIZE_ROWS:  # a row's estimate reads that row only: the same made in blocks
-        return np.concatenate(
-            [estimate_sizes(sig[k : k + _SIZE_ROWS]) for k in range(0, n, _SIZE_ROWS)]
-        )
     ordered = np.sort(sig, axis=1)
     filled = 1 + np.count_nonzero(ordered[:, 1:] != ordered[:, :-1], axis=1)
     linear = np.log1p(-np.minimum(filled, m - 0.5) / m) / np.log1p(-1.0 / m)
