@@ -7,7 +7,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["sorted_distinct"]
+__all__ = ["in_sorted", "sorted_distinct"]
 
 _T = TypeVar("_T", bound=np.generic)
 
@@ -28,3 +28,14 @@ def sorted_distinct(values: npt.NDArray[_T], *, in_place: bool = False) -> npt.N
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def in_sorted(values: npt.NDArray[_T], table: npt.NDArray[_T]) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` the sorted ``table`` holds: a binary search each (in C), no
+    set or hash table built (the values are hashes and pair codes)."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(table, values)
+    np.minimum(at, len(table) - 1, out=at)
+    found: npt.NDArray[np.bool_] = table[at] == values
+    return found

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import sorted_distinct
+from .arrays import in_sorted, sorted_distinct
 from .model import SideName
 from .side import Side
 from .text import has_no_space_script, term, word_units
@@ -345,7 +345,7 @@ class _SharedRuns:
         self._keys: npt.NDArray[np.uint64] | None = None  # the shared ones, on first need
         self._starts: list[int] = []
         if known is None:
-            self._found = _found(copy.keys, source.keys)
+            self._found = in_sorted(copy.keys, source.keys)
             self._shared = np.bincount(copy.tags[self._found], minlength=len(_SET_KINDS)).tolist()
         else:
             # The shared keys are the same read from either side, so they are given
@@ -387,7 +387,7 @@ class _SharedRuns:
             return np.zeros(length, dtype=bool)
         keys = self._shared_keys()
         shared = keys[self._starts[tag] : self._starts[tag + 1]]
-        kept = _found(runs, shared).astype(np.int8)
+        kept = in_sorted(runs, shared).astype(np.int8)
         tiled: npt.NDArray[np.bool_] = np.convolve(kept, np.ones(k, dtype=np.int8))[:length] > 0
         return tiled
 
@@ -431,18 +431,8 @@ def _run_hashes(
     return out
 
 
-def _found(x: _Hashes, y: _Hashes) -> npt.NDArray[np.bool_]:
-    """Which values of ``x`` are in ``y`` (sorted, distinct): a binary search each."""
-    if not len(y):
-        return np.zeros(len(x), dtype=bool)
-    at = np.searchsorted(y, x)
-    np.minimum(at, len(y) - 1, out=at)
-    found: npt.NDArray[np.bool_] = y[at] == x
-    return found
-
-
 def _share(x: _Hashes, y: _Hashes) -> float:
     """Share of the distinct n-grams ``x`` found among ``y`` (both sorted, distinct)."""
     if not len(x):
         return 0.0
-    return np.count_nonzero(_found(x, y)) / len(x)
+    return np.count_nonzero(in_sorted(x, y)) / len(x)

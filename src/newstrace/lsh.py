@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .arrays import sorted_distinct
+from .arrays import in_sorted, sorted_distinct
 
 __all__ = [
     "Banding",
@@ -333,7 +333,7 @@ class _KeptCodes:
 
     def held(self, codes: np.ndarray) -> np.ndarray:
         """Which of ``codes`` are held."""
-        held: np.ndarray = _in_sorted(codes, self._large) | _in_sorted(codes, self._small)
+        held: np.ndarray = in_sorted(codes, self._large) | in_sorted(codes, self._small)
         return held
 
     def add(self, codes: np.ndarray) -> None:
@@ -351,15 +351,6 @@ class _KeptCodes:
 
 _KEPT_SMALL = 4096
 """Codes the small sorted part of ``_KeptCodes`` may hold, however small the large one."""
-
-
-def _in_sorted(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Which of ``codes`` the sorted ``table`` holds (binary search)."""
-    if not len(table):
-        return np.zeros(len(codes), dtype=bool)
-    at = np.minimum(np.searchsorted(table, codes), len(table) - 1)
-    found: np.ndarray = table[at] == codes
-    return found
 
 
 _SCREEN_CHUNK = 1 << 15

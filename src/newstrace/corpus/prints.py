@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -161,6 +162,10 @@ def bandings_of(options: Options = DEFAULT_OPTIONS) -> tuple[Banding, Banding]:
     return shingles, skeleton
 
 
+_BandMaker = Callable[[np.ndarray, int, int], np.ndarray]
+"""A channel's ``band_keys`` with its signatures and banding bound: (out, lo, hi)."""
+
+
 class BandKeys:
     """The (n, k) band keys of both channels (``band_keys_of``), each block of columns
     made when it is read (``lsh.KeyTable``): a scan's candidate pass reads them a block
@@ -169,32 +174,28 @@ class BandKeys:
 
     def __init__(self, fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> None:
         shingles, skeleton = bandings_of(options)
-        self._fp, self._pairs = fp, options.containment_bands
-        self._shingles, self._skeleton = shingles, skeleton
-        self._widths = (shingles.bands, skeleton.bands, options.containment_bands)
+        bands = options.containment_bands
+        self._rows = fp.shingles.shape[0]
+        # Each channel's width and what makes its bands lo to hi - 1 into ``out``.
+        self._channels: tuple[tuple[int, _BandMaker], ...] = (
+            (shingles.bands, partial(band_keys, fp.shingles, shingles)),
+            (skeleton.bands, partial(band_keys, fp.skeleton, skeleton)),
+            (bands, partial(pair_band_keys, fp.skeleton, bands, _CONTAINMENT_CHANNEL)),
+        )
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self._fp.shingles.shape[0], sum(self._widths)
+        return self._rows, sum(width for width, _ in self._channels)
 
     def block(self, lo: int, hi: int) -> np.ndarray:
         """Columns ``lo`` to ``hi - 1``: the shingle channel's bands, then the
         skeleton's, then the skeleton's two-slot containment bands."""
-        fp = self._fp
-        out = np.empty((fp.shingles.shape[0], hi - lo), dtype=np.int64)
+        out = np.empty((self._rows, hi - lo), dtype=np.int64)
         start = 0
-        for channel, width in enumerate(self._widths):
+        for width, make in self._channels:
             a, b = max(lo, start), min(hi, start + width)
             if a < b:  # this channel's bands a - start to b - start, into their columns
-                into = out[:, a - lo : b - lo]
-                if channel == 0:
-                    band_keys(fp.shingles, self._shingles, into, a - start, b - start)
-                elif channel == 1:
-                    band_keys(fp.skeleton, self._skeleton, into, a - start, b - start)
-                else:
-                    pair_band_keys(
-                        fp.skeleton, self._pairs, _CONTAINMENT_CHANNEL, into, a - start, b - start
-                    )
+                make(out[:, a - lo : b - lo], a - start, b - start)
             start += width
         return out
 
