@@ -395,7 +395,10 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
     added (``with_drifts``, as an archive's ``check`` answers) it is the full comparison
     to the drifts; a pair that no reading of its direction calls derived is answered
     without the source stage, so an article all of whose pairs are such never has its
-    facts found."""
+    facts found. As a scan asks it (``explain`` False) it is the same comparison less
+    the text's reasons for a source the publication times decided, and it finds fewer
+    articles' facts."""
+    from dataclasses import replace
     from itertools import combinations
 
     from newstrace.align import align
@@ -415,8 +418,9 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
     for k, pair in enumerate(newsroom_pairs(2, 7, ("brief", "agency_plus_own", "multi_take"))):
         articles += [Article(id=f"s{k}", text=pair.source), Article(id=f"c{k}", text=pair.copy)]
     quick, full = [prepare(a) for a in articles], [prepare(a) for a in articles]
+    lean = [prepare(a) for a in articles]
     needs_facts = set()
-    reuse = early = drifts = 0
+    reuse = early = drifts = shorter = 0
     for x, y in combinations(range(len(articles)), 2):
         whole = compare_prepared(full[x], full[y], options, drifts=False)
         sides = (quick[x].side, quick[y].side)
@@ -425,19 +429,25 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
         else:
             needs_facts |= {x, y}
         got = compare_if_reuse(quick[x], quick[y], options)
+        scanned = compare_if_reuse(lean[x], lean[y], options, explain=False)
         if whole.relation in REUSE:
             reuse += 1
             assert got == whole
-            assert got is not None
+            assert got is not None and scanned is not None
+            assert replace(scanned, reasons=whole.reasons) == whole
+            assert set(scanned.reasons) <= set(whole.reasons)
+            shorter += len(scanned.reasons) < len(whole.reasons)
             drifted = with_drifts(got, quick[x], quick[y])
             assert drifted == compare_prepared(full[x], full[y], options)
             drifts += bool(drifted.drifts)
         else:
-            assert got is None
-    assert reuse >= 25 and early >= 700 and drifts >= 5
+            assert got is None and scanned is None
+    assert reuse >= 25 and early >= 700 and drifts >= 5 and shorter >= 15
     for k, p in enumerate(quick):
         assert (p.side._facts is not None) == (k in needs_facts)
     assert len(needs_facts) < len(articles)
+    with_facts = {k for k, p in enumerate(lean) if p.side._facts is not None}
+    assert with_facts < needs_facts
 
 
 def test_planned_cache_prepares_each_article_once_and_drops_it_after_its_last_use() -> None:

@@ -190,14 +190,18 @@ def _settled(
     corpus: TermStats | None,
     alignments: list[Alignment],
     verdict: Verdict,
+    *,
+    explain: bool = True,
 ) -> tuple[Verdict, list[Alignment]]:
-    """``judge_prepared``'s answer from the first verdict on the aligned passages."""
+    """``judge_prepared``'s answer from the first verdict on the aligned passages
+    (``explain``: see ``verdict.Readings``)."""
     if verdict.relation in REUSE and not alignments:
         # Reuse judged from the wording kept: show where, first in the closest sentence
         # pairs, else in the phrases kept from merged or split sentences.
         alignments = align_relaxed(pa.side, pb.side, options, corpus)
         if alignments:  # coverage and direction are read from the reused passages
-            verdict = _decide(pa, pb, alignments, options)
+            readings = Readings(pa.side, pb.side, alignments, options, explain=explain)
+            verdict = _decide(pa, pb, alignments, options, readings)
         else:  # reuse that shows in no passage is no reuse
             verdict = not_derived(
                 pa.side,
@@ -210,18 +214,21 @@ def _settled(
 
 
 def compare_if_reuse(
-    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS
+    pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS, *, explain: bool = True
 ) -> Comparison | None:
     """``compare_prepared(pa, pb, options, drifts=False)`` when it calls the pair reuse,
     else None: what a scan asks of each candidate pair. A pair that is not derived
     whichever side is the source (``verdict.derivable``) is answered once aligned,
-    without the source stage and the articles' facts."""
+    without the source stage and the articles' facts. ``explain`` False (a scan, which
+    shows no reasons): the source's reasons leave out the text evidence that only
+    supports what the metadata decided, the rest of the comparison the same."""
     alignments = align(pa.side, pb.side, options)
-    readings = derivable(pa.side, pb.side, alignments, options)
+    readings = derivable(pa.side, pb.side, alignments, options, explain=explain)
     if readings is None:
         return None
     first = _decide(pa, pb, alignments, options, readings)
-    c = _comparison(pa, pb, *_settled(pa, pb, options, None, alignments, first), drifts=False)
+    settled = _settled(pa, pb, options, None, alignments, first, explain=explain)
+    c = _comparison(pa, pb, *settled, drifts=False)
     return c if c.relation in REUSE else None
 
 

@@ -130,17 +130,18 @@ def decide(
 
 
 def derivable(
-    a: Side, b: Side, alignments: Sequence[Alignment], options: Options
+    a: Side, b: Side, alignments: Sequence[Alignment], options: Options, *, explain: bool = True
 ) -> Readings | None:
     """What the relation model reads of the pair, for ``decide``, or None when
     ``decide`` cannot call it reuse: not derived, and no passage taken, with either
     side read as the copy, so that whatever source the source stage names (the
     undecided reading takes the shorter, one of the two) the pair is not derived. A
     scan asks no more of such a pair, and is spared the source stage and the facts it
-    reads: most candidates of a large corpus are such pairs."""
+    reads: most candidates of a large corpus are such pairs. ``explain``: see
+    ``Readings``."""
     if not (a.spans and b.spans):
         return None
-    readings = Readings(a, b, alignments, options)
+    readings = Readings(a, b, alignments, options, explain=explain)
     shorter = shorter_side(a, b)  # read first: the copy of most reuse pairs
     if readings.derived(shorter) or readings.derived(_other(shorter)):
         return readings
@@ -159,10 +160,22 @@ class _Reading:
 
 class Readings:
     """A pair's readings by the relation model with each side as the copy, each made
-    once (``derivable`` reads both before the source stage picks one)."""
+    once (``derivable`` reads both before the source stage picks one). ``explain``
+    False: the verdict's source reasons leave out the text evidence that only supports
+    what the metadata decided (``decide_source``); relation, source, coverage and score
+    are the same."""
 
-    def __init__(self, a: Side, b: Side, alignments: Sequence[Alignment], options: Options):
+    def __init__(
+        self,
+        a: Side,
+        b: Side,
+        alignments: Sequence[Alignment],
+        options: Options,
+        *,
+        explain: bool = True,
+    ):
         self.a, self.b, self.alignments, self.options = a, b, alignments, options
+        self.explain = explain
         self.model = relation_model(script_kind(a, b), options.relation_model)
         self._runs = PairRuns(a, b)
         self._made: dict[SideName, _Reading] = {}
@@ -216,7 +229,7 @@ def _verdict(
     """``decide``'s verdict on a pair with body text on both sides."""
     a, b, alignments, options = readings.a, readings.b, readings.alignments, readings.options
     source, source_reasons = decide_source(
-        a_article, b_article, a, b, alignments, removed_a, removed_b
+        a_article, b_article, a, b, alignments, removed_a, removed_b, explain=readings.explain
     )
     reading = readings.of(source)
     evidence, cov, probs = reading.evidence, reading.coverage, reading.probs

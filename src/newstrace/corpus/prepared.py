@@ -56,11 +56,13 @@ def verify_pair(
 
 def judge_pair(pa: Prepared, pb: Prepared, options: Options = DEFAULT_OPTIONS) -> Comparison | None:
     """``verify_pair``'s comparison (ids in order, no drifts: a scan reads none), or
-    None when the pair is no reuse: exactly what a copy tree compares the pair for
-    (``lineage.family_tree``), so a local scan keeps it for the trees."""
+    None when the pair is no reuse: what a copy tree compares the pair for
+    (``lineage.family_tree``), so a local scan keeps it for the trees. Its reasons
+    leave out the text evidence that only supports a source the metadata decided
+    (``compare_if_reuse``'s ``explain``): no scan output shows a pair's reasons."""
     if pb.article.id < pa.article.id:
         pa, pb = pb, pa
-    return compare_if_reuse(pa, pb, options)
+    return compare_if_reuse(pa, pb, options, explain=False)
 
 
 _PREPARED_MEMORY = 352 * 2**20
