@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newstrace.archive import Archive
@@ -197,3 +198,40 @@ def test_the_comparison_spool_gives_nothing_for_other_text_under_an_id() -> None
         assert spool.get(second, first) is None  # kept in id order only
         other = Article(id=second.id, text=second.text + " A new last sentence was added.")
         assert spool.get(first, other) is None  # the id was given to other text
+
+
+def test_a_tree_does_not_compare_again_a_pair_verification_found_no_reuse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A member pair that verification compared (``compared``) and did not call reuse is
+    left out of the tree's comparisons: the same tree, one comparison fewer; a verified
+    reuse pair is still read, whatever ``compared`` says."""
+    import newstrace.lineage as lineage
+    from newstrace.compare import compare
+    from newstrace.model import REUSE
+
+    rng = random.Random(5)
+    first, _ = grammar_story(rng, words=300, stock=0)
+    second, _ = grammar_story(rng, words=300, stock=0)
+    half_a = first.text[: len(first.text) // 2].rsplit(".", 1)[0] + "."
+    half_c = second.text[len(second.text) // 2 :].split(".", 1)[1]
+    texts = {"a": first.text, "b": f"{half_a}\n\n{half_c.strip()}", "c": second.text}
+    members = [Article(id=i, text=t, title=f"Story {i}") for i, t in texts.items()]
+    by_id = {m.id: m for m in members}
+    assert compare(by_id["a"], by_id["b"]).relation in REUSE
+    assert compare(by_id["b"], by_id["c"]).relation in REUSE
+    assert compare(by_id["a"], by_id["c"]).relation not in REUSE
+    pairs = [pair("a", "b"), pair("b", "c")]
+    asked: list[tuple[str, str]] = []
+    fresh = lineage.compare_prepared
+
+    def counted(pa: object, pb: object, *args: object, **kwargs: object) -> object:
+        asked.append((pa.article.id, pb.article.id))  # type: ignore[attr-defined]
+        return fresh(pa, pb, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lineage, "compare_prepared", counted)
+    whole = family_tree(members, pairs)
+    assert sorted(asked) == [("a", "b"), ("a", "c"), ("b", "c")]
+    asked.clear()
+    assert family_tree(members, pairs, compared=lambda x, y: True) == whole
+    assert sorted(asked) == [("a", "b"), ("b", "c")]

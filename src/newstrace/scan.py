@@ -41,6 +41,7 @@ from .corpus import (
     Spool,
     band_keys_of,
     bound_candidates,
+    candidate_test,
     clean_bodies,
     fingerprint_bodies,
     id_ranks,
@@ -55,7 +56,7 @@ from .corpus import (
 from .errors import InputError
 from .fingerprint import set_sizes
 from .ingest import duplicate_id_error
-from .lineage import Judged, family_pairs, with_tree, with_trees
+from .lineage import Compared, Judged, family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
 from .model import Article, Comparison, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
@@ -320,26 +321,30 @@ _TREES_PER_TASK = 4
 """Families sent to a tree worker at once: few, so that the largest families, sent
 first, spread over the workers."""
 
-_tree_state: tuple[Callable[[str], Article], Options, Judged | None] | None = None
+_tree_state: tuple[Callable[[str], Article], Options, Judged | None, Compared | None] | None = None
 """What a forked tree worker loads articles, reads verification's comparisons and
 orders families with (set once per worker process by ``_init_tree_worker``; never set
 in the parent)."""
 
 
 def _init_tree_worker(
-    load: Callable[[str], Article], options: Options, judged: Judged | None, parent: int
+    load: Callable[[str], Article],
+    options: Options,
+    judged: Judged | None,
+    compared: Compared | None,
+    parent: int,
 ) -> None:
     global _tree_state
     _worker_setup(parent)
-    _tree_state = (load, options, judged)
+    _tree_state = (load, options, judged, compared)
 
 
 def _tree_task(task: tuple[int, Family, list[PairResult]]) -> tuple[int, Family]:
     """One family (by position) with its tree (``lineage.with_tree``)."""
     assert _tree_state is not None, "not a tree worker"
-    load, options, judged = _tree_state
+    load, options, judged, compared = _tree_state
     k, family, inner = task
-    return k, with_tree(family, load, inner, options, judged)
+    return k, with_tree(family, load, inner, options, judged, compared=compared)
 
 
 def copy_trees(
@@ -348,11 +353,13 @@ def copy_trees(
     load: Callable[[str], Article],
     options: Options,
     judged: Judged | None = None,
+    compared: Compared | None = None,
 ) -> list[Family]:
     """``lineage.with_trees``: on ``options.jobs`` forked workers when there are enough
     families (each family's tree is independent of the others), else in this process;
     the same families either way. ``judged``: verification's comparisons of the reuse
-    pairs (a ``ComparisonSpool``), which the trees need not make again. Fork start, as
+    pairs (a ``ComparisonSpool``), which the trees need not make again; ``compared``:
+    the candidate pairs verified (``lineage.Compared``). Fork start, as
     for verification: the workers inherit the loader (and the articles or the archive
     behind it, and the spool) instead of receiving copies, and the frozen state of the
     garbage collector (``_quiet_gc``)."""
@@ -360,8 +367,8 @@ def copy_trees(
         return families
     with _quiet_gc():  # the trees allocate as verification does, over the same heap
         if options.jobs <= 1 or len(families) < _PARALLEL_MIN_FAMILIES or not _can_fork():
-            return with_trees(families, pairs, load, options, judged)
-        return _trees_parallel(families, pairs, load, options, judged)
+            return with_trees(families, pairs, load, options, judged, compared)
+        return _trees_parallel(families, pairs, load, options, judged, compared)
 
 
 def _trees_parallel(
@@ -370,6 +377,7 @@ def _trees_parallel(
     load: Callable[[str], Article],
     options: Options,
     judged: Judged | None,
+    compared: Compared | None,
 ) -> list[Family]:
     """The families' trees over forked workers, the largest families first."""
     inner = family_pairs(families, pairs)
@@ -379,7 +387,7 @@ def _trees_parallel(
     out: list[Family] = list(families)
     _run_pool(
         _init_tree_worker,
-        (load, options, judged, os.getpid()),
+        (load, options, judged, compared, os.getpid()),
         options.jobs,
         lambda pool: pool.imap_unordered(_tree_task, tasks, chunksize=_TREES_PER_TASK),
         lambda done: out.__setitem__(*done),
@@ -535,11 +543,14 @@ def find_reuse(
 
     t2 = time.perf_counter()
     with ComparisonSpool() as judged, one_blas_thread():
-        keep = trees = None
+        keep = trees = compared = None
         if options.tree_max_members:
             keep = judged
             degree = np.bincount(pairs.ravel(), minlength=len(published))
-            trees = FamilyTracker(degree, list(published), published, load, options, judged.get)
+            compared = candidate_test(pairs, list(published))
+            trees = FamilyTracker(
+                degree, list(published), published, load, options, judged.get, compared
+            )
         found = verify_candidates(
             pairs,
             PreparedCache(load, options, stored=stored, layouts=layouts),
@@ -558,7 +569,9 @@ def find_reuse(
         t4 = time.perf_counter()
         finished = trees.families if trees is not None else {}
         rest = [f for f in families if f.members not in finished]
-        built = iter(copy_trees(rest, found, _by_id(load, published), options, judged.get))
+        built = iter(
+            copy_trees(rest, found, _by_id(load, published), options, judged.get, compared)
+        )
         families = [finished.get(f.members) or next(built) for f in families]
         timings["trees"] = time.perf_counter() - t4 + early
     timings["total"] = time.perf_counter() - t1

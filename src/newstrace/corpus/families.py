@@ -28,12 +28,12 @@ import numpy as np
 
 from ..cluster import build_families
 from ..compare import Prepared
-from ..lineage import Judged, with_tree
+from ..lineage import Compared, Judged, with_tree
 from ..model import Article, Family, PairResult
 from ..options import Options
 from .prepared import PreparedCache
 
-__all__ = ["FamilyTracker"]
+__all__ = ["FamilyTracker", "candidate_test"]
 
 
 class FamilyTracker:
@@ -41,7 +41,8 @@ class FamilyTracker:
 
     ``degree``: each row's number of candidate pairs in the whole scan; ``ids``: each
     row's article id; ``load``: an article by row (for members the cache does not hold);
-    ``judged``: verification's comparisons of the reuse pairs (a ``ComparisonSpool``).
+    ``judged``: verification's comparisons of the reuse pairs (a ``ComparisonSpool``);
+    ``compared``: whether two articles were a candidate pair (``lineage.Compared``).
     ``visited`` is told each pair verified, in order; ``families`` holds the finished
     families with their trees, by members; ``seconds`` the time spent building them.
     """
@@ -54,6 +55,7 @@ class FamilyTracker:
         load: Callable[[int], Article],
         options: Options,
         judged: Judged,
+        compared: Compared | None = None,
     ) -> None:
         self._degree = degree
         self._left = degree.astype(np.int64).tolist()
@@ -63,6 +65,7 @@ class FamilyTracker:
         self._load = load
         self._options = options
         self._judged = judged
+        self._compared = compared
         self._parent: dict[int, int] = {}  # union-find over the rows of found families
         self._open: dict[int, int] = {}  # root -> members with pairs still to verify
         self._members: dict[int, list[int]] = {}  # root -> rows
@@ -74,7 +77,13 @@ class FamilyTracker:
         """A tracker over the same pairs with nothing visited yet, reading ``judged``
         (a forked worker's: its own comparisons)."""
         return FamilyTracker(
-            self._degree, self._ids, self._published, self._load, self._options, judged
+            self._degree,
+            self._ids,
+            self._published,
+            self._load,
+            self._options,
+            judged,
+            self._compared,
         )
 
     def visited(self, i: int, j: int, found: PairResult | None, cache: PreparedCache[int]) -> None:
@@ -142,8 +151,25 @@ class FamilyTracker:
             return cache.held(self._row[art.id])
 
         self.families[family.members] = with_tree(
-            family, article, pairs, self._options, self._judged, prepared, held
+            family, article, pairs, self._options, self._judged, prepared, held, self._compared
         )
         for row in rows:
             cache.discard(row)
         self.seconds += time.perf_counter() - t0
+
+
+def candidate_test(pairs: np.ndarray, ids: Sequence[str]) -> Compared:
+    """Whether two articles (by id) are one of the candidate ``pairs`` (rows into
+    ``ids``), which verification compares: what a copy tree needs to know to leave the
+    pairs verification found no reuse uncompared (``lineage.family_tree``). The pairs
+    are kept as one integer each (about 60 bytes a pair)."""
+    n = len(ids)
+    row = {article_id: k for k, article_id in enumerate(ids)}
+    lo, hi = np.sort(pairs.astype(np.int64).reshape(-1, 2), axis=1).T
+    codes = set((lo * n + hi).tolist())
+
+    def compared(x: str, y: str) -> bool:
+        i, j = row[x], row[y]
+        return (min(i, j) * n + max(i, j)) in codes
+
+    return compared
