@@ -41,7 +41,6 @@ from .corpus import (
     Spool,
     band_keys_of,
     bound_candidates,
-    candidate_test,
     clean_bodies,
     fingerprint_bodies,
     id_ranks,
@@ -543,14 +542,10 @@ def find_reuse(
 
     t2 = time.perf_counter()
     with ComparisonSpool() as judged, one_blas_thread():
-        keep = trees = compared = None
+        keep = trees = None
         if options.tree_max_members:
             keep = judged
-            degree = np.bincount(pairs.ravel(), minlength=len(published))
-            compared = candidate_test(pairs, list(published))
-            trees = FamilyTracker(
-                degree, list(published), published, load, options, judged.get, compared
-            )
+            trees = FamilyTracker(pairs, list(published), published, load, options, judged.get)
         found = verify_candidates(
             pairs,
             PreparedCache(load, options, stored=stored, layouts=layouts),
@@ -569,6 +564,7 @@ def find_reuse(
         t4 = time.perf_counter()
         finished = trees.families if trees is not None else {}
         rest = [f for f in families if f.members not in finished]
+        compared = trees.compared if trees is not None else None
         built = iter(
             copy_trees(rest, found, _by_id(load, published), options, judged.get, compared)
         )

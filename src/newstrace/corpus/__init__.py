@@ -20,7 +20,7 @@ the Spark job), so that they cannot drift apart:
 from __future__ import annotations
 
 from .batches import Progress, batches, no_progress
-from .families import FamilyTracker, candidate_test
+from .families import FamilyTracker
 from .prepared import PreparedCache, judge_pair, one_blas_thread, verify_pair, visit_order
 from .prints import (
     BandKeys,
@@ -64,7 +64,6 @@ __all__ = [
     "batches",
     "body_parts",
     "bound_candidates",
-    "candidate_test",
     "clean_bodies",
     "common_skeleton_terms",
     "common_slot_values",

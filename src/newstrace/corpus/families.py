@@ -21,6 +21,7 @@ family with a member verified in another chunk) get their trees after verificati
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -39,33 +40,37 @@ __all__ = ["FamilyTracker", "candidate_test"]
 class FamilyTracker:
     """Builds each family's copy tree during verification, when the family is final.
 
-    ``degree``: each row's number of candidate pairs in the whole scan; ``ids``: each
-    row's article id; ``load``: an article by row (for members the cache does not hold);
-    ``judged``: verification's comparisons of the reuse pairs (a ``ComparisonSpool``);
-    ``compared``: whether two articles were a candidate pair (``lineage.Compared``).
-    ``visited`` is told each pair verified, in order; ``families`` holds the finished
-    families with their trees, by members; ``seconds`` the time spent building them.
+    ``pairs``: the scan's candidate pairs (rows); ``ids``: each row's article id;
+    ``load``: an article by row (for members the cache does not hold); ``judged``:
+    verification's comparisons of the reuse pairs (a ``ComparisonSpool``). ``compared``
+    tells whether two articles are a candidate pair (``lineage.Compared``: the trees
+    after verification read it too); ``visited`` is told each pair verified, in order;
+    ``families`` holds the finished families with their trees, by members; ``seconds``
+    the time spent building them.
     """
 
     def __init__(
         self,
-        degree: np.ndarray,
+        pairs: np.ndarray,
         ids: Sequence[str],
         published: Mapping[str, str | None],
         load: Callable[[int], Article],
         options: Options,
         judged: Judged,
-        compared: Compared | None = None,
     ) -> None:
-        self._degree = degree
-        self._left = degree.astype(np.int64).tolist()
+        self._degree = np.bincount(pairs.ravel(), minlength=len(ids))
         self._ids = ids
         self._row = {i: k for k, i in enumerate(ids)}
+        self.compared = candidate_test(pairs, self._row)
         self._published = published
         self._load = load
         self._options = options
+        self._start(judged)
+
+    def _start(self, judged: Judged) -> None:
+        """Nothing visited yet, reading ``judged``."""
         self._judged = judged
-        self._compared = compared
+        self._left = self._degree.astype(np.int64).tolist()
         self._parent: dict[int, int] = {}  # union-find over the rows of found families
         self._open: dict[int, int] = {}  # root -> members with pairs still to verify
         self._members: dict[int, list[int]] = {}  # root -> rows
@@ -75,16 +80,11 @@ class FamilyTracker:
 
     def fresh(self, judged: Judged) -> FamilyTracker:
         """A tracker over the same pairs with nothing visited yet, reading ``judged``
-        (a forked worker's: its own comparisons)."""
-        return FamilyTracker(
-            self._degree,
-            self._ids,
-            self._published,
-            self._load,
-            self._options,
-            judged,
-            self._compared,
-        )
+        (a forked worker's: its own comparisons); what only the pairs make (candidate
+        counts, rows by id, ``compared``) is shared, not made again."""
+        other = copy.copy(self)
+        other._start(judged)
+        return other
 
     def visited(self, i: int, j: int, found: PairResult | None, cache: PreparedCache[int]) -> None:
         """Pair (``i``, ``j``) of rows verified (``found``: its reuse pair, or None)."""
@@ -151,20 +151,19 @@ class FamilyTracker:
             return cache.held(self._row[art.id])
 
         self.families[family.members] = with_tree(
-            family, article, pairs, self._options, self._judged, prepared, held, self._compared
+            family, article, pairs, self._options, self._judged, prepared, held, self.compared
         )
         for row in rows:
             cache.discard(row)
         self.seconds += time.perf_counter() - t0
 
 
-def candidate_test(pairs: np.ndarray, ids: Sequence[str]) -> Compared:
-    """Whether two articles (by id) are one of the candidate ``pairs`` (rows into
-    ``ids``), which verification compares: what a copy tree needs to know to leave the
-    pairs verification found no reuse uncompared (``lineage.family_tree``). The pairs
-    are kept as one integer each (about 60 bytes a pair)."""
-    n = len(ids)
-    row = {article_id: k for k, article_id in enumerate(ids)}
+def candidate_test(pairs: np.ndarray, row: Mapping[str, int]) -> Compared:
+    """Whether two articles (by id) are one of the candidate ``pairs`` (rows; ``row``:
+    each article's), which verification compares: what a copy tree needs to know to
+    leave the pairs verification found no reuse uncompared (``lineage.family_tree``).
+    The pairs are kept as one integer each (about 60 bytes a pair)."""
+    n = len(row)
     lo, hi = np.sort(pairs.astype(np.int64).reshape(-1, 2), axis=1).T
     codes = set((lo * n + hi).tolist())
 
