@@ -403,6 +403,7 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
 
     from newstrace.align import align
     from newstrace.compare import compare_if_reuse, compare_prepared, with_drifts
+    from newstrace.corpus import judge_pair
     from newstrace.model import REUSE
     from newstrace.verdict import derivable
     from newstrace_synth.corpus import build_corpus
@@ -437,6 +438,8 @@ def test_a_scan_answers_a_pair_underived_either_way_without_its_articles_facts()
             assert replace(scanned, reasons=whole.reasons) == whole
             assert set(scanned.reasons) <= set(whole.reasons)
             shorter += len(scanned.reasons) < len(whole.reasons)
+            if articles[x].id < articles[y].id:  # what a scan's verification keeps
+                assert judge_pair(lean[x], lean[y], options) == scanned
             drifted = with_drifts(got, quick[x], quick[y])
             assert drifted == compare_prepared(full[x], full[y], options)
             drifts += bool(drifted.drifts)
@@ -873,3 +876,35 @@ def test_slot_values_most_of_a_scan_holds_make_no_candidates() -> None:
     assert _candidates(arts, Options()) == keep_all
     with pytest.raises(OptionsError, match="common_slot_articles"):
         Options(common_slot_articles=-1)
+
+
+def test_a_scans_copy_trees_do_not_compare_again_the_candidates_verification_rejected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The trees compare afresh only member pairs that were never candidates: a candidate
+    pair that verification found no reuse is known to be none (``FamilyTracker.compared``)."""
+    import newstrace.lineage as lineage
+    import newstrace.scan as scan_stage
+    from newstrace_synth.corpus import build_corpus
+
+    articles = [
+        Article(id=r["id"], text=r["text"], title=r["title"], published=r["published"])
+        for r in build_corpus(300, 3).records()
+    ]
+    verified: set[tuple[str, str]] = set()
+    afresh: list[tuple[str, str]] = []
+    judge, fresh = scan_stage.judge_pair, lineage.compare_prepared
+
+    def judged(pa: Any, pb: Any, options: Options) -> Any:
+        verified.add((min(pa.article.id, pb.article.id), max(pa.article.id, pb.article.id)))
+        return judge(pa, pb, options)
+
+    def compared(pa: Any, pb: Any, *args: Any, **kwargs: Any) -> Any:
+        afresh.append((min(pa.article.id, pb.article.id), max(pa.article.id, pb.article.id)))
+        return fresh(pa, pb, *args, **kwargs)
+
+    monkeypatch.setattr(scan_stage, "judge_pair", judged)
+    monkeypatch.setattr(lineage, "compare_prepared", compared)
+    result = scan(articles, options=Options(jobs=1))
+    assert len(result.families) > 20 and afresh  # the trees did compare some pairs afresh
+    assert not set(afresh) & verified
