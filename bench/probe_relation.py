@@ -37,8 +37,7 @@ reads; each other row changes one thing:
   agency lacks): the share of the unquoted words inside runs of 3 and 6 words the source
   has, and inside runs of 10 (share and log count): METER 0.661 / 0.888 and 0.655 /
   0.886, COUNTER 0.757 / 0.894 and 0.769 / 0.896 (shipped features 0.665 / 0.891, 0.760
-  / 0.896): within the noise.
-
+  / 0.896): within the noise;
 * ``order``: whether what the copy shares comes in its source's order (a derived copy
   follows the agency's order, two reporters of one event need not): the longest in-order
   chain of the copy's word 4-grams found in the source, as a share of its 4-grams and of
