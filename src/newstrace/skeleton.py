@@ -7,6 +7,7 @@ English helper; digits, quotes and capitalised names work in any cased script.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -96,25 +97,35 @@ class Fact:
 
 
 def facts(
-    text: str, start: int = 0, end: int | None = None, *, named: frozenset[str] | None = None
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    named: frozenset[str] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> list[Fact]:
     """Skeleton of ``text[start:end]``: times, dates, numbers, quotes, names (in order).
 
     ``named`` (from ``names_inside_sentences(text)``) saves a search of the whole text
-    per capitalised word that opens a sentence; pass it when calling many times.
+    per capitalised word that opens a sentence; ``keys`` keeps each name's key once made
+    (an article names its people and places again and again). Pass both when calling
+    many times on one text.
     """
     if named is None:
         named = names_inside_sentences(text)
+    if keys is None:
+        keys = {}
     stop = len(text) if end is None else end
     out: list[Fact] = []
     taken = _Taken()
-    for kind, pattern in _value_patterns(text[start:stop]):
+    for kind, pattern in _value_patterns(text, start, stop):
         for m in pattern.finditer(text, start, stop):
             s, e = m.span()
             if taken.overlaps(s, e):  # an earlier kind holds these characters
                 continue
             taken.add(s, e)
-            out.append(Fact(kind, Span(s, e), _key(kind, m.group()), m.group()))
+            raw = m.group()
+            out.append(Fact(kind, Span(s, e), _key(kind, raw), raw))
     out += _quotes(text, start, stop)
     for m in _NAME_RE.finditer(text, start, stop):
         name = _trim_name(text, m.start(), m.group())
@@ -125,9 +136,16 @@ def facts(
             continue
         if " " not in word and word not in named and _opens_sentence(text, s):
             continue  # "Глава", "По": capitalised only because it opens the sentence
-        out.append(Fact("name", Span(s, s + len(word)), _name_key(word), word))
-    out.sort(key=lambda f: (f.span.start, f.span.end))
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = _name_key(word)
+        out.append(Fact("name", Span(s, s + len(word)), key, word))
+    out.sort(key=_text_order)
     return out
+
+
+def _text_order(f: Fact) -> tuple[int, int]:
+    return f.span.start, f.span.end
 
 
 def block_facts(text: str, blocks: Sequence[Span]) -> list[Fact]:
@@ -136,7 +154,8 @@ def block_facts(text: str, blocks: Sequence[Span]) -> list[Fact]:
     dropping matches outside them, was measured: 5-10% faster, not worth its second
     path for matches that run over a block's edge.)"""
     named = names_inside_sentences(text)
-    return [f for b in blocks for f in facts(text, b.start, b.end, named=named)]
+    keys: dict[str, str] = {}
+    return [f for b in blocks for f in facts(text, b.start, b.end, named=named, keys=keys)]
 
 
 def block_quotes(text: str, blocks: Sequence[Span]) -> list[Fact]:
@@ -237,15 +256,35 @@ _DATE_WORDS = (
 """Every case-sensitive month or weekday word of ``_DATE_RE`` begins with one of these."""
 
 
-def _value_patterns(block: str) -> tuple[tuple[str, regex.Pattern[str]], ...]:
-    """The value patterns that can match in ``block``, in the order they are tried.
+def _value_patterns(text: str, start: int, stop: int) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    """The value patterns that can match in ``text[start:stop]``, in the order they are
+    tried.
 
-    Times and numbers need a digit; a date needs a digit or a month or weekday word. In
-    ASCII text the only digits are 0-9, so a cheap substring test skips the regex scans
-    (the costliest part of fact finding) that could find nothing; other text gets all."""
-    if not block.isascii() or any(d in block for d in "0123456789"):
+    Times and numbers need a digit; a date needs a digit or a month or weekday word, and
+    without such a word only its numeric forms can match. In ASCII text the only digits
+    are 0-9, so cheap searches skip the regex scans (the costliest part of fact finding)
+    that could find nothing; other text gets all."""
+    words = _DATE_WORD_RE.search(text, start, stop) is not None
+    if _ASCII_DIGIT_RE.search(text, start, stop) is not None:
+        return _VALUE_PATTERNS if words else _NUMERIC_VALUE_PATTERNS
+    if not text.isascii() and not text[start:stop].isascii():
         return _VALUE_PATTERNS
-    return _VALUE_PATTERNS[1:2] if any(w in block for w in _DATE_WORDS) else ()
+    return _VALUE_PATTERNS[1:2] if words else ()
+
+
+_NUMERIC_DATE_RE = regex.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:1[89]|20)\d\d\b"
+)
+"""The alternatives of ``_DATE_RE`` that hold no month or weekday word, in its order:
+where no such word can begin, they find what it finds, in half the time."""
+_NUMERIC_VALUE_PATTERNS = (
+    _VALUE_PATTERNS[0],
+    ("date", _NUMERIC_DATE_RE),
+    _VALUE_PATTERNS[2],
+)
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_DATE_WORD_RE = re.compile("|".join(_DATE_WORDS))
+"""Where a case-sensitive month or weekday word of ``_DATE_RE`` could begin."""
 
 
 def relative_times(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -276,6 +315,11 @@ def names_inside_sentences(text: str) -> frozenset[str]:
 def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
     """Drop a capitalised function word that only opens a sentence ("The", "In")."""
     words = found.split()
+    if len(words) == 1:  # the usual case: one word, no function word to drop before it
+        if found.casefold().strip(".") in STOPWORDS and _opens_sentence(text, start):
+            return None
+        word = found.rstrip(".’'-")
+        return None if len(word) < 2 or word.casefold() in STOPWORDS else (start, word)
     offset = start
     # The cheap test first: most names do not begin with a function word.
     while (
@@ -288,7 +332,7 @@ def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
     if not words:
         return None
     joined = " ".join(words)
-    if joined == found:  # the usual case: it stands in the text as found
+    if joined == found:  # it stands in the text as found
         word = found
     else:
         word = joined if joined in text[offset : offset + len(found) + 1] else words[0]
