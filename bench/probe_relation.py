@@ -46,18 +46,32 @@ reads; each other row changes one thing:
   0.891), against the shipped 0.665 / 0.891 and 0.760 / 0.896: no lift; on METER's
   labelled pairs alone 0.622 -> 0.630 / 0.623.
 
+* ``pooled``: each corpus's model also fitted on the other corpus's labelled pairs (its
+  own feature columns, the other language's rows always in training): COUNTER 0.760 /
+  0.896 -> 0.692 / 0.847, METER 0.665 / 0.891 -> 0.663 / 0.898. The two languages'
+  measures mean different things (word n-grams of Urdu's spelling and spacing habits);
+* ``semantic`` (needs the ``semantic`` extra): all-MiniLM-L6-v2 similarity of each of
+  the copy's sentences to its nearest source sentence (cased scripts only): the mean
+  best similarity weighted by sentence length, the copy's share in sentences at 0.75
+  and 0.9 or more, its share below 0.5 (its own material) and the source's share at
+  0.75 or more found in the copy: METER 0.665 / 0.891 -> 0.649 / 0.883 (mean), 0.661 /
+  0.889 (shares), 0.648 / 0.884 (own material), 0.631 / 0.881 (all); on METER's labelled
+  pairs alone 0.622 -> 0.609-0.623. What separates METER's classes is not whether a
+  sentence is reworded from the agency's (17,000 sentences embedded in 4 minutes).
+
 All measured 2026-12-07, 8 repeats (a few seconds each; ``ordered`` and ``unquoted`` at
 the twenty-fifth session, ``order`` at the twenty-sixth).
 
 Usage (from the repository root; needs ``../shared/data`` and the ``bench`` extra)::
 
-    python bench/probe_relation.py [--probe models|sentences|facts|cross|ordered|unquoted|order]
-                                   [--repeats 8]
+    python bench/probe_relation.py [--probe models|sentences|facts|cross|ordered|unquoted|order
+                                            |pooled|semantic] [--repeats 8]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -385,11 +399,74 @@ def probe_cross(repeats: int) -> None:
         )
 
 
+def probe_pooled(repeats: int) -> None:
+    """Each corpus's model fitted with the other corpus's labelled pairs as well."""
+    rows = tr.all_rows()
+    for corpus, other, script in (("counter", "meter", "uncased"), ("meter", "counter", "cased")):
+        columns = _shipped_columns(script)
+        _report(corpus, "shipped", cv(rows, corpus, columns, repeats))
+        extra = [
+            dataclasses.replace(r, script=script, group=f"{other}:{r.group}")
+            for r in rows
+            if r.corpus == other and "|" not in r.group
+        ]
+        _report(corpus, f"+ {other} pairs", cv(rows + extra, corpus, columns, repeats))
+
+
+SIMILAR, CLOSE, OWN = 0.75, 0.9, 0.5
+"""The ``semantic`` probe's sentence similarity levels: reworded, nearly the same
+sentence, and unlike any source sentence (the copy's own material)."""
+
+
+def _sentence_similarity() -> Extra:
+    """The ``semantic`` probe's measures, sentence vectors kept by sentence text."""
+    from newstrace.paraphrase import EMBEDDING_DIM, Embedder
+
+    embedder = Embedder()
+    kept: dict[str, np.ndarray] = {}
+
+    def vectors(side: Side) -> tuple[np.ndarray, np.ndarray]:
+        sentences = [side.text[s.start : s.end] for s in side.spans]
+        missing = [s for s in dict.fromkeys(sentences) if s not in kept]
+        if missing:
+            kept.update(zip(missing, embedder.encode(missing)[0], strict=True))
+        if not sentences:
+            return np.zeros((0, EMBEDDING_DIM)), np.zeros(0)
+        lengths = np.array([len(s) for s in sentences], dtype=float)
+        return np.array([kept[s] for s in sentences]), lengths / lengths.sum()
+
+    def measures(copy: Side, source: Side) -> list[float]:
+        if not copy.spans or not source.spans or not copy.cased:
+            return [0.0] * 5
+        (cv_, cw), (sv, sw) = vectors(copy), vectors(source)
+        sim = cv_ @ sv.T
+        best, back = sim.max(axis=1), sim.max(axis=0)
+        return [
+            float(best @ cw),
+            float(cw[best >= SIMILAR].sum()),
+            float(cw[best >= CLOSE].sum()),
+            float(cw[best < OWN].sum()),
+            float(sw[back >= SIMILAR].sum()),
+        ]
+
+    return measures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
         "--probe",
-        choices=("models", "sentences", "facts", "cross", "ordered", "unquoted", "order"),
+        choices=(
+            "models",
+            "sentences",
+            "facts",
+            "cross",
+            "ordered",
+            "unquoted",
+            "order",
+            "pooled",
+            "semantic",
+        ),
         default="models",
     )
     ap.add_argument("--repeats", type=int, default=8)
@@ -427,6 +504,19 @@ def main() -> None:
                 "+ new values": [2],
                 "+ new quotes": [3],
                 "+ all": [0, 1, 2, 3],
+            },
+            args.repeats,
+        )
+    elif args.probe == "pooled":
+        probe_pooled(args.repeats)
+    elif args.probe == "semantic":
+        probe_extra(
+            _sentence_similarity(),
+            {
+                "+ mean best": [0],
+                f"+ shares {SIMILAR}/{CLOSE}": [1, 2],
+                f"+ own < {OWN}": [3],
+                "+ all": [0, 1, 2, 3, 4],
             },
             args.repeats,
         )
