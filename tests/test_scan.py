@@ -307,6 +307,34 @@ def test_parallel_verification_and_trees_give_the_same_answer(
     assert all(f.tree is not None for f in two.families)
 
 
+def test_parallel_fingerprinting_gives_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With several batches and ``jobs`` > 1 the batches are fingerprinted by forked
+    workers (their layouts packed there), added in corpus order: the same pairs,
+    families and layouts kept for verification as in one process."""
+    import os
+
+    from newstrace import scan as scan_module
+    from newstrace.corpus import batch_parts
+
+    made_by = tmp_path / "pids"
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        with made_by.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return batch_parts(*args, **kwargs)
+
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    one = scan(arts, options=Options(batch_size=4))
+    monkeypatch.setattr(scan_module, "batch_parts", recorded)
+    two = scan(arts, options=Options(batch_size=4, jobs=2))
+    makers = {int(x) for x in made_by.read_text().split()}
+    assert makers and os.getpid() not in makers  # every batch made in a worker
+    assert len(made_by.read_text().split()) == -(-len(arts) // 4)
+    assert one.pairs and one.pairs == two.pairs and one.families == two.families
+
+
 def test_screening_drops_accidental_candidates_only() -> None:
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))

@@ -81,7 +81,7 @@ from .lineage import family_tree
 from .lsh import sorted_keys
 from .model import Article, Family, Match, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
-from .scan import find_reuse
+from .scan import find_reuse, fingerprint_all
 
 __all__ = ["AddReport", "Archive"]
 
@@ -977,7 +977,7 @@ class Archive:
         the articles themselves are read back one at a time for verification)."""
         t0 = time.perf_counter()
         printer = CorpusFingerprinter(self.options)
-        printer.add_all(self.articles(), progress)
+        fingerprint_all(printer, self.articles(), progress)
         reading = time.perf_counter() - t0
         rowids = [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
         published = dict(

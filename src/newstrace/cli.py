@@ -263,7 +263,7 @@ def _corpus_options(max_chars: int, max_line_bytes: int = Options().max_line_byt
 
 
 def _default_jobs() -> int:
-    """Verification processes by default: the CPUs this process may use (at most 8)."""
+    """A scan's processes by default: the CPUs this process may use (at most 8)."""
     import os
 
     try:
@@ -343,7 +343,7 @@ _jobs = click.option(
     type=click.IntRange(min=1),
     default=_default_jobs(),
     show_default=True,
-    help="Processes that verify candidate pairs (same answer for any number).",
+    help="Processes that fingerprint, verify and order a scan (same answer for any number).",
 )
 
 _max_chars_skip = click.option(

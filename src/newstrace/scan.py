@@ -20,15 +20,17 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
-from multiprocessing.pool import Pool
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
 
 import numpy as np
 
-from .boilerplate import Layout, pack_layout, unpack_layout
+from .boilerplate import Layout, unpack_layout
 from .cluster import build_families
 from .corpus import (
     ArticleSpool,
@@ -40,6 +42,8 @@ from .corpus import (
     Progress,
     Spool,
     band_keys_of,
+    batch_parts,
+    batches,
     bound_candidates,
     clean_bodies,
     fingerprint_bodies,
@@ -53,7 +57,7 @@ from .corpus import (
     with_short_copies,
 )
 from .errors import InputError
-from .fingerprint import set_sizes
+from .fingerprint import FingerprintParts, set_sizes
 from .ingest import duplicate_id_error
 from .lineage import Compared, Judged, family_pairs, with_tree, with_trees
 from .lsh import candidate_pairs
@@ -418,6 +422,60 @@ def _run_pool(
         pool.join()
 
 
+_PRINTS_AHEAD = 2
+"""Batches handed to each fingerprinting worker ahead of the one it works on: none waits
+for the reader, and at most ``jobs * (1 + _PRINTS_AHEAD)`` batches of articles are in
+flight."""
+
+_print_state: tuple[Options, bool] | None = None
+"""What a forked fingerprinting worker fingerprints with, and whether it packs layouts
+(set once per worker process by ``_init_print_worker``; never set in the parent)."""
+
+
+def fingerprint_all(
+    printer: CorpusFingerprinter, articles: Iterable[Article], progress: Progress = no_progress
+) -> None:
+    """``printer.add_all(articles)``: on ``options.jobs`` forked workers when the corpus
+    has more than one batch (each batch's boilerplate and signature parts depend on the
+    batch alone: ``batch_parts``), added in corpus order, so the same fingerprints as in
+    one process. The articles are read here, in the parent (a scan spools them as it
+    reads)."""
+    options = printer.options
+    stream = batches(articles, options.batch_size)
+    head = list(islice(stream, 2))
+    if options.jobs <= 1 or len(head) < 2 or not _can_fork():
+        printer.add_all(chain.from_iterable(chain(head, stream)), progress)
+        return
+
+    def take(made: tuple[list[bytes], FingerprintParts]) -> None:
+        printer.add_made(*made)
+        progress("fingerprint", printer.documents, None)
+
+    def start(pool: Pool) -> Iterator[tuple[list[bytes], FingerprintParts]]:
+        waiting: deque[AsyncResult[tuple[list[bytes], FingerprintParts]]] = deque()
+        for batch in chain(head, stream):
+            waiting.append(pool.apply_async(_print_batch, (batch,)))
+            if len(waiting) > options.jobs * (1 + _PRINTS_AHEAD):
+                yield waiting.popleft().get()
+        while waiting:
+            yield waiting.popleft().get()
+
+    initargs = (options, printer.layouts is not None, os.getpid())
+    _run_pool(_init_print_worker, initargs, options.jobs, start, take)
+
+
+def _init_print_worker(options: Options, layouts: bool, parent: int) -> None:
+    global _print_state
+    _worker_setup(parent)
+    _print_state = (options, layouts)
+
+
+def _print_batch(batch: list[Article]) -> tuple[list[bytes], FingerprintParts]:
+    assert _print_state is not None, "not a fingerprinting worker"
+    options, layouts = _print_state
+    return batch_parts(batch, options, layouts=layouts)
+
+
 def scan(
     articles: Iterable[Article],
     *,
@@ -439,10 +497,8 @@ def scan(
         ArticleSpool() if kept is None else nullcontext(kept)
     )
     with own as spool, Spool() as layouts:
-        printer = CorpusFingerprinter(
-            options, lambda found: layouts.append_pickled(pack_layout(found))
-        )
-        printer.add_all(_first_of_each_id(articles, spool, published, failed), progress)
+        printer = CorpusFingerprinter(options, layouts.append_pickled)
+        fingerprint_all(printer, _first_of_each_id(articles, spool, published, failed), progress)
         reading = time.perf_counter() - t0
         result = find_reuse(
             printer,

@@ -10,7 +10,7 @@ from functools import partial
 
 import numpy as np
 
-from ..boilerplate import Layout, find_boilerplate
+from ..boilerplate import Layout, find_boilerplate, pack_layout
 from ..fingerprint import (
     ContentTerms,
     FingerprintParts,
@@ -33,6 +33,7 @@ __all__ = [
     "article_parts",
     "band_keys_of",
     "bandings_of",
+    "batch_parts",
     "body_parts",
     "clean_bodies",
     "corpus_slots",
@@ -200,6 +201,34 @@ class BandKeys:
         return out
 
 
+def batch_parts(
+    articles: Sequence[Article], options: Options = DEFAULT_OPTIONS, *, layouts: bool = False
+) -> tuple[list[bytes], FingerprintParts]:
+    """What ``CorpusFingerprinter.add`` makes of one batch of a corpus: with ``layouts``,
+    the articles' layouts packed (``pack_layout``; none without
+    ``options.strip_boilerplate``), and their signature parts. It reads nothing but the
+    batch, so forked workers can make a corpus's batches apart
+    (``CorpusFingerprinter.add_made`` then adds them in order); a layout travels back
+    packed, as the scan keeps it (pickling the objects cost a worker 0.1 ms an article)."""
+    found: list[Layout] = []
+    parts = _corpus_parts(
+        clean_bodies(articles, options, found.append if layouts else None), options
+    )
+    return [pack_layout(x) for x in found], parts
+
+
+def _corpus_parts(bodies: Sequence[str], options: Options) -> FingerprintParts:
+    """``body_parts`` as a corpus's batches are made: no term frequencies (the corpus
+    counts its own), content words for the short copies when asked, undensified."""
+    return body_parts(
+        bodies,
+        options,
+        frequencies=False,
+        content=bool(options.short_copy_share),
+        dense=False,
+    )
+
+
 def band_keys_of(fp: Fingerprints, options: Options = DEFAULT_OPTIONS) -> np.ndarray:
     """(n, k) band keys of both channels: word shingles and entity skeleton, then the
     skeleton's two-slot containment bands (``Options.containment_bands``), as one
@@ -219,11 +248,11 @@ class CorpusFingerprinter:
     """
 
     def __init__(
-        self, options: Options = DEFAULT_OPTIONS, layouts: Callable[[Layout], None] | None = None
+        self, options: Options = DEFAULT_OPTIONS, layouts: Callable[[bytes], None] | None = None
     ) -> None:
         self.options = options
-        self._layouts = layouts
-        """Handed each article's layout as it is fingerprinted (``clean_bodies``)."""
+        self.layouts = layouts
+        """Handed each article's layout, packed (``pack_layout``), as it is fingerprinted."""
         self.terms = TermCounts()
         self._parts: list[FingerprintParts] = []
         self._short = ShortCopyIndex()
@@ -241,17 +270,18 @@ class CorpusFingerprinter:
 
     def add(self, articles: Sequence[Article]) -> None:
         """Fingerprint one batch (in corpus order)."""
-        self.add_bodies(clean_bodies(articles, self.options, self._layouts))
+        self.add_made(*batch_parts(articles, self.options, layouts=self.layouts is not None))
 
     def add_bodies(self, bodies: Sequence[str]) -> None:
         """Fingerprint one batch of body texts (``clean_bodies`` already applied)."""
-        parts = body_parts(
-            bodies,
-            self.options,
-            frequencies=False,
-            content=bool(self.options.short_copy_share),
-            dense=False,
-        )
+        self.add_made((), _corpus_parts(bodies, self.options))
+
+    def add_made(self, layouts: Sequence[bytes], parts: FingerprintParts) -> None:
+        """Add one batch as ``batch_parts`` made it (here or in a worker process), in
+        corpus order."""
+        if self.layouts is not None:
+            for layout in layouts:
+                self.layouts(layout)
         self.terms.add(parts)
         self._short.add(parts.content)
         # The batch's content words live on in the index only (its rarer ones).
