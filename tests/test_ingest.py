@@ -207,6 +207,28 @@ def test_decode_names_the_origin_it_is_given() -> None:
     assert_input_error(lambda: decode(b"\x00\x01", "somewhere:7"), "somewhere:7", "binary")
 
 
+@pytest.mark.parametrize("prefix", [b"", b"caf\xe9 ", b"\xff\xfe"], ids=["utf8", "cp1252", "utf16"])
+def test_control_characters_make_binary_past_one_in_a_hundred(prefix: bytes) -> None:
+    """Control characters (not tab, newline, form feed, carriage return) are counted
+    whichever way the bytes are read: a few pass, many make the input binary."""
+    body = "word " * 200
+    utf16 = prefix == b"\xff\xfe"
+
+    def data(controls: int) -> bytes:
+        text = body + "\x01\x1b" * (controls // 2)
+        return prefix + (text.encode("utf-16-le") if utf16 else text.encode("ascii"))
+
+    assert decode(data(8), "few").count("\x1b") == 4
+    assert_input_error(lambda: decode(data(30), "many"), "many", "control characters")
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    art = article_from_text("Caf\u00e9 \ud800 and \udfff end.", id="s\udc80")
+    assert art.text == "Caf\u00e9 \ufffd and \ufffd end." and art.id == "s\ufffd"
+    kept = "Caf\u00e9 \U0001f600 end."  # a character beyond the BMP is no surrogate
+    assert article_from_text(kept, id="k").text == kept
+
+
 @pytest.mark.parametrize(
     "data",
     [b"", b"   ", b" \r\n\t\n\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"],

@@ -88,6 +88,8 @@ MIN_INPUT_BYTES = 16 << 20
 ordinary HTML page (whose markup is much larger than its text)."""
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than \t\n\v\f\r
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])
+"""The bytes of ``_CONTROL_RE``'s characters."""
 _JSONL_FIELDS = ("id", "text", "html", "url", "title", "published", "modified", "site", "author")
 
 
@@ -145,6 +147,7 @@ def decode(data: bytes, origin: str) -> str:
             raise InputError(origin, f"broken UTF-16 text ({exc.reason})") from None
         if "\x00" in text:  # UTF-32, or binary that happens to start like UTF-16
             raise InputError(origin, "binary file (NUL characters), not an article")
+        controls = len(_CONTROL_RE.findall(text))
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -154,7 +157,10 @@ def decode(data: bytes, origin: str) -> str:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = _decode_legacy(data, origin)
-    controls = len(_CONTROL_RE.findall(text))
+        # Each control byte is one control character of the text whichever way it was
+        # read (UTF-8, cp1252 and latin-1 keep bytes below 0x80 as they are), and
+        # counting bytes is ten times faster than a search of the text.
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(text) // 100):
         raise InputError(origin, "binary file (control characters), not an article")
     return text
@@ -295,9 +301,13 @@ def _valid(value: str | None) -> str | None:
     """Lone surrogates (JSON escapes like "\\ud800", bad decoding upstream) replaced by
     U+FFFD: one code point for one, so offsets hold, and the text can be written out
     as UTF-8 (stdout, SQLite, JSON) without an encoding error."""
-    if value is None or _SURROGATE.search(value) is None:
+    if value is None or value.isascii():
         return value
-    return _SURROGATE.sub("\ufffd", value)
+    try:  # UTF-8 refuses exactly the surrogates, and encodes faster than a search finds
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def _check_id(art_id: str, origin: str) -> str:
