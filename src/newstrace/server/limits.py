@@ -38,6 +38,12 @@ MAX_CONNECTIONS = 500
 """Default most connections open at once (lowered to fit the descriptor limit)."""
 MAX_HEADER_BYTES = 16_384
 """Default largest request line plus headers, in bytes (more: 431)."""
+REFUSAL_LINGER = 2.0
+"""Seconds a connection refused mid-request (400, 408, 431) goes on reading, and
+dropping, what its client still sends, its answer sent and its writing side shut, before
+it is closed: closed with unread data waiting, the connection is reset, and the client
+may lose the answer (a client that sends its headers in pieces still sends them after
+the 431). HTTP servers call this a lingering close."""
 _SPARE_DESCRIPTORS = 200
 """File descriptors kept free of client connections (SQLite files, worker pipes, logs)."""
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -302,6 +308,7 @@ def server(
             self.conn = self.parser
             self.logger = _QuietLogger(log)
             self._read_timer: Any = None
+            self._lingering: Any = None
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -313,7 +320,31 @@ def server(
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
+            if self._lingering is not None:
+                self._lingering.cancel()
             super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            if self._lingering is None:
+                super().data_received(data)
+            # else: the rest of a refused request, read and dropped (``_linger``)
+
+        def eof_received(self) -> None:
+            if self._lingering is not None:  # the client is done: nothing left to drop
+                self.transport.close()
+
+        def _linger(self) -> None:
+            """Close after a refusal written to the transport: its writing side shut
+            once the answer is out, what the client still sends dropped for at most
+            ``REFUSAL_LINGER`` seconds, then closed (``REFUSAL_LINGER``)."""
+            self._disarm()
+            if self._lingering is not None or self.transport.is_closing():
+                return
+            if not self.transport.can_write_eof():
+                self.transport.close()
+                return
+            self.transport.write_eof()
+            self._lingering = self.loop.call_later(REFUSAL_LINGER, self.transport.close)
 
         def handle_events(self) -> None:
             super().handle_events()
@@ -342,7 +373,7 @@ def server(
                 self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
             except h11.LocalProtocolError:
                 pass
-            self.transport.close()
+            self._linger()
 
         def _arm(self) -> None:
             self._disarm()
@@ -363,11 +394,13 @@ def server(
                 self.transport.close()
                 return
             log.note(f"a request not received within {limits.read_timeout:g} s")
-            self._answer(408, f"request not received within {limits.read_timeout:g} s")
+            self._answer(408, f"request not received within {limits.read_timeout:g} s", linger=True)
 
-        def _answer(self, status: int, text: str) -> None:
-            """A whole response written directly, then the connection closed (the h11
-            state machine may not allow a response yet)."""
+        def _answer(self, status: int, text: str, *, linger: bool = False) -> None:
+            """A whole response written directly (the h11 state machine may not allow a
+            response yet), then the connection closed: at once, unless ``linger`` (a
+            connection over the limit has sent nothing, and its descriptor is wanted
+            back; a late request's client may still be sending: ``_linger``)."""
             reasons = {408: "Request Timeout", 503: "Service Unavailable"}
             body = text.encode()
             self.transport.write(
@@ -375,7 +408,10 @@ def server(
                 f"charset=utf-8\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
                 + body
             )
-            self.transport.close()
+            if linger:
+                self._linger()
+            else:
+                self.transport.close()
 
     config = uvicorn.Config(
         app,
