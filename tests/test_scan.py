@@ -335,6 +335,30 @@ def test_parallel_fingerprinting_gives_the_same_answer(
     assert one.pairs and one.pairs == two.pairs and one.families == two.families
 
 
+def _unreadable() -> None:
+    raise ValueError("this record cannot be read back")
+
+
+class _Unreadable:
+    """Pickles, but cannot be unpickled (as a frozen class compiled with mypyc)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _unreadable, ()
+
+
+def test_a_fingerprint_result_that_cannot_be_read_ends_the_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's batch that cannot be read back is an error of the scan, which ends it
+    and its workers, not a pool thread's death that leaves the scan waiting for ever."""
+    from newstrace import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "batch_parts", lambda *a, **k: ([], _Unreadable()))
+    arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))
+    with pytest.raises(ValueError, match="cannot be read back"):
+        scan(arts, options=Options(batch_size=4, jobs=2))
+
+
 def test_screening_drops_accidental_candidates_only() -> None:
 
     arts = list(iter_articles([ROOT / "demo" / "corpus.jsonl"]))

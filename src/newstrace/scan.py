@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import pickle
 import signal
 import sys
 import time
@@ -26,7 +27,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from itertools import chain, islice
 from multiprocessing.pool import AsyncResult, Pool
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -178,7 +179,10 @@ def _verify_in_turn(
     return found
 
 
-_R = TypeVar("_R")
+def _sent(result: object) -> bytes:
+    """A worker's result pickled by the worker itself (``_run_pool`` reads it back)."""
+    return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+
 
 _PARALLEL_MIN_PAIRS = 2000
 """Fewer candidate pairs than this are verified in one process (forking costs more)."""
@@ -246,7 +250,7 @@ in it, their comparisons as ``ComparisonSpool`` records (when the scan keeps the
 articles prepared for it, and the families it finished, with their trees."""
 
 
-def _verify_chunk(chunk: np.ndarray) -> _ChunkResult:
+def _verify_chunk(chunk: np.ndarray) -> bytes:
     """One chunk of pairs verified in a worker (``_ChunkResult``). The worker's cache
     keeps articles for later chunks, within its budget; its tracker, the families that
     later chunks may still finish."""
@@ -269,7 +273,8 @@ def _verify_chunk(chunk: np.ndarray) -> _ChunkResult:
     if tracker is not None:
         finished = list(tracker.families.values())
         tracker.families.clear()
-    return len(chunk), out, records, cache.prepares - before, finished
+    result: _ChunkResult = (len(chunk), out, records, cache.prepares - before, finished)
+    return _sent(result)
 
 
 def _verify_parallel(
@@ -342,12 +347,12 @@ def _init_tree_worker(
     _tree_state = (load, options, judged, compared)
 
 
-def _tree_task(task: tuple[int, Family, list[PairResult]]) -> tuple[int, Family]:
+def _tree_task(task: tuple[int, Family, list[PairResult]]) -> bytes:
     """One family (by position) with its tree (``lineage.with_tree``)."""
     assert _tree_state is not None, "not a tree worker"
     load, options, judged, compared = _tree_state
     k, family, inner = task
-    return k, with_tree(family, load, inner, options, judged, compared=compared)
+    return _sent((k, with_tree(family, load, inner, options, judged, compared=compared)))
 
 
 def copy_trees(
@@ -402,18 +407,23 @@ def _run_pool(
     init: Callable[..., None],
     initargs: tuple[object, ...],
     jobs: int,
-    start: Callable[[Pool], Iterable[_R]],
-    take: Callable[[_R], None],
+    start: Callable[[Pool], Iterable[bytes]],
+    take: Callable[[Any], None],
 ) -> None:
     """Forked workers (``init(*initargs)`` in each) whose results, from ``start(pool)``,
     are handed to ``take`` as they come. Any interruption (Ctrl-C, an error) ends the
-    workers at once, not after their tasks."""
+    workers at once, not after their tasks.
+
+    Each result comes pickled by its worker (``_sent``) and is read back here: a result
+    that the pool's own thread failed to read back would end that thread and leave the
+    scan waiting for ever (a frozen class compiled with mypyc cannot be unpickled by the
+    default reduction); read here, it is an error that ends the scan and its workers."""
     import multiprocessing
 
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=init, initargs=initargs)
     try:
         for result in start(pool):
-            take(result)
+            take(pickle.loads(result))
         pool.close()
     except BaseException:
         pool.terminate()
@@ -451,8 +461,8 @@ def fingerprint_all(
         printer.add_made(*made)
         progress("fingerprint", printer.documents, None)
 
-    def start(pool: Pool) -> Iterator[tuple[list[bytes], FingerprintParts]]:
-        waiting: deque[AsyncResult[tuple[list[bytes], FingerprintParts]]] = deque()
+    def start(pool: Pool) -> Iterator[bytes]:
+        waiting: deque[AsyncResult[bytes]] = deque()
         for batch in chain(head, stream):
             waiting.append(pool.apply_async(_print_batch, (batch,)))
             if len(waiting) > options.jobs * (1 + _PRINTS_AHEAD):
@@ -470,10 +480,11 @@ def _init_print_worker(options: Options, layouts: bool, parent: int) -> None:
     _print_state = (options, layouts)
 
 
-def _print_batch(batch: list[Article]) -> tuple[list[bytes], FingerprintParts]:
+def _print_batch(batch: list[Article]) -> bytes:
+    """One batch's ``batch_parts`` (``_sent``)."""
     assert _print_state is not None, "not a fingerprinting worker"
     options, layouts = _print_state
-    return batch_parts(batch, options, layouts=layouts)
+    return _sent(batch_parts(batch, options, layouts=layouts))
 
 
 def scan(
