@@ -302,6 +302,7 @@ def test_parallel_verification_and_trees_give_the_same_answer(
     one = scan(arts, options=Options(screen_share=0.0))
     monkeypatch.setattr(scan_module, "_PARALLEL_MIN_PAIRS", 1)  # fork even for a tiny corpus
     monkeypatch.setattr(scan_module, "_PARALLEL_MIN_FAMILIES", 1)  # trees in workers too
+    monkeypatch.setattr(scan_module, "_PARALLEL_MIN_ARTICLES", 1)  # and the candidate pass
     two = scan(arts, options=Options(screen_share=0.0, jobs=2))
     assert one.pairs and one.pairs == two.pairs and one.families == two.families
     assert all(f.tree is not None for f in two.families)
@@ -741,6 +742,34 @@ def test_a_scan_s_verdict_on_a_pair_is_the_one_compare_gives() -> None:
     for p in result.pairs:
         c = compare(by_id[p.a], by_id[p.b])
         assert PairResult.of(c) == p
+
+
+def test_candidate_pass_over_parts_of_the_blocks_finds_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The screened candidate pairs of the key blocks read in parts (by forked workers,
+    or one part after another) and joined are those of one pass over all blocks."""
+    from functools import partial
+
+    from newstrace import scan as scan_module
+    from newstrace.corpus import CorpusFingerprinter, screen_candidates
+    from newstrace.fingerprint import set_sizes
+    from newstrace.lsh import join_pairs, key_blocks
+    from newstrace_synth.corpus import build_corpus
+
+    options = Options()
+    printer = CorpusFingerprinter(options)
+    printer.add_all(Article(id=r["id"], text=r["text"]) for r in build_corpus(300, 3).records())
+    fp, keys = printer.finish()
+    screen = partial(screen_candidates, fp=fp, options=options, sizes=set_sizes(fp))
+    whole = candidate_pairs(keys, options.max_bucket, keep=screen)
+    blocks = key_blocks(keys)
+    parts = [candidate_pairs(keys, options.max_bucket, screen, blocks[k::3]) for k in range(3)]
+    assert len(whole) >= 100 and all(0 < len(p) < len(whole) for p in parts)
+    assert np.array_equal(join_pairs(parts, keys.shape[0]), whole)
+    monkeypatch.setattr(scan_module, "_PARALLEL_MIN_ARTICLES", 1)
+    forked = scan_module.find_candidates(keys, options.with_(jobs=2), screen)
+    assert np.array_equal(forked, whole)
 
 
 def test_over_limit_keeps_each_article_s_best_candidates_ties_by_id() -> None:

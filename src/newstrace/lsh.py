@@ -8,7 +8,7 @@ in a Spark shuffle) holds every key of every channel.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -23,6 +23,8 @@ __all__ = [
     "band_keys",
     "candidate_pairs",
     "containment_estimates",
+    "join_pairs",
+    "key_blocks",
     "optimal_banding",
     "pair_band_keys",
     "pair_slots",
@@ -226,6 +228,7 @@ def candidate_pairs(
     keys: np.ndarray | KeyTable,
     max_bucket: int = 200,
     keep: Callable[[np.ndarray], np.ndarray] | None = None,
+    blocks: Iterable[int] | None = None,
 ) -> np.ndarray:
     """Distinct pairs (i < j) of rows that share at least one key, as an (m, 2) array.
 
@@ -243,11 +246,15 @@ def candidate_pairs(
     most bands with its original, so its pair comes back in chunk after chunk (at 10,000
     generated articles 307,191 of the 866,713 pairs offered were kept pairs again; a
     decision pair by pair is the same the second time).
+
+    ``blocks``: the first columns of the blocks to read (``key_blocks``; default all):
+    the pairs of a part of the blocks, which processes can find apart and join
+    (``join_pairs``), the same pairs as one pass over all.
     """
     n = np.int64(keys.shape[0])
     block = _columns(keys) if isinstance(keys, np.ndarray) else keys.block
     found: _DistinctCodes | _KeptCodes = _DistinctCodes() if keep is None else _KeptCodes()
-    for c in range(0, keys.shape[1], _KEY_COLUMNS):
+    for c in key_blocks(keys) if blocks is None else blocks:
         flat, rows = sorted_keys(block(c, min(c + _KEY_COLUMNS, keys.shape[1])))
         if len(flat) == 0:
             continue
@@ -271,6 +278,21 @@ def candidate_pairs(
                     code = kept[:, 0] * n + kept[:, 1]
                 found.add(code)
     code = found.result()
+    return np.stack([code // n, code % n], axis=1)
+
+
+def key_blocks(keys: np.ndarray | KeyTable) -> list[int]:
+    """The first column of each block of columns ``candidate_pairs`` reads."""
+    return list(range(0, keys.shape[1], _KEY_COLUMNS))
+
+
+def join_pairs(parts: Iterable[np.ndarray], n: int) -> np.ndarray:
+    """The distinct pairs of several ``candidate_pairs`` answers over ``n`` rows (parts
+    of the blocks), sorted as one answer over all blocks is."""
+    code = sorted_distinct(
+        np.concatenate([np.empty(0, dtype=np.int64), *(p[:, 0] * n + p[:, 1] for p in parts)]),
+        in_place=True,
+    )
     return np.stack([code // n, code % n], axis=1)
 
 

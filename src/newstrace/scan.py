@@ -61,7 +61,7 @@ from .errors import InputError
 from .fingerprint import FingerprintParts, set_sizes
 from .ingest import duplicate_id_error
 from .lineage import Compared, Judged, family_pairs, with_tree, with_trees
-from .lsh import candidate_pairs
+from .lsh import KeyTable, candidate_pairs, join_pairs, key_blocks
 from .model import Article, Comparison, Family, PairResult, ScanResult
 from .options import DEFAULT_OPTIONS, Options
 
@@ -474,6 +474,52 @@ def fingerprint_all(
     _run_pool(_init_print_worker, initargs, options.jobs, start, take)
 
 
+_PARALLEL_MIN_ARTICLES = 2000
+"""Fewer articles than this get their candidate pairs in one process (their candidate
+pass takes a fraction of a second: forking would cost more)."""
+
+_candidate_state: tuple[KeyTable, int, Callable[[np.ndarray], np.ndarray]] | None = None
+"""What a forked candidate worker reads the band keys and screens pairs with (set once
+per worker process by ``_init_candidate_worker``; never set in the parent)."""
+
+
+def find_candidates(
+    keys: KeyTable, options: Options, screen: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """``lsh.candidate_pairs`` with the screen: with ``options.jobs`` above 1 (and enough
+    articles) each forked worker reads every ``jobs``-th block of key columns, and the
+    pairs the workers keep are joined; a pair's screening depends on the pair alone, so
+    the same pairs as one pass over all blocks."""
+    blocks = key_blocks(keys)
+    jobs = min(options.jobs, len(blocks))
+    if jobs <= 1 or keys.shape[0] < _PARALLEL_MIN_ARTICLES or not _can_fork():
+        return candidate_pairs(keys, options.max_bucket, keep=screen)
+    found: list[np.ndarray] = []
+    _run_pool(
+        _init_candidate_worker,
+        (keys, options.max_bucket, screen, os.getpid()),
+        jobs,
+        lambda pool: pool.imap_unordered(_candidate_task, [blocks[w::jobs] for w in range(jobs)]),
+        found.append,
+    )
+    return join_pairs(found, keys.shape[0])
+
+
+def _init_candidate_worker(
+    keys: KeyTable, max_bucket: int, screen: Callable[[np.ndarray], np.ndarray], parent: int
+) -> None:
+    global _candidate_state
+    _worker_setup(parent)
+    _candidate_state = (keys, max_bucket, screen)
+
+
+def _candidate_task(blocks: list[int]) -> bytes:
+    """The screened candidate pairs of these blocks of key columns (``_sent``)."""
+    assert _candidate_state is not None, "not a candidate worker"
+    keys, max_bucket, screen = _candidate_state
+    return _sent(candidate_pairs(keys, max_bucket, keep=screen, blocks=blocks))
+
+
 def _init_print_worker(options: Options, layouts: bool, parent: int) -> None:
     global _print_state
     _worker_setup(parent)
@@ -601,7 +647,7 @@ def find_reuse(
     screen = partial(
         screen_candidates, fp=fingerprints, options=options, sizes=set_sizes(fingerprints)
     )
-    pairs = candidate_pairs(keys, options.max_bucket, keep=screen)
+    pairs = find_candidates(keys, options, screen)
     pairs = bound_candidates(pairs, fingerprints, id_ranks(list(published)), options)
     del keys, fingerprints, screen
     pairs = with_short_copies(pairs, printer.short_copies(), len(published))
