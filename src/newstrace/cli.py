@@ -343,7 +343,7 @@ _jobs = click.option(
     type=click.IntRange(min=1),
     default=_default_jobs(),
     show_default=True,
-    help="Processes that fingerprint, verify and order a scan (same answer for any number).",
+    help="Processes of a scan's stages (same answer for any number).",
 )
 
 _max_chars_skip = click.option(

@@ -199,9 +199,9 @@ class Options:
     every skeleton term (it cannot know which will become common), so accidental
     skeleton similarity runs higher."""
     jobs: int = 1
-    """Processes that fingerprint a scan's batches of articles, verify its candidate pairs
-    and build its copy trees (forked workers where the platform can fork; the answer
-    does not depend on it)."""
+    """Processes that fingerprint a scan's batches of articles, find and verify its
+    candidate pairs and build its copy trees (forked workers where the platform can
+    fork; the answer does not depend on it)."""
     watch_settle: float = 2.0
     """``watch`` reads a new or changed file once its size and modification time have
     stayed the same for this many seconds (a file still being written is not read; a
