@@ -264,11 +264,12 @@ def _value_patterns(text: str, start: int, stop: int) -> tuple[tuple[str, regex.
     without such a word only its numeric forms can match. In ASCII text the only digits
     are 0-9, so cheap searches skip the regex scans (the costliest part of fact finding)
     that could find nothing; other text gets all."""
-    words = _DATE_WORD_RE.search(text, start, stop) is not None
-    if _ASCII_DIGIT_RE.search(text, start, stop) is not None:
-        return _VALUE_PATTERNS if words else _NUMERIC_VALUE_PATTERNS
-    if not text.isascii() and not text[start:stop].isascii():
+    digits = _ASCII_DIGIT_RE.search(text, start, stop) is not None
+    if not digits and not text.isascii() and not text[start:stop].isascii():
         return _VALUE_PATTERNS
+    words = _DATE_WORD_RE.search(text, start, stop) is not None
+    if digits:
+        return _VALUE_PATTERNS if words else _NUMERIC_VALUE_PATTERNS
     return _VALUE_PATTERNS[1:2] if words else ()
 
 
@@ -315,27 +316,21 @@ def names_inside_sentences(text: str) -> frozenset[str]:
 def _trim_name(text: str, start: int, found: str) -> tuple[int, str] | None:
     """Drop a capitalised function word that only opens a sentence ("The", "In")."""
     words = found.split()
-    if len(words) == 1:  # the usual case: one word, no function word to drop before it
-        if found.casefold().strip(".") in STOPWORDS and _opens_sentence(text, start):
-            return None
-        word = found.rstrip(".’'-")
-        return None if len(word) < 2 or word.casefold() in STOPWORDS else (start, word)
     offset = start
     # The cheap test first: most names do not begin with a function word.
-    while (
-        words
-        and words[0].casefold().strip(".") in STOPWORDS
-        and _SENTENCE_START_RE.search(text, max(0, offset - 3), offset) is not None
-    ):
+    while words and words[0].casefold().strip(".") in STOPWORDS and _opens_sentence(text, offset):
         offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
         words = words[1:]
     if not words:
         return None
-    joined = " ".join(words)
-    if joined == found:  # it stands in the text as found
-        word = found
+    if len(words) == 1:  # the usual case: one word, nothing to join
+        word = words[0]
     else:
-        word = joined if joined in text[offset : offset + len(found) + 1] else words[0]
+        joined = " ".join(words)
+        if joined == found:  # it stands in the text as found
+            word = found
+        else:
+            word = joined if joined in text[offset : offset + len(found) + 1] else words[0]
     word = word.rstrip(".’'-")
     if len(word) < 2 or word.casefold() in STOPWORDS:
         return None
