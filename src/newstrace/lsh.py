@@ -274,11 +274,9 @@ def candidate_pairs(
                 code = sorted_distinct(lo[apart] * n + hi[apart], in_place=True)  # one per pair
                 if isinstance(found, _KeptCodes) and keep is not None:
                     code = code[~found.held(code)]
-                    kept = keep(np.stack([code // n, code % n], axis=1))
-                    code = kept[:, 0] * n + kept[:, 1]
+                    code = _codes(keep(_pairs(code, n)), n)
                 found.add(code)
-    code = found.result()
-    return np.stack([code // n, code % n], axis=1)
+    return _pairs(found.result(), n)
 
 
 def key_blocks(keys: np.ndarray | KeyTable) -> list[int]:
@@ -289,11 +287,19 @@ def key_blocks(keys: np.ndarray | KeyTable) -> list[int]:
 def join_pairs(parts: Iterable[np.ndarray], n: int) -> np.ndarray:
     """The distinct pairs of several ``candidate_pairs`` answers over ``n`` rows (parts
     of the blocks), sorted as one answer over all blocks is."""
-    code = sorted_distinct(
-        np.concatenate([np.empty(0, dtype=np.int64), *(p[:, 0] * n + p[:, 1] for p in parts)]),
-        in_place=True,
-    )
-    return np.stack([code // n, code % n], axis=1)
+    codes = [np.empty(0, dtype=np.int64), *(_codes(p, n) for p in parts)]
+    return _pairs(sorted_distinct(np.concatenate(codes), in_place=True), n)
+
+
+def _codes(pairs: np.ndarray, n: int | np.int64) -> np.ndarray:
+    """One int64 per pair (i, j) of rows of ``n``: ``i * n + j`` (sorted as the pairs)."""
+    out: np.ndarray = pairs[:, 0] * n + pairs[:, 1]
+    return out
+
+
+def _pairs(codes: np.ndarray, n: int | np.int64) -> np.ndarray:
+    """The (m, 2) pairs of ``_codes``."""
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def _columns(keys: np.ndarray) -> Callable[[int, int], np.ndarray]:

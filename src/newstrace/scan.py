@@ -474,6 +474,19 @@ def fingerprint_all(
     _run_pool(_init_print_worker, initargs, options.jobs, start, take)
 
 
+def _init_print_worker(options: Options, layouts: bool, parent: int) -> None:
+    global _print_state
+    _worker_setup(parent)
+    _print_state = (options, layouts)
+
+
+def _print_batch(batch: list[Article]) -> bytes:
+    """One batch's ``batch_parts`` (``_sent``)."""
+    assert _print_state is not None, "not a fingerprinting worker"
+    options, layouts = _print_state
+    return _sent(batch_parts(batch, options, layouts=layouts))
+
+
 _PARALLEL_MIN_ARTICLES = 2000
 """Fewer articles than this get their candidate pairs in one process (their candidate
 pass takes a fraction of a second: forking would cost more)."""
@@ -518,19 +531,6 @@ def _candidate_task(blocks: list[int]) -> bytes:
     assert _candidate_state is not None, "not a candidate worker"
     keys, max_bucket, screen = _candidate_state
     return _sent(candidate_pairs(keys, max_bucket, keep=screen, blocks=blocks))
-
-
-def _init_print_worker(options: Options, layouts: bool, parent: int) -> None:
-    global _print_state
-    _worker_setup(parent)
-    _print_state = (options, layouts)
-
-
-def _print_batch(batch: list[Article]) -> bytes:
-    """One batch's ``batch_parts`` (``_sent``)."""
-    assert _print_state is not None, "not a fingerprinting worker"
-    options, layouts = _print_state
-    return _sent(batch_parts(batch, options, layouts=layouts))
 
 
 def scan(

@@ -336,7 +336,7 @@ def server(
         def _linger(self) -> None:
             """Close after a refusal written to the transport: its writing side shut
             once the answer is out, what the client still sends dropped for at most
-            ``REFUSAL_LINGER`` seconds, then closed (``REFUSAL_LINGER``)."""
+            ``REFUSAL_LINGER`` seconds (or until it is done), then closed."""
             self._disarm()
             if self._lingering is not None or self.transport.is_closing():
                 return
