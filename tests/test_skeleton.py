@@ -61,6 +61,15 @@ def test_one_calendar_day_has_one_key_however_it_is_written() -> None:
     assert _date_keys("Talks resume in Sept 2024.") == ["september 2024"]
 
 
+def test_numeric_dates_are_found_with_and_without_month_words() -> None:
+    """A passage with digits but no month or weekday word is read with the date
+    pattern's numeric forms alone: the same dates as the whole pattern finds."""
+    numeric = "Filed 2024-08-11, amended 12/05/2021, first heard in 1998 by 14 judges."
+    assert _date_keys(numeric) == ["2024-08-11", "12/05/2021", "1998"]
+    worded = numeric + " Heard again on Monday."
+    assert _date_keys(worded) == ["2024-08-11", "12/05/2021", "1998", "monday"]
+
+
 def test_a_less_precise_date_lies_inside_a_fuller_one_as_words() -> None:
     """Drift reads "June 2021" and "4 June" as the day "June 4, 2021" told with less:
     each key lies inside the fuller key as whole words."""
